@@ -1,0 +1,86 @@
+"""The `trackboard` command line. Each command parses its options and hands off to commands/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from .commands.build import build as run_build
+from .commands.build import utc_now
+from .commands.check import check as run_check
+from .commands.check import sorted_problems
+from .commands.new import new_site
+from .errors import Problem
+
+SHOWN_PROBLEMS = 20  # in a build summary; `check` and the quality page list them all
+
+site_argument = click.argument("site", type=click.Path(file_okay=False, path_type=Path), default=".",
+                               required=False)
+
+
+def _echo_problems(problems: list[Problem], limit: int | None = None) -> None:
+    ordered = sorted_problems(problems)
+    for problem in ordered[:limit]:
+        color = "red" if problem.is_error else "yellow"
+        click.secho(str(problem), fg=color, err=True)
+    if limit is not None and len(ordered) > limit:
+        click.echo(f"… and {len(ordered) - limit} more (all are listed on the quality page)", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="trackboard", prog_name="trackboard")
+def main() -> None:
+    """Trackboard: a static report site for sales organisations, built from CSV, Excel and Markdown."""
+
+
+@main.command()
+@site_argument
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: SITE/output).")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The date the site is built for (default: the latest date in the sales data).")
+@click.option("--profile", help="Build for an audience defined under [profiles] (e.g. screen, managers).")
+@click.option("--strict", is_flag=True, help="Fail on any error in the inputs instead of skipping bad rows.")
+def build(site: Path, out: Path | None, as_of: dt.datetime | None, profile: str | None, strict: bool) -> None:
+    """Validate the inputs, compute, render and publish the site atomically."""
+    result = run_build(site, out=out, as_of=as_of.date() if as_of else None, profile=profile, strict=strict)
+    s = result.site
+    _echo_problems(s.problems, SHOWN_PROBLEMS)
+    skipped = sum(len(rows) for rows in s.skipped_rows().values())
+    click.echo(f"Built {result.pages} pages ({result.files} files) into {result.out} "
+               f"as of {s.as_of.isoformat()}" + (f", profile {s.profile_name}" if s.profile_name else "") + ".")
+    if s.problems:
+        click.echo(f"{len(s.errors)} error(s), {len(s.warnings)} warning(s), {skipped} row(s) skipped: "
+                   f"see {result.out / 'quality' / 'index.html'}")
+    if s.missing:
+        click.echo("Not provided (pages left out): " + ", ".join(s.missing))
+    click.echo(f"Open {(result.out / 'index.html').resolve().as_uri()}")
+
+
+@main.command()
+@site_argument
+def check(site: Path) -> None:
+    """Check the inputs; print every problem as file:row:column: message; exit 1 on any error."""
+    result = run_check(site, today=utc_now().date())
+    _echo_problems(result.problems)
+    rows = sum(s.rows_read for s in result.sources.values())
+    click.echo(f"Checked {len(result.sources)} data files ({rows} rows) and "
+               f"{sum(len(d) for d in result.documents.values())} Markdown files: "
+               f"{len(result.errors)} error(s), {len(result.warnings)} warning(s).")
+    if result.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new(directory: Path) -> None:
+    """Create a new site in DIRECTORY from the example site."""
+    parts = new_site(directory)
+    click.echo(f"Created a site in {directory} ({', '.join(parts)}).")
+    click.echo(f"Build it with: trackboard build {directory}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""One module per command; the CLI in cli.py only parses options and hands off to these."""

@@ -1,0 +1,216 @@
+"""Read `site.toml`, check it against the declared schema, and fill in the defaults."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import Problem
+from ..inputs.schemas import DATASETS
+from .schema import SCHEMA, ListOf, MapOf, Opt, Section, StrMap
+
+CONFIG_FILE = "site.toml"
+_TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
+_TYPE_NAMES = {
+    "str": "a string", "int": "an integer", "number": "a number", "bool": "true or false",
+    "time": 'a time "HH:MM"', "list[str]": "a list of strings", "list[time]": 'a list of times "HH:MM"',
+}
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """Return ' did you mean "x"?' for the closest choice, or ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' did you mean "{close[0]}"?' if close else ""
+
+
+def _describe(value: object) -> str:
+    kind = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list", dict: "table"}.get(
+        type(value), type(value).__name__
+    )
+    shown = repr(value) if not isinstance(value, (dict, list)) else kind
+    return f"{shown} ({kind})" if shown != kind else kind
+
+
+class _Checker:
+    def __init__(self, text: str, file: str) -> None:
+        self.lines = text.splitlines()
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def line_of(self, dotted: str) -> int | None:
+        """Best effort: the line where the last part of a dotted key is written."""
+        last = re.escape(dotted.split(".")[-1].split("[")[0])
+        pattern = re.compile(rf'^\s*(\[\[?\s*)?([\w."-]*\.)?"?{last}"?\s*(=|\]|\.)')
+        for number, line in enumerate(self.lines, start=1):
+            if pattern.search(line):
+                return number
+        return None
+
+    def error(self, dotted: str, message: str) -> None:
+        self.problems.append(Problem(self.file, self.line_of(dotted), dotted, message, fatal=True))
+
+    def section(self, spec: Section, value: object, path: str, dataset: str | None = None) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.error(path, f"expected a table, got {_describe(value)}")
+            value = {}
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key not in spec.options:
+                self.error(_join(path, key), "unknown key;" + (did_you_mean(key, tuple(spec.options)) or
+                           " expected one of " + ", ".join(spec.options)))
+        for key, sub in spec.options.items():
+            dotted = _join(path, key)
+            present = key in value
+            if isinstance(sub, Opt):
+                if not present:
+                    if sub.required:
+                        self.error(dotted, "is required")
+                    out[key] = _copy(sub.default)
+                else:
+                    out[key] = self.option(sub, value[key], dotted)
+            elif isinstance(sub, Section):
+                out[key] = self.section(sub, value.get(key, {}), dotted, dataset)
+            elif isinstance(sub, MapOf):
+                out[key] = self.mapping(sub, value.get(key, {}), dotted)
+            elif isinstance(sub, ListOf):
+                out[key] = self.array(sub, value.get(key, []), dotted)
+            elif isinstance(sub, StrMap):
+                out[key] = self.strmap(sub, value.get(key, {}), dotted, dataset)
+        return out
+
+    def mapping(self, spec: MapOf, value: object, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.error(path, f"expected a table, got {_describe(value)}")
+            return {}
+        out = {}
+        for name, item in value.items():
+            if spec.keys is not None and name not in spec.keys:
+                self.error(_join(path, name), "unknown name;" + (did_you_mean(name, spec.keys) or
+                           " expected one of " + ", ".join(spec.keys)))
+                continue
+            out[name] = self.section(spec.item, item, _join(path, name), dataset=name)
+        return out
+
+    def array(self, spec: ListOf, value: object, path: str) -> list[dict[str, Any]]:
+        if not isinstance(value, list):
+            self.error(path, f"expected an array of tables ([[{path}]]), got {_describe(value)}")
+            return []
+        return [self.section(spec.item, item, f"{path}[{i}]") for i, item in enumerate(value)]
+
+    def strmap(self, spec: StrMap, value: object, path: str, dataset: str | None) -> dict[str, str]:
+        if not isinstance(value, dict):
+            self.error(path, f"expected a table, got {_describe(value)}")
+            return {}
+        keys = spec.keys
+        if spec.keys_from == "dataset" and dataset in DATASETS:
+            keys = DATASETS[dataset].column_names
+        out = {}
+        for key, item in value.items():
+            dotted = _join(path, key)
+            if keys is not None and key not in keys:
+                self.error(dotted, "unknown column;" + (did_you_mean(key, keys) or
+                           " expected one of " + ", ".join(keys)))
+            elif not isinstance(item, str) or not item.strip():
+                self.error(dotted, f"expected the header as a non-empty string, got {_describe(item)}")
+            else:
+                out[key] = item.strip()
+        return out
+
+    def option(self, spec: Opt, value: object, dotted: str) -> object:
+        expected = _TYPE_NAMES[spec.type]
+        ok = {
+            "str": isinstance(value, str),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "bool": isinstance(value, bool),
+            "time": isinstance(value, str) and bool(_TIME.match(value)),
+            "list[str]": isinstance(value, list) and all(isinstance(v, str) for v in value),
+            "list[time]": isinstance(value, list) and all(isinstance(v, str) and _TIME.match(v) for v in value),
+        }[spec.type]
+        if not ok:
+            self.error(dotted, f"expected {expected}, got {_describe(value)}")
+            return _copy(spec.default)
+        if spec.minimum is not None and isinstance(value, (int, float)) and value < spec.minimum:
+            self.error(dotted, f"must be at least {spec.minimum:g}, got {value}")
+            return _copy(spec.default)
+        if spec.length is not None and isinstance(value, list) and len(value) != spec.length:
+            self.error(dotted, f"expected {spec.length} items, got {len(value)}")
+            return _copy(spec.default)
+        if spec.choices is not None:
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                if item not in spec.choices:
+                    self.error(dotted, f'"{item}" is not allowed;' + (did_you_mean(str(item), spec.choices) or
+                               " expected one of " + ", ".join(spec.choices)))
+                    return _copy(spec.default)
+        return value
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _copy(value: object) -> object:
+    return list(value) if isinstance(value, list) else value
+
+
+def parse_config(text: str, file: str = CONFIG_FILE) -> tuple[dict[str, Any], list[Problem]]:
+    """Return the configuration with defaults filled in, and the problems found in it."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        return parse_config("", file)[0], [Problem(file, line, None, f"not valid TOML: {message}", fatal=True)]
+    checker = _Checker(text, file)
+    config = checker.section(SCHEMA, raw, "")
+    _check_semantics(config, checker)
+    return config, checker.problems
+
+
+def _check_semantics(config: dict[str, Any], checker: _Checker) -> None:
+    try:
+        ZoneInfo(config["site"]["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        checker.error("site.timezone", f'"{config["site"]["timezone"]}" is not a known time zone '
+                      '(expected an IANA name such as "Asia/Shanghai")')
+        config["site"]["timezone"] = "Asia/Shanghai"
+    seen: set[str] = set()
+    for i, screen in enumerate(config["screens"]):
+        name = screen["name"] or ""
+        if name in seen:
+            checker.error(f"screens[{i}].name", f'screen "{name}" is defined twice')
+        seen.add(name)
+    for name, dataset in config["data"].items():
+        if dataset["sheet"] and dataset["file"] and not dataset["file"].lower().endswith((".xlsx", ".xlsm")):
+            checker.error(f"data.{name}.sheet", "applies to XLSX files only")
+        if dataset["encoding"]:
+            import codecs
+
+            try:
+                codecs.lookup(dataset["encoding"])
+            except LookupError:
+                checker.error(f"data.{name}.encoding", f'"{dataset["encoding"]}" is not a known encoding')
+                dataset["encoding"] = None
+
+
+def load_config(site: Path) -> tuple[dict[str, Any], list[Problem]]:
+    """Read `site.toml` from a site folder (a missing file means all defaults)."""
+    path = site / CONFIG_FILE
+    if not path.exists():
+        return parse_config("")[0], [Problem(CONFIG_FILE, None, None, "not found; using the defaults", "warning")]
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return parse_config("")[0], [Problem(CONFIG_FILE, None, None, "is not UTF-8 text; save it as UTF-8", fatal=True)]
+    return parse_config(text)
+
+
+def default_config() -> dict[str, Any]:
+    """Return the configuration of an empty `site.toml`."""
+    return parse_config("")[0]

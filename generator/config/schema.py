@@ -1,0 +1,134 @@
+"""Every `site.toml` option, declared once: validation, defaults and the reference docs come from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..inputs.schemas import DATASETS
+
+
+@dataclass(frozen=True)
+class Opt:
+    """A scalar or list option."""
+
+    type: str  # "str", "int", "number", "bool", "time", "list[str]", "list[time]"
+    default: object = None
+    help: str = ""
+    choices: tuple[str, ...] | None = None  # for str, or for each item of a list
+    required: bool = False
+    minimum: float | None = None
+    length: int | None = None  # exact length of a list
+
+
+@dataclass(frozen=True)
+class Section:
+    """A table of named options."""
+
+    options: dict[str, Opt | Section | MapOf | ListOf | StrMap]
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class MapOf:
+    """A table whose keys are names chosen by the user (or from `keys`), each a Section."""
+
+    item: Section
+    help: str = ""
+    keys: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """An array of tables (`[[screens]]`)."""
+
+    item: Section
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class StrMap:
+    """A table of string values, keyed by names from `keys` (when given)."""
+
+    help: str = ""
+    keys: tuple[str, ...] | None = None
+    keys_from: str | None = None  # resolved per dataset: the dataset's column names
+
+
+SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards")
+# Sections of the site a profile can leave out (page folders of the URL map).
+SECTIONS = (
+    "people", "leaderboard", "daily", "units", "battle", "notices", "faq", "meetings", "tracking",
+    "warnings", "receivables", "aftersales", "leads", "projects", "followups", "training", "talks",
+    "resources", "quality", "search", "screen",
+)
+
+DATA_OPTIONS = Section(
+    {
+        "file": Opt("str", help="Path of the file, relative to the site. Default: data/<dataset>.csv, "
+                    "else data/<dataset>.xlsx."),
+        "sheet": Opt("str", help="XLSX only: the sheet to read. Default: the first sheet."),
+        "encoding": Opt("str", help="CSV only: the encoding (utf-8, utf-8-sig, gb18030, gbk…). "
+                        "Default: detected."),
+        "columns": StrMap(help="Canonical column name = the header used in the file.", keys_from="dataset"),
+    },
+    help="Where a dataset's file is and how its headers map to canonical column names.",
+)
+
+SCHEMA = Section(
+    {
+        "site": Section(
+            {
+                "title": Opt("str", "Trackboard", "Site title, shown on every page."),
+                "subtitle": Opt("str", "", "A line under the title on the board."),
+                "locale": Opt("str", "zh-CN", "Interface language and number formats.", choices=("zh-CN", "en")),
+                "timezone": Opt("str", "Asia/Shanghai", "Time zone of the organisation (IANA name)."),
+                "currency": Opt("str", "CNY", "Currency code (ISO 4217)."),
+                "base_url": Opt("str", "", "Public address of the site, used for the Atom feed's ids. "
+                                "Optional; links in pages are always relative."),
+            },
+            help="The site as a whole.",
+        ),
+        "data": MapOf(DATA_OPTIONS, help="One table per dataset.", keys=tuple(DATASETS)),
+        "rules": Section(
+            {
+                "big_order": Opt("number", 50000, "Premium at or above which an order becomes a battle report.",
+                                 minimum=0),
+                "tracker_calls": Opt("int", 3, "The tracker's daily standard of calls.", minimum=0),
+                "tracker_sms": Opt("int", 3, "The tracker's daily standard of messages.", minimum=0),
+                "quiet_hours": Opt("list[time]", ["21:00", "08:00"],
+                                   "No mass texts between these times (start, end).", length=2),
+            },
+            help="Business rules and thresholds.",
+        ),
+        "board": Section(
+            {
+                "notices": Opt("int", 10, "How many notices the board shows.", minimum=0),
+                "battle": Opt("int", 6, "How many battle reports the board shows.", minimum=0),
+            },
+            help="The home page.",
+        ),
+        "screens": ListOf(
+            Section(
+                {
+                    "name": Opt("str", None, "Name; the screen's page is screen/<name>/.", required=True),
+                    "title": Opt("str", "", "Title shown on the screen."),
+                    "slides": Opt("list[str]", list(SLIDES[:5]), "Slides in order.", choices=SLIDES),
+                    "seconds": Opt("int", 15, "Seconds per slide.", minimum=3),
+                    "refresh_seconds": Opt("int", 60, "How often the screen checks build.json for a new build.",
+                                           minimum=5),
+                }
+            ),
+            help="Bulletin screens for the office walls.",
+        ),
+        "profiles": MapOf(
+            Section(
+                {
+                    "title": Opt("str", "", "Title of the site in this profile (default: the site title)."),
+                    "mask_phone": Opt("bool", False, "Mask phone numbers (138****5678)."),
+                    "exclude": Opt("list[str]", [], "Sections left out.", choices=SECTIONS),
+                }
+            ),
+            help="Audiences: `trackboard build --profile NAME`.",
+        ),
+    }
+)

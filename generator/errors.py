@@ -1,0 +1,50 @@
+"""Problems found in a site's inputs, and the one exception users ever see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in an input file, placed as `file:row:column`.
+
+    `row` is the row as a spreadsheet shows it (the header is row 1) or the line of a text file;
+    `column` is the column header as written in the file, or a front-matter field or config key.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    severity: str = "error"  # or "warning"
+    fatal: bool = False  # the whole file (or the configuration) is unusable: the build must stop
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.row is not None:
+            place += f":{self.row}"
+        if self.column:
+            place += f":{self.column}"
+        return f"{place}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class TrackboardError(click.ClickException):
+    """An error reported as one clear line (or a list of problems) and exit code 1, never a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+    def format_message(self) -> str:
+        lines = [str(p) for p in self.problems]
+        lines.append(self.message)
+        return "\n".join(lines)

@@ -1,0 +1,57 @@
+"""Numbers, money and dates formatted for the site's locale (9.4万 in zh-CN, 94,000 in en)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from babel.dates import format_skeleton
+from babel.numbers import format_compact_decimal, format_decimal
+
+
+def _babel(locale: str) -> str:
+    return locale.replace("-", "_")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def money(value: float | None, locale: str) -> str:
+    """Format an amount for reading: 9.4万 / 1.2亿 in Chinese, 94,000 in English."""
+    if _missing(value):
+        return "—"
+    assert value is not None
+    if locale == "zh-CN" and abs(value) >= 10_000:
+        return format_compact_decimal(value, locale="zh_CN", fraction_digits=1)
+    return format_decimal(round(value), locale=_babel(locale))
+
+
+def number(value: float | None, locale: str, digits: int = 0) -> str:
+    """Format a count or a number with grouping."""
+    if _missing(value):
+        return "—"
+    assert value is not None
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=_babel(locale))
+
+
+def percent(value: float | None, locale: str, digits: int = 1) -> str:
+    if _missing(value):
+        return "—"
+    assert value is not None
+    return number(value * 100, locale, digits) + "%"
+
+
+def date(value: dt.date | None, locale: str, year: bool = False) -> str:
+    """Format a date: 10月30日 / Oct 30 (with the year when asked)."""
+    if value is None:
+        return "—"
+    return format_skeleton("yMMMd" if year else "MMMd", value, locale=_babel(locale))
+
+
+def long_date(value: dt.date | None, locale: str) -> str:
+    """Format a date with year and weekday: 2026年10月30日周五 / Fri, Oct 30, 2026."""
+    if value is None:
+        return "—"
+    return format_skeleton("yMMMEd", value, locale=_babel(locale))

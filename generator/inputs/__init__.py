@@ -1,0 +1,1 @@
+"""Inputs: reading CSV/XLSX and Markdown files into checked tables and documents."""

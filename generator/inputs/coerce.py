@@ -1,0 +1,210 @@
+"""Turn raw cells into typed values, column by column, noting each cell that does not fit.
+
+Parsing works on the distinct values of a column, so a date column of a million rows costs a few
+hundred parses, not a million.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+EMPTY = object()  # marker: the cell is empty
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M", "%Y.%m.%d %H:%M",
+)
+_MONEY_JUNK = re.compile(r"[¥￥$,，\s]|元|RMB|CNY", re.IGNORECASE)
+_PERIOD_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_PERIOD_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
+_PERIOD_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(:\d{2})?$")
+_TRUE = {"true", "yes", "y", "1", "是", "对", "√", "x"}
+_FALSE = {"false", "no", "n", "0", "否", "不", ""}
+
+# A parser takes one distinct raw value and returns the typed value, or raises ValueError with the
+# reason shown to the user.
+Parser = Callable[[object], object]
+
+
+def is_empty(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def shown(value: object) -> str:
+    """Return a raw value as the user would see it in a message (quoted, shortened)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if len(text) > 40:
+        text = text[:37] + "…"
+    return f'"{text}"'
+
+
+def parse_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores 工号 1001 as 1001.0
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def parse_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = _TIME_SUFFIX.sub("", text)  # "2026/10/30 0:00:00" as some Excel exports write it
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("is not a date (expected YYYY-MM-DD or YYYY/MM/DD)")
+
+
+def parse_datetime(value: object) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    for fmt in _DATETIME_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    try:
+        day = parse_date(text)
+    except ValueError:
+        raise ValueError("is not a date and time (expected YYYY-MM-DD HH:MM)") from None
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def parse_number(value: object) -> float:
+    if isinstance(value, bool):
+        raise ValueError("is not a number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    negative = text.startswith("(") and text.endswith(")")  # accounting style (1,200.00)
+    text = _MONEY_JUNK.sub("", text.strip("()"))
+    scale = 1.0
+    if text.endswith("万"):
+        text, scale = text[:-1], 10_000.0
+    elif text.endswith("亿"):
+        text, scale = text[:-1], 100_000_000.0
+    try:
+        number = float(text) * scale
+    except ValueError:
+        raise ValueError("is not a number") from None
+    if not np.isfinite(number):
+        raise ValueError("is not a finite number")
+    return -number if negative else number
+
+
+def parse_money(value: object) -> float:
+    try:
+        return round(parse_number(value), 2)
+    except ValueError:
+        raise ValueError('is not an amount (expected a number such as 94000 or "¥94,000.00")') from None
+
+
+def parse_int(value: object) -> int:
+    try:
+        number = parse_number(value)
+    except ValueError:
+        raise ValueError("is not a whole number") from None
+    if not float(number).is_integer():
+        raise ValueError("is not a whole number")
+    return int(number)
+
+
+def parse_period(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = unicodedata.normalize("NFKC", parse_text(value))
+    for pattern in (_PERIOD_MONTH, _PERIOD_COMPACT):
+        match = pattern.match(text)
+        if match and 1 <= int(match.group(2)) <= 12:
+            return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+    match = _PERIOD_WEEK.match(text)
+    if match and 1 <= int(match.group(2)) <= 53:
+        return f"{int(match.group(1)):04d}-W{int(match.group(2)):02d}"
+    # A full date (first of the month, as Excel often stores months) names its month.
+    try:
+        day = parse_date(text)
+        return f"{day.year:04d}-{day.month:02d}"
+    except ValueError:
+        pass
+    raise ValueError("is not a period (expected a month YYYY-MM or a week YYYY-Www)")
+
+
+def parse_time(value: object) -> str:
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    match = _TIME.match(parse_text(value))
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError("is not a time (expected HH:MM)")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def parse_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = parse_text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError("is not yes or no (expected true/false, 是/否)")
+
+
+PARSERS: dict[str, Parser] = {
+    "text": parse_text, "int": parse_int, "number": parse_number, "money": parse_money, "date": parse_date,
+    "datetime": parse_datetime, "period": parse_period, "time": parse_time, "bool": parse_bool,
+}
+
+
+def coerce_column(raw: pd.Series, parser: Parser) -> tuple[list[object], dict[int, str]]:
+    """Parse every cell of a column.
+
+    Returns the values (EMPTY for an empty cell) and, by position, the message for each cell that
+    does not parse.
+    """
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    parsed: list[object] = []
+    failures: dict[int, str] = {}
+    for i, value in enumerate(uniques):
+        if is_empty(value):
+            parsed.append(EMPTY)
+            continue
+        try:
+            parsed.append(parser(value))
+        except ValueError as exc:
+            parsed.append(EMPTY)
+            failures[i] = f"{shown(value)} {exc}"
+    lookup = np.empty(len(parsed) + 1, dtype=object)
+    lookup[: len(parsed)] = parsed
+    lookup[-1] = EMPTY  # code -1: a missing cell
+    values = lookup[codes].tolist()
+    errors = {}
+    if failures:
+        for position in np.flatnonzero(np.isin(codes, list(failures))):
+            errors[int(position)] = failures[int(codes[position])]
+    return values, errors

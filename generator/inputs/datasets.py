@@ -1,0 +1,390 @@
+"""Load every dataset behind its declared schema: headers, types, keys and references.
+
+A problem with a whole file (unreadable, a required column missing) fails the dataset; a problem
+with a row skips that row, and every skipped row is reported with its place and reason.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config import did_you_mean
+from ..errors import Problem
+from .coerce import EMPTY, PARSERS, coerce_column, parse_text, shown
+from .schemas import DATASETS, Column, Dataset
+from .tables import FileError, RawTable, read_table
+
+ROW = "_row"  # the spreadsheet row each record came from, kept for traceability
+
+
+@dataclass
+class Source:
+    """Where a dataset came from and what happened to its rows."""
+
+    dataset: str
+    file: str  # relative to the site
+    encoding: str | None = None
+    sheet: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # canonical column -> header in the file
+    ignored: list[str] = field(default_factory=list)  # headers the schema does not use
+    rows_read: int = 0
+    rows_kept: int = 0
+    failed: bool = False  # the file as a whole could not be used
+    skipped_keys: dict[str, int] = field(default_factory=dict)  # key of a skipped row -> its row
+
+
+@dataclass
+class Loaded:
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, Source]
+    problems: list[Problem]
+    missing: list[str]  # optional datasets with no file: their pages are left out
+
+
+def _norm(header: str) -> str:
+    return unicodedata.normalize("NFKC", header).strip().casefold()
+
+
+def locate(site: Path, name: str, options: dict[str, Any]) -> Path | None:
+    """Return the file of a dataset: the configured one, else data/<name>.csv or .xlsx."""
+    if options.get("file"):
+        return site / options["file"]
+    for suffix in (".csv", ".xlsx"):
+        candidate = site / "data" / f"{name}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def empty_frame(dataset: Dataset) -> pd.DataFrame:
+    """Return a table with the dataset's columns and no rows."""
+    frame = pd.DataFrame({c.name: _typed([], c) for c in dataset.columns})
+    frame[ROW] = pd.Series([], dtype="int64")
+    return frame
+
+
+def _typed(values: list[object], column: Column) -> pd.Series:
+    if column.type in ("date", "datetime"):
+        return pd.Series(pd.to_datetime([None if v is None else v for v in values]), dtype="datetime64[ns]")
+    if column.type in ("money", "number"):
+        return pd.Series([np.nan if v is None else v for v in values], dtype="float64")
+    if column.type == "int":
+        return pd.Series(values, dtype="Int64")
+    return pd.Series(values, dtype=object)
+
+
+class _DatasetLoader:
+    def __init__(self, site: Path, dataset: Dataset, options: dict[str, Any]) -> None:
+        self.site = site
+        self.dataset = dataset
+        self.options = options
+        self.problems: list[Problem] = []
+
+    def problem(self, file: str, row: int | None, column: str | None, message: str, severity: str = "error",
+                fatal: bool = False) -> None:
+        self.problems.append(Problem(file, row, column, message, severity, fatal))
+
+    def load(self, path: Path) -> tuple[pd.DataFrame, Source]:
+        file = _display(self.site, path)
+        source = Source(self.dataset.name, file)
+        try:
+            raw = read_table(path, self.options.get("encoding"), self.options.get("sheet"))
+        except FileError as exc:
+            self.problem(file, None, None, str(exc), fatal=True)
+            source.failed = True
+            return empty_frame(self.dataset), source
+        source.encoding, source.sheet = raw.encoding, raw.sheet
+        source.rows_read = len(raw.cells)
+        positions = self.resolve_headers(raw, file, source)
+        if positions is None:
+            source.failed = True
+            return empty_frame(self.dataset), source
+        frame = self.coerce(raw, positions, file, source)
+        source.rows_kept = len(frame)
+        return frame, source
+
+    def resolve_headers(self, raw: RawTable, file: str, source: Source) -> dict[str, int] | None:
+        """Map each canonical column to the position of its header; None if the file is unusable."""
+        mapping: dict[str, str] = self.options.get("columns") or {}
+        by_header: dict[str, int] = {}
+        for position, header in enumerate(raw.headers):
+            if not header:
+                continue
+            if _norm(header) in by_header:
+                self.problem(file, 1, header, "header appears twice; the first one is used", "warning")
+                continue
+            by_header[_norm(header)] = position
+        claimed = {_norm(h) for h in mapping.values()}
+        positions: dict[str, int] = {}
+        fatal = False
+        for column in self.dataset.columns:
+            if column.name in mapping:
+                wanted = mapping[column.name]
+                if _norm(wanted) in by_header:
+                    positions[column.name] = by_header[_norm(wanted)]
+                    continue
+                hint = did_you_mean(wanted, [h for h in raw.headers if h]) or " headers are: " + ", ".join(
+                    h for h in raw.headers if h)
+                self.problem(file, 1, wanted, f'column not found (site.toml maps {column.name} to it);{hint}', fatal=True)
+                fatal = True
+                continue
+            for candidate in (column.name, *column.headers):
+                key = _norm(candidate)
+                if key in by_header and (key not in claimed or candidate == column.name):
+                    positions[column.name] = by_header[key]
+                    break
+            else:
+                if column.required:
+                    expected = " or ".join(f'"{h}"' for h in (column.name, *column.headers))
+                    self.problem(
+                        file, 1, column.name,
+                        f"required column is missing: expected a header {expected}, or map it in site.toml "
+                        f'([data.{self.dataset.name}.columns] {column.name} = "your header")', fatal=True,
+                    )
+                    fatal = True
+        used = set(positions.values())
+        source.headers = {name: raw.headers[p] for name, p in positions.items()}
+        source.ignored = [h for p, h in enumerate(raw.headers) if h and p not in used]
+        for row, count in raw.ragged or []:
+            self.problem(file, row, None, f"row has {count} cells but the header has {len(raw.headers)}; "
+                         "the extra cells are ignored", "warning")
+        return None if fatal else positions
+
+    def coerce(self, raw: RawTable, positions: dict[str, int], file: str, source: Source) -> pd.DataFrame:
+        rows = raw.rows.to_numpy()
+        n = len(rows)
+        bad = np.zeros(n, dtype=bool)
+        columns: dict[str, pd.Series] = {}
+        for column in self.dataset.columns:
+            header = source.headers.get(column.name, column.name)
+            if column.name in positions:
+                values, errors = coerce_column(raw.cells[positions[column.name]], PARSERS[column.type])
+            else:
+                values, errors = [EMPTY] * n, {}
+            for position, message in errors.items():
+                self.problem(file, int(rows[position]), header, message)
+                bad[position] = True
+            if column.choices:
+                values = self.choose(values, column, rows, file, header, bad)
+            if column.minimum is not None or column.maximum is not None:
+                self.bounds(values, column, rows, file, header, bad)
+            final: list[object] = []
+            for position, value in enumerate(values):
+                if value is EMPTY:
+                    if column.required and position not in errors:
+                        self.problem(file, int(rows[position]), header, "is empty; a value is required")
+                        bad[position] = True
+                    value = column.default
+                final.append(value)
+            columns[column.name] = _typed(final, column)
+        frame = pd.DataFrame(columns)
+        frame[ROW] = rows
+        if self.dataset.one_of:
+            missing = frame[list(self.dataset.one_of)].isna().all(axis=1).to_numpy() & ~bad
+            names = " or ".join(source.headers.get(c, c) for c in self.dataset.one_of)
+            for position in np.flatnonzero(missing):
+                self.problem(file, int(rows[position]), None, f"needs a value in {names}")
+            bad |= missing
+        key = self.dataset.key
+        if key is not None:
+            skipped = frame.loc[bad & frame[key.name].notna().to_numpy(), [key.name, ROW]]
+            source.skipped_keys.update(zip(skipped[key.name], skipped[ROW].astype(int)))
+        frame = frame[~bad]
+        if key is not None:
+            frame = self.deduplicate(frame, key, file, source.headers.get(key.name, key.name))
+        return frame.reset_index(drop=True)
+
+    def choose(self, values: list[object], column: Column, rows: np.ndarray, file: str, header: str,
+               bad: np.ndarray) -> list[object]:
+        assert column.choices is not None
+        spelling = {}
+        for canonical, aliases in column.choices.items():
+            for word in (canonical, *aliases):
+                spelling[_norm(word)] = canonical
+        allowed = ", ".join(column.choices)
+        examples = [aliases[0] for aliases in column.choices.values() if aliases]
+        chinese = f" (or {', '.join(examples)})" if examples else ""
+        out = []
+        for position, value in enumerate(values):
+            if value is EMPTY:
+                out.append(value)
+                continue
+            canonical = spelling.get(_norm(str(value)))
+            if canonical is None:
+                hint = did_you_mean(str(value), list(spelling))
+                self.problem(file, int(rows[position]), header,
+                             f"{shown(value)} is not an allowed {column.name}; expected one of {allowed}"
+                             f"{chinese}{';' + hint if hint else ''}")
+                bad[position] = True
+                out.append(EMPTY)
+            else:
+                out.append(canonical)
+        return out
+
+    def bounds(self, values: list[object], column: Column, rows: np.ndarray, file: str, header: str,
+               bad: np.ndarray) -> None:
+        for position, value in enumerate(values):
+            if value is EMPTY or not isinstance(value, (int, float)):
+                continue
+            if column.minimum is not None and value < column.minimum:
+                self.problem(file, int(rows[position]), header, f"{value:g} is below the minimum {column.minimum:g}")
+                bad[position] = True
+            elif column.maximum is not None and value > column.maximum:
+                self.problem(file, int(rows[position]), header, f"{value:g} is above the maximum {column.maximum:g}")
+                bad[position] = True
+
+    def deduplicate(self, frame: pd.DataFrame, key: Column, file: str, header: str) -> pd.DataFrame:
+        duplicated = frame[key.name].duplicated(keep="first")
+        if duplicated.any():
+            first_rows = frame.drop_duplicates(key.name).set_index(key.name)[ROW]
+            for _, record in frame[duplicated].iterrows():
+                value = record[key.name]
+                self.problem(file, int(record[ROW]), header,
+                             f"duplicate {key.name} {shown(value)} (first on row {int(first_rows[value])})")
+        return frame[~duplicated]
+
+
+def _display(site: Path, path: Path) -> str:
+    try:
+        return path.relative_to(site).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_datasets(site: Path, config: dict[str, Any]) -> Loaded:
+    """Load every dataset of the site, then check the references between them."""
+    tables: dict[str, pd.DataFrame] = {}
+    sources: dict[str, Source] = {}
+    problems: list[Problem] = []
+    missing: list[str] = []
+    for name, dataset in DATASETS.items():
+        options = config["data"].get(name, {})
+        path = locate(site, name, options)
+        if path is None or not path.exists():
+            if options.get("file"):
+                problems.append(Problem(options["file"], None, None, f"not found (data.{name}.file in site.toml)",
+                                        fatal=True))
+            elif dataset.required:
+                problems.append(Problem(f"data/{name}.csv", None, None,
+                                        f"not found: the {name} dataset is required (data/{name}.csv or .xlsx)",
+                                        fatal=True))
+            else:
+                missing.append(name)
+            tables[name] = empty_frame(dataset)
+            continue
+        loader = _DatasetLoader(site, dataset, options)
+        tables[name], sources[name] = loader.load(path)
+        problems.extend(loader.problems)
+    problems.extend(check_references(tables, sources))
+    for name, source in sources.items():
+        source.rows_kept = len(tables[name])
+    return Loaded(tables, sources, problems, missing)
+
+
+def _header(sources: dict[str, Source], dataset: str, column: str) -> str:
+    source = sources.get(dataset)
+    return source.headers.get(column, column) if source else column
+
+
+def _file(sources: dict[str, Source], dataset: str) -> str:
+    source = sources.get(dataset)
+    return source.file if source else f"data/{dataset}.csv"
+
+
+# References whose target may be unknown without losing the row: the value is dropped with a warning.
+SOFT_REFERENCES = {("units", "head"), ("units", "tracker"), ("training", "trainer"),
+                   ("resources", "from_owner"), ("sms_groups", "person")}
+
+
+def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]) -> list[Problem]:
+    """Check every reference between datasets, dropping rows that point nowhere (in place)."""
+    problems: list[Problem] = []
+    units = tables["units"]
+    file = _file(sources, "units")
+    # The unit tree: cycles first, then units whose parent is missing (repeated: a dropped unit
+    # takes its children with it).
+    parent = dict(zip(units["id"], units["parent"]))
+    row_of = dict(zip(units["id"], units[ROW]))
+    in_cycle: set[str] = set()
+    for start in parent:
+        path, node = [], start
+        while node is not None and node in parent and node not in path and node not in in_cycle:
+            path.append(node)
+            node = parent[node]
+        if node is not None and node in path:
+            cycle = path[path.index(node):]
+            for unit in cycle:
+                if unit not in in_cycle:
+                    loop = " → ".join([*cycle[cycle.index(unit):], *cycle[: cycle.index(unit)], unit])
+                    problems.append(Problem(file, int(row_of[unit]), _header(sources, "units", "parent"),
+                                            f'unit "{unit}" is in a cycle: {loop}'))
+            in_cycle.update(cycle)
+    dropped: dict[str, dict[str, int]] = {name: {} for name in tables}
+    for name, source in sources.items():
+        dropped[name].update(source.skipped_keys)
+    dropped["units"].update({u: int(row_of[u]) for u in in_cycle})
+    kept = units[~units["id"].isin(in_cycle)]
+    while True:
+        ids = set(kept["id"])
+        orphan = kept["parent"].notna() & ~kept["parent"].isin(ids)
+        if not orphan.any():
+            break
+        for _, record in kept[orphan].iterrows():
+            problems.append(_reference_problem(record, "parent", "units", sources, dropped, "units"))
+            dropped["units"][record["id"]] = int(record[ROW])
+        kept = kept[~orphan]
+    tables["units"] = kept.reset_index(drop=True)
+
+    keys = {name: set(frame[DATASETS[name].key.name]) for name, frame in tables.items()
+            if DATASETS[name].key is not None}
+    for name, dataset in DATASETS.items():
+        frame = tables[name]
+        if frame.empty:
+            continue
+        bad = np.zeros(len(frame), dtype=bool)
+        for column in dataset.columns:
+            if column.ref is None or (name, column.name) == ("units", "parent"):
+                continue
+            values = frame[column.name]
+            unknown = (values.notna() & ~values.isin(keys[column.ref])).to_numpy()
+            if not unknown.any():
+                continue
+            soft = (name, column.name) in SOFT_REFERENCES
+            for position in np.flatnonzero(unknown):
+                record = frame.iloc[position]
+                problems.append(_reference_problem(record, column.name, name, sources, dropped, column.ref,
+                                                   "warning" if soft else "error"))
+            if soft:
+                frame.loc[unknown, column.name] = None
+            else:
+                bad |= unknown
+        if bad.any():
+            key = dataset.key
+            if key is not None:
+                dropped[name].update(zip(frame.loc[bad, key.name], frame.loc[bad, ROW].astype(int)))
+                keys[name] -= set(frame.loc[bad, key.name])
+            tables[name] = frame[~bad].reset_index(drop=True)
+    return problems
+
+
+_NOUNS = {"units": "unit", "people": "person"}
+
+
+def _reference_problem(record: pd.Series, column: str, dataset: str, sources: dict[str, Source],
+                       dropped: dict[str, dict[str, int]], target: str, severity: str = "error") -> Problem:
+    value = parse_text(record[column])
+    target_file = _file(sources, target)
+    noun = _NOUNS.get(target, target)
+    if value in dropped.get(target, {}):
+        message = f'refers to {noun} "{value}", which was skipped ({target_file}:{dropped[target][value]})'
+    else:
+        message = f'unknown {noun} "{value}" (not in {target_file})'
+    if severity == "warning":
+        message += "; the value is ignored"
+    return Problem(_file(sources, dataset), int(record[ROW]), _header(sources, dataset, column), message, severity)

@@ -1,0 +1,175 @@
+"""Read a CSV or XLSX file into a table of raw cells, each row numbered as a spreadsheet shows it."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..config import did_you_mean
+
+
+class FileError(Exception):
+    """The whole file cannot be read: the message says why."""
+
+
+@dataclass
+class RawTable:
+    headers: list[str]  # as written in the file (trimmed)
+    cells: pd.DataFrame  # one column per header position (0..n-1), raw values (str or Excel values)
+    rows: pd.Series  # spreadsheet row number of each data row (header = 1)
+    encoding: str | None = None
+    sheet: str | None = None
+    ragged: list[tuple[int, int]] | None = None  # (row, cell count) of rows longer than the header
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Return the text of a CSV file and the encoding used: the given one, else detected.
+
+    Detection: a BOM first, then strict UTF-8, then GB18030 (a superset of GBK and GB2312, what Chinese
+    Excel writes), then charset-normalizer's best guess.
+    """
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            raise FileError(f"cannot be read as {encoding} (byte {exc.start}); check `encoding` in site.toml") from None
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                break
+    for name in ("utf-8", "gb18030"):
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise FileError("is not a text file in a known encoding (UTF-8, GB18030…); set `encoding` in site.toml")
+    return str(best), best.encoding
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def clean_header(value: object) -> str:
+    """Return a header as the user wrote it, without BOM, stray spaces or full-width forms."""
+    text = "" if value is None else str(value)
+    return unicodedata.normalize("NFKC", text.replace("\ufeff", "")).strip()
+
+
+def read_csv(path: Path, encoding: str | None = None) -> RawTable:
+    """Read a CSV file, every cell as a string."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileError(f"cannot be read: {exc.strerror}") from None
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileError("is a binary file, not CSV text (an Excel file saved with a .csv name?)")
+    text, used = decode(data, encoding)
+    if not text.strip():
+        raise FileError("is empty: expected a header row")
+    first_line = text.split("\n", 1)[0]
+    sep = _delimiter(first_line)
+    ragged = None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+            skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
+        )
+    except pd.errors.ParserError:
+        frame, ragged = _read_ragged(text, sep)
+    except pd.errors.EmptyDataError:
+        raise FileError("is empty: expected a header row") from None
+    frame = frame.fillna("")
+    headers = [clean_header(v) for v in frame.iloc[0].tolist()]
+    cells = frame.iloc[1:].reset_index(drop=True)
+    cells.columns = range(cells.shape[1])
+    rows = pd.Series(range(2, len(cells) + 2), dtype="int64")
+    return _drop_blank(RawTable(headers, cells, rows, encoding=used, ragged=ragged))
+
+
+def _read_ragged(text: str, sep: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
+    """Read a CSV whose rows have more cells than the header, noting each such row."""
+    records = list(csv.reader(io.StringIO(text), delimiter=sep))
+    width = len(records[0])
+    ragged = [(i + 1, len(r)) for i, r in enumerate(records) if len(r) > width and any(c.strip() for c in r[width:])]
+    fixed = [(r + [""] * width)[:width] for r in records]
+    return pd.DataFrame(fixed, dtype=object), ragged
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
+    """Read one sheet of an XLSX workbook, cells as Excel typed them (dates as dates)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for every kind of broken workbook
+        raise FileError(f"is not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
+    names = book.sheet_names
+    if not names:
+        raise FileError("has no sheets")
+    if sheet is None:
+        sheet = names[0]
+    elif sheet not in names:
+        hint = did_you_mean(sheet, names) or " sheets: " + ", ".join(names)
+        raise FileError(f'has no sheet "{sheet}";{hint}')
+    try:
+        values = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise FileError(f'sheet "{sheet}" cannot be read ({exc})') from None
+    # Leading empty rows are kept so that row numbers match what Excel shows; the header is the
+    # first non-empty row.
+    start = next((i for i, r in enumerate(values) if any(_filled(c) for c in r)), None)
+    if start is None:
+        raise FileError(f'sheet "{sheet}" is empty: expected a header row')
+    frame = pd.DataFrame(values[start:], dtype=object)
+    headers = [clean_header(v) for v in frame.iloc[0].tolist()]
+    cells = frame.iloc[1:].reset_index(drop=True)
+    cells.columns = range(cells.shape[1])
+    rows = pd.Series(range(start + 2, start + 2 + len(cells)), dtype="int64")
+    return _drop_blank(RawTable(headers, cells, rows, sheet=sheet))
+
+
+def _filled(value: object) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _drop_blank(table: RawTable) -> RawTable:
+    """Drop rows where every cell is empty: a blank line is not a record."""
+    blank = np.ones(len(table.cells), dtype=bool)
+    for column in table.cells.columns:
+        if not blank.any():
+            return table  # the usual case, decided by the first column
+        values = table.cells[column]
+        blank &= values.where(values.notna(), "").astype(str).str.strip().eq("").to_numpy()
+    if blank.any():
+        table.cells = table.cells[~blank].reset_index(drop=True)
+        table.rows = table.rows[~blank].reset_index(drop=True)
+    return table
+
+
+def read_table(path: Path, encoding: str | None = None, sheet: str | None = None) -> RawTable:
+    """Read a CSV or XLSX file by its extension."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, sheet)
+    if suffix == ".xls":
+        raise FileError("is an old .xls workbook; save it as .xlsx or CSV")
+    return read_csv(path, encoding)

@@ -1,0 +1,139 @@
+"""The site model: everything read from a site folder, gathered once before any page is made."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .config import did_you_mean, load_config
+from .errors import Problem, TrackboardError
+from .inputs.content import Document, check_collections, load_collections
+from .inputs.datasets import Source, load_datasets, locate
+from .inputs.schemas import DATASETS
+
+# Profiles every site has, unless site.toml defines its own under the same name.
+BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
+    "screen": {"title": "", "mask_phone": True, "exclude": ["people", "receivables"]},
+    "managers": {"title": "", "mask_phone": False, "exclude": []},
+}
+
+
+@dataclass
+class Site:
+    """A site's inputs, checked: configuration, tables, documents and every problem found."""
+
+    root: Path
+    config: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, Source]
+    documents: dict[str, list[Document]]
+    problems: list[Problem]
+    missing: list[str]  # optional datasets without a file
+    as_of: dt.date
+    fingerprints: dict[str, str]
+    profile_name: str | None = None
+    profile: dict[str, Any] = field(default_factory=lambda: dict(BUILTIN_PROFILES["managers"]))
+
+    @property
+    def locale(self) -> str:
+        return str(self.config["site"]["locale"])
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def has(self, dataset: str) -> bool:
+        """Whether the dataset was given (its pages are built)."""
+        return dataset not in self.missing
+
+    def excluded(self, section: str) -> bool:
+        return section in self.profile.get("exclude", [])
+
+    def skipped_rows(self) -> dict[str, set[int]]:
+        """Rows of data files that were skipped, by file."""
+        files = {s.file for s in self.sources.values()}
+        out: dict[str, set[int]] = {}
+        for problem in self.errors:
+            if problem.file in files and problem.row is not None and problem.row > 1:
+                out.setdefault(problem.file, set()).add(problem.row)
+        return out
+
+
+def input_files(root: Path, config: dict[str, Any]) -> list[Path]:
+    """Every file a build reads: site.toml, the datasets, the content and the theme overrides."""
+    files = [root / "site.toml"]
+    for name in DATASETS:
+        path = locate(root, name, config["data"].get(name, {}))
+        if path is not None:
+            files.append(path)
+    for folder in ("content", "theme"):
+        base = root / folder
+        if base.is_dir():
+            files.extend(p for p in base.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return sorted({p for p in files if p.exists()})
+
+
+def fingerprint(root: Path, files: list[Path]) -> dict[str, str]:
+    """Return the SHA-256 of each input file, keyed by its path relative to the site."""
+    out = {}
+    for path in files:
+        try:
+            key = path.relative_to(root).as_posix()
+        except ValueError:
+            key = path.as_posix()
+        out[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def resolve_profile(config: dict[str, Any], name: str | None) -> dict[str, Any]:
+    """Return the settings of a profile by name (site.toml first, then the built-in ones)."""
+    if name is None:
+        return dict(BUILTIN_PROFILES["managers"])
+    profiles = {**BUILTIN_PROFILES, **config["profiles"]}
+    if name not in profiles:
+        hint = did_you_mean(name, tuple(profiles)) or " profiles: " + ", ".join(profiles)
+        raise TrackboardError(f'unknown profile "{name}";{hint}')
+    return dict(profiles[name])
+
+
+def default_as_of(tables: dict[str, pd.DataFrame], today: dt.date) -> dt.date:
+    """The latest date in the sales data, else today."""
+    dates = tables["sales"]["date"].dropna()
+    return dates.max().date() if not dates.empty else today
+
+
+def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None) -> Site:
+    """Read and check every input of the site at `root`.
+
+    `today` comes from the caller (the clock is read at the edge), and is used only when neither
+    `as_of` nor any sales data gives the date the site is built for.
+    """
+    if not root.is_dir():
+        raise TrackboardError(f"{root}: no such site folder")
+    config, problems = load_config(root)
+    profile_settings = resolve_profile(config, profile)
+    loaded = load_datasets(root, config)
+    documents, content_problems = load_collections(root)
+    problems = problems + loaded.problems + content_problems + check_collections(documents)
+    return Site(
+        root=root,
+        config=config,
+        tables=loaded.tables,
+        sources=loaded.sources,
+        documents=documents,
+        problems=problems,
+        missing=loaded.missing,
+        as_of=as_of or default_as_of(loaded.tables, today),
+        fingerprints=fingerprint(root, input_files(root, config)),
+        profile_name=profile,
+        profile=profile_settings,
+    )

@@ -1,0 +1,23 @@
+"""The data-quality page: every input file, every skipped row and every problem, with where and why."""
+
+from __future__ import annotations
+
+from ..model import Site
+from ..render import Page, csv_bytes
+from ..writer import Output
+
+
+def quality_outputs(site: Site, t) -> tuple[Page, Output]:
+    skipped = site.skipped_rows()
+    sources = [
+        {"source": source, "skipped": len(skipped.get(source.file, ()))}
+        for _, source in sorted(site.sources.items())
+    ]
+    problems = sorted(site.problems, key=lambda p: (not p.is_error, p.file, p.row or 0, p.column or "", p.message))
+    page = Page("quality/index.html", "quality.html", t("quality.title"), "quality",
+                {"sources": sources, "problems": problems, "missing": site.missing})
+    table = csv_bytes(
+        ["severity", "file", "row", "column", "message"],
+        [[p.severity, p.file, p.row, p.column, p.message] for p in problems],
+    )
+    return page, Output("quality/problems.csv", table)

@@ -1,0 +1,136 @@
+"""Turn pages into bytes: the Jinja environment (package theme, overridable per site) and static assets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import formats
+from .i18n import translator
+from .writer import Output
+
+THEME_PACKAGE = "generator"
+SITE_THEME = "theme"
+
+
+@dataclass
+class Page:
+    """An HTML page to render: where it goes, with which template and what it shows."""
+
+    path: str  # e.g. "notices/index.html"
+    template: str
+    title: str
+    section: str  # the navigation entry it belongs to
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def relative_root(path: str) -> str:
+    """Return the prefix leading from a page back to the site root ('' or '../../')."""
+    return "../" * path.count("/")
+
+
+def href(root: str, target: str) -> str:
+    """Link to a site path; folders get their index.html so links also work from a file share."""
+    if target.endswith("/") or target == "":
+        target += "index.html"
+    return root + target
+
+
+def json_for_script(value: object) -> Markup:
+    """JSON safe inside <script>: '<', '>' and '&' escaped, so no value can close the element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """Return a cell for a CSV download; text Excel would run as a formula is prefixed with '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        if value != value:  # NaN
+            return ""
+        return repr(round(value, 2)) if isinstance(value, float) and not value.is_integer() else str(int(value))
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
+    """Return a CSV file for Excel: UTF-8 with BOM, CRLF line ends, raw numbers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+class Renderer:
+    """Render pages with the site's theme overrides in front of the package's theme."""
+
+    def __init__(self, site_root: Path, locale: str, globals_: dict[str, Any]) -> None:
+        loaders = []
+        override = site_root / SITE_THEME / "templates"
+        if override.is_dir():
+            loaders.append(FileSystemLoader(str(override)))
+        loaders.append(PackageLoader(THEME_PACKAGE, "theme/templates"))
+        self.env = Environment(
+            loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        self.site_root = site_root
+        self.locale = locale
+        self.env.globals.update(globals_)
+        self.env.globals["t"] = translator(locale)
+        self.env.globals["json_for_script"] = json_for_script
+        self.env.filters.update(
+            money=lambda v: formats.money(v, locale),
+            number=lambda v, digits=0: formats.number(v, locale, digits),
+            percent=lambda v, digits=1: formats.percent(v, locale, digits),
+            date=lambda v, year=False: formats.date(v, locale, year),
+            long_date=lambda v: formats.long_date(v, locale),
+        )
+
+    def render(self, page: Page) -> Output:
+        root = relative_root(page.path)
+        html = self.env.get_template(page.template).render(
+            page=page, root=root, url=lambda target: href(root, target), **page.context
+        )
+        return Output(page.path, html.encode("utf-8"))
+
+    def static_files(self) -> Iterator[Output]:
+        """The theme's static files, each overridable by the site's theme/static/."""
+        files: dict[str, bytes] = {}
+        base = resources.files(THEME_PACKAGE).joinpath("theme", "static")
+        stack = [(base, "")]
+        while stack:
+            folder, prefix = stack.pop()
+            for entry in folder.iterdir():
+                if entry.is_dir():
+                    stack.append((entry, f"{prefix}{entry.name}/"))
+                elif not entry.name.startswith("."):
+                    files[prefix + entry.name] = entry.read_bytes()
+        override = self.site_root / SITE_THEME / "static"
+        if override.is_dir():
+            for path in override.rglob("*"):
+                if path.is_file() and not path.name.startswith("."):
+                    files[path.relative_to(override).as_posix()] = path.read_bytes()
+        for name in sorted(files):
+            yield Output(f"static/{name}", files[name])

@@ -1,0 +1,117 @@
+"""The one writer of `output/`: stage every file in a temporary folder, then swap it in at once.
+
+A build that fails or is killed before the swap leaves the previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import TrackboardError
+
+STAGING_PREFIX = ".trackboard-staging-"
+RETIRED_PREFIX = ".trackboard-retired-"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: its path relative to the output folder, and its bytes."""
+
+    path: str
+    data: bytes
+
+
+def check_path(path: str) -> PurePosixPath:
+    """Refuse any path that could land outside the output folder."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(part in ("", ".", "..") for part in pure.parts) or "\\" in path:
+        raise TrackboardError(f"refusing to write {path!r}: not a plain path inside the output folder")
+    return pure
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    libc = ctypes.CDLL(name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def clean_stale(out: Path) -> None:
+    """Remove staging folders left by builds that were killed."""
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    for child in parent.iterdir():
+        if child.name.startswith((STAGING_PREFIX + out.name, RETIRED_PREFIX + out.name)) and child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def stage(out: Path, files: Iterable[Output]) -> Path:
+    """Write every file into a new staging folder beside `out` and return it."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(out)
+    staging = out.parent / f"{STAGING_PREFIX}{out.name}-{os.getpid()}"
+    staging.mkdir()
+    written: set[str] = set()
+    try:
+        for item in files:
+            pure = check_path(item.path)
+            key = pure.as_posix().casefold()  # two paths differing in case collide on Windows shares
+            if key in written:
+                raise TrackboardError(f"two pages were made for the same path {item.path!r}")
+            written.add(key)
+            target = staging.joinpath(*pure.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(item.data)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Make the staged folder the output folder, atomically where the system allows."""
+    if out.exists() and not out.is_dir():
+        shutil.rmtree(staging, ignore_errors=True)
+        raise TrackboardError(f"{out} exists and is not a folder")
+    if out.exists():
+        if _exchange(staging, out):
+            shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+            return
+        retired = out.parent / f"{RETIRED_PREFIX}{out.name}-{os.getpid()}"
+        os.replace(out, retired)
+        os.replace(staging, out)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, out)
+
+
+def check_target(out: Path, site: Path) -> None:
+    """Refuse an output folder whose replacement would destroy something that is not a build."""
+    resolved, root = out.resolve(), site.resolve()
+    if resolved == root or resolved in root.parents:
+        raise TrackboardError(f"refusing to build into {out}: it contains the site itself")
+    for folder in ("data", "content", "theme"):
+        if resolved == root / folder or (root / folder) in resolved.parents:
+            raise TrackboardError(f"refusing to build into {out}: it is inside the site's {folder}/ folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / "build.json").exists():
+        raise TrackboardError(f"refusing to replace {out}: it is not empty and holds no build.json from an "
+                              "earlier build; choose another --out or empty it")
+
+
+def publish(out: Path, files: Iterable[Output]) -> None:
+    """Write the whole site to `out` in one swap."""
+    swap_in(stage(out, files), out)
