@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import IO, Any
 
 import click
 
@@ -48,3 +49,10 @@ class TrackboardError(click.ClickException):
         lines = [str(p) for p in self.problems]
         lines.append(self.message)
         return "\n".join(lines)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the problems one per line as `file:row:column: message`, then `Error: ` and the summary."""
+        stream = file if file is not None else click.get_text_stream("stderr")
+        for problem in self.problems:
+            click.echo(str(problem), file=stream, color=self.show_color)
+        click.echo(f"Error: {self.message}", file=stream, color=self.show_color)

@@ -55,3 +55,25 @@ def long_date(value: dt.date | None, locale: str) -> str:
     if value is None:
         return "—"
     return format_skeleton("yMMMEd", value, locale=_babel(locale))
+
+
+class Formatter:
+    """The formats above, bound to one locale."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+
+    def money(self, value: float | None) -> str:
+        return money(value, self.locale)
+
+    def number(self, value: float | None, digits: int = 0) -> str:
+        return number(value, self.locale, digits)
+
+    def percent(self, value: float | None, digits: int = 1) -> str:
+        return percent(value, self.locale, digits)
+
+    def date(self, value: dt.date | None, year: bool = False) -> str:
+        return date(value, self.locale, year)
+
+    def long_date(self, value: dt.date | None) -> str:
+        return long_date(value, self.locale)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,13 +50,34 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
+def _running(pid: int) -> bool:
+    """Whether another process with this id is alive (its staging folder is in use)."""
+    if pid == os.getpid() or os.name != "posix":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
 def clean_stale(out: Path) -> None:
-    """Remove staging folders left by builds that were killed."""
+    """Remove staging folders left by killed builds of this output folder.
+
+    Only this folder's (not those of `output-en` beside it), and not those of a build still running.
+    """
     parent = out.parent
     if not parent.is_dir():
         return
+    prefixes = "|".join(re.escape(p) for p in (STAGING_PREFIX, RETIRED_PREFIX))
+    pattern = re.compile(rf"^(?:{prefixes}){re.escape(out.name)}-(\d+)$")
     for child in parent.iterdir():
-        if child.name.startswith((STAGING_PREFIX + out.name, RETIRED_PREFIX + out.name)) and child.is_dir():
+        match = pattern.match(child.name)
+        if match and child.is_dir() and not _running(int(match.group(1))):
             shutil.rmtree(child, ignore_errors=True)
 
 
@@ -93,7 +115,12 @@ def swap_in(staging: Path, out: Path) -> None:
             return
         retired = out.parent / f"{RETIRED_PREFIX}{out.name}-{os.getpid()}"
         os.replace(out, retired)
-        os.replace(staging, out)
+        try:
+            os.replace(staging, out)
+        except OSError:
+            os.replace(retired, out)  # put the previous output back
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         shutil.rmtree(retired, ignore_errors=True)
     else:
         os.replace(staging, out)
@@ -114,4 +141,9 @@ def check_target(out: Path, site: Path) -> None:
 
 def publish(out: Path, files: Iterable[Output]) -> None:
     """Write the whole site to `out` in one swap."""
-    swap_in(stage(out, files), out)
+    try:
+        swap_in(stage(out, files), out)
+    except OSError as exc:  # disk full, no permission: one clear line, not a traceback
+        reason = exc.strerror or str(exc)
+        detail = f"{exc.filename}: {reason}" if exc.filename else reason
+        raise TrackboardError(f"cannot write the site to {out} ({detail}); the previous output is unchanged") from exc

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from jinja2 import TemplateError
+
+from ..charts import render_svgs
+from ..fonts import subset_woff2
 from ..errors import TrackboardError
 from ..model import Site, load_site
 from ..pages import plan_site
@@ -44,11 +49,17 @@ def fatal_check(site: Site, strict: bool) -> None:
     """Stop before anything is written when the inputs cannot make a trustworthy site."""
     fatal = [p for p in site.problems if p.fatal]
     if fatal:
-        raise TrackboardError(f"build failed: {len(fatal)} input file(s) cannot be used; "
+        files = len({p.file for p in fatal})
+        raise TrackboardError(f"build failed: {files} input file(s) cannot be used as they are; "
                               "the previous output is unchanged", problems=fatal)
     if strict and site.errors:
         raise TrackboardError(f"build failed (--strict): {len(site.errors)} error(s) in the inputs; "
                               "the previous output is unchanged", problems=site.errors)
+
+
+def chart_cache(site: Site) -> Path:
+    """Rendered charts are cached by content beside the site, so an unchanged chart is never redrawn."""
+    return site.root / ".trackboard-cache" / "charts"
 
 
 def render_site(site: Site) -> list[Output]:
@@ -57,10 +68,34 @@ def render_site(site: Site) -> list[Output]:
     renderer = Renderer(site.root, site.locale, {
         "site": site.config["site"], "as_of": site.as_of, "nav": plan.nav, "profile": site.profile_name,
     })
-    outputs = [renderer.render(page) for page in plan.pages]
+    try:
+        outputs = [renderer.render(page) for page in plan.pages]
+    except TemplateError as exc:
+        raise TrackboardError(f"build failed: {template_problem(exc)}; the previous output is unchanged") from None
     outputs.extend(plan.files)
+    svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site))
+    outputs.extend(Output(item.path, svg.encode("utf-8")) for item, svg in zip(plan.charts, svgs, strict=True))
     outputs.extend(renderer.static_files())
+    screen_text = "".join(o.data.decode("utf-8") for o in outputs if o.path.startswith("screen/")
+                          and o.path.endswith(".html"))
+    if screen_text:
+        font = subset_woff2(visible_text(screen_text), cache_dir=site.root / ".trackboard-cache" / "fonts")
+        if font is not None:
+            outputs.append(Output("static/fonts/cjk.woff2", font))
     return outputs
+
+
+def visible_text(html: str) -> str:
+    """The characters a page can show: its text without tags."""
+    return re.sub(r"<[^>]*>", "", html)
+
+
+def template_problem(exc: TemplateError) -> str:
+    """Name the template and line of a theme error."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "a template"
+    line = getattr(exc, "lineno", None)
+    place = f"{name}:{line}" if line else str(name)
+    return f"{place}: {type(exc).__name__}: {exc.message or exc}"
 
 
 def build_info(site: Site, outputs: list[Output], built_at: dt.datetime) -> Output:

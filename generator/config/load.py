@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -14,6 +15,7 @@ from ..inputs.schemas import DATASETS
 from .schema import SCHEMA, ListOf, MapOf, Opt, Section, StrMap
 
 CONFIG_FILE = "site.toml"
+_HEADER = re.compile(r"^\s*(\[\[?)([^\[\]]+)\]\]?\s*(#.*)?$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 _TYPE_NAMES = {
     "str": "a string", "int": "an integer", "number": "a number", "bool": "true or false",
@@ -31,8 +33,14 @@ def _describe(value: object) -> str:
     kind = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list", dict: "table"}.get(
         type(value), type(value).__name__
     )
-    shown = repr(value) if not isinstance(value, (dict, list)) else kind
-    return f"{shown} ({kind})" if shown != kind else kind
+    if isinstance(value, (dict, list)):
+        return kind
+    # Written as in TOML (double quotes, true/false), so the user recognises their own value.
+    if isinstance(value, (str, bool)):
+        shown = json.dumps(value, ensure_ascii=False)
+    else:
+        shown = value.isoformat() if hasattr(value, "isoformat") else repr(value)  # TOML dates and times
+    return f"{shown} ({kind})"
 
 
 class _Checker:
@@ -41,8 +49,38 @@ class _Checker:
         self.file = file
         self.problems: list[Problem] = []
 
+    def blocks(self) -> dict[str, tuple[int, int]]:
+        """Each table of the file ("" for the top, "screens[1]" for the second [[screens]]): its lines."""
+        found: dict[str, tuple[int, int]] = {}
+        arrays: dict[str, int] = {}
+        name, start = "", 1
+        for number, line in enumerate(self.lines, start=1):
+            match = _HEADER.match(line)
+            if not match:
+                continue
+            found.setdefault(name, (start, number - 1))
+            name = ".".join(part.strip().strip('"').strip("'") for part in match.group(2).split("."))
+            if match.group(1) == "[[":
+                arrays[name] = arrays.get(name, -1) + 1
+                name = f"{name}[{arrays[name]}]"
+            start = number
+        found.setdefault(name, (start, len(self.lines)))
+        return found
+
     def line_of(self, dotted: str) -> int | None:
-        """Best effort: the line where the last part of a dotted key is written."""
+        """The line where a dotted key is written; for a key that is missing, the line of its table."""
+        blocks = self.blocks()
+        if dotted in blocks:
+            return blocks[dotted][0]
+        table, _, key = dotted.rpartition(".")
+        if table in blocks:
+            first, last = blocks[table]
+            pattern = re.compile(rf'^\s*["\']?{re.escape(key)}["\']?\s*=')
+            for number in range(first, last + 1):
+                if pattern.match(self.lines[number - 1]):
+                    return number
+            return first if table else None
+        # Dotted keys and inline tables: the first line that names the key.
         last = re.escape(dotted.split(".")[-1].split("[")[0])
         pattern = re.compile(rf'^\s*(\[\[?\s*)?([\w."-]*\.)?"?{last}"?\s*(=|\]|\.)')
         for number, line in enumerate(self.lines, start=1):
@@ -58,7 +96,7 @@ class _Checker:
             self.error(path, f"expected a table, got {_describe(value)}")
             value = {}
         out: dict[str, Any] = {}
-        for key, item in value.items():
+        for key in value:
             if key not in spec.options:
                 self.error(_join(path, key), "unknown key;" + (did_you_mean(key, tuple(spec.options)) or
                            " expected one of " + ", ".join(spec.options)))
@@ -132,7 +170,13 @@ class _Checker:
             "list[time]": isinstance(value, list) and all(isinstance(v, str) and _TIME.match(v) for v in value),
         }[spec.type]
         if not ok:
-            self.error(dotted, f"expected {expected}, got {_describe(value)}")
+            message = f"expected {expected}, got {_describe(value)}"
+            if isinstance(value, list) and spec.type.startswith("list["):  # name the item that is wrong
+                item_type = spec.type[len("list["):-1]
+                number, bad = next((i, v) for i, v in enumerate(value, start=1) if not isinstance(v, str) or (
+                    item_type == "time" and not _TIME.match(v)))
+                message = f"expected {expected}; item {number} is {_describe(bad)}, not {_TYPE_NAMES[item_type]}"
+            self.error(dotted, message)
             return _copy(spec.default)
         if spec.minimum is not None and isinstance(value, (int, float)) and value < spec.minimum:
             self.error(dotted, f"must be at least {spec.minimum:g}, got {value}")
@@ -207,7 +251,8 @@ def load_config(site: Path) -> tuple[dict[str, Any], list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        return parse_config("")[0], [Problem(CONFIG_FILE, None, None, "is not UTF-8 text; save it as UTF-8", fatal=True)]
+        problem = Problem(CONFIG_FILE, None, None, "is not UTF-8 text; save it as UTF-8", fatal=True)
+        return parse_config("")[0], [problem]
     return parse_config(text)
 
 

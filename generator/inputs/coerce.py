@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 EMPTY = object()  # marker: the cell is empty
+MIN_YEAR, MAX_YEAR = 1900, 2199  # dates outside are typos (and beyond what pandas' datetime64[ns] holds)
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
@@ -63,35 +64,49 @@ def parse_text(value: object) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+def _in_range(day: dt.date) -> dt.date:
+    """Refuse years no business record has (a typo such as 3026): they also overflow the tables' date type."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"is out of range (expected a year from {MIN_YEAR} to {MAX_YEAR})")
+    return day
+
+
 def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _in_range(value.date())
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()
     text = _TIME_SUFFIX.sub("", text)  # "2026/10/30 0:00:00" as some Excel exports write it
     for fmt in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        return _in_range(day)
     raise ValueError("is not a date (expected YYYY-MM-DD or YYYY/MM/DD)")
 
 
 def parse_datetime(value: object) -> dt.datetime:
     if isinstance(value, dt.datetime):
+        _in_range(value)
         return value.replace(microsecond=0, tzinfo=None)
     if isinstance(value, dt.date):
+        _in_range(value)
         return dt.datetime(value.year, value.month, value.day)
     text = unicodedata.normalize("NFKC", str(value)).strip()
     for fmt in _DATETIME_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt)
+            moment = dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
+        _in_range(moment)
+        return moment
     try:
         day = parse_date(text)
-    except ValueError:
+    except ValueError as exc:
+        if "out of range" in str(exc):
+            raise
         raise ValueError("is not a date and time (expected YYYY-MM-DD HH:MM)") from None
     return dt.datetime(day.year, day.month, day.day)
 

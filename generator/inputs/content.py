@@ -88,6 +88,21 @@ def plain_text(html: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a date that does not exist (2026-02-30) stays text, so that it is
+    reported as a bad field value instead of crashing the build."""
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 def _line_of(front: str, name: str) -> int:
     for number, line in enumerate(front.splitlines(), start=2):
         if re.match(rf"^\s*{re.escape(name)}\s*:", line):
@@ -120,7 +135,7 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
                               "the fields, and another '---' line")]
     front, body = match.group(1), match.group(2)
     try:
-        raw = yaml.safe_load(front) or {}
+        raw = yaml.load(front, Loader=_FrontMatterLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -177,6 +192,8 @@ def load_collections(site: Path) -> tuple[dict[str, list[Document]], list[Proble
         docs: list[Document] = []
         used: set[str] = set()
         for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+            if not path.is_file():  # a folder named like a Markdown file
+                continue
             file = path.relative_to(site).as_posix()
             try:
                 text = path.read_bytes().decode("utf-8-sig")

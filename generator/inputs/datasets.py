@@ -54,10 +54,11 @@ def _norm(header: str) -> str:
 def locate(site: Path, name: str, options: dict[str, Any]) -> Path | None:
     """Return the file of a dataset: the configured one, else data/<name>.csv or .xlsx."""
     if options.get("file"):
-        return site / options["file"]
+        path = site / options["file"]
+        return path if path.is_file() else None
     for suffix in (".csv", ".xlsx"):
         candidate = site / "data" / f"{name}{suffix}"
-        if candidate.exists():
+        if candidate.is_file():
             return candidate
     return None
 
@@ -117,7 +118,7 @@ class _DatasetLoader:
             if not header:
                 continue
             if _norm(header) in by_header:
-                self.problem(file, 1, header, "header appears twice; the first one is used", "warning")
+                self.problem(file, raw.header_row, header, "header appears twice; the first one is used", "warning")
                 continue
             by_header[_norm(header)] = position
         claimed = {_norm(h) for h in mapping.values()}
@@ -131,7 +132,8 @@ class _DatasetLoader:
                     continue
                 hint = did_you_mean(wanted, [h for h in raw.headers if h]) or " headers are: " + ", ".join(
                     h for h in raw.headers if h)
-                self.problem(file, 1, wanted, f'column not found (site.toml maps {column.name} to it);{hint}', fatal=True)
+                self.problem(file, raw.header_row, wanted,
+                             f"column not found (site.toml maps {column.name} to it);{hint}", fatal=True)
                 fatal = True
                 continue
             for candidate in (column.name, *column.headers):
@@ -143,7 +145,7 @@ class _DatasetLoader:
                 if column.required:
                     expected = " or ".join(f'"{h}"' for h in (column.name, *column.headers))
                     self.problem(
-                        file, 1, column.name,
+                        file, raw.header_row, column.name,
                         f"required column is missing: expected a header {expected}, or map it in site.toml "
                         f'([data.{self.dataset.name}.columns] {column.name} = "your header")', fatal=True,
                     )
@@ -268,7 +270,8 @@ def load_datasets(site: Path, config: dict[str, Any]) -> Loaded:
         path = locate(site, name, options)
         if path is None or not path.exists():
             if options.get("file"):
-                problems.append(Problem(options["file"], None, None, f"not found (data.{name}.file in site.toml)",
+                reason = "is a folder, not a data file" if (site / options["file"]).is_dir() else "not found"
+                problems.append(Problem(options["file"], None, None, f"{reason} (data.{name}.file in site.toml)",
                                         fatal=True))
             elif dataset.required:
                 problems.append(Problem(f"data/{name}.csv", None, None,

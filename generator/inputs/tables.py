@@ -27,6 +27,7 @@ class RawTable:
     encoding: str | None = None
     sheet: str | None = None
     ragged: list[tuple[int, int]] | None = None  # (row, cell count) of rows longer than the header
+    header_row: int = 1  # spreadsheet row of the header (after leading blank rows)
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -42,7 +43,8 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
-            raise FileError(f"cannot be read as {encoding} (byte {exc.start}); check `encoding` in site.toml") from None
+            line = data[: exc.start].count(b"\n") + 1
+            raise FileError(f"cannot be read as {encoding} (line {line}); check `encoding` in site.toml") from None
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
@@ -85,6 +87,14 @@ def read_csv(path: Path, encoding: str | None = None) -> RawTable:
     text, used = decode(data, encoding)
     if not text.strip():
         raise FileError("is empty: expected a header row")
+    # Blank rows above the header (Excel writes them as ",,,,") are kept out of the table but counted,
+    # so that row numbers still match the spreadsheet.
+    lead = 0
+    while True:
+        line, newline, rest = text.partition("\n")
+        if not newline or line.replace(",", "").replace("\t", "").replace(";", "").strip():
+            break
+        text, lead = rest, lead + 1
     first_line = text.split("\n", 1)[0]
     sep = _delimiter(first_line)
     ragged = None
@@ -101,8 +111,10 @@ def read_csv(path: Path, encoding: str | None = None) -> RawTable:
     headers = [clean_header(v) for v in frame.iloc[0].tolist()]
     cells = frame.iloc[1:].reset_index(drop=True)
     cells.columns = range(cells.shape[1])
-    rows = pd.Series(range(2, len(cells) + 2), dtype="int64")
-    return _drop_blank(RawTable(headers, cells, rows, encoding=used, ragged=ragged))
+    rows = pd.Series(range(lead + 2, len(cells) + lead + 2), dtype="int64")
+    if ragged:
+        ragged = [(row + lead, count) for row, count in ragged]
+    return _drop_blank(RawTable(headers, cells, rows, encoding=used, ragged=ragged, header_row=lead + 1))
 
 
 def _read_ragged(text: str, sep: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
@@ -144,7 +156,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     cells = frame.iloc[1:].reset_index(drop=True)
     cells.columns = range(cells.shape[1])
     rows = pd.Series(range(start + 2, start + 2 + len(cells)), dtype="int64")
-    return _drop_blank(RawTable(headers, cells, rows, sheet=sheet))
+    return _drop_blank(RawTable(headers, cells, rows, sheet=sheet, header_row=start + 1))
 
 
 def _filled(value: object) -> bool:

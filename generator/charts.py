@@ -1,0 +1,405 @@
+"""Charts: Vega-Lite templates defined once with altair, filled with aggregated data, rendered to SVG.
+
+A site has thousands of charts but only a handful of kinds. altair builds and validates each kind
+once per locale (milliseconds); every chart after that is a shallow copy of the template dict with
+its own ``data.values``, title and money unit (microseconds). SVGs are rendered by vl-convert at
+build time, in worker processes (vl-convert runs every conversion on one JavaScript runtime per
+process, so threads do not add throughput), and cached by the hash of what was rendered.
+
+Data each kind expects (extra keys are dropped, so a spec carries only what it draws):
+
+- ``trend``: ``{"date": "YYYY-MM-DD" | date, "premium": float}`` per day.
+- ``cumulative``: ``{"date", "cumulative": float | None, "target": float | None}`` per day of the
+  month; days after the as-of date have ``cumulative`` None, the target line runs to month end.
+- ``compare``: ``{"name": str, "premium": float}`` per child unit (premium month-to-date).
+- ``leaders``: ``{"name": str, "premium": float, "unit": str (optional)}`` per person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import math
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import fonts
+
+KINDS = ("trend", "cumulative", "compare", "leaders")
+
+# Bump when the SVG post-processing changes, so cached SVGs from older code are not reused.
+_RENDER_REVISION = "1"
+
+# Below this many charts to render, starting worker processes (each imports vl-convert and warms up
+# its JavaScript runtime, about a second) costs more than it saves.
+_POOL_MIN = 32
+
+# From this many charts on, text is measured with a subset of the CJK font made for the batch
+# (about a second to make, then several times faster per chart; see fonts.measurement_font).
+_SUBSET_MIN = 8
+
+_WIDTH = 560
+_HEIGHT = 220
+_BAR_STEP = 22
+_BLUE = "#2563eb"
+_GREY = "#6b7280"
+_GOLD = "#d97706"
+
+_TEXT = {
+    "zh-CN": {"date": "日期", "premium": "保费", "cumulative": "累计保费", "target": "目标", "premium_mtd": "本月保费",
+              "unit": "机构", "name": "姓名", "rank": "名次", "series": "系列"},
+    "en": {"date": "Date", "premium": "Premium", "cumulative": "Cumulative premium", "target": "Target",
+           "premium_mtd": "Premium MTD", "unit": "Unit", "name": "Name", "rank": "Rank", "series": "Series"},
+}
+
+_DATE_FORMAT = {"zh-CN": "%-m月%-d日", "en": "%b %-d"}
+
+
+def _lang(locale: str) -> str:
+    return "zh-CN" if locale.lower().startswith("zh") else "en"
+
+
+def _money_expr(value: str, lang: str) -> str:
+    """Return a Vega expression formatting ``value`` as money per value: 9.4万 / 1.2亿, or 94,000."""
+    if lang == "zh-CN":
+        return (f"abs({value}) >= 1e8 ? format({value} / 1e8, '.1~f') + '亿' : "
+                f"abs({value}) >= 1e4 ? format({value} / 1e4, '.1~f') + '万' : format({value}, ',.0f')")
+    return f"format({value}, ',.0f')"
+
+
+# A money axis uses one unit for all its ticks, chosen from the chart's largest value when filled:
+# moneyDiv and moneySuffix are top-level params swapped per chart, so the template stays shared.
+_AXIS_LABEL = ("datum.value == 0 ? '0' : format(datum.value / moneyDiv, moneyDiv > 1 ? '.2~f' : ',.0f')"
+               " + moneySuffix")
+
+
+def _money_axis(alt: Any, title: str) -> Any:
+    return alt.Axis(title=title, labelExpr=_AXIS_LABEL, tickCount=5)
+
+
+def _date_x(alt: Any, lang: str) -> Any:
+    # Dates arrive as ISO dates, which JavaScript parses as UTC midnight: a UTC scale (whose axis
+    # formats in UTC) keeps the labels on the right day whatever the machine's time zone. Not
+    # axis.formatType="utc": Vega-Lite 6 then drops the format altogether.
+    return alt.X("date:T", title=None, scale=alt.Scale(type="utc"),
+                 axis=alt.Axis(format=_DATE_FORMAT[lang], labelAngle=0, grid=False))
+
+
+def _build(kind: str, lang: str) -> dict[str, Any]:
+    """Build one kind's template with altair (validated once, here)."""
+    import altair as alt
+
+    t = _TEXT[lang]
+    empty = alt.Data(values=[])
+    date_label = f"utcFormat(datum.date, '{_DATE_FORMAT[lang]}')"
+    date_tip = alt.Tooltip("date_label:N", title=t["date"])
+    if kind == "trend":
+        chart = alt.Chart(empty).mark_line(point=True, color=_BLUE, strokeWidth=2).transform_calculate(
+            date_label=date_label, premium_label=_money_expr("datum.premium", lang),
+        ).encode(
+            x=_date_x(alt, lang),
+            y=alt.Y("premium:Q", axis=_money_axis(alt, t["premium"])),
+            tooltip=[date_tip, alt.Tooltip("premium_label:N", title=t["premium"])],
+        ).properties(width=_WIDTH, height=_HEIGHT)
+    elif kind == "cumulative":
+        # Fold the two columns into one series field so a single legend shows colour and dash.
+        names = [t["cumulative"], t["target"]]
+        chart = alt.Chart(empty).transform_fold(["cumulative", "target"], as_=["series", "value"]).transform_calculate(
+            series_label=f"datum.series == 'target' ? '{t['target']}' : '{t['cumulative']}'", date_label=date_label,
+            value_label=_money_expr("datum.value", lang),
+        ).mark_line(strokeWidth=2.5).encode(
+            x=_date_x(alt, lang),
+            y=alt.Y("value:Q", axis=_money_axis(alt, t["cumulative"])),
+            color=alt.Color("series_label:N", scale=alt.Scale(domain=names, range=[_BLUE, _GREY]),
+                            legend=alt.Legend(title=None, orient="top-left")),
+            strokeDash=alt.StrokeDash("series_label:N", scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]]),
+                                      legend=None),
+            tooltip=[date_tip, alt.Tooltip("series_label:N", title=t["series"]),
+                     alt.Tooltip("value_label:N", title=t["premium"])],
+        ).properties(width=_WIDTH, height=_HEIGHT)
+    elif kind in ("compare", "leaders"):
+        # y is a unique key ("<index>|<label>") so two people with the same name stay two bars; the
+        # axis shows only the label part. Rows arrive sorted, and sort=None keeps that order.
+        label_expr = "slice(datum.value, indexof(datum.value, '|') + 1)"
+        y = alt.Y("key:N", title=None, sort=None, axis=alt.Axis(labelExpr=label_expr, ticks=False, labelLimit=160))
+        x_title = t["premium_mtd"] if kind == "compare" else t["premium"]
+        color: Any = alt.value(_BLUE)
+        if kind == "leaders":
+            color = alt.condition("datum.rank <= 3", alt.value(_GOLD), alt.value(_BLUE))
+        tips = [alt.Tooltip("name:N", title=t["unit"] if kind == "compare" else t["name"]),
+                alt.Tooltip("premium_label:N", title=x_title)]
+        if kind == "leaders":
+            tips.insert(0, alt.Tooltip("rank:Q", title=t["rank"]))
+        base = alt.Chart().transform_calculate(premium_label=_money_expr("datum.premium", lang)).encode(
+            y=y, x=alt.X("premium:Q", axis=_money_axis(alt, x_title)),
+        )
+        bars = base.mark_bar(cornerRadiusEnd=2).encode(color=color, tooltip=tips)
+        labels = base.mark_text(align="left", dx=4, color="#111827").encode(text="premium_label:N")
+        chart = alt.layer(bars, labels, data=empty).properties(width=_WIDTH - 140, height=alt.Step(_BAR_STEP))
+    else:
+        raise ValueError(f"unknown chart kind: {kind!r}")
+    spec = chart.to_dict()
+    family = fonts.font_stack()
+    # aria=False: Vega's own per-mark ARIA labels are in English ("Oct 01, 2026") and list every
+    # point; the SVG gets one role="img" label and a <title>/<desc> from the chart instead.
+    spec["config"] = {
+        "font": family,
+        "aria": False,
+        "background": "white",
+        "view": {"stroke": None},
+        "title": {"anchor": "start", "fontSize": 15, "fontWeight": "bold", "color": "#111827", "offset": 10},
+        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151", "titleColor": "#374151",
+                 "gridColor": "#e5e7eb", "domainColor": "#9ca3af", "tickColor": "#9ca3af"},
+        "legend": {"labelFontSize": 12, "symbolStrokeWidth": 2.5},
+        "text": {"fontSize": 12},
+    }
+    return spec
+
+
+@lru_cache(maxsize=None)
+def _template(kind: str, lang: str) -> dict[str, Any]:
+    return _build(kind, lang)
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)[:10]
+
+
+def _num(value: Any) -> float | int | None:
+    """Return a JSON-safe number: None for missing or NaN, plain int/float for numpy scalars."""
+    if value is None:
+        return None
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _rows(kind: str, data: list[dict[str, Any]], lang: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Return the rows a kind draws, with only its fields, and the names of its money fields."""
+    if kind == "trend":
+        return [{"date": _iso(r["date"]), "premium": _num(r.get("premium"))} for r in data], ["premium"]
+    if kind == "cumulative":
+        rows = [{"date": _iso(r["date"]), "cumulative": _num(r.get("cumulative")), "target": _num(r.get("target"))}
+                for r in data]
+        return rows, ["cumulative", "target"]
+    ordered = sorted(({"name": str(r["name"]), "premium": _num(r.get("premium")) or 0, "unit": r.get("unit")}
+                      for r in data), key=lambda r: (-r["premium"], r["name"]))
+    rows = []
+    rank = 0
+    for i, r in enumerate(ordered):
+        # Ties share a rank: 1, 2, 2, 4.
+        if i == 0 or r["premium"] != ordered[i - 1]["premium"]:
+            rank = i + 1
+        row: dict[str, Any] = {"name": r["name"], "premium": r["premium"]}
+        label = r["name"]
+        if kind == "leaders":
+            row["rank"] = rank
+            label = f"{rank}. {label}"
+            if r["unit"]:
+                row["unit"] = str(r["unit"])
+        row["key"] = f"{i}|{label}"
+        rows.append(row)
+    return rows, ["premium"]
+
+
+def _money_params(rows: list[dict[str, Any]], fields: list[str], lang: str) -> list[dict[str, Any]]:
+    top = max((abs(v) for r in rows for f in fields if (v := r.get(f)) is not None), default=0)
+    div, suffix = 1, ""
+    if lang == "zh-CN" and top >= 1e8:
+        div, suffix = 100_000_000, "亿"
+    elif lang == "zh-CN" and top >= 1e4:
+        div, suffix = 10_000, "万"
+    return [{"name": "moneyDiv", "value": div}, {"name": "moneySuffix", "value": suffix}]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart of aggregated data: a kind, a title, its rows and a one-line text alternative."""
+
+    kind: str
+    title: str
+    data: list[dict]
+    summary: str
+
+    def spec(self, locale: str) -> dict:
+        """Return the filled Vega-Lite spec: the kind's shared template with this chart's data."""
+        lang = _lang(locale)
+        rows, money = _rows(self.kind, self.data, lang)
+        # A shallow copy: only top-level keys differ between charts of a kind, the rest is shared
+        # with the template, so callers must not mutate the nested parts of the returned dict.
+        spec = dict(_template(self.kind, lang))
+        spec["data"] = {"values": rows}
+        spec["title"] = self.title
+        spec["description"] = self.summary
+        spec["params"] = _money_params(rows, money, lang)
+        return spec
+
+    def spec_json(self, locale: str) -> str:
+        """Return the filled spec as canonical JSON (sorted keys), the form that is rendered and hashed."""
+        return json.dumps(self.spec(locale), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def chart_text(charts: list[Chart], locale: str) -> str:
+    """Return every character the charts may draw, for the CJK web-font subset."""
+    lang = _lang(locale)
+    parts = list(_TEXT[lang].values()) + ["0123456789.,-万亿月日" + _DATE_FORMAT[lang]]
+    for chart in charts:
+        parts.append(chart.title)
+        parts.append(chart.summary)
+        parts.extend(f"{r.get('name', '')}{r.get('unit') or ''}" for r in chart.data)
+    return "".join(sorted(set("".join(parts))))
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+def _render_one(spec_json: str) -> str:
+    """Render one filled spec to SVG with vl-convert (the CJK font registered first)."""
+    import vl_convert
+
+    fonts.register_fonts()
+    return vl_convert.vegalite_to_svg(spec_json)
+
+
+def _render_many(specs: list[str]) -> list[str]:
+    return [_render_one(s) for s in specs]
+
+
+def _init_worker(font_dir: str | None) -> None:
+    fonts.register_fonts()
+    if font_dir is not None:
+        fonts.register_directory(Path(font_dir))
+
+
+def _render_batch(specs: list[str], workers: int, cache_dir: Path | None) -> list[str]:
+    """Render specs to raw SVG, measuring text with a subset font when the batch is big enough."""
+    font_dir: Path | None = None
+    family = ""
+    stack = json.dumps(fonts.font_stack(), ensure_ascii=False)
+    if len(specs) >= _SUBSET_MIN:
+        measure = fonts.measurement_font("".join(specs), cache_dir)
+        if measure is not None:
+            font_dir, family = measure
+            # Render with the subset's own family first in the list, then name it back: the
+            # SVG then reads exactly as if rendered with the full font.
+            batch_stack = stack.replace(f"'{fonts.WEB_FAMILY}'", f"'{family}'", 1)
+            specs = [s.replace(f'"font":{stack}', f'"font":{batch_stack}', 1) for s in specs]
+    if workers <= 1 or len(specs) < _POOL_MIN:
+        _init_worker(str(font_dir) if font_dir else None)
+        svgs = _render_many(specs)
+    else:
+        # spawn, not fork: the parent may already run vl-convert's runtime threads, and a forked
+        # copy of a multi-threaded process can deadlock.
+        context = multiprocessing.get_context("spawn")
+        chunks = max(1, min(16, len(specs) // (workers * 4)))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                                 initargs=(str(font_dir) if font_dir else None,)) as pool:
+            svgs = list(pool.map(_render_one, specs, chunksize=chunks))
+    if family:
+        svgs = [svg.replace(f"'{family}'", f"'{fonts.WEB_FAMILY}'") for svg in svgs]
+    return svgs
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
+
+
+def _finish(svg: str, chart: Chart, key: str) -> str:
+    """Give the SVG an accessible name, <title> and <desc>, and ids unique across inlined charts."""
+    if 'id="' in svg:
+        # Vega numbers clip paths clip1, clip2… with a counter that runs on across every chart the
+        # process renders, and the same numbers in every SVG: renumber them in order and prefix
+        # them with the chart's hash, so output is reproducible and charts inlined in one page
+        # do not point at each other's clip paths.
+        ids = {name: f"c{key[:10]}-{n}" for n, name in enumerate(dict.fromkeys(_ID.findall(svg)), 1)}
+        svg = _ID_REF.sub(lambda m: m.group(1) + ids.get(m.group(2), m.group(2)), svg)
+    title = html.escape(chart.title)
+    label = html.escape(f"{chart.title}: {chart.summary}" if chart.summary else chart.title)
+    head_end = svg.index(">")
+    return (f'{svg[:head_end]} role="img" aria-label="{label}">'
+            f"<title>{title}</title><desc>{html.escape(chart.summary)}</desc>{svg[head_end + 1:]}")
+
+
+@lru_cache(maxsize=1)
+def _engine_id() -> str:
+    """Identify what else decides the pixels: vl-convert's version and the CJK font file."""
+    import vl_convert
+
+    version = getattr(vl_convert, "__version__", "") or ",".join(vl_convert.get_vegalite_versions())
+    font = fonts.find_cjk_font()
+    font_id = ""
+    if font is not None:
+        stat = font.path.stat()
+        font_id = f"{font.path}:{font.index}:{stat.st_size}:{font.bold}"
+    return f"{version}|{vl_convert.get_vega_version()}|{font_id}|{_RENDER_REVISION}"
+
+
+def cache_key(spec_json: str, locale: str) -> str:
+    """Return the cache key of a filled spec: sha256 over the spec, locale and rendering engine."""
+    return hashlib.sha256("\0".join([_engine_id(), locale, spec_json]).encode()).hexdigest()
+
+
+def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, workers: int = 2) -> list[str]:
+    """Render each chart to SVG text, in order; reuse cached SVGs from ``cache_dir`` when given."""
+    specs = [c.spec_json(locale) for c in charts]
+    keys = [cache_key(s, locale) for s in specs]
+    raw: dict[str, str] = {}
+    if cache_dir is not None:
+        for key in set(keys):
+            path = cache_dir / f"{key}.svg"
+            if path.is_file():
+                raw[key] = path.read_text(encoding="utf-8")
+    todo: dict[str, str] = {}  # identical charts are rendered once
+    for key, spec in zip(keys, specs, strict=True):
+        if key not in raw:
+            todo.setdefault(key, spec)
+    if todo:
+        todo_keys = list(todo)
+        svgs = _render_batch([todo[k] for k in todo_keys], workers, cache_dir)
+        for key, svg in zip(todo_keys, svgs, strict=True):
+            raw[key] = svg
+            if cache_dir is not None:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                tmp = cache_dir / f"{key}.{os.getpid()}.tmp"
+                tmp.write_text(svg, encoding="utf-8")
+                tmp.replace(cache_dir / f"{key}.svg")
+    return [_finish(raw[key], chart, key) for key, chart in zip(keys, charts, strict=True)]
+
+
+@lru_cache(maxsize=1)
+def _bundle() -> str:
+    import vl_convert
+
+    return vl_convert.javascript_bundle()
+
+
+def vega_embed_bundle(cache_dir: Path | None = None) -> str:
+    """Return the offline JS bundle of vega, vega-lite and vega-embed (defines window.vegaEmbed).
+
+    Building it takes vl-convert about two seconds, so it is kept per process and, when
+    ``cache_dir`` is given, between builds. Call vegaEmbed with ``{actions: false}``: the only
+    external address in the bundle is the Vega Editor link behind the actions menu.
+    """
+    if cache_dir is None:
+        return _bundle()
+    path = cache_dir / f"vega-embed-{hashlib.sha256(_engine_id().encode()).hexdigest()[:16]}.js"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    text = _bundle()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return text

@@ -1,0 +1,213 @@
+"""The daily report, the basis of the morning follow-up meeting: forecast, projection, causes, tracker notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .kpis import (
+    _Memo,
+    _org,
+    _period_sums,
+    _prepared,
+    _span_sums,
+    days_in_month,
+    month_target,
+    text_or_none,
+    unit_tree,
+)
+
+MODEL_WEEKS = 4
+MODEL_DESCRIPTION_ZH = "按前四周同一星期几的平均保费估算"
+MODEL_DESCRIPTION_EN = "the mean premium of the same weekday over the previous four weeks"
+PROJECTION_DESCRIPTION_ZH = "按本月已过天数的日均保费推算至月末：月累计 ÷ 已过天数 × 当月天数"
+PROJECTION_DESCRIPTION_EN = "the month-to-date daily average carried to month end: MTD ÷ days elapsed × days in month"
+
+COMPARISON_DAYS = {"prev_day": 1, "same_weekday_last_week": 7}
+
+
+@dataclass(frozen=True)
+class Forecast:
+    unit: str
+    value: float
+    source: str  # "tracker" or "model"
+
+
+def forecasts(tables: dict[str, pd.DataFrame], as_of: dt.date, units: list[str]) -> list[Forecast]:
+    """Return tomorrow's premium forecast for each unit, in the order given.
+
+    The trackers' forecasts logged on `as_of` for a unit are summed where any exist; otherwise the
+    model (MODEL_DESCRIPTION_EN) estimates it from the unit's own sales and everything below it.
+    """
+    given = _logged_forecasts(tables["tracking"]).get(pd.Timestamp(as_of), {})
+    org, prepared = _org(tables), _prepared(tables)
+    tomorrow = as_of + dt.timedelta(days=1)
+    # Each person's premium on the four same weekdays, rolled up into every unit.
+    premium = np.zeros(len(org.index), dtype=np.int64)
+    for k in range(1, MODEL_WEEKS + 1):
+        day = tomorrow - dt.timedelta(weeks=k)
+        premium += _span_sums(prepared, day, day)["premium"]
+    modelled = org.roll(premium[:, None])[:, 0]
+    out = []
+    for unit in units:
+        if unit in given:
+            out.append(Forecast(unit, round(float(given[unit]), 2), "tracker"))
+        else:
+            where = org.position.get(unit)
+            cents = int(modelled[where]) if where is not None else 0
+            out.append(Forecast(unit, round(cents / 100 / MODEL_WEEKS, 2), "model"))
+    return out
+
+
+_LOGGED = _Memo(4)
+
+
+def _logged_forecasts(tracking: pd.DataFrame) -> dict[pd.Timestamp, dict[str, float]]:
+    """The trackers' forecasts summed per date and unit, once per tracking table."""
+
+    def build() -> dict[pd.Timestamp, dict[str, float]]:
+        logged = tracking[tracking["date"].notna() & tracking["forecast"].notna()]
+        logged = logged.assign(unit=logged["unit"].map(text_or_none).astype(object))
+        sums = logged.groupby(["date", "unit"])["forecast"].sum()
+        out: dict[pd.Timestamp, dict[str, float]] = {}
+        for (day, unit), value in sums.items():
+            out.setdefault(pd.Timestamp(day), {})[unit] = value
+        return out
+
+    return _LOGGED.get((tracking,), build)
+
+
+def month_end_projection(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None) -> dict:
+    """Project the month's premium for `unit` (everyone when None) from its month-to-date daily average.
+
+    Keys: unit, mtd, days_elapsed, days_in_month, projection, target, projected_achievement, description_zh,
+    description_en. Target and achievement are NaN where the unit has no target for the month.
+    """
+    return month_end_projections(tables, as_of, [unit])[0]
+
+
+def month_end_projections(tables: dict[str, pd.DataFrame], as_of: dt.date, units: list[str | None]) -> list[dict]:
+    """Return `month_end_projection` of each of `units` on `as_of`, in the order given."""
+    org, prepared = _org(tables), _prepared(tables)
+    premium_mtd = _period_sums(prepared, as_of)["premium_mtd"]
+    elapsed = as_of.day
+    length = days_in_month(as_of)
+    out = []
+    for unit in units:
+        mtd = int(premium_mtd[org.member_positions(unit)].sum()) / 100
+        projection = round(mtd / elapsed * length, 2)
+        target = month_target(tables, as_of, unit)
+        achievement = projection / target if target > 0 else float("nan")
+        out.append({
+            "unit": unit,
+            "mtd": mtd,
+            "days_elapsed": elapsed,
+            "days_in_month": length,
+            "projection": projection,
+            "target": target,
+            "projected_achievement": achievement,
+            "description_zh": PROJECTION_DESCRIPTION_ZH,
+            "description_en": PROJECTION_DESCRIPTION_EN,
+        })
+    return out
+
+
+@dataclass(frozen=True)
+class Cause:
+    kind: str  # "unit" or "person"
+    id: str
+    name: str
+    today: float
+    before: float
+    change: float
+    share: float  # share of the total change (NaN when the total did not change)
+
+
+def causes(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None, against: str = "prev_day",
+           top: int = 5) -> list[Cause]:
+    """Return what explains the change of `unit`'s day premium against the comparison day.
+
+    Up to `top` child units (the top units when `unit` is None), then up to `top` people in the unit
+    and below, each by largest absolute change first, ties by id. Those with no change are left out.
+    """
+    if against not in COMPARISON_DAYS:
+        raise ValueError(f"against must be one of {', '.join(COMPARISON_DAYS)}, not {against!r}")
+    # The comparison days are KPI periods of as_of: the day before and the same weekday a week before.
+    org, prepared = _org(tables), _prepared(tables)
+    sums = _period_sums(prepared, as_of)
+    scope = org.member_positions(unit)
+    today, before = sums["premium_day"][scope], sums[f"premium_{against}"][scope]
+    total = int(today.sum() - before.sum())
+    children = org.tree.roots if unit is None else org.tree.children.get(unit, [])
+    totals = org.unit_totals(prepared, as_of)
+    at = np.array([org.position[child] for child in children], dtype=np.int64)
+    unit_ids = [str(child) for child in children]
+    return (_largest("unit", unit_ids, totals["premium_day"][at], totals[f"premium_{against}"][at],
+                     org.unit_names, total, top)
+            + _largest("person", list(org.index[scope]), today, before, org.person_names, total, top))
+
+
+def _largest(kind: str, ids: list[str], today: np.ndarray, before: np.ndarray, names: dict[str, str], total: int,
+             top: int) -> list[Cause]:
+    """Return the `top` of `ids` (cents) with the largest absolute change, ties by id; unchanged left out."""
+    change = today - before
+    moved = [i for i in np.flatnonzero(change != 0)]
+    moved.sort(key=lambda i: (-abs(int(change[i])), ids[i]))
+    out = []
+    for i in moved[:top]:
+        now, then = int(today[i]), int(before[i])
+        out.append(Cause(kind, ids[i], names.get(ids[i], ""), now / 100, then / 100, (now - then) / 100,
+                         (now - then) / total if total else float("nan")))
+    return out
+
+
+NOTE_COLUMNS = ("date", "tracker", "tracker_name", "unit", "unit_name", "calls", "sms", "highlights", "problems",
+                "forecast")
+
+
+def tracker_notes(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
+    """Return the tracking log rows of `as_of`, in the order of the unit tree, then by tracker and file row."""
+    notes, days = _NOTES.get((tables["tracking"], tables["people"], tables["units"]), lambda: _all_notes(tables))
+    stamp = pd.Timestamp(as_of).as_unit("ns").value
+    lo, hi = np.searchsorted(days, stamp, side="left"), np.searchsorted(days, stamp, side="right")
+    return notes.iloc[int(lo):int(hi)].reset_index(drop=True)
+
+
+_NOTES = _Memo(4)
+
+
+def _all_notes(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every tracking row as a note, sorted by date, then as `tracker_notes` orders a day; and the sorted dates."""
+    rows = tables["tracking"]
+    people = tables["people"]
+    units = tables["units"]
+    person_names = dict(zip(people["id"].astype(str), people["name"], strict=True))
+    unit_names = dict(zip(units["id"].astype(str), units["name"], strict=True))
+    position = {u: i for i, u in enumerate(unit_tree(units).order)}
+    notes = pd.DataFrame({
+        "date": rows["date"].astype("datetime64[ns]"),
+        "tracker": rows["tracker"].map(text_or_none).astype(object),
+        "unit": rows["unit"].map(text_or_none).astype(object),
+        "calls": rows["calls"],
+        "sms": rows["sms"],
+        "highlights": rows["highlights"].astype(object),
+        "problems": rows["problems"].astype(object),
+        "forecast": rows["forecast"].astype("float64"),
+    })
+    notes.insert(2, "tracker_name", notes["tracker"].map(person_names).astype(object))
+    notes.insert(4, "unit_name", notes["unit"].map(unit_names).astype(object))
+    row = rows["_row"] if "_row" in rows else pd.Series(np.arange(len(rows)), index=rows.index)
+    # Undated rows sort first and never match a date.
+    days = notes["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    keys = pd.DataFrame({
+        "day": days,
+        "position": notes["unit"].map(position).fillna(len(position)).astype("int64").to_numpy(),
+        "tracker": notes["tracker"].fillna("").to_numpy(dtype=object),
+        "row": row.to_numpy(),
+    })
+    order = keys.sort_values(["day", "position", "tracker", "row"], kind="mergesort").index.to_numpy()
+    notes = notes.iloc[order]
+    return notes, notes["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)

@@ -1,0 +1,709 @@
+"""KPIs of every person and every unit at any depth: periods, targets, ranks, activity and changes.
+
+Money is summed in integer cents: totals are exact to the cent whatever the order of summation, so
+a parent's total is exactly the sum of its children's and its own members', and a figure computed
+here matches the same figure computed by hand from the input rows.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from ..inputs.schemas import SALES_FORCE
+
+# Periods summed for premium, FYC and cases; the comparison periods only for premium.
+PERIODS = ("day", "wtd", "mtd", "ytd")
+COMPARISONS = ("prev_day", "same_weekday_last_week", "prev_month_to_date")
+METRICS = ("premium", "fyc", "cases")
+MONEY = ("premium", "fyc")
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class UnitTree:
+    """The organisation tree: parents, children in units-file order, depth and depth-first order."""
+
+    parent: dict[str, str | None]
+    children: dict[str, list[str]]
+    depth: dict[str, int]
+    order: list[str]  # depth-first, siblings in units-file order
+
+    def ancestors(self, unit: str) -> list[str]:
+        """Return the chain from the top unit down to `unit`, itself included."""
+        chain: list[str] = []
+        node: str | None = unit
+        while node is not None:
+            chain.append(node)
+            node = self.parent.get(node)
+        return chain[::-1]
+
+    def descendants(self, unit: str) -> list[str]:
+        """Return `unit` and every unit below it, depth-first."""
+        out: list[str] = []
+        stack = [unit]
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(reversed(self.children.get(node, [])))
+        return out
+
+    @property
+    def roots(self) -> list[str]:
+        return [u for u in self.order if self.parent[u] is None]
+
+
+def text_or_none(value: object) -> str | None:
+    """Return a cell as text, or None when it is empty (None, NaN, NA or blank)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def unit_tree(units: pd.DataFrame) -> UnitTree:
+    """Build the tree of the units table (validated by the loader: no cycles, parents exist)."""
+    ids = [str(u) for u in units["id"]]
+    known = set(ids)
+    parent: dict[str, str | None] = {}
+    children: dict[str, list[str]] = {u: [] for u in ids}
+    for unit, raw in zip(ids, units["parent"], strict=True):
+        up = text_or_none(raw)
+        # A dangling parent cannot survive validation; treat it as a top unit rather than lose the unit.
+        parent[unit] = up if up in known and up != unit else None
+        if parent[unit] is not None:
+            children[parent[unit]].append(unit)  # type: ignore[index]
+    order: list[str] = []
+    depth: dict[str, int] = {}
+    stack = [(u, 0) for u in reversed(ids) if parent[u] is None]
+    while stack:
+        node, level = stack.pop()
+        order.append(node)
+        depth[node] = level
+        stack.extend((child, level + 1) for child in reversed(children[node]))
+    return UnitTree(parent=parent, children=children, depth=depth, order=order)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def days_in_month(day: dt.date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+def periods(as_of: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
+    """Return the first and last day (inclusive) of every period KPIs are summed over."""
+    first = month_start(as_of)
+    prev_first = month_start(first - dt.timedelta(days=1))
+    # The previous month "to the same day", clipped to its length (31 March compares with 1–28 February).
+    prev_last = prev_first.replace(day=min(as_of.day, days_in_month(prev_first)))
+    yesterday = as_of - dt.timedelta(days=1)
+    last_week = as_of - dt.timedelta(days=7)
+    return {
+        "day": (as_of, as_of),
+        "wtd": (as_of - dt.timedelta(days=as_of.weekday()), as_of),  # ISO week: Monday to as_of
+        "mtd": (first, as_of),
+        "ytd": (dt.date(as_of.year, 1, 1), as_of),
+        "prev_day": (yesterday, yesterday),
+        "same_weekday_last_week": (last_week, last_week),
+        "prev_month_to_date": (prev_first, prev_last),
+    }
+
+
+def _days(series: pd.Series) -> np.ndarray:
+    return series.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+
+
+def _cents(series: pd.Series) -> np.ndarray:
+    return np.rint(series.to_numpy(dtype="float64", na_value=0.0) * 100).astype(np.int64)
+
+
+def _person_index(people: pd.DataFrame) -> pd.Index:
+    return pd.Index(sorted(str(p) for p in people["id"]), dtype=object, name="person")
+
+
+class _Memo:
+    """Values derived from tables, remembered while those very tables (same objects, same shapes) are alive.
+
+    A build computes KPIs for many dates over the same tables, which are read-only once loaded; deriving
+    what does not depend on the date once per table instead of once per call keeps the daily archive fast.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: dict[tuple[int, ...], tuple[tuple[weakref.ref, ...], tuple, object]] = {}
+
+    def get(self, frames: tuple[pd.DataFrame, ...], build: Callable[[], _T]) -> _T:
+        key = tuple(id(frame) for frame in frames)
+        shapes = tuple(frame.shape for frame in frames)
+        hit = self._entries.get(key)
+        if hit is not None and hit[1] == shapes and all(ref() is frame for ref, frame in zip(hit[0], frames)):
+            return hit[2]  # type: ignore[return-value]
+        value = build()
+        if len(self._entries) >= self._size:
+            self._entries.clear()
+        self._entries[key] = (tuple(weakref.ref(frame) for frame in frames), shapes, value)
+        return value
+
+
+class _Lru(OrderedDict):
+    """A small least-recently-used cache."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def remember(self, key: object, build: Callable[[], _T]) -> _T:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = build()
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+# A month's per-person per-day running totals are kept only while they stay small (days × people cells).
+_DENSE_MAX = 1_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class _Sales:
+    """The sales as sorted arrays: day number, position of the seller in the sorted people ids, values.
+
+    The caches hold per-person sums in integer cents (int64 arrays over `people`): whole months, the running
+    totals of recent months day by day, and the KPI periods of recent dates. Any window is then a few
+    vector additions instead of a pass over the rows, and the sums are exact whatever the split.
+    """
+
+    people: pd.Index  # every person id, sorted
+    days: np.ndarray  # int64 days since the epoch, ascending; undated rows and unknown sellers left out
+    person: np.ndarray  # int64 position in `people`
+    values: dict[str, np.ndarray]  # premium and fyc in cents, cases; float64 holding whole numbers
+    month_totals: dict[tuple[int, int], dict[str, np.ndarray]] = field(default_factory=dict)
+    month_running: _Lru = field(default_factory=lambda: _Lru(4))
+    period_sums: _Lru = field(default_factory=lambda: _Lru(8))
+
+    def span(self, first: dt.date, last: dt.date) -> slice:
+        """Return the rows dated from `first` to `last`, inclusive."""
+        lo = np.searchsorted(self.days, _day_number(first), side="left")
+        hi = np.searchsorted(self.days, _day_number(last), side="right")
+        return slice(int(lo), int(max(lo, hi)))
+
+
+def _day_number(day: dt.date) -> int:
+    return (day - dt.date(1970, 1, 1)).days
+
+
+_EPOCH = dt.date(1970, 1, 1)
+_PREPARED = _Memo(4)
+
+
+def _prepared(tables: dict[str, pd.DataFrame]) -> _Sales:
+    sales, people = tables["sales"], tables["people"]
+    return _PREPARED.get((sales, people), lambda: _prepare(sales, people))
+
+
+def _prepare(sales: pd.DataFrame, people: pd.DataFrame) -> _Sales:
+    index = _person_index(people)
+    days = _days(sales["date"])
+    # Hash the million seller ids once, then look up only the distinct ones.
+    codes, distinct = pd.factorize(sales["person"].to_numpy(dtype=object), use_na_sentinel=True)
+    lookup = np.append(index.get_indexer(pd.Index(distinct, dtype=object)), -1)
+    person = lookup[codes]  # the sentinel -1 of an empty cell picks the appended -1
+    keep = ~np.isnat(days) & (person >= 0)
+    numbers = days[keep].astype(np.int64)
+    # Exports are usually in date order already; any order gives the same sums (whole cents).
+    order = np.arange(len(numbers)) if np.all(numbers[1:] >= numbers[:-1]) else np.argsort(numbers, kind="stable")
+    values = {
+        "premium": _cents(sales["premium"])[keep][order].astype("float64"),
+        "fyc": _cents(sales["fyc"])[keep][order].astype("float64"),
+        "cases": sales["cases"].to_numpy(dtype="float64", na_value=0.0)[keep][order],
+    }
+    return _Sales(index, numbers[order], person[keep][order].astype(np.int64), values)
+
+
+def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, month, 1)
+    return first, first.replace(day=days_in_month(first))
+
+
+def _row_sums(prepared: _Sales, first: dt.date, last: dt.date) -> dict[str, np.ndarray]:
+    """Sum each metric per person over the rows dated `first` to `last`, in cents, by one pass over the rows."""
+    rows = prepared.span(first, last)
+    n = len(prepared.people)
+    person = prepared.person[rows]
+    # Sums of whole numbers in float64 are exact far beyond any branch's premium (2**53 cents).
+    return {metric: np.rint(np.bincount(person, weights=prepared.values[metric][rows], minlength=n)).astype(np.int64)
+            for metric in METRICS}
+
+
+def _running(prepared: _Sales, year: int, month: int) -> dict[str, np.ndarray] | None:
+    """Return each metric's running total per person through each day of the month, shape (days + 1, people).
+
+    Row k holds the sums of days 1 to k (row 0 is zeros); None when the month would be too large to keep.
+    """
+    first, last = _month_bounds(year, month)
+    length, n = last.day, len(prepared.people)
+    if length * n > _DENSE_MAX:
+        return None
+
+    def build() -> dict[str, np.ndarray]:
+        rows = prepared.span(first, last)
+        cells = (prepared.days[rows] - _day_number(first)) * n + prepared.person[rows]
+        out = {}
+        for metric in METRICS:
+            grid = np.bincount(cells, weights=prepared.values[metric][rows], minlength=length * n)
+            running = np.zeros((length + 1, n), dtype=np.int64)
+            np.cumsum(np.rint(grid).astype(np.int64).reshape(length, n), axis=0, out=running[1:])
+            out[metric] = running
+        return out
+
+    return prepared.month_running.remember((year, month), build)
+
+
+def _month_total(prepared: _Sales, year: int, month: int) -> dict[str, np.ndarray]:
+    key = (year, month)
+    if key not in prepared.month_totals:
+        running = prepared.month_running.get(key)
+        prepared.month_totals[key] = ({metric: running[metric][-1] for metric in METRICS} if running is not None
+                                      else _row_sums(prepared, *_month_bounds(year, month)))
+    return prepared.month_totals[key]
+
+
+def _span_sums(prepared: _Sales, first: dt.date, last: dt.date) -> dict[str, np.ndarray]:
+    """Sum each metric per person of `prepared.people` from `first` to `last` (inclusive), in int64 cents."""
+    n = len(prepared.people)
+    out = {metric: np.zeros(n, dtype=np.int64) for metric in METRICS}
+    if last < first or not len(prepared.days):
+        return out
+    # Only the months holding sales matter; whole months come from their totals, parts from running totals.
+    data_first = _EPOCH + dt.timedelta(days=int(prepared.days[0]))
+    data_last = _EPOCH + dt.timedelta(days=int(prepared.days[-1]))
+    cursor = max(first, month_start(data_first))
+    end = min(last, _month_bounds(data_last.year, data_last.month)[1])
+    while cursor <= end:
+        month_first, month_last = _month_bounds(cursor.year, cursor.month)
+        stop = min(end, month_last)
+        if cursor == month_first and stop == month_last:
+            part = _month_total(prepared, cursor.year, cursor.month)
+        else:
+            running = _running(prepared, cursor.year, cursor.month)
+            if running is None:
+                part = _row_sums(prepared, cursor, stop)
+            else:
+                part = {metric: running[metric][stop.day] - running[metric][cursor.day - 1] for metric in METRICS}
+        for metric in METRICS:
+            out[metric] += part[metric]
+        cursor = month_last + dt.timedelta(days=1)
+    return out
+
+
+def _period_sums(prepared: _Sales, as_of: dt.date) -> dict[str, np.ndarray]:
+    """Return `<metric>_<period>` sums per person of `prepared.people` for every period of `as_of` (int64 cents)."""
+
+    def build() -> dict[str, np.ndarray]:
+        out = {}
+        for name, (start, end) in periods(as_of).items():
+            for metric, column in _span_sums(prepared, start, end).items():
+                out[f"{metric}_{name}"] = column
+        return out
+
+    return prepared.period_sums.remember(as_of, build)
+
+
+def _positions(prepared: _Sales, index: pd.Index) -> np.ndarray:
+    """Map each person of `prepared` to their position in `index` (-1 when not in it)."""
+    if index.equals(prepared.people):
+        return np.arange(len(index), dtype=np.int64)
+    where = np.full(len(prepared.people) + 1, -1, dtype=np.int64)
+    found = prepared.people.get_indexer(index)
+    where[found[found >= 0]] = np.flatnonzero(found >= 0)
+    return where[:-1]
+
+
+def _reindexed(values: np.ndarray, positions: np.ndarray, n: int) -> np.ndarray:
+    """Carry per-person `values` of `prepared.people` over to another index through `positions`."""
+    if len(positions) == n and np.array_equal(positions, np.arange(n)):
+        return values
+    out = np.zeros(n, dtype=values.dtype)
+    known = positions >= 0
+    out[positions[known]] = values[known]
+    return out
+
+
+def window_sums(tables: dict[str, pd.DataFrame], index: pd.Index,
+                windows: dict[str, tuple[dt.date, dt.date]]) -> pd.DataFrame:
+    """Sum premium, FYC (in cents) and cases per person of `index` over each window, as int64 columns.
+
+    Columns are `<metric>_<window>`. Sales of people outside `index` are left out.
+    """
+    prepared = _prepared(tables)
+    positions = _positions(prepared, index)
+    n = len(index)
+    out: dict[str, np.ndarray] = {}
+    for name, (start, end) in windows.items():
+        sums = _span_sums(prepared, start, end)
+        for metric in METRICS:
+            out[f"{metric}_{name}"] = _reindexed(sums[metric], positions, n)
+    return pd.DataFrame(out, index=index)
+
+
+_TARGETS = _Memo(4)
+
+
+def _targets(tables: dict[str, pd.DataFrame], as_of: dt.date, by: str) -> pd.Series:
+    """Return the premium targets of as_of's month per person (`by="person"`) or per unit (rows with no person).
+
+    The result is shared between calls: read it, do not change it.
+    """
+    targets = tables["targets"]
+    month = f"{as_of.year:04d}-{as_of.month:02d}"
+    cache = _TARGETS.get((targets,), dict)
+    key = (month, by)
+    if key not in cache:
+        cache[key] = _month_targets(targets, month, by)
+    return cache[key]
+
+
+def _month_targets(targets: pd.DataFrame, month: str, by: str) -> pd.Series:
+    if targets.empty:
+        return pd.Series(dtype="float64")
+    person = targets["person"].map(text_or_none)
+    owner = person if by == "person" else targets["unit"].map(text_or_none).where(person.isna())
+    rows = (targets["period"].astype(object) == month) & (targets["metric"].astype(object) == "premium") \
+        & owner.notna()
+    # Several rows for the same owner and month add up (a target split over product lines).
+    frame = pd.DataFrame({"owner": owner[rows].astype(object), "target": targets["target"][rows].astype("float64")})
+    return frame.groupby("owner", sort=True)["target"].sum(min_count=1)
+
+
+def _rank_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Rank within each group (codes; -1 is no group), highest first, ties sharing the best rank (1, 1, 3).
+
+    float64, NaN outside any group.
+    """
+    out = np.full(len(values), np.nan)
+    members_ = np.flatnonzero(groups >= 0)
+    if not len(members_):
+        return out
+    group, value = groups[members_], values[members_]
+    order = np.lexsort((-value, group))
+    group, value = group[order], value[order]
+    count = len(order)
+    steps = np.arange(count)
+    new_group = np.ones(count, dtype=bool)
+    new_group[1:] = group[1:] != group[:-1]
+    new_value = new_group.copy()
+    new_value[1:] |= value[1:] != value[:-1]
+    group_start = np.maximum.accumulate(np.where(new_group, steps, 0))
+    value_start = np.maximum.accumulate(np.where(new_value, steps, 0))
+    out[members_[order]] = (value_start - group_start + 1).astype("float64")
+    return out
+
+
+def _employment_on(joined_on: np.ndarray, left_on: np.ndarray, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """Return (employed on as_of, employed at some time in as_of's month) from join and leave days."""
+    day = np.datetime64(as_of, "D")
+    joined = np.isnat(joined_on) | (joined_on <= day)  # an empty join date counts as joined
+    employed = joined & (np.isnat(left_on) | (left_on > day))
+    in_month = joined & (np.isnat(left_on) | (left_on > np.datetime64(month_start(as_of), "D")))
+    return employed, in_month
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator as float64, NaN where the denominator is not positive (or NaN)."""
+    out = np.full(len(numerator), np.nan)
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out
+
+
+def _money_columns(sums: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The period sums: money from cents to yuan (float64), cases as int64."""
+    out = {}
+    for metric in METRICS:
+        for period in PERIODS:
+            column = sums[f"{metric}_{period}"]
+            out[f"{metric}_{period}"] = column / 100 if metric in MONEY else column.astype(np.int64)
+    return out
+
+
+def _change_columns(sums: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The comparison periods' premium and the changes against them."""
+    out = {name: sums[f"premium_{name}"] / 100 for name in COMPARISONS}
+    # Differences taken in cents, so a change is exact (no 0.30000000000000004).
+    out["change_day"] = (sums["premium_day"] - sums["premium_prev_day"]) / 100
+    out["change_week"] = (sums["premium_day"] - sums["premium_same_weekday_last_week"]) / 100
+    out["change_month"] = (sums["premium_mtd"] - sums["premium_prev_month_to_date"]) / 100
+    return out
+
+
+SUM_COLUMNS = tuple(f"{metric}_{name}" for name in (*PERIODS, *COMPARISONS) for metric in METRICS)
+COUNT_COLUMNS = ("headcount", "active_mtd", "zero_mtd")
+
+
+class _Org:
+    """What the KPIs need of the people and units tables, whatever the date: derived once per pair of tables."""
+
+    def __init__(self, people: pd.DataFrame, units: pd.DataFrame) -> None:
+        self.tree = tree = unit_tree(units)
+        self.index = index = _person_index(people)
+        info = people.assign(id=people["id"].astype(str)).set_index("id").reindex(index)
+        unit_names = dict(zip(units["id"].astype(str), units["name"], strict=True))
+        unit = info["unit"].map(text_or_none).astype(object)
+        role = info["role"].astype(object)
+        self.person_columns = {
+            "name": info["name"].astype(object),
+            "unit": unit,
+            "unit_name": unit.map(unit_names).astype(object),
+            "role": role,
+            "grade": info["grade"].astype(object),
+            "join_date": info["join_date"].astype("datetime64[ns]"),
+            "leave_date": info["leave_date"].astype("datetime64[ns]"),
+        }
+        self.joined_on = _days(info["join_date"])
+        self.left_on = _days(info["leave_date"])
+        self.sales_force = role.isin(SALES_FORCE).to_numpy()
+        self.unit_text = np.array([u if isinstance(u, str) else None for u in unit], dtype=object)
+        codes, _ = pd.factorize(pd.Series(self.unit_text, dtype=object), use_na_sentinel=True)
+        self.unit_codes = codes.astype(np.int64)  # the person's unit as a group for ranking; -1 when none
+        names = info["name"]
+        self.person_names = {str(p): text_or_none(n) or "" for p, n in zip(index, names)}
+
+        # Units, depth-first.
+        self.order = order = pd.Index(tree.order, dtype=object, name="unit")
+        self.position = position = {u: i for i, u in enumerate(tree.order)}
+        by_id = units.assign(id=units["id"].astype(str)).set_index("id")
+        self.unit_columns = {
+            "name": by_id["name"].reindex(order).astype(object),
+            "parent": pd.Series([tree.parent[u] for u in order], index=order, dtype=object),
+            "level": pd.Series([tree.depth[u] for u in order], index=order, dtype="int64"),
+        }
+        self.unit_names = {u: text_or_none(n) or "" for u, n in zip(by_id.index, by_id["name"])}
+        parent = np.array([position[tree.parent[u]] if tree.parent[u] is not None else -1 for u in tree.order],
+                          dtype=np.int64)
+        self.parent_codes = parent  # the unit's parent as a group for ranking; -1 for a top unit
+        depth = np.array([tree.depth[u] for u in tree.order], dtype=np.int64)
+        self.levels = [(np.flatnonzero(depth == level), parent[depth == level])
+                       for level in range(int(depth.max(initial=0)), 0, -1)]
+        # People grouped by their own unit, for the per-unit sums before rolling them up.
+        own = np.array([position.get(u, -1) if u is not None else -1 for u in self.unit_text], dtype=np.int64)
+        placed = np.flatnonzero(own >= 0)
+        sort = np.argsort(own[placed], kind="stable")
+        self.placed = placed[sort]
+        own_sorted = own[self.placed]
+        self.own_units, self.own_starts = np.unique(own_sorted, return_index=True)
+        self.members: dict[str | None, np.ndarray] = {}
+        self.totals: _Lru = _Lru(8)
+
+    def roll(self, values: np.ndarray) -> np.ndarray:
+        """Sum per-person int64 columns (people × k) into every unit above each person (units × k)."""
+        out = np.zeros((len(self.order), values.shape[1]), dtype=np.int64)
+        if len(self.placed):
+            out[self.own_units] = np.add.reduceat(values[self.placed], self.own_starts, axis=0)
+        for children, parents in self.levels:  # deepest first: a unit is complete before it is added up
+            np.add.at(out, parents, out[children])
+        return out
+
+    def member_positions(self, unit: str | None) -> np.ndarray:
+        """Positions in `index` of the people in `unit` and below (everyone in the tree when None)."""
+        if unit not in self.members:
+            scope = set(self.tree.order) if unit is None else set(self.tree.descendants(unit))
+            self.members[unit] = np.flatnonzero([u in scope for u in self.unit_text]).astype(np.int64)
+        return self.members[unit]
+
+    def unit_totals(self, prepared: _Sales, as_of: dt.date) -> dict[str, np.ndarray]:
+        """The period sums and counts of as_of, rolled up into every unit (int64 per unit of `order`)."""
+
+        def build() -> tuple[_Sales, dict[str, np.ndarray]]:
+            sums = _period_sums(prepared, as_of)
+            employed, _ = _employment_on(self.joined_on, self.left_on, as_of)
+            force = self.sales_force & employed
+            counts = {
+                "headcount": force.astype(np.int64),
+                "active_mtd": (sums["cases_mtd"] > 0).astype(np.int64),
+                "zero_mtd": (force & (sums["cases_mtd"] <= 0)).astype(np.int64),
+            }
+            columns = [*SUM_COLUMNS, *COUNT_COLUMNS]
+            values = np.column_stack([sums[c] for c in SUM_COLUMNS] + [counts[c] for c in COUNT_COLUMNS])
+            rolled = self.roll(values)
+            return prepared, {column: rolled[:, i] for i, column in enumerate(columns)}
+
+        hit = self.totals.get(as_of)
+        if hit is None or hit[0] is not prepared:  # the same org over other sales
+            hit = build()
+            self.totals[as_of] = hit
+            if len(self.totals) > self.totals.size:
+                self.totals.popitem(last=False)
+        return hit[1]
+
+
+_ORGS = _Memo(4)
+
+
+def _org(tables: dict[str, pd.DataFrame]) -> _Org:
+    people, units = tables["people"], tables["units"]
+    return _ORGS.get((people, units), lambda: _Org(people, units))
+
+
+def person_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
+    """Return one row per person (index: person id, sorted) with their KPIs on `as_of`."""
+    org, prepared = _org(tables), _prepared(tables)
+    sums = _period_sums(prepared, as_of)
+    employed, in_month = _employment_on(org.joined_on, org.left_on, as_of)
+    money = _money_columns(sums)
+    target = _targets(tables, as_of, "person").reindex(org.index).to_numpy(dtype="float64")
+    # Ranked: the sales force who worked at some time this month, so a leaver from last year does not
+    # pad the ranking, while one who left mid-month keeps the place their sales earned.
+    ranked = org.sales_force & in_month
+    columns = {
+        **org.person_columns,
+        "employed": employed,
+        "sales_force": org.sales_force,
+        **money,
+        "target_month": target,
+        "achievement_mtd": _ratio(money["premium_mtd"], target),
+        "rank_in_unit": _rank_within(sums["premium_mtd"], np.where(ranked, org.unit_codes, -1)),
+        "broke_zero": sums["cases_mtd"] > 0,
+        **_change_columns(sums),
+    }
+    return pd.DataFrame(columns, index=org.index)
+
+
+def rollup(tree: UnitTree, person_units: pd.Series, values: pd.DataFrame) -> pd.DataFrame:
+    """Sum per-person integer columns into every unit above the person (a unit includes all below it)."""
+    position = {unit: i for i, unit in enumerate(tree.order)}
+    chains = {unit: [position[a] for a in tree.ancestors(unit)] for unit in tree.order}
+    rows: list[int] = []
+    targets: list[int] = []
+    for row, unit in enumerate(person_units):
+        for target in chains.get(unit, []) if isinstance(unit, str) else []:
+            rows.append(row)
+            targets.append(target)
+    rows_arr = np.asarray(rows, dtype=np.int64)
+    targets_arr = np.asarray(targets, dtype=np.int64)
+    out = {}
+    for column in values.columns:
+        weights = values[column].to_numpy(dtype="float64")[rows_arr]
+        out[column] = np.rint(np.bincount(targets_arr, weights=weights, minlength=len(tree.order))).astype(np.int64)
+    return pd.DataFrame(out, index=pd.Index(tree.order, dtype=object, name="unit"))
+
+
+def unit_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
+    """Return one row per unit (index: unit id, depth-first) with the KPIs of the unit and everything below it."""
+    org, prepared = _org(tables), _prepared(tables)
+    totals = org.unit_totals(prepared, as_of)
+    money = _money_columns(totals)
+    target = _targets(tables, as_of, "unit").reindex(org.order).to_numpy(dtype="float64")
+    headcount = totals["headcount"]
+    columns = {
+        **org.unit_columns,
+        **money,
+        "target_month": target,
+        "achievement_mtd": _ratio(money["premium_mtd"], target),
+        "rank_in_parent": _rank_within(totals["premium_mtd"], org.parent_codes),
+        "headcount": headcount,
+        "active_mtd": totals["active_mtd"],
+        "activity_rate": _ratio(totals["active_mtd"].astype("float64"), headcount),
+        "per_capita_mtd": _ratio(money["premium_mtd"], headcount),
+        "zero_mtd": totals["zero_mtd"],
+        **_change_columns(totals),
+    }
+    return pd.DataFrame(columns, index=org.order)
+
+
+def members(tables: dict[str, pd.DataFrame], unit: str | None) -> pd.Index:
+    """Return the ids of the people in `unit` and below (everyone in the tree when None), sorted."""
+    org = _org(tables)
+    return org.index[org.member_positions(unit)]
+
+
+def daily_cents(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Return premium and FYC in cents and cases per day from `first` to `last`, zeros filled.
+
+    Covers `unit` and everything below it, or everyone in the tree when `unit` is None.
+    """
+    prepared, org = _prepared(tables), _org(tables)
+    in_scope = np.zeros(len(org.index), dtype=bool)
+    in_scope[org.member_positions(unit)] = True
+    if not org.index.equals(prepared.people):
+        in_scope = _positions(prepared, org.index[in_scope]) >= 0
+    span = max((last - first).days + 1, 0)
+    dates = pd.date_range(first, periods=span, freq="D").astype("datetime64[ns]")
+    rows = prepared.span(first, last)
+    known = in_scope[prepared.person[rows]]
+    offsets = prepared.days[rows][known] - _day_number(first)
+    out = {}
+    for metric in METRICS:
+        total = np.bincount(offsets, weights=prepared.values[metric][rows][known], minlength=span)
+        out[metric] = np.rint(total).astype(np.int64)
+    return pd.DataFrame({"date": dates, **out})
+
+
+def daily_totals(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None = None,
+                 days: int = 30) -> pd.DataFrame:
+    """Return date, premium, fyc and cases for each of the `days` days ending at `as_of` (zeros filled).
+
+    Covers `unit` and everything below it, or everyone in the tree when `unit` is None.
+    """
+    frame = daily_cents(tables, unit, as_of - dt.timedelta(days=days - 1), as_of)
+    for metric in MONEY:
+        frame[metric] = frame[metric] / 100
+    return frame
+
+
+def month_target(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None) -> float:
+    """Return the premium target of as_of's month for `unit`, or for the whole tree (its top units) when None."""
+    targets = _targets(tables, as_of, "unit")
+    if unit is not None:
+        value = targets.get(unit)
+        return float("nan") if value is None or pd.isna(value) else float(value)
+    roots = _org(tables).tree.roots
+    present = targets.reindex(roots).dropna()
+    return float(present.sum()) if not present.empty else float("nan")
+
+
+def month_to_date(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None = None) -> pd.DataFrame:
+    """Return each day of as_of's month: date, premium of the day, cumulative premium and the target line.
+
+    `premium` and `cumulative` stop at `as_of` (NaN after it); `target` is the month's target spread
+    evenly over the days (target_month * day / days_in_month), NaN when there is no target.
+    """
+    first = month_start(as_of)
+    length = days_in_month(as_of)
+    last = first.replace(day=length)
+    daily = daily_cents(tables, unit, first, last)
+    seen = (daily["date"] <= pd.Timestamp(as_of)).to_numpy()
+    premium = daily["premium"].where(seen)
+    cumulative = daily["premium"].where(seen, 0).cumsum().where(seen)
+    target = month_target(tables, as_of, unit)
+    return pd.DataFrame({
+        "date": daily["date"],
+        "premium": (premium / 100).astype("float64"),
+        "cumulative": (cumulative / 100).astype("float64"),
+        "target": target * np.arange(1, length + 1) / length,
+    })
+
+
+def leaderboard(kpis: pd.DataFrame, column: str, top: int | None = None) -> pd.DataFrame:
+    """Return `kpis` sorted by `column` (highest first, ties by id) with a competition `rank` (1, 1, 3).
+
+    Rows without a value come last and have no rank.
+    """
+    ids = kpis.index.to_series().astype(str)
+    keyed = kpis.assign(_id=ids.to_numpy(), _missing=kpis[column].isna().to_numpy())
+    ordered = keyed.sort_values(["_missing", column, "_id"], ascending=[True, False, True], kind="mergesort")
+    ordered = ordered.drop(columns=["_id", "_missing"])
+    ordered["rank"] = ordered[column].rank(method="min", ascending=False).astype("float64")
+    return ordered if top is None else ordered.head(top)

@@ -1,0 +1,132 @@
+"""The daily report for the morning follow-up meeting: one page per day, with its CSV files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from ..formats import Formatter
+from ..metrics import daily as daily_metrics
+from ..metrics.kpis import UnitTree, person_kpis, unit_kpis
+from ..render import Page, csv_bytes
+from ..writer import Output
+from .performance import person_href, person_columns, records, unit_columns, unit_href
+from .tables import Col, Table, clean
+
+UNITS_CSV = ["unit", "name", "parent", "level", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_day",
+             "cases_mtd", "active_mtd", "headcount", "target_month", "achievement_mtd"]
+PEOPLE_CSV = ["person", "name", "unit", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_mtd",
+              "rank_in_unit"]
+
+
+def report_dates(sales: pd.DataFrame, as_of: dt.date) -> list[dt.date]:
+    """Every date with sales up to the as-of date, and the as-of date itself."""
+    dates = {d.date() for d in sales["date"].dropna().unique() if d.date() <= as_of}
+    dates.add(as_of)
+    return sorted(dates)
+
+
+def _frame_csv(frame: pd.DataFrame, columns: list[str]) -> bytes:
+    """A KPI frame as CSV: the index as the first column, then the named columns, raw values."""
+    table = frame.reset_index()
+    table.columns = [columns[0], *table.columns[1:]]
+    for column in columns:
+        if column not in table.columns:
+            table[column] = None
+    rows = [[clean(v) for v in row] for row in table[columns].astype(object).itertuples(index=False, name=None)]
+    return csv_bytes(columns, rows)
+
+
+def units_csv(units: pd.DataFrame) -> bytes:
+    return _frame_csv(units, UNITS_CSV)
+
+
+def people_csv(people: pd.DataFrame) -> bytes:
+    return _frame_csv(people, PEOPLE_CSV)
+
+
+def _causes_table(causes: list[daily_metrics.Cause], caption: str, t, show_people: bool) -> Table:  # noqa: ANN001
+    rows = []
+    for cause in causes:
+        row: dict[str, Any] = {"name": cause.name, "today": cause.today, "before": cause.before,
+                               "change": cause.change, "share": cause.share}
+        if cause.kind == "unit":
+            row["_href"] = unit_href(cause.id)
+        elif show_people:
+            row["_href"] = person_href(cause.id)
+        rows.append(row)
+    return Table(f"causes-{caption}", caption, [
+        Col("name", t("kpi.name")), Col("today", t("daily.today"), "money"), Col("before", t("daily.before"), "money"),
+        Col("change", t("daily.change"), "change"), Col("share", t("daily.share"), "percent")], rows, csv=False)
+
+
+def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.date, t, fmt: Formatter,
+                  show_people: bool) -> tuple[list[Page], list[Output], pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+    """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages."""
+    pages: list[Page] = []
+    files: list[Output] = []
+    dates = report_dates(tables["sales"], as_of)
+    latest_units = latest_people = pd.DataFrame()
+    tops = [u for u in tree.order if tree.depth[u] == 0]
+    for position, day in enumerate(dates):
+        units = unit_kpis(tables, day)
+        people = person_kpis(tables, day)
+        stamp = day.isoformat()
+        files.append(Output(f"daily/{stamp}/units.csv", units_csv(units)))
+        files.append(Output(f"daily/{stamp}/people.csv", people_csv(people)))
+        focus = [u for u in tree.order if tree.depth[u] <= 1]
+        forecasts = daily_metrics.forecasts(tables, day, focus)
+        projections = [daily_metrics.month_end_projection(tables, day, u) | {"unit": u, "name": units.loc[u, "name"]}
+                       for u in focus]
+        causes = []
+        for top in tops:
+            found = daily_metrics.causes(tables, day, top, against="prev_day", top=5)
+            units_part = [c for c in found if c.kind == "unit"]
+            people_part = [c for c in found if c.kind == "person"]
+            causes.append({
+                "unit": units.loc[top, "name"],
+                "units": _causes_table(units_part, t("daily.causes_units"), t, show_people) if units_part else None,
+                "people": _causes_table(people_part, t("daily.causes_people"), t, show_people) if people_part else None,
+            })
+        notes = daily_metrics.tracker_notes(tables, day)
+        results = Table("results", t("daily.results"), unit_columns(t), records(units, unit_href))
+        for row in results.rows:
+            row["_class"] = f"level-{row['level']}"
+        forecast_rows = [{"name": units.loc[f.unit, "name"], "value": f.value,
+                          "source": t(f"daily.source_{f.source}"), "_href": unit_href(f.unit)} for f in forecasts]
+        projection_rows = [{**{k: clean(v) for k, v in p.items()}, "_href": unit_href(p["unit"])} for p in projections]
+        context = {
+            "day": day,
+            "previous": dates[position - 1] if position else None,
+            "following": dates[position + 1] if position + 1 < len(dates) else None,
+            "top_units": [{**{k: clean(v) for k, v in units.loc[u].items()}, "id": u} for u in tops],
+            "results": results,
+            "forecast": Table("forecast", t("daily.forecast"), [
+                Col("name", t("kpi.unit")), Col("value", t("daily.forecast_value"), "money"),
+                Col("source", t("daily.source"))], forecast_rows, csv=False),
+            "model_note": daily_metrics.MODEL_DESCRIPTION_ZH if fmt.locale == "zh-CN"
+            else daily_metrics.MODEL_DESCRIPTION_EN,
+            "any_model": any(f.source == "model" for f in forecasts),
+            "projection": Table("projection", t("daily.projection"), [
+                Col("name", t("kpi.unit")), Col("mtd", t("kpi.premium_mtd"), "money"),
+                Col("projection", t("daily.projection_value"), "money"), Col("target", t("kpi.target_month"), "money"),
+                Col("projected_achievement", t("daily.projected_achievement"), "percent")], projection_rows, csv=False),
+            "projection_note": daily_metrics.PROJECTION_DESCRIPTION_ZH if fmt.locale == "zh-CN"
+            else daily_metrics.PROJECTION_DESCRIPTION_EN,
+            "causes": causes,
+            "notes": Table("notes", t("daily.notes"), [
+                Col("tracker_name", t("daily.tracker")), Col("unit_name", t("kpi.unit")),
+                Col("calls", t("daily.calls"), "number"), Col("sms", t("daily.sms"), "number"),
+                Col("highlights", t("daily.highlights")), Col("problems", t("daily.problems")),
+                Col("forecast", t("daily.forecast_value"), "money")],
+                [{k: clean(v) for k, v in r.items()} for r in notes.to_dict("records")], csv=False),
+            "people_columns": person_columns(t),
+        }
+        title = t("daily.title_for", date=fmt.date(day, year=True))
+        pages.append(Page(f"daily/{stamp}/index.html", "daily.html", title, "daily", {**context, "csv_base": ""}))
+        if day == as_of:
+            pages.append(Page("daily/index.html", "daily.html", title, "daily", {**context, "csv_base": f"{stamp}/"}))
+            latest_units, latest_people = units, people
+    return pages, files, latest_units, latest_people

@@ -1,0 +1,214 @@
+"""Unit pages at every level, person pages and the leaderboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..charts import Chart
+from ..formats import Formatter
+from ..inputs.content import safe_segment
+from ..metrics.kpis import UnitTree, daily_totals, leaderboard, month_to_date
+from ..render import Page
+from .tables import Col, Table, clean
+
+
+@dataclass(frozen=True)
+class ChartFile:
+    """A chart shown on a page, written as an SVG file beside it."""
+
+    path: str  # e.g. "units/HD01/trend.svg"
+    chart: Chart
+    table: Table  # the chart's data as a table: its text alternative
+
+
+def unit_href(unit_id: str) -> str:
+    return f"units/{safe_segment(unit_id)}/"
+
+
+def person_href(person_id: str) -> str:
+    return f"people/{safe_segment(person_id)}/"
+
+
+def unit_columns(t) -> list[Col]:  # noqa: ANN001 - t is the translator
+    return [
+        Col("name", t("kpi.unit")), Col("premium_day", t("kpi.premium_day"), "money"),
+        Col("premium_wtd", t("kpi.premium_wtd"), "money"), Col("premium_mtd", t("kpi.premium_mtd"), "money"),
+        Col("premium_ytd", t("kpi.premium_ytd"), "money"), Col("target_month", t("kpi.target_month"), "money"),
+        Col("achievement_mtd", t("kpi.achievement_mtd"), "percent"), Col("cases_mtd", t("kpi.cases_mtd"), "number"),
+        Col("headcount", t("kpi.headcount"), "number"), Col("active_mtd", t("kpi.active_mtd"), "number"),
+        Col("activity_rate", t("kpi.activity_rate"), "percent"),
+        Col("per_capita_mtd", t("kpi.per_capita_mtd"), "money"), Col("zero_mtd", t("kpi.zero_mtd"), "number"),
+        Col("change_day", t("kpi.change_day"), "change"), Col("rank_in_parent", t("kpi.rank_in_parent"), "rank"),
+    ]
+
+
+def person_columns(t) -> list[Col]:  # noqa: ANN001
+    return [
+        Col("name", t("kpi.person")), Col("premium_day", t("kpi.premium_day"), "money"),
+        Col("premium_wtd", t("kpi.premium_wtd"), "money"), Col("premium_mtd", t("kpi.premium_mtd"), "money"),
+        Col("premium_ytd", t("kpi.premium_ytd"), "money"), Col("fyc_mtd", t("kpi.fyc_mtd"), "money"),
+        Col("cases_mtd", t("kpi.cases_mtd"), "number"), Col("target_month", t("kpi.target_month"), "money"),
+        Col("achievement_mtd", t("kpi.achievement_mtd"), "percent"),
+        Col("rank_in_unit", t("kpi.rank_in_unit"), "rank"),
+    ]
+
+
+def records(frame: pd.DataFrame, href: Any = None) -> list[dict[str, Any]]:
+    """Rows of a KPI frame as plain dicts, with the id and an optional link."""
+    out = []
+    for key, row in zip(frame.index, frame.astype(object).to_dict("records"), strict=True):
+        item = {k: clean(v) for k, v in row.items()}
+        item["id"] = key
+        if href is not None:
+            item["_href"] = href(key)
+        out.append(item)
+    return out
+
+
+def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables: dict[str, pd.DataFrame],
+               as_of: dt.date, t, fmt: Formatter, show_people: bool) -> tuple[list[Page], list[ChartFile]]:  # noqa: ANN001
+    """The units overview and one page per unit."""
+    pages: list[Page] = []
+    charts: list[ChartFile] = []
+    person_link = person_href if show_people else None
+    overview = Table("units", t("units.all"), unit_columns(t), records(units, unit_href))
+    for row in overview.rows:
+        row["_class"] = f"level-{row['level']}"
+    pages.append(Page("units/index.html", "units.html", t("units.title"), "units", {"table": overview}))
+    for unit_id, unit in units.iterrows():
+        base = unit_href(unit_id)
+        children = units.loc[[c for c in tree.children.get(unit_id, []) if c in units.index]]
+        members = people[(people["unit"] == unit_id)]
+        members = members[members["employed"] | (members["premium_mtd"].fillna(0) != 0)]
+        page_charts: list[ChartFile] = []
+        trend = daily_totals(tables, as_of, unit=unit_id, days=30)
+        page_charts.append(_trend_chart(fmt, f"{base}trend.svg", trend, f"{unit['name']} · {t('chart.trend')}", t))
+        mtd = month_to_date(tables, as_of, unit=unit_id)
+        page_charts.append(_cumulative_chart(fmt, f"{base}cumulative.svg", mtd, f"{unit['name']} · {t('chart.cumulative')}",
+                                             t))
+        if not children.empty:
+            page_charts.append(_compare_chart(fmt, f"{base}compare.svg", children, f"{unit['name']} · {t('chart.compare')}",
+                                              t))
+        charts.extend(page_charts)
+        context = {
+            "unit": {**{k: clean(v) for k, v in unit.items()}, "id": unit_id},
+            "ancestors": [(a, units.loc[a, "name"]) for a in tree.ancestors(unit_id) if a in units.index],
+            "charts": page_charts,
+            "children": Table("children", t("units.children"), unit_columns(t), records(children, unit_href))
+            if not children.empty else None,
+            "members": Table("members", t("units.members"), person_columns(t), records(members, person_link))
+            if not members.empty else None,
+        }
+        pages.append(Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context))
+    return pages, charts
+
+
+def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd.DataFrame], as_of: dt.date,
+                 t, fmt: Formatter) -> tuple[list[Page], list[ChartFile]]:  # noqa: ANN001
+    """One page per person of the sales force (and anyone who sold)."""
+    pages: list[Page] = []
+    charts: list[ChartFile] = []
+    sales = tables["sales"]
+    shown = people[people["role"].isin(["agent", "supervisor"]) | (people["premium_ytd"].fillna(0) != 0)]
+    recent_start = pd.Timestamp(as_of) - pd.Timedelta(days=30)
+    by_person = sales[(sales["date"] > recent_start) & (sales["date"] <= pd.Timestamp(as_of))].groupby("person")
+    groups = {key: frame for key, frame in by_person}
+    for person_id, person in shown.iterrows():
+        base = person_href(person_id)
+        trend = _person_trend(groups.get(person_id), as_of)
+        chart = _trend_chart(fmt, f"{base}trend.svg", trend, f"{person['name']} · {t('chart.trend')}", t)
+        charts.append(chart)
+        orders = groups.get(person_id)
+        order_rows = [] if orders is None else [
+            {"date": r["date"].date(), "product": r["product"], "premium": r["premium"], "cases": r["cases"]}
+            for r in orders.sort_values(["date", "_row"], ascending=[False, True]).to_dict("records")
+        ]
+        order_table = Table("orders", t("people.orders"), [
+            Col("date", t("kpi.date"), "date"), Col("product", t("kpi.product")),
+            Col("premium", t("kpi.premium"), "money"), Col("cases", t("kpi.cases"), "number")], order_rows)
+        unit_id = person["unit"]
+        pages.append(Page(f"{base}index.html", "person.html", str(person["name"]), "units", {
+            "person": {**{k: clean(v) for k, v in person.items()}, "id": person_id},
+            "unit_name": units.loc[unit_id, "name"] if unit_id in units.index else unit_id,
+            "unit_link": unit_href(unit_id) if unit_id in units.index else None,
+            "charts": [chart], "orders": order_table,
+        }))
+    return pages, charts
+
+
+def leaderboard_page(people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree, t,
+                     show_people: bool) -> Page:  # noqa: ANN001
+    """Rankings of people and of teams (the units at the bottom of the tree), by day, month and year."""
+    sales_force = people[people["role"].isin(["agent", "supervisor"]) & people["employed"]]
+    teams = units.loc[[u for u in units.index if not tree.children.get(u)]]
+    sections = []
+    for period in ("day", "mtd", "ytd"):
+        column = f"premium_{period}"
+        top_people = leaderboard(sales_force, column, top=20)
+        top_teams = leaderboard(teams, column, top=20)
+        unit_names = units["name"].to_dict()
+        people_rows = records(top_people, person_href if show_people else None)
+        for row in people_rows:
+            row["unit_name"] = unit_names.get(row["unit"], row["unit"])
+        sections.append({
+            "period": period,
+            "people": Table(f"people-{period}", t(f"leaderboard.people_{period}"), [
+                Col("rank", t("kpi.rank"), "rank"), Col("name", t("kpi.person")), Col("unit_name", t("kpi.unit")),
+                Col(column, t(f"kpi.premium_{period}"), "money"), Col(f"cases_{period}", t("kpi.cases"), "number"),
+            ], people_rows),
+            "teams": Table(f"teams-{period}", t(f"leaderboard.teams_{period}"), [
+                Col("rank", t("kpi.rank"), "rank"), Col("name", t("kpi.unit")),
+                Col(column, t(f"kpi.premium_{period}"), "money"), Col("headcount", t("kpi.headcount"), "number"),
+            ], records(top_teams, unit_href)),
+        })
+    return Page("leaderboard/index.html", "leaderboard.html", t("leaderboard.title"), "leaderboard",
+                {"sections": sections})
+
+
+def _person_trend(orders: pd.DataFrame | None, as_of: dt.date, days: int = 30) -> pd.DataFrame:
+    index = pd.date_range(end=pd.Timestamp(as_of), periods=days, freq="D")
+    if orders is None:
+        totals = pd.Series(0.0, index=index)
+    else:
+        totals = orders.groupby("date")["premium"].sum().reindex(index, fill_value=0.0)
+    return pd.DataFrame({"date": index, "premium": totals.to_numpy()})
+
+
+def _trend_chart(fmt: Formatter, path: str, trend: pd.DataFrame, title: str, t) -> ChartFile:  # noqa: ANN001
+    data = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
+            for d, v in zip(trend["date"], trend["premium"], strict=True)]
+    total = sum(r["premium"] for r in data)
+    best = max(data, key=lambda r: r["premium"]) if data else None
+    summary = t("chart.trend_summary", days=len(data), total=fmt.money(total),
+                best=fmt.date(dt.date.fromisoformat(best["date"])) if best and best["premium"] else "—")
+    table = Table("trend-data", title, [Col("date", t("kpi.date")), Col("premium", t("kpi.premium"), "money")], data,
+                  csv=False)
+    return ChartFile(path, Chart("trend", title, data, summary), table)
+
+
+def _cumulative_chart(fmt: Formatter, path: str, mtd: pd.DataFrame, title: str, t) -> ChartFile:  # noqa: ANN001
+    data = []
+    for row in mtd.to_dict("records"):
+        data.append({"date": row["date"].date().isoformat(), "cumulative": clean(row.get("cumulative")),
+                     "target": clean(row.get("target"))})
+    last = next((r for r in reversed(data) if r["cumulative"] is not None), None)
+    target = next((r["target"] for r in reversed(data) if r["target"] is not None), None)
+    summary = t("chart.cumulative_summary", date=fmt.date(dt.date.fromisoformat(last["date"])) if last else "—",
+                value=fmt.money(last["cumulative"] if last else 0), target=fmt.money(target))
+    table = Table("cumulative-data", title, [Col("date", t("kpi.date")), Col("cumulative", t("kpi.premium_mtd"), "money"),
+                                             Col("target", t("kpi.target_line"), "money")], data, csv=False)
+    return ChartFile(path, Chart("cumulative", title, data, summary), table)
+
+
+def _compare_chart(fmt: Formatter, path: str, children: pd.DataFrame, title: str, t) -> ChartFile:  # noqa: ANN001
+    data = [{"name": str(row["name"]), "premium": round(float(clean(row["premium_mtd"]) or 0), 2)}
+            for _, row in children.iterrows()]
+    top = max(data, key=lambda r: r["premium"]) if data else None
+    summary = t("chart.compare_summary", count=len(data), top=top["name"] if top else "—")
+    table = Table("compare-data", title, [Col("name", t("kpi.unit")), Col("premium", t("kpi.premium_mtd"), "money")],
+                  data, csv=False)
+    return ChartFile(path, Chart("compare", title, data, summary), table)

@@ -1,0 +1,100 @@
+"""Bulletin screens: full-screen slides for the TVs on the office walls.
+
+The page holds every slide; static/screen.js rotates them, keeps the clock, and reloads when a new
+build is published. Slides with nothing to show are left out here, so a screen never shows a blank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from ..charts import Chart
+from ..formats import Formatter
+from ..inputs.content import Document
+from ..metrics.battle import BattleReport
+from ..metrics.kpis import UnitTree, daily_totals, leaderboard
+from ..render import Page
+from .performance import ChartFile
+from .tables import Col, Table, clean
+
+DEFAULT_SCREEN = {"name": "", "title": "", "slides": ["kpis", "leaderboard", "battle", "notices", "chart"],
+                  "seconds": 15, "refresh_seconds": 60}
+BATTLE_DAYS = 7  # battle reports of the last week make the battle slide
+TOP = 10
+LONG_TEXT = 28  # characters of a title shown before it is shortened with an ellipsis
+
+
+def shorten(text: str, limit: int = LONG_TEXT) -> str:
+    """Shorten a long title gracefully: cut at the limit and add an ellipsis."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _slides(kinds: list[str], tops: list[dict[str, Any]], people: pd.DataFrame, units: pd.DataFrame,
+            tree: UnitTree, reports: list[BattleReport], notices: list[Document], as_of: dt.date,
+            chart: ChartFile | None, awards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    recent = [r for r in reports if (as_of - r.date).days < BATTLE_DAYS]
+    sales_force = people[people["role"].isin(["agent", "supervisor"]) & people["employed"]] if not people.empty \
+        else people
+    teams = units.loc[[u for u in units.index if not tree.children.get(u)]] if not units.empty else units
+    slides: list[dict[str, Any]] = []
+    for kind in kinds:
+        if kind == "kpis" and tops:
+            slides.append({"kind": kind, "units": tops})
+        elif kind == "leaderboard" and not sales_force.empty:
+            top_people = leaderboard(sales_force, "premium_mtd", top=TOP)
+            top_teams = leaderboard(teams, "premium_mtd", top=TOP)
+            unit_names = units["name"].to_dict()
+            slides.append({"kind": kind, "people": [
+                {"rank": clean(r["rank"]), "name": shorten(r["name"], 8),
+                 "unit": shorten(unit_names.get(r["unit"], r["unit"]), 10), "value": clean(r["premium_mtd"])}
+                for _, r in top_people.iterrows() if (clean(r["premium_mtd"]) or 0) > 0],
+                "teams": [{"rank": clean(r["rank"]), "name": shorten(r["name"], 10), "value": clean(r["premium_mtd"])}
+                          for _, r in top_teams.iterrows()]})
+        elif kind == "battle" and recent:
+            slides.append({"kind": kind, "reports": recent[:4]})
+        elif kind == "notices" and notices:
+            slides.append({"kind": kind, "notices": notices[:6]})
+        elif kind == "chart" and chart is not None:
+            slides.append({"kind": kind, "chart": chart})
+        elif kind == "awards" and awards:
+            slides.append({"kind": kind, "awards": awards})
+    return [s for s in slides if _has_content(s)]
+
+
+def _has_content(slide: dict[str, Any]) -> bool:
+    if slide["kind"] == "leaderboard":
+        return bool(slide["people"] or slide["teams"])
+    return True
+
+
+def screen_pages(screens: list[dict[str, Any]], people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree,
+                 tables: dict[str, pd.DataFrame], reports: list[BattleReport], notices: list[Document],
+                 as_of: dt.date, t, fmt: Formatter, site_title: str,  # noqa: ANN001 - t is the translator
+                 awards: list[dict[str, Any]] | None = None) -> tuple[list[Page], list[ChartFile]]:
+    """The default screen at screen/ and one page per configured screen at screen/<name>/."""
+    tops = [{**{k: clean(v) for k, v in units.loc[u].items()}, "id": u} for u in tree.order
+            if tree.depth[u] == 0 and u in units.index]
+    chart = None
+    if tops:
+        trend = daily_totals(tables, as_of, unit=tops[0]["id"], days=30)
+        data = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
+                for d, v in zip(trend["date"], trend["premium"], strict=True)]
+        title = f"{tops[0]['name']} · {t('chart.trend')}"
+        summary = t("chart.trend_summary", days=len(data), total=fmt.money(sum(r["premium"] for r in data)), best="—")
+        table = Table("screen-chart", title, [Col("date", t("kpi.date")), Col("premium", t("kpi.premium"), "money")],
+                      data, csv=False)
+        chart = ChartFile("screen/trend.svg", Chart("trend", title, data, summary), table)
+    pages = []
+    for screen in [DEFAULT_SCREEN, *screens]:
+        path = f"screen/{screen['name']}/index.html" if screen["name"] else "screen/index.html"
+        slides = _slides(list(screen["slides"]), tops, people, units, tree, reports, notices, as_of, chart,
+                         awards or [])
+        pages.append(Page(path, "screen.html", screen["title"] or site_title, "screen", {
+            "screen": screen, "slides": slides, "battle_keys": [r.key for r in reports[:20]],
+            "others": [s for s in screens if s["name"] != screen["name"]],
+        }))
+    return pages, [chart] if chart else []

@@ -1,0 +1,56 @@
+"""Tables as data: one declaration renders as an HTML table and as the CSV download beside it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..render import csv_bytes
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    label: str
+    kind: str = "text"  # text, money, number, percent, rank, change
+    csv_key: str | None = None  # header in the CSV download (default: key)
+
+
+@dataclass
+class Table:
+    id: str  # unique on its page; also the CSV file name
+    caption: str
+    columns: list[Col]
+    rows: list[dict[str, Any]]  # raw values; "_href" links the first cell, "_class" marks the row
+    csv: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def csv_name(self) -> str:
+        return f"{self.id}.csv"
+
+
+def clean(value: Any) -> Any:
+    """Turn pandas' missing values and numpy scalars into plain Python for templates and CSV."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    return value
+
+
+def table_csv(table: Table) -> bytes:
+    """The CSV download of a table: raw numbers, UTF-8 with BOM."""
+    header = [c.csv_key or c.key for c in table.columns]
+    rows = [[clean(row.get(c.key)) for c in table.columns] for row in table.rows]
+    return csv_bytes(header, rows)

@@ -1,0 +1,164 @@
+"""Shared fixtures: tiny sites made from a dict of files (MkDocs style), XLSX files, HTML helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+# A small valid site. Tests override it file by file: make_site(path, files={"data/sales.csv": "..."}).
+# Headers are Chinese where a Chinese export would have them; sales go through the column mapping.
+BASELINE: dict[str, str] = {
+    "site.toml": """\
+[site]
+title = "测试分公司"
+locale = "zh-CN"
+timezone = "Asia/Shanghai"
+currency = "CNY"
+
+[data.sales]
+file = "data/sales.csv"
+[data.sales.columns]
+date = "日期"
+person = "工号"
+premium = "保费"
+cases = "件数"
+product = "险种"
+
+[rules]
+big_order = 50000
+""",
+    "data/units.csv": """\
+单位编码,单位名称,上级单位,负责人,督办人
+HQ,测试分公司,,P001,P005
+T1,一组,HQ,P002,P005
+T2,二组,HQ,,
+""",
+    "data/people.csv": """\
+工号,姓名,所属单位,岗位,职级,入司日期,离司日期,手机
+P001,张经理,HQ,经理,高级经理,2015-03-01,,13800000001
+P002,李主管,T1,主管,主管,2018-06-01,,13800000002
+P003,王业务,T1,业务员,业务员,2020-01-15,,13800000003
+P004,赵新人,T2,业务员,见习,2026-02-20,,13800000004
+P005,钱督办,HQ,督办,内勤,2019-09-01,,13800000005
+""",
+    "data/sales.csv": """\
+日期,工号,保费,件数,险种
+2026-03-02,P003,"¥12,000.00",1,金福年金
+2026-03-03,P004,"¥94,000.00",1,康宁终身
+2026-03-05,P002,3000,1,意外险
+""",
+    "content/notices/welcome.md": """\
+---
+title: 三月开门红启动
+date: 2026-03-01
+category: 活动
+---
+
+三月开门红今天启动，**全员参与**。
+""",
+    "content/battle/first-order.md": """\
+---
+title: 王业务签下金福年金
+date: 2026-03-02
+person: P003
+unit: T1
+amount: 12000
+---
+
+王业务坚持拜访，终于签单。
+""",
+    "content/faq/01-no-money.md": """\
+---
+question: 客户说“我没钱”怎么办？
+rank: 1
+category: 客户异议
+---
+
+先认同，再把保费化整为零。
+""",
+}
+
+AS_OF = dt.date(2026, 3, 5)  # the latest sale of the baseline
+FIXED_NOW = dt.datetime(2026, 3, 5, 12, 0, tzinfo=dt.UTC)
+
+Files = dict[str, str | bytes | None]
+
+
+def write_files(root: Path, files: Files) -> None:
+    """Write files under root: str as UTF-8, bytes as they are, None deletes the file."""
+    for relative, content in files.items():
+        path = root / relative
+        if content is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+
+
+@pytest.fixture
+def make_site() -> Callable[..., Path]:
+    """Return make_site(path, files={...}, baseline=True): a site folder made from a dict of files."""
+
+    def make(path: Path, files: Files | None = None, baseline: bool = True) -> Path:
+        path.mkdir(parents=True, exist_ok=True)
+        merged: Files = dict(BASELINE) if baseline else {}
+        merged.update(files or {})
+        write_files(path, merged)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def site(tmp_path: Path, make_site: Callable[..., Path]) -> Path:
+    """The baseline site, untouched, in tmp_path/site."""
+    return make_site(tmp_path / "site")
+
+
+def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    """Return an XLSX workbook with the given sheets (name -> rows); dates become real date cells."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def write_xlsx() -> Callable[..., bytes]:
+    """Return xlsx_bytes(sheets): an XLSX workbook written with openpyxl."""
+    return xlsx_bytes
+
+
+def html(path: Path) -> HTMLParser:
+    return HTMLParser(path.read_text(encoding="utf-8"))
+
+
+def texts(tree: HTMLParser, selector: str) -> list[str]:
+    """The visible text of every element matching a CSS selector, whitespace collapsed."""
+    return [" ".join(node.text(separator=" ").split()) for node in tree.css(selector)]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder: relative path -> bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

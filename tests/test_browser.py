@@ -1,0 +1,102 @@
+"""The built example site in real headless Chromium (Debian's /usr/bin/chromium driven by playwright)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from generator.commands.build import build
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "output"
+    build(ROOT, out=out)
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site_dir: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+PAGES = ["index.html", "daily/index.html", "units/index.html", "leaderboard/index.html", "battle/index.html",
+         "notices/index.html", "faq/index.html", "quality/index.html"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_only_from_the_site(browser, server: str, path: str) -> None:
+    """Every request a page makes goes to the local server, and the page shows its as-of date."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    failed: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    response = page.goto(server + path)
+    assert response is not None and response.status == 200
+    page.wait_for_load_state("networkidle")
+    outside = [u for u in requests if urlparse(u).hostname not in ("127.0.0.1",)]
+    assert outside == []
+    assert failed == []
+    assert errors == []  # includes Content-Security-Policy violations
+    assert "2026" in page.locator(".as-of").inner_text()
+    page.close()
+
+
+def test_board_shows_kpis_and_reports(browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "index.html")
+    assert page.locator(".tiles .tile").count() >= 4
+    assert page.locator(".battle-list li").count() >= 1
+    page.close()
+
+
+def test_charts_render_as_images(browser, server: str) -> None:
+    """The chart images of a unit page load and have a size (the SVG is valid)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "units/index.html")
+    page.locator("table.data tbody th a").first.click()
+    page.wait_for_load_state("networkidle")
+    images = page.locator(".chart img")
+    assert images.count() >= 2
+    for i in range(images.count()):
+        width = images.nth(i).evaluate("img => img.naturalWidth")
+        assert width > 0
+    page.close()

@@ -1,0 +1,429 @@
+"""End-to-end builds of small fixture sites: pages, feed, data quality, strictness, atomicity and determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import AS_OF, BASELINE, FIXED_NOW, html, snapshot, texts
+
+from generator import render, writer
+from generator.cli import main
+from generator.commands.build import build
+from generator.errors import TrackboardError
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def run_build(site: Path, out: Path | None = None, as_of: dt.date | None = AS_OF, **options):
+    return build(site, out=out, as_of=as_of, clock=lambda: FIXED_NOW, **options)
+
+
+def notice(title: str, date: str, extra: str = "", body: str = "正文。") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n\n{body}\n"
+
+
+NOTICES = {
+    "content/notices/welcome.md": None,
+    "content/notices/a-old.md": notice("二月例会纪要", "2026-02-20"),
+    "content/notices/b-new.md": notice("三月培训安排", "2026-03-04", "category: 培训\n"),
+    "content/notices/c-pinned.md": notice("每日追踪制度", "2026-01-10", "pinned: true\n"),
+    "content/notices/d-expired.md": notice("春节值班安排", "2026-02-01", "expires: 2026-03-04\n"),
+    "content/notices/e-future.md": notice("四月方案预告", "2026-03-06"),
+    "content/notices/2026-03-01-年终冲刺方案.md": notice(
+        "“决胜冬季”冲刺方案", "2026-03-01", "pinned: true\n",
+        "## 活动时间\n\n三月全月。\n\n| 档位 | 奖励 |\n|---|---|\n| 一档 | 500元 |"),
+}
+
+FAQ_QUESTIONS = ["客户说没钱", "客户说不需要", "要和家人商量", "保险是骗人的", "已经买过了", "新人不出活动量",
+                 "怕被拒绝", "新人如何起步", "辛苦却没业绩", "钉子户怎么办"]
+TEN_FAQ = {"content/faq/01-no-money.md": None} | {
+    # file names in reverse rank order: the booklet must follow rank, not names
+    f"content/faq/{chr(ord('z') - rank)}.md": f"---\nquestion: {q}\nrank: {rank}\n---\n\n第{rank}问的解答。\n"
+    for rank, q in enumerate(FAQ_QUESTIONS, start=1)
+}
+
+
+@pytest.fixture
+def rich_site(tmp_path: Path, make_site) -> Path:
+    return make_site(tmp_path / "site", NOTICES | TEN_FAQ)
+
+
+# --- pages ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_board_shows_pinned_notices_first_and_the_latest_battle_reports(rich_site: Path) -> None:
+    run_build(rich_site)
+    board = html(rich_site / "output" / "index.html")
+    assert texts(board, "ul.notices > li > a") == [
+        "“决胜冬季”冲刺方案", "每日追踪制度", "三月培训安排", "二月例会纪要"]  # no expired, no future notice
+    assert board.css_first("ul.notices > li > a").attributes["href"] == (
+        "notices/2026-03-01-年终冲刺方案/index.html")
+    # the 94,000 order is at or above rules.big_order: a generated report, newest first
+    assert texts(board, "ul.battle-list > li > a") == ["赵新人签单康宁终身9.4万", "王业务签下金福年金"]
+    assert texts(board, "p.as-of time") == ["2026年3月5日周四"]
+
+
+@pytest.mark.slow
+def test_big_order_threshold_comes_from_the_rules(tmp_path: Path, make_site) -> None:
+    toml = BASELINE["site.toml"].replace("big_order = 50000", "big_order = 100000")
+    site = make_site(tmp_path / "site", {"site.toml": toml})
+    run_build(site)
+    assert texts(html(site / "output" / "index.html"), "ul.battle-list > li > a") == ["王业务签下金福年金"]
+
+
+@pytest.mark.slow
+def test_notice_pages(rich_site: Path) -> None:
+    run_build(rich_site)
+    notices = rich_site / "output" / "notices"
+    slugs = sorted(p.parent.name for p in notices.glob("*/index.html"))
+    assert slugs == ["2026-03-01-年终冲刺方案", "a-old", "b-new", "c-pinned", "d-expired"]
+    page = html(notices / "2026-03-01-年终冲刺方案" / "index.html")
+    assert texts(page, "main h1") == ["“决胜冬季”冲刺方案"]
+    assert texts(page, "main .prose h2") == ["活动时间"]
+    assert texts(page, "main .prose td") == ["一档", "500元"]
+    board = html(notices / "index.html")
+    assert texts(board, "section.expired li > a") == ["春节值班安排"]
+
+
+@pytest.mark.slow
+def test_battle_feed_is_well_formed_atom(rich_site: Path) -> None:
+    run_build(rich_site)
+    feed = ET.parse(rich_site / "output" / "battle" / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["赵新人签单康宁终身9.4万", "王业务签下金福年金"]
+    assert [e.findtext(f"{ATOM}updated") for e in entries] == ["2026-03-03T00:00:00+08:00", "2026-03-02T00:00:00+08:00"]
+    assert len({e.findtext(f"{ATOM}id") for e in entries}) == 2
+    page = html(rich_site / "output" / "battle" / "index.html")
+    assert texts(page, "article.battle h2") == ["赵新人签单康宁终身9.4万", "王业务签下金福年金"]
+
+
+@pytest.mark.slow
+def test_faq_lists_the_ten_problems_in_rank_order(rich_site: Path) -> None:
+    run_build(rich_site)
+    page = html(rich_site / "output" / "faq" / "index.html")
+    assert texts(page, ".faq-entry h2") == [f"{rank} {q}" for rank, q in enumerate(FAQ_QUESTIONS, start=1)]
+    assert texts(page, ".faq-entry .prose") == [f"第{rank}问的解答。" for rank in range(1, 11)]
+    assert page.css("p.warning") == []  # no rank missing
+
+
+# --- data quality, lenient and strict builds ------------------------------------------------------------------
+
+BAD_SALES = BASELINE["data/sales.csv"] + "2026-13-01,P003,100,1,a\n2026-03-04,P003,abc,1,a\n2026-03-04,P999,100,1,a\n"
+BAD_PROBLEMS = [
+    ["error", "data/sales.csv", "5", "日期", '"2026-13-01" is not a date (expected YYYY-MM-DD or YYYY/MM/DD)'],
+    ["error", "data/sales.csv", "6", "保费",
+     '"abc" is not an amount (expected a number such as 94000 or "¥94,000.00")'],
+    ["error", "data/sales.csv", "7", "工号", 'unknown person "P999" (not in data/people.csv)'],
+]
+
+
+def read_csv_rows(path: Path) -> list[list[str]]:
+    import csv
+    import io
+
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # for Excel
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+@pytest.mark.slow
+def test_lenient_build_skips_bad_rows_and_lists_them(tmp_path: Path, make_site) -> None:
+    site = make_site(tmp_path / "site", {"data/sales.csv": BAD_SALES})
+    result = run_build(site)
+    out = site / "output"
+    page = html(out / "quality" / "index.html")
+    rows = [[cell.text(strip=True) for cell in tr.css("td")] for tr in page.css("table.problems tbody tr")]
+    assert rows == [["错误", f"{f}:{r}:{c}", m] for _, f, r, c, m in BAD_PROBLEMS]
+    assert read_csv_rows(out / "quality" / "problems.csv") == [
+        ["severity", "file", "row", "column", "message"], *BAD_PROBLEMS]
+    info = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    assert info["problems"] == {"errors": 3, "warnings": 0, "skipped_rows": 3}
+    assert result.site.sources["sales"].rows_kept == 3
+    sources = {tr.css_first("th").text(strip=True): [td.text(strip=True) for td in tr.css("td")]
+               for tr in page.css("section[aria-labelledby=q-sources] tbody tr")}
+    assert sources["sales"][0] == "data/sales.csv"
+    assert sources["sales"][2:5] == ["6", "3", "3"]  # read, kept, skipped
+
+
+@pytest.mark.slow
+def test_lenient_build_from_the_command_line_summarises(tmp_path: Path, make_site) -> None:
+    site = make_site(tmp_path / "site", {"data/sales.csv": BAD_SALES})
+    result = CliRunner().invoke(main, ["build", str(site), "--as-of", "2026-03-05"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [f"{f}:{r}:{c}: {m}" for _, f, r, c, m in BAD_PROBLEMS]
+    assert "3 error(s), 0 warning(s), 3 row(s) skipped" in result.stdout
+
+
+@pytest.mark.slow
+def test_strict_build_fails_and_keeps_the_previous_output(tmp_path: Path, make_site) -> None:
+    site = make_site(tmp_path / "site")
+    run_build(site)
+    before = snapshot(site / "output")
+    (site / "data" / "sales.csv").write_text(BAD_SALES, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(site), "--strict"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        *(f"{f}:{r}:{c}: {m}" for _, f, r, c, m in BAD_PROBLEMS),
+        "Error: build failed (--strict): 3 error(s) in the inputs; the previous output is unchanged",
+    ]
+    assert snapshot(site / "output") == before
+    assert staging_leftovers(site) == []
+
+
+@pytest.mark.slow
+def test_strict_build_of_a_clean_site_succeeds(site: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(site), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert (site / "output" / "index.html").is_file()
+
+
+# --- atomicity ------------------------------------------------------------------------------------------------
+
+
+def staging_leftovers(site: Path) -> list[str]:
+    return sorted(p.name for p in site.iterdir() if p.name.startswith(".trackboard-"))
+
+
+@pytest.mark.slow
+def test_failure_while_rendering_leaves_the_old_output(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_build(site)
+    before = snapshot(site / "output")
+    (site / "content" / "notices" / "new.md").write_text(notice("新通知", "2026-03-05"), encoding="utf-8")
+    original = render.Renderer.render
+
+    def failing(self, page):
+        if page.path == "faq/index.html":
+            raise RuntimeError("template blew up")
+        return original(self, page)
+
+    monkeypatch.setattr(render.Renderer, "render", failing)
+    with pytest.raises(RuntimeError, match="template blew up"):
+        run_build(site)
+    assert snapshot(site / "output") == before
+    assert staging_leftovers(site) == []
+
+
+@pytest.mark.slow
+def test_failure_while_writing_leaves_the_old_output(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_build(site)
+    before = snapshot(site / "output")
+    (site / "content" / "notices" / "new.md").write_text(notice("新通知", "2026-03-05"), encoding="utf-8")
+    calls = []
+    original = writer.check_path
+
+    def fail_on_the_fourth(path: str):
+        calls.append(path)
+        if len(calls) == 4:
+            raise OSError(28, "No space left on device")
+        return original(path)
+
+    monkeypatch.setattr(writer, "check_path", fail_on_the_fourth)
+    result = CliRunner().invoke(main, ["build", str(site), "--as-of", "2026-03-05"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.strip() == (f"Error: cannot write the site to {site / 'output'} "
+                                     "(No space left on device); the previous output is unchanged")
+    assert len(calls) == 4  # three files were already staged
+    assert snapshot(site / "output") == before
+    assert staging_leftovers(site) == []
+
+
+@pytest.mark.slow
+def test_failure_of_the_fallback_swap_puts_the_old_output_back(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_build(site)
+    before = snapshot(site / "output")
+    (site / "content" / "notices" / "new.md").write_text(notice("新通知", "2026-03-05"), encoding="utf-8")
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if Path(src).name.startswith(".trackboard-staging-"):
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(writer.os, "replace", replace)
+    with pytest.raises(TrackboardError, match="Permission denied"):
+        run_build(site)
+    assert snapshot(site / "output") == before
+    assert staging_leftovers(site) == []
+
+
+@pytest.mark.slow
+def test_fatal_input_error_leaves_the_old_output(site: Path) -> None:
+    run_build(site)
+    before = snapshot(site / "output")
+    (site / "data" / "people.csv").write_text("工号,所属单位\nP001,HQ\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(site)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines()[0] == (
+        'data/people.csv:1:name: required column is missing: expected a header "name" or "姓名", or map it in '
+        'site.toml ([data.people.columns] name = "your header")')
+    assert result.stderr.splitlines()[-1].startswith("Error: build failed")
+    assert snapshot(site / "output") == before
+    assert staging_leftovers(site) == []
+
+
+@pytest.mark.slow
+def test_swap_without_renameat2_still_replaces_the_output(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_build(site)
+    (site / "content" / "notices" / "new.md").write_text(notice("新通知", "2026-03-05"), encoding="utf-8")
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    run_build(site)
+    assert (site / "output" / "notices" / "new" / "index.html").is_file()
+    assert staging_leftovers(site) == []
+
+
+def test_stale_staging_of_killed_builds_is_removed_but_not_that_of_running_ones(tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    out = tmp_path / "output"
+    names = [f".trackboard-staging-output-{dead_pid}", f".trackboard-retired-output-{dead_pid}",
+             f".trackboard-staging-output-{os.getppid()}",  # a build still running
+             f".trackboard-staging-output-en-{dead_pid}"]  # another output folder's
+    for name in names:
+        (tmp_path / name).mkdir()
+    writer.publish(out, [writer.Output("index.html", b"ok")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["output", f".trackboard-staging-output-{os.getppid()}", f".trackboard-staging-output-en-{dead_pid}"])
+
+
+# --- determinism and build.json -------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_two_builds_are_byte_identical_but_for_the_build_time(tmp_path: Path, make_site) -> None:
+    first = make_site(tmp_path / "one", NOTICES | TEN_FAQ)
+    second = tmp_path / "elsewhere" / "two"
+    shutil.copytree(first, second)
+    build(first, as_of=AS_OF, clock=lambda: FIXED_NOW)
+    build(second, as_of=AS_OF, clock=lambda: FIXED_NOW + dt.timedelta(hours=5))
+    a, b = snapshot(first / "output"), snapshot(second / "output")
+    info_a, info_b = json.loads(a.pop("build.json")), json.loads(b.pop("build.json"))
+    assert a == b
+    assert info_a["built_at"] == "2026-03-05T20:00:00+08:00"
+    assert info_b["built_at"] == "2026-03-06T01:00:00+08:00"
+    info_a.pop("built_at"), info_b.pop("built_at")
+    assert info_a == info_b
+
+
+@pytest.mark.slow
+def test_build_json_holds_id_as_of_and_input_fingerprints(site: Path) -> None:
+    result = run_build(site)
+    info = json.loads((site / "output" / "build.json").read_text(encoding="utf-8"))
+    assert info["as_of"] == "2026-03-05"
+    assert info["build_id"] == result.build_id
+    assert len(info["build_id"]) >= 8
+    expected = {name: hashlib.sha256((site / name).read_bytes()).hexdigest()
+                for name in ("site.toml", "data/units.csv", "data/people.csv", "data/sales.csv",
+                             "content/notices/welcome.md", "content/battle/first-order.md",
+                             "content/faq/01-no-money.md")}
+    assert info["inputs"] == expected
+
+
+@pytest.mark.slow
+def test_build_id_changes_with_the_inputs_and_the_as_of(site: Path) -> None:
+    first = run_build(site).build_id
+    assert run_build(site).build_id == first
+    assert run_build(site, as_of=dt.date(2026, 3, 4)).build_id != first
+    (site / "content" / "notices" / "welcome.md").write_text(notice("改过的通知", "2026-03-01"), encoding="utf-8")
+    assert run_build(site).build_id != first
+
+
+@pytest.mark.slow
+def test_as_of_defaults_to_the_latest_sale(site: Path) -> None:
+    result = run_build(site, as_of=None)
+    assert result.site.as_of == dt.date(2026, 3, 5)
+    assert json.loads((site / "output" / "build.json").read_text())["as_of"] == "2026-03-05"
+
+
+@pytest.mark.slow
+def test_as_of_in_the_past_hides_later_reports_and_notices(rich_site: Path) -> None:
+    run_build(rich_site, as_of=dt.date(2026, 3, 2))
+    board = html(rich_site / "output" / "index.html")
+    assert "三月培训安排" not in texts(board, "ul.notices > li > a")
+    assert texts(board, "ul.battle-list > li > a") == ["王业务签下金福年金"]
+
+
+# --- where the output goes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_out_elsewhere(tmp_path: Path, site: Path) -> None:
+    out = tmp_path / "published" / "trackboard"
+    result = CliRunner().invoke(main, ["build", str(site), "--out", str(out), "--as-of", "2026-03-05"])
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file()
+    assert (out / "build.json").is_file()
+    assert not (site / "output").exists()
+    # and again over its own earlier build
+    assert CliRunner().invoke(main, ["build", str(site), "--out", str(out)]).exit_code == 0
+
+
+def test_refuses_a_non_empty_folder_that_is_not_a_build(tmp_path: Path, site: Path) -> None:
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "report.docx").write_bytes(b"precious")
+    result = CliRunner().invoke(main, ["build", str(site), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: refusing to replace {out}: it is not empty and holds no build.json from an earlier build; "
+        "choose another --out or empty it")
+    assert snapshot(out) == {"report.docx": b"precious"}
+
+
+@pytest.mark.parametrize(("target", "reason"), [(".", "it contains the site itself"),
+                                                 ("data", "it is inside the site's data/ folder"),
+                                                 ("content/out", "it is inside the site's content/ folder")])
+def test_refuses_to_build_over_the_site(site: Path, target: str, reason: str) -> None:
+    before = snapshot(site)
+    with pytest.raises(TrackboardError) as info:
+        run_build(site, out=site / target)
+    assert info.value.message == f"refusing to build into {site / target}: {reason}"
+    assert snapshot(site) == before
+
+
+@pytest.mark.parametrize("path", ["../evil.html", "notices/../../evil.html", "/tmp/evil.html",
+                                  "a\\..\\b.html", ""])
+def test_writer_refuses_paths_outside_the_output(tmp_path: Path, path: str) -> None:
+    out = tmp_path / "site" / "output"
+    with pytest.raises(TrackboardError, match="refusing to write"):
+        writer.publish(out, [writer.Output("index.html", b"ok"), writer.Output(path, b"evil")])
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["site"]
+
+
+def test_writer_refuses_the_same_path_twice(tmp_path: Path) -> None:
+    with pytest.raises(TrackboardError, match=r"two pages were made for the same path 'a/Index\.html'"):
+        writer.publish(tmp_path / "out", [writer.Output("a/index.html", b"1"), writer.Output("a/Index.html", b"2")])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_ids_and_slugs_with_dot_dot_stay_inside_the_output(tmp_path: Path, make_site) -> None:
+    site = make_site(tmp_path / "site", {
+        "data/units.csv": BASELINE["data/units.csv"] + "../../evil,坏组,HQ,,\n",
+        "data/people.csv": BASELINE["data/people.csv"] + "../p,坏人,../../evil,业务员,,2020-01-01,,\n",
+        "data/sales.csv": BASELINE["data/sales.csv"] + "2026-03-05,../p,60000,1,x\n",
+        "content/notices/..md": notice("点点", "2026-03-01"),
+        "content/notices/..%2f..%2fevil.md": notice("编码", "2026-03-01"),
+    })
+    before = snapshot(tmp_path)
+    run_build(site)
+    after = snapshot(tmp_path)
+    outside = {p for p in after if not p.startswith("site/output/")}
+    assert outside == set(before)
+    assert (site / "output" / "notices" / "item" / "index.html").is_file()
+    assert not [p for p in after if p.startswith("site/output/") and ".." in p]

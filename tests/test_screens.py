@@ -1,0 +1,148 @@
+"""Wall screens in real headless Chromium: size, rotation, live reload, requests, and steady memory."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from generator.commands.build import build
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--enable-precise-memory-info"]
+SIZES = [(1920, 1080), (1280, 720)]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("screens")
+    for part in ("site.toml", "data", "content"):
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, base / part)
+    build(base)
+    return base
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site / "output")))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+def _active(page) -> str:  # noqa: ANN001
+    return page.evaluate("document.querySelector('.slide.active').dataset.kind")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_slide_fits_without_scrolling(browser, server: str, width: int, height: int, tmp_path: Path) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server + "screen/lobby/index.html?seconds=3600")
+    kinds = page.evaluate("Array.from(document.querySelectorAll('.slide:not(.slide-celebrate)')).map(s => s.dataset.kind)")
+    assert {"kpis", "leaderboard", "notices", "chart"} <= set(kinds)
+    for index, kind in enumerate(kinds):
+        page.evaluate("""i => document.querySelectorAll('.slide:not(.slide-celebrate)').forEach(
+            (s, j) => s.classList.toggle('active', i === j))""", index)
+        page.wait_for_timeout(50)
+        sizes = page.evaluate("""() => {
+            const d = document.documentElement, s = document.querySelector('.slide.active');
+            return {docW: d.scrollWidth, docH: d.scrollHeight, slideScroll: s.scrollHeight, slideClient: s.clientHeight,
+                    slideScrollW: s.scrollWidth, slideClientW: s.clientWidth};
+        }""")
+        assert sizes["docW"] <= width and sizes["docH"] <= height, (kind, sizes)
+        assert sizes["slideScroll"] <= sizes["slideClient"] + 1, (kind, sizes)  # nothing cut off at the bottom
+        assert sizes["slideScrollW"] <= sizes["slideClientW"] + 1, (kind, sizes)
+        page.screenshot(path=str(tmp_path / f"{width}x{height}-{kind}.png"))
+    assert re.match(r"\d\d:\d\d:\d\d", page.locator("#clock").inner_text())
+    assert "2026" in page.locator(".as-of").inner_text()
+    page.close()
+
+
+def test_slides_advance_on_time(browser, server: str) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(server + "screen/lobby/index.html?seconds=0.5")
+    first = _active(page)
+    page.wait_for_timeout(800)
+    second = _active(page)
+    assert second != first
+    page.wait_for_timeout(500)
+    assert _active(page) != second
+    page.close()
+
+
+def test_only_local_requests(browser, server: str) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    hosts = []
+    page.on("request", lambda r: hosts.append(urlparse(r.url).hostname))
+    page.goto(server + "screen/lobby/index.html?seconds=0.3&refresh=0.5")
+    page.wait_for_timeout(2000)
+    assert hosts and set(hosts) == {"127.0.0.1"}
+    page.close()
+
+
+def test_dom_and_heap_steady_over_many_rotations(browser, server: str) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(server + "screen/lobby/index.html?seconds=0.05")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+
+    def measure() -> tuple[int, int]:
+        cdp.send("HeapProfiler.collectGarbage")
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        return int(metrics["Nodes"]), int(metrics["JSHeapUsedSize"])
+
+    page.wait_for_timeout(500)
+    nodes_before, heap_before = measure()
+    start = page.evaluate("window.trackboardScreen.rotations()")
+    deadline = time.monotonic() + 30
+    while page.evaluate("window.trackboardScreen.rotations()") - start < 120 and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+    assert page.evaluate("window.trackboardScreen.rotations()") - start >= 100
+    nodes_after, heap_after = measure()
+    assert nodes_after <= nodes_before
+    assert heap_after - heap_before < 512 * 1024, (heap_before, heap_after)
+    page.close()
+
+
+def test_reloads_after_a_rebuild_with_a_new_as_of(browser, server: str, site: Path) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(server + "screen/lobby/index.html?seconds=3600&refresh=0.5")
+    before = page.get_attribute("body", "data-as-of")
+    page.wait_for_timeout(800)  # the first poll remembers the current build
+    with page.expect_navigation(timeout=20000):
+        build(site, as_of=__import__("datetime").date(2026, 11, 19))
+    page.wait_for_load_state("load")
+    after = page.get_attribute("body", "data-as-of")
+    assert before == "2026-11-20" and after == "2026-11-19"
+    page.close()
