@@ -64,38 +64,45 @@ class CjkFont:
     bold: tuple[Path, int] | None = None  # the family's bold face, when the machine has one
 
 
-def _faces(path: Path) -> list[tuple[int, str, bool]]:
-    """List (index, family, maps the probe characters) for each face in a font file."""
+def _open(path: Path) -> list:
+    """Open every face of a font file lazily (a collection has several)."""
     from fontTools.ttLib import TTCollection, TTFont
 
+    if path.suffix.lower() in (".ttc", ".otc"):
+        return list(TTCollection(str(path), lazy=True).fonts)
+    return [TTFont(str(path), lazy=True)]
+
+
+def _faces(path: Path) -> list[tuple[int, str]]:
+    """List (index, family name) for each face in a font file; empty when it cannot be read."""
     try:
-        if path.suffix.lower() in (".ttc", ".otc"):
-            fonts = list(TTCollection(str(path), lazy=True).fonts)
-        else:
-            fonts = [TTFont(str(path), lazy=True)]
-        out = []
-        for index, font in enumerate(fonts):
-            cmap = font.getBestCmap() or {}
-            family = font["name"].getBestFamilyName() or path.stem
-            out.append((index, family, all(ord(ch) in cmap for ch in _PROBE)))
-        return out
+        return [(i, font["name"].getBestFamilyName() or path.stem) for i, font in enumerate(_open(path))]
     except Exception:  # a broken or unreadable file is simply not a candidate
         return []
 
 
+def _covers(path: Path, index: int) -> bool:
+    """Tell whether a face maps the probe characters (a Latin font returned by fc-match does not)."""
+    try:
+        cmap = _open(path)[index].getBestCmap() or {}
+    except Exception:
+        return False
+    return all(ord(ch) in cmap for ch in _PROBE)
+
+
 def _pick_face(path: Path) -> CjkFont | None:
     """Pick the face of a file to use: a simplified-Chinese, proportional face when there is a choice."""
-    faces = [(i, fam) for i, fam, ok in _faces(path) if ok]
-    if not faces:
-        return None
 
     def rank(face: tuple[int, str]) -> tuple[int, int, int]:
         fam = face[1]
         simplified = any(tag in fam.split() for tag in ("SC", "CN", "GB")) or "Micro Hei" in fam
         return (0 if simplified else 1, 1 if "Mono" in fam else 0, face[0])
 
-    index, family = min(faces, key=rank)
-    return CjkFont(path, index, family, _bold_face(path, family))
+    # Reading a CJK cmap takes a while, so only the best-named faces are checked, in order.
+    for index, family in sorted(_faces(path), key=rank):
+        if _covers(path, index):
+            return CjkFont(path, index, family, _bold_face(path, family))
+    return None
 
 
 def _bold_face(path: Path, family: str) -> tuple[Path, int] | None:
@@ -105,7 +112,7 @@ def _bold_face(path: Path, family: str) -> tuple[Path, int] | None:
     sibling = path.with_name(path.name.replace("Regular", "Bold"))
     if not sibling.is_file():
         return None
-    return next(((sibling, i) for i, fam, ok in _faces(sibling) if ok and fam == family), None)
+    return next(((sibling, i) for i, fam in _faces(sibling) if fam == family), None)
 
 
 def _fc_match() -> Path | None:
@@ -126,15 +133,11 @@ def find_cjk_font() -> CjkFont | None:
     if os.environ.get(ENV_FONT):
         paths.append(Path(os.environ[ENV_FONT]))
     paths.extend(Path(p) for p in _CANDIDATES)
-    fc = _fc_match()
-    if fc is not None:
-        paths.append(fc)
     for path in paths:
-        if path.is_file():
-            font = _pick_face(path)
-            if font is not None:
-                return font
-    return None
+        if path.is_file() and (font := _pick_face(path)) is not None:
+            return font
+    fc = _fc_match()
+    return _pick_face(fc) if fc is not None and fc.is_file() else None
 
 
 def font_stack() -> str:

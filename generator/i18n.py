@@ -150,6 +150,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "daily.highlights": "亮点",
         "daily.problems": "问题",
         "board.kpis": "今日业绩",
+        "board.alerts": "预警与督办",
         "board.daily_link": "查看业绩日报",
         "screen.kpis": "业绩速览",
         "screen.leaderboard": "本月排行榜",
@@ -309,6 +310,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "daily.highlights": "Highlights",
         "daily.problems": "Problems",
         "board.kpis": "Today",
+        "board.alerts": "Warnings and follow-ups",
         "board.daily_link": "Open the daily report",
         "screen.kpis": "Results",
         "screen.leaderboard": "This month's leaders",
@@ -323,7 +325,13 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def translator(locale: str):
+def register(messages: dict[str, dict[str, str]]) -> None:
+    """Add a page module's own interface text (both locales, same keys) to the catalogue."""
+    for locale, entries in messages.items():
+        MESSAGES[locale].update(entries)
+
+
+def translator(locale: str):  # noqa: ANN201 - returns a plain function for templates
     """Return t(key, **values) for a locale."""
     messages = MESSAGES[locale]
 

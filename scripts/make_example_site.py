@@ -20,6 +20,7 @@ Usage: ``python scripts/make_example_site.py [--root DIR]`` (default: the reposi
 from __future__ import annotations
 
 import argparse
+import importlib
 import csv
 import io
 import math
@@ -1370,6 +1371,11 @@ def faq_entries() -> list[Entry]:
 # ---------------------------------------------------------------------------------------------
 
 
+# Modules beside this script that write more of the example site: write_all(root, org, sales, rng) -> counts.
+EXTRA_MODULES = [name for name in ("example_supervision", "example_development")
+                 if (Path(__file__).parent / f"{name}.py").exists()]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="where to write data/ and content/")
@@ -1391,6 +1397,11 @@ def main(argv: list[str] | None = None) -> None:
         "content/battle": write_collection(root, "battle", BattleReports(org, sales, targets).make()),
         "content/faq": write_collection(root, "faq", faq_entries()),
     }
+    # Further datasets come from modules of their own, each with its own random stream so that adding
+    # one never changes the files above.
+    for offset, module in enumerate(EXTRA_MODULES, start=1):
+        extra = importlib.import_module(module)
+        counts.update(extra.write_all(root, org, sales, random.Random(SEED + offset)))
     for name, count in counts.items():
         print(f"{name}: {count}")
 

@@ -1,7 +1,12 @@
-"""Pages: from the site model and its metrics to the list of pages and files of the site."""
+"""Pages: from the site model and its metrics to the list of pages and files of the site.
+
+Each section of the site is one function `build(ctx) -> Section | None`; SECTIONS lists them in
+navigation order. To add a section, write its module and add it here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..formats import Formatter
@@ -12,6 +17,7 @@ from ..model import Site
 from ..render import Page
 from ..writer import Output
 from .battle import atom_feed, battle_page
+from .context import BoardItem, Context, Section
 from .daily import daily_outputs
 from .faq import faq_order, faq_page
 from .notices import notice_pages, select_notices
@@ -19,12 +25,7 @@ from .performance import ChartFile, leaderboard_page, person_pages, unit_pages
 from .quality import quality_outputs
 from .screens import screen_pages
 from .tables import Table, table_csv
-
-# Navigation entries in order: (section, target)
-NAVIGATION = (
-    ("board", ""), ("daily", "daily/"), ("units", "units/"), ("leaderboard", "leaderboard/"), ("battle", "battle/"),
-    ("notices", "notices/"), ("faq", "faq/"), ("quality", "quality/"), ("screen", "screen/"),
-)
+from .warnings import build as _warnings
 
 
 @dataclass
@@ -33,6 +34,70 @@ class SitePlan:
     files: list[Output]
     nav: list[tuple[str, str]]
     charts: list[ChartFile] = field(default_factory=list)
+
+
+def _units(ctx: Context) -> Section | None:
+    if not ctx.wants("units"):
+        return None
+    pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people)
+    return Section("units", "units/", pages, charts=charts)
+
+
+def _people(ctx: Context) -> Section | None:
+    if not ctx.show_people:
+        return None
+    pages, charts = person_pages(ctx.people, ctx.tables["units"].set_index("id"), ctx.tables, ctx.as_of, ctx.t,
+                                 ctx.fmt)
+    return Section("people", None, pages, charts=charts)
+
+
+def _leaderboard(ctx: Context) -> Section | None:
+    if not ctx.wants("leaderboard"):
+        return None
+    return Section("leaderboard", "leaderboard/", [leaderboard_page(ctx.people, ctx.units, ctx.tree, ctx.t,
+                                                                    ctx.show_people)])
+
+
+def _battle(ctx: Context) -> Section | None:
+    if not ctx.wants("battle"):
+        return None
+    site = ctx.config["site"]
+    feed = atom_feed(ctx.reports, site["title"], site["base_url"], site["timezone"], ctx.t, ctx.fmt.money)
+    return Section("battle", "battle/", [battle_page(ctx.reports, ctx.t)], [feed])
+
+
+def _notices(ctx: Context) -> Section | None:
+    if not ctx.wants("notices"):
+        return None
+    return Section("notices", "notices/", notice_pages(select_notices(ctx.site.documents["notices"], ctx.as_of), ctx.t))
+
+
+def _faq(ctx: Context) -> Section | None:
+    if not ctx.wants("faq"):
+        return None
+    entries, missing = faq_order(ctx.site.documents["faq"])
+    return Section("faq", "faq/", [faq_page(entries, missing, ctx.t)])
+
+
+def _quality(ctx: Context) -> Section | None:
+    if not ctx.wants("quality"):
+        return None
+    page, table = quality_outputs(ctx.site, ctx.t)
+    return Section("quality", "quality/", [page], [table])
+
+
+def _screens(ctx: Context) -> Section | None:
+    if not ctx.wants("screen"):
+        return None
+    pages, charts = screen_pages(ctx.config["screens"], ctx.people, ctx.units, ctx.tree, ctx.tables, ctx.reports,
+                                 ctx.notices, ctx.as_of, ctx.t, ctx.fmt, ctx.config["site"]["title"])
+    return Section("screen", "screen/", pages, charts=charts)
+
+
+# In navigation order. The board (index.html) and the daily reports are made in plan_site.
+SECTIONS: list[Callable[[Context], Section | None]] = [
+    _units, _people, _leaderboard, _warnings, _battle, _notices, _faq, _quality, _screens,
+]
 
 
 def _table_files(pages: list[Page]) -> list[Output]:
@@ -53,71 +118,35 @@ def plan_site(site: Site) -> SitePlan:
     """Decide every page and file of the site (nothing is rendered or written here)."""
     t = translator(site.locale)
     fmt = Formatter(site.locale)
-    rules = site.config["rules"]
-    board_settings = site.config["board"]
     tables = site.tables
-    show_people = not site.excluded("people")
-
-    pages: list[Page] = []
-    files: list[Output] = []
-    charts: list[ChartFile] = []
-    sections = {"board"}
-
     tree = unit_tree(tables["units"])
+    show_people = not site.excluded("people")
     daily_pages, daily_files, units, people = daily_outputs(tables, tree, site.as_of, t, fmt, show_people)
-    if not site.excluded("daily"):
-        pages.extend(daily_pages)
-        files.extend(daily_files)
-        sections.add("daily")
-    if not site.excluded("units"):
-        found, found_charts = unit_pages(units, people, tree, tables, site.as_of, t, fmt, show_people)
-        pages.extend(found)
-        charts.extend(found_charts)
-        sections.add("units")
-    if show_people:
-        found, found_charts = person_pages(people, tables["units"].set_index("id"), tables, site.as_of, t, fmt)
-        pages.extend(found)
-        charts.extend(found_charts)
-    if not site.excluded("leaderboard"):
-        pages.append(leaderboard_page(people, units, tree, t, show_people))
-        sections.add("leaderboard")
-
     notices = select_notices(site.documents["notices"], site.as_of)
     reports = battle_reports(site.documents["battle"], tables["sales"], tables["people"], tables["units"],
-                             float(rules["big_order"]), site.as_of)
-    if not site.excluded("notices"):
-        pages.extend(notice_pages(notices, t))
-        sections.add("notices")
-    if not site.excluded("battle"):
-        pages.append(battle_page(reports, t))
-        files.append(atom_feed(reports, site.config["site"]["title"], site.config["site"]["base_url"],
-                               site.config["site"]["timezone"], t, fmt.money))
-        sections.add("battle")
-    if not site.excluded("faq"):
-        faq_entries, faq_missing = faq_order(site.documents["faq"])
-        pages.append(faq_page(faq_entries, faq_missing, t))
-        sections.add("faq")
-    if not site.excluded("quality"):
-        page, table = quality_outputs(site, t)
-        pages.append(page)
-        files.append(table)
-        sections.add("quality")
-    if not site.excluded("screen"):
-        found, found_charts = screen_pages(site.config["screens"], people, units, tree, tables, reports,
-                                           notices.current, site.as_of, t, fmt, site.config["site"]["title"])
-        pages.extend(found)
-        charts.extend(found_charts)
-        sections.add("screen")
+                             float(site.config["rules"]["big_order"]), site.as_of)
+    ctx = Context(site, t, fmt, tree, units, people, reports, notices.current)
+
+    sections: list[Section] = []
+    if not site.excluded("daily"):
+        sections.append(Section("daily", "daily/", daily_pages, daily_files))
+    sections.extend(s for s in (build(ctx) for build in SECTIONS) if s is not None)
+
+    board = site.config["board"]
     tops = [u for u in tree.order if tree.depth[u] == 0]
-    pages.insert(0, Page("index.html", "board.html", site.config["site"]["title"], "board", {
-        "notices": notices.current[: board_settings["notices"]],
-        "reports": reports[: board_settings["battle"]],
+    board_items: list[BoardItem] = [item for s in sections for item in s.board]
+    home = Page("index.html", "board.html", site.config["site"]["title"], "board", {
+        "notices": notices.current[: board["notices"]],
+        "reports": reports[: board["battle"]],
         "tiles": [{**units.loc[u].to_dict(), "id": u} for u in tops] if not units.empty else [],
-        "show_daily": "daily" in sections,
-    }))
+        "show_daily": any(s.name == "daily" for s in sections),
+        "board_items": board_items,
+    })
+    pages = [home, *(p for s in sections for p in s.pages)]
+    files = [f for s in sections for f in s.files]
     files.extend(_table_files(pages))
-    nav = [(section, target) for section, target in NAVIGATION if section in sections]
-    return SitePlan(pages, files, nav, charts)
+    nav = [("board", ""), *((s.name, s.target) for s in sections if s.target is not None)]
+    return SitePlan(pages, files, nav, [c for s in sections for c in s.charts])
 
 
-__all__ = ["SitePlan", "plan_site"]
+__all__ = ["BoardItem", "Context", "Section", "SitePlan", "plan_site"]

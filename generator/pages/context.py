@@ -1,0 +1,75 @@
+"""What every page module receives, and what it gives back.
+
+A page module is a function `build(ctx: Context) -> Section | None` listed in pages/__init__.py. It
+returns None when its dataset is absent or the profile leaves it out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..formats import Formatter
+from ..inputs.content import Document
+from ..metrics.battle import BattleReport
+from ..metrics.kpis import UnitTree
+from ..model import Site
+from ..render import Page
+from ..writer import Output
+from .performance import ChartFile
+
+
+@dataclass
+class Context:
+    site: Site
+    t: Callable[..., str]  # the translator: t("key", **values)
+    fmt: Formatter
+    tree: UnitTree
+    units: pd.DataFrame  # KPIs of every unit as of the as-of date (index: unit id)
+    people: pd.DataFrame  # KPIs of every person as of the as-of date (index: person id)
+    reports: list[BattleReport]
+    notices: list[Document]  # current notices, pinned first
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return self.site.tables
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.site.as_of
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return self.site.config
+
+    @property
+    def show_people(self) -> bool:
+        return not self.site.excluded("people")
+
+    def wants(self, section: str, dataset: str | None = None) -> bool:
+        """Whether a section is built: its dataset was given and the profile does not leave it out."""
+        return not self.site.excluded(section) and (dataset is None or self.site.has(dataset))
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    """A count shown on the board, linking to the page that lists it (e.g. a warning list)."""
+
+    label: str
+    count: int
+    href: str
+    severity: str = "info"  # info, warning
+
+
+@dataclass
+class Section:
+    name: str  # navigation entry and profile section name
+    target: str | None  # link of the navigation entry, None for no entry
+    pages: list[Page] = field(default_factory=list)
+    files: list[Output] = field(default_factory=list)
+    charts: list[ChartFile] = field(default_factory=list)
+    board: list[BoardItem] = field(default_factory=list)

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Install the Debian/Ubuntu packages Trackboard needs beyond pip:
+#   chromium        headless browser for the browser tests (playwright drives /usr/bin/chromium)
+#   fonts-noto-cjk  CJK font: Chinese in rendered charts and the web-font subset (static/fonts/cjk.woff2)
+#   fontconfig      fc-match, used to find a CJK font where it is not in a usual place
+#   ca-certificates so pip and apt can reach HTTPS mirrors when installing
+# Idempotent: installs only what is missing, and runs apt-get update only when it must.
+# Usage: scripts/install-system-deps.sh   (as root, or with sudo available)
+set -euo pipefail
+
+PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates)
+
+log() { printf 'install-system-deps: %s\n' "$*"; }
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    log "apt-get not found: this script is for Debian/Ubuntu. Install the equivalents of: ${PACKAGES[*]}" >&2
+    exit 1
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+else
+    log "must run as root or with sudo available" >&2
+    exit 1
+fi
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+        log "$pkg: already installed"
+    else
+        missing+=("$pkg")
+    fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    log "nothing to do"
+    exit 0
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+
+# Update the package lists only when they are absent or apt cannot find a package we need.
+needs_update=0
+if [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e '^lock$' -e '^partial$' || true)" ]; then
+    needs_update=1
+else
+    for pkg in "${missing[@]}"; do
+        if ! apt-cache show "$pkg" >/dev/null 2>&1; then
+            needs_update=1
+            break
+        fi
+    done
+fi
+if [ "$needs_update" -eq 1 ]; then
+    log "running apt-get update"
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+fi
+
+log "installing: ${missing[*]}"
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+
+# New fonts are only seen by fontconfig (fc-match) once its cache is refreshed.
+if command -v fc-cache >/dev/null 2>&1; then
+    log "refreshing the font cache"
+    "${SUDO[@]}" fc-cache -f >/dev/null
+fi
+
+for pkg in "${missing[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+        log "$pkg did not install" >&2
+        exit 1
+    fi
+done
+log "done"
