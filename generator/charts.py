@@ -27,7 +27,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +164,7 @@ def _build(kind: str, lang: str) -> dict[str, Any]:
     return spec
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(kind: str, lang: str) -> dict[str, Any]:
     return _build(kind, lang)
 
@@ -255,7 +255,7 @@ class Chart:
 def chart_text(charts: list[Chart], locale: str) -> str:
     """Return every character the charts may draw, for the CJK web-font subset."""
     lang = _lang(locale)
-    parts = list(_TEXT[lang].values()) + ["0123456789.,-万亿月日" + _DATE_FORMAT[lang]]
+    parts = [*_TEXT[lang].values(), "0123456789.,-万亿月日" + _DATE_FORMAT[lang]]
     for chart in charts:
         parts.append(chart.title)
         parts.append(chart.summary)

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import click
 
+from .commands.add import KINDS, add_document
 from .commands.build import build as run_build
 from .commands.build import utc_now
 from .commands.check import check as run_check
 from .commands.check import sorted_problems
 from .commands.new import new_site
+from .commands.serve import serve as run_serve
 from .errors import Problem
+from .progress import Progress
 
 SHOWN_PROBLEMS = 20  # in a build summary; `check` and the quality page list them all
 
@@ -45,7 +48,12 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Fail on any error in the inputs instead of skipping bad rows.")
 def build(site: Path, out: Path | None, as_of: dt.datetime | None, profile: str | None, strict: bool) -> None:
     """Validate the inputs, compute, render and publish the site atomically."""
-    result = run_build(site, out=out, as_of=as_of.date() if as_of else None, profile=profile, strict=strict)
+    progress = Progress.for_terminal()
+    try:
+        result = run_build(site, out=out, as_of=as_of.date() if as_of else None, profile=profile, strict=strict,
+                           progress=progress)
+    finally:
+        progress.close()
     s = result.site
     _echo_problems(s.problems, SHOWN_PROBLEMS)
     skipped = sum(len(rows) for rows in s.skipped_rows().values())
@@ -80,6 +88,29 @@ def new(directory: Path) -> None:
     parts = new_site(directory)
     click.echo(f"Created a site in {directory} ({', '.join(parts)}).")
     click.echo(f"Build it with: trackboard build {directory}")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(list(KINDS)))
+@click.argument("title")
+@site_argument
+def add(kind: str, title: str, site: Path) -> None:
+    """Write a new notice, battle report, FAQ entry, meeting, debrief or script with its front matter filled in."""
+    path, new = add_document(site, kind, title, now=utc_now())
+    for note in new.notes:
+        click.secho(f"Note: {note}", fg="yellow", err=True)
+    click.echo(str(path))
+
+
+@main.command()
+@site_argument
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: a temporary folder, removed on exit).")
+def serve(site: Path, port: int, out: Path | None) -> None:
+    """Build, serve on localhost, rebuild on every change and reload the open pages."""
+    run_serve(site, port=port, out=out)
 
 
 if __name__ == "__main__":  # pragma: no cover

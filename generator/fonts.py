@@ -14,6 +14,8 @@ import os
 import shutil
 import subprocess
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -64,19 +66,24 @@ class CjkFont:
     bold: tuple[Path, int] | None = None  # the family's bold face, when the machine has one
 
 
-def _open(path: Path) -> list:
-    """Open every face of a font file lazily (a collection has several)."""
+@contextmanager
+def _open(path: Path) -> Iterator[list]:
+    """Open every face of a font file lazily (a collection has several), closing the file after."""
     from fontTools.ttLib import TTCollection, TTFont
 
     if path.suffix.lower() in (".ttc", ".otc"):
-        return list(TTCollection(str(path), lazy=True).fonts)
-    return [TTFont(str(path), lazy=True)]
+        with TTCollection(str(path), lazy=True) as collection:
+            yield list(collection.fonts)
+    else:
+        with TTFont(str(path), lazy=True) as font:
+            yield [font]
 
 
 def _faces(path: Path) -> list[tuple[int, str]]:
     """List (index, family name) for each face in a font file; empty when it cannot be read."""
     try:
-        return [(i, font["name"].getBestFamilyName() or path.stem) for i, font in enumerate(_open(path))]
+        with _open(path) as faces:
+            return [(i, font["name"].getBestFamilyName() or path.stem) for i, font in enumerate(faces)]
     except Exception:  # a broken or unreadable file is simply not a candidate
         return []
 
@@ -84,7 +91,8 @@ def _faces(path: Path) -> list[tuple[int, str]]:
 def _covers(path: Path, index: int) -> bool:
     """Tell whether a face maps the probe characters (a Latin font returned by fc-match does not)."""
     try:
-        cmap = _open(path)[index].getBestCmap() or {}
+        with _open(path) as faces:
+            cmap = faces[index].getBestCmap() or {}
     except Exception:
         return False
     return all(ord(ch) in cmap for ch in _PROBE)
@@ -182,30 +190,30 @@ def _subset(path: str, index: int, chars: str, flavor: str | None = "woff2", fam
     from fontTools.ttLib import TTFont
 
     # recalcTimestamp=False keeps head.modified from the source font, so the bytes are reproducible.
-    font = TTFont(path, fontNumber=index, recalcTimestamp=False)
-    options = subset.Options()
-    options.flavor = flavor
-    options.hinting = False  # screens and browsers rasterise CJK fine unhinted; hints are most of the size
-    options.desubroutinize = True  # plain CFF charstrings compress better under brotli
-    options.name_languages = [0x0409]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
-    if family is not None:
-        postscript = family.replace(" ", "")
-        for record in font["name"].names:
-            if record.nameID in (1, 16):
-                record.string = family
-            elif record.nameID in (4, 18):
-                record.string = f"{family} {style}"
-            elif record.nameID == 6:
-                record.string = f"{postscript}-{style}"
-        if "CFF " in font:
-            # CFF fonts carry the PostScript name a second time.
-            font["CFF "].cff.fontNames = [f"{postscript}-{style}"]
-    font.flavor = flavor
-    out = io.BytesIO()
-    font.save(out, reorderTables=True)
+    with TTFont(path, fontNumber=index, recalcTimestamp=False) as font:
+        options = subset.Options()
+        options.flavor = flavor
+        options.hinting = False  # screens and browsers rasterise CJK fine unhinted; hints are most of the size
+        options.desubroutinize = True  # plain CFF charstrings compress better under brotli
+        options.name_languages = [0x0409]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(font)
+        if family is not None:
+            postscript = family.replace(" ", "")
+            for record in font["name"].names:
+                if record.nameID in (1, 16):
+                    record.string = family
+                elif record.nameID in (4, 18):
+                    record.string = f"{family} {style}"
+                elif record.nameID == 6:
+                    record.string = f"{postscript}-{style}"
+            if "CFF " in font:
+                # CFF fonts carry the PostScript name a second time.
+                font["CFF "].cff.fontNames = [f"{postscript}-{style}"]
+        font.flavor = flavor
+        out = io.BytesIO()
+        font.save(out, reorderTables=True)
     return out.getvalue()
 
 

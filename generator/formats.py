@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import cache
 
+from babel import Locale
 from babel.dates import format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal
 
 
-def _babel(locale: str) -> str:
-    return locale.replace("-", "_")
+@cache
+def _babel(locale: str) -> Locale:
+    # Parsed once: babel parses a locale name anew on every call (most of the time of rendering a page).
+    return Locale.parse(locale.replace("-", "_"))
 
 
 def _missing(value: object) -> bool:
@@ -23,7 +27,7 @@ def money(value: float | None, locale: str) -> str:
         return "—"
     assert value is not None
     if locale == "zh-CN" and abs(value) >= 10_000:
-        return format_compact_decimal(value, locale="zh_CN", fraction_digits=1)
+        return format_compact_decimal(value, locale=_babel("zh-CN"), fraction_digits=1)
     return format_decimal(round(value), locale=_babel(locale))
 
 

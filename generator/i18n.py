@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+Translator = Callable[..., str]  # t(key, **values) -> text
+
 MESSAGES: dict[str, dict[str, str]] = {
     "zh-CN": {
         "skip": "跳到正文",
@@ -203,7 +207,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "battle.amount": "Premium",
         "battle.date": "Date",
         "faq.title": "Top ten problems of business partners",
-        "faq.intro": "What to do when these come up: go over them at the morning meeting; newcomers learn them by heart.",
+        "faq.intro": "What to do when these come up: go over them at the morning meeting; "
+        "newcomers learn them by heart.",
         "faq.contents": "Contents",
         "faq.category": "Category",
         "faq.none": "The booklet has not been written yet.",
@@ -331,7 +336,7 @@ def register(messages: dict[str, dict[str, str]]) -> None:
         MESSAGES[locale].update(entries)
 
 
-def translator(locale: str):  # noqa: ANN201 - returns a plain function for templates
+def translator(locale: str) -> Translator:
     """Return t(key, **values) for a locale."""
     messages = MESSAGES[locale]
 

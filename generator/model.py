@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .cache import DocumentParser
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
 from .inputs.content import Document, check_collections, load_collections
@@ -111,19 +113,63 @@ def default_as_of(tables: dict[str, pd.DataFrame], today: dt.date) -> dt.date:
     return dates.max().date() if not dates.empty else today
 
 
-def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None) -> Site:
+_NUMBER_RUN = re.compile(r"\+?\d[\d \-()]*\d|\d")
+
+
+def _mask_digits(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    if len(digits) >= 11:  # a mobile or a landline with its area code; a country code in front is dropped
+        digits = digits[-11:]
+        return f"{digits[:3]}****{digits[-4:]}"
+    if len(digits) >= 8:
+        return f"****{digits[-4:]}"
+    return "*" * len(digits)
+
+
+def mask_phone(text: object) -> object:
+    """Mask every number in a personal value: 13812345678 -> 138****5678; short numbers become stars.
+
+    Missing values stay missing, so that empty cells still read as empty.
+    """
+    if text is None or (isinstance(text, float) and text != text) or text is pd.NA:
+        return text
+    return _NUMBER_RUN.sub(_mask_digits, str(text))
+
+
+def mask_personal(tables: dict[str, pd.DataFrame]) -> None:
+    """Mask every personal column of every table in place, before any page or CSV can show it."""
+    for name, frame in tables.items():
+        dataset = DATASETS.get(name)
+        if dataset is None:
+            continue
+        for column in dataset.columns:
+            if column.personal and column.name in frame.columns:
+                frame[column.name] = frame[column.name].map(mask_phone, na_action="ignore")
+
+
+def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None,
+              cache: bool = False) -> Site:
     """Read and check every input of the site at `root`.
 
     `today` comes from the caller (the clock is read at the edge), and is used only when neither
-    `as_of` nor any sales data gives the date the site is built for.
+    `as_of` nor any sales data gives the date the site is built for. With `cache`, parsed data files and
+    Markdown documents are kept in the site's .trackboard-cache/ and reused while their bytes are unchanged.
     """
     if not root.is_dir():
         raise TrackboardError(f"{root}: no such site folder")
     config, problems = load_config(root)
     profile_settings = resolve_profile(config, profile)
-    loaded = load_datasets(root, config)
-    documents, content_problems = load_collections(root)
+    # Markdown first: its worker processes are forked before the data readers start any threads.
+    parser = DocumentParser(root, cache)
+    parser.prefetch()
+    documents, content_problems = load_collections(root, parser)
+    if cache:
+        parser.store.prune(parser.used)
+    loaded = load_datasets(root, config, cache=cache)
     problems = problems + loaded.problems + content_problems + check_collections(documents)
+    if profile_settings.get("mask_phone"):
+        # At the source: whatever page, CSV or index shows a personal column shows it masked.
+        mask_personal(loaded.tables)
     return Site(
         root=root,
         config=config,

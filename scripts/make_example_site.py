@@ -1372,7 +1372,7 @@ def faq_entries() -> list[Entry]:
 
 
 # Modules beside this script that write more of the example site: write_all(root, org, sales, rng) -> counts.
-EXTRA_MODULES = [name for name in ("example_supervision", "example_development")
+EXTRA_MODULES = [name for name in ("example_supervision", "example_development", "example_registers")
                  if (Path(__file__).parent / f"{name}.py").exists()]
 
 

@@ -162,3 +162,24 @@ def texts(tree: HTMLParser, selector: str) -> list[str]:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder: relative path -> bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Return build_example(profile=None): the repository's example site built once per session and profile.
+
+    Whole-site checks (validator, crawler, browser, profiles) share these builds: each takes most of a minute.
+    """
+    from generator.commands.build import build
+
+    root = Path(__file__).resolve().parent.parent
+    built: dict[str | None, Path] = {}
+
+    def build_example(profile: str | None = None) -> Path:
+        if profile not in built:
+            out = tmp_path_factory.mktemp(f"example-{profile or 'default'}") / "output"
+            build(root, out=out, profile=profile, clock=lambda: FIXED_NOW)
+            built[profile] = out
+        return built[profile]
+
+    return build_example

@@ -552,6 +552,96 @@ def test_tracker_notes(tables: dict[str, pd.DataFrame]) -> None:
     assert notes.at[0, "forecast"] == 8000.0 and math.isnan(notes.at[1, "forecast"])
 
 
+def test_month_end_projections_match_one_unit_at_a_time(tables: dict[str, pd.DataFrame]) -> None:
+    units = ["B", "T3", None, "D1", "NOPE"]
+    for as_of in (D(2026, 3, 24), AS_OF, D(2026, 2, 1)):
+        batch = daily.month_end_projections(tables, as_of, units)
+        single = [daily.month_end_projection(tables, as_of, u) for u in units]
+        assert [r["unit"] for r in batch] == units
+        assert repr(batch) == repr(single)  # NaN targets compare equal through repr
+    assert daily.month_end_projections(tables, AS_OF, ["NOPE"])[0]["mtd"] == 0.0
+
+
+# --- caching: the same results whatever the order of the calls, and never stale ----------------------------------
+
+
+def _kpis_over(tables: dict[str, pd.DataFrame], dates: list[dt.date]) -> dict:
+    out = {}
+    for as_of in dates:
+        out[as_of] = (kpis.unit_kpis(tables, as_of), kpis.person_kpis(tables, as_of),
+                      daily.forecasts(tables, as_of, ["B", "D1", "T3"]),
+                      daily.causes(tables, as_of, None), daily.causes(tables, as_of, "D1", "same_weekday_last_week"),
+                      daily.tracker_notes(tables, as_of))
+    return out
+
+
+def _same(left: object, right: object) -> None:
+    if isinstance(left, pd.DataFrame):
+        pd.testing.assert_frame_equal(left, right, check_exact=True)
+    elif isinstance(left, tuple | list):
+        assert len(left) == len(right)
+        for a, b in zip(left, right):
+            _same(a, b)
+    else:
+        assert repr(left) == repr(right)
+
+
+def test_results_do_not_depend_on_the_order_of_the_dates() -> None:
+    dates = [D(2026, 3, d) for d in range(1, 32)] + [D(2026, 2, 28), D(2026, 1, 31), D(2025, 12, 31), D(2026, 4, 2)]
+    forward = _kpis_over(site(UNITS, PEOPLE, SALES, TARGETS), dates)
+    backward = _kpis_over(site(UNITS, PEOPLE, SALES, TARGETS), dates[::-1])
+    for as_of in dates:
+        _same(forward[as_of], backward[as_of])
+
+
+def test_results_are_the_callers_own_and_follow_new_tables(tables: dict[str, pd.DataFrame]) -> None:
+    people = kpis.person_kpis(tables, AS_OF)
+    units = kpis.unit_kpis(tables, AS_OF)
+    expected_people, expected_units = people.copy(), units.copy()
+    people.loc[:, "sales_force"] = False
+    people.loc[:, "unit"] = "X"
+    units.loc[:, "headcount"] = -1
+    units.loc[:, "name"] = "X"
+    _same(kpis.person_kpis(tables, AS_OF), expected_people)
+    _same(kpis.unit_kpis(tables, AS_OF), expected_units)
+    # New tables in the same dict: the results follow them.
+    changed = dict(tables)
+    changed["sales"] = site(UNITS, PEOPLE, [*SALES, ("2026-03-31", "P05", 10.0, 1.0, 1)])["sales"]
+    changed["targets"] = site(UNITS, PEOPLE, [], [("2026-03", "T2", None, "premium", 123.0)])["targets"]
+    assert kpis.person_kpis(changed, AS_OF).at["P05", "premium_day"] == 10.0
+    assert kpis.unit_kpis(changed, AS_OF).at["D1", "premium_day"] == expected_units.at["D1", "premium_day"] + 10.0
+    assert kpis.unit_kpis(changed, AS_OF).at["T2", "target_month"] == 123.0
+    assert math.isnan(kpis.unit_kpis(changed, AS_OF).at["B", "target_month"])
+    assert daily.month_end_projection(changed, AS_OF, "T2")["target"] == 123.0
+    _same(kpis.unit_kpis(tables, AS_OF), expected_units)
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_window_sums_over_any_span_match_the_rows(dense: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole months, parts of months and single days, across month and year ends, with or without running totals."""
+    if not dense:
+        monkeypatch.setattr(kpis, "_DENSE_MAX", 0)
+    rows = random.Random(7)
+    start = D(2025, 11, 20)
+    sales = [((start + dt.timedelta(days=rows.randint(0, 200))).isoformat(), rows.choice(PEOPLE)[0],
+              rows.randint(0, 10**7) / 100, rows.randint(0, 10**5) / 100, rows.randint(0, 3)) for _ in range(400)]
+    tables = site(UNITS, PEOPLE, sales, TARGETS)
+    windows = {"empty": (D(2026, 3, 2), D(2026, 3, 1)), "before": (D(2020, 1, 1), D(2025, 11, 19)),
+               "everything": (D(2000, 1, 1), D(2100, 1, 1)), "february": (D(2026, 2, 1), D(2026, 2, 28))}
+    for i in range(60):
+        first = start + dt.timedelta(days=rows.randint(-10, 210))
+        windows[f"w{i}"] = (first, first + dt.timedelta(days=rows.choice([0, 0, 1, 6, 30, 45, 90, 150])))
+    index = pd.Index(sorted(p[0] for p in PEOPLE), dtype=object, name="person")
+    sums = kpis.window_sums(tables, index, windows)
+    for name, (first, last) in windows.items():
+        for position, metric in ((2, "premium"), (3, "fyc"), (4, "cases")):
+            for person in index:
+                total = sum((Decimal(str(r[position])) for r in sales
+                             if r[1] == person and first <= day(r[0]) <= last), Decimal(0))
+                scale = 1 if metric == "cases" else 100
+                assert sums.at[person, f"{metric}_{name}"] == int(total * scale), (name, metric, person)
+
+
 # --- the property: every unit's total is the sum over the members of the units below it ------------------------
 
 

@@ -20,13 +20,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--enable-precise-memory-info"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-precise-memory-info",
+]
 SIZES = [(1920, 1080), (1280, 720)]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def end_headers(self) -> None:
@@ -61,19 +69,24 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-def _active(page) -> str:  # noqa: ANN001
+def _active(page) -> str:
     return page.evaluate("document.querySelector('.slide.active').dataset.kind")
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_every_slide_fits_without_scrolling(browser, server: str, width: int, height: int, tmp_path: Path) -> None:  # noqa: ANN001
+def test_every_slide_fits_without_scrolling(browser, server: str, width: int, height: int, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(server + "screen/lobby/index.html?seconds=3600")
-    kinds = page.evaluate("Array.from(document.querySelectorAll('.slide:not(.slide-celebrate)')).map(s => s.dataset.kind)")
+    kinds = page.evaluate(
+        "Array.from(document.querySelectorAll('.slide:not(.slide-celebrate)')).map(s => s.dataset.kind)"
+    )
     assert {"kpis", "leaderboard", "notices", "chart"} <= set(kinds)
     for index, kind in enumerate(kinds):
-        page.evaluate("""i => document.querySelectorAll('.slide:not(.slide-celebrate)').forEach(
-            (s, j) => s.classList.toggle('active', i === j))""", index)
+        page.evaluate(
+            """i => document.querySelectorAll('.slide:not(.slide-celebrate)').forEach(
+            (s, j) => s.classList.toggle('active', i === j))""",
+            index,
+        )
         page.wait_for_timeout(50)
         sizes = page.evaluate("""() => {
             const d = document.documentElement, s = document.querySelector('.slide.active');
@@ -89,7 +102,7 @@ def test_every_slide_fits_without_scrolling(browser, server: str, width: int, he
     page.close()
 
 
-def test_slides_advance_on_time(browser, server: str) -> None:  # noqa: ANN001
+def test_slides_advance_on_time(browser, server: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(server + "screen/lobby/index.html?seconds=0.5")
     first = _active(page)
@@ -101,7 +114,7 @@ def test_slides_advance_on_time(browser, server: str) -> None:  # noqa: ANN001
     page.close()
 
 
-def test_only_local_requests(browser, server: str) -> None:  # noqa: ANN001
+def test_only_local_requests(browser, server: str) -> None:
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     hosts = []
     page.on("request", lambda r: hosts.append(urlparse(r.url).hostname))
@@ -111,7 +124,7 @@ def test_only_local_requests(browser, server: str) -> None:  # noqa: ANN001
     page.close()
 
 
-def test_dom_and_heap_steady_over_many_rotations(browser, server: str) -> None:  # noqa: ANN001
+def test_dom_and_heap_steady_over_many_rotations(browser, server: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(server + "screen/lobby/index.html?seconds=0.05")
     cdp = page.context.new_cdp_session(page)
@@ -135,7 +148,7 @@ def test_dom_and_heap_steady_over_many_rotations(browser, server: str) -> None: 
     page.close()
 
 
-def test_reloads_after_a_rebuild_with_a_new_as_of(browser, server: str, site: Path) -> None:  # noqa: ANN001
+def test_reloads_after_a_rebuild_with_a_new_as_of(browser, server: str, site: Path) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(server + "screen/lobby/index.html?seconds=3600&refresh=0.5")
     before = page.get_attribute("body", "data-as-of")

@@ -5,21 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import TemplateError
+from markupsafe import Markup
 
+from ..cache import CACHE_DIR, OutputCache, canonical, code_version, digest, workers
+from ..charts import _engine_id as engine_id
 from ..charts import render_svgs
-from ..fonts import subset_woff2
 from ..errors import TrackboardError
+from ..fonts import subset_woff2
+from ..metrics.freshness import next_change
 from ..model import Site, load_site
 from ..pages import plan_site
-from ..render import Renderer
+from ..progress import Progress
+from ..render import Page, Renderer
 from ..writer import Output, check_target, publish
 
 Clock = Callable[[], dt.datetime]
@@ -59,29 +67,117 @@ def fatal_check(site: Site, strict: bool) -> None:
 
 def chart_cache(site: Site) -> Path:
     """Rendered charts are cached by content beside the site, so an unchanged chart is never redrawn."""
-    return site.root / ".trackboard-cache" / "charts"
+    return site.root / CACHE_DIR / "charts"
 
 
-def render_site(site: Site) -> list[Output]:
-    """Return every file of the site but build.json, in a stable order."""
-    plan = plan_site(site)
-    renderer = Renderer(site.root, site.locale, {
-        "site": site.config["site"], "as_of": site.as_of, "nav": plan.nav, "profile": site.profile_name,
-    })
+# Below this many pages to render, forking worker processes costs more than it saves.
+POOL_MIN_PAGES = 64
+
+_JOB: tuple[Renderer, list[Page]] | None = None  # what forked render workers inherit
+
+
+def _render_chunk(indices: list[int]) -> list[bytes] | str:
+    """Render pages by index in a worker; a theme error comes back as its message (exceptions of Jinja do not
+    always survive pickling)."""
+    assert _JOB is not None
+    renderer, pages = _JOB
     try:
-        outputs = [renderer.render(page) for page in plan.pages]
+        return [renderer.render(pages[i]).data for i in indices]
     except TemplateError as exc:
-        raise TrackboardError(f"build failed: {template_problem(exc)}; the previous output is unchanged") from None
+        return template_problem(exc)
+
+
+def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> list[bytes]:
+    """Render pages in order, over every core when there are enough of them."""
+    global _JOB
+    n = workers()
+    if len(pages) < POOL_MIN_PAGES or n < 2:
+        out = []
+        for page in pages:
+            out.append(renderer.render(page).data)
+            progress.advance()
+        return out
+    size = max(1, min(64, len(pages) // (n * 8)))
+    chunks = [list(range(i, min(i + size, len(pages)))) for i in range(0, len(pages), size)]
+    _JOB = (renderer, pages)
+    try:
+        # fork: workers inherit the pages and the template environment instead of receiving them pickled.
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            results: list[bytes] = []
+            for result in pool.imap(_render_chunk, chunks):
+                if isinstance(result, str):
+                    raise TrackboardError(f"build failed: {result}; the previous output is unchanged")
+                results.extend(result)
+                progress.advance(len(result))
+    finally:
+        _JOB = None
+    return results
+
+
+def render_base(site: Site, globals_: dict[str, Any]) -> str:
+    """What every page's rendering depends on besides its own context: the code and package theme, the site's
+    theme overrides, the locale and the globals every template sees."""
+    theme = {k: v for k, v in site.fingerprints.items() if k.startswith("theme/")}
+    return digest("page", code_version(), site.locale, canonical(theme), canonical(globals_))
+
+
+def page_key(base: str, page: Page) -> str:
+    """Return the key of a page's bytes: a digest of its pickled context (cheap next to rendering), or '' when
+    the context cannot be pickled (the page is then always rendered)."""
+    try:
+        blob = pickle.dumps((page.path, page.template, page.title, page.section, page.context), protocol=5)
+    except Exception:
+        return ""
+    return digest(base, blob)
+
+
+def render_site(site: Site, previous: OutputCache | None = None, progress: Progress | None = None
+                ) -> list[Output]:
+    """Return every file of the site but build.json, in a stable order.
+
+    Pages whose key matches the previous build into the same output folder are taken from it, not rendered.
+    """
+    progress = progress or Progress()
+    previous = previous or OutputCache(site.root, None, enabled=False)
+    with progress.stage("compute"):
+        plan = plan_site(site)
+    globals_ = {"site": site.config["site"], "as_of": site.as_of, "nav": plan.nav, "profile": site.profile_name}
+    renderer = Renderer(site.root, site.locale, globals_)
+    base = render_base(site, globals_)
+    # Charts before pages: screens inline their SVG so that Chinese labels use the site's own web font.
+    with progress.stage("charts", total=len(plan.charts)):
+        svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site))
+        progress.advance(len(svgs))
+    svg_by_path = {item.path: svg for item, svg in zip(plan.charts, svgs, strict=True)}
+    renderer.env.globals["inline_svg"] = lambda path: Markup(svg_by_path.get(path, ""))
+    with progress.stage("render", total=len(plan.pages)):
+        keys = [page_key(base, page) for page in plan.pages]
+        done: dict[int, bytes] = {}
+        for i, (page, key) in enumerate(zip(plan.pages, keys, strict=True)):
+            data = previous.get(page.path, key)
+            if data is not None:
+                done[i] = data
+        progress.advance(len(done))
+        todo = [i for i in range(len(plan.pages)) if i not in done]
+        progress.note("render", f"{len(todo)} of {len(plan.pages)} pages rendered, the rest unchanged")
+        try:
+            fresh = render_pages(renderer, [plan.pages[i] for i in todo], progress)
+        except TemplateError as exc:
+            raise TrackboardError(f"build failed: {template_problem(exc)}; the previous output is unchanged"
+                                  ) from None
+        done.update(zip(todo, fresh, strict=True))
+    outputs = [Output(page.path, done[i]) for i, page in enumerate(plan.pages)]
+    previous.keys.update({page.path: key for page, key in zip(plan.pages, keys, strict=True) if key})
     outputs.extend(plan.files)
-    svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site))
-    outputs.extend(Output(item.path, svg.encode("utf-8")) for item, svg in zip(plan.charts, svgs, strict=True))
-    outputs.extend(renderer.static_files())
-    screen_text = "".join(o.data.decode("utf-8") for o in outputs if o.path.startswith("screen/")
-                          and o.path.endswith(".html"))
-    if screen_text:
-        font = subset_woff2(visible_text(screen_text), cache_dir=site.root / ".trackboard-cache" / "fonts")
-        if font is not None:
-            outputs.append(Output("static/fonts/cjk.woff2", font))
+    outputs.extend(Output(path, svg.encode("utf-8")) for path, svg in svg_by_path.items())
+    with progress.stage("assets"):
+        outputs.extend(renderer.static_files())
+        screen_text = "".join(o.data.decode("utf-8") for o in outputs if o.path.startswith("screen/")
+                              and o.path.endswith(".html"))
+        if screen_text:
+            font = subset_woff2(visible_text(screen_text), cache_dir=site.root / CACHE_DIR / "fonts")
+            if font is not None:
+                outputs.append(Output("static/fonts/cjk.woff2", font))
     return outputs
 
 
@@ -91,22 +187,31 @@ def visible_text(html: str) -> str:
 
 
 def template_problem(exc: TemplateError) -> str:
-    """Name the template and line of a theme error."""
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "a template"
+    """Name the template and line of a theme error (Jinja puts template frames in the traceback)."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
     line = getattr(exc, "lineno", None)
-    place = f"{name}:{line}" if line else str(name)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            name, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    place = f"{name}:{line}" if name and line else str(name or "a template")
     return f"{place}: {type(exc).__name__}: {exc.message or exc}"
 
 
-def build_info(site: Site, outputs: list[Output], built_at: dt.datetime) -> Output:
+def build_info(site: Site, outputs: list[Output], built_at: dt.datetime, shas: dict[str, str] | None = None
+               ) -> Output:
     """Return build.json: the build id (a digest of every file), the as-of date, the build time and the
     fingerprint of every input. Only the build time changes between identical builds."""
-    digest = hashlib.sha256()
+    shas = shas or {o.path: hashlib.sha256(o.data).hexdigest() for o in outputs}
+    digest_ = hashlib.sha256()
     for item in sorted(outputs, key=lambda o: o.path):
-        digest.update(item.path.encode() + b"\0" + hashlib.sha256(item.data).digest())
+        digest_.update(item.path.encode() + b"\0" + bytes.fromhex(shas[item.path]))
     skipped = sum(len(rows) for rows in site.skipped_rows().values())
+    change = next_change(site.documents, site.as_of)
     info = {
-        "build_id": digest.hexdigest()[:16],
+        "build_id": digest_.hexdigest()[:16],
         "as_of": site.as_of.isoformat(),
         "built_at": built_at.astimezone(ZoneInfo(site.config["site"]["timezone"])).isoformat(timespec="seconds"),
         "profile": site.profile_name,
@@ -115,20 +220,47 @@ def build_info(site: Site, outputs: list[Output], built_at: dt.datetime) -> Outp
         "pages": sum(1 for o in outputs if o.path.endswith(".html")),
         "files": len(outputs) + 1,
         "problems": {"errors": len(site.errors), "warnings": len(site.warnings), "skipped_rows": skipped},
+        # the next date a page would change with no new input (a notice published or expiring…), for schedulers
+        "next_change": change.date.isoformat() if change else None,
     }
     return Output("build.json", (json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
 
 
+def build_key(site: Site) -> str:
+    """What decides every byte of the output but the build time: the inputs, as-of date, profile and program
+    (the chart engine and font included)."""
+    return digest("build", code_version(), engine_id(), canonical(site.fingerprints), site.as_of.isoformat(),
+                  canonical(site.profile_name))
+
+
 def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None, profile: str | None = None,
-          strict: bool = False, clock: Clock = utc_now) -> BuildResult:
-    """Build the site at `site_dir` into `out` (default: its output/ folder)."""
+          strict: bool = False, clock: Clock = utc_now, cache: bool = True, progress: Progress | None = None
+          ) -> BuildResult:
+    """Build the site at `site_dir` into `out` (default: its output/ folder).
+
+    With `cache` (the default), parsed inputs and rendered pages are reused from the site's .trackboard-cache/
+    and the previous output where what they are made from is unchanged; the output is the same either way.
+    """
+    progress = progress or Progress()
     now = clock()
-    site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile)
+    with progress.stage("load"):
+        site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache)
     fatal_check(site, strict)
     out = out or site_dir / "output"
     check_target(out, site_dir)
-    outputs = render_site(site)
-    info = build_info(site, outputs, now)
-    publish(out, [*outputs, info])
+    previous = OutputCache(site_dir, out, enabled=cache)
+    key = build_key(site) if cache else ""
+    outputs = previous.reuse(key, exclude="build.json") if cache else None
+    if outputs is None:
+        outputs = render_site(site, previous, progress)
+    else:
+        progress.note("write", "inputs unchanged: the previous pages are published again")
+    with progress.stage("write", total=len(outputs) + 1):
+        shas = {o.path: hashlib.sha256(o.data).hexdigest() for o in outputs}
+        info = build_info(site, outputs, now, shas)
+        publish(out, [*outputs, info])
+        shas[info.path] = hashlib.sha256(info.data).hexdigest()
+        previous.save(key, [*outputs, info], shas)
+        progress.advance(len(outputs) + 1)
     return BuildResult(site, out, sum(1 for o in outputs if o.path.endswith(".html")), len(outputs) + 1,
                        json.loads(info.data)["build_id"])

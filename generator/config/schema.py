@@ -54,10 +54,12 @@ class StrMap:
     keys_from: str | None = None  # resolved per dataset: the dataset's column names
 
 
+# Follow-up cadences of the registers; metrics/registers.py maps each to the days it allows.
+CADENCES = ("daily", "2/week", "weekly", "2/month", "monthly")
 SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards")
 # Sections of the site a profile can leave out (page folders of the URL map).
 SECTIONS = (
-    "people", "leaderboard", "daily", "units", "battle", "notices", "faq", "meetings", "tracking",
+    "people", "leaderboard", "daily", "units", "battle", "notices", "faq", "meetings", "scripts", "tracking",
     "warnings", "receivables", "aftersales", "leads", "projects", "followups", "training", "talks",
     "resources", "quality", "search", "screen",
 )
@@ -97,8 +99,52 @@ SCHEMA = Section(
                 "tracker_sms": Opt("int", 3, "The tracker's daily standard of messages.", minimum=0),
                 "quiet_hours": Opt("list[time]", ["21:00", "08:00"],
                                    "No mass texts between these times (start, end).", length=2),
+                "sms_per_week": Opt("int", 3, "Most mass texts a texting group should get in a week (Monday to "
+                                    "Sunday); more is flagged on tracking/ and warnings/.", minimum=0),
+                "newcomer_months": Opt("int", 3, "A newcomer is someone who joined less than this many months ago.",
+                                       minimum=1),
+                "newcomer_premium": Opt("number", 10000, "A newcomer's monthly premium standard, pro rata since "
+                                        "joining (standard × days ÷ 30); below it, at risk.", minimum=0),
+                "newcomer_cases": Opt("number", 1, "A newcomer's monthly standard of cases, pro rata like the "
+                                      "premium.", minimum=0),
+                "supervisor_maintenance": Opt("number", 400000, "Premium a month a supervisor's team must make over "
+                                              "the last three months to maintain the supervisor's grade.", minimum=0),
+                "inactive_days": Opt("int", 7, "Days without a sale after which a salesperson is inactive.",
+                                     minimum=1),
+                "laggard_percent": Opt("number", 60, "Below this percentage of the monthly target is lagging.",
+                                       minimum=0),
+                "laggard_months": Opt("int", 3, "Complete months in a row below laggard_percent that make a chronic "
+                                      "laggard (the list for leapfrog talks).", minimum=1),
+                "receivable_large": Opt("number", 100000, "Outstanding amount at or above which a receivable is on "
+                                        "the large-amount watch list.", minimum=0),
+                "training_sessions_per_month": Opt("int", 2, "Training sessions each team should hold a month; "
+                                                   "teams below it are flagged on training/.", minimum=0),
+                "training_min_score": Opt("number", 3.5, "Training sessions scoring under this (1–5) are flagged.",
+                                          minimum=0),
+                "talk_cadence": Opt("str", "monthly", "How often each person should have a performance talk: "
+                                    "monthly, 2/month (1st–15th, 16th–end) or weekly (Monday–Sunday).",
+                                    choices=("monthly", "2/month", "weekly")),
+                "resource_receive_days": Opt("int", 2, "A resource batch not received more than this many days "
+                                             "after assignment is a warning.", minimum=0),
+                "resource_update_days": Opt("int", 7, "A resource table not updated for more than this many days "
+                                            "is a warning.", minimum=0),
             },
             help="Business rules and thresholds.",
+        ),
+        "cadence": Section(
+            {
+                "receivables": Opt("str", "2/month", "Receivables (回款).", choices=CADENCES),
+                "aftersales": Opt("str", "2/week", "After-sales cases (售后).", choices=CADENCES),
+                "leads": Opt("str", "daily", "Sales leads (销线).", choices=CADENCES),
+                "projects_short": Opt("str", "2/week", "Projects of 3 months or less.", choices=CADENCES),
+                "projects_medium": Opt("str", "weekly", "Projects of 3 to 6 months.", choices=CADENCES),
+                "projects_long": Opt("str", "monthly", "Projects of more than 6 months (or no expected end).",
+                                     choices=CADENCES),
+                "followups": Opt("str", "weekly", "One-off supervised items.", choices=CADENCES),
+            },
+            help="How often each register's open items must be followed up (督办). An item is overdue when its "
+                 "last follow-up is more days before the as-of date than the cadence allows: daily 1, 2/week 4, "
+                 "weekly 7, 2/month 15, monthly 31.",
         ),
         "board": Section(
             {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,8 +177,11 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
     return Document(collection.name, safe_segment(stem), file, meta, html, plain_text(html), body), problems
 
 
-def load_collections(site: Path) -> tuple[dict[str, list[Document]], list[Problem]]:
-    """Load every Markdown file of every collection under content/."""
+Parse = Callable[[str, str, Collection, str], tuple[Document | None, list[Problem]]]
+
+
+def load_collections(site: Path, parse: Parse = parse_document) -> tuple[dict[str, list[Document]], list[Problem]]:
+    """Load every Markdown file of every collection under content/ (`parse` may answer from a cache)."""
     documents: dict[str, list[Document]] = {}
     problems: list[Problem] = []
     root = site / CONTENT_DIR
@@ -203,7 +207,7 @@ def load_collections(site: Path) -> tuple[dict[str, list[Document]], list[Proble
                 except UnicodeDecodeError:
                     problems.append(Problem(file, None, None, "is not UTF-8 text; save it as UTF-8"))
                     continue
-            document, found = parse_document(text, file, collection, path.stem)
+            document, found = parse(text, file, collection, path.stem)
             problems.extend(found)
             if document is None:
                 continue

@@ -6,6 +6,7 @@ with a row skips that row, and every skipped row is reported with its place and 
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..cache import Store, code_version, digest, frame_dtypes, frame_from_bytes, frame_to_bytes
+from ..cache import canonical as canonical_json
 from ..config import did_you_mean
 from ..errors import Problem
 from .coerce import EMPTY, PARSERS, coerce_column, parse_text, shown
@@ -259,12 +262,42 @@ def _display(site: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def load_datasets(site: Path, config: dict[str, Any]) -> Loaded:
-    """Load every dataset of the site, then check the references between them."""
+def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Path, cache: bool
+                 ) -> tuple[pd.DataFrame, Source, list[Problem], str]:
+    """Load one dataset file, reusing the parsed table cached under the file's sha256, options and code."""
+    store = Store(site if cache else None, "datasets")
+    key = ""
+    if cache:
+        try:
+            content = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            content = ""
+        if content:
+            key = digest("dataset", dataset.name, content, canonical_json(options), code_version())
+            meta, data = store.load(key), store.read(key, ".parquet")
+            if meta is not None and data is not None:
+                try:
+                    return frame_from_bytes(data, meta[2]), meta[0], meta[1], key
+                except Exception:  # a damaged entry: parse the file again
+                    pass
+    loader = _DatasetLoader(site, dataset, options)
+    frame, source = loader.load(path)
+    if key:
+        store.write(key, frame_to_bytes(frame), ".parquet")
+        store.save(key, (source, loader.problems, frame_dtypes(frame)))
+    return frame, source, loader.problems, key
+
+
+def load_datasets(site: Path, config: dict[str, Any], cache: bool = False) -> Loaded:
+    """Load every dataset of the site, then check the references between them.
+
+    With `cache`, parsed tables are kept in the site's .trackboard-cache/ and reused while the file is unchanged.
+    """
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
     missing: list[str] = []
+    used: set[str] = set()  # cache entries of this build; older ones are deleted
     for name, dataset in DATASETS.items():
         options = config["data"].get(name, {})
         path = locate(site, name, options)
@@ -281,9 +314,11 @@ def load_datasets(site: Path, config: dict[str, Any]) -> Loaded:
                 missing.append(name)
             tables[name] = empty_frame(dataset)
             continue
-        loader = _DatasetLoader(site, dataset, options)
-        tables[name], sources[name] = loader.load(path)
-        problems.extend(loader.problems)
+        tables[name], sources[name], found, key = _load_cached(site, dataset, options, path, cache)
+        used.add(key)
+        problems.extend(found)
+    if cache:
+        Store(site, "datasets").prune(used)
     problems.extend(check_references(tables, sources))
     for name, source in sources.items():
         source.rows_kept = len(tables[name])

@@ -186,6 +186,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("due_date", "date", "Due date.", "到期日", "账期"),
                 _c("amount", "money", "Amount due.", "金额", "应收金额", required=True),
                 _c("paid", "money", "Amount paid so far.", "已回款", default=0.0),
+                _c("last_followup", "date", "Date of the last follow-up (督办).", "最近跟进", "跟进日期"),
             ),
         ),
         Dataset(
@@ -203,6 +204,7 @@ DATASETS: dict[str, Dataset] = {
                 ),
                 _c("resolved", "date", "Date resolved.", "解决日期"),
                 _c("responsibility", "text", "Whose responsibility.", "责任判定", "责任"),
+                _c("last_followup", "date", "Date of the last follow-up (督办).", "最近跟进", "跟进日期"),
             ),
         ),
         Dataset(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -145,21 +146,29 @@ def causes(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None, ag
     totals = org.unit_totals(prepared, as_of)
     at = np.array([org.position[child] for child in children], dtype=np.int64)
     unit_ids = [str(child) for child in children]
-    return (_largest("unit", unit_ids, totals["premium_day"][at], totals[f"premium_{against}"][at],
+    by_id = sorted(range(len(unit_ids)), key=unit_ids.__getitem__)
+    unit_rank = np.empty(len(unit_ids), dtype=np.int64)
+    unit_rank[by_id] = np.arange(len(unit_ids))
+    person_ids = org.index[scope]  # sorted, so the position is the order by id
+    return (_largest("unit", unit_ids, unit_rank, totals["premium_day"][at], totals[f"premium_{against}"][at],
                      org.unit_names, total, top)
-            + _largest("person", list(org.index[scope]), today, before, org.person_names, total, top))
+            + _largest("person", person_ids, np.arange(len(scope)), today, before, org.person_names, total, top))
 
 
-def _largest(kind: str, ids: list[str], today: np.ndarray, before: np.ndarray, names: dict[str, str], total: int,
-             top: int) -> list[Cause]:
-    """Return the `top` of `ids` (cents) with the largest absolute change, ties by id; unchanged left out."""
+def _largest(kind: str, ids: Sequence[str], id_rank: np.ndarray, today: np.ndarray, before: np.ndarray,
+             names: dict[str, str], total: int, top: int) -> list[Cause]:
+    """Return the `top` of `ids` (cents) with the largest absolute change, ties by id; unchanged left out.
+
+    `id_rank` is each id's place in the order of the ids.
+    """
     change = today - before
-    moved = [i for i in np.flatnonzero(change != 0)]
-    moved.sort(key=lambda i: (-abs(int(change[i])), ids[i]))
+    moved = np.flatnonzero(change != 0)
+    ranked = moved[np.lexsort((id_rank[moved], -np.abs(change[moved])))]
     out = []
-    for i in moved[:top]:
+    for i in ranked[:top]:
+        ident = str(ids[i])
         now, then = int(today[i]), int(before[i])
-        out.append(Cause(kind, ids[i], names.get(ids[i], ""), now / 100, then / 100, (now - then) / 100,
+        out.append(Cause(kind, ident, names.get(ident, ""), now / 100, then / 100, (now - then) / 100,
                          (now - then) / total if total else float("nan")))
     return out
 

@@ -167,8 +167,11 @@ class _Lru(OrderedDict):
         if key in self:
             self.move_to_end(key)
             return self[key]
-        value = build()
+        return self.put(key, build())
+
+    def put(self, key: object, value: _T) -> _T:
         self[key] = value
+        self.move_to_end(key)
         if len(self) > self.size:
             self.popitem(last=False)
         return value
@@ -506,6 +509,16 @@ class _Org:
         self.own_units, self.own_starts = np.unique(own_sorted, return_index=True)
         self.members: dict[str | None, np.ndarray] = {}
         self.totals: _Lru = _Lru(8)
+        self.targets: _Lru = _Lru(8)
+
+    def targets_on(self, targets: pd.Series, index: pd.Index) -> np.ndarray:
+        """Return `targets` (a month's targets by owner) along `index` as a new float64 array, NaN where none."""
+        key = (id(targets), id(index))
+        hit = self.targets.get(key)
+        if hit is None or hit[0] is not targets:  # the entry holds the Series, so its id is not reused meanwhile
+            hit = (targets, targets.reindex(index).to_numpy(dtype="float64"))
+            self.targets.put(key, hit)
+        return hit[1].copy()
 
     def roll(self, values: np.ndarray) -> np.ndarray:
         """Sum per-person int64 columns (people × k) into every unit above each person (units × k)."""
@@ -543,9 +556,7 @@ class _Org:
         hit = self.totals.get(as_of)
         if hit is None or hit[0] is not prepared:  # the same org over other sales
             hit = build()
-            self.totals[as_of] = hit
-            if len(self.totals) > self.totals.size:
-                self.totals.popitem(last=False)
+            self.totals.put(as_of, hit)
         return hit[1]
 
 
@@ -563,14 +574,14 @@ def person_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame
     sums = _period_sums(prepared, as_of)
     employed, in_month = _employment_on(org.joined_on, org.left_on, as_of)
     money = _money_columns(sums)
-    target = _targets(tables, as_of, "person").reindex(org.index).to_numpy(dtype="float64")
+    target = org.targets_on(_targets(tables, as_of, "person"), org.index)
     # Ranked: the sales force who worked at some time this month, so a leaver from last year does not
     # pad the ranking, while one who left mid-month keeps the place their sales earned.
     ranked = org.sales_force & in_month
     columns = {
         **org.person_columns,
         "employed": employed,
-        "sales_force": org.sales_force,
+        "sales_force": org.sales_force.copy(),
         **money,
         "target_month": target,
         "achievement_mtd": _ratio(money["premium_mtd"], target),
@@ -578,7 +589,8 @@ def person_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame
         "broke_zero": sums["cases_mtd"] > 0,
         **_change_columns(sums),
     }
-    return pd.DataFrame(columns, index=org.index)
+    # Every array above is the frame's own (cached ones copied; the cached Series are copied on write).
+    return pd.DataFrame(columns, index=org.index, copy=False)
 
 
 def rollup(tree: UnitTree, person_units: pd.Series, values: pd.DataFrame) -> pd.DataFrame:
@@ -605,8 +617,8 @@ def unit_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
     org, prepared = _org(tables), _prepared(tables)
     totals = org.unit_totals(prepared, as_of)
     money = _money_columns(totals)
-    target = _targets(tables, as_of, "unit").reindex(org.order).to_numpy(dtype="float64")
-    headcount = totals["headcount"]
+    target = org.targets_on(_targets(tables, as_of, "unit"), org.order)
+    headcount = totals["headcount"].copy()
     columns = {
         **org.unit_columns,
         **money,
@@ -614,13 +626,14 @@ def unit_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
         "achievement_mtd": _ratio(money["premium_mtd"], target),
         "rank_in_parent": _rank_within(totals["premium_mtd"], org.parent_codes),
         "headcount": headcount,
-        "active_mtd": totals["active_mtd"],
+        "active_mtd": totals["active_mtd"].copy(),
         "activity_rate": _ratio(totals["active_mtd"].astype("float64"), headcount),
         "per_capita_mtd": _ratio(money["premium_mtd"], headcount),
-        "zero_mtd": totals["zero_mtd"],
+        "zero_mtd": totals["zero_mtd"].copy(),
         **_change_columns(totals),
     }
-    return pd.DataFrame(columns, index=org.order)
+    # Every array above is the frame's own (cached ones copied; the cached Series are copied on write).
+    return pd.DataFrame(columns, index=org.order, copy=False)
 
 
 def members(tables: dict[str, pd.DataFrame], unit: str | None) -> pd.Index:

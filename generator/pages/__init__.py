@@ -16,15 +16,29 @@ from ..metrics.kpis import unit_tree
 from ..model import Site
 from ..render import Page
 from ..writer import Output
+from . import warning_rules  # noqa: F401 - registers the warning rules about people, trackers and texts
 from .battle import atom_feed, battle_page
 from .context import BoardItem, Context, Section
 from .daily import daily_outputs
 from .faq import faq_order, faq_page
+from .meetings import build as _meetings
 from .notices import notice_pages, select_notices
 from .performance import ChartFile, leaderboard_page, person_pages, unit_pages
 from .quality import quality_outputs
+from .registers import build_aftersales as _aftersales
+from .registers import build_followups as _followups
+from .registers import build_leads as _leads
+from .registers import build_nav as _registers
+from .registers import build_projects as _projects
+from .registers import build_receivables as _receivables
+from .resources import build as _resources
 from .screens import screen_pages
+from .scripts_page import build as _scripts
 from .tables import Table, table_csv
+from .talks import award_items, screen_award_items
+from .talks import build as _talks
+from .tracking import build as _tracking
+from .training import build as _training
 from .warnings import build as _warnings
 
 
@@ -90,13 +104,16 @@ def _screens(ctx: Context) -> Section | None:
     if not ctx.wants("screen"):
         return None
     pages, charts = screen_pages(ctx.config["screens"], ctx.people, ctx.units, ctx.tree, ctx.tables, ctx.reports,
-                                 ctx.notices, ctx.as_of, ctx.t, ctx.fmt, ctx.config["site"]["title"])
+                                 ctx.notices, ctx.as_of, ctx.t, ctx.fmt, ctx.config["site"]["title"],
+                                 awards=screen_award_items(ctx))
     return Section("screen", "screen/", pages, charts=charts)
 
 
 # In navigation order. The board (index.html) and the daily reports are made in plan_site.
 SECTIONS: list[Callable[[Context], Section | None]] = [
-    _units, _people, _leaderboard, _warnings, _battle, _notices, _faq, _quality, _screens,
+    _units, _people, _leaderboard, _training, _talks, _resources,
+    _warnings, _tracking, _meetings, _scripts, _registers, _receivables, _aftersales, _leads, _projects,
+    _followups, _battle, _notices, _faq, _quality, _screens,
 ]
 
 
@@ -141,6 +158,7 @@ def plan_site(site: Site) -> SitePlan:
         "tiles": [{**units.loc[u].to_dict(), "id": u} for u in tops] if not units.empty else [],
         "show_daily": any(s.name == "daily" for s in sections),
         "board_items": board_items,
+        "awards": award_items(ctx),
     })
     pages = [home, *(p for s in sections for p in s.pages)]
     files = [f for s in sections for f in s.files]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from ..i18n import Translator
 from ..metrics.battle import BattleReport
 from ..render import Page
 from ..writer import Output
@@ -14,19 +16,25 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 
 
-def battle_page(reports: list[BattleReport], t) -> Page:
+def battle_page(reports: list[BattleReport], t: Translator) -> Page:
     return Page("battle/index.html", "battle.html", t("battle.title"), "battle", {"reports": reports})
 
 
-def report_title(report: BattleReport, t, money) -> str:
+def report_title(report: BattleReport, t: Translator, money: Callable[[float | None], str]) -> str:
     """The headline of a report: its own, or worded from the order."""
     if report.title:
         return report.title
-    return t("battle.auto_title", name=report.person or "", product=report.product or "",
-             amount=money(report.amount))
+    return t("battle.auto_title", name=report.person or "", product=report.product or "", amount=money(report.amount))
 
 
-def atom_feed(reports: list[BattleReport], title: str, base_url: str, timezone: str, t, money) -> Output:
+def atom_feed(
+    reports: list[BattleReport],
+    title: str,
+    base_url: str,
+    timezone: str,
+    t: Translator,
+    money: Callable[[float | None], str],
+) -> Output:
     """Return battle/feed.xml. Times are the report dates at midnight in the site's time zone, so the
     feed changes only when the reports do."""
     ET.register_namespace("", ATOM)
@@ -40,18 +48,26 @@ def atom_feed(reports: list[BattleReport], title: str, base_url: str, timezone: 
     ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{title} · {t('battle.title')}"
     ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base}battle/" if base else "urn:trackboard:battle"
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = stamp(reports[0].date) if reports else stamp(dt.date(2000, 1, 1))
-    link = ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=f"{base}battle/index.html" if base else "index.html")
-    link.tail = None
+    ET.SubElement(
+        feed, f"{{{ATOM}}}link", rel="alternate", href=f"{base}battle/index.html" if base else "index.html"
+    )
     ET.SubElement(feed, f"{{{ATOM}}}author").append(_text("name", title))
     for report in reports[:FEED_SIZE]:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}title").text = report_title(report, t, money)
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = (f"{base}battle/#{report.key}" if base
-                                                       else f"urn:trackboard:battle:{report.key}")
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = (
+            f"{base}battle/#{report.key}" if base else f"urn:trackboard:battle:{report.key}"
+        )
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = stamp(report.date)
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate",
-                      href=f"{base}battle/index.html#{report.key}" if base else f"index.html#{report.key}")
-        summary = " · ".join(x for x in (report.unit, report.person, money(report.amount) if report.amount else None) if x)
+        ET.SubElement(
+            entry,
+            f"{{{ATOM}}}link",
+            rel="alternate",
+            href=f"{base}battle/index.html#{report.key}" if base else f"index.html#{report.key}",
+        )
+        summary = " · ".join(
+            x for x in (report.unit, report.person, money(report.amount) if report.amount else None) if x
+        )
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
         if report.html:
             ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = report.html

@@ -8,11 +8,12 @@ from typing import Any
 import pandas as pd
 
 from ..formats import Formatter
+from ..i18n import Translator
 from ..metrics import daily as daily_metrics
 from ..metrics.kpis import UnitTree, person_kpis, unit_kpis
 from ..render import Page, csv_bytes
 from ..writer import Output
-from .performance import person_href, person_columns, records, unit_columns, unit_href
+from .performance import person_columns, person_href, records, unit_columns, unit_href
 from .tables import Col, Table, clean
 
 UNITS_CSV = ["unit", "name", "parent", "level", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_day",
@@ -35,8 +36,8 @@ def _frame_csv(frame: pd.DataFrame, columns: list[str]) -> bytes:
     for column in columns:
         if column not in table.columns:
             table[column] = None
-    rows = [[clean(v) for v in row] for row in table[columns].astype(object).itertuples(index=False, name=None)]
-    return csv_bytes(columns, rows)
+    values = table[columns].astype(object)
+    return csv_bytes(columns, values.where(values.notna(), None).to_numpy().tolist())
 
 
 def units_csv(units: pd.DataFrame) -> bytes:
@@ -47,7 +48,7 @@ def people_csv(people: pd.DataFrame) -> bytes:
     return _frame_csv(people, PEOPLE_CSV)
 
 
-def _causes_table(causes: list[daily_metrics.Cause], caption: str, t, show_people: bool) -> Table:  # noqa: ANN001
+def _causes_table(causes: list[daily_metrics.Cause], caption: str, t: Translator, show_people: bool) -> Table:
     rows = []
     for cause in causes:
         row: dict[str, Any] = {"name": cause.name, "today": cause.today, "before": cause.before,
@@ -62,8 +63,8 @@ def _causes_table(causes: list[daily_metrics.Cause], caption: str, t, show_peopl
         Col("change", t("daily.change"), "change"), Col("share", t("daily.share"), "percent")], rows, csv=False)
 
 
-def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.date, t, fmt: Formatter,
-                  show_people: bool) -> tuple[list[Page], list[Output], pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.date, t: Translator, fmt: Formatter,
+                  show_people: bool) -> tuple[list[Page], list[Output], pd.DataFrame, pd.DataFrame]:
     """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages."""
     pages: list[Page] = []
     files: list[Output] = []
@@ -75,11 +76,13 @@ def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.dat
         people = person_kpis(tables, day)
         stamp = day.isoformat()
         files.append(Output(f"daily/{stamp}/units.csv", units_csv(units)))
-        files.append(Output(f"daily/{stamp}/people.csv", people_csv(people)))
+        if show_people:  # a profile without people (the wall screens) gets no per-person download
+            files.append(Output(f"daily/{stamp}/people.csv", people_csv(people)))
         focus = [u for u in tree.order if tree.depth[u] <= 1]
         forecasts = daily_metrics.forecasts(tables, day, focus)
-        projections = [daily_metrics.month_end_projection(tables, day, u) | {"unit": u, "name": units.loc[u, "name"]}
-                       for u in focus]
+        names = units["name"].to_dict()
+        projections = [p | {"unit": u, "name": names[u]}
+                       for u, p in zip(focus, daily_metrics.month_end_projections(tables, day, focus), strict=True)]
         causes = []
         for top in tops:
             found = daily_metrics.causes(tables, day, top, against="prev_day", top=5)
@@ -99,6 +102,7 @@ def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.dat
         projection_rows = [{**{k: clean(v) for k, v in p.items()}, "_href": unit_href(p["unit"])} for p in projections]
         context = {
             "day": day,
+            "people_csv": show_people,
             "previous": dates[position - 1] if position else None,
             "following": dates[position + 1] if position + 1 < len(dates) else None,
             "top_units": [{**{k: clean(v) for k, v in units.loc[u].items()}, "id": u} for u in tops],

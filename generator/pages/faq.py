@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import Translator
 from ..inputs.content import Document
 from ..render import Page
 
@@ -14,5 +15,5 @@ def faq_order(documents: list[Document]) -> tuple[list[Document], list[int]]:
     return entries, missing
 
 
-def faq_page(entries: list[Document], missing: list[int], t) -> Page:
+def faq_page(entries: list[Document], missing: list[int], t: Translator) -> Page:
     return Page("faq/index.html", "faq.html", t("faq.title"), "faq", {"entries": entries, "missing": missing})

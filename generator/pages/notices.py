@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..i18n import Translator
 from ..inputs.content import Document
 from ..render import Page
 
@@ -25,7 +26,7 @@ def select_notices(documents: list[Document], as_of: dt.date) -> Notices:
     return Notices(current, expired)
 
 
-def notice_pages(notices: Notices, t) -> list[Page]:
+def notice_pages(notices: Notices, t: Translator) -> list[Page]:
     pages = [Page("notices/index.html", "notices.html", t("notices.title"), "notices", {"notices": notices})]
     for doc in notices.current + notices.expired:
         pages.append(Page(f"notices/{doc.slug}/index.html", "notice.html", doc.title, "notices",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,9 @@ import pandas as pd
 
 from ..charts import Chart
 from ..formats import Formatter
+from ..i18n import Translator
 from ..inputs.content import safe_segment
+from ..metrics.development import awards_up_to
 from ..metrics.kpis import UnitTree, daily_totals, leaderboard, month_to_date
 from ..render import Page
 from .tables import Col, Table, clean
@@ -25,15 +28,30 @@ class ChartFile:
     table: Table  # the chart's data as a table: its text alternative
 
 
+# Names Windows refuses as file or folder names, whatever their case: the site may be served from a file share.
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+
+
+def id_segment(key: object) -> str:
+    """Return the path segment of an id: the id itself when it is already safe, else its reduction plus a
+    short digest of the id, so that two ids reducing alike ("A/1", "A 1") still get pages of their own."""
+    text = str(key)
+    segment = safe_segment(text)
+    if segment == text and segment.upper() not in _RESERVED:
+        return segment
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{segment[:60]}-{digest}"
+
+
 def unit_href(unit_id: str) -> str:
-    return f"units/{safe_segment(unit_id)}/"
+    return f"units/{id_segment(unit_id)}/"
 
 
 def person_href(person_id: str) -> str:
-    return f"people/{safe_segment(person_id)}/"
+    return f"people/{id_segment(person_id)}/"
 
 
-def unit_columns(t) -> list[Col]:  # noqa: ANN001 - t is the translator
+def unit_columns(t: Translator) -> list[Col]:
     return [
         Col("name", t("kpi.unit")), Col("premium_day", t("kpi.premium_day"), "money"),
         Col("premium_wtd", t("kpi.premium_wtd"), "money"), Col("premium_mtd", t("kpi.premium_mtd"), "money"),
@@ -46,7 +64,7 @@ def unit_columns(t) -> list[Col]:  # noqa: ANN001 - t is the translator
     ]
 
 
-def person_columns(t) -> list[Col]:  # noqa: ANN001
+def person_columns(t: Translator) -> list[Col]:
     return [
         Col("name", t("kpi.person")), Col("premium_day", t("kpi.premium_day"), "money"),
         Col("premium_wtd", t("kpi.premium_wtd"), "money"), Col("premium_mtd", t("kpi.premium_mtd"), "money"),
@@ -70,7 +88,7 @@ def records(frame: pd.DataFrame, href: Any = None) -> list[dict[str, Any]]:
 
 
 def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables: dict[str, pd.DataFrame],
-               as_of: dt.date, t, fmt: Formatter, show_people: bool) -> tuple[list[Page], list[ChartFile]]:  # noqa: ANN001
+               as_of: dt.date, t: Translator, fmt: Formatter, show_people: bool) -> tuple[list[Page], list[ChartFile]]:
     """The units overview and one page per unit."""
     pages: list[Page] = []
     charts: list[ChartFile] = []
@@ -108,7 +126,7 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
 
 
 def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd.DataFrame], as_of: dt.date,
-                 t, fmt: Formatter) -> tuple[list[Page], list[ChartFile]]:  # noqa: ANN001
+                 t: Translator, fmt: Formatter) -> tuple[list[Page], list[ChartFile]]:
     """One page per person of the sales force (and anyone who sold)."""
     pages: list[Page] = []
     charts: list[ChartFile] = []
@@ -117,6 +135,10 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
     recent_start = pd.Timestamp(as_of) - pd.Timedelta(days=30)
     by_person = sales[(sales["date"] > recent_start) & (sales["date"] <= pd.Timestamp(as_of))].groupby("person")
     groups = {key: frame for key, frame in by_person}
+    awards: dict[str, list[dict[str, str]]] = {}
+    for award in awards_up_to(tables["awards"], as_of).to_dict("records"):
+        month = t("awards.month", year=int(award["month"][:4]), month=int(award["month"][5:7]))
+        awards.setdefault(award["person"], []).append({"title": award["title"], "month": month})
     for person_id, person in shown.iterrows():
         base = person_href(person_id)
         trend = _person_trend(groups.get(person_id), as_of)
@@ -135,13 +157,13 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
             "person": {**{k: clean(v) for k, v in person.items()}, "id": person_id},
             "unit_name": units.loc[unit_id, "name"] if unit_id in units.index else unit_id,
             "unit_link": unit_href(unit_id) if unit_id in units.index else None,
-            "charts": [chart], "orders": order_table,
+            "charts": [chart], "orders": order_table, "awards": awards.get(person_id, []),
         }))
     return pages, charts
 
 
-def leaderboard_page(people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree, t,
-                     show_people: bool) -> Page:  # noqa: ANN001
+def leaderboard_page(people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree, t: Translator,
+                     show_people: bool) -> Page:
     """Rankings of people and of teams (the units at the bottom of the tree), by day, month and year."""
     sales_force = people[people["role"].isin(["agent", "supervisor"]) & people["employed"]]
     teams = units.loc[[u for u in units.index if not tree.children.get(u)]]
@@ -178,7 +200,7 @@ def _person_trend(orders: pd.DataFrame | None, as_of: dt.date, days: int = 30) -
     return pd.DataFrame({"date": index, "premium": totals.to_numpy()})
 
 
-def _trend_chart(fmt: Formatter, path: str, trend: pd.DataFrame, title: str, t) -> ChartFile:  # noqa: ANN001
+def _trend_chart(fmt: Formatter, path: str, trend: pd.DataFrame, title: str, t: Translator) -> ChartFile:
     data = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
             for d, v in zip(trend["date"], trend["premium"], strict=True)]
     total = sum(r["premium"] for r in data)
@@ -190,7 +212,7 @@ def _trend_chart(fmt: Formatter, path: str, trend: pd.DataFrame, title: str, t) 
     return ChartFile(path, Chart("trend", title, data, summary), table)
 
 
-def _cumulative_chart(fmt: Formatter, path: str, mtd: pd.DataFrame, title: str, t) -> ChartFile:  # noqa: ANN001
+def _cumulative_chart(fmt: Formatter, path: str, mtd: pd.DataFrame, title: str, t: Translator) -> ChartFile:
     data = []
     for row in mtd.to_dict("records"):
         data.append({"date": row["date"].date().isoformat(), "cumulative": clean(row.get("cumulative")),
@@ -204,7 +226,7 @@ def _cumulative_chart(fmt: Formatter, path: str, mtd: pd.DataFrame, title: str, 
     return ChartFile(path, Chart("cumulative", title, data, summary), table)
 
 
-def _compare_chart(fmt: Formatter, path: str, children: pd.DataFrame, title: str, t) -> ChartFile:  # noqa: ANN001
+def _compare_chart(fmt: Formatter, path: str, children: pd.DataFrame, title: str, t: Translator) -> ChartFile:
     data = [{"name": str(row["name"]), "premium": round(float(clean(row["premium_mtd"]) or 0), 2)}
             for _, row in children.iterrows()]
     top = max(data, key=lambda r: r["premium"]) if data else None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from ..i18n import Translator
 from ..model import Site
 from ..render import Page, csv_bytes
 from ..writer import Output
 
 
-def quality_outputs(site: Site, t) -> tuple[Page, Output]:
+def quality_outputs(site: Site, t: Translator) -> tuple[Page, Output]:
     skipped = site.skipped_rows()
     sources = [
         {"source": source, "skipped": len(skipped.get(source.file, ()))}

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..charts import Chart
 from ..formats import Formatter
+from ..i18n import Translator
 from ..inputs.content import Document
 from ..metrics.battle import BattleReport
 from ..metrics.kpis import UnitTree, daily_totals, leaderboard
@@ -43,7 +44,11 @@ def _slides(kinds: list[str], tops: list[dict[str, Any]], people: pd.DataFrame, 
     slides: list[dict[str, Any]] = []
     for kind in kinds:
         if kind == "kpis" and tops:
-            slides.append({"kind": kind, "units": tops})
+            first = tops[0]["id"]
+            children = [{"name": shorten(units.loc[c, "name"], 10), "value": clean(units.loc[c, "premium_mtd"]),
+                         "achievement": clean(units.loc[c, "achievement_mtd"])}
+                        for c in tree.children.get(first, []) if c in units.index][:6]
+            slides.append({"kind": kind, "units": tops[:1], "children": children})
         elif kind == "leaderboard" and not sales_force.empty:
             top_people = leaderboard(sales_force, "premium_mtd", top=TOP)
             top_teams = leaderboard(teams, "premium_mtd", top=TOP)
@@ -73,7 +78,7 @@ def _has_content(slide: dict[str, Any]) -> bool:
 
 def screen_pages(screens: list[dict[str, Any]], people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree,
                  tables: dict[str, pd.DataFrame], reports: list[BattleReport], notices: list[Document],
-                 as_of: dt.date, t, fmt: Formatter, site_title: str,  # noqa: ANN001 - t is the translator
+                 as_of: dt.date, t: Translator, fmt: Formatter, site_title: str,
                  awards: list[dict[str, Any]] | None = None) -> tuple[list[Page], list[ChartFile]]:
     """The default screen at screen/ and one page per configured screen at screen/<name>/."""
     tops = [{**{k: clean(v) for k, v in units.loc[u].items()}, "id": u} for u in tree.order

@@ -1,0 +1,264 @@
+"""Generate the benchmark sites, deterministically (same seed, same bytes).
+
+- ``large``: a branch with 5,000 people in 500 teams under 25 divisions, 365 days of person-day sales
+  (5,000 × 365 ≈ 1.8 million rows, UTF-8 CSV), monthly unit targets and 1,000 notices.
+- ``notices``: a small organisation with 10,000 Markdown notices, plus a Hugo site holding the very same
+  Markdown files, so both generators can be timed on equal pages.
+
+Generated files go to benchmarks/generated/ (gitignored): they are rebuilt from this script, never committed.
+
+    python benchmarks/make_large_site.py            # both sites
+    python benchmarks/make_large_site.py large
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+GENERATED = HERE / "generated"
+
+SEED = 20261120
+AS_OF = dt.date(2026, 11, 20)
+DAYS = 365
+DIVISIONS = 25
+TEAMS_PER_DIVISION = 20  # 500 teams
+PEOPLE = 5_000
+NOTICES = 1_000
+HUGO_NOTICES = 10_000
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彩春菊凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛"
+PRODUCTS = ["金福年金", "康宁终身", "尊享医疗", "意外险", "鑫享两全", "少儿教育金"]
+CATEGORIES = ["通知", "制度", "活动", "培训", "表彰"]
+
+SITE_TOML = """\
+[site]
+title = "{title}"
+locale = "zh-CN"
+timezone = "Asia/Shanghai"
+currency = "CNY"
+
+[rules]
+big_order = 50000
+"""
+
+
+def _name(rng: np.random.Generator) -> str:
+    given = "".join(rng.choice(list(GIVEN), size=int(rng.integers(1, 3))))
+    return str(rng.choice(list(SURNAMES))) + given
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def organisation(rng: np.random.Generator, people: int, divisions: int, teams_per_division: int
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the units (branch → divisions → teams) and the people, heads first."""
+    units = [("HQ", "华东分公司", "", "P00001", "P00002")]
+    teams: list[str] = []
+    for d in range(1, divisions + 1):
+        division = f"D{d:02d}"
+        units.append((division, f"营业{d}部", "HQ", "", "P00002"))
+        for t in range(1, teams_per_division + 1):
+            team = f"{division}T{t:02d}"
+            teams.append(team)
+            units.append((team, f"营业{d}部{t}组", division, "", ""))
+    rows = []
+    for i in range(1, people + 1):
+        pid = f"P{i:05d}"
+        if i == 1:
+            unit, role, grade = "HQ", "经理", "高级经理"
+        elif i == 2:
+            unit, role, grade = "HQ", "督办", "内勤"
+        else:
+            unit = teams[(i - 3) % len(teams)]
+            role, grade = ("主管", "主管") if i - 3 < len(teams) else ("业务员", str(rng.choice(["业务员", "见习"])))
+        joined = AS_OF - dt.timedelta(days=int(rng.integers(30, 3000)))
+        left = ""
+        if role == "业务员" and rng.random() < 0.03:
+            left = (AS_OF - dt.timedelta(days=int(rng.integers(1, 200)))).isoformat()
+        rows.append((pid, _name(rng), unit, role, grade, joined.isoformat(), left, f"138{i:08d}"))
+    heads = {team: f"P{n + 3:05d}" for n, team in enumerate(teams)}
+    units = [(u, n, p, heads.get(u, h), tr) for u, n, p, h, tr in units]
+    unit_frame = pd.DataFrame(units, columns=["单位编码", "单位名称", "上级单位", "负责人", "督办人"])
+    people_frame = pd.DataFrame(rows, columns=["工号", "姓名", "所属单位", "岗位", "职级", "入司日期", "离司日期", "手机"])
+    return unit_frame, people_frame
+
+
+def person_day_sales(rng: np.random.Generator, people: pd.DataFrame, days: int) -> pd.DataFrame:
+    """One row per person and day: most days nothing, some days one or more cases."""
+    ids = people["工号"].to_numpy()
+    dates = pd.date_range(end=pd.Timestamp(AS_OF), periods=days, freq="D").strftime("%Y-%m-%d").to_numpy()
+    n = len(ids) * len(dates)
+    cases = rng.binomial(3, 0.06, size=n)
+    premium = np.where(cases > 0, np.round(rng.lognormal(8.6, 0.8, size=n) / 10) * 10 * cases, 0.0)
+    fyc = np.round(premium * 0.3, 2)
+    product = np.array(PRODUCTS, dtype=object)[rng.integers(0, len(PRODUCTS), size=n)]
+    product = np.where(cases > 0, product, "")
+    return pd.DataFrame({
+        "日期": np.repeat(dates, len(ids)),
+        "工号": np.tile(ids, len(dates)),
+        "保费": premium,
+        "FYC": fyc,
+        "件数": cases,
+        "险种": product,
+    })
+
+
+def monthly_targets(units: pd.DataFrame, sales: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """A premium target per team and month: last year's average, rounded up to ten thousand."""
+    months = sorted({d[:7] for d in sales["日期"].unique()})
+    team_of = dict(zip(people["工号"], people["所属单位"]))
+    per_team = sales.groupby(sales["工号"].map(team_of))["保费"].sum() / len(months)
+    rows = []
+    for month in months:
+        for team, value in per_team.items():
+            rows.append((month, team, "premium", float(np.ceil(value * 1.1 / 10_000) * 10_000)))
+    return pd.DataFrame(rows, columns=["期间", "单位编码", "指标", "目标"])
+
+
+def notice(i: int, date: dt.date, rng: np.random.Generator) -> str:
+    """A notice of a few paragraphs, a list and a table: a realistic page for both generators."""
+    category = CATEGORIES[i % len(CATEGORIES)]
+    pinned = "true" if i % 97 == 0 else "false"
+    team = int(rng.integers(1, 21))
+    return f"""\
+---
+title: "第{i}号通知：{category}安排（{date.month}月{date.day}日）"
+date: {date.isoformat()}
+pinned: {pinned}
+category: "{category}"
+audience: "各营业部"
+---
+
+为做好{date.month}月的业绩追踪工作，现将有关事项通知如下。各营业部务必**高度重视**，按时落实。
+
+## 一、工作要求
+
+1. 每天早会前完成前一日的数据核对；
+2. 各组主管对未破零人员逐一谈话，形成记录；
+3. 督办人员每天三个电话、三条短信，跟进到人。
+
+## 二、时间安排
+
+| 时间 | 事项 | 负责 |
+|---|---|---|
+| 08:30 | 早会 | 各组主管 |
+| 17:30 | 夕会 | 督办 |
+| 每周五 | 周复盘 | 营业部经理 |
+
+第{team}组上月表现突出，请各组学习其*客户回访*经验。如有疑问，请联系分公司督办室。
+"""
+
+
+def write_notices(folder: Path, count: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(1, count + 1):
+        date = AS_OF - dt.timedelta(days=int(rng.integers(0, DAYS)))
+        _write(folder / f"n{i:05d}.md", notice(i, date, rng))
+
+
+def make_large(target: Path) -> Path:
+    """Write the large site into target and return it."""
+    if target.exists():
+        shutil.rmtree(target)
+    rng = np.random.default_rng(SEED)
+    units, people = organisation(rng, PEOPLE, DIVISIONS, TEAMS_PER_DIVISION)
+    sales = person_day_sales(rng, people, DAYS)
+    (target / "data").mkdir(parents=True)
+    _write(target / "site.toml", SITE_TOML.format(title="基准测试分公司"))
+    units.to_csv(target / "data" / "units.csv", index=False, lineterminator="\n")
+    people.to_csv(target / "data" / "people.csv", index=False, lineterminator="\n")
+    sales.to_csv(target / "data" / "sales.csv", index=False, lineterminator="\n", float_format="%.2f")
+    monthly_targets(units, sales, people).to_csv(target / "data" / "targets.csv", index=False, lineterminator="\n",
+                                                 float_format="%.0f")
+    write_notices(target / "content" / "notices", NOTICES, SEED + 1)
+    return target
+
+
+HUGO_CONFIG = """\
+baseURL = "http://localhost/"
+languageCode = "zh-cn"
+title = "万篇通知"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = false
+"""
+
+# Hugo gets the same kind of pages trackboard makes: a base layout with navigation, one page per notice and
+# a list page linking all of them.
+HUGO_BASEOF = """\
+<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }} · {{ site.Title }}</title>
+<link rel="stylesheet" href="/style.css"></head>
+<body><nav><a href="/">首页</a> <a href="/notices/">公告</a></nav>
+<main>{{ block "main" . }}{{ end }}</main></body></html>
+"""
+HUGO_SINGLE = """\
+{{ define "main" }}<article><h1>{{ .Title }}</h1>
+<p class="meta">{{ .Date.Format "2006-01-02" }} · {{ .Params.category }} · {{ .Params.audience }}</p>
+{{ .Content }}</article>{{ end }}
+"""
+HUGO_LIST = """\
+{{ define "main" }}<h1>{{ .Title }}</h1><ul>
+{{ range .Pages.ByDate.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>
+{{ end }}</ul>{{ end }}
+"""
+
+
+def make_notices(target: Path) -> tuple[Path, Path]:
+    """Write a trackboard site and a Hugo site sharing the same 10,000 notices; return both."""
+    if target.exists():
+        shutil.rmtree(target)
+    rng = np.random.default_rng(SEED + 2)
+    units, people = organisation(rng, 20, 1, 2)
+    tb = target / "trackboard"
+    (tb / "data").mkdir(parents=True)
+    _write(tb / "site.toml", SITE_TOML.format(title="万篇通知"))
+    units.to_csv(tb / "data" / "units.csv", index=False, lineterminator="\n")
+    people.to_csv(tb / "data" / "people.csv", index=False, lineterminator="\n")
+    _write(tb / "data" / "sales.csv", f"日期,工号,保费\n{AS_OF.isoformat()},P00003,1000\n")
+    write_notices(tb / "content" / "notices", HUGO_NOTICES, SEED + 3)
+    hugo = target / "hugo"
+    _write(hugo / "hugo.toml", HUGO_CONFIG)
+    _write(hugo / "layouts" / "_default" / "baseof.html", HUGO_BASEOF)
+    _write(hugo / "layouts" / "_default" / "single.html", HUGO_SINGLE)
+    _write(hugo / "layouts" / "_default" / "list.html", HUGO_LIST)
+    _write(hugo / "layouts" / "index.html", HUGO_LIST)
+    _write(hugo / "content" / "notices" / "_index.md", "---\ntitle: 公告\n---\n")
+    shutil.copytree(tb / "content" / "notices", hugo / "content" / "notices", dirs_exist_ok=True)
+    return tb, hugo
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("which", nargs="*", help="large, notices (default: both)")
+    args = parser.parse_args(argv)
+    which = args.which or ["large", "notices"]
+    unknown = set(which) - {"large", "notices"}
+    if unknown:
+        parser.error(f"unknown site(s): {', '.join(sorted(unknown))}; choose large or notices")
+    if "large" in which:
+        site = make_large(GENERATED / "large")
+        rows = sum(1 for _ in (site / "data" / "sales.csv").open(encoding="utf-8")) - 1
+        print(f"{site}: {PEOPLE} people, {DIVISIONS * TEAMS_PER_DIVISION} teams, {rows} sales rows, "
+              f"{NOTICES} notices")
+    if "notices" in which:
+        tb, hugo = make_notices(GENERATED / "notices")
+        print(f"{tb} and {hugo}: {HUGO_NOTICES} notices each")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,285 @@
+"""The build cache in `<site>/.trackboard-cache/`: what was parsed and rendered before, keyed by fingerprint.
+
+Every key covers everything the cached value was made from: the input's own bytes (sha256), the options it
+was read with and the code version (a digest of the generator's own files, templates included). A changed
+input, option or program therefore misses the cache, so the cache can make a build faster but never different.
+Entries are written atomically (temporary file, then rename); a cache that cannot be read or written is
+ignored, never an error: deleting the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".trackboard-cache"
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Return a digest of the generator's files (code, templates, static files, translations)."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".tmp"):
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:20]
+
+
+def digest(*parts: str | bytes) -> str:
+    """Return the sha256 of the parts, each length-prefixed so that no two lists of parts collide."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+def canonical(value: Any) -> str:
+    """Return JSON for a key: sorted keys, anything unusual (dates) as its text."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+class Store:
+    """One folder of cache entries; a Store without a folder keeps nothing."""
+
+    def __init__(self, site_root: Path | None, namespace: str) -> None:
+        self.folder = site_root / CACHE_DIR / namespace if site_root is not None else None
+
+    def path(self, key: str, suffix: str = "") -> Path | None:
+        return self.folder / f"{key}{suffix}" if self.folder is not None else None
+
+    def read(self, key: str, suffix: str = "") -> bytes | None:
+        path = self.path(key, suffix)
+        if path is None:
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def write(self, key: str, data: bytes, suffix: str = "") -> None:
+        path = self.path(key, suffix)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except OSError:  # a read-only site still builds, only slower
+            pass
+
+    def load(self, key: str, suffix: str = ".pickle") -> Any:
+        """Return the unpickled entry, or None when it is missing or unreadable."""
+        data = self.read(key, suffix)
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # written by other code, or truncated: a miss
+            return None
+
+    def save(self, key: str, value: Any, suffix: str = ".pickle") -> None:
+        self.write(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), suffix)
+
+    def prune(self, keep: Iterable[str]) -> None:
+        """Delete the entries whose key is not kept (so the cache does not grow without end)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        kept = set(keep)
+        for path in self.folder.iterdir():
+            if path.name.split(".", 1)[0] not in kept:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def frame_to_bytes(frame: Any) -> bytes:
+    """Serialise a DataFrame to Parquet bytes (types kept through pandas' metadata)."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, engine="pyarrow", index=False, compression="lz4")
+    return buffer.getvalue()
+
+
+def frame_dtypes(frame: Any) -> dict[str, str]:
+    """Return the dtype of each column by name, to restore exactly what Parquet cannot say."""
+    return {str(name): str(dtype) for name, dtype in frame.dtypes.items()}
+
+
+def frame_from_bytes(data: bytes, dtypes: dict[str, str]) -> Any:
+    """Read a DataFrame back from Parquet bytes with the given column dtypes; text columns become Python
+    objects again (None for missing), as the loaders made them."""
+    import pandas as pd
+
+    frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+    for name, dtype in dtypes.items():
+        if str(frame[name].dtype) == dtype:
+            continue
+        if dtype == "object":
+            column = frame[name].astype(object)
+            frame[name] = column.where(column.notna(), None)
+        else:
+            frame[name] = frame[name].astype(dtype)
+    return frame
+
+
+# --- Markdown documents ----------------------------------------------------------------------------------------
+
+# Below this many documents to parse, starting worker processes costs more than it saves.
+POOL_MIN_DOCUMENTS = 200
+
+
+def workers() -> int:
+    """How many processes to spread work over: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _parse_pickled(job: tuple[str, str, str, str]) -> bytes:
+    from .inputs.content import parse_document
+    from .inputs.schemas import COLLECTIONS
+
+    text, file, collection, stem = job
+    return pickle.dumps(parse_document(text, file, COLLECTIONS[collection], stem), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class DocumentParser:
+    """Parse Markdown files through the cache: a file whose text, name and collection are unchanged is not parsed
+    again. `prefetch` parses the misses of a whole site at once, over every core."""
+
+    def __init__(self, site_root: Path, enabled: bool) -> None:
+        self.site_root = site_root
+        self.store = Store(site_root if enabled else None, "documents")
+        self.enabled = enabled
+        self.ready: dict[str, bytes] = {}
+        self.used: set[str] = set()
+
+    @staticmethod
+    def key(text: str, file: str, collection: str, stem: str) -> str:
+        return digest("document", code_version(), collection, file, stem, text)
+
+    def prefetch(self) -> None:
+        """Read every collection file, take what the cache has, and parse the rest in worker processes."""
+        from .inputs.content import CONTENT_DIR
+        from .inputs.schemas import COLLECTIONS
+
+        if not self.enabled:
+            return
+        todo: list[tuple[str, tuple[str, str, str, str]]] = []
+        for name in COLLECTIONS:
+            folder = self.site_root / CONTENT_DIR / name
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.md")):
+                try:
+                    text = path.read_bytes().decode("utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    continue  # the loader reads it again and reports what is wrong
+                file = path.relative_to(self.site_root).as_posix()
+                key = self.key(text, file, name, path.stem)
+                cached = self.store.read(key, ".pickle")
+                if cached is not None:
+                    self.ready[key] = cached
+                else:
+                    todo.append((key, (text, file, name, path.stem)))
+        if len(todo) < POOL_MIN_DOCUMENTS or workers() < 2:
+            return  # parsed one by one as the loader asks
+        import multiprocessing
+
+        # fork: the children need nothing but this module; nothing is started in them but the parser.
+        with multiprocessing.get_context("fork").Pool(workers()) as pool:
+            results = pool.map(_parse_pickled, [job for _, job in todo], chunksize=max(1, len(todo) // (8 * workers())))
+        for (key, _), data in zip(todo, results, strict=True):
+            self.ready[key] = data
+            self.store.write(key, data, ".pickle")
+
+    def __call__(self, text: str, file: str, collection: Any, stem: str) -> tuple[Any, list[Any]]:
+        if not self.enabled:
+            from .inputs.content import parse_document
+
+            return parse_document(text, file, collection, stem)
+        key = self.key(text, file, collection.name, stem)
+        self.used.add(key)
+        data = self.ready.get(key) or self.store.read(key, ".pickle")
+        if data is None:
+            data = _parse_pickled((text, file, collection.name, stem))
+            self.store.write(key, data, ".pickle")
+        return pickle.loads(data)  # a fresh copy: the loader renames slugs in place
+
+
+# --- the previous output ---------------------------------------------------------------------------------------
+
+@dataclass
+class Manifest:
+    """What the last build into an output folder wrote: each file's path, sha256 and the key it was made from
+    ('' for files that are not cached by key), and the key of the whole build."""
+
+    build_key: str
+    files: list[tuple[str, str, str]]
+
+
+class OutputCache:
+    """The previous build into one output folder, as a source of files that need not be made again.
+
+    A file is reused only when the key it was made from matches and the file in the output folder still has the
+    sha256 recorded when it was written, so an edited or damaged output file is made afresh.
+    """
+
+    def __init__(self, site_root: Path, out: Path | None, enabled: bool) -> None:
+        self.enabled = enabled and out is not None
+        self.out = out
+        self.store = Store(site_root if self.enabled else None, "outputs")
+        self.name = digest(str(out.resolve()))[:24] if out is not None else ""
+        loaded = self.store.load(self.name) if self.enabled else None
+        self.manifest: Manifest | None = loaded if isinstance(loaded, Manifest) else None
+        self.index = {path: (sha, key) for path, sha, key in self.manifest.files} if self.manifest else {}
+        self.keys: dict[str, str] = {}  # the keys of this build's files, by path
+
+    def _read(self, path: str, sha: str) -> bytes | None:
+        assert self.out is not None
+        try:
+            data = (self.out / path).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == sha else None
+
+    def get(self, path: str, key: str) -> bytes | None:
+        """Return the file at `path` from the previous build if it was made from the same key."""
+        entry = self.index.get(path)
+        if not key or entry is None or entry[1] != key:
+            return None
+        return self._read(path, entry[0])
+
+    def reuse(self, build_key: str, exclude: str) -> list[Any] | None:
+        """Return every file of the previous build (but `exclude`) when it was made from the same inputs."""
+        from .writer import Output
+
+        if self.manifest is None or self.manifest.build_key != build_key:
+            return None
+        outputs = []
+        for path, sha, key in self.manifest.files:
+            if path == exclude:
+                continue
+            data = self._read(path, sha)
+            if data is None:
+                return None
+            outputs.append(Output(path, data))
+            if key:
+                self.keys[path] = key
+        return outputs
+
+    def save(self, build_key: str, outputs: list[Any], shas: dict[str, str]) -> None:
+        if self.enabled:
+            self.store.save(self.name, Manifest(build_key, [(o.path, shas[o.path], self.keys.get(o.path, ""))
+                                                            for o in outputs]))

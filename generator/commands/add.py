@@ -1,0 +1,226 @@
+"""`trackboard add KIND TITLE`: a new Markdown file with its front matter filled in, ready to edit.
+
+The file is made so that the next build accepts it unchanged: every required field of the
+collection (inputs/schemas.py COLLECTIONS) gets a valid placeholder, and optional fields are
+written empty, with a comment, so that an editor sees what can be set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from ..config import load_config
+from ..errors import TrackboardError
+from ..inputs.content import CONTENT_DIR, Document, load_collections, safe_segment
+from ..inputs.schemas import COLLECTIONS
+
+# The command's kinds (singular, as people say them) and the collection folder each writes into.
+KINDS: dict[str, str] = {
+    "notice": "notices",
+    "battle": "battle",
+    "faq": "faq",
+    "meeting": "meetings",
+    "debrief": "debriefs",
+    "script": "scripts",
+}
+FAQ_RANKS = range(1, 11)
+MEETING_TIME = "09:00"
+MEETING_LEVEL = "team"
+MEETING_KIND = "morning"
+SCRIPT_CHANNEL = "phone"
+
+# Comments written beside the fields, in the site's language: the editor's only documentation at hand.
+HINTS: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "date": "发布日期 YYYY-MM-DD；此日期之前不显示",
+        "expires": "最后显示日期 YYYY-MM-DD；留空则一直显示",
+        "pinned": "true：置顶",
+        "category": "分类，如 通知、制度、活动",
+        "audience": "对象，如 全体业务伙伴",
+        "battle.date": "日期 YYYY-MM-DD",
+        "person": "工号或姓名",
+        "unit": "单位编码或名称",
+        "amount": "保费金额，如 50000",
+        "rank": "排名 1–10",
+        "meeting.date": "会议日期 YYYY-MM-DD",
+        "time": "开始时间 HH:MM",
+        "level": "层级：branch（分公司）、division（部）、team（组）",
+        "kind": "类型：kick-off（启动会）、analysis（分析会）、morning（早会）、daily（日新追踪会）、"
+                "celebration（表彰会）、sharing（分享会）、training（培训）",
+        "host": "主持人",
+        "attendees": "参会人",
+        "meeting": "对应会议的文件名（不含 .md）",
+        "presenter": "述职人",
+        "submitted": "提交时间 YYYY-MM-DD HH:MM；会前不足一天提交算迟交",
+        "channel": "渠道：phone（电话）或 sms（短信）",
+        "body": "在此写正文（Markdown）。",
+    },
+    "en": {
+        "date": "publication date YYYY-MM-DD; hidden before it",
+        "expires": "last day shown YYYY-MM-DD; empty: shown until removed",
+        "pinned": "true: keep on top of the board",
+        "category": "category",
+        "audience": "who it is for",
+        "battle.date": "date YYYY-MM-DD",
+        "person": "person id or name",
+        "unit": "unit id or name",
+        "amount": "premium won, e.g. 50000",
+        "rank": "rank 1–10",
+        "meeting.date": "meeting date YYYY-MM-DD",
+        "time": "start time HH:MM",
+        "level": "level: branch, division or team",
+        "kind": "kind: kick-off, analysis, morning, daily, celebration, sharing or training",
+        "host": "host",
+        "attendees": "attendees",
+        "meeting": "file name of the meeting (without .md)",
+        "presenter": "presenter",
+        "submitted": "when submitted YYYY-MM-DD HH:MM; late when less than a day before the meeting",
+        "channel": "channel: phone or sms",
+        "body": "Write the text here (Markdown).",
+    },
+}
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    path: str  # relative to the site, e.g. content/notices/2026-11-23-年终冲刺方案.md
+    text: str
+    notes: tuple[str, ...] = ()  # things the editor should know, printed by the command
+
+
+def yaml_string(text: str) -> str:
+    """Return text as a YAML double-quoted scalar that reads back exactly (quotes, colons, #, backslashes)."""
+    dumped = yaml.safe_dump(text, allow_unicode=True, default_style='"', width=1 << 20)
+    return dumped.removesuffix("\n...\n").strip()
+
+
+def one_line(title: str) -> str:
+    """A title is one line: runs of whitespace (newlines included) become one space."""
+    return re.sub(r"\s+", " ", title).strip()
+
+
+def free_rank(documents: list[Document]) -> int | None:
+    """Return the first FAQ rank 1–10 nobody uses, or None when all ten are taken."""
+    used = {d.meta.get("rank") for d in documents}
+    return next((rank for rank in FAQ_RANKS if rank not in used), None)
+
+
+def nearest_meeting(meetings: list[Document], today: dt.date) -> Document | None:
+    """Return the meeting a debrief written today most likely belongs to: the next one, else the latest."""
+    upcoming = sorted((m for m in meetings if m.meta["date"] >= today), key=lambda m: (m.meta["date"], m.slug))
+    if upcoming:
+        return upcoming[0]
+    past = sorted(meetings, key=lambda m: (m.meta["date"], m.slug))
+    return past[-1] if past else None
+
+
+def unique_name(stem: str, taken: set[str]) -> str:
+    """Return `stem`, or `stem-2`, `stem-3`… : the first not in `taken` (compared without case, as Windows does)."""
+    folded = {name.casefold() for name in taken}
+    name, n = stem, 2
+    while name.casefold() in folded:
+        name, n = f"{stem}-{n}", n + 1
+    return name
+
+
+def plan_document(kind: str, title: str, now: dt.datetime, locale: str, documents: dict[str, list[Document]],
+                  taken: set[str]) -> NewDocument:
+    """Return the file `trackboard add` writes: its path and text, from the local time `now` and what exists.
+
+    `taken` holds the stems of the files already in the collection's folder.
+    """
+    if kind not in KINDS:
+        raise TrackboardError(f'unknown kind "{kind}"; expected one of {", ".join(KINDS)}')
+    title = one_line(title)
+    if not title:
+        raise TrackboardError('the title is empty; give it in quotes, e.g. trackboard add notice "年终冲刺方案"')
+    collection = KINDS[kind]
+    hints = HINTS.get(locale, HINTS["en"])
+    today = now.date()
+    notes: list[str] = []
+    fields: list[tuple[str, str, str]] = []  # name, YAML value, hint
+
+    def hint(name: str) -> str:
+        return hints.get(f"{kind}.{name}") or hints.get(name, "")
+
+    if kind == "notice":
+        fields = [("title", yaml_string(title), ""), ("date", today.isoformat(), hint("date")),
+                  ("expires", "", hint("expires")), ("pinned", "false", hint("pinned")),
+                  ("category", "", hint("category")), ("audience", "", hint("audience"))]
+        prefix = today.isoformat()
+    elif kind == "battle":
+        fields = [("title", yaml_string(title), ""), ("date", today.isoformat(), hint("date")),
+                  ("person", "", hint("person")), ("unit", "", hint("unit")), ("amount", "", hint("amount"))]
+        prefix = today.isoformat()
+    elif kind == "faq":
+        rank = free_rank(documents.get("faq", []))
+        if rank is None:
+            rank = FAQ_RANKS[-1]
+            notes.append(f"ranks 1–10 are all taken: rank {rank} was given; change `rank:` or the rank of "
+                         "another entry (trackboard check warns until ranks are unique)")
+        fields = [("question", yaml_string(title), ""), ("rank", str(rank), hint("rank")),
+                  ("category", "", hint("category"))]
+        prefix = f"{rank:02d}"
+    elif kind == "meeting":
+        fields = [("title", yaml_string(title), ""), ("date", today.isoformat(), hint("date")),
+                  ("time", yaml_string(MEETING_TIME), hint("time")), ("level", MEETING_LEVEL, hint("level")),
+                  ("kind", MEETING_KIND, hint("kind")), ("unit", "", hint("unit")), ("host", "", hint("host")),
+                  ("attendees", "", hint("attendees"))]
+        prefix = today.isoformat()
+    elif kind == "debrief":
+        meeting = nearest_meeting(documents.get("meetings", []), today)
+        if meeting is None:
+            raise TrackboardError("a debrief belongs to a meeting, and content/meetings/ has none yet: "
+                                  "add the meeting first (trackboard add meeting TITLE)")
+        notes.append(f"meeting: {meeting.slug} ({meeting.meta['date'].isoformat()}); change `meeting:` if the "
+                     "debrief is for another meeting")
+        fields = [("title", yaml_string(title), ""), ("meeting", yaml_string(meeting.slug), hint("meeting")),
+                  ("unit", "", hint("unit")), ("presenter", "", hint("presenter")),
+                  ("submitted", yaml_string(now.strftime("%Y-%m-%d %H:%M")), hint("submitted"))]
+        prefix = today.isoformat()
+    else:  # script
+        fields = [("title", yaml_string(title), ""), ("channel", SCRIPT_CHANNEL, hint("channel")),
+                  ("category", "", hint("category"))]
+        prefix = ""
+    declared = COLLECTIONS[collection].field_names
+    assert all(name in declared for name, _, _ in fields), "add.py writes a field the schema does not declare"
+    stem = unique_name(f"{prefix}-{safe_segment(title)}" if prefix else safe_segment(title), taken)
+    lines = ["---"]
+    for name, value, comment in fields:
+        line = f"{name}: {value}" if value else f"{name}:"
+        lines.append(f"{line}  # {comment}" if comment else line)
+    lines += ["---", "", hints["body"], ""]
+    return NewDocument(f"{CONTENT_DIR}/{collection}/{stem}.md", "\n".join(lines), tuple(notes))
+
+
+def add_document(site_dir: Path, kind: str, title: str, now: dt.datetime) -> tuple[Path, NewDocument]:
+    """Write a new Markdown file of `kind` into the site; return its path and what was written.
+
+    `now` is the current time (any time zone); the date in the file is today in the site's time zone.
+    """
+    if not site_dir.is_dir():
+        raise TrackboardError(f"{site_dir}: no such site folder")
+    config, _ = load_config(site_dir)
+    local = now.astimezone(ZoneInfo(config["site"]["timezone"])).replace(tzinfo=None)
+    documents, _ = load_collections(site_dir)
+    folder = site_dir / CONTENT_DIR / KINDS.get(kind, "")
+    for _attempt in range(100):  # another editor may take the name between our look and our write
+        taken = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
+        new = plan_document(kind, title, local, str(config["site"]["locale"]), documents, taken)
+        path = site_dir / new.path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(new.text)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise TrackboardError(f"cannot write {path} ({exc.strerror or exc})") from None
+        return path, new
+    raise TrackboardError(f"cannot find a free file name in {folder}")  # pragma: no cover

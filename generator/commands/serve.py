@@ -1,0 +1,235 @@
+"""`trackboard serve`: build, serve on localhost, rebuild on every change and reload the open pages.
+
+The site is built into a temporary folder (or --out) with the build cache, so a rebuild only re-renders what
+an edit changed. Pages are served with a small script (served by this server only, never written into a
+build) that polls /__trackboard/version and reloads when a new build is published. When a build fails, or an
+edit brings in errors the site did not have when serving started, every page shows an error page listing
+them until the next good build; the server itself never stops for a bad edit.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..cache import CACHE_DIR
+from ..errors import TrackboardError
+from ..writer import RETIRED_PREFIX, STAGING_PREFIX
+from .build import build, utc_now
+
+WATCHED = ("data", "content", "theme")  # and site.toml
+VERSION_PATH = "/__trackboard/version"
+SCRIPT_PATH = "/__trackboard/livereload.js"
+
+
+@dataclass
+class State:
+    """What the server shows: the build number, and an error page while the last build is not good."""
+
+    version: int = 0
+    error: str | None = None  # HTML of the error page
+    baseline: set[str] | None = None  # errors the site had when serving started (not an edit's fault)
+    lines: list[str] = field(default_factory=list)  # last build's summary, for the terminal
+
+
+def error_page(title: str, problems: list[str], detail: str = "") -> str:
+    """An error page listing problems (escaped; styled by its own classes only, for the CSP)."""
+    items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
+    more = f"<pre>{html.escape(detail)}</pre>" if detail else ""
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            "</head><body><main class=\"trackboard-serve-error\">"
+            f"<h1>{html.escape(title)}</h1><p>Fix the file and save it: this page reloads by itself. "
+            f"修改并保存文件后本页会自动刷新。</p><ul>{items}</ul>{more}</main></body></html>\n")
+
+
+class DevServer:
+    """Build a site, serve its output on 127.0.0.1 and rebuild it when its inputs change."""
+
+    def __init__(self, site: Path, port: int = 8000, out: Path | None = None, host: str = "127.0.0.1",
+                 log: Callable[[str], None] | None = None) -> None:
+        self.site = site
+        self.host = host
+        self.port = port
+        self._temp: Path | None = None
+        if out is None:
+            self._temp = Path(tempfile.mkdtemp(prefix="trackboard-serve-"))
+            out = self._temp / "site"
+        self.out = out
+        self.state = State()
+        self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+        self._build_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+
+    # --- building ---------------------------------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        """Build the site; on failure keep serving the last good output behind an error page."""
+        with self._build_lock:
+            started = time.perf_counter()
+            try:
+                result = build(self.site, out=self.out, clock=utc_now)
+            except TrackboardError as exc:
+                self._fail(exc.message, [str(p) for p in exc.problems])
+            except Exception as exc:  # a bug must not stop the server: show it and keep watching
+                detail = "".join(traceback.format_exception(exc))
+                self._fail(f"build failed: {type(exc).__name__}: {exc}", [], detail)
+            else:
+                errors = {str(p) for p in result.site.errors}
+                if self.state.baseline is None:
+                    self.state.baseline = errors
+                new = sorted(errors - self.state.baseline)
+                if new:
+                    self._fail(f"{len(new)} new error(s) in the inputs", new)
+                else:
+                    self.state.error = None
+                    self.log(f"built {result.pages} pages in {time.perf_counter() - started:.2f} s "
+                             f"(as of {result.site.as_of.isoformat()})")
+            self.state.version += 1
+
+    def _fail(self, title: str, problems: list[str], detail: str = "") -> None:
+        self.state.error = error_page(title, problems, detail)
+        for line in [*problems, title]:
+            self.log(line)
+
+    def relevant(self, path: str) -> bool:
+        """Whether a changed path is an input: data/, content/, theme/ or site.toml (not output or cache)."""
+        try:
+            parts = Path(path).resolve().relative_to(self.site.resolve()).parts
+        except ValueError:
+            return False
+        if not parts or parts[0].startswith((CACHE_DIR, STAGING_PREFIX, RETIRED_PREFIX)):
+            return False
+        return parts == ("site.toml",) or (parts[0] in WATCHED and not parts[-1].startswith((".", "~")))
+
+    def watch(self) -> None:
+        import watchfiles
+
+        for changes in watchfiles.watch(self.site, watch_filter=lambda _change, path: self.relevant(path),
+                                        stop_event=self._stop, debounce=100, step=20, raise_interrupt=False):
+            if changes:
+                self.rebuild()
+
+    # --- serving ----------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Build once, then serve and watch in background threads."""
+        self.rebuild()
+        handler = partial(Handler, server_state=self)
+        self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        for target in (self._httpd.serve_forever, self.watch):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        if self._temp is not None:
+            shutil.rmtree(self._temp, ignore_errors=True)
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Serve the output folder; add the live-reload script to HTML; the error page while a build is bad."""
+
+    def __init__(self, *args: Any, server_state: DevServer, **kwargs: Any) -> None:
+        self.dev = server_state
+        super().__init__(*args, directory=str(server_state.out), **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the terminal shows builds, not every request
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        state = self.dev.state
+        if path == VERSION_PATH:
+            body = json.dumps({"version": state.version, "error": state.error is not None}).encode()
+            self._send(200, body, "application/json")
+            return
+        if path == SCRIPT_PATH:
+            script = resources.files("generator").joinpath("serve_static", "livereload.js").read_bytes()
+            self._send(200, script, "text/javascript; charset=utf-8")
+            return
+        is_page = path.endswith((".html", "/"))
+        if state.error is not None and is_page:
+            self._send(500, self._inject(state.error.encode(), state.version), "text/html; charset=utf-8")
+            return
+        if is_page:
+            target = Path(self.translate_path(path))
+            if target.is_dir():
+                target = target / "index.html"
+            try:
+                data = target.read_bytes()
+            except OSError:
+                self.send_error(404, "Not found")
+                return
+            self._send(200, self._inject(data, state.version), "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+    @staticmethod
+    def _inject(page: bytes, version: int) -> bytes:
+        tag = f'<script src="{SCRIPT_PATH}?v={version}"></script>'.encode()
+        end = page.rfind(b"</body>")
+        return page[:end] + tag + page[end:] if end >= 0 else page + tag
+
+
+def serve(site: Path, port: int = 8000, out: Path | None = None, log: Callable[[str], None] | None = None
+          ) -> None:
+    """Serve the site until interrupted (Ctrl+C)."""
+    if not site.is_dir():
+        raise TrackboardError(f"{site}: no such site folder")
+    server = DevServer(site, port=port, out=out, log=log)
+    try:
+        server.start()
+    except OSError as exc:
+        server.stop()
+        raise TrackboardError(f"cannot serve on 127.0.0.1:{port} ({exc.strerror or exc}); choose another --port"
+                              ) from None
+    server.log(f"Serving {site} at {server.url} (Ctrl+C to stop)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

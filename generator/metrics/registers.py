@@ -1,0 +1,377 @@
+"""The supervision registers (督办台账): receivables ageing, after-sales resolution times, projects by
+cycle, and which open items are overdue for a follow-up on their register's cadence.
+
+Pure functions of the register tables and the as-of date. Every function returns plain rows (dicts of
+Python values, dates as `datetime.date`) so that pages and tests read them the same way.
+
+Rules, stated once:
+
+- A cadence allows at most CADENCE_DAYS days between follow-ups. An open item is overdue when the days
+  from its last follow-up to the as-of date exceed that (exactly at the limit is not overdue). An item
+  never followed up counts from the day it was opened (invoice or due date, registration, creation,
+  start); one with neither date is overdue with no day count.
+- Ageing of a receivable is by its invoice date, or its due date when it has no invoice date. "Within
+  3 months" includes an invoice exactly 3 calendar months old; "3–6 months" includes exactly 6.
+- A project's cycle runs from its start to its expected end: up to 3 calendar months is short, up to 6
+  medium, longer is long; without an expected end its cycle is unknown and it is followed up on the long
+  cadence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+CADENCE_DAYS: dict[str, int] = {"daily": 1, "2/week": 4, "weekly": 7, "2/month": 15, "monthly": 31}
+REGISTERS = ("receivables", "aftersales", "leads", "projects", "followups")
+KINDS = ("prepayment", "in-sale", "invoiced", "warranty")
+BUCKETS = ("within_3", "3_to_6", "over_6", "no_date")
+CYCLES = ("short", "medium", "long", "unknown")
+
+# Stages and statuses (as office staff write them) that close an item: it is no longer followed up.
+LEAD_CLOSED = frozenset({"成交", "已成交", "签约", "已签约", "关闭", "已关闭", "放弃", "已放弃", "丢单", "终止",
+                         "won", "lost", "closed"})
+PROJECT_CLOSED = frozenset({"完成", "已完成", "结项", "已结项", "验收", "已验收", "关闭", "已关闭", "终止",
+                            "closed", "done", "completed"})
+FOLLOWUP_DONE = frozenset({"完成", "已完成", "办结", "已办结", "关闭", "已关闭", "取消", "已取消",
+                           "closed", "done", "completed"})
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return the same day `months` calendar months later (earlier when negative), clamped to the month's end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    last = (following - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _money(value: Any) -> float:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return 0.0
+    return float(value)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a canonical table as dicts, in spreadsheet order."""
+    if frame is None or frame.empty:
+        return []
+    return [dict(zip(frame.columns, row, strict=True)) for row in frame.itertuples(index=False, name=None)]
+
+
+def _closed(value: Any, closed: frozenset[str]) -> bool:
+    text = _text(value)
+    return text is not None and text.casefold() in closed
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Follow-up cadence
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An open register item and where it stands against its follow-up cadence."""
+
+    register: str
+    id: str
+    item: str  # what the item is: customer, project name, the task
+    owner: str  # person id
+    last: dt.date | None  # the last follow-up, else the date the item was opened
+    never: bool  # True when never followed up (last is then the opening date, or None)
+    cadence: str
+    allowed: int  # days the cadence allows between follow-ups
+    days_since: int | None
+    days_overdue: int | None  # None when there is no date at all (always overdue)
+    row: int | None = None  # spreadsheet row
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue is None or self.days_overdue > 0
+
+
+def follow_up(register: str, id: str, item: str, owner: str, last: dt.date | None, opened: dt.date | None,
+              cadence: str, as_of: dt.date, row: int | None = None) -> FollowUp:
+    """Where one open item stands: days since its last follow-up (or opening) against the cadence."""
+    allowed = CADENCE_DAYS[cadence]
+    since = last or opened
+    days_since = (as_of - since).days if since else None
+    overdue = days_since - allowed if days_since is not None else None
+    return FollowUp(register, id, item, owner, since, last is None, cadence, allowed, days_since, overdue, row)
+
+
+def overdue_only(items: Iterable[FollowUp]) -> list[FollowUp]:
+    """The items overdue for follow-up, by owner, the longest overdue first within an owner."""
+    found = [i for i in items if i.overdue]
+    return sorted(found, key=lambda i: (i.owner, -(i.days_overdue if i.days_overdue is not None else 10**6),
+                                        i.register, i.id))
+
+
+def by_owner(items: Iterable[FollowUp]) -> list[dict[str, Any]]:
+    """Count of overdue items per owner and the longest overdue, most items first."""
+    counts: dict[str, dict[str, Any]] = {}
+    for item in items:
+        entry = counts.setdefault(item.owner, {"owner": item.owner, "count": 0, "longest": None})
+        entry["count"] += 1
+        if item.days_overdue is not None and (entry["longest"] is None or item.days_overdue > entry["longest"]):
+            entry["longest"] = item.days_overdue
+    return sorted(counts.values(), key=lambda e: (-e["count"], e["owner"]))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Receivables (回款)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def age_bucket(day: dt.date | None, as_of: dt.date) -> str:
+    """within_3, 3_to_6, over_6 (calendar months before as_of; the boundaries belong to the younger bucket) or
+    no_date."""
+    if day is None:
+        return "no_date"
+    if day >= add_months(as_of, -3):
+        return "within_3"
+    if day >= add_months(as_of, -6):
+        return "3_to_6"
+    return "over_6"
+
+
+def receivable_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
+    """Every receivable with its outstanding amount, ageing date and bucket, and days past due."""
+    rows = []
+    for r in _records(frame):
+        amount, paid = _money(r.get("amount")), _money(r.get("paid"))
+        invoice, due = _date(r.get("invoice_date")), _date(r.get("due_date"))
+        age_date = invoice or due
+        outstanding = round(amount - paid, 2)
+        past_due = (as_of - due).days if due and due < as_of and outstanding > 0 else None
+        rows.append({
+            "id": str(r["id"]), "customer": _text(r.get("customer")) or "", "owner": str(r["owner"]),
+            "kind": r.get("kind"), "invoice_date": invoice, "due_date": due, "amount": amount, "paid": paid,
+            "outstanding": outstanding, "age_date": age_date,
+            "age_basis": "invoice" if invoice else ("due" if due else None),
+            "age_days": (as_of - age_date).days if age_date else None,
+            "bucket": age_bucket(age_date, as_of), "days_past_due": past_due,
+            "last_followup": _date(r.get("last_followup")), "_row": r.get("_row"),
+        })
+    return rows
+
+
+def ageing(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Outstanding amounts by kind and age bucket, one row per kind present and a total row (kind None).
+
+    Only positive outstanding amounts count (an overpaid item is not negative debt)."""
+    kinds = [k for k in KINDS if any(r["kind"] == k for r in rows)]
+    kinds += sorted({str(r["kind"]) for r in rows if r["kind"] not in KINDS and r["kind"] is not None})
+    if any(r["kind"] is None for r in rows):
+        kinds.append(None)  # type: ignore[arg-type]
+    table = []
+    for kind in [*kinds, "_total"]:
+        chosen = [r for r in rows if r["outstanding"] > 0 and (kind == "_total" or r["kind"] == kind)]
+        entry: dict[str, Any] = {"kind": None if kind == "_total" else kind, "total_row": kind == "_total",
+                                 "count": len(chosen)}
+        for bucket in BUCKETS:
+            entry[bucket] = round(sum(r["outstanding"] for r in chosen if r["bucket"] == bucket), 2)
+        entry["outstanding"] = round(sum(r["outstanding"] for r in chosen), 2)
+        table.append(entry)
+    return table
+
+
+def receivable_totals(rows: list[dict[str, Any]]) -> dict[str, float | int]:
+    owed = [r for r in rows if r["outstanding"] > 0]
+    overdue = [r for r in owed if r["days_past_due"] is not None]
+    return {
+        "items": len(rows), "open": len(owed), "amount": round(sum(r["amount"] for r in rows), 2),
+        "paid": round(sum(r["paid"] for r in rows), 2), "outstanding": round(sum(r["outstanding"] for r in owed), 2),
+        "overdue": round(sum(r["outstanding"] for r in overdue), 2), "overdue_items": len(overdue),
+    }
+
+
+def large_receivables(rows: list[dict[str, Any]], threshold: float) -> list[dict[str, Any]]:
+    """The watch list: outstanding at or above the threshold, largest first."""
+    found = [r for r in rows if r["outstanding"] > 0 and r["outstanding"] >= threshold]
+    return sorted(found, key=lambda r: (-r["outstanding"], r["id"]))
+
+
+def overdue_payments(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Receivables past their due date with something still outstanding, longest past due first."""
+    found = [r for r in rows if r["days_past_due"] is not None]
+    return sorted(found, key=lambda r: (-r["days_past_due"], r["id"]))
+
+
+def receivable_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> list[FollowUp]:
+    return [follow_up("receivables", r["id"], r["customer"], r["owner"], r["last_followup"], r["age_date"],
+                      cadence, as_of, r["_row"]) for r in rows if r["outstanding"] > 0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# After-sales (售后)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def aftersales_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
+    """Every case with days open (open cases) or days to resolution (closed cases with a resolution date)."""
+    rows = []
+    for r in _records(frame):
+        registered, resolved = _date(r.get("registered")), _date(r.get("resolved"))
+        closed = r.get("status") == "closed"
+        days = (resolved - registered).days if closed and resolved and registered else None
+        rows.append({
+            "id": str(r["id"]), "customer": _text(r.get("customer")) or "", "owner": str(r["owner"]),
+            "registered": registered, "reason": _text(r.get("reason")), "closed": closed, "resolved": resolved,
+            "responsibility": _text(r.get("responsibility")), "days_to_resolve": days,
+            "days_open": (as_of - registered).days if not closed and registered else None,
+            "last_followup": _date(r.get("last_followup")), "_row": r.get("_row"),
+        })
+    return rows
+
+
+def resolution_by(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Per reason (or responsibility): open cases, closed cases, average and longest days to resolution.
+
+    Closed cases without a resolution date, or resolved before they were registered, have no time and are
+    left out of the average (they are counted in `no_time`)."""
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(r[key], []).append(r)
+    table = []
+    for name in sorted(groups, key=lambda g: (g is None, g or "")):
+        cases = groups[name]
+        times = [r["days_to_resolve"] for r in cases if r["days_to_resolve"] is not None and r["days_to_resolve"] >= 0]
+        closed = [r for r in cases if r["closed"]]
+        table.append({
+            key: name, "open": sum(1 for r in cases if not r["closed"]), "closed": len(closed),
+            "average": round(sum(times) / len(times), 1) if times else None, "longest": max(times) if times else None,
+            "no_time": len(closed) - len(times),
+        })
+    return table
+
+
+def aftersales_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> list[FollowUp]:
+    return [follow_up("aftersales", r["id"], r["customer"], r["owner"], r["last_followup"], r["registered"],
+                      cadence, as_of, r["_row"]) for r in rows if not r["closed"]]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Leads (销线), projects, one-off items
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def lead_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
+    rows = []
+    for r in _records(frame):
+        next_date = _date(r.get("next_date"))
+        closed = _closed(r.get("stage"), LEAD_CLOSED)
+        rows.append({
+            "id": str(r["id"]), "owner": str(r["owner"]), "stage": _text(r.get("stage")),
+            "created": _date(r.get("created")), "last_update": _date(r.get("last_update")),
+            "next_step": _text(r.get("next_step")), "next_date": next_date, "value": _money(r.get("value")),
+            "closed": closed, "node_passed": bool(not closed and next_date and next_date < as_of),
+            "_row": r.get("_row"),
+        })
+    return rows
+
+
+def lead_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> list[FollowUp]:
+    return [follow_up("leads", r["id"], r["next_step"] or r["stage"] or r["id"], r["owner"], r["last_update"],
+                      r["created"], cadence, as_of, r["_row"]) for r in rows if not r["closed"]]
+
+
+def cycle_of(start: dt.date | None, end: dt.date | None) -> str:
+    """short (up to 3 calendar months), medium (up to 6), long, or unknown (no start or expected end)."""
+    if start is None or end is None:
+        return "unknown"
+    if end <= add_months(start, 3):
+        return "short"
+    if end <= add_months(start, 6):
+        return "medium"
+    return "long"
+
+
+def project_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
+    rows = []
+    for r in _records(frame):
+        start, end = _date(r.get("start")), _date(r.get("expected_end"))
+        next_date = _date(r.get("next_date"))
+        closed = _closed(r.get("stage"), PROJECT_CLOSED)
+        rows.append({
+            "id": str(r["id"]), "name": _text(r.get("name")) or "", "owner": str(r["owner"]), "start": start,
+            "expected_end": end, "cycle": cycle_of(start, end),
+            "cycle_days": (end - start).days if start and end else None, "stage": _text(r.get("stage")),
+            "next_milestone": _text(r.get("next_milestone")), "next_date": next_date,
+            "last_update": _date(r.get("last_update")), "closed": closed,
+            "node_passed": bool(not closed and next_date and next_date < as_of), "_row": r.get("_row"),
+        })
+    return rows
+
+
+def project_cadence(cycle: str, cadences: dict[str, str]) -> str:
+    """The cadence for a project cycle: projects_short, projects_medium, projects_long (also for unknown)."""
+    return cadences[{"short": "projects_short", "medium": "projects_medium"}.get(cycle, "projects_long")]
+
+
+def project_followups(rows: list[dict[str, Any]], cadences: dict[str, str], as_of: dt.date) -> list[FollowUp]:
+    return [follow_up("projects", r["id"], r["name"], r["owner"], r["last_update"], r["start"],
+                      project_cadence(r["cycle"], cadences), as_of, r["_row"]) for r in rows if not r["closed"]]
+
+
+def followup_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
+    rows = []
+    for r in _records(frame):
+        due = _date(r.get("due"))
+        done = _closed(r.get("status"), FOLLOWUP_DONE)
+        rows.append({
+            "id": str(r["id"]), "item": _text(r.get("item")) or "", "owner": str(r["owner"]), "due": due,
+            "status": _text(r.get("status")), "last_followup": _date(r.get("last_followup")), "done": done,
+            "past_due": (as_of - due).days if due and due < as_of and not done else None, "_row": r.get("_row"),
+        })
+    return rows
+
+
+def item_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> list[FollowUp]:
+    # A one-off item has no opening date: never followed up means overdue with no day count.
+    return [follow_up("followups", r["id"], r["item"], r["owner"], r["last_followup"], None, cadence, as_of,
+                      r["_row"]) for r in rows if not r["done"]]
+
+
+def register_followups(tables: dict[str, pd.DataFrame], present: Iterable[str], cadences: dict[str, str],
+                       as_of: dt.date) -> dict[str, list[FollowUp]]:
+    """Every open item of every register given, against its cadence (overdue or not), by register."""
+    out: dict[str, list[FollowUp]] = {}
+    for name in present:
+        frame = tables.get(name)
+        if frame is None:
+            continue
+        if name == "receivables":
+            out[name] = receivable_followups(receivable_rows(frame, as_of), cadences["receivables"], as_of)
+        elif name == "aftersales":
+            out[name] = aftersales_followups(aftersales_rows(frame, as_of), cadences["aftersales"], as_of)
+        elif name == "leads":
+            out[name] = lead_followups(lead_rows(frame, as_of), cadences["leads"], as_of)
+        elif name == "projects":
+            out[name] = project_followups(project_rows(frame, as_of), cadences, as_of)
+        elif name == "followups":
+            out[name] = item_followups(followup_rows(frame, as_of), cadences["followups"], as_of)
+    return out

@@ -1,0 +1,214 @@
+"""Charts and the CJK font: SVGs carry their titles, render reproducibly, are cached, draw Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from generator import charts, fonts
+from generator.charts import Chart, render_svgs
+
+needs_cjk = pytest.mark.skipif(fonts.find_cjk_font() is None, reason="no CJK font (run scripts/install-system-deps.sh)")
+
+DAYS = [dt.date(2026, 10, 1) + dt.timedelta(days=i) for i in range(30)]
+
+
+def trend(title: str = "一部 · 近30天保费", scale: float = 1.0) -> Chart:
+    data = [{"date": d.isoformat(), "premium": round(scale * (20_000 + (i * 3_700) % 41_000), 2)}
+            for i, d in enumerate(DAYS)]
+    return Chart("trend", title, data, "30天合计保费")
+
+
+def cumulative() -> Chart:
+    data, total = [], 0.0
+    for i, d in enumerate(DAYS):
+        total += 30_000 + (i * 7_919) % 50_000
+        data.append({"date": d, "cumulative": total if i < 20 else None, "target": 1_500_000 * (i + 1) / 30})
+    return Chart("cumulative", "一部 · 本月累计与目标", data, "截至10月20日累计105万")
+
+
+def compare() -> Chart:
+    data = [{"name": n, "premium": p} for n, p in [("一部", 830_000), ("二部", 1_250_000), ("营业三部", 460_000)]]
+    return Chart("compare", "总公司 · 下属机构对比", data, "二部最高")
+
+
+def leaders() -> Chart:
+    rows = [("李娜", 120_000, "二部"), ("张伟", 98_000, "一部"), ("张伟", 98_000, "三部"), ("王芳", 51_000, "一部")]
+    return Chart("leaders", "本月个人排行", [{"name": n, "premium": p, "unit": u} for n, p, u in rows], "李娜第一")
+
+
+ALL = [trend(), cumulative(), compare(), leaders()]
+
+
+@needs_cjk
+def test_each_kind_renders_an_svg_with_its_title_and_an_accessible_name() -> None:
+    svgs = render_svgs(ALL, "zh-CN", None)
+    assert len(svgs) == len(ALL)
+    for chart, svg in zip(ALL, svgs, strict=True):
+        assert svg.startswith("<svg")
+        assert f">{chart.title}</text>" in svg  # drawn
+        assert f"<title>{chart.title}</title>" in svg  # named for assistive technology
+        assert 'role="img"' in svg and f'aria-label="{chart.title}: {chart.summary}"' in svg
+        assert "'Trackboard CJK', 'Noto Sans CJK SC'" in svg or fonts.WEB_FAMILY in svg
+
+
+@needs_cjk
+def test_money_axes_read_in_wan_for_chinese_and_with_separators_for_english() -> None:
+    zh, en = render_svgs([trend()], "zh-CN", None)[0], render_svgs([trend()], "en", None)[0]
+    assert re.search(r">\d+(\.\d+)?万</text>", zh)
+    assert ">60,000</text>" in en and "万" not in en
+    assert ">10月2日</text>" in zh or ">10月4日</text>" in zh
+    small = Chart("trend", "小额", [{"date": "2026-10-01", "premium": 900}], "")
+    assert small.spec("zh-CN")["params"][0]["value"] == 1  # no 万 below ten thousand
+
+
+def test_filling_a_template_copies_only_the_top_level() -> None:
+    a, b = trend().spec("zh-CN"), trend("二部", 2).spec("zh-CN")
+    assert a["encoding"] is b["encoding"]  # shared template: no altair chart built per page
+    assert a["data"] != b["data"] and a["title"] != b["title"]
+    assert "datasets" not in a and all(set(row) == {"date", "premium"} for row in a["data"]["values"])
+
+
+def test_leaders_keep_people_with_the_same_name_apart_and_rank_ties_alike() -> None:
+    rows = leaders().spec("zh-CN")["data"]["values"]
+    assert [r["rank"] for r in rows] == [1, 2, 2, 4]
+    assert len({r["key"] for r in rows}) == 4
+
+
+@needs_cjk
+def test_rendering_is_reproducible_whatever_the_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[str] = []
+    real = charts._render_one
+    monkeypatch.setattr(charts, "_render_one", lambda spec: rendered.append(spec) or real(spec))
+    many = [trend(f"图表{i}", 1 + i / 10) for i in range(8)] + ALL  # big enough to measure with a subset font
+    first = render_svgs(many, "zh-CN", None, workers=1)
+    assert all(f"'{fonts.WEB_FAMILY} " in spec for spec in rendered)  # the batch's own subset was used
+    again = render_svgs(many, "zh-CN", None, workers=1)
+    alone = [render_svgs([c], "zh-CN", None)[0] for c in ALL]
+    assert first == again
+    assert first[-len(ALL):] == alone
+
+
+@needs_cjk
+def test_a_cache_hit_does_not_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = charts._render_one
+
+    def counting(spec: str) -> str:
+        calls.append(spec)
+        return real(spec)
+
+    monkeypatch.setattr(charts, "_render_one", counting)
+    first = render_svgs(ALL, "zh-CN", tmp_path)
+    assert len(calls) == len(ALL)
+    second = render_svgs(ALL, "zh-CN", tmp_path)
+    assert len(calls) == len(ALL) and second == first
+    render_svgs([trend("另一个标题")], "zh-CN", tmp_path)
+    assert len(calls) == len(ALL) + 1  # a changed chart is rendered again
+
+
+def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
+    """Decode an 8-bit RGB/RGBA PNG into rows of raw pixel bytes (no imaging library needed)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    height = channels = 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, color = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and color in (2, 6)
+            channels = 4 if color == 6 else 3
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw, stride, rows, prev = zlib.decompress(idat), width * channels, [], bytearray(width * channels)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up, corner = prev[i], prev[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 0xFF
+        rows.append(bytes(line))
+        prev = line
+    return width, channels, rows
+
+
+def _title_band(png: bytes) -> list[bytes]:
+    """Return the top rows of a chart PNG, where its title is drawn."""
+    _, _, rows = _png_pixels(png)
+    return rows[:24]
+
+
+def _ink(band: list[bytes]) -> int:
+    return sum(1 for row in band for v in row[::4] if v < 128)
+
+
+@needs_cjk
+def test_chinese_titles_are_drawn_as_glyphs_not_boxes() -> None:
+    import vl_convert
+
+    fonts.register_fonts()
+    # Two titles of the same length: boxes (or nothing) would draw them identically.
+    a = Chart("compare", "保费排行", compare().data, "").spec("zh-CN")
+    b = Chart("compare", "机构对比", compare().data, "").spec("zh-CN")
+    band_a = _title_band(vl_convert.vegalite_to_png(a))
+    band_b = _title_band(vl_convert.vegalite_to_png(b))
+    assert _ink(band_a) > 50 and _ink(band_b) > 50
+    assert band_a != band_b
+    # Sanity check of the method: the same title twice gives the same pixels.
+    assert _title_band(vl_convert.vegalite_to_png(a)) == band_a
+
+
+@needs_cjk
+def test_web_font_subset_has_the_requested_characters_and_is_small() -> None:
+    from fontTools.ttLib import TTFont
+
+    text = "保费走势累计目标张伟李娜"
+    data = fonts.subset_woff2(text)
+    assert data is not None and data[:4] == b"wOF2"
+    assert data == fonts.subset_woff2(text)  # reproducible
+    font = TTFont(io.BytesIO(data))
+    cmap = font.getBestCmap()
+    assert all(ord(ch) in cmap for ch in text + "0123456789万亿ABCxyz%")
+    assert ord("鑫") not in cmap
+    source = fonts.find_cjk_font()
+    assert source is not None
+    assert len(data) < source.path.stat().st_size / 100
+
+
+def test_no_cjk_font_means_no_subset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
+    assert fonts.subset_woff2("保费") is None
+    assert fonts.register_fonts() is None
+
+
+# Addresses the bundle may contain because nothing fetches them: XML namespaces, the Vega schema id,
+# a comment, and the Vega Editor link behind the actions menu (pages turn actions off).
+_INERT = ("http://www.w3.org/", "https://vega.github.io/schema/", "https://github.com/vega/",
+          "https://vega.github.io/editor")
+
+
+def test_vega_embed_bundle_works_offline(tmp_path: Path) -> None:
+    bundle = charts.vega_embed_bundle(tmp_path)
+    assert "vegaEmbed" in bundle and len(bundle) > 100_000
+    for host in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs", "fonts.googleapis", "esm.sh", "skypack"):
+        assert host not in bundle
+    urls = re.findall(r"https?://[^\s\"'`)]+", bundle)
+    assert [u for u in urls if not u.startswith(_INERT)] == []
+    assert charts.vega_embed_bundle(tmp_path) == bundle  # the second time from the cache

@@ -1,0 +1,104 @@
+"""`trackboard serve`: pages served on 127.0.0.1, rebuilt on edits, live reload, an error page for bad edits."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from generator.commands.serve import SCRIPT_PATH, VERSION_PATH, DevServer
+
+pytestmark = pytest.mark.slow
+
+
+def notice(title: str, date: str) -> str:
+    return f"---\ntitle: {title}\ndate: {date}\ncategory: 活动\n---\n\n正文。\n"
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def wait_for(condition, seconds: float = 20.0) -> None:
+    """Poll until condition() is true (builds run on a shared, busy machine: generous, but fails loudly)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"not true within {seconds} s")
+
+
+@pytest.fixture
+def server(site: Path, tmp_path: Path) -> Iterator[DevServer]:
+    dev = DevServer(site, port=0, out=tmp_path / "served", log=lambda line: None)
+    dev.start()
+    try:
+        yield dev
+    finally:
+        dev.stop()
+
+
+def version(dev: DevServer) -> int:
+    return json.loads(fetch(dev.url + VERSION_PATH.lstrip("/"))[1])["version"]
+
+
+def notice_title(dev: DevServer) -> str | None:
+    status, body = fetch(dev.url + "notices/welcome/index.html")
+    if status != 200:
+        return None
+    node = LexborHTMLParser(body).css_first("h1")
+    return node.text(strip=True) if node else None
+
+
+def test_serves_pages_on_localhost_with_the_reload_script(server: DevServer) -> None:
+    assert server.url.startswith("http://127.0.0.1:")
+    status, body = fetch(server.url)
+    assert status == 200
+    page = LexborHTMLParser(body)
+    scripts = [n.attributes.get("src") for n in page.css("script")]
+    assert f"{SCRIPT_PATH}?v={version(server)}" in scripts
+    status, script = fetch(server.url + SCRIPT_PATH.lstrip("/"))
+    assert status == 200 and VERSION_PATH in script
+    # The script is the server's: no build ever contains it.
+    assert not any("livereload" in p.name for p in server.out.rglob("*"))
+    assert "__trackboard" not in (server.out / "index.html").read_text(encoding="utf-8")
+
+
+def test_edit_is_served_then_a_broken_front_matter_shows_the_error_page(site: Path, server: DevServer) -> None:
+    file = site / "content" / "notices" / "welcome.md"
+    assert notice_title(server) == "三月开门红启动"
+    before = version(server)
+    file.write_text(notice("三月开门红正式启动", "2026-03-01"), encoding="utf-8")
+    wait_for(lambda: notice_title(server) == "三月开门红正式启动")
+    assert version(server) > before
+
+    file.write_text("---\ntitle: [unclosed\ndate: 2026-03-01\n---\n正文\n", encoding="utf-8")
+    wait_for(lambda: fetch(server.url)[0] == 500)
+    status, body = fetch(server.url + "notices/index.html")
+    assert status == 500
+    assert "content/notices/welcome.md:" in body and "front matter is not valid YAML" in body
+    assert SCRIPT_PATH in body  # the error page reloads itself once the file is fixed
+
+    file.write_text(notice("三月开门红再启动", "2026-03-01"), encoding="utf-8")
+    wait_for(lambda: notice_title(server) == "三月开门红再启动")
+    assert fetch(server.url)[0] == 200
+
+
+def test_output_and_cache_writes_do_not_trigger_builds(site: Path, server: DevServer) -> None:
+    assert not server.relevant(str(site / ".trackboard-cache" / "charts" / "x.svg"))
+    assert not server.relevant(str(site / "output" / "index.html"))
+    assert not server.relevant(str(site / "content" / "notices" / ".welcome.md.swp"))
+    assert server.relevant(str(site / "content" / "notices" / "welcome.md"))
+    assert server.relevant(str(site / "site.toml"))
+    assert server.relevant(str(site / "data" / "sales.csv"))
