@@ -91,7 +91,8 @@ def organisation(rng: np.random.Generator, people: int, divisions: int, teams_pe
     heads = {team: f"P{n + 3:05d}" for n, team in enumerate(teams)}
     units = [(u, n, p, heads.get(u, h), tr) for u, n, p, h, tr in units]
     unit_frame = pd.DataFrame(units, columns=["单位编码", "单位名称", "上级单位", "负责人", "督办人"])
-    people_frame = pd.DataFrame(rows, columns=["工号", "姓名", "所属单位", "岗位", "职级", "入司日期", "离司日期", "手机"])
+    people_frame = pd.DataFrame(rows, columns=["工号", "姓名", "所属单位", "岗位", "职级", "入司日期", "离司日期",
+                                               "手机"])
     return unit_frame, people_frame
 
 

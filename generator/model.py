@@ -15,7 +15,7 @@ from .cache import DocumentParser
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
 from .inputs.content import Document, check_collections, load_collections
-from .inputs.datasets import Source, load_datasets, locate
+from .inputs.datasets import ROW, Source, load_datasets, locate
 from .inputs.schemas import DATASETS
 
 # Profiles every site has, unless site.toml defines its own under the same name.
@@ -147,6 +147,47 @@ def mask_personal(tables: dict[str, pd.DataFrame]) -> None:
                 frame[column.name] = frame[column.name].map(mask_phone, na_action="ignore")
 
 
+# The longest text a cell or a front-matter field may hold. A longer value (a paste gone wrong, a hostile file)
+# is cut with a warning: a million-character name would stall chart layout and bloat every page that shows it.
+MAX_TEXT = 2000
+
+
+def _cut(value: str) -> str:
+    return value[:MAX_TEXT] + "…"
+
+
+def limit_text(tables: dict[str, pd.DataFrame], sources: dict[str, Source],
+               documents: dict[str, list[Document]]) -> list[Problem]:
+    """Cut every text value longer than MAX_TEXT characters, in place; a warning names each one."""
+    problems: list[Problem] = []
+    for name, frame in tables.items():
+        dataset, source = DATASETS.get(name), sources.get(name)
+        if dataset is None or frame.empty:
+            continue
+        for column in dataset.columns:
+            if column.type != "text" or column.name not in frame.columns:
+                continue
+            values = frame[column.name]
+            long = values.map(lambda v: isinstance(v, str) and len(v) > MAX_TEXT).astype(bool)
+            if not long.any():
+                continue
+            header = source.headers.get(column.name, column.name) if source else column.name
+            for index in frame.index[long.to_numpy()]:
+                row = frame.at[index, ROW] if ROW in frame.columns else None
+                problems.append(Problem(source.file if source else name, None if row is None else int(row), header,
+                                        f"is {len(values[index]):,} characters long; only the first {MAX_TEXT:,} "
+                                        "are used", "warning"))
+            frame.loc[long, column.name] = values[long].map(_cut)
+    for docs in documents.values():
+        for doc in docs:
+            for key, value in doc.meta.items():
+                if isinstance(value, str) and len(value) > MAX_TEXT:
+                    problems.append(Problem(doc.file, None, key, f"is {len(value):,} characters long; only the "
+                                            f"first {MAX_TEXT:,} are used", "warning"))
+                    doc.meta[key] = _cut(value)
+    return problems
+
+
 def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None,
               cache: bool = False) -> Site:
     """Read and check every input of the site at `root`.
@@ -167,6 +208,7 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         parser.store.prune(parser.used)
     loaded = load_datasets(root, config, cache=cache)
     problems = problems + loaded.problems + content_problems + check_collections(documents)
+    problems += limit_text(loaded.tables, loaded.sources, documents)
     if profile_settings.get("mask_phone"):
         # At the source: whatever page, CSV or index shows a personal column shows it masked.
         mask_personal(loaded.tables)

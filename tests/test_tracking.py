@@ -209,7 +209,7 @@ def test_tracking_page_sms_lists_and_csvs(out: Path) -> None:
     assert [r[0] for r in quiet] == ["2026-03-04 00:30", "2026-03-03 07:59", "2026-03-02 21:00"]
     assert ["2026-03-02 21:00", "全员群", "战报", "5", "5", "0", "1", "是", "喜报：赵新人签单"] in quiet
     assert [r[:3] for r in rows(page, "#sms-frequent")] == [["全员群", "3月2日", "5"], ["全员群", "2月23日", "4"]]
-    left = {r[1] or r[3]: r for r in rows(page, "#sms-left")}
+    left = {r[3] if r[1] == "—" else r[1]: r for r in rows(page, "#sms-left")}
     assert set(left) == {"P002", "P006", "P009", "13900000099"}
     assert left["P006"][-1] == "已离司" and left["P006"][4] == "3月1日"
     by_category = {r[0]: r for r in rows(page, "#sms-categories")}

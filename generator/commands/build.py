@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import multiprocessing
 import pickle
@@ -124,11 +125,16 @@ def render_base(site: Site, globals_: dict[str, Any]) -> str:
 def page_key(base: str, page: Page) -> str:
     """Return the key of a page's bytes: a digest of its pickled context (cheap next to rendering), or '' when
     the context cannot be pickled (the page is then always rendered)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    # No memo: equal values give equal bytes whether or not they are one shared object (a table read from the
+    # cache shares fewer strings than one parsed from CSV, and must still give the same key).
+    pickler.fast = True
     try:
-        blob = pickle.dumps((page.path, page.template, page.title, page.section, page.context), protocol=5)
-    except Exception:
+        pickler.dump((page.path, page.template, page.title, page.section, page.context))
+    except Exception:  # not picklable, or self-referencing: always rendered
         return ""
-    return digest(base, blob)
+    return digest(base, buffer.getvalue())
 
 
 def render_site(site: Site, previous: OutputCache | None = None, progress: Progress | None = None
@@ -243,11 +249,11 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     """
     progress = progress or Progress()
     now = clock()
+    out = out or site_dir / "output"
+    check_target(out, site_dir)  # before anything is written, the cache included
     with progress.stage("load"):
         site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache)
     fatal_check(site, strict)
-    out = out or site_dir / "output"
-    check_target(out, site_dir)
     previous = OutputCache(site_dir, out, enabled=cache)
     key = build_key(site) if cache else ""
     outputs = previous.reuse(key, exclude="build.json") if cache else None

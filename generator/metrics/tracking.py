@@ -166,7 +166,7 @@ def sms_messages(sms: pd.DataFrame, first: dt.date, last: dt.date, quiet: list[s
     frame = frame[_in_span(sent.dt.normalize(), first, last) & frame["group"].notna()]
     start, end = (minutes(t) for t in quiet)
     minute = frame["sent_at"].dt.hour * 60 + frame["sent_at"].dt.minute
-    frame["quiet"] = [in_quiet_hours(int(m), start, end) for m in minute]
+    frame["quiet"] = np.array([in_quiet_hours(int(m), start, end) for m in minute], dtype=bool)
     day = frame["sent_at"].dt.normalize()
     frame["week"] = (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).astype("datetime64[ns]")
     order = frame.assign(_group=frame["group"]).sort_values(["sent_at", "_group"], kind="mergesort").index

@@ -173,8 +173,9 @@ def zero_this_month(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataF
 
 
 def _with_last_sale(out: pd.DataFrame, sales: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    last = last_sales(sales, as_of)
-    out["last_sale"] = out["person"].map(last).astype("datetime64[ns]")
+    last = last_sales(sales, as_of).to_dict()
+    out["last_sale"] = pd.Series([last.get(p, pd.NaT) for p in out["person"]], index=out.index,
+                                 dtype="datetime64[ns]")
     out["days_since"] = [(as_of - d.date()).days if pd.notna(d) else None for d in out["last_sale"]]
     out["days_since"] = out["days_since"].astype("Int64")
     return out

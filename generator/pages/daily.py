@@ -11,7 +11,7 @@ from ..formats import Formatter
 from ..i18n import Translator
 from ..metrics import daily as daily_metrics
 from ..metrics.kpis import UnitTree, person_kpis, unit_kpis
-from ..render import Page, csv_bytes
+from ..render import Page, frame_csv_bytes
 from ..writer import Output
 from .performance import person_columns, person_href, records, unit_columns, unit_href
 from .tables import Col, Table, clean
@@ -36,8 +36,7 @@ def _frame_csv(frame: pd.DataFrame, columns: list[str]) -> bytes:
     for column in columns:
         if column not in table.columns:
             table[column] = None
-    values = table[columns].astype(object)
-    return csv_bytes(columns, values.where(values.notna(), None).to_numpy().tolist())
+    return frame_csv_bytes(table[columns])
 
 
 def units_csv(units: pd.DataFrame) -> bytes:
@@ -94,7 +93,7 @@ def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.dat
                 "people": _causes_table(people_part, t("daily.causes_people"), t, show_people) if people_part else None,
             })
         notes = daily_metrics.tracker_notes(tables, day)
-        results = Table("results", t("daily.results"), unit_columns(t), records(units, unit_href))
+        results = Table("results", t("daily.results"), unit_columns(t), records(units, unit_href, unit_columns(t)))
         for row in results.rows:
             row["_class"] = f"level-{row['level']}"
         forecast_rows = [{"name": units.loc[f.unit, "name"], "value": f.value,

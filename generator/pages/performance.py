@@ -75,8 +75,16 @@ def person_columns(t: Translator) -> list[Col]:
     ]
 
 
-def records(frame: pd.DataFrame, href: Any = None) -> list[dict[str, Any]]:
-    """Rows of a KPI frame as plain dicts, with the id and an optional link."""
+def records(frame: pd.DataFrame, href: Any = None, columns: list[Col] | None = None,
+            extra: tuple[str, ...] = ("level", "unit", "name")) -> list[dict[str, Any]]:
+    """Rows of a KPI frame as plain dicts, with the id and an optional link.
+
+    With `columns`, only those (and `extra`) are converted: a KPI frame has dozens of columns.
+    """
+    if columns is not None:
+        keep = list(dict.fromkeys([c.key for c in columns if c.key in frame.columns] +
+                                  [k for k in extra if k in frame.columns]))
+        frame = frame[keep]
     out = []
     for key, row in zip(frame.index, frame.astype(object).to_dict("records"), strict=True):
         item = {k: clean(v) for k, v in row.items()}
@@ -93,7 +101,7 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
     pages: list[Page] = []
     charts: list[ChartFile] = []
     person_link = person_href if show_people else None
-    overview = Table("units", t("units.all"), unit_columns(t), records(units, unit_href))
+    overview = Table("units", t("units.all"), unit_columns(t), records(units, unit_href, unit_columns(t)))
     for row in overview.rows:
         row["_class"] = f"level-{row['level']}"
     pages.append(Page("units/index.html", "units.html", t("units.title"), "units", {"table": overview}))
@@ -106,19 +114,21 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
         trend = daily_totals(tables, as_of, unit=unit_id, days=30)
         page_charts.append(_trend_chart(fmt, f"{base}trend.svg", trend, f"{unit['name']} · {t('chart.trend')}", t))
         mtd = month_to_date(tables, as_of, unit=unit_id)
-        page_charts.append(_cumulative_chart(fmt, f"{base}cumulative.svg", mtd, f"{unit['name']} · {t('chart.cumulative')}",
-                                             t))
+        title = f"{unit['name']} · {t('chart.cumulative')}"
+        page_charts.append(_cumulative_chart(fmt, f"{base}cumulative.svg", mtd, title, t))
         if not children.empty:
-            page_charts.append(_compare_chart(fmt, f"{base}compare.svg", children, f"{unit['name']} · {t('chart.compare')}",
-                                              t))
+            title = f"{unit['name']} · {t('chart.compare')}"
+            page_charts.append(_compare_chart(fmt, f"{base}compare.svg", children, title, t))
         charts.extend(page_charts)
         context = {
             "unit": {**{k: clean(v) for k, v in unit.items()}, "id": unit_id},
             "ancestors": [(a, units.loc[a, "name"]) for a in tree.ancestors(unit_id) if a in units.index],
             "charts": page_charts,
-            "children": Table("children", t("units.children"), unit_columns(t), records(children, unit_href))
+            "children": Table("children", t("units.children"), unit_columns(t),
+                              records(children, unit_href, unit_columns(t)))
             if not children.empty else None,
-            "members": Table("members", t("units.members"), person_columns(t), records(members, person_link))
+            "members": Table("members", t("units.members"), person_columns(t),
+                             records(members, person_link, person_columns(t)))
             if not members.empty else None,
         }
         pages.append(Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context))
@@ -127,11 +137,12 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
 
 def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd.DataFrame], as_of: dt.date,
                  t: Translator, fmt: Formatter) -> tuple[list[Page], list[ChartFile]]:
-    """One page per person of the sales force (and anyone who sold)."""
+    """One page per person."""
     pages: list[Page] = []
     charts: list[ChartFile] = []
     sales = tables["sales"]
-    shown = people[people["role"].isin(["agent", "supervisor"]) | (people["premium_ytd"].fillna(0) != 0)]
+    # Everyone, not only the sales force: registers, training and warnings link managers, trackers and staff too.
+    shown = people
     recent_start = pd.Timestamp(as_of) - pd.Timedelta(days=30)
     by_person = sales[(sales["date"] > recent_start) & (sales["date"] <= pd.Timestamp(as_of))].groupby("person")
     groups = {key: frame for key, frame in by_person}
@@ -221,8 +232,9 @@ def _cumulative_chart(fmt: Formatter, path: str, mtd: pd.DataFrame, title: str, 
     target = next((r["target"] for r in reversed(data) if r["target"] is not None), None)
     summary = t("chart.cumulative_summary", date=fmt.date(dt.date.fromisoformat(last["date"])) if last else "—",
                 value=fmt.money(last["cumulative"] if last else 0), target=fmt.money(target))
-    table = Table("cumulative-data", title, [Col("date", t("kpi.date")), Col("cumulative", t("kpi.premium_mtd"), "money"),
-                                             Col("target", t("kpi.target_line"), "money")], data, csv=False)
+    columns = [Col("date", t("kpi.date")), Col("cumulative", t("kpi.premium_mtd"), "money"),
+               Col("target", t("kpi.target_line"), "money")]
+    table = Table("cumulative-data", title, columns, data, csv=False)
     return ChartFile(path, Chart("cumulative", title, data, summary), table)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pandas as pd
@@ -172,14 +171,6 @@ register({
 })
 
 
-def mask_phone(phone: str | None) -> str | None:
-    """138****5678: the first three and last four digits of a number of eleven or more."""
-    if phone is None:
-        return None
-    digits = re.sub(r"\D", "", phone)
-    return digits[:3] + "****" + digits[-4:] if len(digits) >= 11 else "****"
-
-
 def _day(value: Any) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
@@ -315,10 +306,10 @@ def frequent_columns(ctx: Context) -> list[Col]:
 
 
 def left_rows(ctx: Context, left: pd.DataFrame) -> list[dict[str, Any]]:
-    masked = bool(ctx.site.profile.get("mask_phone"))
+    # Phones are personal data: a profile with mask_phone has masked them when the data was loaded.
     return [{
         "group": clean(r["group"]), "person": clean(r["person"]), "name": clean(r["name"]),
-        "phone": mask_phone(clean(r["phone"])) if masked else clean(r["phone"]), "leave_date": _day(r["leave_date"]),
+        "phone": clean(r["phone"]), "leave_date": _day(r["leave_date"]),
         "reason": ctx.t(f"sms.reason_{r['reason']}"),
     } for r in left.to_dict("records")]
 

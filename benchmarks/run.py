@@ -1,0 +1,203 @@
+"""Time trackboard on the benchmark sites and print the figures for the README.
+
+    python benchmarks/run.py                 # everything (generates the sites first when missing)
+    python benchmarks/run.py --only large    # or: hugo, serve
+
+Large site: a cold build (no cache, no output), an unchanged rebuild, a rebuild after one Markdown edit and one
+after a data change, each as a separate `trackboard build` process, with its peak memory (the build process's
+maximum resident set, from wait4), the output size and the heaviest page. Hugo: the same 10,000 Markdown notices
+built by Debian's hugo (installed with apt-get when missing) and by trackboard. Serve: how long after saving a
+Markdown file the dev server publishes the rebuilt page. Results go to benchmarks/generated/results.json.
+These are measurements, not tests: the figures depend on the machine and on what else it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GENERATED = HERE / "generated"
+LARGE = GENERATED / "large"
+NOTICES = GENERATED / "notices"
+TRACKBOARD = [sys.executable, "-m", "generator"]
+
+
+def run(command: list[str], cwd: Path | None = None) -> dict:
+    """Run a command; return its wall time, peak memory of the process and exit code."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    out, err = process.stdout.read(), process.stderr.read()  # type: ignore[union-attr]
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        print(f"$ {' '.join(command)}\n{out}{err}", file=sys.stderr)
+    return {"seconds": round(seconds, 2), "peak_mib": round(usage.ru_maxrss / 1024), "exit": code,
+            "stages": [line for line in out.splitlines() if line[:8].strip() in
+                       ("load", "compute", "render", "charts", "write")]}
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+def heaviest(folder: Path, suffix: str = ".html") -> tuple[str, int]:
+    pages = [p for p in folder.rglob(f"*{suffix}") if p.is_file()]
+    page = max(pages, key=lambda p: p.stat().st_size)
+    return page.relative_to(folder).as_posix(), page.stat().st_size
+
+
+def clean(site: Path, out: Path) -> None:
+    shutil.rmtree(site / ".trackboard-cache", ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def edit_notice(site: Path, marker: str) -> Path:
+    path = sorted((site / "content" / "notices").glob("*.md"))[0]
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{marker}\n", encoding="utf-8")
+    return path
+
+
+def bench_large() -> dict:
+    if not LARGE.is_dir():
+        subprocess.run([sys.executable, str(HERE / "make_large_site.py"), "large"], check=True)
+    out = GENERATED / "large-output"
+    clean(LARGE, out)
+    build = [*TRACKBOARD, "build", str(LARGE), "--out", str(out)]
+    notice = sorted((LARGE / "content" / "notices").glob("*.md"))[0]
+    sales = LARGE / "data" / "sales.csv"
+    saved = {notice: notice.read_bytes(), sales: sales.read_bytes()}
+    results: dict = {}
+    try:
+        results["cold"] = run(build)
+        size, count = folder_size(out)
+        page, page_size = heaviest(out)
+        big_file, big_size = heaviest(out, "")
+        results["output"] = {"bytes": size, "files": count, "heaviest_page": page, "heaviest_page_bytes": page_size,
+                             "largest_file": big_file, "largest_file_bytes": big_size,
+                             "pages_over_1mb": sum(1 for p in out.rglob("*.html") if p.stat().st_size > 1 << 20)}
+        results["unchanged"] = run(build)
+        edit_notice(LARGE, "（基准测试修改）")
+        results["markdown_edit"] = run(build)
+        # A data change: one more sale on the last day (the as-of date stays the same).
+        with sales.open("a", encoding="utf-8") as file:
+            file.write(sales.read_text(encoding="utf-8").rstrip("\n").rsplit("\n", 1)[1].split(",")[0]
+                       + ",P00010,8800.00,2640.00,1,金福年金\n")
+        results["data_change"] = run(build)
+    finally:
+        for path, data in saved.items():
+            path.write_bytes(data)
+    return results
+
+
+def ensure_hugo() -> str | None:
+    hugo = shutil.which("hugo")
+    if hugo is None and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-q", "hugo"], check=False, stdout=subprocess.DEVNULL)
+        hugo = shutil.which("hugo")
+    return hugo
+
+
+def bench_hugo() -> dict:
+    if not NOTICES.is_dir():
+        subprocess.run([sys.executable, str(HERE / "make_large_site.py"), "notices"], check=True)
+    results: dict = {}
+    hugo = ensure_hugo()
+    if hugo is None:
+        results["hugo"] = "not available (apt-get install hugo failed)"
+    else:
+        version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
+        out = GENERATED / "hugo-output"
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(NOTICES / "hugo" / "resources", ignore_errors=True)
+        results["hugo"] = {**run([hugo, "--quiet", "-s", str(NOTICES / "hugo"), "-d", str(out)]), "version": version,
+                           "pages": sum(1 for _ in out.rglob("*.html"))}
+    out = GENERATED / "notices-output"
+    clean(NOTICES / "trackboard", out)
+    build = [*TRACKBOARD, "build", str(NOTICES / "trackboard"), "--out", str(out)]
+    results["trackboard_cold"] = {**run(build), "pages": sum(1 for _ in out.rglob("*.html"))}
+    results["trackboard_unchanged"] = run(build)
+    if isinstance(results["hugo"], dict):
+        results["ratio_cold"] = round(results["trackboard_cold"]["seconds"] / results["hugo"]["seconds"], 1)
+    return results
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def bench_serve(site: Path) -> dict:
+    """Seconds from saving a Markdown file to the server publishing the rebuilt page (what a tab reloads to)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = GENERATED / "serve-output"
+    shutil.rmtree(out, ignore_errors=True)
+    process = subprocess.Popen([*TRACKBOARD, "serve", str(site), "--port", str(port), "--out", str(out)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    notice = sorted((site / "content" / "notices").glob("*.md"))[0]
+    saved = notice.read_bytes()
+    try:
+        deadline = time.monotonic() + 1800
+        while time.monotonic() < deadline:
+            try:
+                version = json.loads(_get(base + "__trackboard/version"))["version"]
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            return {"error": "server did not start"}
+        marker = f"serve-{time.time_ns()}"
+        start = time.perf_counter()
+        edit_notice(site, marker)
+        while time.perf_counter() - start < 600:
+            if json.loads(_get(base + "__trackboard/version"))["version"] != version:
+                break
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+        page = _get(base + f"notices/{notice.stem}/index.html").decode("utf-8")
+        return {"markdown_edit_seconds": round(seconds, 2), "shown": marker in page}
+    finally:
+        notice.write_bytes(saved)
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", action="append", choices=["large", "hugo", "serve"],
+                        help="run only these parts (repeatable)")
+    args = parser.parse_args(argv)
+    parts = args.only or ["large", "hugo", "serve"]
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "system": platform.platform()}}
+    path = GENERATED / "results.json"
+    if path.is_file():
+        results = {**json.loads(path.read_text(encoding="utf-8")), **results}
+    if "large" in parts:
+        results["large"] = bench_large()
+    if "hugo" in parts:
+        results["notices_vs_hugo"] = bench_hugo()
+    if "serve" in parts:
+        results["serve_large"] = bench_serve(LARGE)
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Incremental builds: the cache makes rebuilds cheap and never changes a byte of what a cold build makes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from conftest import BASELINE
+
+from generator import render
+from generator.cache import CACHE_DIR
+from generator.commands import build as build_module
+from generator.commands.build import build
+from generator.model import load_site
+
+pytestmark = pytest.mark.slow
+
+NOW = dt.datetime(2026, 3, 6, 1, 0, tzinfo=dt.UTC)
+
+
+def clock() -> dt.datetime:
+    return NOW
+
+
+def files(out: Path) -> dict[str, bytes]:
+    """Every file of a build; build.json without its build time (the only part allowed to differ)."""
+    found = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    info = json.loads(found["build.json"])
+    info.pop("built_at")
+    found["build.json"] = json.dumps(info, sort_keys=True).encode()
+    return found
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages rendered (in this process: the worker pool is kept for big sites)."""
+    rendered: list[str] = []
+    original = render.Renderer.render
+
+    def counting(self, page):
+        rendered.append(page.path)
+        return original(self, page)
+
+    monkeypatch.setattr(render.Renderer, "render", counting)
+    monkeypatch.setattr(build_module, "POOL_MIN_PAGES", 10**9)
+    return rendered
+
+
+def assert_same_as_cold(site: Path, out: Path, tmp_path: Path) -> None:
+    cold = tmp_path / "cold"
+    build(site, out=cold, clock=clock, cache=False)
+    assert files(out) == files(cold)
+
+
+def test_unchanged_rebuild_renders_nothing(site: Path, renders: list[str]) -> None:
+    first = build(site, clock=clock)
+    before = files(site / "output")
+    assert renders, "the first build renders every page"
+    renders.clear()
+    second = build(site, clock=clock)
+    assert renders == []
+    assert files(site / "output") == before
+    assert second.build_id == first.build_id and second.pages == first.pages
+
+
+def test_markdown_edit_renders_only_the_pages_that_show_it(site: Path, tmp_path: Path, renders: list[str]) -> None:
+    build(site, clock=clock)
+    before = files(site / "output")
+    renders.clear()
+    notice = site / "content" / "notices" / "welcome.md"
+    notice.write_text(BASELINE["content/notices/welcome.md"].replace("全员参与", "全员参与，争当标兵"),
+                      encoding="utf-8")
+    build(site, clock=clock)
+    after = files(site / "output")
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert "notices/welcome/index.html" in changed
+    assert "争当标兵" in after["notices/welcome/index.html"].decode("utf-8")
+    # Only the notice's own page and pages listing notices are rendered again; unit, person and daily pages
+    # do not show notices and are taken from the previous build.
+    assert {p for p in changed if p.endswith(".html")} <= set(renders)
+    assert all(p.startswith(("notices/", "screen/")) or p in ("index.html", "quality/index.html", "search/index.html")
+               for p in renders), renders
+    assert not any(p.startswith(("units/", "people/", "daily/")) for p in changed)
+    assert_same_as_cold(site, site / "output", tmp_path)
+
+
+def test_data_change_rebuilds_what_it_shows_and_matches_a_cold_build(site: Path, tmp_path: Path,
+                                                                     renders: list[str]) -> None:
+    build(site, clock=clock)
+    before = files(site / "output")
+    renders.clear()
+    sales = site / "data" / "sales.csv"
+    sales.write_text(BASELINE["data/sales.csv"] + "2026-03-05,P004,8000,1,意外险\n", encoding="utf-8")
+    build(site, clock=clock)
+    after = files(site / "output")
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert any(p.startswith("units/") for p in changed)
+    assert renders and set(renders) <= set(after)
+    assert_same_as_cold(site, site / "output", tmp_path)
+
+
+def test_a_damaged_output_file_is_made_again(site: Path, tmp_path: Path, renders: list[str]) -> None:
+    build(site, clock=clock)
+    page = site / "output" / "faq" / "index.html"
+    page.write_text("tampered", encoding="utf-8")
+    renders.clear()
+    build(site, clock=clock)
+    assert "faq/index.html" in renders
+    assert_same_as_cold(site, site / "output", tmp_path)
+
+
+def test_parsed_data_from_the_cache_equals_a_fresh_parse(site: Path) -> None:
+    fresh = load_site(site, today=NOW.date())
+    load_site(site, today=NOW.date(), cache=True)  # fills the cache
+    assert any((site / CACHE_DIR / "datasets").glob("*.parquet"))
+    cached = load_site(site, today=NOW.date(), cache=True)
+    for name, table in fresh.tables.items():
+        other = cached.tables[name]
+        assert list(other.dtypes) == list(table.dtypes), name
+        assert other.equals(table), name
+        for column in table.columns:  # text stays Python str / None, as the loaders make it
+            assert [type(v) for v in other[column]] == [type(v) for v in table[column]], (name, column)
+    assert cached.problems == fresh.problems
+    assert [d.html for d in cached.documents["notices"]] == [d.html for d in fresh.documents["notices"]]
+    assert cached.fingerprints == fresh.fingerprints
