@@ -187,6 +187,18 @@ def _num(value: Any) -> float | int | None:
     return value
 
 
+# Names from the data are shortened before they reach the renderer: a pasted paragraph (or a hostile 1 MB
+# cell) as a unit name would otherwise cost seconds of text measurement and break the layout.
+LABEL_CHARS = 24
+TITLE_CHARS = 60
+SUMMARY_CHARS = 300
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _rows(kind: str, data: list[dict[str, Any]], lang: str) -> tuple[list[dict[str, Any]], list[str]]:
     """Return the rows a kind draws, with only its fields, and the names of its money fields."""
     if kind == "trend":
@@ -195,7 +207,8 @@ def _rows(kind: str, data: list[dict[str, Any]], lang: str) -> tuple[list[dict[s
         rows = [{"date": _iso(r["date"]), "cumulative": _num(r.get("cumulative")), "target": _num(r.get("target"))}
                 for r in data]
         return rows, ["cumulative", "target"]
-    ordered = sorted(({"name": str(r["name"]), "premium": _num(r.get("premium")) or 0, "unit": r.get("unit")}
+    ordered = sorted(({"name": _short(str(r["name"]), LABEL_CHARS), "premium": _num(r.get("premium")) or 0,
+                       "unit": _short(str(r["unit"]), LABEL_CHARS) if r.get("unit") else None}
                       for r in data), key=lambda r: (-r["premium"], r["name"]))
     rows = []
     rank = 0
@@ -242,8 +255,8 @@ class Chart:
         # with the template, so callers must not mutate the nested parts of the returned dict.
         spec = dict(_template(self.kind, lang))
         spec["data"] = {"values": rows}
-        spec["title"] = self.title
-        spec["description"] = self.summary
+        spec["title"] = _short(self.title, TITLE_CHARS)
+        spec["description"] = _short(self.summary, SUMMARY_CHARS)
         spec["params"] = _money_params(rows, money, lang)
         return spec
 
@@ -325,11 +338,12 @@ def _finish(svg: str, chart: Chart, key: str) -> str:
         # do not point at each other's clip paths.
         ids = {name: f"c{key[:10]}-{n}" for n, name in enumerate(dict.fromkeys(_ID.findall(svg)), 1)}
         svg = _ID_REF.sub(lambda m: m.group(1) + ids.get(m.group(2), m.group(2)), svg)
-    title = html.escape(chart.title)
-    label = html.escape(f"{chart.title}: {chart.summary}" if chart.summary else chart.title)
+    short_title, summary = _short(chart.title, TITLE_CHARS), _short(chart.summary, SUMMARY_CHARS)
+    title = html.escape(short_title)
+    label = html.escape(f"{short_title}: {summary}" if summary else short_title)
     head_end = svg.index(">")
     return (f'{svg[:head_end]} role="img" aria-label="{label}">'
-            f"<title>{title}</title><desc>{html.escape(chart.summary)}</desc>{svg[head_end + 1:]}")
+            f"<title>{title}</title><desc>{html.escape(summary)}</desc>{svg[head_end + 1:]}")
 
 
 @lru_cache(maxsize=1)

@@ -131,7 +131,7 @@ def test_units_csv_has_the_contract_columns_and_exact_figures(out: Path) -> None
         assert "," not in row["premium_mtd"] and "万" not in row["premium_mtd"]
     # headcount: agents and supervisors in the unit and below, joined and not left by the as-of date
     assert rows["T3"]["headcount"] == "2"  # P006 left on 2026-03-06
-    assert rows["HQ"]["headcount"] == "6"
+    assert rows["HQ"]["headcount"] == "5"  # P002–P005 and P007
     assert rows["D1"]["active_mtd"] == "3"
     assert rows["T1"]["target_month"] == "50000"
     assert float(rows["T1"]["achievement_mtd"]) == pytest.approx((12000 + 7000 + 6000) / 50000)
@@ -169,11 +169,14 @@ def test_unit_page_tiles_show_the_figures(out: Path) -> None:
 
 def test_leaderboard_ranks_ties_alike(out: Path) -> None:
     page = HTMLParser((out / "leaderboard" / "index.html").read_text("utf-8"))
-    table = page.css_first("#people-day")
-    ranks = [row.css("td")[0].text() if row.css("td") else "" for row in table.css("tbody tr")]
-    names = [row.css_first("th").text() for row in table.css("tbody tr")]
-    assert names[0] == "钱三"  # 10,000 on the as-of date
-    assert len(ranks) >= 3
+    day = page.css_first("#people-day")
+    assert [row.css("td")[0].text() for row in day.css("tbody tr")][:3] == ["钱三", "王一", "周五"]
+    month = page.css_first("#people-mtd")
+    rows = [(row.css_first("th").text(), row.css("td")[0].text()) for row in month.css("tbody tr")]
+    # 赵二 leads with 94,000; 王一 and 钱三 both have 18,000: they share second place and the next rank is 4.
+    assert rows[0] == ("1", "赵二")
+    assert sorted(rows[1:3]) == [("2", "王一"), ("2", "钱三")]
+    assert rows[3][0] == "4"
 
 
 def test_charts_exist_with_their_titles(out: Path) -> None:

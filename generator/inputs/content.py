@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,49 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Python-Markdown looks for the end of a link or tag from every "[" and "<" to the end of its paragraph or list
+# item, so a paragraph packed with unclosed ones (a few kilobytes of "[[[[") takes minutes. The cost is about
+# their number times the paragraph's length. Past these budgets (about a tenth of a second for a paragraph, a
+# second for the whole text) the costliest paragraphs are shown as typed, escaped, without Markdown.
+PARAGRAPH_BUDGET = 2_000_000
+TEXT_BUDGET = 20_000_000
+# Paragraph boundaries: blank lines, and new lines that start a list item, heading, quote or table row.
+_BOUNDARY = re.compile(r"(\n[ \t]*\n|\n(?=[ \t]*(?:[-*+>|#]|\d+[.)])))")
+# Links and tags that close on their line cost little: they are not counted.
+_CLOSED = re.compile(r"\[[^\[\]\n]*\](?:\([^()\n]*\)|\[[^\[\]\n]*\])?|<[^<>\n]*>")
+
+
+def _cost(text: str) -> int:
+    openers = text.count("[") + text.count("<")
+    if openers * len(text) <= PARAGRAPH_BUDGET // 10:
+        return openers * len(text)
+    closed = sum(m.group().count("[") + m.group().count("<") for m in _CLOSED.finditer(text))
+    return max(openers - closed, 0) * len(text)
+
+
+def defuse(source: str) -> tuple[str, bool]:
+    """Return the Markdown with pathological paragraphs turned into escaped text, and whether any was."""
+    parts = _BOUNDARY.split(source)  # the odd items are the boundaries themselves
+    costs = {i: _cost(parts[i]) for i in range(0, len(parts), 2)}
+    plain = {i for i, cost in costs.items() if cost > PARAGRAPH_BUDGET}
+    total = sum(cost for i, cost in costs.items() if i not in plain)
+    for i in sorted(costs, key=lambda i: -costs[i]):
+        if total <= TEXT_BUDGET:
+            break
+        if i not in plain:
+            plain.add(i)
+            total -= costs[i]
+    for i in plain:  # an HTML block: Markdown leaves its inside alone, the sanitiser still checks it
+        parts[i] = "\n\n<p>" + escape(parts[i]).replace("\n", "<br>") + "</p>\n\n"
+    return "".join(parts), bool(plain)
+
+
 def render_markdown(source: str) -> str:
-    """Render Markdown to HTML and sanitise it: no script, no event handlers, no javascript: links."""
+    """Render Markdown to HTML and sanitise it: no script, no event handlers, no javascript: links.
+
+    Raises RecursionError for Markdown nested too deeply to render (hundreds of levels of lists).
+    """
+    source, _ = defuse(source)
     html = markdown.markdown(source, extensions=["tables", "fenced_code", "sane_lists", "nl2br"],
                              output_format="html")
     return nh3.clean(
@@ -137,6 +179,8 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
     front, body = match.group(1), match.group(2)
     try:
         raw = yaml.load(front, Loader=_FrontMatterLoader) or {}
+    except RecursionError:
+        return None, [Problem(file, 2, None, "front matter is nested too deeply to read")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -173,7 +217,15 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
             usable = False
     if not usable:
         return None, problems
-    html = render_markdown(body)
+    if defuse(body)[1]:
+        problems.append(Problem(file, None, None, "a paragraph holds so many [ and < that they are shown as typed, "
+                                "not as links", "warning"))
+    try:
+        html = render_markdown(body)
+    except RecursionError:
+        problems.append(Problem(file, None, None, "the text is nested too deeply to format; it is shown as plain text",
+                                "warning"))
+        html = "<pre>" + escape(body) + "</pre>"
     return Document(collection.name, safe_segment(stem), file, meta, html, plain_text(html), body), problems
 
 
