@@ -23,13 +23,13 @@ def notice(title: str, date: str) -> str:
 
 def fetch(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=30) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode("utf-8")
 
 
-def wait_for(condition, seconds: float = 20.0) -> None:
+def wait_for(condition, seconds: float = 90.0) -> None:  # generous: CI shares two cores
     """Poll until condition() is true (builds run on a shared, busy machine: generous, but fails loudly)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -227,7 +227,7 @@ def _overdue_blocks(ctx: Context, items: list[FollowUp], names: dict[str, str], 
         {"id": "overdue", "title": t("registers.overdue"), "notes": [t("registers.cadence_rule")],
          "table": Table("overdue-followups", t("registers.overdue"), columns, rows),
          "empty": t("registers.overdue_none")},
-        {"id": "overdue-owners", "title": t("registers.overdue_owners"), "notes": [],
+        {"id": "by-owner", "title": t("registers.overdue_owners"), "notes": [],
          "table": Table("overdue-owners", t("registers.overdue_owners"), [
              Col("owner_name", t("col.owner")), Col("owner", t("col.owner_id")), Col("count", t("col.count"), "number"),
              Col("longest", t("col.longest"), "number")], owners),

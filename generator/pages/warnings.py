@@ -70,5 +70,5 @@ def build(ctx: Context) -> Section | None:
         return None
     page = Page("warnings/index.html", "warnings.html", ctx.t("warnings.title"), "warnings",
                 {"lists": [{"item": w, "table": w.table()} for w in lists]})
-    board = [BoardItem(w.title, len(w.rows), f"warnings/#{w.id}", "warning" if w.rows else "info") for w in lists]
+    board = [BoardItem(w.title, len(w.rows), f"warnings/#{w.id}-h", "warning" if w.rows else "info") for w in lists]
     return Section("warnings", "warnings/", [page], board=board)
