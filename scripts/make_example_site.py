@@ -20,8 +20,8 @@ Usage: ``python scripts/make_example_site.py [--root DIR]`` (default: the reposi
 from __future__ import annotations
 
 import argparse
-import importlib
 import csv
+import importlib
 import io
 import math
 import random

@@ -82,7 +82,8 @@ DATASETS: dict[str, Dataset] = {
             (
                 _c("id", "text", "Person id (工号), unique.", "工号", "员工编号", required=True, key=True),
                 _c("name", "text", "Name.", "姓名", required=True),
-                _c("unit", "text", "Id of the person's unit.", "所属单位", "单位编码", "团队", required=True, ref="units"),
+                _c("unit", "text", "Id of the person's unit.", "所属单位", "单位编码", "团队", required=True,
+                   ref="units"),
                 _c("role", "text", "Role.", "岗位", "角色", default="agent", choices=ROLES),
                 _c("grade", "text", "Grade (职级).", "职级"),
                 _c("join_date", "date", "Date the person joined.", "入司日期", "入职日期"),
