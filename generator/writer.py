@@ -10,7 +10,7 @@ import ctypes.util
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -139,10 +139,18 @@ def check_target(out: Path, site: Path) -> None:
                               "earlier build; choose another --out or empty it")
 
 
-def publish(out: Path, files: Iterable[Output]) -> None:
-    """Write the whole site to `out` in one swap."""
+def publish(out: Path, files: Iterable[Output], finish: Callable[[Path], None] | None = None) -> None:
+    """Write the whole site to `out` in one swap; `finish` may add to the staged folder first (the search
+    index is built from the staged pages)."""
     try:
-        swap_in(stage(out, files), out)
+        staging = stage(out, files)
+        if finish is not None:
+            try:
+                finish(staging)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+        swap_in(staging, out)
     except OSError as exc:  # disk full, no permission: one clear line, not a traceback
         reason = exc.strerror or str(exc)
         detail = f"{exc.filename}: {reason}" if exc.filename else reason

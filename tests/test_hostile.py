@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborHTMLParser
 from generator.cli import main
 from generator.commands.build import build
 from generator.errors import TrackboardError
-from generator.inputs.content import render_markdown
+from generator.inputs.content import plain_text, render_markdown
 from generator.inputs.schemas import COLLECTIONS, DATASETS, Column, Field
 from generator.pages.performance import id_segment, person_href, unit_href
 from generator.render import csv_bytes, csv_cell, json_for_script
@@ -301,11 +301,31 @@ def test_markdown_is_sanitised(source: str) -> None:
                 assert not re.match(r"^\s*([a-z][a-z0-9+.-]*:)?//", value or "", re.IGNORECASE), html
 
 
+BRACKETS = {"open": "[" * 50_000, "unclosed-links": "[a](" * 50_000, "tags": "<a " * 50_000,
+            "images": "![" * 50_000, "autolinks": "<http://" * 30_000, "paragraphs": "\n\n".join(["[" * 1400] * 300),
+            "lines": "[\n" * 50_000}
+
+
+@pytest.mark.parametrize("source", BRACKETS.values(), ids=BRACKETS.keys())
+def test_markdown_full_of_brackets_renders_quickly(source: str) -> None:
+    """Python-Markdown takes minutes over a paragraph of unclosed brackets; such text is shown as typed."""
+    import time
+
+    started = time.perf_counter()
+    html = render_markdown(source)
+    assert time.perf_counter() - started < 10
+    assert "<a " not in html and "<img" not in html
+    assert len(plain_text(html)) >= len(source.replace("\n", "")) // 2  # shown, not dropped
+
+
 def test_markdown_keeps_ordinary_formatting() -> None:
     html = render_markdown("**粗体** [通知](../notices/index.html)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert "<strong>粗体</strong>" in html
     assert 'href="../notices/index.html"' in html
     assert "<table>" in html
+    many = render_markdown("".join(f"- [第 {i} 条](../x{i}/index.html)\n" for i in range(2000))
+                           + "\n" + " ".join(f"[链接 {i}](../y{i}/index.html)" for i in range(1000)))
+    assert many.count("<a ") == 3000  # long lists and paragraphs of real links stay links
 
 
 @pytest.mark.parametrize("value", [
@@ -385,6 +405,9 @@ BAD_FILES: dict[str, dict[str, str | bytes | None]] = {
                                       for i in range(8)) + "---\n\nx\n"},
     "yaml-python-object": {"content/notices/obj.md": "---\ntitle: !!python/object/apply:os.system ['echo pwned']\n"
                            "date: 2026-03-04\n---\n\nx\n"},
+    "markdown-brackets": {"content/faq/01-no-money.md": "---\nquestion: q\nrank: 1\n---\n\n" + "[a](" * 100_000},
+    "markdown-deep-list": {"content/notices/deep.md": "---\ntitle: t\ndate: 2026-03-04\n---\n\n"
+                           + "".join("  " * i + "- a\n" for i in range(1000))},
     "yaml-deep-nesting": {"content/notices/deep.md": "---\ntitle: " + "[" * 10000 + "]" * 10000 + "\n---\n"},
     "xlsx-with-hostile-cells": {
         "data/sales.csv": None, "site.toml": BASELINE["site.toml"].replace("data/sales.csv", "data/sales.xlsx"),

@@ -24,6 +24,7 @@ from ..charts import _engine_id as engine_id
 from ..charts import render_svgs
 from ..errors import TrackboardError
 from ..fonts import subset_woff2
+from ..search import index_site
 from ..metrics.freshness import next_change
 from ..model import Site, load_site
 from ..pages import plan_site
@@ -239,6 +240,18 @@ def build_key(site: Site) -> str:
                   canonical(site.profile_name))
 
 
+def search_index(progress: Progress) -> Callable[[Path], None]:
+    """Build the search index inside the staged site, so the swap publishes pages and index together."""
+
+    def finish(staging: Path) -> None:
+        with progress.stage("search"):
+            warning = index_site(staging)
+        if warning:
+            progress.note("search", warning)
+
+    return finish
+
+
 def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None, profile: str | None = None,
           strict: bool = False, clock: Clock = utc_now, cache: bool = True, progress: Progress | None = None
           ) -> BuildResult:
@@ -264,7 +277,7 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     with progress.stage("write", total=len(outputs) + 1):
         shas = {o.path: hashlib.sha256(o.data).hexdigest() for o in outputs}
         info = build_info(site, outputs, now, shas)
-        publish(out, [*outputs, info])
+        publish(out, [*outputs, info], finish=None if site.excluded("search") else search_index(progress))
         shas[info.path] = hashlib.sha256(info.data).hexdigest()
         previous.save(key, [*outputs, info], shas)
         progress.advance(len(outputs) + 1)

@@ -76,19 +76,23 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
 # item, so a paragraph packed with unclosed ones (a few kilobytes of "[[[[") takes minutes. The cost is about
 # their number times the paragraph's length. Past these budgets (about a tenth of a second for a paragraph, a
 # second for the whole text) the costliest paragraphs are shown as typed, escaped, without Markdown.
-PARAGRAPH_BUDGET = 2_000_000
-TEXT_BUDGET = 20_000_000
+PARAGRAPH_BUDGET = 1_000_000
+TEXT_BUDGET = 5_000_000
 # Paragraph boundaries: blank lines, and new lines that start a list item, heading, quote or table row.
 _BOUNDARY = re.compile(r"(\n[ \t]*\n|\n(?=[ \t]*(?:[-*+>|#]|\d+[.)])))")
 # Links and tags that close on their line cost little: they are not counted.
-_CLOSED = re.compile(r"\[[^\[\]\n]*\](?:\([^()\n]*\)|\[[^\[\]\n]*\])?|<[^<>\n]*>")
+_CLOSED = re.compile(r"\[[^\[\]\n]*\](?:\([^()\n]*\)|(?!\())|<[^<>\n]*>")
+
+
+def _openers(text: str) -> int:
+    return text.count("[") + text.count("<") + text.count("](")
 
 
 def _cost(text: str) -> int:
-    openers = text.count("[") + text.count("<")
+    openers = _openers(text)
     if openers * len(text) <= PARAGRAPH_BUDGET // 10:
         return openers * len(text)
-    closed = sum(m.group().count("[") + m.group().count("<") for m in _CLOSED.finditer(text))
+    closed = sum(_openers(m.group()) for m in _CLOSED.finditer(text))
     return max(openers - closed, 0) * len(text)
 
 

@@ -39,6 +39,7 @@ from .talks import award_items, screen_award_items
 from .talks import build as _talks
 from .tracking import build as _tracking
 from .training import build as _training
+from .search import build as _search
 from .warnings import build as _warnings
 
 
@@ -113,7 +114,7 @@ def _screens(ctx: Context) -> Section | None:
 SECTIONS: list[Callable[[Context], Section | None]] = [
     _units, _people, _leaderboard, _training, _talks, _resources,
     _warnings, _tracking, _meetings, _scripts, _registers, _receivables, _aftersales, _leads, _projects,
-    _followups, _battle, _notices, _faq, _quality, _screens,
+    _followups, _battle, _notices, _faq, _quality, _search, _screens,
 ]
 
 
