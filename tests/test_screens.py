@@ -166,3 +166,19 @@ def test_reloads_after_a_rebuild_with_a_new_as_of(browser, server: str, site: Pa
             continue
     assert before == "2026-11-20" and after == "2026-11-19"
     page.close()
+
+
+def test_a_new_battle_report_interrupts_with_a_celebration(browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    url = server + "screen/lobby/index.html?seconds=3600&refresh=3600"
+    page.goto(url)
+    assert _active(page) != "celebrate"  # first visit on this screen: nothing counts as new
+    keys = page.get_attribute("body", "data-battle").split()
+    # As if the screen had last seen the site before the newest report was published.
+    page.evaluate("k => localStorage.setItem('trackboard.battle.seen', JSON.stringify(k))", keys[1:])
+    page.goto(url)
+    assert _active(page) == "celebrate"
+    assert page.locator("#celebrate-text").inner_text().strip()
+    page.goto(url)
+    assert _active(page) != "celebrate"  # celebrated once, not again
+    page.close()
