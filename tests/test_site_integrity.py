@@ -42,6 +42,10 @@ JS_LOAD = re.compile(
     r"""\.(?:src|href|action)\s*=)\s*["'`]\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//""")
 NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
 CSP_SOURCES_ALLOWED = {"'self'", "'none'", "data:"}
+# Lets the site's own WebAssembly (the offline search) compile; loads nothing and runs no text as script.
+CSP_SCRIPT_EXTRA = {"'wasm-unsafe-eval'"}
+# The checker's grammar of Content-Security-Policy predates CSP Level 3's 'wasm-unsafe-eval'.
+VNU_OUTDATED = re.compile(r"""Expecting source-expression but found "'wasm-unsafe-eval'"\.""")
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +134,7 @@ def test_every_page_passes_the_nu_html_checker(out: Path) -> None:
         f"{unquote(urlsplit(m.get('url', '')).path).removeprefix(out.as_posix() + '/')}:{m.get('lastLine', '?')}: "
         f"{m.get('message')}  [{(m.get('extract') or '').strip()[:80]}]"
         for m in report["messages"] if m.get("type") in ("error", "non-document-error")
+        and not VNU_OUTDATED.search(m.get("message") or "")
     ]
     checked = len(list(out.rglob("*.html")))
     assert checked > 50
@@ -233,14 +238,15 @@ def test_every_page_has_a_content_security_policy_that_allows_nothing_from_outsi
         if directives.get("object-src") != ["'none'"]:
             bad.append(f"{page}: object-src should be 'none'")
         for name, sources in directives.items():
-            extra = [s for s in sources if s not in CSP_SOURCES_ALLOWED or (s == "data:" and name != "img-src")]
+            allowed = CSP_SOURCES_ALLOWED | (CSP_SCRIPT_EXTRA if name == "script-src" else set())
+            extra = [s for s in sources if s not in allowed or (s == "data:" and name != "img-src")]
             if extra:
                 bad.append(f"{page}: {name} allows {extra}")
     assert bad == [], "\n".join(bad[:40])
 
 
 def test_no_inline_script_event_handler_or_javascript_link(pages: dict[str, LexborHTMLParser]) -> None:
-    """Scripts come only from the site's static/ folder; no element has an on* handler or a javascript: URL."""
+    """Scripts come only from files of the site; no element has an on* handler or a javascript: URL."""
     bad = []
     for page, tree in pages.items():
         for script in tree.css("script"):
@@ -248,7 +254,7 @@ def test_no_inline_script_event_handler_or_javascript_link(pages: dict[str, Lexb
             kind = (script.attributes.get("type") or "").lower()
             if src is None and kind not in ("application/json", "application/ld+json"):
                 bad.append(f"{page}: inline <script>")
-            elif src is not None and (resolve(page, src)[0] or "").split("/")[0] != "static":
+            elif src is not None and (EXTERNAL.match(src) or SCHEME.match(src) or resolve(page, src)[0] is None):
                 bad.append(f"{page}: script from {src}")
         for node in tree.css("*"):
             for name, value in node.attributes.items():
