@@ -24,12 +24,12 @@ from ..charts import _engine_id as engine_id
 from ..charts import render_svgs
 from ..errors import TrackboardError
 from ..fonts import subset_woff2
-from ..search import index_site
 from ..metrics.freshness import next_change
 from ..model import Site, load_site
 from ..pages import plan_site
 from ..progress import Progress
 from ..render import Page, Renderer
+from ..search import index_site
 from ..writer import Output, check_target, publish
 
 Clock = Callable[[], dt.datetime]

@@ -34,12 +34,12 @@ from .registers import build_receivables as _receivables
 from .resources import build as _resources
 from .screens import screen_pages
 from .scripts_page import build as _scripts
+from .search import build as _search
 from .tables import Table, table_csv
 from .talks import award_items, screen_award_items
 from .talks import build as _talks
 from .tracking import build as _tracking
 from .training import build as _training
-from .search import build as _search
 from .warnings import build as _warnings
 
 

@@ -89,7 +89,10 @@ def screen_pages(screens: list[dict[str, Any]], people: pd.DataFrame, units: pd.
         data = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
                 for d, v in zip(trend["date"], trend["premium"], strict=True)]
         title = f"{tops[0]['name']} · {t('chart.trend')}"
-        summary = t("chart.trend_summary", days=len(data), total=fmt.money(sum(r["premium"] for r in data)), best="—")
+        best = max(data, key=lambda r: r["premium"]) if data else None
+        best_day = fmt.date(dt.date.fromisoformat(best["date"])) if best and best["premium"] else "—"
+        summary = t("chart.trend_summary", days=len(data), total=fmt.money(sum(r["premium"] for r in data)),
+                    best=best_day)
         table = Table("screen-chart", title, [Col("date", t("kpi.date")), Col("premium", t("kpi.premium"), "money")],
                       data, csv=False)
         chart = ChartFile("screen/trend.svg", Chart("trend", title, data, summary), table)

@@ -12,4 +12,10 @@
     showSubResults: true,
     translations: { placeholder: box.dataset.placeholder }
   });
+  // Pagefind's box has a placeholder but no label: tie it to the visible label above it.
+  var input = box.querySelector("input");
+  if (input) {
+    input.id = "search-input";
+    input.setAttribute("aria-labelledby", "search-label");
+  }
 })();
