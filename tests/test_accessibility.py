@@ -6,24 +6,16 @@ axe-core comes inside the axe-playwright-python package (never from a CDN); Chro
 
 from __future__ import annotations
 
-import functools
-import http.server
 import posixpath
-import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import serve_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
 LOCAL_HOSTS = ("127.0.0.1",)
 
 
@@ -32,29 +24,15 @@ def out(example_build: Callable[..., Path]) -> Path:
     return example_build()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(out: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_folder(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
+def browser(chromium: object) -> object:
+    return chromium
 
 
 @pytest.fixture
@@ -91,8 +69,14 @@ def first_link_under(out: Path, listing: str, folder: str) -> str | None:
 
 
 def axe_pages(out: Path) -> list[str]:
-    pages = ["index.html", "daily/index.html", "leaderboard/index.html", "warnings/index.html", "faq/index.html",
-             "screen/index.html"]
+    pages = [
+        "index.html",
+        "daily/index.html",
+        "leaderboard/index.html",
+        "warnings/index.html",
+        "faq/index.html",
+        "screen/index.html",
+    ]
     unit = first_link_under(out, "units/index.html", "units/")
     pages.append(unit or "units/index.html")
     pages += sorted(p.relative_to(out).as_posix() for p in out.glob("screen/*/index.html"))[:1]
@@ -102,8 +86,7 @@ def axe_pages(out: Path) -> list[str]:
 
 def test_the_pages_to_check_exist(out: Path) -> None:
     pages = axe_pages(out)
-    for expected in ("index.html", "daily/index.html", "leaderboard/index.html", "faq/index.html",
-                     "screen/index.html"):
+    for expected in ("index.html", "daily/index.html", "leaderboard/index.html", "faq/index.html", "screen/index.html"):
         assert expected in pages
     assert any(p.startswith("units/") and p != "units/index.html" for p in pages)
 
@@ -124,8 +107,10 @@ def test_axe_finds_no_serious_or_critical_violation(out: Path, server: str, guar
         for violation in results["violations"]:
             if violation.get("impact") in ("serious", "critical"):
                 targets = [", ".join(map(str, n.get("target", []))) for n in violation["nodes"][:3]]
-                found.append(f"{path}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])} "
-                             f"element(s)): {violation['help']} e.g. {targets}")
+                found.append(
+                    f"{path}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])} "
+                    f"element(s)): {violation['help']} e.g. {targets}"
+                )
     assert outside == []
     assert found == [], "\n".join(found)
 
@@ -185,8 +170,9 @@ ATTEMPTS = """async () => {
 
 
 @pytest.mark.parametrize("path", ["index.html", "screen/index.html"])
-def test_content_security_policy_stops_injected_scripts_and_outside_loads(out: Path, server: str, guarded,
-                                                                          path: str) -> None:
+def test_content_security_policy_stops_injected_scripts_and_outside_loads(
+    out: Path, server: str, guarded, path: str
+) -> None:
     """Were a script or an outside address ever to get into a page, the browser would refuse to run or load it."""
     page, outside = guarded
     page.goto(server + path)

@@ -2,62 +2,37 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
-from generator.commands.build import build
+from conftest import serve_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+
+@pytest.fixture(scope="module")
+def server(example_build: Callable[..., Path]) -> Iterator[str]:
+    with serve_folder(example_build()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: object) -> object:
+    return chromium
+
+
+PAGES = [
+    "index.html",
+    "daily/index.html",
+    "units/index.html",
+    "leaderboard/index.html",
+    "battle/index.html",
+    "notices/index.html",
+    "faq/index.html",
+    "quality/index.html",
 ]
-
-
-@pytest.fixture(scope="module")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "output"
-    build(ROOT, out=out)
-    return out
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
-
-
-PAGES = ["index.html", "daily/index.html", "units/index.html", "leaderboard/index.html", "battle/index.html",
-         "notices/index.html", "faq/index.html", "quality/index.html"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from pathlib import Path
-from typing import ClassVar
 from urllib.parse import urlparse
 
 import pytest
+from conftest import serve_folder
 
 from generator.commands.build import build
 
 pytestmark = [pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                                                ".wasm": "application/wasm", ".pagefind": "application/octet-stream"}
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -56,26 +42,18 @@ def test_a_profile_without_search_has_no_index(tmp_path: Path, out: Path) -> Non
 
 
 @pytest.mark.browser
-def test_search_finds_a_chinese_word(out: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            page = browser.new_page()
-            hosts: list[str | None] = []
-            errors: list[str] = []
-            page.on("request", lambda r: hosts.append(urlparse(r.url).hostname))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/index.html")
-            page.fill(".pagefind-ui__search-input", "没钱")
-            page.wait_for_selector(".pagefind-ui__result", timeout=20000)
-            titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
-            assert any("没钱" in title for title in titles), titles
-            assert set(hosts) == {"127.0.0.1"}
-            assert errors == []
-            browser.close()
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def test_search_finds_a_chinese_word(out: Path, chromium: object) -> None:
+    with serve_folder(out) as url:
+        page = chromium.new_page()
+        hosts: list[str | None] = []
+        errors: list[str] = []
+        page.on("request", lambda r: hosts.append(urlparse(r.url).hostname))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(url + "search/index.html")
+        page.fill(".pagefind-ui__search-input", "没钱")
+        page.wait_for_selector(".pagefind-ui__result", timeout=20000)
+        titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
+        assert any("没钱" in title for title in titles), titles
+        assert set(hosts) == {"127.0.0.1"}
+        assert errors == []
+        page.close()
