@@ -16,6 +16,7 @@ import pytest
 from conftest import AS_OF, BASELINE, html, texts, write_files
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from generator.commands.build import template_globals
 from generator.metrics.development import (
     current_awards,
     resource_batches,
@@ -107,8 +108,7 @@ def render(site: Path, folder: Path) -> Path:
     """Plan the site and render the pages these tests read, with their CSVs, into folder (no charts, no full build)."""
     loaded = load_site(site, today=AS_OF, as_of=AS_OF)
     plan = plan_site(loaded)
-    renderer = Renderer(loaded.root, loaded.locale, {"site": loaded.config["site"], "as_of": loaded.as_of,
-                                                    "nav": plan.nav, "profile": None})
+    renderer = Renderer(loaded.root, loaded.locale, template_globals(loaded, plan))
     wanted = ("index.html", "training/", "talks/", "resources/", "warnings/", "people/", "screen/hall/")
     outputs = [renderer.render(p) for p in plan.pages if p.path.startswith(wanted)]
     outputs += [f for f in plan.files if f.path.startswith(wanted)]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, BASELINE, texts, write_files
 
+from generator.commands.build import template_globals
 from generator.metrics.meetings import (
     decision_status,
     make_debriefs,
@@ -86,8 +87,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def rendered(loaded) -> dict[str, bytes]:
     plan = plan_site(loaded)
-    renderer = Renderer(loaded.root, loaded.locale, {"site": loaded.config["site"], "as_of": loaded.as_of,
-                                                    "nav": plan.nav, "profile": None})
+    renderer = Renderer(loaded.root, loaded.locale, template_globals(loaded, plan))
     out = {p.path: renderer.render(p).data for p in plan.pages if p.path.startswith(("meetings/", "scripts/"))}
     out.update({f.path: f.data for f in plan.files if f.path.startswith(("meetings/", "scripts/"))})
     return out

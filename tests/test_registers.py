@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, texts
 
+from generator.commands.build import template_globals
 from generator.config.load import parse_config
 from generator.metrics import registers as reg
 from generator.model import load_site
@@ -108,8 +109,7 @@ def loaded(registers_site: Path):
 def rendered(loaded) -> dict[str, bytes]:
     """The register pages, their CSVs and the warnings page, rendered (without the rest of the build)."""
     plan = plan_site(loaded)
-    renderer = Renderer(loaded.root, loaded.locale, {"site": loaded.config["site"], "as_of": loaded.as_of,
-                                                    "nav": plan.nav, "profile": None})
+    renderer = Renderer(loaded.root, loaded.locale, template_globals(loaded, plan))
     wanted = ("receivables/", "aftersales/", "leads/", "projects/", "followups/", "warnings/")
     out = {p.path: renderer.render(p).data for p in plan.pages if p.path.startswith(wanted)}
     out.update({f.path: f.data for f in plan.files if f.path.startswith(wanted)})

@@ -26,7 +26,7 @@ from ..errors import TrackboardError
 from ..fonts import subset_woff2
 from ..metrics.freshness import next_change
 from ..model import Site, load_site
-from ..pages import plan_site
+from ..pages import SitePlan, plan_site
 from ..progress import Progress
 from ..render import Page, Renderer
 from ..search import index_site
@@ -138,6 +138,11 @@ def page_key(base: str, page: Page) -> str:
     return digest(base, buffer.getvalue())
 
 
+def template_globals(site: Site, plan: SitePlan) -> dict[str, Any]:
+    """What every template sees besides its page's own context."""
+    return {"site": site.config["site"], "as_of": site.as_of, "nav": plan.nav, "profile": site.profile_name}
+
+
 def render_site(site: Site, previous: OutputCache | None = None, progress: Progress | None = None
                 ) -> list[Output]:
     """Return every file of the site but build.json, in a stable order.
@@ -148,7 +153,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     previous = previous or OutputCache(site.root, None, enabled=False)
     with progress.stage("compute"):
         plan = plan_site(site)
-    globals_ = {"site": site.config["site"], "as_of": site.as_of, "nav": plan.nav, "profile": site.profile_name}
+    globals_ = template_globals(site, plan)
     renderer = Renderer(site.root, site.locale, globals_)
     base = render_base(site, globals_)
     # Charts before pages: screens inline their SVG so that Chinese labels use the site's own web font.
