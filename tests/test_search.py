@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -10,6 +11,7 @@ import pytest
 from conftest import serve_folder
 
 from generator.commands.build import build
+from generator.search import search_glob
 
 pytestmark = [pytest.mark.slow]
 
@@ -31,6 +33,24 @@ def test_the_index_is_built_with_the_site(out: Path) -> None:
     assert (index / "pagefind-ui.js").is_file()
     assert list(index.glob("pagefind.zh-cn_*.pf_meta")), "a Chinese index"
     assert not (index / "pagefind-component-ui.js").exists()
+
+
+def test_every_page_with_indexed_parts_is_in_the_index(out: Path) -> None:
+    # Pagefind reads only the folders that hold marked pages (search_glob): none of those may be missed.
+    marked = [p for p in out.rglob("*.html") if b"data-pagefind-body" in p.read_bytes()]
+    entry = json.loads((out / "search" / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    assert len(marked) > 20
+    assert indexed == len(marked)
+
+
+def test_the_search_glob_names_the_folders_of_marked_pages() -> None:
+    marked, plain = b"<main data-pagefind-body>x</main>", b"<main>x</main>"
+    pages = [("notices/a/index.html", marked), ("notices/index.html", plain), ("people/P1/index.html", plain),
+             ("faq/index.html", marked), ("faq/data.csv", marked), ("about.html", marked)]
+    assert search_glob(pages) == "{about.html,faq/**/*.html,notices/**/*.html}"
+    assert search_glob(pages[:1]) == "notices/**/*.html"
+    assert search_glob([("people/P1/index.html", plain)]) == "**/*.{html}"  # nothing marked: every page
 
 
 def test_a_profile_without_search_has_no_index(tmp_path: Path, out: Path) -> None:

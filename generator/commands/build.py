@@ -29,7 +29,7 @@ from ..model import Site, load_site
 from ..pages import SitePlan, plan_site
 from ..progress import Progress
 from ..render import Page, Renderer
-from ..search import index_site
+from ..search import index_site, search_glob
 from ..writer import Output, check_target, publish
 
 Clock = Callable[[], dt.datetime]
@@ -245,12 +245,13 @@ def build_key(site: Site) -> str:
                   canonical(site.profile_name))
 
 
-def search_index(progress: Progress) -> Callable[[Path], None]:
+def search_index(progress: Progress, outputs: list[Output]) -> Callable[[Path], None]:
     """Build the search index inside the staged site, so the swap publishes pages and index together."""
+    glob = search_glob((o.path, o.data) for o in outputs)
 
     def finish(staging: Path) -> None:
         with progress.stage("search"):
-            warning = index_site(staging)
+            warning = index_site(staging, glob)
         if warning:
             progress.note("search", warning)
 
@@ -282,7 +283,7 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     with progress.stage("write", total=len(outputs) + 1):
         shas = {o.path: hashlib.sha256(o.data).hexdigest() for o in outputs}
         info = build_info(site, outputs, now, shas)
-        publish(out, [*outputs, info], finish=None if site.excluded("search") else search_index(progress))
+        publish(out, [*outputs, info], finish=None if site.excluded("search") else search_index(progress, outputs))
         shas[info.path] = hashlib.sha256(info.data).hexdigest()
         previous.save(key, [*outputs, info], shas)
         progress.advance(len(outputs) + 1)
