@@ -16,7 +16,7 @@ import json
 import os
 import pickle
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -220,20 +220,36 @@ class DocumentParser:
 
 # --- the previous output ---------------------------------------------------------------------------------------
 
+Signature = tuple[int, int, int]  # inode, size and modification time (ns) of a file as it was written
+
+
+def signature(path: Path) -> Signature | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 @dataclass
 class Manifest:
-    """What the last build into an output folder wrote: each file's path, sha256 and the key it was made from
-    ('' for files that are not cached by key), and the key of the whole build."""
+    """What the last build into an output folder wrote: each file's path, sha256, the key it was made from
+    ('' for files that are not cached by key) and its signature once written; the key of the whole build; and
+    the key of the search index with the index's files."""
 
     build_key: str
-    files: list[tuple[str, str, str]]
+    files: list[tuple[str, str, str, Signature | None]]
+    search_key: str = ""
+    search_files: list[tuple[str, str, Signature | None]] = field(default_factory=list)
+    version: int = 2
 
 
 class OutputCache:
     """The previous build into one output folder, as a source of files that need not be made again.
 
-    A file is reused only when the key it was made from matches and the file in the output folder still has the
-    sha256 recorded when it was written, so an edited or damaged output file is made afresh.
+    A file is reused only when the key it was made from (or its sha256) matches and the file in the output
+    folder still has the signature (inode, size, modification time) it had when it was written, so an edited
+    or damaged output file is made afresh. Reused files are hard-linked into the new output, not copied.
     """
 
     def __init__(self, site_root: Path, out: Path | None, enabled: bool) -> None:
@@ -242,44 +258,85 @@ class OutputCache:
         self.store = Store(site_root if self.enabled else None, "outputs")
         self.name = digest(str(out.resolve()))[:24] if out is not None else ""
         loaded = self.store.load(self.name) if self.enabled else None
-        self.manifest: Manifest | None = loaded if isinstance(loaded, Manifest) else None
-        self.index = {path: (sha, key) for path, sha, key in self.manifest.files} if self.manifest else {}
+        fits = isinstance(loaded, Manifest) and getattr(loaded, "version", 0) == Manifest.version
+        self.manifest: Manifest | None = loaded if fits else None
+        self.index = {path: (sha, key, sig) for path, sha, key, sig in self.manifest.files} if self.manifest else {}
         self.keys: dict[str, str] = {}  # the keys of this build's files, by path
+        self.search_key = ""
+        self.search_files: list[tuple[str, str, Signature | None]] = []
 
-    def _read(self, path: str, sha: str) -> bytes | None:
+    def _intact(self, path: str, sig: Signature | None) -> Path | None:
+        """The previous output's file at `path` if it is still as it was written."""
         assert self.out is not None
+        file = self.out / path
+        return file if sig is not None and signature(file) == sig else None
+
+    def _output(self, path: str, sha: str, sig: Signature | None) -> Any:
+        from .writer import Output
+
+        file = self._intact(path, sig)
+        if file is None:
+            return None
         try:
-            data = (self.out / path).read_bytes()
+            return Output(path, file.read_bytes(), source=file, sha=sha)
         except OSError:
             return None
-        return data if hashlib.sha256(data).hexdigest() == sha else None
 
-    def get(self, path: str, key: str) -> bytes | None:
-        """Return the file at `path` from the previous build if it was made from the same key."""
+    def get(self, path: str, key: str) -> Any:
+        """Return the file at `path` from the previous build (an Output) if it was made from the same key."""
         entry = self.index.get(path)
         if not key or entry is None or entry[1] != key:
             return None
-        return self._read(path, entry[0])
+        return self._output(path, entry[0], entry[2])
+
+    def source(self, path: str, sha: str) -> Path | None:
+        """The previous output's file at `path` when it holds the same bytes (sha256) and is intact: the new
+        output can link to it instead of writing the bytes again."""
+        entry = self.index.get(path)
+        if entry is None or entry[0] != sha:
+            return None
+        return self._intact(path, entry[2])
 
     def reuse(self, build_key: str, exclude: str) -> list[Any] | None:
         """Return every file of the previous build (but `exclude`) when it was made from the same inputs."""
-        from .writer import Output
-
         if self.manifest is None or self.manifest.build_key != build_key:
             return None
         outputs = []
-        for path, sha, key in self.manifest.files:
+        for path, sha, key, sig in self.manifest.files:
             if path == exclude:
                 continue
-            data = self._read(path, sha)
-            if data is None:
+            output = self._output(path, sha, sig)
+            if output is None:
                 return None
-            outputs.append(Output(path, data))
+            outputs.append(output)
             if key:
                 self.keys[path] = key
         return outputs
 
+    def search_index(self, key: str) -> list[tuple[str, Path]] | None:
+        """The previous build's search index files (path, file) when it was made from the same pages."""
+        if self.manifest is None or not key or self.manifest.search_key != key or not self.manifest.search_files:
+            return None
+        found = []
+        for path, sha, sig in self.manifest.search_files:
+            file = self._intact(path, sig)
+            if file is None:
+                return None
+            found.append((path, file))
+            self.search_files.append((path, sha, sig))
+        self.search_key = key
+        return found
+
+    def record_search_index(self, key: str, folder: Path, paths: list[str]) -> None:
+        """Remember the search index just made in the staged `folder` (before it is swapped in)."""
+        self.search_key = key
+        self.search_files = [(path, hashlib.sha256((folder / path).read_bytes()).hexdigest(), None) for path in paths]
+
     def save(self, build_key: str, outputs: list[Any], shas: dict[str, str]) -> None:
-        if self.enabled:
-            self.store.save(self.name, Manifest(build_key, [(o.path, shas[o.path], self.keys.get(o.path, ""))
-                                                            for o in outputs]))
+        """Record what was just published into the output folder, with each file's signature."""
+        if not self.enabled:
+            return
+        assert self.out is not None
+        files = [(o.path, shas[o.path], self.keys.get(o.path, ""), signature(self.out / o.path)) for o in outputs]
+        search = [(path, sha, signature(self.out / path)) for path, sha, _ in self.search_files]
+        self.store.save(self.name, Manifest(build_key, files, self.search_key, search))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import re
 import shutil
@@ -22,10 +23,30 @@ RETIRED_PREFIX = ".trackboard-retired-"
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the site: its path relative to the output folder, and its bytes."""
+    """One file of the site: its path relative to the output folder, and its bytes.
+
+    `source` is a file that already holds exactly these bytes (in the previous output): the file is then
+    hard-linked from it rather than written again. `sha` is the bytes' sha256 when already known.
+    """
 
     path: str
     data: bytes
+    source: Path | None = None
+    sha: str | None = None
+
+    def sha256(self) -> str:
+        return self.sha or hashlib.sha256(self.data).hexdigest()
+
+
+def place(item: Output, target: Path) -> None:
+    """Write one file: a hard link to its source when it has one and the file system allows, else its bytes."""
+    if item.source is not None:
+        try:
+            os.link(item.source, target)
+            return
+        except OSError:  # gone, another file system, no hard links there: write the bytes
+            pass
+    target.write_bytes(item.data)
 
 
 def check_path(path: str) -> PurePosixPath:
@@ -88,6 +109,7 @@ def stage(out: Path, files: Iterable[Output]) -> Path:
     staging = out.parent / f"{STAGING_PREFIX}{out.name}-{os.getpid()}"
     staging.mkdir()
     written: set[str] = set()
+    folders: set[Path] = {staging}
     try:
         for item in files:
             pure = check_path(item.path)
@@ -96,8 +118,10 @@ def stage(out: Path, files: Iterable[Output]) -> Path:
                 raise TrackboardError(f"two pages were made for the same path {item.path!r}")
             written.add(key)
             target = staging.joinpath(*pure.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item.data)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            place(item, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -101,6 +101,27 @@ def test_data_change_rebuilds_what_it_shows_and_matches_a_cold_build(site: Path,
     assert_same_as_cold(site, site / "output", tmp_path)
 
 
+def test_unchanged_files_are_linked_not_written_again(site: Path, tmp_path: Path) -> None:
+    build(site, clock=clock)
+    out = site / "output"
+    inode = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    notice = site / "content" / "notices" / "welcome.md"
+    notice.write_text(BASELINE["content/notices/welcome.md"].replace("全员参与", "全员参与，争当标兵"),
+                      encoding="utf-8")
+    build(site, clock=clock)
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    # The same file (inode) as before: pages, CSV files and charts the edit does not touch, and static files.
+    for path in ("faq/index.html", "units/index.html", "static/style.css", "daily/index.html"):
+        assert after[path] == inode[path], path
+    assert after["notices/welcome/index.html"] != inode["notices/welcome/index.html"]
+    # The notice is searchable, so the search index was made again; a rebuild with no change links it.
+    assert after["search/pagefind/pagefind-entry.json"] != inode["search/pagefind/pagefind-entry.json"]
+    build(site, clock=clock)
+    again = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    assert {p: again[p] for p in again if p != "build.json"} == {p: after[p] for p in after if p != "build.json"}
+    assert_same_as_cold(site, out, tmp_path)
+
+
 def test_a_damaged_output_file_is_made_again(site: Path, tmp_path: Path, renders: list[str]) -> None:
     build(site, clock=clock)
     page = site / "output" / "faq" / "index.html"

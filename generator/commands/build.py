@@ -29,8 +29,8 @@ from ..model import Site, load_site
 from ..pages import SitePlan, plan_site
 from ..progress import Progress
 from ..render import Page, Renderer
-from ..search import index_site, search_glob
-from ..writer import Output, check_target, publish
+from ..search import INDEX_DIR, MARKER, index_site, search_glob
+from ..writer import Output, check_target, place, publish
 
 Clock = Callable[[], dt.datetime]
 
@@ -164,11 +164,11 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     renderer.env.globals["inline_svg"] = lambda path: Markup(svg_by_path.get(path, ""))
     with progress.stage("render", total=len(plan.pages)):
         keys = [page_key(base, page) for page in plan.pages]
-        done: dict[int, bytes] = {}
+        done: dict[int, Output] = {}
         for i, (page, key) in enumerate(zip(plan.pages, keys, strict=True)):
-            data = previous.get(page.path, key)
-            if data is not None:
-                done[i] = data
+            found = previous.get(page.path, key)
+            if found is not None:
+                done[i] = found
         progress.advance(len(done))
         todo = [i for i in range(len(plan.pages)) if i not in done]
         progress.note("render", f"{len(todo)} of {len(plan.pages)} pages rendered, the rest unchanged")
@@ -177,8 +177,8 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
         except TemplateError as exc:
             raise TrackboardError(f"build failed: {template_problem(exc)}; the previous output is unchanged"
                                   ) from None
-        done.update(zip(todo, fresh, strict=True))
-    outputs = [Output(page.path, done[i]) for i, page in enumerate(plan.pages)]
+        done.update((i, Output(plan.pages[i].path, data)) for i, data in zip(todo, fresh, strict=True))
+    outputs = [done[i] for i in range(len(plan.pages))]
     previous.keys.update({page.path: key for page, key in zip(plan.pages, keys, strict=True) if key})
     outputs.extend(plan.files)
     outputs.extend(Output(path, svg.encode("utf-8")) for path, svg in svg_by_path.items())
@@ -238,6 +238,14 @@ def build_info(site: Site, outputs: list[Output], built_at: dt.datetime, shas: d
     return Output("build.json", (json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
 
 
+def linked(output: Output, previous: OutputCache, sha: str) -> Output:
+    """The output, linked to the previous output's file at its path when that holds the same bytes."""
+    if output.source is not None:
+        return output
+    source = previous.source(output.path, sha)
+    return output if source is None else Output(output.path, output.data, source, sha)
+
+
 def build_key(site: Site) -> str:
     """What decides every byte of the output but the build time: the inputs, as-of date, profile and program
     (the chart engine and font included)."""
@@ -245,15 +253,30 @@ def build_key(site: Site) -> str:
                   canonical(site.profile_name))
 
 
-def search_index(progress: Progress, outputs: list[Output]) -> Callable[[Path], None]:
-    """Build the search index inside the staged site, so the swap publishes pages and index together."""
+def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str], previous: OutputCache
+                 ) -> Callable[[Path], None]:
+    """Build the search index inside the staged site, so the swap publishes pages and index together. When the
+    pages it reads are the previous build's, the previous index is linked instead."""
     glob = search_glob((o.path, o.data) for o in outputs)
+    indexed = sorted((o.path, shas[o.path]) for o in outputs if o.path.endswith(".html") and MARKER in o.data)
+    key = digest("search", code_version(), glob, canonical(indexed))
 
     def finish(staging: Path) -> None:
         with progress.stage("search"):
+            reused = previous.search_index(key)
+            if reused is not None:
+                for path, file in reused:
+                    (staging / path).parent.mkdir(parents=True, exist_ok=True)
+                    place(Output(path, b"", source=file), staging / path)
+                progress.note("search", "pages unchanged: the previous index is published again")
+                return
             warning = index_site(staging, glob)
-        if warning:
-            progress.note("search", warning)
+            if warning:
+                progress.note("search", warning)
+                return
+            index = staging / INDEX_DIR
+            previous.record_search_index(key, staging, sorted(p.relative_to(staging).as_posix()
+                                                              for p in index.rglob("*") if p.is_file()))
 
     return finish
 
@@ -281,9 +304,12 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     else:
         progress.note("write", "inputs unchanged: the previous pages are published again")
     with progress.stage("write", total=len(outputs) + 1):
-        shas = {o.path: hashlib.sha256(o.data).hexdigest() for o in outputs}
+        shas = {o.path: o.sha256() for o in outputs}
+        # A file with the same bytes as the previous output's is linked to it, not written again.
+        outputs = [linked(o, previous, shas[o.path]) for o in outputs]
         info = build_info(site, outputs, now, shas)
-        publish(out, [*outputs, info], finish=None if site.excluded("search") else search_index(progress, outputs))
+        finish = None if site.excluded("search") else search_index(progress, outputs, shas, previous)
+        publish(out, [*outputs, info], finish=finish)
         shas[info.path] = hashlib.sha256(info.data).hexdigest()
         previous.save(key, [*outputs, info], shas)
         progress.advance(len(outputs) + 1)
