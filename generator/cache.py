@@ -241,7 +241,12 @@ class Manifest:
     files: list[tuple[str, str, str, Signature | None]]
     search_key: str = ""
     search_files: list[tuple[str, str, Signature | None]] = field(default_factory=list)
-    version: int = 2
+    nav: list[tuple[str, str]] = field(default_factory=list)
+    sections: list[Any] = field(default_factory=list)  # incremental.SectionRecord of every section builder
+
+
+# Bump when Manifest changes shape: a manifest of another shape is then not found, rather than misread.
+MANIFEST_VERSION = "3"
 
 
 class OutputCache:
@@ -256,12 +261,14 @@ class OutputCache:
         self.enabled = enabled and out is not None
         self.out = out
         self.store = Store(site_root if self.enabled else None, "outputs")
-        self.name = digest(str(out.resolve()))[:24] if out is not None else ""
+        self.name = digest(MANIFEST_VERSION, str(out.resolve()))[:24] if out is not None else ""
         loaded = self.store.load(self.name) if self.enabled else None
-        fits = isinstance(loaded, Manifest) and getattr(loaded, "version", 0) == Manifest.version
-        self.manifest: Manifest | None = loaded if fits else None
+        self.manifest: Manifest | None = loaded if isinstance(loaded, Manifest) else None
         self.index = {path: (sha, key, sig) for path, sha, key, sig in self.manifest.files} if self.manifest else {}
         self.keys: dict[str, str] = {}  # the keys of this build's files, by path
+        # This build's navigation and section records (those of the previous build when it is reused whole).
+        self.new_nav = self.manifest.nav if self.manifest else []
+        self.new_sections = self.manifest.sections if self.manifest else []
         self.search_key = ""
         self.search_files: list[tuple[str, str, Signature | None]] = []
 
@@ -313,6 +320,31 @@ class OutputCache:
                 self.keys[path] = key
         return outputs
 
+    @property
+    def nav(self) -> list[tuple[str, str]]:
+        return self.manifest.nav if self.manifest else []
+
+    def sections(self) -> dict[str, Any]:
+        """The previous build's section records whose files are all still intact in the output folder."""
+        if self.manifest is None:
+            return {}
+        return {record.builder: record for record in self.manifest.sections
+                if all(path in self.index and self._intact(path, self.index[path][2]) is not None
+                       for path in record.paths)}
+
+    def section_files(self, record: Any) -> list[Any] | None:
+        """The files a reused section made in the previous build, or None when one can no longer be read."""
+        outputs = []
+        for path in record.paths:
+            sha, key, sig = self.index[path]
+            output = self._output(path, sha, sig)
+            if output is None:
+                return None
+            outputs.append(output)
+            if key:
+                self.keys[path] = key
+        return outputs
+
     def search_index(self, key: str) -> list[tuple[str, Path]] | None:
         """The previous build's search index files (path, file) when it was made from the same pages."""
         if self.manifest is None or not key or self.manifest.search_key != key or not self.manifest.search_files:
@@ -339,4 +371,4 @@ class OutputCache:
         assert self.out is not None
         files = [(o.path, shas[o.path], self.keys.get(o.path, ""), signature(self.out / o.path)) for o in outputs]
         search = [(path, sha, signature(self.out / path)) for path, sha, _ in self.search_files]
-        self.store.save(self.name, Manifest(build_key, files, self.search_key, search))
+        self.store.save(self.name, Manifest(build_key, files, self.search_key, search, self.new_nav, self.new_sections))

@@ -86,6 +86,67 @@ def test_markdown_edit_renders_only_the_pages_that_show_it(site: Path, tmp_path:
     assert_same_as_cold(site, site / "output", tmp_path)
 
 
+@pytest.fixture
+def taken(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """For each plan made, the names of the sections taken whole from the previous build."""
+    plans: list[set[str]] = []
+    original = build_module.plan_site
+
+    def noting(*args, **kwargs):
+        plan = original(*args, **kwargs)
+        plans.append({r.name for r in plan.reused if r.name})
+        return plan
+
+    monkeypatch.setattr(build_module, "plan_site", noting)
+    return plans
+
+
+def test_a_markdown_edit_computes_only_the_sections_that_read_it(site: Path, taken: list[set[str]]) -> None:
+    build(site, clock=clock)
+    assert taken == [set()]
+    notice = site / "content" / "notices" / "welcome.md"
+    notice.write_text(BASELINE["content/notices/welcome.md"].replace("全员参与", "全员参与，争当标兵"),
+                      encoding="utf-8")
+    build(site, clock=clock)
+    assert {"daily", "units", "people", "leaderboard", "faq"} <= taken[-1]
+    # the sections that show notices, and the quality page (it lists the problems of every input)
+    assert not {"notices", "screen", "quality"} & taken[-1]
+    faq = sorted((site / "content" / "faq").glob("*.md"))[0]
+    faq.write_text(faq.read_text("utf-8") + "\n补充说明。\n", encoding="utf-8")
+    result = build(site, clock=clock)
+    assert "补充说明" in (result.out / "faq" / "index.html").read_text("utf-8")
+    assert "notices" in taken[-1] and "faq" not in taken[-1]
+
+
+def test_sections_taken_from_the_previous_build_are_not_computed(site: Path, monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    from generator import pages
+
+    build(site, clock=clock)
+    calls: list[str] = []
+    original = pages.daily_outputs
+    monkeypatch.setattr(pages, "daily_outputs", lambda *a, **k: calls.append("daily") or original(*a, **k))
+    notice = site / "content" / "notices" / "welcome.md"
+    notice.write_text(BASELINE["content/notices/welcome.md"] + "\n补充。\n", encoding="utf-8")
+    build(site, clock=clock)
+    assert calls == []  # a notice edit does not compute the daily reports (nor the KPIs they carry)
+    sales = site / "data" / "sales.csv"
+    sales.write_text(BASELINE["data/sales.csv"] + "2026-03-05,P004,8000,1,意外险\n", encoding="utf-8")
+    build(site, clock=clock)
+    assert calls == ["daily"]
+
+
+def test_a_broken_document_reaches_the_quality_page_of_an_incremental_build(site: Path, tmp_path: Path) -> None:
+    build(site, clock=clock)
+    notice = site / "content" / "notices" / "welcome.md"
+    notice.write_text(BASELINE["content/notices/welcome.md"].replace("date:", "date: 不是日期\nold_date:", 1),
+                      encoding="utf-8")
+    build(site, clock=clock)
+    quality = (site / "output" / "quality" / "index.html").read_text("utf-8")
+    assert "content/notices/welcome.md" in quality
+    assert_same_as_cold(site, site / "output", tmp_path)
+
+
 def test_data_change_rebuilds_what_it_shows_and_matches_a_cold_build(site: Path, tmp_path: Path,
                                                                      renders: list[str]) -> None:
     build(site, clock=clock)

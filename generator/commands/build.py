@@ -143,16 +143,48 @@ def template_globals(site: Site, plan: SitePlan) -> dict[str, Any]:
     return {"site": site.config["site"], "as_of": site.as_of, "nav": plan.nav, "profile": site.profile_name}
 
 
+def sections_base(site: Site) -> str:
+    """What every section depends on besides the data and the documents it reads: the program, the
+    configuration, the as-of date and the profile."""
+    return digest("sections", code_version(), canonical(site.config), site.as_of.isoformat(),
+                  canonical(site.profile_name), canonical(site.profile))
+
+
+def plan_with_reuse(site: Site, previous: OutputCache) -> tuple[SitePlan, list[Output]]:
+    """Plan the site, taking unchanged sections from the previous build; return the plan and the files of
+    the sections taken (hard-linked from the previous output)."""
+    base = sections_base(site)
+    records = previous.sections() if previous.enabled else {}
+    if records:
+        plan = plan_site(site, records, base)
+        reused: list[Output] = []
+        for record in plan.reused:
+            files = previous.section_files(record)
+            if files is None:
+                break
+            reused.extend(files)
+        else:
+            # Every page shows the navigation: when a section appeared or went, nothing can be taken.
+            if plan.nav == previous.nav:
+                return plan, reused
+    return plan_site(site, {}, base), []
+
+
 def render_site(site: Site, previous: OutputCache | None = None, progress: Progress | None = None
                 ) -> list[Output]:
     """Return every file of the site but build.json, in a stable order.
 
-    Pages whose key matches the previous build into the same output folder are taken from it, not rendered.
+    Sections whose inputs are unchanged, and pages whose key matches, are taken from the previous build into the
+    same output folder, not made again.
     """
     progress = progress or Progress()
     previous = previous or OutputCache(site.root, None, enabled=False)
     with progress.stage("compute"):
-        plan = plan_site(site)
+        plan, reused = plan_with_reuse(site, previous)
+        if plan.reused:
+            names = ", ".join(sorted({r.name for r in plan.reused if r.name}))
+            progress.note("compute", f"unchanged, taken from the previous build: {names}")
+    previous.new_nav, previous.new_sections = plan.nav, plan.records
     globals_ = template_globals(site, plan)
     renderer = Renderer(site.root, site.locale, globals_)
     base = render_base(site, globals_)
@@ -182,6 +214,8 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     previous.keys.update({page.path: key for page, key in zip(plan.pages, keys, strict=True) if key})
     outputs.extend(plan.files)
     outputs.extend(Output(path, svg.encode("utf-8")) for path, svg in svg_by_path.items())
+    outputs.extend(reused)
+    outputs.sort(key=lambda o: o.path)  # the same order whichever sections were reused
     with progress.stage("assets"):
         outputs.extend(renderer.static_files())
         screen_text = "".join(o.data.decode("utf-8") for o in outputs if o.path.startswith("screen/")

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
 
 from ..formats import Formatter
 from ..i18n import translator
+from ..incremental import SectionRecord, input_groups, section_key
 from ..metrics.battle import battle_reports
 from ..metrics.kpis import unit_tree
 from ..model import Site
@@ -49,6 +53,10 @@ class SitePlan:
     files: list[Output]
     nav: list[tuple[str, str]]
     charts: list[ChartFile] = field(default_factory=list)
+    # Sections taken whole from the previous build (their files are published again, not made), and the
+    # record of every section of this build, for the next.
+    reused: list[SectionRecord] = field(default_factory=list)
+    records: list[SectionRecord] = field(default_factory=list)
 
 
 def _units(ctx: Context) -> Section | None:
@@ -132,24 +140,67 @@ def _table_files(pages: list[Page]) -> list[Output]:
     return files
 
 
-def plan_site(site: Site) -> SitePlan:
-    """Decide every page and file of the site (nothing is rendered or written here)."""
+def _daily(ctx: Context) -> Section:
+    """The daily reports; its payload, the KPIs of every unit and person as of the as-of date, feeds the rest."""
+    site = ctx.site
+    pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people)
+    section = Section("daily", "daily/", pages, files) if not site.excluded("daily") else Section("daily", None)
+    section.payload = (units, people)
+    return section
+
+
+def builder_name(build: Callable[..., Any]) -> str:
+    return f"{build.__module__}.{build.__qualname__}"
+
+
+def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base: str = "") -> SitePlan:
+    """Decide every page and file of the site (nothing is rendered or written here).
+
+    `previous` holds the records of the last build's sections whose files are all intact; a section whose key
+    (see incremental.section_key, with `base` for what all sections share) is unchanged is taken from it.
+    """
+    previous = previous or {}
     t = translator(site.locale)
     fmt = Formatter(site.locale)
     tables = site.tables
     tree = unit_tree(tables["units"])
-    show_people = not site.excluded("people")
-    daily_pages, daily_files, units, people = daily_outputs(tables, tree, site.as_of, t, fmt, show_people)
+    groups = input_groups(site.fingerprints)
     notices = select_notices(site.documents["notices"], site.as_of)
     reports = battle_reports(site.documents["battle"], tables["sales"], tables["people"], tables["units"],
                              float(site.config["rules"]["big_order"]), site.as_of)
-    ctx = Context(site, t, fmt, tree, units, people, reports, notices.current)
+    ctx = Context(site, t, fmt, tree, pd.DataFrame(), pd.DataFrame(), reports, notices.current)
 
+    plan = SitePlan([], [], [])
     sections: list[Section] = []
-    if not site.excluded("daily"):
-        sections.append(Section("daily", "daily/", daily_pages, daily_files))
-    sections.extend(s for s in (build(ctx) for build in SECTIONS) if s is not None)
+    for build in [_daily, *SECTIONS]:
+        name = builder_name(build)
+        record = previous.get(name)
+        if record is not None and record.key == section_key(base, name, groups, record.reads):
+            plan.reused.append(record)
+            plan.records.append(record)
+            section = (Section(record.name, record.target, board=record.board, payload=record.payload)
+                       if record.name is not None else None)
+        else:
+            logged = ctx.logged()
+            section = build(logged)
+            if section is not None:
+                section.files.extend(_table_files(section.pages))
+                plan.pages.extend(section.pages)
+                plan.files.extend(section.files)
+                plan.charts.extend(section.charts)
+            reads = frozenset(logged.reads)
+            plan.records.append(SectionRecord(
+                name, section_key(base, name, groups, reads), reads, section.name if section else None,
+                section.target if section else None, section.board if section else [],
+                [*(p.path for p in section.pages), *(f.path for f in section.files), *(c.path for c in section.charts)]
+                if section else [], section.payload if section else None))
+        if build is _daily:
+            assert section is not None
+            ctx.units, ctx.people = section.payload
+        if section is not None:
+            sections.append(section)
 
+    units = ctx.units
     board = site.config["board"]
     tops = [u for u in tree.order if tree.depth[u] == 0]
     board_items: list[BoardItem] = [item for s in sections for item in s.board]
@@ -157,15 +208,14 @@ def plan_site(site: Site) -> SitePlan:
         "notices": notices.current[: board["notices"]],
         "reports": reports[: board["battle"]],
         "tiles": [{**units.loc[u].to_dict(), "id": u} for u in tops] if not units.empty else [],
-        "show_daily": any(s.name == "daily" for s in sections),
+        "show_daily": any(s.name == "daily" and s.target is not None for s in sections),
         "board_items": board_items,
         "awards": award_items(ctx),
     })
-    pages = [home, *(p for s in sections for p in s.pages)]
-    files = [f for s in sections for f in s.files]
-    files.extend(_table_files(pages))
-    nav = [("board", ""), *((s.name, s.target) for s in sections if s.target is not None)]
-    return SitePlan(pages, files, nav, [c for s in sections for c in s.charts])
+    plan.pages.insert(0, home)
+    plan.files.extend(_table_files([home]))
+    plan.nav = [("board", ""), *((s.name, s.target) for s in sections if s.target is not None)]
+    return plan
 
 
 __all__ = ["BoardItem", "Context", "Section", "SitePlan", "plan_site"]

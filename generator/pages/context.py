@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from ..formats import Formatter
+from ..incremental import ReadList, ReadLog
 from ..inputs.content import Document
 from ..metrics.battle import BattleReport
 from ..metrics.kpis import UnitTree
@@ -31,8 +32,26 @@ class Context:
     tree: UnitTree
     units: pd.DataFrame  # KPIs of every unit as of the as-of date (index: unit id)
     people: pd.DataFrame  # KPIs of every person as of the as-of date (index: person id)
-    reports: list[BattleReport]
-    notices: list[Document]  # current notices, pinned first
+    battle_reports: list[BattleReport]
+    current_notices: list[Document]  # current notices, pinned first
+    reads: set[str] = field(default_factory=set)  # the document collections looked at (see incremental.py)
+
+    @property
+    def reports(self) -> list[BattleReport]:
+        self.reads.add("battle")
+        return self.battle_reports
+
+    @property
+    def notices(self) -> list[Document]:
+        self.reads.add("notices")
+        return self.current_notices
+
+    def logged(self) -> Context:
+        """A copy of this context that notes in its own `reads` which documents the caller looks at."""
+        reads: set[str] = set()
+        site = replace(self.site, documents=ReadLog(self.site.documents, reads),
+                       problems=ReadList(self.site.problems, reads))
+        return replace(self, site=site, reads=reads)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -73,3 +92,4 @@ class Section:
     files: list[Output] = field(default_factory=list)
     charts: list[ChartFile] = field(default_factory=list)
     board: list[BoardItem] = field(default_factory=list)
+    payload: Any = None  # what other sections take from this one
