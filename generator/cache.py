@@ -243,10 +243,11 @@ class Manifest:
     search_files: list[tuple[str, str, Signature | None]] = field(default_factory=list)
     nav: list[tuple[str, str]] = field(default_factory=list)
     sections: list[Any] = field(default_factory=list)  # incremental.SectionRecord of every section builder
+    indexed: set[str] = field(default_factory=set)  # the pages with parts for the search index
 
 
 # Bump when Manifest changes shape: a manifest of another shape is then not found, rather than misread.
-MANIFEST_VERSION = "3"
+MANIFEST_VERSION = "4"
 
 
 class OutputCache:
@@ -271,6 +272,7 @@ class OutputCache:
         self.new_sections = self.manifest.sections if self.manifest else []
         self.search_key = ""
         self.search_files: list[tuple[str, str, Signature | None]] = []
+        self.indexed: set[str] = self.manifest.indexed if self.manifest else set()
 
     def _intact(self, path: str, sig: Signature | None) -> Path | None:
         """The previous output's file at `path` if it is still as it was written."""
@@ -282,12 +284,7 @@ class OutputCache:
         from .writer import Output
 
         file = self._intact(path, sig)
-        if file is None:
-            return None
-        try:
-            return Output(path, file.read_bytes(), source=file, sha=sha)
-        except OSError:
-            return None
+        return None if file is None else Output(path, source=file, sha=sha)
 
     def get(self, path: str, key: str) -> Any:
         """Return the file at `path` from the previous build (an Output) if it was made from the same key."""
@@ -345,6 +342,13 @@ class OutputCache:
                 self.keys[path] = key
         return outputs
 
+    def indexed_before(self, path: str, sha: str) -> bool | None:
+        """Whether the previous build's file at `path`, if it had these bytes, had parts for the search index."""
+        entry = self.index.get(path)
+        if self.manifest is None or entry is None or entry[0] != sha:
+            return None
+        return path in self.manifest.indexed
+
     def search_index(self, key: str) -> list[tuple[str, Path]] | None:
         """The previous build's search index files (path, file) when it was made from the same pages."""
         if self.manifest is None or not key or self.manifest.search_key != key or not self.manifest.search_files:
@@ -371,4 +375,5 @@ class OutputCache:
         assert self.out is not None
         files = [(o.path, shas[o.path], self.keys.get(o.path, ""), signature(self.out / o.path)) for o in outputs]
         search = [(path, sha, signature(self.out / path)) for path, sha, _ in self.search_files]
-        self.store.save(self.name, Manifest(build_key, files, self.search_key, search, self.new_nav, self.new_sections))
+        self.store.save(self.name, Manifest(build_key, files, self.search_key, search, self.new_nav, self.new_sections,
+                                                  self.indexed))

@@ -168,9 +168,10 @@ def limit_text(tables: dict[str, pd.DataFrame], sources: dict[str, Source],
             if column.type != "text" or column.name not in frame.columns:
                 continue
             values = frame[column.name]
-            long = values.map(lambda v: isinstance(v, str) and len(v) > MAX_TEXT).astype(bool)
-            if not long.any():
+            # Distinct values first: a column of 1.8 million cells has a few thousand, and none is long.
+            if not any(isinstance(v, str) and len(v) > MAX_TEXT for v in values.unique()):
                 continue
+            long = values.map(lambda v: isinstance(v, str) and len(v) > MAX_TEXT).astype(bool)
             header = source.headers.get(column.name, column.name) if source else column.name
             for index in frame.index[long.to_numpy()]:
                 row = frame.at[index, ROW] if ROW in frame.columns else None

@@ -277,7 +277,7 @@ def linked(output: Output, previous: OutputCache, sha: str) -> Output:
     if output.source is not None:
         return output
     source = previous.source(output.path, sha)
-    return output if source is None else Output(output.path, output.data, source, sha)
+    return output if source is None else output.linked_to(source, sha)
 
 
 def build_key(site: Site) -> str:
@@ -287,13 +287,24 @@ def build_key(site: Site) -> str:
                   canonical(site.profile_name))
 
 
+def is_marked(output: Output, sha: str, previous: OutputCache) -> bool:
+    """Whether a page has parts for the search index; for a page with the previous build's bytes, not read
+    again: the previous build noted it."""
+    if not output.loaded:
+        before = previous.indexed_before(output.path, sha)
+        if before is not None:
+            return before
+    return MARKER in output.data
+
+
 def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str], previous: OutputCache
                  ) -> Callable[[Path], None]:
     """Build the search index inside the staged site, so the swap publishes pages and index together. When the
     pages it reads are the previous build's, the previous index is linked instead."""
-    glob = search_glob((o.path, o.data) for o in outputs)
-    indexed = sorted((o.path, shas[o.path]) for o in outputs if o.path.endswith(".html") and MARKER in o.data)
-    key = digest("search", code_version(), glob, canonical(indexed))
+    marked = [o for o in outputs if o.path.endswith(".html") and is_marked(o, shas[o.path], previous)]
+    previous.indexed = {o.path for o in marked}
+    glob = search_glob((o.path, o.data) for o in marked)
+    key = digest("search", code_version(), glob, canonical(sorted((o.path, shas[o.path]) for o in marked)))
 
     def finish(staging: Path) -> None:
         with progress.stage("search"):
