@@ -111,7 +111,9 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
         members = people[(people["unit"] == unit_id)]
         members = members[members["employed"] | (members["premium_mtd"].fillna(0) != 0)]
         page_charts: list[ChartFile] = []
-        trend = daily_totals(tables, as_of, unit=unit_id, days=30)
+        totals = daily_totals(tables, as_of, unit=unit_id, days=30)
+        trend = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
+                 for d, v in zip(totals["date"], totals["premium"], strict=True)]
         page_charts.append(_trend_chart(fmt, f"{base}trend.svg", trend, f"{unit['name']} · {t('chart.trend')}", t))
         mtd = month_to_date(tables, as_of, unit=unit_id)
         title = f"{unit['name']} · {t('chart.cumulative')}"
@@ -137,38 +139,48 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
 
 def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd.DataFrame], as_of: dt.date,
                  t: Translator, fmt: Formatter) -> tuple[list[Page], list[ChartFile]]:
-    """One page per person."""
+    """One page per person.
+
+    A branch has thousands of people: their 30-day trends and orders are computed for everyone at once (one
+    group-by, one sort), not person by person.
+    """
     pages: list[Page] = []
     charts: list[ChartFile] = []
     sales = tables["sales"]
-    # Everyone, not only the sales force: registers, training and warnings link managers, trackers and staff too.
-    shown = people
-    recent_start = pd.Timestamp(as_of) - pd.Timedelta(days=30)
-    by_person = sales[(sales["date"] > recent_start) & (sales["date"] <= pd.Timestamp(as_of))].groupby("person")
-    groups = {key: frame for key, frame in by_person}
+    days = pd.date_range(end=pd.Timestamp(as_of), periods=30, freq="D")
+    recent = sales[(sales["date"] >= days[0]) & (sales["date"] <= days[-1])]
+    trends = (recent.groupby(["person", "date"])["premium"].sum().unstack("date")
+              .reindex(columns=days).fillna(0.0)) if not recent.empty else pd.DataFrame(columns=days)
+    day_labels = [d.date().isoformat() for d in days]
+    orders: dict[str, list[dict[str, Any]]] = {}
+    ordered = recent.sort_values(["date", "_row"], ascending=[False, True], kind="stable")
+    for person_id, day, product, premium, cases in zip(ordered["person"], ordered["date"], ordered["product"],
+                                                       ordered["premium"], ordered["cases"], strict=True):
+        orders.setdefault(person_id, []).append({"date": day.date(), "product": product, "premium": clean(premium),
+                                                 "cases": clean(cases)})
     awards: dict[str, list[dict[str, str]]] = {}
     for award in awards_up_to(tables["awards"], as_of).to_dict("records"):
         month = t("awards.month", year=int(award["month"][:4]), month=int(award["month"][5:7]))
         awards.setdefault(award["person"], []).append({"title": award["title"], "month": month})
-    for person_id, person in shown.iterrows():
+    order_columns = [Col("date", t("kpi.date"), "date"), Col("product", t("kpi.product")),
+                     Col("premium", t("kpi.premium"), "money"), Col("cases", t("kpi.cases"), "number")]
+    unit_names = units["name"].to_dict()
+    trend_rows = dict(zip(trends.index, trends.to_numpy().tolist(), strict=True))
+    zero = [0.0] * len(days)
+    # Everyone, not only the sales force: registers, training and warnings link managers, trackers and staff too.
+    for person_id, person in people.to_dict("index").items():
         base = person_href(person_id)
-        trend = _person_trend(groups.get(person_id), as_of)
+        values = trend_rows.get(person_id, zero)
+        trend = [{"date": label, "premium": round(float(v), 2)} for label, v in zip(day_labels, values, strict=True)]
         chart = _trend_chart(fmt, f"{base}trend.svg", trend, f"{person['name']} · {t('chart.trend')}", t)
         charts.append(chart)
-        orders = groups.get(person_id)
-        order_rows = [] if orders is None else [
-            {"date": r["date"].date(), "product": r["product"], "premium": r["premium"], "cases": r["cases"]}
-            for r in orders.sort_values(["date", "_row"], ascending=[False, True]).to_dict("records")
-        ]
-        order_table = Table("orders", t("people.orders"), [
-            Col("date", t("kpi.date"), "date"), Col("product", t("kpi.product")),
-            Col("premium", t("kpi.premium"), "money"), Col("cases", t("kpi.cases"), "number")], order_rows)
         unit_id = person["unit"]
         pages.append(Page(f"{base}index.html", "person.html", str(person["name"]), "units", {
             "person": {**{k: clean(v) for k, v in person.items()}, "id": person_id},
-            "unit_name": units.loc[unit_id, "name"] if unit_id in units.index else unit_id,
-            "unit_link": unit_href(unit_id) if unit_id in units.index else None,
-            "charts": [chart], "orders": order_table, "awards": awards.get(person_id, []),
+            "unit_name": unit_names.get(unit_id, unit_id),
+            "unit_link": unit_href(unit_id) if unit_id in unit_names else None,
+            "charts": [chart], "orders": Table("orders", t("people.orders"), order_columns, orders.get(person_id, [])),
+            "awards": awards.get(person_id, []),
         }))
     return pages, charts
 
@@ -202,18 +214,8 @@ def leaderboard_page(people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree, 
                 {"sections": sections})
 
 
-def _person_trend(orders: pd.DataFrame | None, as_of: dt.date, days: int = 30) -> pd.DataFrame:
-    index = pd.date_range(end=pd.Timestamp(as_of), periods=days, freq="D")
-    if orders is None:
-        totals = pd.Series(0.0, index=index)
-    else:
-        totals = orders.groupby("date")["premium"].sum().reindex(index, fill_value=0.0)
-    return pd.DataFrame({"date": index, "premium": totals.to_numpy()})
-
-
-def _trend_chart(fmt: Formatter, path: str, trend: pd.DataFrame, title: str, t: Translator) -> ChartFile:
-    data = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
-            for d, v in zip(trend["date"], trend["premium"], strict=True)]
+def _trend_chart(fmt: Formatter, path: str, data: list[dict[str, Any]], title: str, t: Translator) -> ChartFile:
+    """A 30-day trend from rows {"date": "YYYY-MM-DD", "premium": float}."""
     total = sum(r["premium"] for r in data)
     best = max(data, key=lambda r: r["premium"]) if data else None
     summary = t("chart.trend_summary", days=len(data), total=fmt.money(total),
