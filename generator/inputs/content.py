@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -113,14 +114,20 @@ def defuse(source: str) -> tuple[str, bool]:
     return "".join(parts), bool(plain)
 
 
+@functools.cache
+def _markdown() -> markdown.Markdown:
+    """One converter per process, reset between documents: setting up its extensions costs more than
+    converting a typical notice."""
+    return markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", "nl2br"], output_format="html")
+
+
 def render_markdown(source: str) -> str:
     """Render Markdown to HTML and sanitise it: no script, no event handlers, no javascript: links.
 
     Raises RecursionError for Markdown nested too deeply to render (hundreds of levels of lists).
     """
     source, _ = defuse(source)
-    html = markdown.markdown(source, extensions=["tables", "fenced_code", "sane_lists", "nl2br"],
-                             output_format="html")
+    html = _markdown().reset().convert(source)
     return nh3.clean(
         html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer", attribute_filter=_keep_attribute, strip_comments=True,
@@ -140,6 +147,11 @@ class _FrontMatterLoader(yaml.SafeLoader):
     reported as a bad field value instead of crashing the build."""
 
 
+class _FastFrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same with libyaml when PyYAML has it (ten times faster); its error messages are vaguer, so front
+    matter it rejects is read again by the loader above for the message."""
+
+
 def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     try:
         return loader.construct_yaml_timestamp(node)
@@ -148,6 +160,42 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
 
 
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+_FastFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+MAX_DEPTH = 50  # front matter is a list of fields; anything nested deeper is hostile or broken
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether lists and mappings nest deeper than MAX_DEPTH. Without recursion, and each container measured
+    once: YAML aliases share containers, and a "billion laughs" document must not be walked a billion times."""
+    height: dict[int, int] = {}  # id of a container: how deep it nests
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        item, children_done = stack.pop()
+        if not isinstance(item, (dict, list)) or (id(item) in height and not children_done):
+            continue
+        children = [c for c in (item.values() if isinstance(item, dict) else item) if isinstance(c, (dict, list))]
+        if children_done:
+            height[id(item)] = 1 + max((height.get(id(c), 0) for c in children), default=0)
+            if height[id(item)] > MAX_DEPTH:
+                return True
+        else:
+            height[id(item)] = 0  # being measured: a container inside itself counts once
+            stack.append((item, True))
+            stack.extend((c, False) for c in children if id(c) not in height)
+    return False
+
+
+def _load_front(front: str) -> Any:
+    """Read front matter; RecursionError when it is nested too deeply."""
+    try:
+        value = yaml.load(front, Loader=_FastFrontMatterLoader)
+    except yaml.YAMLError:
+        return yaml.load(front, Loader=_FrontMatterLoader)
+    if _too_deep(value):
+        raise RecursionError("front matter nested too deeply")
+    return value
 
 
 def _line_of(front: str, name: str) -> int:
@@ -182,7 +230,7 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
                               "the fields, and another '---' line")]
     front, body = match.group(1), match.group(2)
     try:
-        raw = yaml.load(front, Loader=_FrontMatterLoader) or {}
+        raw = _load_front(front) or {}
     except RecursionError:
         return None, [Problem(file, 2, None, "front matter is nested too deeply to read")]
     except yaml.YAMLError as exc:
