@@ -156,12 +156,20 @@ def _parse_pickled(job: tuple[str, str, str, str]) -> bytes:
 
 class DocumentParser:
     """Parse Markdown files through the cache: a file whose text, name and collection are unchanged is not parsed
-    again. `prefetch` parses the misses of a whole site at once, over every core."""
+    again. `prefetch` parses the misses of a whole site at once, over every core.
+
+    The parsed documents are kept in one file (a site may have ten thousand notices, and creating ten thousand
+    small files costs more than writing one), rewritten by `save` with the documents of this build only.
+    """
+
+    BUNDLE = "parsed"
 
     def __init__(self, site_root: Path, enabled: bool) -> None:
         self.site_root = site_root
         self.store = Store(site_root if enabled else None, "documents")
         self.enabled = enabled
+        loaded = self.store.load(self.BUNDLE) if enabled else None
+        self.bundle: dict[str, bytes] = loaded if isinstance(loaded, dict) else {}
         self.ready: dict[str, bytes] = {}
         self.used: set[str] = set()
 
@@ -188,10 +196,7 @@ class DocumentParser:
                     continue  # the loader reads it again and reports what is wrong
                 file = path.relative_to(self.site_root).as_posix()
                 key = self.key(text, file, name, path.stem)
-                cached = self.store.read(key, ".pickle")
-                if cached is not None:
-                    self.ready[key] = cached
-                else:
+                if key not in self.bundle:
                     todo.append((key, (text, file, name, path.stem)))
         if len(todo) < POOL_MIN_DOCUMENTS or workers() < 2:
             return  # parsed one by one as the loader asks
@@ -202,7 +207,6 @@ class DocumentParser:
             results = pool.map(_parse_pickled, [job for _, job in todo], chunksize=max(1, len(todo) // (8 * workers())))
         for (key, _), data in zip(todo, results, strict=True):
             self.ready[key] = data
-            self.store.write(key, data, ".pickle")
 
     def __call__(self, text: str, file: str, collection: Any, stem: str) -> tuple[Any, list[Any]]:
         if not self.enabled:
@@ -211,11 +215,20 @@ class DocumentParser:
             return parse_document(text, file, collection, stem)
         key = self.key(text, file, collection.name, stem)
         self.used.add(key)
-        data = self.ready.get(key) or self.store.read(key, ".pickle")
+        data = self.bundle.get(key) or self.ready.get(key)
         if data is None:
             data = _parse_pickled((text, file, collection.name, stem))
-            self.store.write(key, data, ".pickle")
+        self.ready[key] = data
         return pickle.loads(data)  # a fresh copy: the loader renames slugs in place
+
+    def save(self) -> None:
+        """Keep the documents of this build (only those) for the next."""
+        if not self.enabled:
+            return
+        kept = {key: self.bundle.get(key) or self.ready[key] for key in sorted(self.used)}
+        if kept.keys() != self.bundle.keys():
+            self.store.save(self.BUNDLE, kept)
+        self.store.prune([self.BUNDLE])
 
 
 # --- the previous output ---------------------------------------------------------------------------------------

@@ -206,7 +206,7 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     parser.prefetch()
     documents, content_problems = load_collections(root, parser)
     if cache:
-        parser.store.prune(parser.used)
+        parser.save()
     loaded = load_datasets(root, config, cache=cache)
     problems = problems + loaded.problems + content_problems + check_collections(documents)
     problems += limit_text(loaded.tables, loaded.sources, documents)
