@@ -355,6 +355,10 @@ class OutputCache:
                 self.keys[path] = key
         return outputs
 
+    def paths(self) -> set[str]:
+        """Every file the previous build wrote (the search index aside)."""
+        return set(self.index)
+
     def indexed_before(self, path: str, sha: str) -> bool | None:
         """Whether the previous build's file at `path`, if it had these bytes, had parts for the search index."""
         entry = self.index.get(path)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 INDEX_DIR = "search/pagefind"
+NEXT_INDEX_DIR = "search/.pagefind-next"  # where the dev server makes a new index before swapping it in
 UNUSED = ("pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js",
           "pagefind-modular-ui.css", "pagefind-highlight.js")
 
@@ -44,15 +45,15 @@ def search_glob(pages: Iterable[tuple[str, bytes]]) -> str:
     return patterns[0] if len(patterns) == 1 else "{" + ",".join(patterns) + "}"
 
 
-def index_site(folder: Path, glob: str = "**/*.{html}") -> str | None:
-    """Index the site's pages in `folder` that match `glob` into search/pagefind/; return a warning when it
-    could not be done."""
+def index_site(folder: Path, glob: str = "**/*.{html}", subdir: str = INDEX_DIR) -> str | None:
+    """Index the site's pages in `folder` that match `glob` into `subdir` (search/pagefind/); return a warning
+    when it could not be done."""
     executable = pagefind_executable()
     if executable is None:
         return "search index not built: Pagefind is not installed (pip install 'pagefind[extended]')"
     try:
         result = subprocess.run(
-            [str(executable), "--site", str(folder), "--output-subdir", INDEX_DIR, "--glob", glob, "--silent"],
+            [str(executable), "--site", str(folder), "--output-subdir", subdir, "--glob", glob, "--silent"],
             capture_output=True, text=True, timeout=900, check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -61,5 +62,5 @@ def index_site(folder: Path, glob: str = "**/*.{html}") -> str | None:
         detail = (result.stderr or result.stdout).strip().splitlines()
         return "search index not built: " + (detail[-1] if detail else f"pagefind exited {result.returncode}")
     for name in UNUSED:  # other UIs Pagefind ships; search/index.html uses pagefind-ui.js
-        (folder / INDEX_DIR / name).unlink(missing_ok=True)
+        (folder / subdir / name).unlink(missing_ok=True)
     return None

@@ -171,6 +171,15 @@ def swap_in(staging: Path, out: Path) -> None:
         os.replace(staging, out)
 
 
+def replace_folder(new: Path, old: Path) -> None:
+    """Put the folder `new` in the place of `old` (in one step where the system allows) and delete `old`."""
+    if old.exists() and _exchange(new, old):
+        shutil.rmtree(new, ignore_errors=True)
+        return
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(new, old)
+
+
 def check_target(out: Path, site: Path) -> None:
     """Refuse an output folder whose replacement would destroy something that is not a build."""
     resolved, root = out.resolve(), site.resolve()
@@ -182,6 +191,33 @@ def check_target(out: Path, site: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / "build.json").exists():
         raise TrackboardError(f"refusing to replace {out}: it is not empty and holds no build.json from an "
                               "earlier build; choose another --out or empty it")
+
+
+def publish_in_place(out: Path, files: Iterable[Output], gone: Iterable[str]) -> None:
+    """Write the files that changed straight into `out`, each atomically (a temporary file renamed over it),
+    and delete the files of the previous build listed in `gone`. For the dev server, where an edit must show at
+    once: a reader may see old and new pages side by side for a moment, which `publish` never allows."""
+    written: set[str] = set()
+    try:
+        for item in files:
+            pure = check_path(item.path)
+            key = pure.as_posix().casefold()
+            if key in written:
+                raise TrackboardError(f"two pages were made for the same path {item.path!r}")
+            written.add(key)
+            target = out.joinpath(*pure.parts)
+            if item.source is not None and item.source == target:
+                continue  # the file in place already holds these bytes
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(item.data)
+            os.replace(tmp, target)
+        for path in gone:
+            (out / check_path(path)).unlink(missing_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        detail = f"{exc.filename}: {reason}" if exc.filename else reason
+        raise TrackboardError(f"cannot write the site to {out} ({detail})") from exc
 
 
 def publish(out: Path, files: Iterable[Output], finish: Callable[[Path], None] | None = None) -> None:

@@ -183,6 +183,29 @@ def test_unchanged_files_are_linked_not_written_again(site: Path, tmp_path: Path
     assert_same_as_cold(site, out, tmp_path)
 
 
+def test_an_in_place_rebuild_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
+    # The dev server's way: changed files written straight into the output, the search index after.
+    build(site, clock=clock)
+    out = site / "output"
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    notice = site / "content" / "notices" / "welcome.md"
+    notice.write_text(BASELINE["content/notices/welcome.md"].replace("全员参与", "全员参与，争当标兵"),
+                      encoding="utf-8")
+    result = build(site, clock=clock, in_place=True)
+    assert "争当标兵" in (out / "notices" / "welcome" / "index.html").read_text("utf-8")
+    assert (out / "faq" / "index.html").stat().st_ino == before["faq/index.html"]  # untouched, not relinked
+    assert result.finish is not None
+    result.finish()
+    assert_same_as_cold(site, out, tmp_path)
+    notice.unlink()
+    result = build(site, clock=clock, in_place=True)
+    assert result.finish is not None
+    result.finish()
+    assert not (out / "notices" / "welcome" / "index.html").exists()
+    assert not (out / "search" / ".pagefind-next").exists()
+    assert_same_as_cold(site, out, tmp_path)
+
+
 def test_a_damaged_output_file_is_made_again(site: Path, tmp_path: Path, renders: list[str]) -> None:
     build(site, clock=clock)
     page = site / "output" / "faq" / "index.html"

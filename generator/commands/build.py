@@ -29,8 +29,8 @@ from ..model import Site, load_site
 from ..pages import SitePlan, plan_site
 from ..progress import Progress
 from ..render import Page, Renderer
-from ..search import INDEX_DIR, MARKER, index_site, search_glob
-from ..writer import Output, check_target, place, publish
+from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, index_site, search_glob
+from ..writer import Output, check_target, place, publish, publish_in_place, replace_folder
 
 Clock = Callable[[], dt.datetime]
 
@@ -46,6 +46,8 @@ class BuildResult:
     pages: int
     files: int
     build_id: str
+    # With in_place: what is left to do once the pages show (the search index), or None.
+    finish: Callable[[], None] | None = None
 
 
 def generator_version() -> str:
@@ -297,10 +299,11 @@ def is_marked(output: Output, sha: str, previous: OutputCache) -> bool:
     return MARKER in output.data
 
 
-def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str], previous: OutputCache
-                 ) -> Callable[[Path], None]:
+def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str], previous: OutputCache,
+                 in_place: bool = False) -> Callable[[Path], None]:
     """Build the search index inside the staged site, so the swap publishes pages and index together. When the
-    pages it reads are the previous build's, the previous index is linked instead."""
+    pages it reads are the previous build's, the previous index is linked instead (or, `in_place`, left where it
+    is)."""
     marked = [o for o in outputs if o.path.endswith(".html") and is_marked(o, shas[o.path], previous)]
     previous.indexed = {o.path for o in marked}
     glob = search_glob((o.path, o.data) for o in marked)
@@ -309,13 +312,20 @@ def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str]
     def finish(staging: Path) -> None:
         with progress.stage("search"):
             reused = previous.search_index(key)
+            if reused is not None and in_place:
+                return
             if reused is not None:
                 for path, file in reused:
                     (staging / path).parent.mkdir(parents=True, exist_ok=True)
                     place(Output(path, b"", source=file), staging / path)
                 progress.note("search", "pages unchanged: the previous index is published again")
                 return
-            warning = index_site(staging, glob)
+            if in_place:  # indexed beside the old index, then swapped in: search keeps working meanwhile
+                warning = index_site(staging, glob, NEXT_INDEX_DIR)
+                if not warning:
+                    replace_folder(staging / NEXT_INDEX_DIR, staging / INDEX_DIR)
+            else:
+                warning = index_site(staging, glob)
             if warning:
                 progress.note("search", warning)
                 return
@@ -327,12 +337,15 @@ def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str]
 
 
 def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None, profile: str | None = None,
-          strict: bool = False, clock: Clock = utc_now, cache: bool = True, progress: Progress | None = None
-          ) -> BuildResult:
+          strict: bool = False, clock: Clock = utc_now, cache: bool = True, progress: Progress | None = None,
+          in_place: bool = False) -> BuildResult:
     """Build the site at `site_dir` into `out` (default: its output/ folder).
 
     With `cache` (the default), parsed inputs and rendered pages are reused from the site's .trackboard-cache/
     and the previous output where what they are made from is unchanged; the output is the same either way.
+
+    `in_place` (the dev server) writes only the changed files straight into an earlier build's `out`, and
+    leaves the search index to `BuildResult.finish`, so that an edit shows as soon as its pages are written.
     """
     progress = progress or Progress()
     now = clock()
@@ -353,10 +366,23 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
         # A file with the same bytes as the previous output's is linked to it, not written again.
         outputs = [linked(o, previous, shas[o.path]) for o in outputs]
         info = build_info(site, outputs, now, shas)
-        finish = None if site.excluded("search") else search_index(progress, outputs, shas, previous)
-        publish(out, [*outputs, info], finish=finish)
+        in_place = in_place and cache and previous.manifest is not None and (out / "build.json").is_file()
+        finish = None if site.excluded("search") else search_index(progress, outputs, shas, previous, in_place)
+        files = [*outputs, info]
         shas[info.path] = hashlib.sha256(info.data).hexdigest()
-        previous.save(key, [*outputs, info], shas)
+        later: Callable[[], None] | None = None
+        if in_place:
+            publish_in_place(out, files, previous.paths() - {o.path for o in files})
+
+            def later() -> None:
+                if finish is not None:
+                    finish(out)
+                previous.save(key, files, shas)
+
+            previous.save(key, files, shas)  # the pages as they are now, whether or not `later` runs
+        else:
+            publish(out, files, finish=finish)
+            previous.save(key, files, shas)
         progress.advance(len(outputs) + 1)
     return BuildResult(site, out, sum(1 for o in outputs if o.path.endswith(".html")), len(outputs) + 1,
-                       json.loads(info.data)["build_id"])
+                       json.loads(info.data)["build_id"], later)

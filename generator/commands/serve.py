@@ -27,6 +27,7 @@ from typing import Any
 
 from ..cache import CACHE_DIR
 from ..errors import TrackboardError
+from ..inputs import datasets
 from ..writer import RETIRED_PREFIX, STAGING_PREFIX
 from .build import build, utc_now
 
@@ -81,8 +82,9 @@ class DevServer:
         """Build the site; on failure keep serving the last good output behind an error page."""
         with self._build_lock:
             started = time.perf_counter()
+            result = None
             try:
-                result = build(self.site, out=self.out, clock=utc_now)
+                result = build(self.site, out=self.out, clock=utc_now, in_place=True)
             except TrackboardError as exc:
                 self._fail(exc.message, [str(p) for p in exc.problems])
             except Exception as exc:  # a bug must not stop the server: show it and keep watching
@@ -100,6 +102,12 @@ class DevServer:
                     self.log(f"built {result.pages} pages in {time.perf_counter() - started:.2f} s "
                              f"(as of {result.site.as_of.isoformat()})")
             self.state.version += 1
+            if result is not None and result.finish is not None:
+                # the search index, after the pages show: the open tabs reload while it is made
+                try:
+                    result.finish()
+                except Exception as exc:  # the pages are published; only the index is behind
+                    self.log(f"search index not updated: {type(exc).__name__}: {exc}")
 
     def _fail(self, title: str, problems: list[str], detail: str = "") -> None:
         self.state.error = error_page(title, problems, detail)
@@ -128,6 +136,7 @@ class DevServer:
 
     def start(self) -> None:
         """Build once, then serve and watch in background threads."""
+        datasets.KEEP_RECENT = True  # this process builds again and again: keep the tables in memory
         self.rebuild()
         handler = partial(Handler, server_state=self)
         self._httpd = ThreadingHTTPServer((self.host, self.port), handler)

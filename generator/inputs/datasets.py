@@ -6,6 +6,7 @@ with a row skips that row, and every skipped row is reported with its place and 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
@@ -262,7 +263,20 @@ def _display(site: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Path, cache: bool
+# The tables of the last build in this process, by cache key, kept when KEEP_RECENT is set: the dev server
+# builds again and again in one process, and reading a large table back from Parquet takes a second. Callers
+# get copies (builds cut and mask values in place).
+KEEP_RECENT = False
+_RECENT: dict[str, tuple[pd.DataFrame, Source, list[Problem]]] = {}
+
+
+def _copies(entry: tuple[pd.DataFrame, Source, list[Problem]]) -> tuple[pd.DataFrame, Source, list[Problem]]:
+    frame, source, problems = entry
+    return frame.copy(), copy.copy(source), list(problems)
+
+
+def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Path, cache: bool,
+                 recent: dict[str, tuple[pd.DataFrame, Source, list[Problem]]]
                  ) -> tuple[pd.DataFrame, Source, list[Problem], str]:
     """Load one dataset file, reusing the parsed table cached under the file's sha256, options and code."""
     store = Store(site if cache else None, "datasets")
@@ -274,10 +288,14 @@ def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Pa
             content = ""
         if content:
             key = digest("dataset", dataset.name, content, canonical_json(options), code_version())
+            if key in _RECENT:
+                recent[key] = _RECENT[key]
+                return (*_copies(_RECENT[key]), key)
             meta, data = store.load(key), store.read(key, ".parquet")
             if meta is not None and data is not None:
                 try:
-                    return frame_from_bytes(data, meta[2]), meta[0], meta[1], key
+                    recent[key] = (frame_from_bytes(data, meta[2]), meta[0], meta[1])
+                    return (*_copies(recent[key]), key)
                 except Exception:  # a damaged entry: parse the file again
                     pass
     loader = _DatasetLoader(site, dataset, options)
@@ -285,6 +303,8 @@ def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Pa
     if key:
         store.write(key, frame_to_bytes(frame), ".parquet")
         store.save(key, (source, loader.problems, frame_dtypes(frame)))
+        recent[key] = (frame, source, loader.problems)
+        return (*_copies(recent[key]), key)
     return frame, source, loader.problems, key
 
 
@@ -298,6 +318,7 @@ def load_datasets(site: Path, config: dict[str, Any], cache: bool = False) -> Lo
     problems: list[Problem] = []
     missing: list[str] = []
     used: set[str] = set()  # cache entries of this build; older ones are deleted
+    recent: dict[str, tuple[pd.DataFrame, Source, list[Problem]]] = {}
     for name, dataset in DATASETS.items():
         options = config["data"].get(name, {})
         path = locate(site, name, options)
@@ -314,11 +335,14 @@ def load_datasets(site: Path, config: dict[str, Any], cache: bool = False) -> Lo
                 missing.append(name)
             tables[name] = empty_frame(dataset)
             continue
-        tables[name], sources[name], found, key = _load_cached(site, dataset, options, path, cache)
+        tables[name], sources[name], found, key = _load_cached(site, dataset, options, path, cache, recent)
         used.add(key)
         problems.extend(found)
     if cache:
         Store(site, "datasets").prune(used)
+        _RECENT.clear()
+        if KEEP_RECENT:
+            _RECENT.update(recent)
     problems.extend(check_references(tables, sources))
     for name, source in sources.items():
         source.rows_kept = len(tables[name])
