@@ -236,9 +236,9 @@ class DocumentParser:
 Signature = tuple[int, int, int]  # inode, size and modification time (ns) of a file as it was written
 
 
-def signature(path: Path) -> Signature | None:
+def signature(path: Path | str) -> Signature | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
@@ -286,12 +286,19 @@ class OutputCache:
         self.search_key = ""
         self.search_files: list[tuple[str, str, Signature | None]] = []
         self.indexed: set[str] = self.manifest.indexed if self.manifest else set()
+        self.checked: set[str] = set()  # paths found intact in this build (not checked twice)
 
     def _intact(self, path: str, sig: Signature | None) -> Path | None:
         """The previous output's file at `path` if it is still as it was written."""
         assert self.out is not None
-        file = self.out / path
-        return file if sig is not None and signature(file) == sig else None
+        if sig is None:
+            return None
+        # A string first: 20,000 Path objects cost more than the stat calls themselves.
+        if path not in self.checked:
+            if signature(f"{self.out}/{path}") != sig:
+                return None
+            self.checked.add(path)
+        return self.out / path
 
     def _output(self, path: str, sha: str, sig: Signature | None) -> Any:
         from .writer import Output
@@ -385,12 +392,21 @@ class OutputCache:
         self.search_key = key
         self.search_files = [(path, hashlib.sha256((folder / path).read_bytes()).hexdigest(), None) for path in paths]
 
+    def _written(self, output: Any, sha: str) -> Signature | None:
+        """The signature of a file just published: that of the previous file it was linked from (a hard link
+        keeps inode, size and time) when that was intact, else read from the disk."""
+        entry = self.index.get(output.path)
+        if (entry is not None and entry[0] == sha and output.source is not None and output.path in self.checked
+                and str(output.source) == f"{self.out}/{output.path}"):
+            return entry[2]
+        return signature(f"{self.out}/{output.path}")
+
     def save(self, build_key: str, outputs: list[Any], shas: dict[str, str]) -> None:
         """Record what was just published into the output folder, with each file's signature."""
         if not self.enabled:
             return
         assert self.out is not None
-        files = [(o.path, shas[o.path], self.keys.get(o.path, ""), signature(self.out / o.path)) for o in outputs]
+        files = [(o.path, shas[o.path], self.keys.get(o.path, ""), self._written(o, shas[o.path])) for o in outputs]
         search = [(path, sha, signature(self.out / path)) for path, sha, _ in self.search_files]
         self.store.save(self.name, Manifest(build_key, files, self.search_key, search, self.new_nav, self.new_sections,
                                                   self.indexed))

@@ -198,16 +198,17 @@ def publish_in_place(out: Path, files: Iterable[Output], gone: Iterable[str]) ->
     and delete the files of the previous build listed in `gone`. For the dev server, where an edit must show at
     once: a reader may see old and new pages side by side for a moment, which `publish` never allows."""
     written: set[str] = set()
+    prefix = f"{out}/"
     try:
         for item in files:
-            pure = check_path(item.path)
-            key = pure.as_posix().casefold()
+            key = item.path.casefold()
             if key in written:
                 raise TrackboardError(f"two pages were made for the same path {item.path!r}")
             written.add(key)
+            if item.source is not None and str(item.source) == prefix + item.path:
+                continue  # the file in place (checked when it was first written) already holds these bytes
+            pure = check_path(item.path)
             target = out.joinpath(*pure.parts)
-            if item.source is not None and item.source == target:
-                continue  # the file in place already holds these bytes
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             tmp.write_bytes(item.data)
