@@ -321,14 +321,12 @@ class OutputCache:
             return None
         return self._intact(path, entry[2])
 
-    def reuse(self, build_key: str, exclude: str) -> list[Any] | None:
-        """Return every file of the previous build (but `exclude`) when it was made from the same inputs."""
-        if self.manifest is None or self.manifest.build_key != build_key:
-            return None
+    def _files(self, paths: Iterable[str]) -> list[Any] | None:
+        """The previous build's files at `paths` (noting their keys for this build), or None when one of them
+        is no longer as it was written."""
         outputs = []
-        for path, sha, key, sig in self.manifest.files:
-            if path == exclude:
-                continue
+        for path in paths:
+            sha, key, sig = self.index[path]
             output = self._output(path, sha, sig)
             if output is None:
                 return None
@@ -336,6 +334,12 @@ class OutputCache:
             if key:
                 self.keys[path] = key
         return outputs
+
+    def reuse(self, build_key: str, exclude: str) -> list[Any] | None:
+        """Return every file of the previous build (but `exclude`) when it was made from the same inputs."""
+        if self.manifest is None or self.manifest.build_key != build_key:
+            return None
+        return self._files(path for path, *_ in self.manifest.files if path != exclude)
 
     @property
     def nav(self) -> list[tuple[str, str]]:
@@ -351,16 +355,7 @@ class OutputCache:
 
     def section_files(self, record: Any) -> list[Any] | None:
         """The files a reused section made in the previous build, or None when one can no longer be read."""
-        outputs = []
-        for path in record.paths:
-            sha, key, sig = self.index[path]
-            output = self._output(path, sha, sig)
-            if output is None:
-                return None
-            outputs.append(output)
-            if key:
-                self.keys[path] = key
-        return outputs
+        return self._files(record.paths)
 
     def paths(self) -> set[str]:
         """Every file the previous build wrote (the search index aside)."""

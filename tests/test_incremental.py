@@ -54,6 +54,18 @@ def assert_same_as_cold(site: Path, out: Path, tmp_path: Path) -> None:
     assert files(out) == files(cold)
 
 
+def inodes(out: Path) -> dict[str, int]:
+    """Every file of a build by path: its inode (the same inode is the same file, not a copy)."""
+    return {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+
+
+def edit_welcome_notice(site: Path) -> Path:
+    notice = site / "content" / "notices" / "welcome.md"
+    notice.write_text(BASELINE["content/notices/welcome.md"].replace("全员参与", "全员参与，争当标兵"),
+                      encoding="utf-8")
+    return notice
+
+
 def test_unchanged_rebuild_renders_nothing(site: Path, renders: list[str]) -> None:
     first = build(site, clock=clock)
     before = files(site / "output")
@@ -69,9 +81,7 @@ def test_markdown_edit_renders_only_the_pages_that_show_it(site: Path, tmp_path:
     build(site, clock=clock)
     before = files(site / "output")
     renders.clear()
-    notice = site / "content" / "notices" / "welcome.md"
-    notice.write_text(BASELINE["content/notices/welcome.md"].replace("全员参与", "全员参与，争当标兵"),
-                      encoding="utf-8")
+    edit_welcome_notice(site)
     build(site, clock=clock)
     after = files(site / "output")
     changed = {path for path in after if before.get(path) != after[path]}
@@ -104,9 +114,7 @@ def taken(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
 def test_a_markdown_edit_computes_only_the_sections_that_read_it(site: Path, taken: list[set[str]]) -> None:
     build(site, clock=clock)
     assert taken == [set()]
-    notice = site / "content" / "notices" / "welcome.md"
-    notice.write_text(BASELINE["content/notices/welcome.md"].replace("全员参与", "全员参与，争当标兵"),
-                      encoding="utf-8")
+    edit_welcome_notice(site)
     build(site, clock=clock)
     assert {"daily", "units", "people", "leaderboard", "faq"} <= taken[-1]
     # the sections that show notices, and the quality page (it lists the problems of every input)
@@ -165,12 +173,10 @@ def test_data_change_rebuilds_what_it_shows_and_matches_a_cold_build(site: Path,
 def test_unchanged_files_are_linked_not_written_again(site: Path, tmp_path: Path) -> None:
     build(site, clock=clock)
     out = site / "output"
-    inode = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
-    notice = site / "content" / "notices" / "welcome.md"
-    notice.write_text(BASELINE["content/notices/welcome.md"].replace("全员参与", "全员参与，争当标兵"),
-                      encoding="utf-8")
+    inode = inodes(out)
+    edit_welcome_notice(site)
     build(site, clock=clock)
-    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    after = inodes(out)
     # The same file (inode) as before: pages, CSV files and charts the edit does not touch, and static files.
     for path in ("faq/index.html", "units/index.html", "static/style.css", "daily/index.html"):
         assert after[path] == inode[path], path
@@ -178,7 +184,7 @@ def test_unchanged_files_are_linked_not_written_again(site: Path, tmp_path: Path
     # The notice is searchable, so the search index was made again; a rebuild with no change links it.
     assert after["search/pagefind/pagefind-entry.json"] != inode["search/pagefind/pagefind-entry.json"]
     build(site, clock=clock)
-    again = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    again = inodes(out)
     assert {p: again[p] for p in again if p != "build.json"} == {p: after[p] for p in after if p != "build.json"}
     assert_same_as_cold(site, out, tmp_path)
 
@@ -187,10 +193,8 @@ def test_an_in_place_rebuild_matches_a_cold_build(site: Path, tmp_path: Path) ->
     # The dev server's way: changed files written straight into the output, the search index after.
     build(site, clock=clock)
     out = site / "output"
-    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
-    notice = site / "content" / "notices" / "welcome.md"
-    notice.write_text(BASELINE["content/notices/welcome.md"].replace("全员参与", "全员参与，争当标兵"),
-                      encoding="utf-8")
+    before = inodes(out)
+    notice = edit_welcome_notice(site)
     result = build(site, clock=clock, in_place=True)
     assert "争当标兵" in (out / "notices" / "welcome" / "index.html").read_text("utf-8")
     assert (out / "faq" / "index.html").stat().st_ino == before["faq/index.html"]  # untouched, not relinked
