@@ -357,6 +357,20 @@ class OutputCache:
         """The files a reused section made in the previous build, or None when one can no longer be read."""
         return self._files(record.paths)
 
+    def holds_only_its_files(self) -> bool:
+        """Whether the output folder holds nothing but the previous build's files (and folders), so that leaving
+        it as it is equals publishing those files again."""
+        if self.manifest is None or self.out is None:
+            return False
+        known = {*self.index, *(path for path, _, _ in self.manifest.search_files), "build.json"}
+        top = str(self.out)
+        for folder, _, names in os.walk(top):
+            relative = os.path.relpath(folder, top).replace(os.sep, "/")
+            base = "" if relative == "." else relative + "/"
+            if any(base + name not in known for name in names):
+                return False
+        return True
+
     def paths(self) -> set[str]:
         """Every file the previous build wrote (the search index aside)."""
         return set(self.index)

@@ -187,6 +187,11 @@ def test_unchanged_files_are_linked_not_written_again(site: Path, tmp_path: Path
     again = inodes(out)
     assert {p: again[p] for p in again if p != "build.json"} == {p: after[p] for p in after if p != "build.json"}
     assert_same_as_cold(site, out, tmp_path)
+    # A file someone put into the output folder: an unchanged rebuild publishes the site afresh, without it.
+    (out / "stray.txt").write_text("x", encoding="utf-8")
+    build(site, clock=clock)
+    assert not (out / "stray.txt").exists()
+    assert_same_as_cold(site, out, tmp_path)
 
 
 def test_an_in_place_rebuild_matches_a_cold_build(site: Path, tmp_path: Path) -> None:

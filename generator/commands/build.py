@@ -313,6 +313,7 @@ def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str]
         with progress.stage("search"):
             reused = previous.search_index(key)
             if reused is not None and in_place:
+                progress.note("search", "pages unchanged: the index in place is kept")
                 return
             if reused is not None:
                 for path, file in reused:
@@ -357,8 +358,11 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     previous = OutputCache(site_dir, out, enabled=cache)
     key = build_key(site) if cache else ""
     outputs = previous.reuse(key, exclude="build.json") if cache else None
+    unchanged = outputs is not None and previous.holds_only_its_files()
     if outputs is None:
         outputs = render_site(site, previous, progress)
+    elif unchanged:
+        progress.note("write", "inputs unchanged: the published pages stay, build.json is written again")
     else:
         progress.note("write", "inputs unchanged: the previous pages are published again")
     with progress.stage("write", total=len(outputs) + 1):
@@ -366,7 +370,10 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
         # A file with the same bytes as the previous output's is linked to it, not written again.
         outputs = [linked(o, previous, shas[o.path]) for o in outputs]
         info = build_info(site, outputs, now, shas)
-        in_place = in_place and cache and previous.manifest is not None and (out / "build.json").is_file()
+        # Unchanged inputs: every file but build.json is already published as it would be made, so only
+        # build.json is replaced (atomically), rather than the whole site staged and swapped again.
+        in_place = ((in_place or unchanged) and cache and previous.manifest is not None
+                    and (out / "build.json").is_file())
         finish = None if site.excluded("search") else search_index(progress, outputs, shas, previous, in_place)
         files = [*outputs, info]
         shas[info.path] = hashlib.sha256(info.data).hexdigest()
@@ -380,6 +387,9 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
                 previous.save(key, files, shas)
 
             previous.save(key, files, shas)  # the pages as they are now, whether or not `later` runs
+            if unchanged:
+                later()
+                later = None
         else:
             publish(out, files, finish=finish)
             previous.save(key, files, shas)
