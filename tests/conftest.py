@@ -170,6 +170,16 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def copy_example_site(base: Path) -> Path:
+    """Copy the repository's example site (site.toml, data/, content/) into `base`, for tests that edit or
+    rebuild it; return `base`."""
+    root = Path(__file__).resolve().parent.parent
+    for part in ("site.toml", "data", "content"):
+        source = root / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, base / part)
+    return base
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """Return build_example(profile=None): the repository's example site built once per session and profile.

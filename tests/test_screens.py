@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import serve_folder
+from conftest import copy_example_site, serve_folder
 
 from generator.commands.build import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parent.parent
 SIZES = [(1920, 1080), (1280, 720)]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("screens")
-    for part in ("site.toml", "data", "content"):
-        source = ROOT / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, base / part)
+    base = copy_example_site(tmp_path_factory.mktemp("screens"))
     build(base)
     return base
 

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import serve_folder
+from conftest import copy_example_site, serve_folder
 
 from generator.commands.build import build
 from generator.search import search_glob
 
 pytestmark = [pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("search")
-    for part in ("site.toml", "data", "content"):
-        source = ROOT / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, base / part)
+    base = copy_example_site(tmp_path_factory.mktemp("search"))
     build(base)
     return base / "output"
 
