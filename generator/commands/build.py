@@ -372,27 +372,29 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
         info = build_info(site, outputs, now, shas)
         # Unchanged inputs: every file but build.json is already published as it would be made, so only
         # build.json is replaced (atomically), rather than the whole site staged and swapped again.
-        in_place = ((in_place or unchanged) and cache and previous.manifest is not None
-                    and (out / "build.json").is_file())
-        finish = None if site.excluded("search") else search_index(progress, outputs, shas, previous, in_place)
+        write_in_place = ((in_place or unchanged) and cache and previous.manifest is not None
+                          and (out / "build.json").is_file())
+        finish = None if site.excluded("search") else search_index(progress, outputs, shas, previous,
+                                                                    write_in_place)
         files = [*outputs, info]
         shas[info.path] = hashlib.sha256(info.data).hexdigest()
+
+        def finish_and_save() -> None:
+            if finish is not None:
+                finish(out)
+            previous.save(key, files, shas)
+
         later: Callable[[], None] | None = None
-        if in_place:
-            publish_in_place(out, files, previous.paths() - {o.path for o in files})
-
-            def later() -> None:
-                if finish is not None:
-                    finish(out)
-                previous.save(key, files, shas)
-
-            previous.save(key, files, shas)  # the pages as they are now, whether or not `later` runs
-            if unchanged:
-                later()
-                later = None
-        else:
+        if not write_in_place:
             publish(out, files, finish=finish)
             previous.save(key, files, shas)
+        else:
+            publish_in_place(out, files, previous.paths() - {o.path for o in files})
+            if unchanged:
+                finish_and_save()  # the index is in place already: nothing to wait for
+            else:
+                previous.save(key, files, shas)  # the pages as they are now, whether or not `later` runs
+                later = finish_and_save
         progress.advance(len(outputs) + 1)
     return BuildResult(site, out, sum(1 for o in outputs if o.path.endswith(".html")), len(outputs) + 1,
                        json.loads(info.data)["build_id"], later)
