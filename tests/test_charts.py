@@ -212,3 +212,21 @@ def test_vega_embed_bundle_works_offline(tmp_path: Path) -> None:
     urls = re.findall(r"https?://[^\s\"'`)]+", bundle)
     assert [u for u in urls if not u.startswith(_INERT)] == []
     assert charts.vega_embed_bundle(tmp_path) == bundle  # the second time from the cache
+
+
+def _clip_ids_in_order(svg: str) -> str:
+    """The SVG with Vega's clip-path counter (which runs on across a process's charts) numbered from 1."""
+    names: dict[str, str] = {}
+    return re.sub(r"clip\d+", lambda m: names.setdefault(m.group(0), f"clip{len(names) + 1}"), svg)
+
+
+@needs_cjk
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_template_compiled_once_renders_as_its_vega_lite_spec(locale: str) -> None:
+    import vl_convert
+
+    fonts.register_fonts()
+    untitled = Chart("trend", "", trend().data, "")  # no title: rendered from Vega-Lite
+    for chart in [*ALL, trend("二部 · 近30天保费", 3), untitled]:
+        spec = chart.spec_json(locale)
+        assert _clip_ids_in_order(charts._render_one(spec)) == _clip_ids_in_order(vl_convert.vegalite_to_svg(spec))
