@@ -288,7 +288,7 @@ class OutputCache:
         self.indexed: set[str] = self.manifest.indexed if self.manifest else set()
         self.checked: set[str] = set()  # paths found intact in this build (not checked twice)
 
-    def _intact(self, path: str, sig: Signature | None) -> Path | None:
+    def _intact(self, path: str, sig: Signature | None) -> str | None:
         """The previous output's file at `path` if it is still as it was written."""
         assert self.out is not None
         if sig is None:
@@ -298,7 +298,7 @@ class OutputCache:
             if signature(f"{self.out}/{path}") != sig:
                 return None
             self.checked.add(path)
-        return self.out / path
+        return f"{self.out}/{path}"
 
     def _output(self, path: str, sha: str, sig: Signature | None) -> Any:
         from .writer import Output
@@ -313,7 +313,7 @@ class OutputCache:
             return None
         return self._output(path, entry[0], entry[2])
 
-    def source(self, path: str, sha: str) -> Path | None:
+    def source(self, path: str, sha: str) -> str | None:
         """The previous output's file at `path` when it holds the same bytes (sha256) and is intact: the new
         output can link to it instead of writing the bytes again."""
         entry = self.index.get(path)
@@ -382,7 +382,7 @@ class OutputCache:
             return None
         return path in self.manifest.indexed
 
-    def search_index(self, key: str) -> list[tuple[str, Path]] | None:
+    def search_index(self, key: str) -> list[tuple[str, str]] | None:
         """The previous build's search index files (path, file) when it was made from the same pages."""
         if self.manifest is None or not key or self.manifest.search_key != key or not self.manifest.search_files:
             return None

@@ -7,9 +7,12 @@ battle reports, the FAQ booklet, meetings and scripts.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
+
+from .writer import Output, place
 
 INDEX_DIR = "search/pagefind"
 NEXT_INDEX_DIR = "search/.pagefind-next"  # where the dev server makes a new index before swapping it in
@@ -45,22 +48,87 @@ def search_glob(pages: Iterable[tuple[str, bytes]]) -> str:
     return patterns[0] if len(patterns) == 1 else "{" + ",".join(patterns) + "}"
 
 
+def _command(executable: Path, folder: Path, glob: str, subdir: str) -> list[str]:
+    return [str(executable), "--site", str(folder), "--output-subdir", subdir, "--glob", glob, "--silent"]
+
+
+def _failure(returncode: int, stderr: str, stdout: str) -> str:
+    detail = (stderr or stdout).strip().splitlines()
+    return "search index not built: " + (detail[-1] if detail else f"pagefind exited {returncode}")
+
+
+def _drop_unused(index: Path) -> None:
+    for name in UNUSED:  # other UIs Pagefind ships; search/index.html uses pagefind-ui.js
+        (index / name).unlink(missing_ok=True)
+
+
 def index_site(folder: Path, glob: str = "**/*.{html}", subdir: str = INDEX_DIR) -> str | None:
     """Index the site's pages in `folder` that match `glob` into `subdir` (search/pagefind/); return a warning
     when it could not be done."""
     executable = pagefind_executable()
     if executable is None:
-        return "search index not built: Pagefind is not installed (pip install 'pagefind[extended]')"
+        return NOT_INSTALLED
     try:
-        result = subprocess.run(
-            [str(executable), "--site", str(folder), "--output-subdir", subdir, "--glob", glob, "--silent"],
-            capture_output=True, text=True, timeout=900, check=False,
-        )
+        result = subprocess.run(_command(executable, folder, glob, subdir), capture_output=True, text=True,
+                                timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"search index not built: {exc}"
     if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        return "search index not built: " + (detail[-1] if detail else f"pagefind exited {result.returncode}")
-    for name in UNUSED:  # other UIs Pagefind ships; search/index.html uses pagefind-ui.js
-        (folder / subdir / name).unlink(missing_ok=True)
+        return _failure(result.returncode, result.stderr, result.stdout)
+    _drop_unused(folder / subdir)
     return None
+
+
+NOT_INSTALLED = "search index not built: Pagefind is not installed (pip install 'pagefind[extended]')"
+TIMEOUT = 900
+
+
+class IndexJob:
+    """Pagefind indexing a copy of the indexed pages (hard links where it can) in a scratch folder, started
+    before the rest of the site is staged so that the two run side by side on two cores."""
+
+    def __init__(self, scratch: Path, pages: Iterable[Output]) -> None:
+        self.scratch = scratch
+        self.process: subprocess.Popen[str] | None = None
+        self.warning: str | None = None
+        executable = pagefind_executable()
+        if executable is None:
+            self.warning = NOT_INSTALLED
+            return
+        try:
+            shutil.rmtree(scratch, ignore_errors=True)
+            for page in pages:
+                target = scratch / page.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                place(page, target)
+            self.process = subprocess.Popen(_command(executable, scratch, "**/*.{html}", INDEX_DIR),
+                                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, text=True)
+        except OSError as exc:
+            self.warning = f"search index not built: {exc}"
+
+    def finish(self, staging: Path, subdir: str = INDEX_DIR) -> str | None:
+        """Wait for the index and move it into `subdir` of the staged site; return a warning when it could not
+        be made. The scratch folder is removed either way."""
+        try:
+            if self.process is None:
+                return self.warning
+            try:
+                stdout, stderr = self.process.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired as exc:
+                return f"search index not built: {exc}"
+            if self.process.returncode != 0:
+                return _failure(self.process.returncode, stderr, stdout)
+            _drop_unused(self.scratch / INDEX_DIR)
+            (staging / subdir).parent.mkdir(parents=True, exist_ok=True)
+            (self.scratch / INDEX_DIR).replace(staging / subdir)
+            return None
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop Pagefind if it still runs and remove the scratch folder."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        shutil.rmtree(self.scratch, ignore_errors=True)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import hashlib
+import itertools
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
@@ -18,6 +20,7 @@ from .errors import TrackboardError
 
 STAGING_PREFIX = ".trackboard-staging-"
 RETIRED_PREFIX = ".trackboard-retired-"
+SEARCH_PREFIX = ".trackboard-search-"  # the pages the search index is made from, while the site is staged
 
 
 class Output:
@@ -30,8 +33,8 @@ class Output:
 
     __slots__ = ("_data", "path", "sha", "source")
 
-    def __init__(self, path: str, data: bytes | None = None, source: Path | None = None, sha: str | None = None
-                 ) -> None:
+    def __init__(self, path: str, data: bytes | None = None, source: Path | str | None = None,
+                 sha: str | None = None) -> None:
         if data is None and source is None:
             raise ValueError(f"{path}: an output needs its bytes or a file holding them")
         self.path, self._data, self.source, self.sha = path, data, source, sha
@@ -40,7 +43,7 @@ class Output:
     def data(self) -> bytes:
         if self._data is None:
             assert self.source is not None
-            self._data = self.source.read_bytes()
+            self._data = Path(self.source).read_bytes()
         return self._data
 
     @property
@@ -52,14 +55,14 @@ class Output:
             self.sha = hashlib.sha256(self.data).hexdigest()
         return self.sha
 
-    def linked_to(self, source: Path, sha: str) -> Output:
+    def linked_to(self, source: Path | str, sha: str) -> Output:
         return Output(self.path, self._data, source, sha)
 
     def __repr__(self) -> str:
         return f"Output({self.path!r})"
 
 
-def place(item: Output, target: Path) -> None:
+def place(item: Output, target: Path | str) -> None:
     """Write one file: a hard link to its source when it has one and the file system allows, else its bytes."""
     if item.source is not None:
         try:
@@ -67,7 +70,8 @@ def place(item: Output, target: Path) -> None:
             return
         except OSError:  # gone, another file system, no hard links there: write the bytes
             pass
-    target.write_bytes(item.data)
+    with open(target, "wb") as file:
+        file.write(item.data)
 
 
 def check_path(path: str) -> PurePosixPath:
@@ -115,11 +119,15 @@ def clean_stale(out: Path) -> None:
     parent = out.parent
     if not parent.is_dir():
         return
-    prefixes = "|".join(re.escape(p) for p in (STAGING_PREFIX, RETIRED_PREFIX))
-    pattern = re.compile(rf"^(?:{prefixes}){re.escape(out.name)}-(\d+)$")
+    prefixes = "|".join(re.escape(p) for p in (STAGING_PREFIX, RETIRED_PREFIX, SEARCH_PREFIX))
+    pattern = re.compile(rf"^(?:{prefixes}){re.escape(out.name)}-(\d+)(?:\.\d+)?$")
     for child in parent.iterdir():
         match = pattern.match(child.name)
-        if match and child.is_dir() and not _running(int(match.group(1))):
+        if not match or not child.is_dir():
+            continue
+        pid = int(match.group(1))
+        # This build's own search folder is in use (it is made before the site is staged).
+        if not _running(pid) and not (pid == os.getpid() and child.name.startswith(SEARCH_PREFIX)):
             shutil.rmtree(child, ignore_errors=True)
 
 
@@ -130,18 +138,22 @@ def stage(out: Path, files: Iterable[Output]) -> Path:
     staging = out.parent / f"{STAGING_PREFIX}{out.name}-{os.getpid()}"
     staging.mkdir()
     written: set[str] = set()
-    folders: set[Path] = {staging}
+    # Strings, not Path objects: a large site has 20,000 files in 7,000 folders, and pathlib's joining and
+    # hashing cost more than the links themselves.
+    root = str(staging)
+    folders: set[str] = {root}
     try:
         for item in files:
             pure = check_path(item.path)
-            key = pure.as_posix().casefold()  # two paths differing in case collide on Windows shares
+            key = item.path.casefold()  # two paths differing in case collide on Windows shares
             if key in written:
                 raise TrackboardError(f"two pages were made for the same path {item.path!r}")
             written.add(key)
-            target = staging.joinpath(*pure.parts)
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
+            target = "/".join((root, *pure.parts))
+            folder = target.rpartition("/")[0]
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
             place(item, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -149,14 +161,43 @@ def stage(out: Path, files: Iterable[Output]) -> Path:
     return staging
 
 
-def swap_in(staging: Path, out: Path) -> None:
-    """Make the staged folder the output folder, atomically where the system allows."""
+# A previous output replaced by a site of more files than this is deleted in the background, after the build
+# returns: removing 20,000 files takes seconds, and the new site is published already. A small one goes at once.
+BACKGROUND_REMOVAL_FILES = 2000
+
+_retired = itertools.count(1)
+
+
+def retire(folder: Path, out: Path, background: bool) -> None:
+    """Delete a previous output folder: at once, or (`background`) renamed aside and removed by a detached
+    process; a later build removes what a killed one left (clean_stale)."""
+    if not background or os.name != "posix":
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    # Named for this process, so clean_stale leaves it alone while this process runs and removes it after.
+    aside = out.parent / f"{RETIRED_PREFIX}{out.name}-{os.getpid()}.{next(_retired)}"
+    try:
+        os.replace(folder, aside)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    try:
+        # sh returns at once; rm runs on, detached (no child left for this process to wait for).
+        subprocess.run(["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(aside)], check=True,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def swap_in(staging: Path, out: Path, background: bool = False) -> None:
+    """Make the staged folder the output folder, atomically where the system allows; the previous output is
+    deleted after (`background`: by a detached process)."""
     if out.exists() and not out.is_dir():
         shutil.rmtree(staging, ignore_errors=True)
         raise TrackboardError(f"{out} exists and is not a folder")
     if out.exists():
         if _exchange(staging, out):
-            shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+            retire(staging, out, background)  # it now holds the previous output
             return
         retired = out.parent / f"{RETIRED_PREFIX}{out.name}-{os.getpid()}"
         os.replace(out, retired)
@@ -166,7 +207,7 @@ def swap_in(staging: Path, out: Path) -> None:
             os.replace(retired, out)  # put the previous output back
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        shutil.rmtree(retired, ignore_errors=True)
+        retire(retired, out, background)
     else:
         os.replace(staging, out)
 
@@ -224,6 +265,7 @@ def publish_in_place(out: Path, files: Iterable[Output], gone: Iterable[str]) ->
 def publish(out: Path, files: Iterable[Output], finish: Callable[[Path], None] | None = None) -> None:
     """Write the whole site to `out` in one swap; `finish` may add to the staged folder first (the search
     index is built from the staged pages)."""
+    files = list(files)
     try:
         staging = stage(out, files)
         if finish is not None:
@@ -232,7 +274,7 @@ def publish(out: Path, files: Iterable[Output], finish: Callable[[Path], None] |
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
-        swap_in(staging, out)
+        swap_in(staging, out, background=len(files) > BACKGROUND_REMOVAL_FILES)
     except OSError as exc:  # disk full, no permission: one clear line, not a traceback
         reason = exc.strerror or str(exc)
         detail = f"{exc.filename}: {reason}" if exc.filename else reason

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -293,6 +294,7 @@ def test_stale_staging_of_killed_builds_is_removed_but_not_that_of_running_ones(
     dead_pid = int(dead.stdout)
     out = tmp_path / "output"
     names = [f".trackboard-staging-output-{dead_pid}", f".trackboard-retired-output-{dead_pid}",
+             f".trackboard-retired-output-{dead_pid}.2", f".trackboard-search-output-{dead_pid}",
              f".trackboard-staging-output-{os.getppid()}",  # a build still running
              f".trackboard-staging-output-en-{dead_pid}"]  # another output folder's
     for name in names:
@@ -300,6 +302,28 @@ def test_stale_staging_of_killed_builds_is_removed_but_not_that_of_running_ones(
     writer.publish(out, [writer.Output("index.html", b"ok")])
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["output", f".trackboard-staging-output-{os.getppid()}", f".trackboard-staging-output-en-{dead_pid}"])
+
+
+def test_a_large_previous_output_is_removed_in_the_background_after_the_swap(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "output"
+    first = [writer.Output(f"p{i}/index.html", f"old {i}".encode()) for i in range(5)]
+    writer.publish(out, first)
+    monkeypatch.setattr(writer, "BACKGROUND_REMOVAL_FILES", 3)
+    removed: list[str] = []
+    real_rmtree = writer.shutil.rmtree
+    monkeypatch.setattr(writer.shutil, "rmtree", lambda path, *a, **k: removed.append(str(path)) or real_rmtree(
+        path, *a, **k))
+    writer.publish(out, [writer.Output(f"p{i}/index.html", f"new {i}".encode()) for i in range(5)])
+    assert (out / "p4" / "index.html").read_bytes() == b"new 4"  # published before the old tree is gone
+    assert removed == []  # not removed by this process
+    deadline = time.monotonic() + 20
+    while any(p.name.startswith(".trackboard-") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+    # A small site's previous output goes at once.
+    writer.publish(out, [writer.Output("index.html", b"small")])
+    assert len(removed) == 1 and sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
 
 # --- determinism and build.json -------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from generator.search import search_glob
 pytestmark = [pytest.mark.slow]
 
 
-
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = copy_example_site(tmp_path_factory.mktemp("search"))
@@ -37,6 +36,12 @@ def test_every_page_with_indexed_parts_is_in_the_index(out: Path) -> None:
     indexed = sum(language["page_count"] for language in entry["languages"].values())
     assert len(marked) > 20
     assert indexed == len(marked)
+
+
+def test_the_index_is_made_from_a_copy_of_the_marked_pages_that_is_then_removed(out: Path) -> None:
+    # Pagefind runs on a scratch copy of the marked pages while the site is staged: nothing of it stays.
+    assert not [p.name for p in out.parent.iterdir() if p.name.startswith(".trackboard-search-")]
+    assert not (out / "search" / "pagefind" / "search").exists()  # the index only, not the copy's folders
 
 
 def test_the_search_glob_names_the_folders_of_marked_pages() -> None:

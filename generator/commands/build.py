@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import multiprocessing
+import os
 import pickle
 import re
 from collections.abc import Callable
@@ -29,8 +30,8 @@ from ..model import Site, load_site
 from ..pages import SitePlan, plan_site
 from ..progress import Progress
 from ..render import Page, Renderer
-from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, index_site, search_glob
-from ..writer import Output, check_target, place, publish, publish_in_place, replace_folder
+from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, IndexJob, index_site, search_glob
+from ..writer import SEARCH_PREFIX, Output, check_target, place, publish, publish_in_place, replace_folder
 
 Clock = Callable[[], dt.datetime]
 
@@ -299,19 +300,32 @@ def is_marked(output: Output, sha: str, previous: OutputCache) -> bool:
     return MARKER in output.data
 
 
+@dataclass
+class SearchIndex:
+    """The search index of a build: `finish(folder)` puts it into the staged (or, in place, the published) site;
+    `cancel()` stops what was started when the site is not published."""
+
+    finish: Callable[[Path], None]
+    cancel: Callable[[], None]
+
+
 def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str], previous: OutputCache,
-                 in_place: bool = False) -> Callable[[Path], None]:
-    """Build the search index inside the staged site, so the swap publishes pages and index together. When the
-    pages it reads are the previous build's, the previous index is linked instead (or, `in_place`, left where it
-    is)."""
+                 out: Path, in_place: bool = False) -> SearchIndex:
+    """Build the search index of the pages, to go into the staged site so that the swap publishes pages and
+    index together. When the pages it reads are the previous build's, the previous index is linked instead (or,
+    `in_place`, left where it is). Otherwise Pagefind starts at once, on a copy of the indexed pages, and runs
+    while the rest of the site is staged."""
     marked = [o for o in outputs if o.path.endswith(".html") and is_marked(o, shas[o.path], previous)]
     previous.indexed = {o.path for o in marked}
     glob = search_glob((o.path, o.data) for o in marked)
     key = digest("search", code_version(), glob, canonical(sorted((o.path, shas[o.path]) for o in marked)))
+    reused = previous.search_index(key)
+    # With no page marked Pagefind indexes every page (see search_glob): then it reads the staged site itself.
+    job = (IndexJob(out.parent / f"{SEARCH_PREFIX}{out.name}-{os.getpid()}", marked)
+           if reused is None and not in_place and marked else None)
 
     def finish(staging: Path) -> None:
         with progress.stage("search"):
-            reused = previous.search_index(key)
             if reused is not None and in_place:
                 progress.note("search", "pages unchanged: the index in place is kept")
                 return
@@ -321,7 +335,9 @@ def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str]
                     place(Output(path, b"", source=file), staging / path)
                 progress.note("search", "pages unchanged: the previous index is published again")
                 return
-            if in_place:  # indexed beside the old index, then swapped in: search keeps working meanwhile
+            if job is not None:
+                warning = job.finish(staging)
+            elif in_place:  # indexed beside the old index, then swapped in: search keeps working meanwhile
                 warning = index_site(staging, glob, NEXT_INDEX_DIR)
                 if not warning:
                     replace_folder(staging / NEXT_INDEX_DIR, staging / INDEX_DIR)
@@ -334,7 +350,7 @@ def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str]
             previous.record_search_index(key, staging, sorted(p.relative_to(staging).as_posix()
                                                               for p in index.rglob("*") if p.is_file()))
 
-    return finish
+    return SearchIndex(finish, job.cancel if job is not None else lambda: None)
 
 
 def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None, profile: str | None = None,
@@ -374,8 +390,9 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
         # build.json is replaced (atomically), rather than the whole site staged and swapped again.
         write_in_place = ((in_place or unchanged) and cache and previous.manifest is not None
                           and (out / "build.json").is_file())
-        finish = None if site.excluded("search") else search_index(progress, outputs, shas, previous,
+        search = None if site.excluded("search") else search_index(progress, outputs, shas, previous, out,
                                                                     write_in_place)
+        finish = search.finish if search is not None else None
         files = [*outputs, info]
         shas[info.path] = hashlib.sha256(info.data).hexdigest()
 
@@ -386,7 +403,11 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
 
         later: Callable[[], None] | None = None
         if not write_in_place:
-            publish(out, files, finish=finish)
+            try:
+                publish(out, files, finish=finish)
+            finally:
+                if search is not None:
+                    search.cancel()
             previous.save(key, files, shas)
         else:
             publish_in_place(out, files, previous.paths() - {o.path for o in files})
