@@ -17,6 +17,7 @@ Data each kind expects (extra keys are dropped, so a spec carries only what it d
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html
@@ -166,9 +167,31 @@ def _build(kind: str, lang: str) -> dict[str, Any]:
     return spec
 
 
+# Where built templates are kept between builds (render_svgs sets it to the site's chart cache): importing
+# altair and building a template take most of a second, for a build that may draw one chart.
+_template_dir: list[Path] = []
+
+
 @cache
 def _template(kind: str, lang: str) -> dict[str, Any]:
-    return _build(kind, lang)
+    if not _template_dir:
+        return _build(kind, lang)
+    from importlib.metadata import version
+
+    key = hashlib.sha256("\0".join([Path(__file__).read_text(encoding="utf-8"), version("altair"),
+                                     fonts.font_stack(), kind, lang]).encode()).hexdigest()[:24]
+    path = _template_dir[0] / f"template-{key}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    spec = _build(kind, lang)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    return spec
 
 
 def _iso(value: Any) -> str:
@@ -414,7 +437,9 @@ def cache_key(spec_json: str, locale: str) -> str:
 
 
 def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, workers: int = 2) -> list[str]:
-    """Render each chart to SVG text, in order; reuse cached SVGs from ``cache_dir`` when given."""
+    """Render each chart to SVG text, in order; reuse cached SVGs (and templates) from ``cache_dir`` when given."""
+    if cache_dir is not None:
+        _template_dir[:] = [cache_dir]
     specs = [c.spec_json(locale) for c in charts]
     keys = [cache_key(s, locale) for s in specs]
     raw: dict[str, str] = {}

@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import TrackboardError
 
@@ -74,12 +74,13 @@ def place(item: Output, target: Path | str) -> None:
         file.write(item.data)
 
 
-def check_path(path: str) -> PurePosixPath:
-    """Refuse any path that could land outside the output folder."""
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or any(part in ("", ".", "..") for part in pure.parts) or "\\" in path:
+def check_path(path: str) -> str:
+    """Return the path when it is a plain relative path inside the output folder; refuse any other (absolute,
+    with an empty, "." or ".." part, or a backslash). Strings, not PurePosixPath: it runs for every file."""
+    if (not path or path.startswith("/") or "\\" in path or "\0" in path
+            or any(part in ("", ".", "..") for part in path.split("/"))):
         raise TrackboardError(f"refusing to write {path!r}: not a plain path inside the output folder")
-    return pure
+    return path
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -144,12 +145,11 @@ def stage(out: Path, files: Iterable[Output]) -> Path:
     folders: set[str] = {root}
     try:
         for item in files:
-            pure = check_path(item.path)
-            key = item.path.casefold()  # two paths differing in case collide on Windows shares
+            key = check_path(item.path).casefold()  # two paths differing in case collide on Windows shares
             if key in written:
                 raise TrackboardError(f"two pages were made for the same path {item.path!r}")
             written.add(key)
-            target = "/".join((root, *pure.parts))
+            target = f"{root}/{item.path}"
             folder = target.rpartition("/")[0]
             if folder not in folders:
                 os.makedirs(folder, exist_ok=True)
@@ -248,8 +248,7 @@ def publish_in_place(out: Path, files: Iterable[Output], gone: Iterable[str]) ->
             written.add(key)
             if item.source is not None and str(item.source) == prefix + item.path:
                 continue  # the file in place (checked when it was first written) already holds these bytes
-            pure = check_path(item.path)
-            target = out.joinpath(*pure.parts)
+            target = out / check_path(item.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             tmp.write_bytes(item.data)

@@ -113,6 +113,24 @@ def test_a_cache_hit_does_not_render(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert len(calls) == len(ALL) + 1  # a changed chart is rendered again
 
 
+@needs_cjk
+def test_templates_are_kept_with_the_charts_so_a_later_build_needs_no_altair(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    charts._template.cache_clear()
+    first = render_svgs(ALL, "zh-CN", tmp_path)
+    assert len(list(tmp_path.glob("template-*.json"))) == len(charts.KINDS)
+    charts._template.cache_clear()  # as in a new process
+
+    def no_altair(kind: str, lang: str) -> dict:
+        raise AssertionError("template built again")
+
+    monkeypatch.setattr(charts, "_build", no_altair)
+    for svg in tmp_path.glob("*.svg"):
+        svg.unlink()  # the charts themselves are drawn again, from the kept templates
+    assert render_svgs(ALL, "zh-CN", tmp_path) == first
+    charts._template.cache_clear()
+
+
 def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
     """Decode an 8-bit RGB/RGBA PNG into rows of raw pixel bytes (no imaging library needed)."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
