@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from .cache import DocumentParser
+from .cache import DocumentParser, file_sha256
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
 from .inputs.content import Document, check_collections, load_collections
@@ -92,7 +91,7 @@ def fingerprint(root: Path, files: list[Path]) -> dict[str, str]:
             key = path.relative_to(root).as_posix()
         except ValueError:
             key = path.as_posix()
-        out[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+        out[key] = file_sha256(path)
     return out
 
 

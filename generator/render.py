@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import formats
+from .cache import CACHE_DIR
 from .i18n import translator
 from .writer import Output
 
@@ -106,6 +107,17 @@ def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
     return ("\ufeff" + body).encode("utf-8")
 
 
+def _bytecode_cache(site_root: Path) -> FileSystemBytecodeCache | None:
+    """Compiled templates kept beside the site (checked against each template's source by Jinja): compiling the
+    theme costs a fifth of a second, in every build and every worker."""
+    folder = site_root / CACHE_DIR / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only site: compile every time
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 class Renderer:
     """Render pages with the site's theme overrides in front of the package's theme."""
 
@@ -117,7 +129,7 @@ class Renderer:
         loaders.append(PackageLoader(THEME_PACKAGE, "theme/templates"))
         self.env = Environment(
             loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site_root),
         )
         self.site_root = site_root
         self.locale = locale

@@ -7,7 +7,6 @@ with a row skips that row, and every skipped row is reported with its place and 
 from __future__ import annotations
 
 import copy
-import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cache import Store, code_version, digest, frame_dtypes, frame_from_bytes, frame_to_bytes
+from ..cache import Store, code_version, digest, file_sha256, frame_dtypes, frame_from_bytes, frame_to_bytes
 from ..cache import canonical as canonical_json
 from ..config import did_you_mean
 from ..errors import Problem
@@ -289,7 +288,7 @@ def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Pa
     key = ""
     if cache:
         try:
-            content = hashlib.sha256(path.read_bytes()).hexdigest()
+            content = file_sha256(path)
         except OSError:
             content = ""
         if content:
