@@ -134,6 +134,62 @@ def _fc_match() -> Path | None:
     return Path(out) if out else None
 
 
+# Where the faces picked from font files are remembered between builds (the build sets it to the site's cache):
+# reading a 19 MB collection's names and character map to pick its face takes a third of a second.
+_memo_dir: list[Path] = []
+
+
+def remember_faces_in(folder: Path) -> None:
+    """Keep the faces picked from font files in `folder`, for the next build (see _pick_face_memo)."""
+    _memo_dir[:] = [folder]
+
+
+def _stat_id(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _pick_face_memo(path: Path) -> CjkFont | None:
+    """_pick_face, answered from the memo file while the font files (and fontTools) are unchanged."""
+    import json
+
+    import fontTools
+
+    if not _memo_dir:
+        return _pick_face(path)
+    memo_file = _memo_dir[0] / "cjk-faces.json"
+    key = f"{path}|{fontTools.version}"
+    try:
+        memo = json.loads(memo_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    entry = memo.get(key) if isinstance(memo, dict) else None
+    try:
+        if isinstance(entry, dict) and entry.get("stat") == _stat_id(path):
+            bold = entry.get("bold")
+            if bold is None:
+                return CjkFont(path, entry["index"], entry["family"]) if entry.get("found") else None
+            if bold[2] == _stat_id(Path(bold[0])):
+                return CjkFont(path, entry["index"], entry["family"], (Path(bold[0]), bold[1]))
+    except (OSError, KeyError, TypeError, IndexError):
+        pass
+    font = _pick_face(path)
+    record: dict = {"stat": _stat_id(path), "found": font is not None}
+    if font is not None:
+        record.update(index=font.index, family=font.family,
+                      bold=[str(font.bold[0]), font.bold[1], _stat_id(font.bold[0])] if font.bold else None)
+    memo = memo if isinstance(memo, dict) else {}
+    memo[key] = record
+    try:
+        memo_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(memo, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(memo_file)
+    except OSError:
+        pass
+    return font
+
+
 @lru_cache(maxsize=1)
 def find_cjk_font() -> CjkFont | None:
     """Find a CJK font on this machine: $TRACKBOARD_CJK_FONT, the usual paths, then fontconfig."""
@@ -142,10 +198,10 @@ def find_cjk_font() -> CjkFont | None:
         paths.append(Path(os.environ[ENV_FONT]))
     paths.extend(Path(p) for p in _CANDIDATES)
     for path in paths:
-        if path.is_file() and (font := _pick_face(path)) is not None:
+        if path.is_file() and (font := _pick_face_memo(path)) is not None:
             return font
     fc = _fc_match()
-    return _pick_face(fc) if fc is not None and fc.is_file() else None
+    return _pick_face_memo(fc) if fc is not None and fc.is_file() else None
 
 
 def font_stack() -> str:

@@ -248,3 +248,21 @@ def test_a_template_compiled_once_renders_as_its_vega_lite_spec(locale: str) -> 
     for chart in [*ALL, trend("二部 · 近30天保费", 3), untitled]:
         spec = chart.spec_json(locale)
         assert _clip_ids_in_order(charts._render_one(spec)) == _clip_ids_in_order(vl_convert.vegalite_to_svg(spec))
+
+
+@needs_cjk
+def test_the_picked_face_is_remembered_while_the_font_file_is_unchanged(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    font = fonts.find_cjk_font()
+    assert font is not None
+    monkeypatch.setattr(fonts, "_memo_dir", [tmp_path])
+    assert fonts._pick_face_memo(font.path) == font  # picked, and written down
+    picks: list[Path] = []
+    real = fonts._pick_face
+    monkeypatch.setattr(fonts, "_pick_face", lambda path: picks.append(path) or real(path))
+    assert fonts._pick_face_memo(font.path) == font
+    assert picks == []  # from the memo
+    memo = tmp_path / "cjk-faces.json"
+    memo.write_text(memo.read_text(encoding="utf-8").replace('"stat": [', '"stat": [1'), encoding="utf-8")
+    assert fonts._pick_face_memo(font.path) == font
+    assert picks == [font.path]  # the file looks changed: picked again

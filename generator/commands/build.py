@@ -24,7 +24,7 @@ from ..cache import CACHE_DIR, OutputCache, canonical, code_version, digest, wor
 from ..charts import _engine_id as engine_id
 from ..charts import render_svgs
 from ..errors import TrackboardError
-from ..fonts import subset_woff2
+from ..fonts import remember_faces_in, subset_woff2
 from ..metrics.freshness import next_change
 from ..model import Site, load_site
 from ..pages import SitePlan, plan_site
@@ -368,6 +368,8 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     now = clock()
     out = out or site_dir / "output"
     check_target(out, site_dir)  # before anything is written, the cache included
+    if cache:
+        remember_faces_in(site_dir / CACHE_DIR / "fonts")
     with progress.stage("load"):
         site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache)
     fatal_check(site, strict)
