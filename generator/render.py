@@ -63,6 +63,11 @@ def csv_cell(value: object) -> str:
     """Return a cell for a CSV download; text Excel would run as a formula is prefixed with '."""
     if value is None:
         return ""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    if kind is int:
+        return str(value)
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, (int, float)):
@@ -91,10 +96,12 @@ def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in table.columns:
         values = table[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            # The distinct values first (hashed in C): a column of thousands of names has none to escape.
+            if not any(str(v).startswith(_FORMULA_START) for v in pd.unique(values.dropna())):
+                continue
             text = values.astype(object)
             risky = text.fillna("").astype(str).str.startswith(_FORMULA_START)
-            if risky.any():
-                table[column] = text.where(~risky, "'" + text.astype(str))
+            table[column] = text.where(~risky, "'" + text.astype(str))
         elif pd.api.types.is_bool_dtype(values.dtype):
             table[column] = values.astype("Int64")
         elif pd.api.types.is_float_dtype(values.dtype):

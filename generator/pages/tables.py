@@ -35,6 +35,12 @@ def clean(value: Any) -> Any:
     """Turn pandas' missing values and numpy scalars into plain Python for templates and CSV."""
     if value is None:
         return None
+    # Most values are already plain (a large site cleans millions of cells): answer those first.
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:
+        return value
+    if kind is float:
+        return None if value != value else value
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
