@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from typing import Any
 
 import pandas as pd
 
+from ..cache import workers
 from ..formats import Formatter
 from ..i18n import Translator
 from ..metrics import daily as daily_metrics
@@ -62,74 +64,112 @@ def _causes_table(causes: list[daily_metrics.Cause], caption: str, t: Translator
         Col("change", t("daily.change"), "change"), Col("share", t("daily.share"), "percent")], rows, csv=False)
 
 
+# Below this many days, forking worker processes costs more than it saves.
+POOL_MIN_DAYS = 16
+
+_JOB: tuple[Any, ...] | None = None  # what forked workers inherit: the tables and settings of the build
+
+
 def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.date, t: Translator, fmt: Formatter,
                   show_people: bool) -> tuple[list[Page], list[Output], pd.DataFrame, pd.DataFrame]:
-    """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages."""
+    """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages.
+
+    Each day is computed on its own (its KPIs, CSV files and page), so a year of reports is spread over every
+    core: forked workers inherit the tables rather than receive them.
+    """
+    global _JOB
+    dates = report_dates(tables["sales"], as_of)
+    _JOB = (tables, tree, as_of, t, fmt, show_people, dates)
+    try:
+        n = workers()
+        if len(dates) < POOL_MIN_DAYS or n < 2:
+            days = [_day(i) for i in range(len(dates))]
+        else:
+            size = max(1, len(dates) // (n * 6))
+            chunks = [list(range(i, min(i + size, len(dates)))) for i in range(0, len(dates), size)]
+            with multiprocessing.get_context("fork").Pool(n) as pool:
+                days = [day for chunk in pool.imap(_days, chunks) for day in chunk]
+    finally:
+        _JOB = None
+    pages = [page for day_pages, _, _ in days for page in day_pages]
+    files = [file for _, day_files, _ in days for file in day_files]
+    latest = next((kpis for _, _, kpis in days if kpis is not None), None)
+    latest_units, latest_people = latest if latest is not None else (pd.DataFrame(), pd.DataFrame())
+    return pages, files, latest_units, latest_people
+
+
+def _days(positions: list[int]) -> list[tuple[list[Page], list[Output], tuple[pd.DataFrame, pd.DataFrame] | None]]:
+    return [_day(i) for i in positions]
+
+
+def _day(position: int) -> tuple[list[Page], list[Output], tuple[pd.DataFrame, pd.DataFrame] | None]:
+    """The page(s) and CSV files of one day's report, and its KPIs when it is the as-of date."""
+    assert _JOB is not None
+    tables, tree, as_of, t, fmt, show_people, dates = _JOB
+    day = dates[position]
     pages: list[Page] = []
     files: list[Output] = []
-    dates = report_dates(tables["sales"], as_of)
-    latest_units = latest_people = pd.DataFrame()
     tops = [u for u in tree.order if tree.depth[u] == 0]
-    for position, day in enumerate(dates):
-        units = unit_kpis(tables, day)
-        people = person_kpis(tables, day)
-        stamp = day.isoformat()
-        files.append(Output(f"daily/{stamp}/units.csv", units_csv(units)))
-        if show_people:  # a profile without people (the wall screens) gets no per-person download
-            files.append(Output(f"daily/{stamp}/people.csv", people_csv(people)))
-        focus = [u for u in tree.order if tree.depth[u] <= 1]
-        forecasts = daily_metrics.forecasts(tables, day, focus)
-        names = units["name"].to_dict()
-        projections = [p | {"unit": u, "name": names[u]}
-                       for u, p in zip(focus, daily_metrics.month_end_projections(tables, day, focus), strict=True)]
-        causes = []
-        for top in tops:
-            found = daily_metrics.causes(tables, day, top, against="prev_day", top=5)
-            units_part = [c for c in found if c.kind == "unit"]
-            people_part = [c for c in found if c.kind == "person"]
-            causes.append({
-                "unit": units.loc[top, "name"],
-                "units": _causes_table(units_part, t("daily.causes_units"), t, show_people) if units_part else None,
-                "people": _causes_table(people_part, t("daily.causes_people"), t, show_people) if people_part else None,
-            })
-        notes = daily_metrics.tracker_notes(tables, day)
-        results = Table("results", t("daily.results"), unit_columns(t), records(units, unit_href, unit_columns(t)))
-        for row in results.rows:
-            row["_class"] = f"level-{row['level']}"
-        forecast_rows = [{"name": units.loc[f.unit, "name"], "value": f.value,
-                          "source": t(f"daily.source_{f.source}"), "_href": unit_href(f.unit)} for f in forecasts]
-        projection_rows = [{**{k: clean(v) for k, v in p.items()}, "_href": unit_href(p["unit"])} for p in projections]
-        context = {
-            "day": day,
-            "people_csv": show_people,
-            "previous": dates[position - 1] if position else None,
-            "following": dates[position + 1] if position + 1 < len(dates) else None,
-            "top_units": [{**{k: clean(v) for k, v in units.loc[u].items()}, "id": u} for u in tops],
-            "results": results,
-            "forecast": Table("forecast", t("daily.forecast"), [
-                Col("name", t("kpi.unit")), Col("value", t("daily.forecast_value"), "money"),
-                Col("source", t("daily.source"))], forecast_rows, csv=False),
-            "model_note": daily_metrics.MODEL_DESCRIPTION_ZH if fmt.locale == "zh-CN"
-            else daily_metrics.MODEL_DESCRIPTION_EN,
-            "any_model": any(f.source == "model" for f in forecasts),
-            "projection": Table("projection", t("daily.projection"), [
-                Col("name", t("kpi.unit")), Col("mtd", t("kpi.premium_mtd"), "money"),
-                Col("projection", t("daily.projection_value"), "money"), Col("target", t("kpi.target_month"), "money"),
-                Col("projected_achievement", t("daily.projected_achievement"), "percent")], projection_rows, csv=False),
-            "projection_note": daily_metrics.PROJECTION_DESCRIPTION_ZH if fmt.locale == "zh-CN"
-            else daily_metrics.PROJECTION_DESCRIPTION_EN,
-            "causes": causes,
-            "notes": Table("notes", t("daily.notes"), [
-                Col("tracker_name", t("daily.tracker")), Col("unit_name", t("kpi.unit")),
-                Col("calls", t("daily.calls"), "number"), Col("sms", t("daily.sms"), "number"),
-                Col("highlights", t("daily.highlights")), Col("problems", t("daily.problems")),
-                Col("forecast", t("daily.forecast_value"), "money")],
-                [{k: clean(v) for k, v in r.items()} for r in notes.to_dict("records")], csv=False),
-            "people_columns": person_columns(t),
-        }
-        title = t("daily.title_for", date=fmt.date(day, year=True))
-        pages.append(Page(f"daily/{stamp}/index.html", "daily.html", title, "daily", {**context, "csv_base": ""}))
-        if day == as_of:
-            pages.append(Page("daily/index.html", "daily.html", title, "daily", {**context, "csv_base": f"{stamp}/"}))
-            latest_units, latest_people = units, people
-    return pages, files, latest_units, latest_people
+    latest = None
+    units = unit_kpis(tables, day)
+    people = person_kpis(tables, day)
+    stamp = day.isoformat()
+    files.append(Output(f"daily/{stamp}/units.csv", units_csv(units)))
+    if show_people:  # a profile without people (the wall screens) gets no per-person download
+        files.append(Output(f"daily/{stamp}/people.csv", people_csv(people)))
+    focus = [u for u in tree.order if tree.depth[u] <= 1]
+    forecasts = daily_metrics.forecasts(tables, day, focus)
+    names = units["name"].to_dict()
+    projections = [p | {"unit": u, "name": names[u]}
+                   for u, p in zip(focus, daily_metrics.month_end_projections(tables, day, focus), strict=True)]
+    causes = []
+    for top in tops:
+        found = daily_metrics.causes(tables, day, top, against="prev_day", top=5)
+        units_part = [c for c in found if c.kind == "unit"]
+        people_part = [c for c in found if c.kind == "person"]
+        causes.append({
+            "unit": units.loc[top, "name"],
+            "units": _causes_table(units_part, t("daily.causes_units"), t, show_people) if units_part else None,
+            "people": _causes_table(people_part, t("daily.causes_people"), t, show_people) if people_part else None,
+        })
+    notes = daily_metrics.tracker_notes(tables, day)
+    results = Table("results", t("daily.results"), unit_columns(t), records(units, unit_href, unit_columns(t)))
+    for row in results.rows:
+        row["_class"] = f"level-{row['level']}"
+    forecast_rows = [{"name": units.loc[f.unit, "name"], "value": f.value,
+                      "source": t(f"daily.source_{f.source}"), "_href": unit_href(f.unit)} for f in forecasts]
+    projection_rows = [{**{k: clean(v) for k, v in p.items()}, "_href": unit_href(p["unit"])} for p in projections]
+    context = {
+        "day": day,
+        "people_csv": show_people,
+        "previous": dates[position - 1] if position else None,
+        "following": dates[position + 1] if position + 1 < len(dates) else None,
+        "top_units": [{**{k: clean(v) for k, v in units.loc[u].items()}, "id": u} for u in tops],
+        "results": results,
+        "forecast": Table("forecast", t("daily.forecast"), [
+            Col("name", t("kpi.unit")), Col("value", t("daily.forecast_value"), "money"),
+            Col("source", t("daily.source"))], forecast_rows, csv=False),
+        "model_note": daily_metrics.MODEL_DESCRIPTION_ZH if fmt.locale == "zh-CN"
+        else daily_metrics.MODEL_DESCRIPTION_EN,
+        "any_model": any(f.source == "model" for f in forecasts),
+        "projection": Table("projection", t("daily.projection"), [
+            Col("name", t("kpi.unit")), Col("mtd", t("kpi.premium_mtd"), "money"),
+            Col("projection", t("daily.projection_value"), "money"), Col("target", t("kpi.target_month"), "money"),
+            Col("projected_achievement", t("daily.projected_achievement"), "percent")], projection_rows, csv=False),
+        "projection_note": daily_metrics.PROJECTION_DESCRIPTION_ZH if fmt.locale == "zh-CN"
+        else daily_metrics.PROJECTION_DESCRIPTION_EN,
+        "causes": causes,
+        "notes": Table("notes", t("daily.notes"), [
+            Col("tracker_name", t("daily.tracker")), Col("unit_name", t("kpi.unit")),
+            Col("calls", t("daily.calls"), "number"), Col("sms", t("daily.sms"), "number"),
+            Col("highlights", t("daily.highlights")), Col("problems", t("daily.problems")),
+            Col("forecast", t("daily.forecast_value"), "money")],
+            [{k: clean(v) for k, v in r.items()} for r in notes.to_dict("records")], csv=False),
+        "people_columns": person_columns(t),
+    }
+    title = t("daily.title_for", date=fmt.date(day, year=True))
+    pages.append(Page(f"daily/{stamp}/index.html", "daily.html", title, "daily", {**context, "csv_base": ""}))
+    if day == as_of:
+        pages.append(Page("daily/index.html", "daily.html", title, "daily", {**context, "csv_base": f"{stamp}/"}))
+        latest = (units, people)
+    return pages, files, latest
