@@ -90,14 +90,29 @@ def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+_FORMULA_PATTERN = "^[=+\\-@\t\r]"
+
+
+def _any_formula(values: pd.Series) -> bool:
+    """Whether any text in a column starts like a formula, checked in C by Arrow (a column of a year of daily
+    CSVs holds millions of names), or value by value when the column is not all text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        text = pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return any(str(v).startswith(_FORMULA_START) for v in values.dropna())
+    return bool(pc.any(pc.match_substring_regex(text, _FORMULA_PATTERN)).as_py())
+
+
 def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
     """The same CSV as csv_bytes, for a whole DataFrame at once (pandas writes it in C)."""
     table = frame.copy()
     for column in table.columns:
         values = table[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            # The distinct values first (hashed in C): a column of thousands of names has none to escape.
-            if not any(str(v).startswith(_FORMULA_START) for v in pd.unique(values.dropna())):
+            if not _any_formula(values):
                 continue
             text = values.astype(object)
             risky = text.fillna("").astype(str).str.startswith(_FORMULA_START)
