@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import formats
 from .cache import CACHE_DIR
@@ -158,6 +158,7 @@ class Renderer:
         self.env.globals.update(globals_)
         self.env.globals["t"] = translator(locale)
         self.env.globals["json_for_script"] = json_for_script
+        self.env.globals["table_rows"] = self.table_rows
         self.env.filters.update(
             money=lambda v: formats.money(v, locale),
             number=lambda v, digits=0: formats.number(v, locale, digits),
@@ -165,6 +166,44 @@ class Renderer:
             date=lambda v, year=False: formats.date(v, locale, year),
             long_date=lambda v: formats.long_date(v, locale),
         )
+
+    def cell(self, kind: str, value: Any) -> str:
+        """One table cell's HTML, as the theme's `cell` macro writes it."""
+        if value is None:
+            return '<span class="na">—</span>'
+        filters = self.env.filters
+        if kind == "money":
+            return str(escape(filters["money"](value)))
+        if kind in ("number", "rank"):
+            return str(escape(filters["number"](value)))
+        if kind == "percent":
+            return str(escape(filters["percent"](value)))
+        if kind == "date":
+            return str(escape(filters["date"](value)))
+        if kind == "change":
+            trend = "up" if value > 0 else ("down" if value < 0 else "flat")
+            return f'<span class="{trend}">{"+" if value > 0 else ""}{escape(filters["money"](value))}</span>'
+        return str(escape(value))
+
+    def table_rows(self, table: Any, url: Callable[[str], str]) -> Markup:
+        """The body rows of a data table: the first cell a row header (linked by the row's `_href`), numbers in
+        cells of class "num", the row's `_class` on it. Every value is escaped."""
+        columns = [(c.key, c.kind, c.kind not in ("text", "date")) for c in table.columns]
+        out = []
+        for row in table.rows:
+            css = row.get("_class")
+            parts = [f'      <tr class="{escape(css)}">' if css else "      <tr>"]
+            for i, (key, kind, numeric) in enumerate(columns):
+                text = self.cell(kind, row[key])
+                if i == 0:
+                    href = row.get("_href")
+                    parts.append(f'<th scope="row"><a href="{escape(url(href))}">{text}</a></th>' if href
+                                 else f'<th scope="row">{text}</th>')
+                else:
+                    parts.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
+            parts.append("</tr>\n")
+            out.append("".join(parts))
+        return Markup("".join(out))
 
     def render(self, page: Page) -> Output:
         root = relative_root(page.path)

@@ -1,0 +1,40 @@
+"""Data tables: one declaration, rendered as HTML rows (escaped, formatted by column kind) and as CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+from generator.pages.tables import Col, Table, table_csv
+from generator.render import Renderer
+
+
+def _table() -> Table:
+    columns = [Col("name", "名称"), Col("premium", "保费", "money"), Col("change", "变化", "change"),
+               Col("rate", "达成", "percent"), Col("day", "日期", "date")]
+    rows = [{"name": '<script>alert("x")</script>', "premium": 94_000.0, "change": -1_200.0, "rate": 0.875,
+             "day": None, "_href": 'units/"a"/', "_class": "level-1"},
+            {"name": "=1+2", "premium": None, "change": 0, "rate": None, "day": None}]
+    return Table("t", "表", columns, rows)
+
+
+def test_rows_are_escaped_formatted_by_kind_and_linked() -> None:
+    renderer = Renderer(Path("."), "zh-CN", {})
+    template = renderer.env.from_string('{% from "_macros.html" import data_table %}{{ data_table(table, url) }}')
+    html = template.render(table=_table(), url=lambda href: "../" + href)
+    assert "<script>" not in html
+    rows = LexborHTMLParser(html).css("tbody tr")
+    assert [row.attributes.get("class") for row in rows] == ["level-1", None]
+    first = [cell.text() for cell in rows[0].css("th, td")]
+    assert first == ['<script>alert("x")</script>', "9.4万", "-1,200", "87.5%", "—"]
+    assert rows[0].css_first("th a").attributes["href"] == '../units/"a"/'
+    assert rows[0].css_first("span.down") is not None and rows[1].css_first("span.flat") is not None
+    assert [c.attributes.get("class") for c in rows[1].css("td")] == ["num", "num", "num", None]
+
+
+def test_the_csv_download_keeps_raw_numbers_and_defuses_formulas() -> None:
+    lines = table_csv(_table()).decode("utf-8-sig").splitlines()
+    assert lines[0] == "name,premium,change,rate,day"
+    assert lines[1].endswith(",94000,-1200,0.88,")
+    assert lines[2] == "'=1+2,,0,,"
