@@ -531,3 +531,25 @@ def test_xlsx_date_cell_with_an_impossible_year(tmp_path: Path, make_site, write
                                 "data/sales.xlsx": write_xlsx({"明细": rows})})
     assert problems(load(site)) == [
         'data/sales.xlsx:5:日期: "3026-03-05" is out of range (expected a year from 1900 to 2199)']
+
+
+def test_the_dev_server_reuses_its_tables_until_a_data_file_or_setting_changes(site: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import model
+    from generator.inputs import datasets
+
+    monkeypatch.setattr(datasets, "KEEP_RECENT", True)  # as `trackboard serve` sets it
+    monkeypatch.setattr(model, "_LAST_DATA", [])
+    calls: list[Path] = []
+    real = model.load_datasets
+    monkeypatch.setattr(model, "load_datasets", lambda root, *a, **k: calls.append(root) or real(root, *a, **k))
+    first = load_site(site, today=dt.date(2026, 3, 5), cache=True)
+    first.tables["sales"]["extra"] = 1  # a build may add columns to its tables
+    second = load_site(site, today=dt.date(2026, 3, 5), cache=True)
+    assert len(calls) == 1
+    assert "extra" not in second.tables["sales"] and sales_rows(second) == sales_rows(first)
+    assert problems(second) == problems(first)
+    sales = site / "data" / "sales.csv"
+    sales.write_text(sales.read_text(encoding="utf-8") + "2026-03-05,P001,1000,1,金福\n", encoding="utf-8")
+    third = load_site(site, today=dt.date(2026, 3, 5), cache=True)
+    assert len(calls) == 2 and len(third.tables["sales"]) == len(first.tables["sales"]) + 1
