@@ -39,7 +39,7 @@ from .resources import build as _resources
 from .screens import screen_pages
 from .scripts_page import build as _scripts
 from .search import build as _search
-from .tables import Table, table_csv
+from .tables import table_files
 from .talks import award_items, screen_award_items
 from .talks import build as _talks
 from .tracking import build as _tracking
@@ -126,25 +126,12 @@ SECTIONS: list[Callable[[Context], Section | None]] = [
 ]
 
 
-def _table_files(pages: list[Page]) -> list[Output]:
-    """The CSV download beside every table a page shows."""
-    files = []
-    for page in pages:
-        folder = page.path.rsplit("/", 1)[0] + "/" if "/" in page.path else ""
-        for value in page.context.values():
-            candidates = value if isinstance(value, list) else [value]
-            for item in candidates:
-                tables = [item] if isinstance(item, Table) else (
-                    [v for v in item.values() if isinstance(v, Table)] if isinstance(item, dict) else [])
-                files.extend(Output(folder + table.csv_name, table_csv(table)) for table in tables if table.csv)
-    return files
-
-
 def _daily(ctx: Context) -> Section:
     """The daily reports; its payload, the KPIs of every unit and person as of the as-of date, feeds the rest."""
     site = ctx.site
     pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people)
-    section = Section("daily", "daily/", pages, files) if not site.excluded("daily") else Section("daily", None)
+    section = (Section("daily", "daily/", pages, files, table_files=False) if not site.excluded("daily")
+               else Section("daily", None))
     section.payload = (units, people)
     return section
 
@@ -184,7 +171,8 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
             logged = ctx.logged()
             section = build(logged)
             if section is not None:
-                section.files.extend(_table_files(section.pages))
+                if section.table_files:
+                    section.files.extend(table_files(section.pages))
                 plan.pages.extend(section.pages)
                 plan.files.extend(section.files)
                 plan.charts.extend(section.charts)
@@ -213,7 +201,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "awards": award_items(ctx),
     })
     plan.pages.insert(0, home)
-    plan.files.extend(_table_files([home]))
+    plan.files.extend(table_files([home]))
     plan.nav = [("board", ""), *((s.name, s.target) for s in sections if s.target is not None)]
     return plan
 

@@ -93,3 +93,4 @@ class Section:
     charts: list[ChartFile] = field(default_factory=list)
     board: list[BoardItem] = field(default_factory=list)
     payload: Any = None  # what other sections take from this one
+    table_files: bool = True  # plan_site adds the CSV of every table the pages show (False: the section did)

@@ -16,7 +16,7 @@ from ..metrics.kpis import UnitTree, person_kpis, unit_kpis
 from ..render import Page, frame_csv_bytes
 from ..writer import Output
 from .performance import person_columns, person_href, records, unit_columns, unit_href
-from .tables import Col, Table, clean
+from .tables import Col, Table, clean, table_files
 
 UNITS_CSV = ["unit", "name", "parent", "level", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_day",
              "cases_mtd", "active_mtd", "headcount", "target_month", "achievement_mtd"]
@@ -172,4 +172,5 @@ def _day(position: int) -> tuple[list[Page], list[Output], tuple[pd.DataFrame, p
     if day == as_of:
         pages.append(Page("daily/index.html", "daily.html", title, "daily", {**context, "csv_base": f"{stamp}/"}))
         latest = (units, people)
+    files.extend(table_files(pages))  # here, in the worker: a year of result tables is millions of cells
     return pages, files, latest

@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..render import csv_bytes
+from ..render import Page, csv_bytes
+from ..writer import Output
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,17 @@ def table_csv(table: Table) -> bytes:
     header = [c.csv_key or c.key for c in table.columns]
     rows = [[clean(row.get(c.key)) for c in table.columns] for row in table.rows]
     return csv_bytes(header, rows)
+
+
+def table_files(pages: list[Page]) -> list[Output]:
+    """The CSV download beside every table a page shows."""
+    files = []
+    for page in pages:
+        folder = page.path.rsplit("/", 1)[0] + "/" if "/" in page.path else ""
+        for value in page.context.values():
+            candidates = value if isinstance(value, list) else [value]
+            for item in candidates:
+                tables = [item] if isinstance(item, Table) else (
+                    [v for v in item.values() if isinstance(v, Table)] if isinstance(item, dict) else [])
+                files.extend(Output(folder + table.csv_name, table_csv(table)) for table in tables if table.csv)
+    return files
