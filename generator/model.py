@@ -18,6 +18,7 @@ from .inputs import datasets
 from .inputs.content import Document, check_collections, load_collections
 from .inputs.datasets import ROW, Loaded, Source, load_datasets, locate
 from .inputs.schemas import DATASETS
+from .metrics.kpis import same_content
 
 # Profiles every site has, unless site.toml defines its own under the same name.
 BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
@@ -204,9 +205,17 @@ def _copy(loaded: Loaded) -> Loaded:
                   list(loaded.problems), list(loaded.missing))
 
 
-def load_data(root: Path, config: dict[str, Any], cache: bool) -> tuple[Loaded, list[Problem]]:
+def _declared(loaded: Loaded, key: str) -> Loaded:
+    """Tell the metrics that these tables hold the data of `key`: what they derived from an earlier copy holds."""
+    for name, frame in loaded.tables.items():
+        same_content(frame, f"{key}:{name}")
+    return loaded
+
+
+def load_data(root: Path, config: dict[str, Any], cache: bool) -> tuple[Loaded, list[Problem], str]:
     """Load the datasets, long text cut. In a process that keeps its tables (the dev server), the last build's
-    tables when no data file or data setting changed: checking a million rows again costs half a second."""
+    tables when no data file or data setting changed: checking a million rows again costs half a second. The
+    third value is the key of that data ('' when not kept)."""
     keep = cache and datasets.KEEP_RECENT
     key = ""
     if keep:
@@ -215,12 +224,12 @@ def load_data(root: Path, config: dict[str, Any], cache: bool) -> tuple[Loaded, 
                      canonical([[str(p), file_sha256(p)] if p is not None and p.is_file() else None for p in files]))
         if _LAST_DATA and _LAST_DATA[0][0] == key:
             _, loaded, problems = _LAST_DATA[0]
-            return _copy(loaded), list(problems)
+            return _copy(loaded), list(problems), key
     loaded = load_datasets(root, config, cache=cache)
     problems = limit_table_text(loaded.tables, loaded.sources)
     if keep:
         _LAST_DATA[:] = [(key, _copy(loaded), problems)]
-    return loaded, problems
+    return loaded, problems, key
 
 
 def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None,
@@ -241,12 +250,14 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     documents, content_problems = load_collections(root, parser)
     if cache:
         parser.save()
-    loaded, data_limits = load_data(root, config, cache)
+    loaded, data_limits, data_key = load_data(root, config, cache)
     problems = problems + loaded.problems + content_problems + check_collections(documents)
     problems += data_limits + limit_document_text(documents)
     if profile_settings.get("mask_phone"):
         # At the source: whatever page, CSV or index shows a personal column shows it masked.
         mask_personal(loaded.tables)
+    if data_key:
+        _declared(loaded, f"{data_key}:{bool(profile_settings.get('mask_phone'))}")
     return Site(
         root=root,
         config=config,

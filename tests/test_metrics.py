@@ -674,3 +674,20 @@ def test_every_unit_totals_its_descendants_members(org: tuple[list[tuple], list[
             if under(units, home[person], unit) and AS_OF.replace(day=1) <= day(date) <= AS_OF:
                 expected += Decimal(str(premium))
         assert result.at[unit, "premium_mtd"] == float(expected), unit
+
+
+def test_a_copy_declared_to_hold_the_same_content_reuses_what_was_derived() -> None:
+    from generator.metrics import kpis
+
+    memo, calls = kpis._Memo(4), []
+    first = pd.DataFrame({"x": [1, 2]})
+    copy = first.copy()
+    kpis.same_content(first, "data-1")
+    kpis.same_content(copy, "data-1")  # the dev server's next build, on unchanged data
+    assert memo.get((first,), lambda: calls.append("first") or 1) == 1
+    assert memo.get((copy,), lambda: calls.append("copy") or 2) == 1
+    undeclared = first.copy()
+    assert memo.get((undeclared,), lambda: calls.append("undeclared") or 3) == 3
+    copy["y"] = 0  # a table changed in shape is derived again
+    assert memo.get((copy,), lambda: calls.append("changed") or 4) == 4
+    assert calls == ["first", "undeclared", "changed"]

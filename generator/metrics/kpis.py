@@ -132,8 +132,27 @@ def _person_index(people: pd.DataFrame) -> pd.Index:
     return pd.Index(sorted(str(p) for p in people["id"]), dtype=object, name="person")
 
 
+# Tables known to hold the same content as an earlier build's (the dev server loads unchanged data once and
+# gives each build a copy): id -> (the table, a key of its content). _Memo answers for such a copy from what
+# it derived from the earlier one.
+_CONTENT: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def same_content(frame: pd.DataFrame, key: str) -> None:
+    """Declare that `frame` holds the content named `key` (read-only from now on, as every loaded table)."""
+    for stale in [i for i, (ref, _) in _CONTENT.items() if ref() is None]:
+        del _CONTENT[stale]
+    _CONTENT[id(frame)] = (weakref.ref(frame), key)
+
+
+def _identity(frame: pd.DataFrame) -> int | str:
+    known = _CONTENT.get(id(frame))
+    return known[1] if known is not None and known[0]() is frame else id(frame)
+
+
 class _Memo:
-    """Values derived from tables, remembered while those very tables (same objects, same shapes) are alive.
+    """Values derived from tables, remembered while those very tables (same objects, same shapes) are alive, or
+    tables declared to hold the same content (same_content).
 
     A build computes KPIs for many dates over the same tables, which are read-only once loaded; deriving
     what does not depend on the date once per table instead of once per call keeps the daily archive fast.
@@ -141,13 +160,14 @@ class _Memo:
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._entries: dict[tuple[int, ...], tuple[tuple[weakref.ref, ...], tuple, object]] = {}
+        self._entries: dict[tuple[int | str, ...], tuple[tuple[weakref.ref, ...], tuple, object]] = {}
 
     def get(self, frames: tuple[pd.DataFrame, ...], build: Callable[[], _T]) -> _T:
-        key = tuple(id(frame) for frame in frames)
+        key = tuple(_identity(frame) for frame in frames)
         shapes = tuple(frame.shape for frame in frames)
         hit = self._entries.get(key)
-        if hit is not None and hit[1] == shapes and all(ref() is frame for ref, frame in zip(hit[0], frames)):
+        if hit is not None and hit[1] == shapes and all(
+                ref() is frame or isinstance(k, str) for ref, frame, k in zip(hit[0], frames, key)):
             return hit[2]  # type: ignore[return-value]
         value = build()
         if len(self._entries) >= self._size:
