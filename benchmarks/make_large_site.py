@@ -51,6 +51,12 @@ big_order = 50000
 """
 
 
+NOSEARCH_PROFILE = """
+[profiles.nosearch]
+exclude = ["search"]
+"""
+
+
 def _name(rng: np.random.Generator) -> str:
     given = "".join(rng.choice(list(GIVEN), size=int(rng.integers(1, 3))))
     return str(rng.choice(list(SURNAMES))) + given
@@ -226,7 +232,8 @@ def make_notices(target: Path) -> tuple[Path, Path]:
     units, people = organisation(rng, 20, 1, 2)
     tb = target / "trackboard"
     (tb / "data").mkdir(parents=True)
-    _write(tb / "site.toml", SITE_TOML.format(title="万篇通知"))
+    # Hugo makes no search index: the benchmark also times trackboard without one (--profile nosearch).
+    _write(tb / "site.toml", SITE_TOML.format(title="万篇通知") + NOSEARCH_PROFILE)
     units.to_csv(tb / "data" / "units.csv", index=False, lineterminator="\n")
     people.to_csv(tb / "data" / "people.csv", index=False, lineterminator="\n")
     _write(tb / "data" / "sales.csv", f"日期,工号,保费\n{AS_OF.isoformat()},P00003,1000\n")
