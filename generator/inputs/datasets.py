@@ -179,14 +179,14 @@ class _DatasetLoader:
                 values = self.choose(values, column, rows, file, header, bad)
             if column.minimum is not None or column.maximum is not None:
                 self.bounds(values, column, rows, file, header, bad)
-            final: list[object] = []
-            for position, value in enumerate(values):
-                if value is EMPTY:
-                    if column.required and position not in errors:
-                        self.problem(file, int(rows[position]), header, "is empty; a value is required")
-                        bad[position] = True
-                    value = column.default
-                final.append(value)
+            # Empty cells found first in one light pass (a sales file has millions of cells, nearly all filled).
+            empties = [position for position, value in enumerate(values) if value is EMPTY]
+            final = list(values) if empties else values
+            for position in empties:
+                if column.required and position not in errors:
+                    self.problem(file, int(rows[position]), header, "is empty; a value is required")
+                    bad[position] = True
+                final[position] = column.default
             columns[column.name] = _typed(final, column)
         frame = pd.DataFrame(columns)
         frame[ROW] = rows
