@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 from typing import Any
 
 import pandas as pd
 
-from ..cache import workers
 from ..formats import Formatter
 from ..i18n import Translator
 from ..metrics import daily as daily_metrics
 from ..metrics.kpis import UnitTree, person_kpis, unit_kpis
+from ..parallel import forked_map
 from ..render import Page, frame_csv_bytes
 from ..writer import Output
 from .performance import person_columns, person_href, records, unit_columns, unit_href
@@ -64,33 +63,16 @@ def _causes_table(causes: list[daily_metrics.Cause], caption: str, t: Translator
         Col("change", t("daily.change"), "change"), Col("share", t("daily.share"), "percent")], rows, csv=False)
 
 
-# Below this many days, forking worker processes costs more than it saves.
-POOL_MIN_DAYS = 16
-
-_JOB: tuple[Any, ...] | None = None  # what forked workers inherit: the tables and settings of the build
-
-
 def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.date, t: Translator, fmt: Formatter,
                   show_people: bool) -> tuple[list[Page], list[Output], pd.DataFrame, pd.DataFrame]:
     """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages.
 
     Each day is computed on its own (its KPIs, CSV files and page), so a year of reports is spread over every
-    core: forked workers inherit the tables rather than receive them.
+    core (forked workers inherit the tables).
     """
-    global _JOB
     dates = report_dates(tables["sales"], as_of)
-    _JOB = (tables, tree, as_of, t, fmt, show_people, dates)
-    try:
-        n = workers()
-        if len(dates) < POOL_MIN_DAYS or n < 2:
-            days = [_day(i) for i in range(len(dates))]
-        else:
-            size = max(1, len(dates) // (n * 6))
-            chunks = [list(range(i, min(i + size, len(dates)))) for i in range(0, len(dates), size)]
-            with multiprocessing.get_context("fork").Pool(n) as pool:
-                days = [day for chunk in pool.imap(_days, chunks) for day in chunk]
-    finally:
-        _JOB = None
+    job = (tables, tree, as_of, t, fmt, show_people, dates)
+    days = forked_map(lambda position: _day(position, job), range(len(dates)))
     pages = [page for day_pages, _, _ in days for page in day_pages]
     files = [file for _, day_files, _ in days for file in day_files]
     latest = next((kpis for _, _, kpis in days if kpis is not None), None)
@@ -98,14 +80,12 @@ def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.dat
     return pages, files, latest_units, latest_people
 
 
-def _days(positions: list[int]) -> list[tuple[list[Page], list[Output], tuple[pd.DataFrame, pd.DataFrame] | None]]:
-    return [_day(i) for i in positions]
+_DayOutputs = tuple[list[Page], list[Output], tuple[pd.DataFrame, pd.DataFrame] | None]
 
 
-def _day(position: int) -> tuple[list[Page], list[Output], tuple[pd.DataFrame, pd.DataFrame] | None]:
+def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
     """The page(s) and CSV files of one day's report, and its KPIs when it is the as-of date."""
-    assert _JOB is not None
-    tables, tree, as_of, t, fmt, show_people, dates = _JOB
+    tables, tree, as_of, t, fmt, show_people, dates = job
     day = dates[position]
     pages: list[Page] = []
     files: list[Output] = []

@@ -15,6 +15,7 @@ from ..i18n import Translator
 from ..inputs.content import safe_segment
 from ..metrics.development import awards_up_to
 from ..metrics.kpis import UnitTree, daily_totals, leaderboard, month_to_date
+from ..parallel import forked_map
 from ..render import Page
 from .tables import Col, Table, clean
 
@@ -105,7 +106,9 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
     for row in overview.rows:
         row["_class"] = f"level-{row['level']}"
     pages.append(Page("units/index.html", "units.html", t("units.title"), "units", {"table": overview}))
-    for unit_id, unit in units.iterrows():
+
+    def one(position: int) -> tuple[Page, list[ChartFile]]:
+        unit_id, unit = units.index[position], units.iloc[position]
         base = unit_href(unit_id)
         children = units.loc[[c for c in tree.children.get(unit_id, []) if c in units.index]]
         members = people[(people["unit"] == unit_id)]
@@ -121,7 +124,6 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
         if not children.empty:
             title = f"{unit['name']} · {t('chart.compare')}"
             page_charts.append(_compare_chart(fmt, f"{base}compare.svg", children, title, t))
-        charts.extend(page_charts)
         context = {
             "unit": {**{k: clean(v) for k, v in unit.items()}, "id": unit_id},
             "ancestors": [(a, units.loc[a, "name"]) for a in tree.ancestors(unit_id) if a in units.index],
@@ -133,7 +135,12 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
                              records(members, person_link, person_columns(t)))
             if not members.empty else None,
         }
-        pages.append(Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context))
+        return Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context), page_charts
+
+    # Each unit on its own: a branch's 500 units spread over every core (forked workers inherit the tables).
+    for page, page_charts in forked_map(one, range(len(units))):
+        pages.append(page)
+        charts.extend(page_charts)
     return pages, charts
 
 
