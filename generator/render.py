@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -129,6 +130,15 @@ def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
     return ("\ufeff" + body).encode("utf-8")
 
 
+class _BytecodeCache(FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates, for which a folder it cannot write (a full disk, a read-only
+    share) means compiling again, not a failed build."""
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 def _bytecode_cache(site_root: Path) -> FileSystemBytecodeCache | None:
     """Compiled templates kept beside the site (checked against each template's source by Jinja): compiling the
     theme costs a fifth of a second, in every build and every worker."""
@@ -137,7 +147,7 @@ def _bytecode_cache(site_root: Path) -> FileSystemBytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:  # a read-only site: compile every time
         return None
-    return FileSystemBytecodeCache(str(folder))
+    return _BytecodeCache(str(folder))
 
 
 class Renderer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from generator.pages.tables import Col, Table, table_csv
@@ -38,3 +39,17 @@ def test_the_csv_download_keeps_raw_numbers_and_defuses_formulas() -> None:
     assert lines[0] == "name,premium,change,rate,day"
     assert lines[1].endswith(",94000,-1200,0.88,")
     assert lines[2] == "'=1+2,,0,,"
+
+
+def test_an_unwritable_template_cache_only_means_compiling_again(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2.bccache
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(jinja2.bccache.tempfile, "NamedTemporaryFile", refuse)  # a read-only share, say
+    renderer = Renderer(tmp_path, "en", {})
+    html = renderer.env.from_string('{% from "_macros.html" import data_table %}{{ data_table(table, url) }}'
+                                    ).render(table=_table(), url=lambda href: href)
+    assert "<tbody>" in html and not list((tmp_path / ".trackboard-cache" / "templates").iterdir())
