@@ -175,7 +175,9 @@ def _template(kind: str, lang: str) -> dict[str, Any]:
                                      fonts.font_stack(), kind, lang]).encode()).hexdigest()[:24]
     path = _template_dir[0] / f"template-{key}.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(kept, dict):
+            return kept
     except (OSError, ValueError):
         pass
     spec = _build(kind, lang)
