@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from .writer import Output, place
 
@@ -89,7 +91,8 @@ class IndexJob:
 
     def __init__(self, scratch: Path, pages: Iterable[Output]) -> None:
         self.scratch = scratch
-        self.process: subprocess.Popen[str] | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log: IO[bytes] | None = None
         self.warning: str | None = None
         executable = pagefind_executable()
         if executable is None:
@@ -101,9 +104,11 @@ class IndexJob:
                 target = scratch / page.path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 place(page, target)
+            # Its messages go to a file, not a pipe: nothing reads a pipe while the site is staged, and a full
+            # one would stop Pagefind.
+            self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by cancel(), after Pagefind ends
             self.process = subprocess.Popen(_command(executable, scratch, "**/*.{html}", INDEX_DIR),
-                                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                            stderr=subprocess.PIPE, text=True)
+                                            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
         except OSError as exc:
             self.warning = f"search index not built: {exc}"
 
@@ -114,11 +119,13 @@ class IndexJob:
             if self.process is None:
                 return self.warning
             try:
-                stdout, stderr = self.process.communicate(timeout=TIMEOUT)
+                self.process.wait(timeout=TIMEOUT)
             except subprocess.TimeoutExpired as exc:
                 return f"search index not built: {exc}"
             if self.process.returncode != 0:
-                return _failure(self.process.returncode, stderr, stdout)
+                assert self.log is not None
+                self.log.seek(0)
+                return _failure(self.process.returncode, self.log.read().decode("utf-8", "replace"), "")
             _drop_unused(self.scratch / INDEX_DIR)
             (staging / subdir).parent.mkdir(parents=True, exist_ok=True)
             (self.scratch / INDEX_DIR).replace(staging / subdir)
@@ -130,5 +137,7 @@ class IndexJob:
         """Stop Pagefind if it still runs and remove the scratch folder."""
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
-            self.process.communicate()
+            self.process.wait()
+        if self.log is not None:
+            self.log.close()
         shutil.rmtree(self.scratch, ignore_errors=True)

@@ -77,3 +77,22 @@ def test_search_finds_a_chinese_word(out: Path, chromium: object) -> None:
         assert set(hosts) == {"127.0.0.1"}
         assert errors == []
         page.close()
+
+
+def test_an_index_job_reports_pagefinds_last_message_and_leaves_nothing(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import search
+    from generator.writer import Output
+
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho indexing >&2\necho 'Error: no pages could be read' >&2\nexit 3\n",
+                       encoding="utf-8")
+    failing.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_executable", lambda: failing)
+    scratch = tmp_path / ".trackboard-search-output-1"
+    page = Output("notices/a/index.html", "<html><body><main data-pagefind-body>通知</main></body></html>".encode())
+    job = search.IndexJob(scratch, [page])
+    assert (scratch / "notices" / "a" / "index.html").read_bytes() == page.data
+    warning = job.finish(tmp_path / "staging")
+    assert warning == "search index not built: Error: no pages could be read"
+    assert not scratch.exists() and not (tmp_path / "staging").exists()
