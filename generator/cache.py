@@ -49,6 +49,15 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it (named for this process), renamed over it,
+    so another build reading the cache never sees half of it. Makes the folder when missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 class Store:
     """One folder of cache entries; a Store without a folder keeps nothing."""
 
@@ -71,13 +80,8 @@ class Store:
         path = self.path(key, suffix)
         if path is None:
             return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
-        except OSError:  # a read-only site still builds, only slower
-            pass
+        with contextlib.suppress(OSError):  # a read-only site still builds, only slower
+            write_atomically(path, data)
 
     def load(self, key: str, suffix: str = ".pickle") -> Any:
         """Return the unpickled entry, or None when it is missing or unreadable."""

@@ -24,7 +24,6 @@ import html
 import json
 import math
 import multiprocessing
-import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fonts
+from .cache import write_atomically
 
 KINDS = ("trend", "cumulative", "compare", "leaders")
 
@@ -182,10 +182,7 @@ def _template(kind: str, lang: str) -> dict[str, Any]:
         pass
     spec = _build(kind, lang)
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        write_atomically(path, json.dumps(spec, ensure_ascii=False).encode("utf-8"))
     return spec
 
 
@@ -453,10 +450,7 @@ def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, worker
         for key, svg in zip(todo_keys, svgs, strict=True):
             raw[key] = svg
             if cache_dir is not None:
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                tmp = cache_dir / f"{key}.{os.getpid()}.tmp"
-                tmp.write_text(svg, encoding="utf-8")
-                tmp.replace(cache_dir / f"{key}.svg")
+                write_atomically(cache_dir / f"{key}.svg", svg.encode("utf-8"))
     return [_finish(raw[key], chart, key) for key, chart in zip(keys, charts, strict=True)]
 
 
@@ -480,8 +474,5 @@ def vega_embed_bundle(cache_dir: Path | None = None) -> str:
     if path.is_file():
         return path.read_text(encoding="utf-8")
     text = _bundle()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomically(path, text.encode("utf-8"))
     return text

@@ -8,6 +8,7 @@ TVs that have no CJK font of their own.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -19,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .cache import write_atomically
 
 # The CSS family name the site declares with @font-face for the shipped subset. Chart SVGs list it
 # first so a browser uses the shipped glyphs (the same outlines vl-convert measured text with).
@@ -180,13 +183,8 @@ def _pick_face_memo(path: Path) -> CjkFont | None:
                       bold=[str(font.bold[0]), font.bold[1], _stat_id(font.bold[0])] if font.bold else None)
     memo = memo if isinstance(memo, dict) else {}
     memo[key] = record
-    try:
-        memo_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(memo, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(memo_file)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        write_atomically(memo_file, json.dumps(memo, ensure_ascii=False).encode("utf-8"))
     return font
 
 
@@ -306,10 +304,7 @@ def measurement_font(text: str, cache_dir: Path | None = None) -> tuple[Path, st
     for style, source, index in faces:
         path = directory / f"measure-{style}.otf"
         if not path.is_file():
-            directory.mkdir(parents=True, exist_ok=True)
-            tmp = directory / f"measure-{style}.{os.getpid()}.tmp"
-            tmp.write_bytes(_subset(str(source), index, chars, None, family, style, measure=True))
-            tmp.replace(path)
+            write_atomically(path, _subset(str(source), index, chars, None, family, style, measure=True))
     return directory, family
 
 
@@ -354,10 +349,7 @@ def subset_woff2(text: str, cache_dir: Path | None = None) -> bytes | None:
             return cached.read_bytes()
     data = _subset(str(font.path), font.index, chars)
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(cached)
+        write_atomically(cached, data)
     return data
 
 

@@ -21,21 +21,33 @@ def _run(chunk: Sequence[Any]) -> list[Any]:
     return [_FUNCTION(item) for item in chunk]
 
 
-def forked_map(function: Callable[[_T], _R], items: Sequence[_T], min_items: int = 16) -> list[_R]:
+def forked_map(function: Callable[[_T], _R], items: Sequence[_T], min_items: int = 16,
+               done: Callable[[int], None] | None = None) -> list[_R]:
     """Return [function(item) for item in items], computed by forked workers when there are enough items.
 
-    `function` may be a closure over anything (it is not pickled); its results must pickle. Below
-    `min_items`, or on one core, it runs here: starting workers would cost more than it saves.
+    `function` may be a closure over anything (it is not pickled); the items (pass indices when they are
+    large) and its results must pickle. Below `min_items`, or on one core, it runs here: starting workers
+    would cost more than it saves. `done(n)` is told as each n items are finished (a progress bar).
     """
     global _FUNCTION
     n = workers()
     if len(items) < min_items or n < 2:
-        return [function(item) for item in items]
-    size = max(1, len(items) // (n * 6))
+        results = []
+        for item in items:
+            results.append(function(item))
+            if done is not None:
+                done(1)
+        return results
+    size = max(1, min(64, len(items) // (n * 8)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     _FUNCTION = function
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
-            return [result for chunk in pool.imap(_run, chunks) for result in chunk]
+            results = []
+            for chunk in pool.imap(_run, chunks):
+                results.extend(chunk)
+                if done is not None:
+                    done(len(chunk))
+            return results
     finally:
         _FUNCTION = None

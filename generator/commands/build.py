@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import pickle
 import re
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import TemplateError
 from markupsafe import Markup
 
-from ..cache import CACHE_DIR, OutputCache, canonical, code_version, digest, workers
+from ..cache import CACHE_DIR, OutputCache, canonical, code_version, digest
 from ..charts import _engine_id as engine_id
 from ..charts import render_svgs
 from ..errors import TrackboardError
@@ -28,6 +27,7 @@ from ..fonts import remember_faces_in, subset_woff2
 from ..metrics.freshness import next_change
 from ..model import Site, load_site
 from ..pages import SitePlan, plan_site
+from ..parallel import forked_map
 from ..progress import Progress
 from ..render import Page, Renderer
 from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, IndexJob, index_site, search_glob
@@ -78,45 +78,21 @@ def chart_cache(site: Site) -> Path:
 # Below this many pages to render, forking worker processes costs more than it saves.
 POOL_MIN_PAGES = 64
 
-_JOB: tuple[Renderer, list[Page]] | None = None  # what forked render workers inherit
-
-
-def _render_chunk(indices: list[int]) -> list[bytes] | str:
-    """Render pages by index in a worker; a theme error comes back as its message (exceptions of Jinja do not
-    always survive pickling)."""
-    assert _JOB is not None
-    renderer, pages = _JOB
-    try:
-        return [renderer.render(pages[i]).data for i in indices]
-    except TemplateError as exc:
-        return template_problem(exc)
-
-
 def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> list[bytes]:
-    """Render pages in order, over every core when there are enough of them."""
-    global _JOB
-    n = workers()
-    if len(pages) < POOL_MIN_PAGES or n < 2:
-        out = []
-        for page in pages:
-            out.append(renderer.render(page).data)
-            progress.advance()
-        return out
-    size = max(1, min(64, len(pages) // (n * 8)))
-    chunks = [list(range(i, min(i + size, len(pages)))) for i in range(0, len(pages), size)]
-    _JOB = (renderer, pages)
-    try:
-        # fork: workers inherit the pages and the template environment instead of receiving them pickled.
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            results: list[bytes] = []
-            for result in pool.imap(_render_chunk, chunks):
-                if isinstance(result, str):
-                    raise TrackboardError(f"build failed: {result}; the previous output is unchanged")
-                results.extend(result)
-                progress.advance(len(result))
-    finally:
-        _JOB = None
-    return results
+    """Render pages in order, over every core when there are enough of them (forked workers inherit the pages
+    and the template environment; only indices and bytes travel)."""
+
+    def render(index: int) -> bytes | str:
+        try:
+            return renderer.render(pages[index]).data
+        except TemplateError as exc:  # its message: exceptions of Jinja do not always survive pickling
+            return template_problem(exc)
+
+    results = forked_map(render, range(len(pages)), min_items=POOL_MIN_PAGES, done=progress.advance)
+    for result in results:
+        if isinstance(result, str):
+            raise TrackboardError(f"build failed: {result}; the previous output is unchanged")
+    return results  # type: ignore[return-value]
 
 
 def render_base(site: Site, globals_: dict[str, Any]) -> str:
@@ -207,11 +183,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
         progress.advance(len(done))
         todo = [i for i in range(len(plan.pages)) if i not in done]
         progress.note("render", f"{len(todo)} of {len(plan.pages)} pages rendered, the rest unchanged")
-        try:
-            fresh = render_pages(renderer, [plan.pages[i] for i in todo], progress)
-        except TemplateError as exc:
-            raise TrackboardError(f"build failed: {template_problem(exc)}; the previous output is unchanged"
-                                  ) from None
+        fresh = render_pages(renderer, [plan.pages[i] for i in todo], progress)
         done.update((i, Output(plan.pages[i].path, data)) for i, data in zip(todo, fresh, strict=True))
     outputs = [done[i] for i in range(len(plan.pages))]
     previous.keys.update({page.path: key for page, key in zip(plan.pages, keys, strict=True) if key})
