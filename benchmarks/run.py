@@ -44,7 +44,7 @@ def run(command: list[str], cwd: Path | None = None) -> dict:
         print(f"$ {' '.join(command)}\n{out}{err}", file=sys.stderr)
     return {"seconds": round(seconds, 2), "peak_mib": round(usage.ru_maxrss / 1024), "exit": code,
             "stages": [line for line in out.splitlines() if line[:8].strip() in
-                       ("load", "compute", "render", "charts", "write")]}
+                       ("load", "compute", "charts", "render", "assets", "search", "write")]}
 
 
 def folder_size(folder: Path) -> tuple[int, int]:

@@ -242,3 +242,45 @@ def test_faq_in_rank_order_with_missing_ranks() -> None:
 def test_front_matter_date_with_an_impossible_year() -> None:
     _, problems = parse("---\ntitle: 通知\ndate: 3026-03-01\n---\n")
     assert problems == ['content/notices/x.md:3:date: "3026-03-01" is out of range (expected a year from 1900 to 2199)']
+
+
+# --- the plain-text fast path of the inline patterns ------------------------------------------------------------
+
+
+def _markdown_corpus() -> list[str]:
+    """Every Markdown file of the repository (example site, fixtures, docs, seeds), and generated text mixing
+    every character an inline pattern starts with, CJK text, spaces and line breaks."""
+    import random
+
+    root = Path(__file__).resolve().parent.parent
+    skip = {"benchmarks", ".git", "output", "node_modules"}
+    corpus = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(root.rglob("*.md"))
+              if not skip & set(path.relative_to(root).parts)]
+    seeds = root.parent / "shared" / "seeds"
+    corpus += [path.read_text(encoding="utf-8", errors="replace") for path in sorted(seeds.rglob("*.md"))]
+    pieces = ["通知", "各组", " ", "  \n", "\n", "\n\n", "*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")",
+              "!", "<", ">", "&", ";", "&amp;", "#", "- ", "1. ", "| a | b |\n|---|---|\n| 1 | 2 |\n", "> ",
+              "<b>", "</b>", "http://x.cn", "a@b.cn", "&#35;", "```\ncode\n```\n", "    ", "\t", "中文。", "x"]
+    rng = random.Random(7)
+    corpus += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) for _ in range(3000)]
+    return corpus
+
+
+def test_plain_text_fast_path_renders_what_python_markdown_renders() -> None:
+    from generator.inputs.content import _converter
+
+    fast, stock = _converter(), _converter(plain_text_first=False)
+    corpus = _markdown_corpus()
+    assert len(corpus) > 3000
+    for source in corpus:
+        assert fast.reset().convert(source) == stock.reset().convert(source), source
+
+
+def test_plain_text_fast_path_steps_aside_for_other_inline_patterns() -> None:
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+
+    from generator.inputs.content import _converter
+
+    converter = _converter()
+    converter.inlinePatterns.register(SimpleTagInlineProcessor(r"()~~(.+?)~~", "del"), "del", 65)
+    assert converter.convert("一行~~删除~~文字") == "<p>一行<del>删除</del>文字</p>"
