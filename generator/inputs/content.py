@@ -135,7 +135,7 @@ class _PlainTextFirst(markdown.treeprocessors.InlineProcessor):
         self.skip_plain = len(patterns) == len(INLINE_PATTERNS) and all(name in patterns for name in INLINE_PATTERNS)
         return super().run(tree, ancestors)
 
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if (patternIndex == 0 and self.skip_plain and not isinstance(data, markdown.util.AtomicString)
                 and _INLINE_TRIGGER.search(data) is None):
             return data
