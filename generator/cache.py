@@ -193,6 +193,7 @@ class DocumentParser:
         self.bundle: dict[str, bytes] = loaded if isinstance(loaded, dict) else {}
         self.ready: dict[str, bytes] = {}
         self.used: set[str] = set()
+        self.keys: dict[str, tuple[str, str]] = {}  # file: its text and key, as prefetch read them
 
     @staticmethod
     def key(text: str, file: str, collection: str, stem: str) -> str:
@@ -210,13 +211,14 @@ class DocumentParser:
             folder = self.site_root / CONTENT_DIR / name
             if not folder.is_dir():
                 continue
-            for path in sorted(folder.glob("*.md")):
+            for path in sorted(folder.glob("*.md"), key=lambda p: p.name):
                 try:
                     text = path.read_bytes().decode("utf-8-sig")
                 except (OSError, UnicodeDecodeError):
                     continue  # the loader reads it again and reports what is wrong
-                file = path.relative_to(self.site_root).as_posix()
+                file = f"{CONTENT_DIR}/{name}/{path.name}"
                 key = self.key(text, file, name, path.stem)
+                self.keys[file] = (text, key)
                 if key not in self.bundle:
                     todo.append((key, (text, file, name, path.stem)))
         if len(todo) < POOL_MIN_DOCUMENTS or workers() < 2:
@@ -234,7 +236,9 @@ class DocumentParser:
             from .inputs.content import parse_document
 
             return parse_document(text, file, collection, stem)
-        key = self.key(text, file, collection.name, stem)
+        known = self.keys.get(file)
+        # The text the loader read again is most often the one prefetch hashed: compared, not hashed again.
+        key = known[1] if known is not None and known[0] == text else self.key(text, file, collection.name, stem)
         self.used.add(key)
         data = self.bundle.get(key) or self.ready.get(key)
         if data is None:

@@ -53,3 +53,27 @@ def test_an_unwritable_template_cache_only_means_compiling_again(tmp_path: Path,
     html = renderer.env.from_string('{% from "_macros.html" import data_table %}{{ data_table(table, url) }}'
                                     ).render(table=_table(), url=lambda href: href)
     assert "<tbody>" in html and not list((tmp_path / ".trackboard-cache" / "templates").iterdir())
+
+
+def test_records_are_plain_python_with_none_for_missing() -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from generator.pages.performance import records
+
+    frame = pd.DataFrame({
+        "premium": [1.5, float("nan")], "cases": [3, 4], "active": [True, False],
+        "name": pd.array(["张三", None], dtype="string[pyarrow]"), "note": ["x", None],
+        "day": pd.to_datetime(["2026-11-20", None]),
+    }, index=["P1", "P2"])
+    rows = records(frame, lambda key: f"people/{key}/")
+    assert rows == [
+        {"premium": 1.5, "cases": 3, "active": True, "name": "张三", "note": "x",
+         "day": pd.Timestamp("2026-11-20"), "id": "P1", "_href": "people/P1/"},
+        {"premium": None, "cases": 4, "active": False, "name": None, "note": None, "day": None, "id": "P2",
+         "_href": "people/P2/"},
+    ]
+    assert [type(rows[0][k]) for k in ("premium", "cases", "active", "name")] == [float, int, bool, str]
+    assert isinstance(rows[0]["day"], dt.datetime)
+    assert records(frame[[]]) == [{"id": "P1"}, {"id": "P2"}]

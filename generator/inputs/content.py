@@ -338,10 +338,11 @@ def load_collections(site: Path, parse: Parse = parse_document) -> tuple[dict[st
         folder = root / name
         docs: list[Document] = []
         used: set[str] = set()
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        # By name: the same order as sorting the paths (one folder), without pathlib's comparisons.
+        for path in sorted(folder.glob("*.md"), key=lambda p: p.name) if folder.is_dir() else []:
             if not path.is_file():  # a folder named like a Markdown file
                 continue
-            file = path.relative_to(site).as_posix()
+            file = f"{CONTENT_DIR}/{name}/{path.name}"
             try:
                 text = path.read_bytes().decode("utf-8-sig")
             except UnicodeDecodeError:

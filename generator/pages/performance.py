@@ -86,9 +86,13 @@ def records(frame: pd.DataFrame, href: Any = None, columns: list[Col] | None = N
         keep = list(dict.fromkeys([c.key for c in columns if c.key in frame.columns] +
                                   [k for k in extra if k in frame.columns]))
         frame = frame[keep]
+    names = list(frame.columns)
+    # Column by column (a year of daily reports makes millions of cells): a float column is NaN or a number.
+    values = [[None if v != v else v for v in frame[name].tolist()] if frame[name].dtype == "float64"
+              else [clean(v) for v in frame[name].astype(object).tolist()] for name in names]
     out = []
-    for key, row in zip(frame.index, frame.astype(object).to_dict("records"), strict=True):
-        item = {k: clean(v) for k, v in row.items()}
+    for key, row in zip(frame.index, zip(*values) if names else ((),) * len(frame), strict=True):
+        item = dict(zip(names, row))
         item["id"] = key
         if href is not None:
             item["_href"] = href(key)
