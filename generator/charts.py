@@ -349,43 +349,66 @@ def _render_one(spec_json: str) -> str:
     return vl_convert.vega_to_svg(_fill_vega(vega, spec))
 
 
-def _render_many(specs: list[str]) -> list[str]:
-    return [_render_one(s) for s in specs]
-
-
 def _init_worker(font_dir: str | None) -> None:
     fonts.register_fonts()
     if font_dir is not None:
         fonts.register_directory(Path(font_dir))
 
 
-def _render_batch(specs: list[str], workers: int, cache_dir: Path | None) -> list[str]:
-    """Render specs to raw SVG, measuring text with a subset font when the batch is big enough."""
-    font_dir: Path | None = None
-    family = ""
-    stack = json.dumps(fonts.font_stack(), ensure_ascii=False)
-    if len(specs) >= _SUBSET_MIN:
-        measure = fonts.measurement_font("".join(specs), cache_dir)
-        if measure is not None:
-            font_dir, family = measure
-            # Render with the subset's own family first in the list, then name it back: the
-            # SVG then reads exactly as if rendered with the full font.
-            batch_stack = stack.replace(f"'{fonts.WEB_FAMILY}'", f"'{family}'", 1)
-            specs = [s.replace(f'"font":{stack}', f'"font":{batch_stack}', 1) for s in specs]
-    if workers <= 1 or len(specs) < _POOL_MIN:
-        _init_worker(str(font_dir) if font_dir else None)
-        svgs = _render_many(specs)
-    else:
-        # spawn, not fork: the parent may already run vl-convert's runtime threads, and a forked
-        # copy of a multi-threaded process can deadlock.
-        context = multiprocessing.get_context("spawn")
-        chunks = max(1, min(16, len(specs) // (workers * 4)))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                                 initargs=(str(font_dir) if font_dir else None,)) as pool:
-            svgs = list(pool.map(_render_one, specs, chunksize=chunks))
+_registered: set[str] = set()  # measurement font folders this process has registered
+
+
+def _render_job(job: tuple[str, str | None, str, str | None]) -> str:
+    """Render one spec (see _render_batch) and keep its SVG in the cache; return the SVG."""
+    spec, font_dir, family, cache_file = job
+    if font_dir is not None and font_dir not in _registered:
+        fonts.register_directory(Path(font_dir))
+        _registered.add(font_dir)
+    svg = _render_one(spec)
     if family:
-        svgs = [svg.replace(f"'{family}'", f"'{fonts.WEB_FAMILY}'") for svg in svgs]
-    return svgs
+        svg = svg.replace(f"'{family}'", f"'{fonts.WEB_FAMILY}'")
+    if cache_file is not None:
+        write_atomically(Path(cache_file), svg.encode("utf-8"))
+    return svg
+
+
+def _measure_with_subset(specs: list[str], cache_dir: Path | None) -> tuple[list[str], str | None, str]:
+    """The specs set to measure text with a subset font made for them (when there are enough): the specs, the
+    subset's folder and its family name."""
+    if len(specs) < _SUBSET_MIN:
+        return specs, None, ""
+    measure = fonts.measurement_font("".join(specs), cache_dir)
+    if measure is None:
+        return specs, None, ""
+    font_dir, family = measure
+    # Render with the subset's own family first in the list, then name it back (_render_job): the SVG then reads
+    # exactly as if rendered with the full font.
+    stack = json.dumps(fonts.font_stack(), ensure_ascii=False)
+    batch_stack = stack.replace(f"'{fonts.WEB_FAMILY}'", f"'{family}'", 1)
+    return [s.replace(f'"font":{stack}', f'"font":{batch_stack}', 1) for s in specs], str(font_dir), family
+
+
+def _render_batch(specs: list[str], workers: int, cache_dir: Path | None,
+                  cache_files: list[str | None] | None = None) -> list[str]:
+    """Render specs to raw SVG (each written to its cache file when given), measuring text with a subset font
+    when the batch is big enough."""
+    files = cache_files if cache_files is not None else [None] * len(specs)
+    if workers <= 1 or len(specs) < _POOL_MIN:
+        _init_worker(None)
+        specs, font_dir, family = _measure_with_subset(specs, cache_dir)
+        return [_render_job((spec, font_dir, family, file)) for spec, file in zip(specs, files, strict=True)]
+    # spawn, not fork: the parent may already run vl-convert's runtime threads, and a forked copy of a
+    # multi-threaded process can deadlock. The workers start (and warm up vl-convert, about a second) while
+    # the measurement font is made here.
+    context = multiprocessing.get_context("spawn")
+    chunks = max(1, min(16, len(specs) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(None,)) as pool:
+        for _ in range(workers):
+            pool.submit(int)  # starts a worker now, not when the first chart is handed out
+        specs, font_dir, family = _measure_with_subset(specs, cache_dir)
+        jobs = [(spec, font_dir, family, file) for spec, file in zip(specs, files, strict=True)]
+        return list(pool.map(_render_job, jobs, chunksize=chunks))
 
 
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -446,11 +469,9 @@ def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, worker
             todo.setdefault(key, spec)
     if todo:
         todo_keys = list(todo)
-        svgs = _render_batch([todo[k] for k in todo_keys], workers, cache_dir)
-        for key, svg in zip(todo_keys, svgs, strict=True):
-            raw[key] = svg
-            if cache_dir is not None:
-                write_atomically(cache_dir / f"{key}.svg", svg.encode("utf-8"))
+        files = [str(cache_dir / f"{key}.svg") if cache_dir is not None else None for key in todo_keys]
+        svgs = _render_batch([todo[k] for k in todo_keys], workers, cache_dir, files)
+        raw.update(zip(todo_keys, svgs, strict=True))
     return [_finish(raw[key], chart, key) for key, chart in zip(keys, charts, strict=True)]
 
 
