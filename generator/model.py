@@ -11,7 +11,17 @@ from typing import Any
 
 import pandas as pd
 
-from .cache import DocumentParser, canonical, code_version, digest, file_sha256
+from .cache import (
+    DocumentParser,
+    Store,
+    canonical,
+    code_version,
+    digest,
+    file_sha256,
+    frame_dtypes,
+    frame_from_bytes,
+    frame_to_bytes,
+)
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
 from .inputs import datasets
@@ -212,24 +222,70 @@ def _declared(loaded: Loaded, key: str) -> Loaded:
     return loaded
 
 
+def _data_key(root: Path, config: dict[str, Any]) -> str:
+    """What decides the checked tables: the program, the data settings and each data file's bytes."""
+    files = [locate(root, name, config["data"].get(name, {})) for name in DATASETS]
+    return digest("data", code_version(), canonical(config["data"]),
+                  canonical([[str(p), file_sha256(p)] if p is not None and p.is_file() else None for p in files]))
+
+
+class CheckedData:
+    """The tables as the last build checked them (references, long text), kept in the site's cache under the
+    data key: a build after a Markdown edit reads them back instead of checking a million rows again (half a
+    second; writing them costs about as much, once per data change). Each file is whole or missing, the
+    index written last."""
+
+    NAMESPACE = "checked"
+
+    def __init__(self, root: Path) -> None:
+        self.store = Store(root, self.NAMESPACE)
+
+    def read(self, key: str) -> tuple[Loaded, list[Problem]] | None:
+        index = self.store.load(key)
+        if not isinstance(index, tuple) or len(index) != 5:
+            return None
+        sources, problems, missing, limits, dtypes = index
+        tables: dict[str, pd.DataFrame] = {}
+        try:
+            for name, types in dtypes.items():
+                data = self.store.read(f"{key}-{name}", ".parquet")
+                if data is None:
+                    return None
+                tables[name] = frame_from_bytes(data, types)
+        except Exception:  # a damaged entry: check the data again
+            return None
+        return Loaded(tables, sources, problems, missing), limits
+
+    def write(self, key: str, loaded: Loaded, limits: list[Problem]) -> None:
+        names = list(loaded.tables)
+        for name in names:
+            self.store.write(f"{key}-{name}", frame_to_bytes(loaded.tables[name]), ".parquet")
+        self.store.save(key, (loaded.sources, loaded.problems, loaded.missing, limits,
+                              {name: frame_dtypes(loaded.tables[name]) for name in names}))
+        self.store.prune([key, *(f"{key}-{name}" for name in names)])
+
+
 def load_data(root: Path, config: dict[str, Any], cache: bool) -> tuple[Loaded, list[Problem], str]:
-    """Load the datasets, long text cut. In a process that keeps its tables (the dev server), the last build's
-    tables when no data file or data setting changed: checking a million rows again costs half a second. The
-    third value is the key of that data ('' when not kept)."""
+    """Load the datasets, long text cut. With `cache`, the tables as the last build checked them when no data
+    file or data setting changed (see CheckedData); in a process that keeps its tables (the dev server), the
+    last build's tables themselves. The third value is the key of that data ('' when not kept)."""
     keep = cache and datasets.KEEP_RECENT
-    key = ""
-    if keep:
-        files = [locate(root, name, config["data"].get(name, {})) for name in DATASETS]
-        key = digest("data", code_version(), canonical(config["data"]),
-                     canonical([[str(p), file_sha256(p)] if p is not None and p.is_file() else None for p in files]))
-        if _LAST_DATA and _LAST_DATA[0][0] == key:
-            _, loaded, problems = _LAST_DATA[0]
-            return _copy(loaded), list(problems), key
-    loaded = load_datasets(root, config, cache=cache)
-    problems = limit_table_text(loaded.tables, loaded.sources)
+    key = _data_key(root, config) if cache else ""
+    if keep and _LAST_DATA and _LAST_DATA[0][0] == key:
+        _, loaded, problems = _LAST_DATA[0]
+        return _copy(loaded), list(problems), key
+    checked = CheckedData(root) if cache else None
+    found = checked.read(key) if checked is not None else None
+    if found is not None:
+        loaded, problems = found
+    else:
+        loaded = load_datasets(root, config, cache=cache)
+        problems = limit_table_text(loaded.tables, loaded.sources)
+        if checked is not None:
+            checked.write(key, loaded, problems)
     if keep:
         _LAST_DATA[:] = [(key, _copy(loaded), problems)]
-    return loaded, problems, key
+    return loaded, problems, key if keep else ""
 
 
 def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None,

@@ -239,3 +239,42 @@ def test_parsed_data_from_the_cache_equals_a_fresh_parse(site: Path) -> None:
     assert cached.problems == fresh.problems
     assert [d.html for d in cached.documents["notices"]] == [d.html for d in fresh.documents["notices"]]
     assert cached.fingerprints == fresh.fingerprints
+
+
+def test_checked_tables_are_read_back_until_a_data_file_changes(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import model
+
+    people = site / "data" / "people.csv"
+    lines = people.read_text(encoding="utf-8").splitlines()
+    # A name past the length limit (cut, with a warning) and a person in a unit that does not exist (dropped).
+    header = lines[0].split(",")
+    long_row = lines[1].split(",")
+    long_row[header.index("姓名")] = "长" * 3000
+    lost = lines[2].split(",")
+    lost[header.index("所属单位")] = "NO-SUCH-UNIT"
+    people.write_text("\n".join([lines[0], ",".join(long_row), ",".join(lost), *lines[3:]]) + "\n", encoding="utf-8")
+    fresh = load_site(site, today=NOW.date())
+    load_site(site, today=NOW.date(), cache=True)
+    assert any((site / CACHE_DIR / "checked").glob("*.parquet"))
+
+    def no_check(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the data was checked again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(model, "load_datasets", no_check)
+        cached = load_site(site, today=NOW.date(), cache=True)
+    for name, table in fresh.tables.items():
+        assert list(cached.tables[name].dtypes) == list(table.dtypes), name
+        assert cached.tables[name].equals(table), name
+    assert cached.problems == fresh.problems
+    assert any("characters long" in p.message for p in cached.problems)
+    assert any("NO-SUCH-UNIT" in str(p) for p in cached.problems)
+
+    people.write_text(people.read_text(encoding="utf-8").replace("NO-SUCH-UNIT", "ALSO-MISSING"), encoding="utf-8")
+    checked: list[bool] = []
+    real = model.load_datasets
+    monkeypatch.setattr(model, "load_datasets", lambda *a, **k: checked.append(True) or real(*a, **k))
+    edited = load_site(site, today=NOW.date(), cache=True)
+    assert checked == [True]
+    assert any("ALSO-MISSING" in str(p) for p in edited.problems)
+    assert len(list((site / CACHE_DIR / "checked").glob("*.pickle"))) == 1  # the older entry is gone
