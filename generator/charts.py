@@ -368,7 +368,8 @@ def _render_job(job: tuple[str, str | None, str, str | None]) -> str:
     if family:
         svg = svg.replace(f"'{family}'", f"'{fonts.WEB_FAMILY}'")
     if cache_file is not None:
-        write_atomically(Path(cache_file), svg.encode("utf-8"))
+        with contextlib.suppress(OSError):  # a cache that cannot be written: drawn again next time
+            write_atomically(Path(cache_file), svg.encode("utf-8"))
     return svg
 
 

@@ -266,3 +266,19 @@ def test_the_picked_face_is_remembered_while_the_font_file_is_unchanged(tmp_path
     memo.write_text(memo.read_text(encoding="utf-8").replace('"stat": [', '"stat": [1'), encoding="utf-8")
     assert fonts._pick_face_memo(font.path) == font
     assert picks == [font.path]  # the file looks changed: picked again
+
+
+@needs_cjk
+def test_charts_drawn_by_worker_processes_are_cached_and_the_same(tmp_path: Path) -> None:
+    many = [trend(f"图表{i}", 1 + i / 10) for i in range(charts._POOL_MIN)]
+    pooled = render_svgs(many, "zh-CN", tmp_path / "charts", workers=2)
+    assert len(list((tmp_path / "charts").glob("*.svg"))) == len(many)
+    assert not list((tmp_path / "charts").glob("*.tmp"))
+    assert pooled == render_svgs(many, "zh-CN", None, workers=1)
+
+
+@needs_cjk
+def test_an_unwritable_chart_cache_only_means_drawing_again(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x", encoding="utf-8")
+    assert render_svgs([trend()], "zh-CN", blocked / "charts") == render_svgs([trend()], "zh-CN", None)
