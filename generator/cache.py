@@ -125,9 +125,19 @@ def file_sha256(path: Path) -> str:
 
 
 def frame_to_bytes(frame: Any) -> bytes:
-    """Serialise a DataFrame to Parquet bytes (types kept through pandas' metadata)."""
+    """Serialise a DataFrame to Parquet bytes (types kept through pandas' metadata). Text columns are stored
+    dictionary-encoded: read back, a column of 1.8 million seller ids is a few thousand strings and their
+    positions, not 1.8 million strings made one by one (0.3 s of every build that reads the sales back)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for position, name in enumerate(table.column_names):
+        if pa.types.is_string(table.schema.field(name).type):
+            table = table.set_column(position, name, pc.dictionary_encode(table.column(name)))
     buffer = io.BytesIO()
-    frame.to_parquet(buffer, engine="pyarrow", index=False, compression="lz4")
+    pq.write_table(table, buffer, compression="lz4")
     return buffer.getvalue()
 
 
