@@ -309,6 +309,7 @@ class OutputCache:
     def __init__(self, site_root: Path, out: Path | None, enabled: bool) -> None:
         self.enabled = enabled and out is not None
         self.out = out
+        self.prefix = f"{out}/"  # a string: joined with 20,000 paths at every build
         self.store = Store(site_root if self.enabled else None, "outputs")
         self.name = digest(MANIFEST_VERSION, str(out.resolve()))[:24] if out is not None else ""
         loaded = self.store.load(self.name) if self.enabled else None
@@ -330,10 +331,10 @@ class OutputCache:
             return None
         # A string first: 20,000 Path objects cost more than the stat calls themselves.
         if path not in self.checked:
-            if signature(f"{self.out}/{path}") != sig:
+            if signature(self.prefix + path) != sig:
                 return None
             self.checked.add(path)
-        return f"{self.out}/{path}"
+        return self.prefix + path
 
     def _output(self, path: str, sha: str, sig: Signature | None) -> Any:
         from .writer import Output
@@ -384,9 +385,20 @@ class OutputCache:
         """The previous build's section records whose files are all still intact in the output folder."""
         if self.manifest is None:
             return {}
-        return {record.builder: record for record in self.manifest.sections
-                if all(path in self.index and self._intact(path, self.index[path][2]) is not None
-                       for path in record.paths)}
+        return {record.builder: record for record in self.manifest.sections if self._all_intact(record.paths)}
+
+    def _all_intact(self, paths: Iterable[str]) -> bool:
+        """Whether every one of the previous build's files at `paths` is as it was written (what `_intact` checks,
+        in one loop: the dev server asks it of 20,000 files at every edit)."""
+        index, checked, folder = self.index, self.checked, self.prefix
+        for path in paths:
+            if path in checked:
+                continue
+            entry = index.get(path)
+            if entry is None or entry[2] is None or signature(folder + path) != entry[2]:
+                return False
+            checked.add(path)
+        return True
 
     def section_files(self, record: Any) -> list[Any] | None:
         """The files a reused section made in the previous build, or None when one can no longer be read."""
@@ -441,9 +453,9 @@ class OutputCache:
         keeps inode, size and time) when that was intact, else read from the disk."""
         entry = self.index.get(output.path)
         if (entry is not None and entry[0] == sha and output.source is not None and output.path in self.checked
-                and str(output.source) == f"{self.out}/{output.path}"):
+                and str(output.source) == self.prefix + output.path):
             return entry[2]
-        return signature(f"{self.out}/{output.path}")
+        return signature(self.prefix + output.path)
 
     def save(self, build_key: str, outputs: list[Any], shas: dict[str, str]) -> None:
         """Record what was just published into the output folder, with each file's signature."""
