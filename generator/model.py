@@ -258,8 +258,12 @@ class CheckedData:
 
     def write(self, key: str, loaded: Loaded, limits: list[Problem]) -> None:
         names = list(loaded.tables)
+        try:
+            parts = {name: frame_to_bytes(loaded.tables[name]) for name in names}
+        except Exception:  # a value Parquet cannot hold: the tables are checked again next time, nothing worse
+            return
         for name in names:
-            self.store.write(f"{key}-{name}", frame_to_bytes(loaded.tables[name]), ".parquet")
+            self.store.write(f"{key}-{name}", parts[name], ".parquet")
         self.store.save(key, (loaded.sources, loaded.problems, loaded.missing, limits,
                               {name: frame_dtypes(loaded.tables[name]) for name in names}))
         self.store.prune([key, *(f"{key}-{name}" for name in names)])

@@ -278,3 +278,20 @@ def test_checked_tables_are_read_back_until_a_data_file_changes(site: Path, monk
     assert checked == [True]
     assert any("ALSO-MISSING" in str(p) for p in edited.problems)
     assert len(list((site / CACHE_DIR / "checked").glob("*.pickle"))) == 1  # the older entry is gone
+
+
+def test_tables_the_cache_cannot_store_are_only_loaded_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import model
+    from generator.inputs import datasets
+
+    def refuse(frame: object) -> bytes:
+        raise ValueError("Parquet cannot hold this")
+
+    fresh = load_site(site, today=NOW.date())
+    monkeypatch.setattr(model, "frame_to_bytes", refuse)
+    monkeypatch.setattr(datasets, "frame_to_bytes", refuse)
+    for _ in range(2):
+        cached = load_site(site, today=NOW.date(), cache=True)
+        assert cached.problems == fresh.problems
+        assert all(cached.tables[name].equals(table) for name, table in fresh.tables.items())
+    assert not list((site / CACHE_DIR).rglob("*.parquet"))

@@ -305,8 +305,12 @@ def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Pa
                     pass
     loader = _DatasetLoader(site, dataset, options)
     frame, source = loader.load(path)
-    if key:
-        store.write(key, frame_to_bytes(frame), ".parquet")
+    try:
+        data = frame_to_bytes(frame) if key else None
+    except Exception:  # a value Parquet cannot hold: the file is parsed again next time, nothing worse
+        data = None
+    if key and data is not None:
+        store.write(key, data, ".parquet")
         store.save(key, (source, loader.problems, frame_dtypes(frame)))
         recent[key] = (frame, source, loader.problems)
         return (*_kept(recent[key]), key)
