@@ -96,13 +96,44 @@ class Store:
     def save(self, key: str, value: Any, suffix: str = ".pickle") -> None:
         self.write(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), suffix)
 
+    def save_frames(self, key: str, frames: dict[str, Any], extra: Any) -> bool:
+        """Keep DataFrames (as Parquet, see frame_to_bytes) and `extra` under `key`, the index last so that a
+        reader finds all of them or none. False when a table cannot be kept (a value Parquet cannot hold): it is
+        then made again next time, nothing worse."""
+        try:
+            parts = {name: frame_to_bytes(frame) for name, frame in frames.items()}
+        except Exception:
+            return False
+        for name, data in parts.items():
+            self.write(f"{key}-{name}", data, ".parquet")
+        self.save(key, (extra, {name: frame_dtypes(frame) for name, frame in frames.items()}))
+        return True
+
+    def load_frames(self, key: str) -> tuple[dict[str, Any], Any] | None:
+        """The DataFrames and `extra` kept by save_frames, or None when missing or damaged."""
+        index = self.load(key)
+        if not isinstance(index, tuple) or len(index) != 2 or not isinstance(index[1], dict):
+            return None
+        extra, dtypes = index
+        frames = {}
+        try:
+            for name, types in dtypes.items():
+                data = self.read(f"{key}-{name}", ".parquet")
+                if data is None:
+                    return None
+                frames[name] = frame_from_bytes(data, types)
+        except Exception:  # a damaged entry: made again
+            return None
+        return frames, extra
+
     def prune(self, keep: Iterable[str]) -> None:
-        """Delete the entries whose key is not kept (so the cache does not grow without end)."""
+        """Delete the entries whose key is not kept (so the cache does not grow without end). An entry's files
+        are named by its key, then "-" and a part's name (save_frames), then a suffix."""
         if self.folder is None or not self.folder.is_dir():
             return
         kept = set(keep)
         for path in self.folder.iterdir():
-            if path.name.split(".", 1)[0] not in kept:
+            if path.name.split(".", 1)[0].split("-", 1)[0] not in kept:
                 with contextlib.suppress(OSError):
                     path.unlink()
 

@@ -349,21 +349,11 @@ def _render_one(spec_json: str) -> str:
     return vl_convert.vega_to_svg(_fill_vega(vega, spec))
 
 
-def _init_worker(font_dir: str | None) -> None:
-    fonts.register_fonts()
-    if font_dir is not None:
-        fonts.register_directory(Path(font_dir))
-
-
-_registered: set[str] = set()  # measurement font folders this process has registered
-
-
 def _render_job(job: tuple[str, str | None, str, str | None]) -> str:
     """Render one spec (see _render_batch) and keep its SVG in the cache; return the SVG."""
     spec, font_dir, family, cache_file = job
-    if font_dir is not None and font_dir not in _registered:
-        fonts.register_directory(Path(font_dir))
-        _registered.add(font_dir)
+    if font_dir is not None:
+        fonts.register_directory(font_dir)
     svg = _render_one(spec)
     if family:
         svg = svg.replace(f"'{family}'", f"'{fonts.WEB_FAMILY}'")
@@ -395,7 +385,7 @@ def _render_batch(specs: list[str], workers: int, cache_dir: Path | None,
     when the batch is big enough."""
     files = cache_files if cache_files is not None else [None] * len(specs)
     if workers <= 1 or len(specs) < _POOL_MIN:
-        _init_worker(None)
+        fonts.register_fonts()
         specs, font_dir, family = _measure_with_subset(specs, cache_dir)
         return [_render_job((spec, font_dir, family, file)) for spec, file in zip(specs, files, strict=True)]
     # spawn, not fork: the parent may already run vl-convert's runtime threads, and a forked copy of a
@@ -403,8 +393,7 @@ def _render_batch(specs: list[str], workers: int, cache_dir: Path | None,
     # the measurement font is made here.
     context = multiprocessing.get_context("spawn")
     chunks = max(1, min(16, len(specs) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                             initargs=(None,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=fonts.register_fonts) as pool:
         for _ in range(workers):
             pool.submit(int)  # starts a worker now, not when the first chart is handed out
         specs, font_dir, family = _measure_with_subset(specs, cache_dir)

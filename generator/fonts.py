@@ -213,8 +213,12 @@ _registered: set[str] = set()
 _lock = threading.Lock()
 
 
-def register_directory(directory: Path) -> None:
-    """Register a font directory with vl-convert unless this process already has."""
+def register_directory(directory: Path | str) -> None:
+    """Register a font directory with vl-convert unless this process already has (cheap to ask again: a chart
+    worker asks for every chart)."""
+    given = str(directory)
+    if given in _registered:
+        return
     name = str(Path(directory).resolve())
     with _lock:
         if name not in _registered:
@@ -222,6 +226,7 @@ def register_directory(directory: Path) -> None:
 
             vl_convert.register_font_directory(name)
             _registered.add(name)
+        _registered.add(given)
 
 
 def register_fonts() -> CjkFont | None:

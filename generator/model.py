@@ -18,9 +18,6 @@ from .cache import (
     code_version,
     digest,
     file_sha256,
-    frame_dtypes,
-    frame_from_bytes,
-    frame_to_bytes,
 )
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
@@ -229,64 +226,32 @@ def _data_key(root: Path, config: dict[str, Any]) -> str:
                   canonical([[str(p), file_sha256(p)] if p is not None and p.is_file() else None for p in files]))
 
 
-class CheckedData:
-    """The tables as the last build checked them (references, long text), kept in the site's cache under the
-    data key: a build after a Markdown edit reads them back instead of checking a million rows again (half a
-    second; writing them costs about as much, once per data change). Each file is whole or missing, the
-    index written last."""
-
-    NAMESPACE = "checked"
-
-    def __init__(self, root: Path) -> None:
-        self.store = Store(root, self.NAMESPACE)
-
-    def read(self, key: str) -> tuple[Loaded, list[Problem]] | None:
-        index = self.store.load(key)
-        if not isinstance(index, tuple) or len(index) != 5:
-            return None
-        sources, problems, missing, limits, dtypes = index
-        tables: dict[str, pd.DataFrame] = {}
-        try:
-            for name, types in dtypes.items():
-                data = self.store.read(f"{key}-{name}", ".parquet")
-                if data is None:
-                    return None
-                tables[name] = frame_from_bytes(data, types)
-        except Exception:  # a damaged entry: check the data again
-            return None
-        return Loaded(tables, sources, problems, missing), limits
-
-    def write(self, key: str, loaded: Loaded, limits: list[Problem]) -> None:
-        names = list(loaded.tables)
-        try:
-            parts = {name: frame_to_bytes(loaded.tables[name]) for name in names}
-        except Exception:  # a value Parquet cannot hold: the tables are checked again next time, nothing worse
-            return
-        for name in names:
-            self.store.write(f"{key}-{name}", parts[name], ".parquet")
-        self.store.save(key, (loaded.sources, loaded.problems, loaded.missing, limits,
-                              {name: frame_dtypes(loaded.tables[name]) for name in names}))
-        self.store.prune([key, *(f"{key}-{name}" for name in names)])
+# The tables as the last build checked them (references, long text), kept in the site's cache under the data
+# key: a build after a Markdown edit reads them back instead of checking a million rows again (half a second;
+# writing them costs about as much, once per data change).
+CHECKED = "checked"
 
 
 def load_data(root: Path, config: dict[str, Any], cache: bool) -> tuple[Loaded, list[Problem], str]:
     """Load the datasets, long text cut. With `cache`, the tables as the last build checked them when no data
-    file or data setting changed (see CheckedData); in a process that keeps its tables (the dev server), the
+    file or data setting changed (see CHECKED); in a process that keeps its tables (the dev server), the
     last build's tables themselves. The third value is the key of that data ('' when not kept)."""
     keep = cache and datasets.KEEP_RECENT
     key = _data_key(root, config) if cache else ""
     if keep and _LAST_DATA and _LAST_DATA[0][0] == key:
         _, loaded, problems = _LAST_DATA[0]
         return _copy(loaded), list(problems), key
-    checked = CheckedData(root) if cache else None
-    found = checked.read(key) if checked is not None else None
+    store = Store(root if cache else None, CHECKED)
+    found = store.load_frames(key) if cache else None
     if found is not None:
-        loaded, problems = found
+        tables, (sources, found_problems, missing, problems) = found
+        loaded = Loaded(tables, sources, found_problems, missing)
     else:
         loaded = load_datasets(root, config, cache=cache)
         problems = limit_table_text(loaded.tables, loaded.sources)
-        if checked is not None:
-            checked.write(key, loaded, problems)
+        if cache and store.save_frames(key, loaded.tables, (loaded.sources, loaded.problems, loaded.missing,
+                                                            problems)):
+            store.prune([key])
     if keep:
         _LAST_DATA[:] = [(key, _copy(loaded), problems)]
     return loaded, problems, key if keep else ""

@@ -200,10 +200,6 @@ class Renderer:
             return change
         return lambda value: str(escape(value))
 
-    def cell(self, kind: str, value: Any) -> str:
-        """One table cell's HTML."""
-        return _NOT_AVAILABLE if value is None else self.cell_formatter(kind)(value)
-
     def table_rows(self, table: Any, url: Callable[[str], str]) -> Markup:
         """The body rows of a data table: the first cell a row header (linked by the row's `_href`), numbers in
         cells of class "num", the row's `_class` on it. Every value is escaped."""

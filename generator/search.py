@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from .writer import Output, place
+from .writer import Output, placer
 
 INDEX_DIR = "search/pagefind"
 NEXT_INDEX_DIR = "search/.pagefind-next"  # where the dev server makes a new index before swapping it in
@@ -100,10 +100,10 @@ class IndexJob:
             return
         try:
             shutil.rmtree(scratch, ignore_errors=True)
+            scratch.mkdir(parents=True)
+            put = placer(scratch)
             for page in pages:
-                target = scratch / page.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                place(page, target)
+                put(page)
             # Its messages go to a file, not a pipe: nothing reads a pipe while the site is staged, and a full
             # one would stop Pagefind.
             self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by cancel(), after Pagefind ends
@@ -112,9 +112,9 @@ class IndexJob:
         except OSError as exc:
             self.warning = f"search index not built: {exc}"
 
-    def finish(self, staging: Path, subdir: str = INDEX_DIR) -> str | None:
-        """Wait for the index and move it into `subdir` of the staged site; return a warning when it could not
-        be made. The scratch folder is removed either way."""
+    def finish(self, staging: Path) -> str | None:
+        """Wait for the index and move it into the staged site; return a warning when it could not be made. The
+        scratch folder is removed either way."""
         try:
             if self.process is None:
                 return self.warning
@@ -127,8 +127,8 @@ class IndexJob:
                 self.log.seek(0)
                 return _failure(self.process.returncode, self.log.read().decode("utf-8", "replace"), "")
             _drop_unused(self.scratch / INDEX_DIR)
-            (staging / subdir).parent.mkdir(parents=True, exist_ok=True)
-            (self.scratch / INDEX_DIR).replace(staging / subdir)
+            (staging / INDEX_DIR).parent.mkdir(parents=True, exist_ok=True)
+            (self.scratch / INDEX_DIR).replace(staging / INDEX_DIR)
             return None
         finally:
             self.cancel()

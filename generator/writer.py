@@ -132,6 +132,24 @@ def clean_stale(out: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def placer(root: Path) -> Callable[[Output], None]:
+    """A function placing a file (see `place`) at its path under the existing folder `root`, making each folder
+    once. Strings, not Path objects: a large site has 20,000 files in 7,000 folders, and pathlib's joining and
+    hashing cost more than the links themselves."""
+    top = str(root)
+    folders: set[str] = {top}
+
+    def put(item: Output) -> None:
+        target = f"{top}/{item.path}"
+        folder = target.rpartition("/")[0]
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        place(item, target)
+
+    return put
+
+
 def stage(out: Path, files: Iterable[Output]) -> Path:
     """Write every file into a new staging folder beside `out` and return it."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -139,22 +157,14 @@ def stage(out: Path, files: Iterable[Output]) -> Path:
     staging = out.parent / f"{STAGING_PREFIX}{out.name}-{os.getpid()}"
     staging.mkdir()
     written: set[str] = set()
-    # Strings, not Path objects: a large site has 20,000 files in 7,000 folders, and pathlib's joining and
-    # hashing cost more than the links themselves.
-    root = str(staging)
-    folders: set[str] = {root}
+    put = placer(staging)
     try:
         for item in files:
             key = check_path(item.path).casefold()  # two paths differing in case collide on Windows shares
             if key in written:
                 raise TrackboardError(f"two pages were made for the same path {item.path!r}")
             written.add(key)
-            target = f"{root}/{item.path}"
-            folder = target.rpartition("/")[0]
-            if folder not in folders:
-                os.makedirs(folder, exist_ok=True)
-                folders.add(folder)
-            place(item, target)
+            put(item)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -281,15 +281,13 @@ def test_checked_tables_are_read_back_until_a_data_file_changes(site: Path, monk
 
 
 def test_tables_the_cache_cannot_store_are_only_loaded_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import model
-    from generator.inputs import datasets
+    from generator import cache
 
     def refuse(frame: object) -> bytes:
         raise ValueError("Parquet cannot hold this")
 
     fresh = load_site(site, today=NOW.date())
-    monkeypatch.setattr(model, "frame_to_bytes", refuse)
-    monkeypatch.setattr(datasets, "frame_to_bytes", refuse)
+    monkeypatch.setattr(cache, "frame_to_bytes", refuse)
     for _ in range(2):
         cached = load_site(site, today=NOW.date(), cache=True)
         assert cached.problems == fresh.problems

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cache import Store, code_version, digest, file_sha256, frame_dtypes, frame_from_bytes, frame_to_bytes
+from ..cache import Store, code_version, digest, file_sha256
 from ..cache import canonical as canonical_json
 from ..config import did_you_mean
 from ..errors import Problem
@@ -296,22 +296,14 @@ def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Pa
             if key in _RECENT:
                 recent[key] = _RECENT[key]
                 return (*_copies(_RECENT[key]), key)
-            meta, data = store.load(key), store.read(key, ".parquet")
-            if meta is not None and data is not None:
-                try:
-                    recent[key] = (frame_from_bytes(data, meta[2]), meta[0], meta[1])
-                    return (*_kept(recent[key]), key)
-                except Exception:  # a damaged entry: parse the file again
-                    pass
+            found = store.load_frames(key)
+            if found is not None:
+                frames, (source, problems) = found
+                recent[key] = (frames["table"], source, problems)
+                return (*_kept(recent[key]), key)
     loader = _DatasetLoader(site, dataset, options)
     frame, source = loader.load(path)
-    try:
-        data = frame_to_bytes(frame) if key else None
-    except Exception:  # a value Parquet cannot hold: the file is parsed again next time, nothing worse
-        data = None
-    if key and data is not None:
-        store.write(key, data, ".parquet")
-        store.save(key, (source, loader.problems, frame_dtypes(frame)))
+    if key and store.save_frames(key, {"table": frame}, (source, loader.problems)):
         recent[key] = (frame, source, loader.problems)
         return (*_kept(recent[key]), key)
     return frame, source, loader.problems, key
