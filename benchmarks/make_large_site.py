@@ -123,14 +123,22 @@ def person_day_sales(rng: np.random.Generator, people: pd.DataFrame, days: int) 
 
 
 def monthly_targets(units: pd.DataFrame, sales: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    """A premium target per team and month: last year's average, rounded up to ten thousand."""
+    """A premium target per unit and month, as a branch sets them: each team last year's average, rounded up to
+    ten thousand; each division and the branch the sum of their teams'."""
     months = sorted({d[:7] for d in sales["日期"].unique()})
     team_of = dict(zip(people["工号"], people["所属单位"]))
-    per_team = sales.groupby(sales["工号"].map(team_of))["保费"].sum() / len(months)
-    rows = []
-    for month in months:
-        for team, value in per_team.items():
-            rows.append((month, team, "premium", float(np.ceil(value * 1.1 / 10_000) * 10_000)))
+    per_unit = sales.groupby(sales["工号"].map(team_of))["保费"].sum() / len(months)
+    parent = {u: p for u, p in zip(units["单位编码"], units["上级单位"], strict=True) if isinstance(p, str) and p}
+    teams = {u: float(np.ceil(value * 1.1 / 10_000) * 10_000) for u, value in per_unit.items()
+             if u not in set(parent.values())}  # the staff of the branch itself is no team
+    totals = dict(teams)
+    for team, value in teams.items():
+        unit = team
+        while unit in parent:
+            unit = parent[unit]
+            totals[unit] = totals.get(unit, 0.0) + value
+    order = list(units["单位编码"])
+    rows = [(month, unit, "premium", totals[unit]) for month in months for unit in order if unit in totals]
     return pd.DataFrame(rows, columns=["期间", "单位编码", "指标", "目标"])
 
 
