@@ -37,7 +37,7 @@ from .cache import write_atomically
 KINDS = ("trend", "cumulative", "compare", "leaders")
 
 # Bump when the SVG post-processing changes, so cached SVGs from older code are not reused.
-_RENDER_REVISION = "2"
+_RENDER_REVISION = "3"
 
 # Below this many charts to render, starting worker processes (each imports vl-convert and warms up
 # its JavaScript runtime, about a second) costs more than it saves.
@@ -313,13 +313,54 @@ def _compile_template(template_json: str) -> dict[str, Any] | None:
     names = {s.get("name") for s in vega.get("signals", [])}
     if len(inline) != 1 or not isinstance(vega.get("title"), dict) or not {"moneyDiv", "moneySuffix"} <= names:
         return None
+    vega["axes"] = _lighter_axes(vega.get("axes", []))
     return vega
+
+
+_GRID_ONLY = {"grid": True, "labels": False, "ticks": False, "domain": False}
+# Up to this many days a weekly time axis has at most ten labels, each far wider apart than it is long.
+_FEW_DAYS = 70
+
+
+def _lighter_axes(axes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The axes drawing the same pixels for about a quarter less of a chart's rendering time (tested).
+
+    - Vega-Lite draws grid lines as an axis of their own, and each axis costs Vega a group of marks and a
+      layout pass. The grid goes back onto the labelled axis of its scale, in the grid axis's place in the
+      drawing order (under the other axes).
+    - Labels that cannot overlap are not checked for overlap: those of a vertical axis (at most about ten,
+      each 12 px high on a 220 px axis) and those of a weekly time axis over a month (see _fill_vega for
+      longer ones).
+    """
+    out: list[dict[str, Any]] = []
+    merged: set[int] = set()
+    for i, axis in enumerate(axes):
+        if i in merged:
+            continue
+        if all(axis.get(k) == v for k, v in _GRID_ONLY.items()) and "title" not in axis and "values" not in axis:
+            main = [j for j, a in enumerate(axes) if j > i and a.get("scale") == axis.get("scale")
+                    and a.get("orient") == axis.get("orient") and not a.get("grid")
+                    and a.get("tickCount") == axis.get("tickCount") and "values" not in a]
+            if len(main) == 1:
+                axis = {**axes[main[0]], "grid": True, "gridScale": axis.get("gridScale")}
+                merged.add(main[0])
+        if axis.get("labelOverlap") and (axis.get("orient") in ("left", "right") or _weekly(axis)):
+            axis = {**axis, "labelOverlap": False}
+        out.append(axis)
+    return out
+
+
+def _weekly(axis: dict[str, Any]) -> bool:
+    return axis.get("tickCount") == {"interval": "week", "step": 1}
 
 
 def _fill_vega(vega: dict[str, Any], filled: dict[str, Any]) -> dict[str, Any]:
     """Return a compiled template with a chart's data, title, description and params (shallow copies)."""
     out = dict(vega)
-    out["data"] = [{**d, "values": filled["data"]["values"]} if "values" in d else d for d in vega["data"]]
+    values = filled["data"]["values"]
+    out["data"] = [{**d, "values": values} if "values" in d else d for d in vega["data"]]
+    if len(values) > _FEW_DAYS:  # a long time axis may have labels to thin out
+        out["axes"] = [{**a, "labelOverlap": True} if _weekly(a) else a for a in vega["axes"]]
     out["title"] = {**vega["title"], "text": filled["title"]}
     out["description"] = filled["description"]
     params = {p["name"]: p["value"] for p in filled["params"]}
