@@ -235,6 +235,9 @@ class DocumentParser:
         self.ready: dict[str, bytes] = {}
         self.used: set[str] = set()
         self.keys: dict[str, tuple[str, str]] = {}  # file: its text and key, as prefetch read them
+        self.pool: Any = None  # parsing the documents start handed out, until collect
+        self.pending: Any = None
+        self.todo: list[str] = []
 
     @staticmethod
     def key(text: str, file: str, collection: str, stem: str) -> str:
@@ -242,6 +245,12 @@ class DocumentParser:
 
     def prefetch(self) -> None:
         """Read every collection file, take what the cache has, and parse the rest in worker processes."""
+        self.start()
+        self.collect()
+
+    def start(self) -> None:
+        """Read every collection file, take what the cache has, and start parsing the rest in worker processes
+        (forked now, so before the caller starts any thread); `collect` waits for them."""
         from .inputs.content import CONTENT_DIR
         from .inputs.schemas import COLLECTIONS
 
@@ -267,10 +276,29 @@ class DocumentParser:
         import multiprocessing
 
         # fork: the children need nothing but this module; nothing is started in them but the parser.
-        with multiprocessing.get_context("fork").Pool(workers()) as pool:
-            results = pool.map(_parse_pickled, [job for _, job in todo], chunksize=max(1, len(todo) // (8 * workers())))
-        for (key, _), data in zip(todo, results, strict=True):
+        self.pool = multiprocessing.get_context("fork").Pool(workers())
+        self.todo = [key for key, _ in todo]
+        self.pending = self.pool.map_async(_parse_pickled, [job for _, job in todo],
+                                           chunksize=max(1, len(todo) // (8 * workers())))
+
+    def collect(self) -> None:
+        """Wait for the documents `start` gave to worker processes."""
+        if self.pool is None:
+            return
+        try:
+            assert self.pending is not None
+            results = self.pending.get()
+        finally:
+            self.close()
+        for key, data in zip(self.todo, results, strict=True):
             self.ready[key] = data
+
+    def close(self) -> None:
+        """Stop the worker processes, if any still run (a build that failed meanwhile)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
     def __call__(self, text: str, file: str, collection: Any, stem: str) -> tuple[Any, list[Any]]:
         if not self.enabled:

@@ -390,7 +390,7 @@ def _render_one(spec_json: str) -> str:
     return vl_convert.vega_to_svg(_fill_vega(vega, spec))
 
 
-def _render_job(job: tuple[str, str | None, str, str | None]) -> str:
+def render_job(job: tuple[str, str | None, str, str | None]) -> str:
     """Render one spec (see _render_batch) and keep its SVG in the cache; return the SVG."""
     spec, font_dir, family, cache_file = job
     if font_dir is not None:
@@ -413,11 +413,15 @@ def _measure_with_subset(specs: list[str], cache_dir: Path | None) -> tuple[list
     if measure is None:
         return specs, None, ""
     font_dir, family = measure
-    # Render with the subset's own family first in the list, then name it back (_render_job): the SVG then reads
-    # exactly as if rendered with the full font.
+    return measured_with(specs, family), str(font_dir), family
+
+
+def measured_with(specs: list[str], family: str) -> list[str]:
+    """The specs with a measurement font's family first in their font list. Rendered so and named back
+    (render_job), the SVG reads exactly as if rendered with the full font."""
     stack = json.dumps(fonts.font_stack(), ensure_ascii=False)
     batch_stack = stack.replace(f"'{fonts.WEB_FAMILY}'", f"'{family}'", 1)
-    return [s.replace(f'"font":{stack}', f'"font":{batch_stack}', 1) for s in specs], str(font_dir), family
+    return [s.replace(f'"font":{stack}', f'"font":{batch_stack}', 1) for s in specs]
 
 
 def _render_batch(specs: list[str], workers: int, cache_dir: Path | None,
@@ -428,7 +432,7 @@ def _render_batch(specs: list[str], workers: int, cache_dir: Path | None,
     if workers <= 1 or len(specs) < _POOL_MIN:
         fonts.register_fonts()
         specs, font_dir, family = _measure_with_subset(specs, cache_dir)
-        return [_render_job((spec, font_dir, family, file)) for spec, file in zip(specs, files, strict=True)]
+        return [render_job((spec, font_dir, family, file)) for spec, file in zip(specs, files, strict=True)]
     # spawn, not fork: the parent may already run vl-convert's runtime threads, and a forked copy of a
     # multi-threaded process can deadlock. The workers start (and warm up vl-convert, about a second) while
     # the measurement font is made here.
@@ -439,7 +443,7 @@ def _render_batch(specs: list[str], workers: int, cache_dir: Path | None,
             pool.submit(int)  # starts a worker now, not when the first chart is handed out
         specs, font_dir, family = _measure_with_subset(specs, cache_dir)
         jobs = [(spec, font_dir, family, file) for spec, file in zip(specs, files, strict=True)]
-        return list(pool.map(_render_job, jobs, chunksize=chunks))
+        return list(pool.map(render_job, jobs, chunksize=chunks))
 
 
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -482,6 +486,11 @@ def cache_key(spec_json: str, locale: str) -> str:
     return hashlib.sha256("\0".join([_engine_id(), locale, spec_json]).encode()).hexdigest()
 
 
+def svg_path(cache_dir: Path, key: str) -> Path:
+    """Where the cache keeps the raw SVG of the spec with this cache key."""
+    return cache_dir / f"{key}.svg"
+
+
 def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, workers: int = 2) -> list[str]:
     """Render each chart to SVG text, in order; reuse cached SVGs (and templates) from ``cache_dir`` when given."""
     if cache_dir is not None:
@@ -491,7 +500,7 @@ def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, worker
     raw: dict[str, str] = {}
     if cache_dir is not None:
         for key in set(keys):
-            path = cache_dir / f"{key}.svg"
+            path = svg_path(cache_dir, key)
             if path.is_file():
                 raw[key] = path.read_text(encoding="utf-8")
     todo: dict[str, str] = {}  # identical charts are rendered once
@@ -500,7 +509,7 @@ def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, worker
             todo.setdefault(key, spec)
     if todo:
         todo_keys = list(todo)
-        files = [str(cache_dir / f"{key}.svg") if cache_dir is not None else None for key in todo_keys]
+        files = [str(svg_path(cache_dir, key)) if cache_dir is not None else None for key in todo_keys]
         svgs = _render_batch([todo[k] for k in todo_keys], workers, cache_dir, files)
         raw.update(zip(todo_keys, svgs, strict=True))
     return [_finish(raw[key], chart, key) for key, chart in zip(keys, charts, strict=True)]

@@ -147,6 +147,11 @@ def remember_faces_in(folder: Path) -> None:
     _memo_dir[:] = [folder]
 
 
+def faces_memo() -> Path | None:
+    """The folder given to remember_faces_in, if any (for worker processes to use the same)."""
+    return _memo_dir[0] if _memo_dir else None
+
+
 def _stat_id(path: Path) -> list[int]:
     stat = path.stat()
     return [stat.st_size, stat.st_mtime_ns]

@@ -269,13 +269,18 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         raise TrackboardError(f"{root}: no such site folder")
     config, problems = load_config(root)
     profile_settings = resolve_profile(config, profile)
-    # Markdown first: its worker processes are forked before the data readers start any threads.
+    # Markdown first: its worker processes are forked before the data readers start any threads, and parse
+    # while the data files are read.
     parser = DocumentParser(root, cache)
-    parser.prefetch()
+    parser.start()
+    try:
+        loaded, data_limits, data_key = load_data(root, config, cache)
+        parser.collect()
+    finally:
+        parser.close()
     documents, content_problems = load_collections(root, parser)
     if cache:
         parser.save()
-    loaded, data_limits, data_key = load_data(root, config, cache)
     problems = problems + loaded.problems + content_problems + check_collections(documents)
     problems += data_limits + limit_document_text(documents)
     if profile_settings.get("mask_phone"):

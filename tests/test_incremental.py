@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -293,3 +294,38 @@ def test_tables_the_cache_cannot_store_are_only_loaded_again(site: Path, monkeyp
         assert cached.problems == fresh.problems
         assert all(cached.tables[name].equals(table) for name, table in fresh.tables.items())
     assert not list((site / CACHE_DIR).rglob("*.parquet"))
+
+
+def test_documents_parsed_by_workers_while_the_data_loads_equal_a_plain_parse(site: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cache, model
+
+    plain = load_site(site, today=NOW.date())
+    monkeypatch.setattr(cache, "POOL_MIN_DOCUMENTS", 1)
+    started: list[bool] = []
+    real_load_data = model.load_data
+
+    def load_data(*args: object, **kwargs: object) -> object:
+        started.append(multiprocessing.active_children() != [])  # the parsers run meanwhile
+        return real_load_data(*args, **kwargs)
+
+    monkeypatch.setattr(model, "load_data", load_data)
+    pooled = load_site(site, today=NOW.date(), cache=True)
+    assert started == [True] and multiprocessing.active_children() == []
+    for name, docs in plain.documents.items():
+        assert [(d.slug, d.meta, d.html) for d in pooled.documents[name]] == [(d.slug, d.meta, d.html) for d in docs]
+    assert pooled.problems == plain.problems
+
+
+def test_a_failed_data_load_stops_the_document_parsers(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cache, model
+
+    monkeypatch.setattr(cache, "POOL_MIN_DOCUMENTS", 1)
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(model, "load_data", broken)
+    with pytest.raises(OSError, match="disk gone"):
+        load_site(site, today=NOW.date(), cache=True)
+    assert multiprocessing.active_children() == []

@@ -20,8 +20,9 @@ from jinja2 import TemplateError
 from markupsafe import Markup
 
 from ..cache import CACHE_DIR, OutputCache, canonical, code_version, digest
+from ..charts import Chart, render_svgs
 from ..charts import _engine_id as engine_id
-from ..charts import render_svgs
+from ..drawing import ChartDrawer
 from ..errors import TrackboardError
 from ..fonts import remember_faces_in, subset_woff2
 from ..metrics.freshness import next_change
@@ -68,6 +69,13 @@ def fatal_check(site: Site, strict: bool) -> None:
     if strict and site.errors:
         raise TrackboardError(f"build failed (--strict): {len(site.errors)} error(s) in the inputs; "
                               "the previous output is unchanged", problems=site.errors)
+
+
+def chart_hint(site: Site) -> str:
+    """The names of units and people: what charts draw besides their fixed words and numbers."""
+    return "".join("".join(map(str, table["name"].dropna().unique()))
+                   for table in (site.tables.get("units"), site.tables.get("people"))
+                   if table is not None and "name" in table)
 
 
 def chart_cache(site: Site) -> Path:
@@ -129,13 +137,14 @@ def sections_base(site: Site) -> str:
                   canonical(site.profile_name), canonical(site.profile))
 
 
-def plan_with_reuse(site: Site, previous: OutputCache) -> tuple[SitePlan, list[Output]]:
+def plan_with_reuse(site: Site, previous: OutputCache, on_charts: Callable[[list[Chart]], None] | None = None
+                    ) -> tuple[SitePlan, list[Output]]:
     """Plan the site, taking unchanged sections from the previous build; return the plan and the files of
-    the sections taken (hard-linked from the previous output)."""
+    the sections taken (hard-linked from the previous output). `on_charts` is told each section's charts."""
     base = sections_base(site)
     records = previous.sections() if previous.enabled else {}
     if records:
-        plan = plan_site(site, records, base)
+        plan = plan_site(site, records, base, on_charts)
         reused: list[Output] = []
         for record in plan.reused:
             files = previous.section_files(record)
@@ -146,7 +155,7 @@ def plan_with_reuse(site: Site, previous: OutputCache) -> tuple[SitePlan, list[O
             # Every page shows the navigation: when a section appeared or went, nothing can be taken.
             if plan.nav == previous.nav:
                 return plan, reused
-    return plan_site(site, {}, base), []
+    return plan_site(site, {}, base, on_charts), []
 
 
 def render_site(site: Site, previous: OutputCache | None = None, progress: Progress | None = None
@@ -158,19 +167,28 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     """
     progress = progress or Progress()
     previous = previous or OutputCache(site.root, None, enabled=False)
-    with progress.stage("compute"):
-        plan, reused = plan_with_reuse(site, previous)
-        if plan.reused:
-            names = ", ".join(sorted({r.name for r in plan.reused if r.name}))
-            progress.note("compute", f"unchanged, taken from the previous build: {names}")
+    # Each section's charts are drawn in the background from when the section is made, on the core the
+    # sections computed one after the other leave free.
+    drawer = ChartDrawer(site.locale, chart_cache(site), hint=chart_hint(site))
+    try:
+        with progress.stage("compute"):
+            plan, reused = plan_with_reuse(site, previous, drawer.submit)
+            if plan.reused:
+                names = ", ".join(sorted({r.name for r in plan.reused if r.name}))
+                progress.note("compute", f"unchanged, taken from the previous build: {names}")
+        # Charts before pages: screens inline their SVG so that Chinese labels use the site's own web font.
+        with progress.stage("charts", total=len(plan.charts)):
+            early = drawer.finish()
+            if early:
+                progress.note("charts", f"{early} drawn in the background from the compute stage on")
+            svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site))
+            progress.advance(len(svgs))
+    finally:
+        drawer.cancel()
     previous.new_nav, previous.new_sections = plan.nav, plan.records
     globals_ = template_globals(site, plan)
     renderer = Renderer(site.root, site.locale, globals_)
     base = render_base(site, globals_)
-    # Charts before pages: screens inline their SVG so that Chinese labels use the site's own web font.
-    with progress.stage("charts", total=len(plan.charts)):
-        svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site))
-        progress.advance(len(svgs))
     svg_by_path = {item.path: svg for item, svg in zip(plan.charts, svgs, strict=True)}
     renderer.env.globals["inline_svg"] = lambda path: Markup(svg_by_path.get(path, ""))
     with progress.stage("render", total=len(plan.pages)):

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..charts import Chart
 from ..formats import Formatter
 from ..i18n import translator
 from ..incremental import SectionRecord, input_groups, section_key
@@ -140,11 +141,13 @@ def builder_name(build: Callable[..., Any]) -> str:
     return f"{build.__module__}.{build.__qualname__}"
 
 
-def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base: str = "") -> SitePlan:
+def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base: str = "",
+              on_charts: Callable[[list[Chart]], None] | None = None) -> SitePlan:
     """Decide every page and file of the site (nothing is rendered or written here).
 
     `previous` holds the records of the last build's sections whose files are all intact; a section whose key
     (see incremental.section_key, with `base` for what all sections share) is unchanged is taken from it.
+    `on_charts` is given each section's charts as soon as the section is made (to start drawing them).
     """
     previous = previous or {}
     t = translator(site.locale)
@@ -176,6 +179,8 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
                 plan.pages.extend(section.pages)
                 plan.files.extend(section.files)
                 plan.charts.extend(section.charts)
+                if on_charts is not None and section.charts:
+                    on_charts([item.chart for item in section.charts])
             reads = frozenset(logged.reads)
             plan.records.append(SectionRecord(
                 name, section_key(base, name, groups, reads), reads, section.name if section else None,

@@ -1,0 +1,182 @@
+"""Charts drawn in the background while the rest of the site is still being computed.
+
+A large site's charts are known section by section (the units', then the people's), but were all drawn after
+the last section: meanwhile one core waited through the sections that run on one. `ChartDrawer` hands each
+section's charts to worker processes as soon as they are known. The workers are separate programs
+(``python -m generator.drawing``), not threads or a pool, so the build process keeps no threads of its own and
+may still fork its page workers. They take chunks of charts from a spool folder (a rename claims one), draw
+each into the chart cache, and leave when told there is no more. `render_svgs` then reads them from the cache
+and draws anything missing itself, so a chart a worker could not draw is drawn, or reported, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import charts, fonts
+from .cache import workers, write_atomically
+
+DONE = "done"  # written into the spool when every chunk is there
+CHUNK = 24  # charts a worker takes at a time: small enough that the two finish together
+POLL = 0.02  # seconds a worker waits for a chunk
+MIN_CHARTS = 200  # fewer charts than this are drawn by render_svgs: starting workers would cost more
+
+
+class ChartDrawer:
+    """Charts handed to background workers as they are known; `finish` waits for them.
+
+    `hint` is text the charts will likely draw (the names of units and people): the workers' measurement font
+    (see fonts.measurement_font) is made for it with the first charts, so that later ones need no other.
+    """
+
+    command: tuple[str, ...] = (sys.executable, "-m", "generator.drawing")  # given spool, cache, faces memo
+
+    def __init__(self, locale: str, cache_dir: Path, hint: str = "", processes: int | None = None) -> None:
+        self.locale = locale
+        self.cache_dir = cache_dir
+        self.hint = hint
+        self.processes = processes if processes is not None else workers()
+        self.spool: Path | None = None
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self.pending: list[tuple[str, str]] = []  # spec, SVG file: waiting for enough to start the workers
+        self.seen: set[str] = set()
+        self.chunks = 0
+        self.submitted = 0
+
+    def submit(self, items: Sequence[charts.Chart]) -> None:
+        """Queue charts not in the cache yet; start the workers once there are enough."""
+        if self.processes < 2:
+            return  # one core: nothing to overlap with
+        for chart in items:
+            spec = chart.spec_json(self.locale)
+            key = charts.cache_key(spec, self.locale)
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            path = charts.svg_path(self.cache_dir, key)
+            if not path.is_file():
+                self.pending.append((spec, str(path)))
+        if self.spool is None and len(self.pending) < MIN_CHARTS:
+            return
+        try:
+            if self.spool is None:
+                self._start()
+            self._spill()
+        except OSError:
+            self.cancel()  # drawn by render_svgs instead
+            self.processes = 1
+
+    def _start(self) -> None:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.spool = Path(tempfile.mkdtemp(prefix="trackboard-charts-"))
+        log = self.spool / "workers.log"
+        with log.open("ab") as out:
+            for _ in range(self.processes):
+                self.workers.append(subprocess.Popen(
+                    [*self.command, str(self.spool), str(self.cache_dir), str(fonts.faces_memo() or "")],
+                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT))
+
+    def _spill(self) -> None:
+        assert self.spool is not None
+        text = fonts.subset_text(self.hint + "".join(spec for spec, _ in self.pending))
+        for start in range(0, len(self.pending), CHUNK):
+            jobs = self.pending[start:start + CHUNK]
+            name = f"chunk-{self.chunks:06d}.json"
+            self.chunks += 1
+            # Written aside and renamed in: a worker never reads half a chunk.
+            write_atomically(self.spool / name, json.dumps({"font_text": text, "jobs": jobs}).encode("utf-8"))
+        self.submitted += len(self.pending)
+        self.pending = []
+
+    def finish(self) -> int:
+        """Wait for the workers to draw every chart handed to them; return how many were handed over."""
+        if self.spool is None:
+            return 0
+        try:
+            write_atomically(self.spool / DONE, b"")
+            for process in self.workers:
+                process.wait()
+        except OSError:
+            pass
+        finally:
+            self.cancel()
+        return self.submitted
+
+    def cancel(self) -> None:
+        """Stop the workers if they still run and remove the spool."""
+        for process in self.workers:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        self.workers = []
+        if self.spool is not None:
+            shutil.rmtree(self.spool, ignore_errors=True)
+            self.spool = None
+
+
+def _claim(spool: Path) -> Path | None:
+    """Take the first chunk no other worker has taken, or None when there is none now."""
+    for path in sorted(spool.glob("chunk-*.json")):
+        taken = path.with_name(f"taken-{path.stem}-{os.getpid()}.json")
+        try:
+            path.rename(taken)
+        except FileNotFoundError:
+            continue  # another worker was first
+        return taken
+    return None
+
+
+def _font_for(text: str, chunk_text: str, made: list[tuple[frozenset[str], str, str]],
+              cache_dir: Path) -> tuple[str, str] | None:
+    """The measurement font (folder, family) covering what a chunk draws: one already made, or a new one."""
+    needed = set(fonts.subset_text(chunk_text))
+    for chars, folder, family in made:
+        if needed <= chars:
+            return folder, family
+    measure = fonts.measurement_font(text, cache_dir)
+    if measure is None:
+        return None
+    folder, family = str(measure[0]), measure[1]
+    made.append((frozenset(fonts.subset_text(text)), folder, family))
+    return folder, family
+
+
+def work(spool: Path, cache_dir: Path, faces_memo: str = "") -> None:
+    """A worker: draw the spool's chunks into the chart cache until it is marked done and empty."""
+    if faces_memo:
+        fonts.remember_faces_in(Path(faces_memo))
+    fonts.register_fonts()
+    made: list[tuple[frozenset[str], str, str]] = []
+    while True:
+        chunk = _claim(spool)
+        if chunk is None:
+            if not (spool / DONE).exists():
+                time.sleep(POLL)
+                continue
+            chunk = _claim(spool)  # one written just before the mark
+            if chunk is None:
+                return
+        data = json.loads(chunk.read_text(encoding="utf-8"))
+        jobs: list[tuple[str, str]] = [(spec, path) for spec, path in data["jobs"]]
+        specs = [spec for spec, _ in jobs]
+        font = _font_for(data["font_text"] + "".join(specs), "".join(specs), made, cache_dir)
+        folder, family = font if font is not None else (None, "")
+        if font is not None:
+            specs = charts.measured_with(specs, family)
+        for spec, (_, path) in zip(specs, jobs, strict=True):
+            with contextlib.suppress(Exception):  # drawn again, and its error reported, by the build itself
+                charts.render_job((spec, folder, family, path))
+        chunk.unlink()
+
+
+if __name__ == "__main__":
+    work(Path(sys.argv[1]), Path(sys.argv[2]), *sys.argv[3:4])

@@ -1,0 +1,87 @@
+"""Charts drawn in the background while the site is computed: the same SVGs, and nothing lost when a worker
+fails."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from test_charts import cumulative, needs_cjk, trend
+
+from generator import charts, drawing
+from generator.charts import render_svgs
+from generator.drawing import ChartDrawer
+
+
+def _many(n: int) -> list[charts.Chart]:
+    return [trend(f"第{i}组 · 近30天保费", 1 + i / 7) for i in range(n)] + [cumulative()]
+
+
+@needs_cjk
+def test_charts_drawn_in_the_background_are_the_ones_drawn_in_the_build(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drawing, "MIN_CHARTS", 5)
+    monkeypatch.setattr(drawing, "CHUNK", 3)
+    first, second = _many(6), [trend("王小明 · 近30天保费", 0.3), trend("李娜 · 近30天保费", 2.5)]
+    drawer = ChartDrawer("zh-CN", tmp_path / "charts", hint="王小明李娜", processes=2)
+    drawer.submit(first)
+    assert len(drawer.workers) == 2  # started: enough charts
+    drawer.submit(second + first[:2])  # charts handed over twice are drawn once
+    spool = drawer.spool
+    assert spool is not None and spool.is_dir()
+    assert drawer.finish() == len(first) + len(second)
+    assert drawer.spool is None and not spool.exists()
+    cached = sorted(p.name for p in (tmp_path / "charts").glob("*.svg"))
+    assert len(cached) == len(first) + len(second)
+
+    def refuse(*args: object) -> str:
+        raise AssertionError("drawn again: the background SVG was not used")
+
+    monkeypatch.setattr(charts, "render_job", refuse)
+    background = render_svgs(first + second, "zh-CN", tmp_path / "charts")
+    monkeypatch.undo()
+    fresh = render_svgs(first + second, "zh-CN", tmp_path / "fresh", workers=1)
+    assert background == fresh
+    assert "王小明 · 近30天保费</text>" in background[-2]
+
+
+@needs_cjk
+def test_charts_a_worker_did_not_draw_are_drawn_by_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drawing, "MIN_CHARTS", 2)
+    monkeypatch.setattr(ChartDrawer, "command", (sys.executable, "-c", "import sys; sys.exit(3)"))  # dies at once
+    items = _many(3)
+    drawer = ChartDrawer("zh-CN", tmp_path / "charts", processes=2)
+    drawer.submit(items)
+    assert drawer.finish() == len(items)  # handed over, and lost
+    assert not list((tmp_path / "charts").glob("*.svg"))
+    svgs = render_svgs(items, "zh-CN", tmp_path / "charts", workers=1)
+    assert all(f"{c.title}</text>" in svg for c, svg in zip(items, svgs, strict=True))
+
+
+def test_few_charts_or_one_core_start_no_worker(tmp_path: Path) -> None:
+    few = ChartDrawer("zh-CN", tmp_path, processes=2)
+    few.submit(_many(3))
+    assert few.workers == [] and few.finish() == 0
+    alone = ChartDrawer("zh-CN", tmp_path, processes=1)
+    alone.submit(_many(drawing.MIN_CHARTS))
+    assert alone.workers == [] and alone.finish() == 0
+
+
+def test_cancel_stops_the_workers_and_removes_the_spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drawing, "MIN_CHARTS", 1)
+    monkeypatch.setattr(ChartDrawer, "command", (sys.executable, "-c", "import time; time.sleep(60)"))
+    drawer = ChartDrawer("zh-CN", tmp_path / "charts", processes=2)
+    drawer.submit(_many(2))
+    spool, processes = drawer.spool, list(drawer.workers)
+    assert spool is not None and spool.is_dir() and len(list(spool.glob("chunk-*.json"))) == 1
+    drawer.cancel()
+    assert all(p.poll() is not None for p in processes) and not spool.exists()
+
+
+def test_a_chunk_is_taken_by_one_worker_only(tmp_path: Path) -> None:
+    (tmp_path / "chunk-000000.json").write_text("{}")
+    (tmp_path / "chunk-000001.json").write_text("{}")
+    taken = [drawing._claim(tmp_path), drawing._claim(tmp_path), drawing._claim(tmp_path)]
+    assert taken[2] is None
+    assert [p.name.split("-")[2] for p in taken[:2]] == ["000000", "000001"]  # in order
