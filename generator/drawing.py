@@ -51,6 +51,7 @@ class ChartDrawer:
         self.seen: set[str] = set()
         self.chunks = 0
         self.submitted = 0
+        self.failed = False  # a worker ended in error: what it did not draw, render_svgs draws
 
     def submit(self, items: Sequence[charts.Chart]) -> None:
         """Queue charts not in the cache yet; start the workers once there are enough."""
@@ -78,12 +79,15 @@ class ChartDrawer:
     def _start(self) -> None:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self.spool = Path(tempfile.mkdtemp(prefix="trackboard-charts-"))
-        log = self.spool / "workers.log"
-        with log.open("ab") as out:
+        # The package's own folder first on the path: the workers import this copy of it, installed or not.
+        package_root = str(Path(__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root,
+                                                                         os.environ.get("PYTHONPATH")]))}
+        with (self.spool / "workers.log").open("ab") as out:
             for _ in range(self.processes):
                 self.workers.append(subprocess.Popen(
                     [*self.command, str(self.spool), str(self.cache_dir), str(fonts.faces_memo() or "")],
-                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT))
+                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env))
 
     def _spill(self) -> None:
         assert self.spool is not None
@@ -104,9 +108,9 @@ class ChartDrawer:
         try:
             write_atomically(self.spool / DONE, b"")
             for process in self.workers:
-                process.wait()
+                self.failed |= process.wait() != 0
         except OSError:
-            pass
+            self.failed = True
         finally:
             self.cancel()
         return self.submitted
@@ -156,9 +160,12 @@ def work(spool: Path, cache_dir: Path, faces_memo: str = "") -> None:
         fonts.remember_faces_in(Path(faces_memo))
     fonts.register_fonts()
     made: list[tuple[frozenset[str], str, str]] = []
+    parent = os.getppid()
     while True:
         chunk = _claim(spool)
         if chunk is None:
+            if os.getppid() != parent or not spool.is_dir():
+                return  # the build is gone (killed, or cancelled us): nobody waits for these charts
             if not (spool / DONE).exists():
                 time.sleep(POLL)
                 continue

@@ -54,6 +54,7 @@ def test_charts_a_worker_did_not_draw_are_drawn_by_the_build(tmp_path: Path, mon
     drawer = ChartDrawer("zh-CN", tmp_path / "charts", processes=2)
     drawer.submit(items)
     assert drawer.finish() == len(items)  # handed over, and lost
+    assert drawer.failed
     assert not list((tmp_path / "charts").glob("*.svg"))
     svgs = render_svgs(items, "zh-CN", tmp_path / "charts", workers=1)
     assert all(f"{c.title}</text>" in svg for c, svg in zip(items, svgs, strict=True))
@@ -85,3 +86,19 @@ def test_a_chunk_is_taken_by_one_worker_only(tmp_path: Path) -> None:
     taken = [drawing._claim(tmp_path), drawing._claim(tmp_path), drawing._claim(tmp_path)]
     assert taken[2] is None
     assert [p.name.split("-")[2] for p in taken[:2]] == ["000000", "000001"]  # in order
+
+
+def test_a_worker_leaves_when_its_spool_is_gone(tmp_path: Path) -> None:
+    import subprocess
+    import time
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    worker = subprocess.Popen([*ChartDrawer.command, str(spool), str(tmp_path / "charts")])
+    try:
+        time.sleep(0.5)
+        assert worker.poll() is None  # waiting for chunks
+        spool.rmdir()
+        assert worker.wait(timeout=30) == 0
+    finally:
+        worker.kill()

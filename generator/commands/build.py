@@ -180,7 +180,8 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
         with progress.stage("charts", total=len(plan.charts)):
             early = drawer.finish()
             if early:
-                progress.note("charts", f"{early} drawn in the background from the compute stage on")
+                failed = "; a chart worker failed, the build drew the rest" if drawer.failed else ""
+                progress.note("charts", f"{early} drawn in the background from the compute stage on{failed}")
             svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site))
             progress.advance(len(svgs))
     finally:
