@@ -28,7 +28,9 @@ from .cache import workers, write_atomically
 DONE = "done"  # written into the spool when every chunk is there
 CHUNK = 24  # charts a worker takes at a time: small enough that the two finish together
 POLL = 0.02  # seconds a worker waits for a chunk
-MIN_CHARTS = 200  # fewer charts than this are drawn by render_svgs: starting workers would cost more
+MIN_CHARTS = 200  # charts known before workers start during the compute stage
+FLUSH_MIN = 16  # after it, fewer are drawn by render_svgs: starting a worker (a second or so) would cost more
+PER_WORKER = 100  # charts worth a worker of their own after the compute stage
 
 
 class ChartDrawer:
@@ -74,6 +76,22 @@ class ChartDrawer:
             self._spill()
         except OSError:
             self.cancel()  # drawn by render_svgs instead
+            self.processes = 1
+
+    def flush(self) -> None:
+        """Every section is made: start drawing what is still waiting (fewer workers for fewer charts), unless
+        there are so few charts that drawing them here costs less than starting a worker."""
+        if self.spool is None and (self.processes < 2 or len(self.pending) < FLUSH_MIN):
+            return
+        if self.spool is None:
+            self.processes = min(self.processes, -(-len(self.pending) // PER_WORKER))
+        try:
+            if self.spool is None:
+                self._start()
+            if self.pending:
+                self._spill()
+        except OSError:
+            self.cancel()
             self.processes = 1
 
     def _start(self) -> None:

@@ -4,6 +4,7 @@ fails."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,18 @@ def test_a_worker_leaves_when_its_spool_is_gone(tmp_path: Path) -> None:
         assert worker.wait(timeout=30) == 0
     finally:
         worker.kill()
+
+
+@needs_cjk
+@pytest.mark.slow
+def test_screens_show_the_chart_drawn_while_the_other_pages_rendered(example_build: Callable[..., Path]) -> None:
+    """Pages are rendered while the charts are drawn; those that show a chart inline (the screens) wait for it."""
+    import re
+
+    out = example_build()
+    page = (out / "screen" / "index.html").read_text(encoding="utf-8")
+    figure = re.search(r'<figure class="screen-chart">(.*?)<figcaption>', page, re.S)
+    assert figure is not None
+    inline = figure.group(1)
+    assert inline.startswith("<svg") and inline == (out / "screen" / "trend.svg").read_text(encoding="utf-8")
+    assert inline.count("<text") > 5  # the title and the axis labels drawn

@@ -86,13 +86,24 @@ def chart_cache(site: Site) -> Path:
 # Below this many pages to render, forking worker processes costs more than it saves.
 POOL_MIN_PAGES = 64
 
-def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> list[bytes]:
-    """Render pages in order, over every core when there are enough of them (forked workers inherit the pages
-    and the template environment; only indices and bytes travel)."""
+class ChartsNotReady(Exception):
+    """Raised by inline_svg while the charts are still being drawn: the page is rendered after them."""
 
-    def render(index: int) -> bytes | str:
+
+def _charts_not_ready(path: str) -> Markup:
+    raise ChartsNotReady(path)
+
+
+def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> list[bytes | None]:
+    """Render pages in order, over every core when there are enough of them (forked workers inherit the pages
+    and the template environment; only indices and bytes travel). None for a page that shows a chart inline
+    while the charts are not ready."""
+
+    def render(index: int) -> bytes | str | None:
         try:
             return renderer.render(pages[index]).data
+        except ChartsNotReady:
+            return None
         except TemplateError as exc:  # its message: exceptions of Jinja do not always survive pickling
             return template_problem(exc)
 
@@ -168,7 +179,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     progress = progress or Progress()
     previous = previous or OutputCache(site.root, None, enabled=False)
     # Each section's charts are drawn in the background from when the section is made, on the core the
-    # sections computed one after the other leave free.
+    # sections computed one after the other leave free, and the rest while the pages render.
     drawer = ChartDrawer(site.locale, chart_cache(site), hint=chart_hint(site))
     try:
         with progress.stage("compute"):
@@ -176,34 +187,46 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
             if plan.reused:
                 names = ", ".join(sorted({r.name for r in plan.reused if r.name}))
                 progress.note("compute", f"unchanged, taken from the previous build: {names}")
-        # Charts before pages: screens inline their SVG so that Chinese labels use the site's own web font.
+        drawer.flush()
+        previous.new_nav, previous.new_sections = plan.nav, plan.records
+        globals_ = template_globals(site, plan)
+        renderer = Renderer(site.root, site.locale, globals_)
+        base = render_base(site, globals_)
+        # Pages that show a chart's SVG inline (the screens, so that Chinese labels use the site's own web font)
+        # wait for the charts; every other page is rendered meanwhile.
+        renderer.env.globals["inline_svg"] = _charts_not_ready
+        with progress.stage("render", total=len(plan.pages)):
+            keys = [page_key(base, page) for page in plan.pages]
+            done: dict[int, Output] = {}
+            for i, (page, key) in enumerate(zip(plan.pages, keys, strict=True)):
+                found = previous.get(page.path, key)
+                if found is not None:
+                    done[i] = found
+            progress.advance(len(done))
+            todo = [i for i in range(len(plan.pages)) if i not in done]
+            progress.note("render", f"{len(todo)} of {len(plan.pages)} pages rendered, the rest unchanged")
+            fresh = render_pages(renderer, [plan.pages[i] for i in todo], progress)
+            done.update((i, Output(plan.pages[i].path, data)) for i, data in zip(todo, fresh, strict=True)
+                        if data is not None)
         with progress.stage("charts", total=len(plan.charts)):
             early = drawer.finish()
-            if early:
-                failed = "; a chart worker failed, the build drew the rest" if drawer.failed else ""
-                progress.note("charts", f"{early} drawn in the background from the compute stage on{failed}")
+            notes = [f"{early} drawn in the background"] if early else []
+            if drawer.failed:
+                notes.append("a chart worker failed, the build drew the rest")
             svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site))
             progress.advance(len(svgs))
+            svg_by_path = {item.path: svg for item, svg in zip(plan.charts, svgs, strict=True)}
+            renderer.env.globals["inline_svg"] = lambda path: Markup(svg_by_path.get(path, ""))
+            waiting = [i for i in todo if i not in done]
+            if waiting:
+                notes.append(f"{len(waiting)} pages showing them inline rendered with them")
+                shown = render_pages(renderer, [plan.pages[i] for i in waiting], Progress())
+                done.update((i, Output(plan.pages[i].path, data)) for i, data in zip(waiting, shown, strict=True)
+                            if data is not None)  # never None now: inline_svg has the charts
+            if notes:
+                progress.note("charts", "; ".join(notes))
     finally:
         drawer.cancel()
-    previous.new_nav, previous.new_sections = plan.nav, plan.records
-    globals_ = template_globals(site, plan)
-    renderer = Renderer(site.root, site.locale, globals_)
-    base = render_base(site, globals_)
-    svg_by_path = {item.path: svg for item, svg in zip(plan.charts, svgs, strict=True)}
-    renderer.env.globals["inline_svg"] = lambda path: Markup(svg_by_path.get(path, ""))
-    with progress.stage("render", total=len(plan.pages)):
-        keys = [page_key(base, page) for page in plan.pages]
-        done: dict[int, Output] = {}
-        for i, (page, key) in enumerate(zip(plan.pages, keys, strict=True)):
-            found = previous.get(page.path, key)
-            if found is not None:
-                done[i] = found
-        progress.advance(len(done))
-        todo = [i for i in range(len(plan.pages)) if i not in done]
-        progress.note("render", f"{len(todo)} of {len(plan.pages)} pages rendered, the rest unchanged")
-        fresh = render_pages(renderer, [plan.pages[i] for i in todo], progress)
-        done.update((i, Output(plan.pages[i].path, data)) for i, data in zip(todo, fresh, strict=True))
     outputs = [done[i] for i in range(len(plan.pages))]
     previous.keys.update({page.path: key for page, key in zip(plan.pages, keys, strict=True) if key})
     outputs.extend(plan.files)
