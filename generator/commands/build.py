@@ -219,7 +219,8 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
             renderer.env.globals["inline_svg"] = lambda path: Markup(svg_by_path.get(path, ""))
             waiting = [i for i in todo if i not in done]
             if waiting:
-                notes.append(f"{len(waiting)} pages showing them inline rendered with them")
+                notes.append(f"{len(waiting)} page{'s' if len(waiting) > 1 else ''} showing them inline rendered "
+                             "with them")
                 shown = render_pages(renderer, [plan.pages[i] for i in waiting], Progress())
                 done.update((i, Output(plan.pages[i].path, data)) for i, data in zip(waiting, shown, strict=True)
                             if data is not None)  # never None now: inline_svg has the charts
