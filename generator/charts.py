@@ -491,12 +491,22 @@ def svg_path(cache_dir: Path, key: str) -> Path:
     return cache_dir / f"{key}.svg"
 
 
-def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, workers: int = 2) -> list[str]:
-    """Render each chart to SVG text, in order; reuse cached SVGs (and templates) from ``cache_dir`` when given."""
+def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, workers: int = 2,
+                known: dict[int, tuple[Chart, str, str]] | None = None) -> list[str]:
+    """Render each chart to SVG text, in order; reuse cached SVGs (and templates) from ``cache_dir`` when given.
+    ``known`` holds charts whose spec and cache key are made already, by id (see drawing.ChartDrawer)."""
     if cache_dir is not None:
         _template_dir[:] = [cache_dir]
-    specs = [c.spec_json(locale) for c in charts]
-    keys = [cache_key(s, locale) for s in specs]
+    specs, keys = [], []
+    for chart in charts:
+        found = (known or {}).get(id(chart))
+        if found is not None and found[0] is chart:
+            spec, key = found[1], found[2]
+        else:
+            spec = chart.spec_json(locale)
+            key = cache_key(spec, locale)
+        specs.append(spec)
+        keys.append(key)
     raw: dict[str, str] = {}
     if cache_dir is not None:
         for key in set(keys):

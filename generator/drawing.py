@@ -51,6 +51,7 @@ class ChartDrawer:
         self.workers: list[subprocess.Popen[bytes]] = []
         self.pending: list[tuple[str, str]] = []  # spec, SVG file: waiting for enough to start the workers
         self.seen: set[str] = set()
+        self.known: dict[int, tuple[charts.Chart, str, str]] = {}  # id of a chart: it, its spec and cache key
         self.chunks = 0
         self.submitted = 0
         self.failed = False  # a worker ended in error: what it did not draw, render_svgs draws
@@ -62,21 +63,15 @@ class ChartDrawer:
         for chart in items:
             spec = chart.spec_json(self.locale)
             key = charts.cache_key(spec, self.locale)
+            self.known[id(chart)] = (chart, spec, key)  # the chart kept: its id is not reused meanwhile
             if key in self.seen:
                 continue
             self.seen.add(key)
             path = charts.svg_path(self.cache_dir, key)
             if not path.is_file():
                 self.pending.append((spec, str(path)))
-        if self.spool is None and len(self.pending) < MIN_CHARTS:
-            return
-        try:
-            if self.spool is None:
-                self._start()
-            self._spill()
-        except OSError:
-            self.cancel()  # drawn by render_svgs instead
-            self.processes = 1
+        if self.spool is not None or len(self.pending) >= MIN_CHARTS:
+            self._hand_over()
 
     def flush(self) -> None:
         """Every section is made: start drawing what is still waiting (fewer workers for fewer charts), unless
@@ -85,13 +80,16 @@ class ChartDrawer:
             return
         if self.spool is None:
             self.processes = min(self.processes, -(-len(self.pending) // PER_WORKER))
+        self._hand_over()
+
+    def _hand_over(self) -> None:
         try:
             if self.spool is None:
                 self._start()
             if self.pending:
                 self._spill()
         except OSError:
-            self.cancel()
+            self.cancel()  # drawn by render_svgs instead
             self.processes = 1
 
     def _start(self) -> None:

@@ -40,7 +40,11 @@ def test_charts_drawn_in_the_background_are_the_ones_drawn_in_the_build(tmp_path
         raise AssertionError("drawn again: the background SVG was not used")
 
     monkeypatch.setattr(charts, "render_job", refuse)
-    background = render_svgs(first + second, "zh-CN", tmp_path / "charts")
+    background = render_svgs(first + second, "zh-CN", tmp_path / "charts", known=drawer.known)
+    assert render_svgs(first + second, "zh-CN", tmp_path / "charts") == background
+    # An entry for another chart under the same id (an object since freed) is not taken for this one.
+    stale = {id(first[0]): (second[0], "{}", "0" * 64)}
+    assert render_svgs(first[:1], "zh-CN", tmp_path / "charts", known=stale) == background[:1]
     monkeypatch.undo()
     fresh = render_svgs(first + second, "zh-CN", tmp_path / "fresh", workers=1)
     assert background == fresh

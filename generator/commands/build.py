@@ -213,7 +213,8 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
             notes = [f"{early} drawn in the background"] if early else []
             if drawer.failed:
                 notes.append("a chart worker failed, the build drew the rest")
-            svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site))
+            svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site),
+                               known=drawer.known)
             progress.advance(len(svgs))
             svg_by_path = {item.path: svg for item, svg in zip(plan.charts, svgs, strict=True)}
             renderer.env.globals["inline_svg"] = lambda path: Markup(svg_by_path.get(path, ""))
