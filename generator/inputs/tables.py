@@ -98,15 +98,17 @@ def read_csv(path: Path, encoding: str | None = None) -> RawTable:
     first_line = text.split("\n", 1)[0]
     sep = _delimiter(first_line)
     ragged = None
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-            skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
-        )
-    except pd.errors.ParserError:
-        frame, ragged = _read_ragged(text, sep)
-    except pd.errors.EmptyDataError:
-        raise FileError("is empty: expected a header row") from None
+    frame = _read_even(text, sep)
+    if frame is None:
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+                skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
+            )
+        except pd.errors.ParserError:
+            frame, ragged = _read_ragged(text, sep)
+        except pd.errors.EmptyDataError:
+            raise FileError("is empty: expected a header row") from None
     frame = frame.fillna("")
     headers = [clean_header(v) for v in frame.iloc[0].tolist()]
     cells = frame.iloc[1:].reset_index(drop=True)
@@ -115,6 +117,35 @@ def read_csv(path: Path, encoding: str | None = None) -> RawTable:
     if ragged:
         ragged = [(row + lead, count) for row, count in ragged]
     return _drop_blank(RawTable(headers, cells, rows, encoding=used, ragged=ragged, header_row=lead + 1))
+
+
+def _read_even(text: str, sep: str) -> pd.DataFrame | None:
+    """The cells of a CSV whose every line has the header's number of cells, as strings, read by Arrow (on every
+    core, about twice as fast as pandas for a sales file of millions of rows); None for any other file (blank
+    lines, ragged rows, broken quoting), which pandas reads as before. The same frame as pandas' (tested)."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    try:
+        header = next(csv.reader(io.StringIO(text.split("\n", 1)[0], newline=""), delimiter=sep), [])
+    except csv.Error:
+        return None
+    names = [f"f{i}" for i in range(len(header))]
+    if not names:
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")), read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowException, UnicodeEncodeError, ValueError):
+        return None
+    if any(not pa.types.is_string(t) for t in table.schema.types):
+        return None
+    frame = table.to_pandas()
+    frame.columns = range(frame.shape[1])
+    return frame
 
 
 def _read_ragged(text: str, sep: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
