@@ -73,6 +73,11 @@ class ChartDrawer:
         if self.spool is not None or len(self.pending) >= MIN_CHARTS:
             self._hand_over()
 
+    @property
+    def drawing(self) -> bool:
+        """Whether workers draw charts in the background (until finish)."""
+        return self.spool is not None
+
     def flush(self) -> None:
         """Every section is made: start drawing what is still waiting (fewer workers for fewer charts), unless
         there are so few charts that drawing them here costs less than starting a worker."""

@@ -90,10 +90,6 @@ class ChartsNotReady(Exception):
     """Raised by inline_svg while the charts are still being drawn: the page is rendered after them."""
 
 
-def _charts_not_ready(path: str) -> Markup:
-    raise ChartsNotReady(path)
-
-
 def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> list[bytes | None]:
     """Render pages in order, over every core when there are enough of them (forked workers inherit the pages
     and the template environment; only indices and bytes travel). None for a page that shows a chart inline
@@ -193,11 +189,43 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
         renderer = Renderer(site.root, site.locale, globals_)
         base = render_base(site, globals_)
         # Pages that show a chart's SVG inline (the screens, so that Chinese labels use the site's own web font)
-        # wait for the charts; every other page is rendered meanwhile.
-        renderer.env.globals["inline_svg"] = _charts_not_ready
+        # need the charts. With charts drawing in the background they wait, and every other page is rendered
+        # meanwhile; with none (all cached, or a few drawn here) the charts come first.
+        svg_by_path: dict[str, str] = {}
+        ready: list[bool] = []
+
+        def inline_svg(path: str) -> Markup:
+            if not ready:
+                raise ChartsNotReady(path)
+            return Markup(svg_by_path.get(path, ""))
+
+        renderer.env.globals["inline_svg"] = inline_svg
+        done: dict[int, Output] = {}
+
+        def draw_charts(waiting: list[int]) -> None:
+            with progress.stage("charts", total=len(plan.charts)):
+                early = drawer.finish()
+                notes = [f"{early} drawn in the background"] if early else []
+                if drawer.failed:
+                    notes.append("a chart worker failed, the build drew the rest")
+                svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site),
+                                   known=drawer.known)
+                progress.advance(len(svgs))
+                svg_by_path.update((item.path, svg) for item, svg in zip(plan.charts, svgs, strict=True))
+                ready.append(True)
+                if waiting:
+                    notes.append(f"{len(waiting)} page{'s' if len(waiting) > 1 else ''} showing them inline "
+                                 "rendered with them")
+                    shown = render_pages(renderer, [plan.pages[i] for i in waiting], Progress())
+                    done.update((i, Output(plan.pages[i].path, data)) for i, data in zip(waiting, shown, strict=True)
+                                if data is not None)  # never None now: inline_svg has the charts
+                if notes:
+                    progress.note("charts", "; ".join(notes))
+
+        if not drawer.drawing:
+            draw_charts([])
         with progress.stage("render", total=len(plan.pages)):
             keys = [page_key(base, page) for page in plan.pages]
-            done: dict[int, Output] = {}
             for i, (page, key) in enumerate(zip(plan.pages, keys, strict=True)):
                 found = previous.get(page.path, key)
                 if found is not None:
@@ -208,25 +236,8 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
             fresh = render_pages(renderer, [plan.pages[i] for i in todo], progress)
             done.update((i, Output(plan.pages[i].path, data)) for i, data in zip(todo, fresh, strict=True)
                         if data is not None)
-        with progress.stage("charts", total=len(plan.charts)):
-            early = drawer.finish()
-            notes = [f"{early} drawn in the background"] if early else []
-            if drawer.failed:
-                notes.append("a chart worker failed, the build drew the rest")
-            svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site),
-                               known=drawer.known)
-            progress.advance(len(svgs))
-            svg_by_path = {item.path: svg for item, svg in zip(plan.charts, svgs, strict=True)}
-            renderer.env.globals["inline_svg"] = lambda path: Markup(svg_by_path.get(path, ""))
-            waiting = [i for i in todo if i not in done]
-            if waiting:
-                notes.append(f"{len(waiting)} page{'s' if len(waiting) > 1 else ''} showing them inline rendered "
-                             "with them")
-                shown = render_pages(renderer, [plan.pages[i] for i in waiting], Progress())
-                done.update((i, Output(plan.pages[i].path, data)) for i, data in zip(waiting, shown, strict=True)
-                            if data is not None)  # never None now: inline_svg has the charts
-            if notes:
-                progress.note("charts", "; ".join(notes))
+        if not ready:
+            draw_charts([i for i in todo if i not in done])
     finally:
         drawer.cancel()
     outputs = [done[i] for i in range(len(plan.pages))]
