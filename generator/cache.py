@@ -218,7 +218,7 @@ def _parse_pickled(job: tuple[str, str, str, str]) -> bytes:
 
 class DocumentParser:
     """Parse Markdown files through the cache: a file whose text, name and collection are unchanged is not parsed
-    again. `prefetch` parses the misses of a whole site at once, over every core.
+    again. `start` parses the misses of a whole site at once, over every core, until `collect`.
 
     The parsed documents are kept in one file (a site may have ten thousand notices, and creating ten thousand
     small files costs more than writing one), rewritten by `save` with the documents of this build only.
@@ -234,7 +234,7 @@ class DocumentParser:
         self.bundle: dict[str, bytes] = loaded if isinstance(loaded, dict) else {}
         self.ready: dict[str, bytes] = {}
         self.used: set[str] = set()
-        self.keys: dict[str, tuple[str, str]] = {}  # file: its text and key, as prefetch read them
+        self.keys: dict[str, tuple[str, str]] = {}  # file: its text and key, as start read them
         self.pool: Any = None  # parsing the documents start handed out, until collect
         self.pending: Any = None
         self.todo: list[str] = []
@@ -242,11 +242,6 @@ class DocumentParser:
     @staticmethod
     def key(text: str, file: str, collection: str, stem: str) -> str:
         return digest("document", code_version(), collection, file, stem, text)
-
-    def prefetch(self) -> None:
-        """Read every collection file, take what the cache has, and parse the rest in worker processes."""
-        self.start()
-        self.collect()
 
     def start(self) -> None:
         """Read every collection file, take what the cache has, and start parsing the rest in worker processes
@@ -306,7 +301,7 @@ class DocumentParser:
 
             return parse_document(text, file, collection, stem)
         known = self.keys.get(file)
-        # The text the loader read again is most often the one prefetch hashed: compared, not hashed again.
+        # The text the loader read again is most often the one start hashed: compared, not hashed again.
         key = known[1] if known is not None and known[0] == text else self.key(text, file, collection.name, stem)
         self.used.add(key)
         data = self.bundle.get(key) or self.ready.get(key)

@@ -498,8 +498,9 @@ def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, worker
     if cache_dir is not None:
         _template_dir[:] = [cache_dir]
     specs, keys = [], []
+    known = known or {}
     for chart in charts:
-        found = (known or {}).get(id(chart))
+        found = known.get(id(chart))
         if found is not None and found[0] is chart:
             spec, key = found[1], found[2]
         else:

@@ -162,7 +162,8 @@ def _claim(spool: Path) -> Path | None:
 
 def _font_for(text: str, chunk_text: str, made: list[tuple[frozenset[str], str, str]],
               cache_dir: Path) -> tuple[str, str] | None:
-    """The measurement font (folder, family) covering what a chunk draws: one already made, or a new one."""
+    """The measurement font (folder, family) covering what a chunk draws (`chunk_text`): one already made, or a
+    new one for `text` (what the chunk's whole batch may draw, the chunk included)."""
     needed = set(fonts.subset_text(chunk_text))
     for chars, folder, family in made:
         if needed <= chars:
@@ -194,13 +195,12 @@ def work(spool: Path, cache_dir: Path, faces_memo: str = "") -> None:
             if chunk is None:
                 return
         data = json.loads(chunk.read_text(encoding="utf-8"))
-        jobs: list[tuple[str, str]] = [(spec, path) for spec, path in data["jobs"]]
-        specs = [spec for spec, _ in jobs]
-        font = _font_for(data["font_text"] + "".join(specs), "".join(specs), made, cache_dir)
+        specs = [spec for spec, _ in data["jobs"]]
+        font = _font_for(data["font_text"], "".join(specs), made, cache_dir)
         folder, family = font if font is not None else (None, "")
         if font is not None:
             specs = charts.measured_with(specs, family)
-        for spec, (_, path) in zip(specs, jobs, strict=True):
+        for spec, (_, path) in zip(specs, data["jobs"], strict=True):
             with contextlib.suppress(Exception):  # drawn again, and its error reported, by the build itself
                 charts.render_job((spec, folder, family, path))
         chunk.unlink()

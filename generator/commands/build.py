@@ -191,11 +191,10 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
         # Pages that show a chart's SVG inline (the screens, so that Chinese labels use the site's own web font)
         # need the charts. With charts drawing in the background they wait, and every other page is rendered
         # meanwhile; with none (all cached, or a few drawn here) the charts come first.
-        svg_by_path: dict[str, str] = {}
-        ready: list[bool] = []
+        svg_by_path: dict[str, str] | None = None  # None until the charts are drawn
 
         def inline_svg(path: str) -> Markup:
-            if not ready:
+            if svg_by_path is None:
                 raise ChartsNotReady(path)
             return Markup(svg_by_path.get(path, ""))
 
@@ -203,6 +202,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
         done: dict[int, Output] = {}
 
         def draw_charts(waiting: list[int]) -> None:
+            nonlocal svg_by_path
             with progress.stage("charts", total=len(plan.charts)):
                 early = drawer.finish()
                 notes = [f"{early} drawn in the background"] if early else []
@@ -211,8 +211,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
                 svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site),
                                    known=drawer.known)
                 progress.advance(len(svgs))
-                svg_by_path.update((item.path, svg) for item, svg in zip(plan.charts, svgs, strict=True))
-                ready.append(True)
+                svg_by_path = {item.path: svg for item, svg in zip(plan.charts, svgs, strict=True)}
                 if waiting:
                     notes.append(f"{len(waiting)} page{'s' if len(waiting) > 1 else ''} showing them inline "
                                  "rendered with them")
@@ -236,13 +235,14 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
             fresh = render_pages(renderer, [plan.pages[i] for i in todo], progress)
             done.update((i, Output(plan.pages[i].path, data)) for i, data in zip(todo, fresh, strict=True)
                         if data is not None)
-        if not ready:
+        if svg_by_path is None:
             draw_charts([i for i in todo if i not in done])
     finally:
         drawer.cancel()
     outputs = [done[i] for i in range(len(plan.pages))]
     previous.keys.update({page.path: key for page, key in zip(plan.pages, keys, strict=True) if key})
     outputs.extend(plan.files)
+    assert svg_by_path is not None  # drawn before the pages that wait for them, or after
     outputs.extend(Output(path, svg.encode("utf-8")) for path, svg in svg_by_path.items())
     outputs.extend(reused)
     outputs.sort(key=lambda o: o.path)  # the same order whichever sections were reused
