@@ -216,6 +216,24 @@ def test_an_in_place_rebuild_matches_a_cold_build(site: Path, tmp_path: Path) ->
     assert_same_as_cold(site, out, tmp_path)
 
 
+def test_an_in_place_edit_whose_finish_never_ran_is_not_mistaken_for_the_previous_build(
+        site: Path, tmp_path: Path, renders: list[str]) -> None:
+    # The dev server publishes an edit, then records it (and indexes it) in `finish`. Stopped in between, the
+    # record on disk is the previous build's: the next build must not take the edited page for the old one.
+    build(site, clock=clock)
+    out = site / "output"
+    notice = edit_welcome_notice(site)
+    result = build(site, clock=clock, in_place=True)
+    assert result.finish is not None  # not run: the server was stopped here
+    assert "争当标兵" in (out / "notices" / "welcome" / "index.html").read_text("utf-8")
+    notice.write_text(BASELINE["content/notices/welcome.md"], encoding="utf-8")  # the edit undone
+    renders.clear()
+    build(site, clock=clock)
+    assert "notices/welcome/index.html" in renders
+    assert "争当标兵" not in (out / "notices" / "welcome" / "index.html").read_text("utf-8")
+    assert_same_as_cold(site, out, tmp_path)
+
+
 def test_a_damaged_output_file_is_made_again(site: Path, tmp_path: Path, renders: list[str]) -> None:
     build(site, clock=clock)
     page = site / "output" / "faq" / "index.html"

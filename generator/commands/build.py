@@ -48,7 +48,8 @@ class BuildResult:
     pages: int
     files: int
     build_id: str
-    # With in_place: what is left to do once the pages show (the search index), or None.
+    # With in_place: what is left to do once the pages show (the search index, the record of what was
+    # published), or None.
     finish: Callable[[], None] | None = None
 
 
@@ -389,7 +390,8 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     and the previous output where what they are made from is unchanged; the output is the same either way.
 
     `in_place` (the dev server) writes only the changed files straight into an earlier build's `out`, and
-    leaves the search index to `BuildResult.finish`, so that an edit shows as soon as its pages are written.
+    leaves the search index and the record of what it published to `BuildResult.finish`, so that an edit shows
+    as soon as its pages are written.
     """
     progress = progress or Progress()
     now = clock()
@@ -430,6 +432,13 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
                 finish(out)
             previous.save(key, files, shas)
 
+        def save_then_index() -> None:
+            # The record of the pages as they are now first, whether or not the index can be made. Until it is
+            # saved, the previous record stands: the files it lists by signature that changed are not reused.
+            previous.save(key, files, shas)
+            if finish is not None:
+                finish_and_save()
+
         later: Callable[[], None] | None = None
         if not write_in_place:
             try:
@@ -443,8 +452,8 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
             if unchanged:
                 finish_and_save()  # the index is in place already: nothing to wait for
             else:
-                previous.save(key, files, shas)  # the pages as they are now, whether or not `later` runs
-                later = finish_and_save
+                # Recording 20,000 signatures takes a quarter of a second on a large site: after the edit shows.
+                later = save_then_index
         progress.advance(len(outputs) + 1)
     return BuildResult(site, out, sum(1 for o in outputs if o.path.endswith(".html")), len(outputs) + 1,
                        json.loads(info.data)["build_id"], later)

@@ -103,10 +103,10 @@ class DevServer:
                              f"(as of {result.site.as_of.isoformat()})")
             self.state.version += 1
             if result is not None and result.finish is not None:
-                # the search index, after the pages show: the open tabs reload while it is made
+                # the build's record and the search index, after the pages show: the open tabs reload meanwhile
                 try:
                     result.finish()
-                except Exception as exc:  # the pages are published; only the index is behind
+                except Exception as exc:  # the pages are published; only the index (or the record) is behind
                     self.log(f"search index not updated: {type(exc).__name__}: {exc}")
 
     def _fail(self, title: str, problems: list[str], detail: str = "") -> None:
