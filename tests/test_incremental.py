@@ -14,6 +14,7 @@ from generator import render
 from generator.cache import CACHE_DIR
 from generator.commands import build as build_module
 from generator.commands.build import build
+from generator.errors import TrackboardError
 from generator.model import load_site
 
 pytestmark = pytest.mark.slow
@@ -347,3 +348,19 @@ def test_a_failed_data_load_stops_the_document_parsers(site: Path, monkeypatch: 
     with pytest.raises(OSError, match="disk gone"):
         load_site(site, today=NOW.date(), cache=True)
     assert multiprocessing.active_children() == []
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(site: Path) -> None:
+    # A build tells the collector to pass over its tables and pages (gc.freeze) and to collect young objects
+    # less often; the dev server builds again and again in one process, so both must be undone after.
+    import gc
+
+    before = gc.get_threshold()
+    build(site, clock=clock)
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before
+    sales = next((site / "data").glob("sales.*"))
+    sales.write_text("x,y\n1,2\n", encoding="utf-8")  # no usable columns: the build fails after loading
+    with pytest.raises(TrackboardError, match="cannot be used as they are"):
+        build(site, clock=clock)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before

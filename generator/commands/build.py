@@ -28,7 +28,7 @@ from ..fonts import remember_faces_in, subset_woff2
 from ..metrics.freshness import next_change
 from ..model import Site, load_site
 from ..pages import SitePlan, plan_site
-from ..parallel import forked_map
+from ..parallel import forked_map, settle, settled
 from ..progress import Progress
 from ..render import Page, Renderer
 from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, IndexJob, index_site, search_glob
@@ -181,6 +181,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     try:
         with progress.stage("compute"):
             plan, reused = plan_with_reuse(site, previous, drawer.submit)
+            settle()  # the plan lives until the pages are rendered
             if plan.reused:
                 names = ", ".join(sorted({r.name for r in plan.reused if r.name}))
                 progress.note("compute", f"unchanged, taken from the previous build: {names}")
@@ -393,6 +394,12 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     leaves the search index and the record of what it published to `BuildResult.finish`, so that an edit shows
     as soon as its pages are written.
     """
+    with settled():
+        return _build(site_dir, out, as_of, profile, strict, clock, cache, progress, in_place)
+
+
+def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str | None, strict: bool,
+           clock: Clock, cache: bool, progress: Progress | None, in_place: bool) -> BuildResult:
     progress = progress or Progress()
     now = clock()
     out = out or site_dir / "output"
@@ -401,6 +408,7 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
         remember_faces_in(site_dir / CACHE_DIR / "fonts")
     with progress.stage("load"):
         site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache)
+    settle()
     fatal_check(site, strict)
     previous = OutputCache(site_dir, out, enabled=cache)
     key = build_key(site) if cache else ""
