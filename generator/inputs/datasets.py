@@ -168,10 +168,12 @@ class _DatasetLoader:
         columns: dict[str, pd.Series] = {}
         for column in self.dataset.columns:
             header = source.headers.get(column.name, column.name)
-            if column.name in positions:
-                values, errors = coerce_column(raw.cells[positions[column.name]], PARSERS[column.type])
-            else:
-                values, errors = [EMPTY] * n, {}
+            if column.name not in positions:
+                # An optional column the file does not have (a required one stopped the load already): its default
+                # in every row, with nothing to check; not a loop over each of a large file's million rows.
+                columns[column.name] = _typed([column.default] * n, column)
+                continue
+            values, errors = coerce_column(raw.cells[positions[column.name]], PARSERS[column.type])
             for position, message in errors.items():
                 self.problem(file, int(rows[position]), header, message)
                 bad[position] = True
