@@ -245,10 +245,28 @@ def test_a_damaged_output_file_is_made_again(site: Path, tmp_path: Path, renders
     assert_same_as_cold(site, site / "output", tmp_path)
 
 
-def test_parsed_data_from_the_cache_equals_a_fresh_parse(site: Path) -> None:
+@pytest.mark.parametrize("background", [False, True], ids=["written-here", "written-by-forked-children"])
+def test_parsed_data_from_the_cache_equals_a_fresh_parse(site: Path, background: bool,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import model
+    from generator.cache import saves_in_background
+
     fresh = load_site(site, today=NOW.date())
-    load_site(site, today=NOW.date(), cache=True)  # fills the cache
+    if background:  # as a build fills it: the children see the tables as loaded, whatever the build does next
+        with saves_in_background():
+            filled = load_site(site, today=NOW.date(), cache=True)
+            for table in filled.tables.values():  # changed in place: a column reversed, another added
+                first = table.columns[0]
+                table[first] = table[first].iloc[::-1].to_numpy()
+                table["added by the build"] = 1
+    else:
+        load_site(site, today=NOW.date(), cache=True)  # fills the cache
     assert any((site / CACHE_DIR / "datasets").glob("*.parquet"))
+
+    def not_parsed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the data files were parsed again: the cache was not complete")
+
+    monkeypatch.setattr(model, "load_datasets", not_parsed)
     cached = load_site(site, today=NOW.date(), cache=True)
     for name, table in fresh.tables.items():
         other = cached.tables[name]

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import TemplateError
 from markupsafe import Markup
 
-from ..cache import CACHE_DIR, OutputCache, canonical, code_version, digest
+from ..cache import CACHE_DIR, OutputCache, canonical, code_version, digest, saves_in_background
 from ..charts import Chart, render_svgs
 from ..charts import _engine_id as engine_id
 from ..drawing import ChartDrawer
@@ -394,7 +394,7 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     leaves the search index and the record of what it published to `BuildResult.finish`, so that an edit shows
     as soon as its pages are written.
     """
-    with settled():
+    with settled(), saves_in_background():
         return _build(site_dir, out, as_of, profile, strict, clock, cache, progress, in_place)
 
 
