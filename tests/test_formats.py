@@ -40,3 +40,26 @@ def test_compact_money_matches_babel() -> None:
         if abs(value) >= 10_000:
             assert formats._compact(value, "zh-CN") == format_compact_decimal(value, locale=locale,
                                                                             fraction_digits=1), value
+
+
+def test_numbers_percentages_and_small_money_match_babel() -> None:
+    """Numbers formatted without babel (zh-CN and en write them as Python does) say what babel says: grouping,
+    the half-to-even rounding of the shortest repr (2.675 is 2.68), negative zero after rounding, huge values."""
+    from babel.numbers import format_decimal
+
+    rng = random.Random(5)
+    values: list[float] = [0, -0.3, -0.04, 2.675, 0.125, 0.05, 1.005, 99.95, 1e-7, 5e-324, 1e15, 1e20,
+                           123_456_789.125, -1234.5, 12, -12, float("inf")]
+    values += [rng.uniform(-1e7, 1e7) for _ in range(3000)]
+    values += [round(rng.uniform(-1000, 1000), 3) for _ in range(3000)]
+    values += [float(rng.randint(-10**9, 10**9)) for _ in range(1000)]
+    for locale in ("zh-CN", "en"):
+        babel_locale = formats._babel(locale)
+        for value in values:
+            for digits in (0, 1, 2):
+                pattern = "#,##0" + ("." + "0" * digits if digits else "")
+                expected = format_decimal(0 if value == 0 else value, format=pattern, locale=babel_locale)
+                assert formats.number(value, locale, digits) == expected, (value, digits, locale)
+            if value == value and abs(value) != float("inf") and (locale == "en" or abs(value) < 10_000):
+                assert formats.money(value, locale) == format_decimal(round(value), locale=babel_locale), value
+    assert formats.percent(0.12345, "zh-CN") == "12.3%" and formats.number(1234567, "en") == "1,234,567"
