@@ -276,3 +276,17 @@ def test_board_counts_each_warning_list(out: Path) -> None:
     assert counts["inactive"] == "6"
     assert counts["supervisors"] == "1"
     assert counts["laggards"] == "2"
+
+
+def test_cells_as_text_are_worked_out_once_per_distinct_value_with_the_same_result() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from generator.metrics.kpis import text_or_none, texts_or_none
+
+    cells = pd.Series(["P1", " P2 ", None, np.nan, "", "  ", "P1", 12, pd.NA, "P3"] * 3, index=range(100, 130))
+    fast = texts_or_none(cells)
+    assert list(fast.index) == list(cells.index)
+    assert [v if isinstance(v, str) else None for v in fast] == [
+        v if isinstance(v, str) else None for v in cells.map(text_or_none)]
+    assert fast.iloc[:4].tolist() == ["P1", "P2", None, None]

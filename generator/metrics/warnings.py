@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..inputs.schemas import SALES_FORCE
-from .kpis import _month_targets, text_or_none, unit_tree, window_sums
+from .kpis import _month_targets, text_or_none, texts_or_none, unit_tree, window_sums
 
 MAINTENANCE_MONTHS = 3  # supervisors are assessed on the premium of their last three months
 PRO_RATA_DAYS = 30  # a newcomer's monthly standard is spread over 30-day months
@@ -70,7 +70,7 @@ def last_sales(sales: pd.DataFrame, as_of: dt.date) -> pd.Series:
     cases = pd.to_numeric(sales["cases"], errors="coerce").fillna(0)
     rows = sales[(cases > 0).to_numpy() & sales["date"].notna().to_numpy()
                  & (sales["date"] <= pd.Timestamp(as_of)).to_numpy()]
-    return rows.groupby(rows["person"].map(text_or_none))["date"].max()
+    return rows.groupby(texts_or_none(rows["person"]))["date"].max()
 
 
 def newcomers_at_risk(tables: dict[str, pd.DataFrame], as_of: dt.date, months: int, premium: float,
@@ -137,10 +137,15 @@ def supervisors_at_risk(tables: dict[str, pd.DataFrame], as_of: dt.date, per_mon
     heads = units["head"].map(text_or_none)
     unit_ids = units["id"].map(text_or_none)
     names = dict(zip(unit_ids, units["name"], strict=True))
+    # Who heads which units, in the units' order: once, not a pass over every unit for each supervisor.
+    headed_by: dict[str, list[str]] = {}
+    for unit, head in zip(unit_ids.tolist(), heads.tolist(), strict=True):
+        if isinstance(head, str) and unit in tree.parent:
+            headed_by.setdefault(head, []).append(unit)
     needed_cents = round(per_month * 100) * MAINTENANCE_MONTHS
     rows = []
     for person in out["person"]:
-        headed = [u for u, h in zip(unit_ids, heads, strict=True) if h == person and u in tree.parent]
+        headed = headed_by.get(person, [])
         if headed:
             scope = {d for u in headed for d in tree.descendants(u)}
             members = ids[person_unit.isin(scope).to_numpy()]
@@ -247,20 +252,21 @@ def laggards(tables: dict[str, pd.DataFrame], as_of: dt.date, percent: float, mo
         start, end = _month_bounds(month)
         sums = _sums(tables, out["person"], start, end)
         cents = sums["cents"].to_numpy(dtype=np.int64)
-        own = _month_targets(targets, month, "person")
-        by_unit = _month_targets(targets, month, "unit")
+        # The month's targets (a group-by: one per owner) as plain dicts: looked up for thousands of people.
+        own = {k: float(v) for k, v in _month_targets(targets, month, "person").items() if pd.notna(v)}
+        by_unit = {k: float(v) for k, v in _month_targets(targets, month, "unit").items() if pd.notna(v)}
         working = person_units[(force & employed_on(people, end)).to_numpy()]
         headcounts: dict[str, int] = {}
         target, basis = [], []
-        for person, unit in zip(out["person"], out["unit"], strict=True):
-            if person in own.index and pd.notna(own[person]):
-                target.append(float(own[person]))
+        for person, unit in zip(out["person"].tolist(), out["unit"].tolist(), strict=True):
+            if person in own:
+                target.append(own[person])
                 basis.append("person")
-            elif unit in by_unit.index and pd.notna(by_unit[unit]) and unit in tree.parent:
+            elif unit in by_unit and unit in tree.parent:
                 if unit not in headcounts:
                     headcounts[unit] = int(working.isin(set(tree.descendants(unit))).sum())
                 headcount = headcounts[unit]
-                target.append(float(by_unit[unit]) / headcount if headcount else np.nan)
+                target.append(by_unit[unit] / headcount if headcount else np.nan)
                 basis.append("unit" if headcount else None)
             else:
                 target.append(np.nan)
