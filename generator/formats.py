@@ -47,7 +47,7 @@ def money(value: float | None, locale: str) -> str:
     if locale == "zh-CN" and abs(value) >= 10_000:
         return _compact(value, locale)
     if _plain_decimals(locale):
-        return format(round(value), ",")
+        return format(round(float(value)), ",")  # float first: round() of a NumPy float is a float before NumPy 2
     return format_decimal(round(value), locale=_babel(locale))
 
 
