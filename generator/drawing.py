@@ -45,6 +45,7 @@ class ChartDrawer:
     def __init__(self, locale: str, cache_dir: Path, hint: str = "", processes: int | None = None) -> None:
         self.locale = locale
         self.cache_dir = cache_dir
+        charts.keep_templates_in(cache_dir)  # the specs made here read the templates kept there
         self.hint = hint
         self.processes = processes if processes is not None else workers()
         self.spool: Path | None = None
