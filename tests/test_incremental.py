@@ -389,6 +389,7 @@ def test_an_edit_build_in_a_new_process_builds_no_chart_template(site: Path, mon
     # every edit build). The specs are made as the sections are computed, before any chart is drawn.
     from generator import charts
 
+    charts._template.cache_clear()  # built by this build, and so kept in this site's cache (not only in memory)
     build(site, clock=clock)
     edit_welcome_notice(site)  # recomputes the screens, whose chart is made again (and found in the cache)
     charts._template.cache_clear()  # as in a new process

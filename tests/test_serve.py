@@ -80,8 +80,8 @@ def test_edit_is_served_then_a_broken_front_matter_shows_the_error_page(site: Pa
     assert notice_title(server) == "三月开门红启动"
     before = version(server)
     file.write_text(notice("三月开门红正式启动", "2026-03-01"), encoding="utf-8")
-    wait_for(lambda: notice_title(server) == "三月开门红正式启动")
-    assert version(server) > before
+    # The page is written a moment before the version a tab polls goes up: wait for both.
+    wait_for(lambda: notice_title(server) == "三月开门红正式启动" and version(server) > before)
 
     file.write_text("---\ntitle: [unclosed\ndate: 2026-03-01\n---\n正文\n", encoding="utf-8")
     wait_for(lambda: fetch(server.url)[0] == 500)
