@@ -208,7 +208,8 @@ _LAST_DATA: list[tuple[str, Loaded, list[Problem]]] = []
 
 
 def _copy(loaded: Loaded) -> Loaded:
-    return Loaded({k: v.copy() for k, v in loaded.tables.items()}, {k: copy.copy(v) for k, v in loaded.sources.items()},
+    return Loaded({k: datasets.copied(v) for k, v in loaded.tables.items()},
+                  {k: copy.copy(v) for k, v in loaded.sources.items()},
                   list(loaded.problems), list(loaded.missing))
 
 
