@@ -207,6 +207,14 @@ def limit_document_text(documents: dict[str, list[Document]]) -> list[Problem]:
 _LAST_DATA: list[tuple[str, Loaded, list[Problem]]] = []
 
 
+def forget_kept_tables() -> None:
+    """Drop what a process that builds again and again keeps between builds: the tables of each data file and
+    the checked tables, and stop keeping them (a later build reads the files again)."""
+    datasets.KEEP_RECENT = False
+    datasets.forget_recent()
+    _LAST_DATA.clear()
+
+
 def _copy(loaded: Loaded) -> Loaded:
     return Loaded({k: datasets.copied(v) for k, v in loaded.tables.items()},
                   {k: copy.copy(v) for k, v in loaded.sources.items()},

@@ -102,3 +102,16 @@ def test_output_and_cache_writes_do_not_trigger_builds(site: Path, server: DevSe
     assert server.relevant(str(site / "content" / "notices" / "welcome.md"))
     assert server.relevant(str(site / "site.toml"))
     assert server.relevant(str(site / "data" / "sales.csv"))
+
+
+def test_a_stopped_server_lets_go_of_the_tables_it_kept(site: Path, tmp_path: Path) -> None:
+    # The server keeps the tables in memory between its builds; stopped, it must not leave a later build in
+    # the same process (a test, an embedding program) reading stale tables instead of the files.
+    from generator import model
+    from generator.inputs import datasets
+
+    dev = DevServer(site, port=0, out=tmp_path / "served", log=lambda line: None)
+    dev.start()
+    assert datasets.KEEP_RECENT and model._LAST_DATA
+    dev.stop()
+    assert not datasets.KEEP_RECENT and not model._LAST_DATA and not datasets._RECENT

@@ -28,6 +28,7 @@ from typing import Any
 from ..cache import CACHE_DIR
 from ..errors import TrackboardError
 from ..inputs import datasets
+from ..model import forget_kept_tables
 from ..writer import RETIRED_PREFIX, SEARCH_PREFIX, STAGING_PREFIX
 from .build import build, utc_now
 
@@ -158,6 +159,7 @@ class DevServer:
             self._httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        forget_kept_tables()  # let go of the tables kept for the next build
         if self._temp is not None:
             shutil.rmtree(self._temp, ignore_errors=True)
 

@@ -284,6 +284,11 @@ def copied(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.copy(deep=not _SHALLOW_COPIES)
 
 
+def forget_recent() -> None:
+    """Drop the tables kept between builds (see KEEP_RECENT)."""
+    _RECENT.clear()
+
+
 def _copies(entry: tuple[pd.DataFrame, Source, list[Problem]]) -> tuple[pd.DataFrame, Source, list[Problem]]:
     frame, source, problems = entry
     return copied(frame), copy.copy(source), list(problems)
