@@ -60,14 +60,18 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 # Children writing tables to the cache while the build goes on (see saves_in_background), by process id.
 _SAVING: list[int] | None = None
+# Tables with fewer rows than this (all of a small site's, a large site's units and people) are written at once:
+# they take milliseconds, and forking a build that holds a large site costs tens of them.
+BACKGROUND_MIN_ROWS = 100_000
 
 
 @contextlib.contextmanager
 def saves_in_background() -> Iterator[None]:
-    """Within: `Store.save_frames` writes its Parquet files from a forked child while the caller goes on, and
-    returns at once. Encoding the large site's 1.8 million sales rows twice (the file's table, then the checked
-    tables) took 1.3 s of the load, with the second core idle. On leaving, the children are waited for, so the
-    cache is complete when the build returns. Where there is no fork, the files are written as before."""
+    """Within: `Store.save_frames` writes the Parquet files of large tables from a forked child while the caller
+    goes on, and returns at once. Encoding the large site's 1.8 million sales rows twice (the file's table, then
+    the checked tables) took 1.3 s of the load, with the second core idle. On leaving, the children are waited
+    for, so the cache is complete when the build returns. Where there is no fork, the files are written as
+    before."""
     global _SAVING
     outer, _SAVING = _SAVING, ([] if hasattr(os, "fork") else None)
     try:
@@ -122,7 +126,8 @@ class Store:
         reader finds all of them or none. False when a table cannot be kept (a value Parquet cannot hold): it is
         then made again next time, nothing worse. Within saves_in_background, a forked child keeps them (it
         sees the frames as they are now, whatever the caller does to them next) and True is returned."""
-        if _SAVING is not None and self.folder is not None:
+        if (_SAVING is not None and self.folder is not None
+                and sum(len(frame) for frame in frames.values()) >= BACKGROUND_MIN_ROWS):
             try:
                 pid = os.fork()
             except OSError:
