@@ -10,11 +10,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
-
-from .writer import Output, placer
 
 INDEX_DIR = "search/pagefind"
 NEXT_INDEX_DIR = "search/.pagefind-next"  # where the dev server makes a new index before swapping it in
@@ -85,36 +83,45 @@ NOT_INSTALLED = "search index not built: Pagefind is not installed (pip install 
 TIMEOUT = 900
 
 
-class IndexJob:
-    """Pagefind indexing a copy of the indexed pages (hard links where it can) in a scratch folder, started
-    before the rest of the site is staged so that the two run side by side on two cores."""
+def glob_matcher(glob: str) -> Callable[[str], bool]:
+    """Whether a path is one the `search_glob` names (a folder's pages, or a page at the top)."""
+    patterns = glob[1:-1].split(",") if glob.startswith("{") else [glob]
+    folders = tuple(p[: -len("**/*.html")] for p in patterns if p.endswith("/**/*.html"))
+    pages = frozenset(p for p in patterns if not p.endswith("/**/*.html"))
+    if "**/*.{html}" in pages:
+        return lambda path: path.endswith(".html")
+    return lambda path: path in pages or (path.endswith(".html") and path.startswith(folders))
 
-    def __init__(self, scratch: Path, pages: Iterable[Output]) -> None:
-        self.scratch = scratch
+
+class IndexJob:
+    """Pagefind indexing the pages of a staging folder, started as soon as the pages it reads are staged (they
+    are staged first, see writer.stage) so that it runs beside the staging of the rest, on the other core."""
+
+    def __init__(self, glob: str) -> None:
+        self.glob = glob
         self.process: subprocess.Popen[bytes] | None = None
         self.log: IO[bytes] | None = None
         self.warning: str | None = None
-        executable = pagefind_executable()
-        if executable is None:
+        self.executable = pagefind_executable()
+        if self.executable is None:
             self.warning = NOT_INSTALLED
+
+    def start(self, folder: Path) -> None:
+        """Start Pagefind on the pages of `folder` the glob names, writing the index into folder/search/pagefind."""
+        if self.executable is None:
             return
         try:
-            shutil.rmtree(scratch, ignore_errors=True)
-            scratch.mkdir(parents=True)
-            put = placer(scratch)
-            for page in pages:
-                put(page)
             # Its messages go to a file, not a pipe: nothing reads a pipe while the site is staged, and a full
             # one would stop Pagefind.
             self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by cancel(), after Pagefind ends
-            self.process = subprocess.Popen(_command(executable, scratch, "**/*.{html}", INDEX_DIR),
+            self.process = subprocess.Popen(_command(self.executable, folder, self.glob, INDEX_DIR),
                                             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
         except OSError as exc:
             self.warning = f"search index not built: {exc}"
 
     def finish(self, staging: Path) -> str | None:
-        """Wait for the index and move it into the staged site; return a warning when it could not be made. The
-        scratch folder is removed either way."""
+        """Wait for the index in the staged site; return a warning when it could not be made (a partly written
+        index is removed)."""
         try:
             if self.process is None:
                 return self.warning
@@ -125,19 +132,18 @@ class IndexJob:
             if self.process.returncode != 0:
                 assert self.log is not None
                 self.log.seek(0)
+                shutil.rmtree(staging / INDEX_DIR, ignore_errors=True)
                 return _failure(self.process.returncode, self.log.read().decode("utf-8", "replace"), "")
-            _drop_unused(self.scratch / INDEX_DIR)
-            (staging / INDEX_DIR).parent.mkdir(parents=True, exist_ok=True)
-            (self.scratch / INDEX_DIR).replace(staging / INDEX_DIR)
+            _drop_unused(staging / INDEX_DIR)
             return None
         finally:
             self.cancel()
 
     def cancel(self) -> None:
-        """Stop Pagefind if it still runs and remove the scratch folder."""
+        """Stop Pagefind if it still runs."""
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
         if self.log is not None:
             self.log.close()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+            self.log = None

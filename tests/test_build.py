@@ -304,26 +304,85 @@ def test_stale_staging_of_killed_builds_is_removed_but_not_that_of_running_ones(
         ["output", f".trackboard-staging-output-{os.getppid()}", f".trackboard-staging-output-en-{dead_pid}"])
 
 
-def test_a_large_previous_output_is_removed_in_the_background_after_the_swap(tmp_path: Path,
-                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_previous_output_is_kept_as_the_spare_and_an_older_spare_removed_in_the_background(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "output"
-    first = [writer.Output(f"p{i}/index.html", f"old {i}".encode()) for i in range(5)]
-    writer.publish(out, first)
-    monkeypatch.setattr(writer, "BACKGROUND_REMOVAL_FILES", 3)
+    spare = tmp_path / ".trackboard-spare-output"
+    monkeypatch.setattr(writer, "SPARE_MIN_FILES", 3)
+    for version in ("one", "two"):
+        writer.publish(out, [writer.Output(f"p{i}/index.html", f"{version} {i}".encode()) for i in range(5)])
+    assert snapshot(spare) == {f"p{i}/index.html": f"one {i}".encode() for i in range(5)}
     removed: list[str] = []
     real_rmtree = writer.shutil.rmtree
     monkeypatch.setattr(writer.shutil, "rmtree", lambda path, *a, **k: removed.append(str(path)) or real_rmtree(
         path, *a, **k))
-    writer.publish(out, [writer.Output(f"p{i}/index.html", f"new {i}".encode()) for i in range(5)])
-    assert (out / "p4" / "index.html").read_bytes() == b"new 4"  # published before the old tree is gone
-    assert removed == []  # not removed by this process
+    # A build that found no spare to stage in (as when another build took it) finds one when it is done.
+    monkeypatch.setattr(writer, "_claim_spare", lambda *args: None)
+    writer.publish(out, [writer.Output(f"p{i}/index.html", f"three {i}".encode()) for i in range(5)])
+    assert snapshot(out) == {f"p{i}/index.html": f"three {i}".encode() for i in range(5)}
+    assert removed == []  # not by this process: the older spare is removed by a detached one
     deadline = time.monotonic() + 20
-    while any(p.name.startswith(".trackboard-") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+    while len(list(tmp_path.iterdir())) > 2 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
-    # A small site's previous output goes at once.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".trackboard-spare-output", "output"]
+    assert snapshot(spare) == {f"p{i}/index.html": f"two {i}".encode() for i in range(5)}
+    monkeypatch.undo()
+    # A small site's previous output goes at once (the spare is taken to stage it).
     writer.publish(out, [writer.Output("index.html", b"small")])
-    assert len(removed) == 1 and sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+    assert snapshot(out) == {"index.html": b"small"}
+
+
+def test_a_site_staged_in_the_spare_is_exactly_the_new_site_and_leaves_the_published_one_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "output"
+    monkeypatch.setattr(writer, "SPARE_MIN_FILES", 3)
+
+    def site(files: dict[str, bytes], linked: set[str] = frozenset()) -> list[writer.Output]:
+        # linked: published unchanged, hard-linked from the output in place (as a build does)
+        return [writer.Output(path, data, source=out / path if path in linked else None) for path, data in files.items()]
+
+    one = {"index.html": b"1", "a/index.html": b"a1", "a/b/c.csv": b"c1", "gone/deep/x.html": b"x1",
+           "file/index.html": b"f1", "keep/k.svg": b"k"}
+    two = {**one, "a/index.html": b"a2"}
+    writer.publish(out, site(one))
+    writer.publish(out, site(two, linked=set(one) - {"a/index.html"}))
+    spare = tmp_path / ".trackboard-spare-output"
+    assert snapshot(spare) == one
+    (spare / "stray.txt").write_bytes(b"someone's")
+    (spare / "a" / "link").symlink_to(tmp_path)  # not followed: removed as the link it is
+    # The third site: unchanged, changed, dropped, new; a folder that becomes a file and a file that becomes a folder.
+    three = {"index.html": b"1", "a/index.html": b"a3", "a/b/c.csv": b"c3", "keep/k.svg": b"k", "new/n/index.html": b"n",
+             "gone": b"now a file", "file/index.html/inside.html": b"now a folder"}
+    del three["file/index.html/inside.html"]
+    three["file/inside/index.html"] = b"moved"
+    published = {path: (out / path).stat().st_ino for path in two}
+    writer.publish(out, site(three, linked={"index.html", "keep/k.svg"}))
+    assert snapshot(out) == three
+    assert not (out / "a" / "link").is_symlink() and not (out / "stray.txt").exists()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()) == [
+        "a", "a/b", "file", "file/inside", "keep", "new", "new/n"]
+    # The previous site, now the spare, was not written into (its files are shared with the new one).
+    assert snapshot(spare) == two
+    assert (out / "keep" / "k.svg").stat().st_ino == published["keep/k.svg"]
+
+
+@pytest.mark.slow
+def test_an_edit_built_in_the_spare_gives_the_same_site_as_a_fresh_build(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "SPARE_MIN_FILES", 10)
+    run_build(site)
+    run_build(site)
+    (site / "content" / "notices" / "new.md").write_text(notice("备用目录通知", "2026-03-05"), encoding="utf-8")
+    run_build(site)
+    assert (site / ".trackboard-spare-output").is_dir()
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("output", ".trackboard-*"))
+    run_build(fresh, cache=False)
+    built, expected = snapshot(site / "output"), snapshot(fresh / "output")
+    assert "notices/new/index.html" in built
+    assert sorted(built) == sorted(expected)
+    assert [p for p in built if built[p] != expected[p] and p != "build.json"] == []
 
 
 # --- determinism and build.json -------------------------------------------------------------------------------

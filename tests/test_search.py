@@ -10,7 +10,7 @@ import pytest
 from conftest import copy_example_site, serve_folder
 
 from generator.commands.build import build
-from generator.search import search_glob
+from generator.search import glob_matcher, search_glob
 
 pytestmark = [pytest.mark.slow]
 
@@ -38,10 +38,21 @@ def test_every_page_with_indexed_parts_is_in_the_index(out: Path) -> None:
     assert indexed == len(marked)
 
 
-def test_the_index_is_made_from_a_copy_of_the_marked_pages_that_is_then_removed(out: Path) -> None:
-    # Pagefind runs on a scratch copy of the marked pages while the site is staged: nothing of it stays.
+def test_the_index_is_made_in_the_staged_site_with_no_copy_left(out: Path) -> None:
+    # Pagefind runs on the staged site's marked pages (staged first) while the rest is staged.
     assert not [p.name for p in out.parent.iterdir() if p.name.startswith(".trackboard-search-")]
-    assert not (out / "search" / "pagefind" / "search").exists()  # the index only, not the copy's folders
+    assert not (out / "search" / "pagefind" / "search").exists()  # the index only
+
+
+def test_the_pages_staged_first_are_exactly_those_the_search_glob_names() -> None:
+    marked, plain = b"<main data-pagefind-body>x</main>", b"<main>x</main>"
+    pages = [("notices/a/index.html", marked), ("faq/index.html", marked), ("about.html", marked)]
+    first = glob_matcher(search_glob(pages))
+    assert [p for p in ["notices/a/index.html", "notices/index.html", "notices/data.csv", "faq/index.html",
+                        "faqs/index.html", "about.html", "index.html", "people/P1/index.html"] if first(p)] == [
+        "notices/a/index.html", "notices/index.html", "faq/index.html", "about.html"]
+    every = glob_matcher(search_glob([("people/P1/index.html", plain)]))
+    assert every("people/P1/index.html") and every("index.html") and not every("static/site.css")
 
 
 def test_the_search_glob_names_the_folders_of_marked_pages() -> None:
@@ -82,17 +93,18 @@ def test_search_finds_a_chinese_word(out: Path, chromium: object) -> None:
 def test_an_index_job_reports_pagefinds_last_message_and_leaves_nothing(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import search
-    from generator.writer import Output
 
     failing = tmp_path / "pagefind"
-    failing.write_text("#!/bin/sh\necho indexing >&2\necho 'Error: no pages could be read' >&2\nexit 3\n",
-                       encoding="utf-8")
+    failing.write_text("#!/bin/sh\nmkdir -p \"$2/search/pagefind\"; echo half > \"$2/search/pagefind/x.pf\"\n"
+                       "echo indexing >&2\necho 'Error: no pages could be read' >&2\nexit 3\n", encoding="utf-8")
     failing.chmod(0o755)
     monkeypatch.setattr(search, "pagefind_executable", lambda: failing)
-    scratch = tmp_path / ".trackboard-search-output-1"
-    page = Output("notices/a/index.html", "<html><body><main data-pagefind-body>通知</main></body></html>".encode())
-    job = search.IndexJob(scratch, [page])
-    assert (scratch / "notices" / "a" / "index.html").read_bytes() == page.data
-    warning = job.finish(tmp_path / "staging")
+    staging = tmp_path / "staging"
+    (staging / "notices" / "a").mkdir(parents=True)
+    (staging / "notices" / "a" / "index.html").write_text("<main data-pagefind-body>通知</main>", encoding="utf-8")
+    job = search.IndexJob("notices/**/*.html")
+    job.start(staging)
+    warning = job.finish(staging)
     assert warning == "search index not built: Error: no pages could be read"
-    assert not scratch.exists() and not (tmp_path / "staging").exists()
+    assert not (staging / "search").exists() or not any((staging / "search").iterdir())  # no half-made index
+    assert (staging / "notices" / "a" / "index.html").is_file()

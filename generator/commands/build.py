@@ -6,11 +6,10 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import pickle
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -31,8 +30,8 @@ from ..pages import SitePlan, plan_site
 from ..parallel import forked_map, settle, settled
 from ..progress import Progress
 from ..render import Page, Renderer
-from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, IndexJob, index_site, search_glob
-from ..writer import SEARCH_PREFIX, Output, check_target, place, publish, publish_in_place, replace_folder
+from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, IndexJob, glob_matcher, index_site, search_glob
+from ..writer import Output, check_target, publish, publish_in_place, replace_folder
 
 Clock = Callable[[], dt.datetime]
 
@@ -332,26 +331,31 @@ def is_marked(output: Output, sha: str, previous: OutputCache) -> bool:
 @dataclass
 class SearchIndex:
     """The search index of a build: `finish(folder)` puts it into the staged (or, in place, the published) site;
-    `cancel()` stops what was started when the site is not published."""
+    `cancel()` stops what was started when the site is not published. `first` names the staged files Pagefind
+    reads, to be staged before the others; `start(staging)` starts it on them. `kept`: the previous index's
+    files, published again as they are."""
 
     finish: Callable[[Path], None]
     cancel: Callable[[], None]
+    first: Callable[[str], bool] | None = None
+    start: Callable[[Path], None] | None = None
+    kept: list[Output] = field(default_factory=list)
 
 
 def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str], previous: OutputCache,
-                 out: Path, in_place: bool = False) -> SearchIndex:
+                 in_place: bool = False) -> SearchIndex:
     """Build the search index of the pages, to go into the staged site so that the swap publishes pages and
-    index together. When the pages it reads are the previous build's, the previous index is linked instead (or,
-    `in_place`, left where it is). Otherwise Pagefind starts at once, on a copy of the indexed pages, and runs
+    index together. When the pages it reads are the previous build's, the previous index is published again (or,
+    `in_place`, left where it is). Otherwise Pagefind starts as soon as the pages it reads are staged, and runs
     while the rest of the site is staged."""
     marked = [o for o in outputs if o.path.endswith(".html") and is_marked(o, shas[o.path], previous)]
     previous.indexed = {o.path for o in marked}
     glob = search_glob((o.path, o.data) for o in marked)
     key = digest("search", code_version(), glob, canonical(sorted((o.path, shas[o.path]) for o in marked)))
     reused = previous.search_index(key)
-    # With no page marked Pagefind indexes every page (see search_glob): then it reads the staged site itself.
-    job = (IndexJob(out.parent / f"{SEARCH_PREFIX}{out.name}-{os.getpid()}", marked)
-           if reused is None and not in_place and marked else None)
+    kept = [Output(path, source=file) for path, file in reused] if reused is not None and not in_place else []
+    # With no page marked Pagefind indexes every page (see search_glob): then it reads the staged site when done.
+    job = IndexJob(glob) if reused is None and not in_place and marked else None
 
     def finish(staging: Path) -> None:
         with progress.stage("search"):
@@ -359,9 +363,6 @@ def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str]
                 progress.note("search", "pages unchanged: the index in place is kept")
                 return
             if reused is not None:
-                for path, file in reused:
-                    (staging / path).parent.mkdir(parents=True, exist_ok=True)
-                    place(Output(path, b"", source=file), staging / path)
                 progress.note("search", "pages unchanged: the previous index is published again")
                 return
             if job is not None:
@@ -379,7 +380,9 @@ def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str]
             previous.record_search_index(key, staging, sorted(p.relative_to(staging).as_posix()
                                                               for p in index.rglob("*") if p.is_file()))
 
-    return SearchIndex(finish, job.cancel if job is not None else lambda: None)
+    if job is None:
+        return SearchIndex(finish, lambda: None, kept=kept)
+    return SearchIndex(finish, job.cancel, glob_matcher(glob), job.start)
 
 
 def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None, profile: str | None = None,
@@ -429,7 +432,7 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
         # build.json is replaced (atomically), rather than the whole site staged and swapped again.
         write_in_place = ((in_place or unchanged) and cache and previous.manifest is not None
                           and (out / "build.json").is_file())
-        search = None if site.excluded("search") else search_index(progress, outputs, shas, previous, out,
+        search = None if site.excluded("search") else search_index(progress, outputs, shas, previous,
                                                                     write_in_place)
         finish = search.finish if search is not None else None
         files = [*outputs, info]
@@ -450,7 +453,10 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
         later: Callable[[], None] | None = None
         if not write_in_place:
             try:
-                publish(out, files, finish=finish)
+                if search is None:
+                    publish(out, files)
+                else:
+                    publish(out, [*files, *search.kept], finish, search.first, search.start)
             finally:
                 if search is not None:
                     search.cancel()

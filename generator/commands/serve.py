@@ -29,7 +29,7 @@ from ..cache import CACHE_DIR
 from ..errors import TrackboardError
 from ..inputs import datasets
 from ..model import forget_kept_tables
-from ..writer import RETIRED_PREFIX, SEARCH_PREFIX, STAGING_PREFIX
+from ..writer import RETIRED_PREFIX, SEARCH_PREFIX, SPARE_PREFIX, STAGING_PREFIX
 from .build import build, utc_now
 
 WATCHED = ("data", "content", "theme")  # and site.toml
@@ -121,7 +121,7 @@ class DevServer:
             parts = Path(path).resolve().relative_to(self.site.resolve()).parts
         except ValueError:
             return False
-        if not parts or parts[0].startswith((CACHE_DIR, STAGING_PREFIX, RETIRED_PREFIX, SEARCH_PREFIX)):
+        if not parts or parts[0].startswith((CACHE_DIR, STAGING_PREFIX, RETIRED_PREFIX, SEARCH_PREFIX, SPARE_PREFIX)):
             return False
         return parts == ("site.toml",) or (parts[0] in WATCHED and not parts[-1].startswith((".", "~")))
 
