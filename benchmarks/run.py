@@ -61,6 +61,7 @@ def heaviest(folder: Path, suffix: str = ".html") -> tuple[str, int]:
 def clean(site: Path, out: Path) -> None:
     shutil.rmtree(site / ".trackboard-cache", ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out.parent / f".trackboard-spare-{out.name}", ignore_errors=True)  # a cold build stages anew
 
 
 def edit_notice(site: Path, marker: str) -> Path:
