@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -12,7 +10,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -57,77 +54,6 @@ def json_for_script(value: object) -> Markup:
     return Markup(text)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    """Return a cell for a CSV download; text Excel would run as a formula is prefixed with '."""
-    if value is None:
-        return ""
-    kind = type(value)
-    if kind is str:
-        return "'" + value if value.startswith(_FORMULA_START) else value
-    if kind is int:
-        return str(value)
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, (int, float)):
-        if value != value:  # NaN
-            return ""
-        return repr(round(value, 2)) if isinstance(value, float) and not value.is_integer() else str(int(value))
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
-    """Return a CSV file for Excel: UTF-8 with BOM, CRLF line ends, raw numbers."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([csv_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-_FORMULA_PATTERN = "^[=+\\-@\t\r]"
-
-
-def _any_formula(values: pd.Series) -> bool:
-    """Whether any text in a column starts like a formula, checked in C by Arrow (a column of a year of daily
-    CSVs holds millions of names), or value by value when the column is not all text."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        text = pa.array(values, type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return any(str(v).startswith(_FORMULA_START) for v in values.dropna())
-    return bool(pc.any(pc.match_substring_regex(text, _FORMULA_PATTERN)).as_py())
-
-
-def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The same CSV as csv_bytes, for a whole DataFrame at once (pandas writes it in C)."""
-    table = frame.copy()
-    for column in table.columns:
-        values = table[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            if not _any_formula(values):
-                continue
-            text = values.astype(object)
-            risky = text.fillna("").astype(str).str.startswith(_FORMULA_START)
-            table[column] = text.where(~risky, "'" + text.astype(str))
-        elif pd.api.types.is_bool_dtype(values.dtype):
-            table[column] = values.astype("Int64")
-        elif pd.api.types.is_float_dtype(values.dtype):
-            finite = values.dropna()
-            if (finite == finite.round()).all() and (finite.abs() < 2**53).all():
-                table[column] = values.astype("Int64")  # 12000 rather than 12000.0, written in C
-            else:
-                table[column] = values.round(10)
-    body = table.to_csv(index=False, lineterminator="\r\n", na_rep="")
-    return ("\ufeff" + body).encode("utf-8")
 
 
 class _BytecodeCache(FileSystemBytecodeCache):

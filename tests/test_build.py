@@ -340,10 +340,11 @@ def test_a_site_staged_in_the_spare_is_exactly_the_new_site_and_leaves_the_publi
 
     def site(files: dict[str, bytes], linked: set[str] = frozenset()) -> list[writer.Output]:
         # linked: published unchanged, hard-linked from the output in place (as a build does)
-        return [writer.Output(path, data, source=out / path if path in linked else None) for path, data in files.items()]
+        return [writer.Output(path, data, source=out / path if path in linked else None)
+                for path, data in files.items()]
 
     one = {"index.html": b"1", "a/index.html": b"a1", "a/b/c.csv": b"c1", "gone/deep/x.html": b"x1",
-           "file/index.html": b"f1", "keep/k.svg": b"k"}
+           "page": b"p1", "keep/k.svg": b"k"}
     two = {**one, "a/index.html": b"a2"}
     writer.publish(out, site(one))
     writer.publish(out, site(two, linked=set(one) - {"a/index.html"}))
@@ -351,17 +352,15 @@ def test_a_site_staged_in_the_spare_is_exactly_the_new_site_and_leaves_the_publi
     assert snapshot(spare) == one
     (spare / "stray.txt").write_bytes(b"someone's")
     (spare / "a" / "link").symlink_to(tmp_path)  # not followed: removed as the link it is
-    # The third site: unchanged, changed, dropped, new; a folder that becomes a file and a file that becomes a folder.
-    three = {"index.html": b"1", "a/index.html": b"a3", "a/b/c.csv": b"c3", "keep/k.svg": b"k", "new/n/index.html": b"n",
-             "gone": b"now a file", "file/index.html/inside.html": b"now a folder"}
-    del three["file/index.html/inside.html"]
-    three["file/inside/index.html"] = b"moved"
+    # Unchanged, changed, dropped and new files; a folder that becomes a file, a file that becomes a folder.
+    three = {"index.html": b"1", "a/index.html": b"a3", "a/b/c.csv": b"c3", "keep/k.svg": b"k",
+             "new/n/index.html": b"n", "gone": b"now a file", "page/index.html": b"now a folder"}
     published = {path: (out / path).stat().st_ino for path in two}
     writer.publish(out, site(three, linked={"index.html", "keep/k.svg"}))
     assert snapshot(out) == three
     assert not (out / "a" / "link").is_symlink() and not (out / "stray.txt").exists()
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()) == [
-        "a", "a/b", "file", "file/inside", "keep", "new", "new/n"]
+        "a", "a/b", "keep", "new", "new/n", "page"]
     # The previous site, now the spare, was not written into (its files are shared with the new one).
     assert snapshot(spare) == two
     assert (out / "keep" / "k.svg").stat().st_ino == published["keep/k.svg"]

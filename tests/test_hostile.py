@@ -25,11 +25,12 @@ from selectolax.lexbor import LexborHTMLParser
 
 from generator.cli import main
 from generator.commands.build import build
+from generator.csvfiles import csv_bytes, csv_cell
 from generator.errors import TrackboardError
 from generator.inputs.content import plain_text, render_markdown
 from generator.inputs.schemas import COLLECTIONS, DATASETS, Column, Field
 from generator.pages.performance import id_segment, person_href, unit_href
-from generator.render import csv_bytes, csv_cell, json_for_script
+from generator.render import json_for_script
 from generator.writer import check_path
 
 # Each would run a script if it reached a page unescaped; `{{7*7}}` would show 49 were a value run as a template.

@@ -7,12 +7,13 @@ from typing import Any
 
 import pandas as pd
 
+from ..csvfiles import frame_csv_bytes
 from ..formats import Formatter
 from ..i18n import Translator
 from ..metrics import daily as daily_metrics
 from ..metrics.kpis import UnitTree, person_kpis, unit_kpis
 from ..parallel import forked_map
-from ..render import Page, frame_csv_bytes
+from ..render import Page
 from ..writer import Output
 from .performance import person_columns, person_href, records, unit_columns, unit_href
 from .tables import Col, Table, clean, table_files

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ..csvfiles import csv_bytes
 from ..i18n import Translator
 from ..model import Site
-from ..render import Page, csv_bytes
+from ..render import Page
 from ..writer import Output
 
 

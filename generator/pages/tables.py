@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..render import Page, csv_bytes
+from ..csvfiles import csv_bytes
+from ..render import Page
 from ..writer import Output
 
 
