@@ -55,6 +55,9 @@ def _value_cells(values: Sequence[object]) -> list[Cell]:
         return list(values)  # type: ignore[arg-type]
     if kinds <= {str, type(None)}:
         return _text_cells(values)  # type: ignore[arg-type]
+    if kinds <= {float, int, type(None)}:  # money: csv_cell's numbers, inline
+        return [v if v is None or type(v) is int else "" if v != v else str(int(v)) if v.is_integer()  # type: ignore[union-attr]
+                else repr(round(v, 2)) for v in values]
     return [csv_cell(v) for v in values]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ class ChartFile:
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 
 
+@functools.lru_cache(maxsize=1 << 16, typed=True)  # a year of daily reports links every unit 366 times
 def id_segment(key: object) -> str:
     """Return the path segment of an id: the id itself when it is already safe, else its reduction plus a
     short digest of the id, so that two ids reducing alike ("A/1", "A 1") still get pages of their own."""
