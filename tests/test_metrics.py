@@ -469,6 +469,16 @@ def test_month_to_date_series(tables: dict[str, pd.DataFrame]) -> None:
     assert kpis.month_to_date(tables, as_of)["target"].iloc[-1] == pytest.approx(100000.0)
 
 
+@pytest.mark.parametrize("as_of", [D(2026, 3, 24), D(2026, 3, 1), D(2026, 3, 31), D(2026, 2, 28), D(2026, 4, 2)])
+@pytest.mark.parametrize("unit", ["T2", "D1", None])
+def test_a_unit_pages_trend_and_month_from_one_pass_are_the_two_series(tables: dict[str, pd.DataFrame], as_of: D,
+                                                                        unit: str | None) -> None:
+    trend, month = kpis.trend_and_month(tables, as_of, unit, days=30)
+    pd.testing.assert_frame_equal(trend, kpis.daily_totals(tables, as_of, unit, days=30))
+    pd.testing.assert_frame_equal(month, kpis.month_to_date(tables, as_of, unit))
+    assert trend["date"].iloc[-1] == pd.Timestamp(as_of) and len(trend) == 30
+
+
 # --- the daily report --------------------------------------------------------------------------------------------
 
 

@@ -670,11 +670,9 @@ def members(tables: dict[str, pd.DataFrame], unit: str | None) -> pd.Index:
     return org.index[org.member_positions(unit)]
 
 
-def daily_cents(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """Return premium and FYC in cents and cases per day from `first` to `last`, zeros filled.
-
-    Covers `unit` and everything below it, or everyone in the tree when `unit` is None.
-    """
+def _daily_sums(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.date, last: dt.date
+                ) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
+    """The days from `first` to `last`, and each metric's sum per day over them (cents for money, int64)."""
     prepared, org = _prepared(tables), _org(tables)
     in_scope = np.zeros(len(org.index), dtype=bool)
     in_scope[org.member_positions(unit)] = True
@@ -685,11 +683,24 @@ def daily_cents(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.dat
     rows = prepared.span(first, last)
     known = in_scope[prepared.person[rows]]
     offsets = prepared.days[rows][known] - _day_number(first)
-    out = {}
+    sums = {}
     for metric in METRICS:
         total = np.bincount(offsets, weights=prepared.values[metric][rows][known], minlength=span)
-        out[metric] = np.rint(total).astype(np.int64)
-    return pd.DataFrame({"date": dates, **out})
+        sums[metric] = np.rint(total).astype(np.int64)
+    return dates, sums
+
+
+def daily_cents(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Return premium and FYC in cents and cases per day from `first` to `last`, zeros filled.
+
+    Covers `unit` and everything below it, or everyone in the tree when `unit` is None.
+    """
+    dates, sums = _daily_sums(tables, unit, first, last)
+    return pd.DataFrame({"date": dates, **sums})
+
+
+def _totals_frame(dates: pd.DatetimeIndex, sums: dict[str, np.ndarray]) -> pd.DataFrame:
+    return pd.DataFrame({"date": dates, **{m: sums[m] / 100 if m in MONEY else sums[m] for m in METRICS}})
 
 
 def daily_totals(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None = None,
@@ -698,10 +709,7 @@ def daily_totals(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | No
 
     Covers `unit` and everything below it, or everyone in the tree when `unit` is None.
     """
-    frame = daily_cents(tables, unit, as_of - dt.timedelta(days=days - 1), as_of)
-    for metric in MONEY:
-        frame[metric] = frame[metric] / 100
-    return frame
+    return _totals_frame(*_daily_sums(tables, unit, as_of - dt.timedelta(days=days - 1), as_of))
 
 
 def month_target(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None) -> float:
@@ -722,19 +730,36 @@ def month_to_date(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | N
     evenly over the days (target_month * day / days_in_month), NaN when there is no target.
     """
     first = month_start(as_of)
-    length = days_in_month(as_of)
-    last = first.replace(day=length)
-    daily = daily_cents(tables, unit, first, last)
-    seen = (daily["date"] <= pd.Timestamp(as_of)).to_numpy()
-    premium = daily["premium"].where(seen)
-    cumulative = daily["premium"].where(seen, 0).cumsum().where(seen)
+    last = first.replace(day=days_in_month(as_of))
+    return _month_frame(tables, as_of, unit, *_daily_sums(tables, unit, first, last))
+
+
+def _month_frame(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None, dates: pd.DatetimeIndex,
+                 sums: dict[str, np.ndarray]) -> pd.DataFrame:
+    cents = sums["premium"]
+    length = len(cents)
+    seen = np.arange(length) <= (as_of - month_start(as_of)).days
     target = month_target(tables, as_of, unit)
     return pd.DataFrame({
-        "date": daily["date"],
-        "premium": (premium / 100).astype("float64"),
-        "cumulative": (cumulative / 100).astype("float64"),
+        "date": dates,
+        "premium": np.where(seen, cents / 100, np.nan),
+        "cumulative": np.where(seen, np.cumsum(np.where(seen, cents, 0)) / 100, np.nan),
         "target": target * np.arange(1, length + 1) / length,
     })
+
+
+def trend_and_month(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None = None, days: int = 30
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """daily_totals(tables, as_of, unit, days) and month_to_date(tables, as_of, unit), from one pass over the
+    rows of the two spans (a unit page shows both)."""
+    first = min(as_of - dt.timedelta(days=days - 1), month_start(as_of))
+    month_first = month_start(as_of)
+    last = month_first.replace(day=days_in_month(as_of))
+    dates, sums = _daily_sums(tables, unit, first, last)
+    trend = slice((as_of - first).days - days + 1, (as_of - first).days + 1)
+    month = slice((month_first - first).days, None)
+    return (_totals_frame(dates[trend], {m: v[trend] for m, v in sums.items()}),
+            _month_frame(tables, as_of, unit, dates[month], {m: v[month] for m, v in sums.items()}))
 
 
 def leaderboard(kpis: pd.DataFrame, column: str, top: int | None = None) -> pd.DataFrame:

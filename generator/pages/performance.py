@@ -15,7 +15,7 @@ from ..formats import Formatter
 from ..i18n import Translator
 from ..inputs.content import safe_segment
 from ..metrics.development import awards_up_to
-from ..metrics.kpis import UnitTree, daily_totals, leaderboard, month_to_date
+from ..metrics.kpis import UnitTree, leaderboard, trend_and_month
 from ..parallel import forked_map
 from ..render import Page
 from .tables import Col, Table, clean
@@ -108,38 +108,46 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
     pages: list[Page] = []
     charts: list[ChartFile] = []
     person_link = person_href if show_people else None
-    overview = Table("units", t("units.all"), unit_columns(t), records(units, unit_href, unit_columns(t)))
+    rows = records(units, unit_href, unit_columns(t))
+    overview = Table("units", t("units.all"), unit_columns(t), [dict(row) for row in rows])
     for row in overview.rows:
         row["_class"] = f"level-{row['level']}"
     pages.append(Page("units/index.html", "units.html", t("units.title"), "units", {"table": overview}))
+    if units.empty:
+        return pages, charts
+
+    # What every unit page takes a part of, made once: rows of the units and of the people shown as members.
+    unit_rows = dict(zip(units.index, rows, strict=True))
+    shown = people[people["employed"] | (people["premium_mtd"].fillna(0) != 0)]
+    member_rows = records(shown, person_link, person_columns(t))
+    members_of = {unit: [member_rows[i] for i in positions.tolist()]
+                  for unit, positions in shown.groupby("unit", sort=False).indices.items()}
+    unit_values = units.to_dict("index")
 
     def one(position: int) -> tuple[Page, list[ChartFile]]:
-        unit_id, unit = units.index[position], units.iloc[position]
+        unit_id = units.index[position]
+        unit = unit_values[unit_id]
         base = unit_href(unit_id)
-        children = units.loc[[c for c in tree.children.get(unit_id, []) if c in units.index]]
-        members = people[(people["unit"] == unit_id)]
-        members = members[members["employed"] | (members["premium_mtd"].fillna(0) != 0)]
+        child_ids = [c for c in tree.children.get(unit_id, []) if c in unit_rows]
+        members = members_of.get(unit_id, [])
         page_charts: list[ChartFile] = []
-        totals = daily_totals(tables, as_of, unit=unit_id, days=30)
+        totals, mtd = trend_and_month(tables, as_of, unit=unit_id, days=30)
         trend = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
                  for d, v in zip(totals["date"], totals["premium"], strict=True)]
         page_charts.append(_trend_chart(fmt, f"{base}trend.svg", trend, f"{unit['name']} · {t('chart.trend')}", t))
-        mtd = month_to_date(tables, as_of, unit=unit_id)
         title = f"{unit['name']} · {t('chart.cumulative')}"
         page_charts.append(_cumulative_chart(fmt, f"{base}cumulative.svg", mtd, title, t))
-        if not children.empty:
+        if child_ids:
             title = f"{unit['name']} · {t('chart.compare')}"
-            page_charts.append(_compare_chart(fmt, f"{base}compare.svg", children, title, t))
+            page_charts.append(_compare_chart(fmt, f"{base}compare.svg", units.loc[child_ids], title, t))
         context = {
             "unit": {**{k: clean(v) for k, v in unit.items()}, "id": unit_id},
-            "ancestors": [(a, units.loc[a, "name"]) for a in tree.ancestors(unit_id) if a in units.index],
+            "ancestors": [(a, unit_values[a]["name"]) for a in tree.ancestors(unit_id) if a in unit_values],
             "charts": page_charts,
             "children": Table("children", t("units.children"), unit_columns(t),
-                              records(children, unit_href, unit_columns(t)))
-            if not children.empty else None,
-            "members": Table("members", t("units.members"), person_columns(t),
-                             records(members, person_link, person_columns(t)))
-            if not members.empty else None,
+                              [dict(unit_rows[c]) for c in child_ids]) if child_ids else None,
+            "members": Table("members", t("units.members"), person_columns(t), [dict(row) for row in members])
+            if members else None,
         }
         return Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context), page_charts
 
