@@ -69,6 +69,11 @@ def _encode(header: list[str], columns: list[list[Cell]], rows: list[list[str]] 
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def columns_csv_bytes(header: list[str], columns: list[list[object]]) -> bytes:
+    """The file csv_bytes(header, rows) gives, from the table's columns (each a list of one column's values)."""
+    return _encode([csv_cell(h) for h in header], [_value_cells(column) for column in columns])
+
+
 def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
     """Return a CSV file of plain values (None, text, numbers, booleans), a list of cells for each row."""
     cells = [csv_cell(h) for h in header]

@@ -79,3 +79,21 @@ def test_rows_written_column_by_column_are_the_rows_written_one_by_one(seed: int
     assert csv_bytes(header, rows) == row_by_row(header, rows)
     ragged = [*rows, ["only one"]]
     assert csv_bytes(header, ragged) == row_by_row(header, ragged)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_tables_download_written_by_columns_is_the_table_cleaned_row_by_row(seed: int) -> None:
+    import datetime as dt
+
+    from generator.pages.tables import Col, Table, clean, table_csv
+
+    rng = random.Random(seed)
+    kinds = [TEXTS, list(range(-3, 4)), NUMBERS, [True, False], [np.int64(7), np.float64(2.5), np.float64("nan")],
+             [pd.NA, pd.NaT, None, dt.date(2026, 3, 1), 1.5]]
+    chosen = [rng.choice(kinds) for _ in range(rng.randint(1, 6))]
+    columns = [Col(f"c{i}", f"列{i}", csv_key=None if i % 2 else f"key{i}") for i in range(len(chosen))]
+    rows = [{c.key: rng.choice(kind) for c, kind in zip(columns, chosen, strict=True) if rng.random() < 0.9}
+            for _ in range(rng.randint(0, 40))]
+    table = Table("t", "表", columns, rows)
+    header = [c.csv_key or c.key for c in columns]
+    assert table_csv(table) == row_by_row(header, [[clean(row.get(c.key)) for c in columns] for row in rows])

@@ -399,22 +399,35 @@ def _targets(tables: dict[str, pd.DataFrame], as_of: dt.date, by: str) -> pd.Ser
 
     The result is shared between calls: read it, do not change it.
     """
-    targets = tables["targets"]
-    month = f"{as_of.year:04d}-{as_of.month:02d}"
+    return month_targets(tables["targets"], f"{as_of.year:04d}-{as_of.month:02d}", by)
+
+
+def month_targets(targets: pd.DataFrame, month: str, by: str) -> pd.Series:
+    """The premium targets of a month ("2026-03") per person or per unit (see _targets); shared, read-only."""
     cache = _TARGETS.get((targets,), dict)
     key = (month, by)
     if key not in cache:
-        cache[key] = _month_targets(targets, month, by)
+        if "owners" not in cache:
+            cache["owners"] = _target_owners(targets)
+        cache[key] = _month_targets(targets, cache["owners"], month, by)
     return cache[key]
 
 
-def _month_targets(targets: pd.DataFrame, month: str, by: str) -> pd.Series:
+def _target_owners(targets: pd.DataFrame) -> dict[str, pd.Series] | None:
+    """Whose each target row is, for each `by`; the premium rows (the only ones read) as a mask. Once per table:
+    a branch's targets are 60,000 rows, and the daily reports ask for each month's."""
     if targets.empty:
-        return pd.Series(dtype="float64")
+        return None
     person = targets["person"].map(text_or_none)
-    owner = person if by == "person" else targets["unit"].map(text_or_none).where(person.isna())
-    rows = (targets["period"].astype(object) == month) & (targets["metric"].astype(object) == "premium") \
-        & owner.notna()
+    return {"person": person, "unit": targets["unit"].map(text_or_none).where(person.isna()),
+            "premium": targets["metric"].astype(object) == "premium", "period": targets["period"].astype(object)}
+
+
+def _month_targets(targets: pd.DataFrame, owners: dict[str, pd.Series] | None, month: str, by: str) -> pd.Series:
+    if owners is None:
+        return pd.Series(dtype="float64")
+    owner = owners[by]
+    rows = (owners["period"] == month) & owners["premium"] & owner.notna()
     # Several rows for the same owner and month add up (a target split over product lines).
     frame = pd.DataFrame({"owner": owner[rows].astype(object), "target": targets["target"][rows].astype("float64")})
     return frame.groupby("owner", sort=True)["target"].sum(min_count=1)

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..csvfiles import csv_bytes
+from ..csvfiles import columns_csv_bytes
 from ..render import Page
 from ..writer import Output
 
@@ -60,8 +60,13 @@ def clean(value: Any) -> Any:
 def table_csv(table: Table) -> bytes:
     """The CSV download of a table: raw numbers, UTF-8 with BOM."""
     header = [c.csv_key or c.key for c in table.columns]
-    rows = [[clean(row.get(c.key)) for c in table.columns] for row in table.rows]
-    return csv_bytes(header, rows)
+    columns = [[row.get(c.key) for row in table.rows] for c in table.columns]
+    # A column of plain values is written as it is (a float NaN is an empty cell either way); others cleaned.
+    return columns_csv_bytes(header, [column if set(map(type, column)) <= _PLAIN else [clean(v) for v in column]
+                                      for column in columns])
+
+
+_PLAIN = {str, int, float, bool, type(None)}
 
 
 def table_files(pages: list[Page]) -> list[Output]:
