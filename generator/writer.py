@@ -197,20 +197,24 @@ def _claim_spare(out: Path, staging: Path, files: list[Output]) -> tuple[set[str
     except OSError:
         return None
     top = str(staging)
-    present, folders = _scan(top)
-    wanted = {item.path for item in files}
-    needed = {path.rpartition("/")[0] for path in wanted}
-    for path in list(needed):
-        while "/" in path:
-            path = path.rpartition("/")[0]
-            needed.add(path)
-    for path in present - wanted:
-        os.unlink(f"{top}/{path}")
-    present &= wanted
-    # Folders the new site has not, and folders where it has a file: outermost first, each with what is inside.
-    for path in sorted(folders - needed, key=lambda p: p.count("/")):
-        if os.path.lexists(f"{top}/{path}"):
-            shutil.rmtree(f"{top}/{path}")
+    try:
+        present, folders = _scan(top)
+        wanted = {item.path for item in files}
+        needed = {path.rpartition("/")[0] for path in wanted}
+        for path in list(needed):
+            while "/" in path:
+                path = path.rpartition("/")[0]
+                needed.add(path)
+        for path in present - wanted:
+            os.unlink(f"{top}/{path}")
+        present &= wanted
+        # Folders the new site has not, and folders where it has a file: outermost first, with what is inside.
+        for path in sorted(folders - needed, key=lambda p: p.count("/")):
+            if os.path.lexists(f"{top}/{path}"):
+                shutil.rmtree(f"{top}/{path}")
+    except OSError:  # a spare that cannot be brought up to date is set aside; the site is staged anew
+        retire(staging, out, background=True)
+        return None
     return present, folders & needed
 
 

@@ -366,6 +366,30 @@ def test_a_site_staged_in_the_spare_is_exactly_the_new_site_and_leaves_the_publi
     assert (out / "keep" / "k.svg").stat().st_ino == published["keep/k.svg"]
 
 
+def test_a_spare_that_cannot_be_brought_up_to_date_is_set_aside_and_the_site_staged_anew(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "output"
+    monkeypatch.setattr(writer, "SPARE_MIN_FILES", 3)
+    for version in ("one", "two"):
+        writer.publish(out, [writer.Output(f"p{i}/index.html", f"{version} {i}".encode()) for i in range(5)])
+    real_unlink = os.unlink
+
+    def unlink(path, *args, **kwargs):
+        if ".trackboard-staging-" in str(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(writer.os, "unlink", unlink)
+    writer.publish(out, [writer.Output(f"q{i}/index.html", f"three {i}".encode()) for i in range(5)])
+    assert snapshot(out) == {f"q{i}/index.html": f"three {i}".encode() for i in range(5)}
+    deadline = time.monotonic() + 20
+    while len(list(tmp_path.iterdir())) > 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".trackboard-spare-output", "output"]
+    assert snapshot(tmp_path / ".trackboard-spare-output") == {f"p{i}/index.html": f"two {i}".encode()
+                                                                for i in range(5)}
+
+
 @pytest.mark.slow
 def test_an_edit_built_in_the_spare_gives_the_same_site_as_a_fresh_build(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
