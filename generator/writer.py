@@ -219,10 +219,11 @@ def _claim_spare(out: Path, staging: Path, files: list[Output]) -> tuple[set[str
 
 
 def stage(out: Path, files: Iterable[Output], first: Callable[[str], bool] | None = None,
-          then: Callable[[Path], None] | None = None) -> Path:
+          then: Callable[[Path], None] | None = None, stop: Callable[[], None] | None = None) -> Path:
     """Write every file into a staging folder beside `out` and return it: the spare folder brought up to date
     when there is one (see `_claim_spare`), else a new one. With `first`, the files whose paths it accepts are
-    written before the others, and `then(staging)` is called in between (to start indexing them)."""
+    written before the others, and `then(staging)` is called in between (to start indexing them); when staging
+    fails, `stop()` is called (to stop what `then` started) before the staging folder is removed."""
     files = list(files)
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
@@ -263,6 +264,8 @@ def stage(out: Path, files: Iterable[Output], first: Callable[[str], bool] | Non
             for item in rest:
                 write(item)
     except BaseException:
+        if stop is not None:
+            stop()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return staging
@@ -385,12 +388,13 @@ def publish_in_place(out: Path, files: Iterable[Output], gone: Iterable[str]) ->
 
 
 def publish(out: Path, files: Iterable[Output], finish: Callable[[Path], None] | None = None,
-            first: Callable[[str], bool] | None = None, then: Callable[[Path], None] | None = None) -> None:
+            first: Callable[[str], bool] | None = None, then: Callable[[Path], None] | None = None,
+            stop: Callable[[], None] | None = None) -> None:
     """Write the whole site to `out` in one swap; `finish` may add to the staged folder first (the search
-    index is built from the staged pages). `first` and `then`: see `stage`."""
+    index is built from the staged pages). `first`, `then` and `stop`: see `stage`."""
     files = list(files)
     try:
-        staging = stage(out, files, first, then)
+        staging = stage(out, files, first, then, stop)
         if finish is not None:
             try:
                 finish(staging)

@@ -366,6 +366,30 @@ def test_a_site_staged_in_the_spare_is_exactly_the_new_site_and_leaves_the_publi
     assert (out / "keep" / "k.svg").stat().st_ino == published["keep/k.svg"]
 
 
+def test_what_staging_started_is_stopped_before_a_failed_staging_folder_is_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pagefind starts on the pages staged first; if staging then fails, it must not write into the folder after
+    # the folder is removed (it would leave a staging folder behind).
+    late_writer: list[subprocess.Popen] = []
+
+    def start(staging: Path) -> None:
+        late_writer.append(subprocess.Popen(["sh", "-c", 'sleep 0.5; mkdir -p "$1/search/pagefind"; echo x > '
+                                             '"$1/search/pagefind/late.pf"', "sh", str(staging)]))
+
+    def stop() -> None:
+        late_writer[0].kill()
+        late_writer[0].wait()
+
+    real = writer.check_path
+    monkeypatch.setattr(writer, "check_path", lambda path: real(path) if path != "z/index.html" else 1 / 0)
+    files = [writer.Output("notices/a/index.html", b"a"), writer.Output("z/index.html", b"z")]
+    with pytest.raises(ZeroDivisionError):
+        writer.stage(tmp_path / "output", files, first=lambda path: path.startswith("notices/"), then=start,
+                     stop=stop)
+    time.sleep(1)
+    assert late_writer and list(tmp_path.iterdir()) == []
+
+
 def test_a_spare_that_cannot_be_brought_up_to_date_is_set_aside_and_the_site_staged_anew(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "output"

@@ -456,7 +456,7 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
                 if search is None:
                     publish(out, files)
                 else:
-                    publish(out, [*files, *search.kept], finish, search.first, search.start)
+                    publish(out, [*files, *search.kept], finish, search.first, search.start, search.cancel)
             finally:
                 if search is not None:
                     search.cancel()
