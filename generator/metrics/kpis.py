@@ -404,13 +404,12 @@ def _targets(tables: dict[str, pd.DataFrame], as_of: dt.date, by: str) -> pd.Ser
 
 def month_targets(targets: pd.DataFrame, month: str, by: str) -> pd.Series:
     """The premium targets of a month ("2026-03") per person or per unit (see _targets); shared, read-only."""
-    cache = _TARGETS.get((targets,), dict)
+    # Per table: whose each row is (found once), and each (month, by) asked.
+    owners, months = _TARGETS.get((targets,), lambda: (_target_owners(targets), {}))
     key = (month, by)
-    if key not in cache:
-        if "owners" not in cache:
-            cache["owners"] = _target_owners(targets)
-        cache[key] = _month_targets(targets, cache["owners"], month, by)
-    return cache[key]
+    if key not in months:
+        months[key] = _month_targets(targets, owners, month, by)
+    return months[key]
 
 
 def _target_owners(targets: pd.DataFrame) -> dict[str, pd.Series] | None:
