@@ -380,14 +380,40 @@ def test_what_staging_started_is_stopped_before_a_failed_staging_folder_is_remov
         late_writer[0].kill()
         late_writer[0].wait()
 
-    real = writer.check_path
-    monkeypatch.setattr(writer, "check_path", lambda path: real(path) if path != "z/index.html" else 1 / 0)
+    real = writer.place
+    monkeypatch.setattr(writer, "place", lambda item, target: real(item, target) if item.path != "z/index.html"
+                        else 1 / 0)
     files = [writer.Output("notices/a/index.html", b"a"), writer.Output("z/index.html", b"z")]
     with pytest.raises(ZeroDivisionError):
         writer.stage(tmp_path / "output", files, first=lambda path: path.startswith("notices/"), then=start,
                      stop=stop)
     time.sleep(1)
     assert late_writer and list(tmp_path.iterdir()) == []
+
+
+def test_files_staged_by_several_threads_are_the_site_and_a_thread_that_fails_fails_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "THREADED_MIN_FILES", 1)
+    monkeypatch.setattr(writer, "SPARE_MIN_FILES", 3)
+    monkeypatch.setattr(writer.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    out = tmp_path / "output"
+    one = {f"s{i % 7}/p{i}/index.html": f"one {i}".encode() for i in range(60)}
+    writer.publish(out, [writer.Output(path, data) for path, data in sorted(one.items())])
+    assert snapshot(out) == one
+    two = {path: data for path, data in one.items() if not path.startswith("s3/")} | {"s9/new.csv": b"new"}
+    writer.publish(out, [writer.Output(path, data, source=out / path if path in one else None)
+                         for path, data in sorted(two.items())])
+    three = {**two, "s1/p8/index.html": b"changed"}
+    writer.publish(out, [writer.Output(path, data, source=out / path if path != "s1/p8/index.html" else None)
+                         for path, data in sorted(three.items())])  # staged in the spare
+    assert snapshot(out) == three
+    real = writer.place
+    monkeypatch.setattr(writer, "place", lambda item, target: real(item, target) if item.path != "s5/p40/index.html"
+                        else (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    with pytest.raises(TrackboardError, match="No space left on device"):
+        writer.publish(out, [writer.Output(path, data + b"!") for path, data in sorted(three.items())])
+    assert snapshot(out) == three
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]  # the spare was taken and removed with it
 
 
 def test_a_spare_that_cannot_be_brought_up_to_date_is_set_aside_and_the_site_staged_anew(
@@ -533,7 +559,7 @@ def test_writer_refuses_paths_outside_the_output(tmp_path: Path, path: str) -> N
     out = tmp_path / "site" / "output"
     with pytest.raises(TrackboardError, match="refusing to write"):
         writer.publish(out, [writer.Output("index.html", b"ok"), writer.Output(path, b"evil")])
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["site"]
+    assert list(tmp_path.rglob("*")) == []  # refused before anything is written
 
 
 def test_writer_refuses_the_same_path_twice(tmp_path: Path) -> None:
