@@ -212,7 +212,7 @@ def test_faq_rank_used_twice_is_a_warning(tmp_path: Path, make_site) -> None:
 
 def notice(slug: str, date: str, **meta: object) -> Document:
     fields = {"title": slug, "date": dt.date.fromisoformat(date), "expires": None, "pinned": False, **meta}
-    return Document("notices", slug, f"content/notices/{slug}.md", fields, "", "")
+    return Document("notices", slug, f"content/notices/{slug}.md", fields, "")
 
 
 def test_notices_pinned_first_expired_gone_future_hidden() -> None:
@@ -233,7 +233,7 @@ def test_notices_pinned_first_expired_gone_future_hidden() -> None:
 
 def test_faq_in_rank_order_with_missing_ranks() -> None:
     documents = [Document("faq", f"q{rank}", f"content/faq/q{rank}.md", {"question": f"问题{rank}", "rank": rank},
-                          "", "") for rank in (3, 1, 10, 2)]
+                          "") for rank in (3, 1, 10, 2)]
     entries, missing = faq_order(documents)
     assert [d.meta["rank"] for d in entries] == [1, 2, 3, 10]
     assert missing == [4, 5, 6, 7, 8, 9]

@@ -18,7 +18,7 @@ AS_OF = dt.date(2026, 3, 5)
 
 
 def doc(collection: str, slug: str, **meta: object) -> Document:
-    return Document(collection, slug, f"content/{collection}/{slug}.md", dict(meta), "", "")
+    return Document(collection, slug, f"content/{collection}/{slug}.md", dict(meta), "")
 
 
 def test_nothing_scheduled_is_none() -> None:

@@ -33,8 +33,13 @@ class Document:
     file: str  # relative to the site
     meta: dict[str, Any]
     html: str  # rendered and sanitised body
-    text: str  # plain text of the body (summaries, search)
     source: str = field(repr=False, default="")
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The plain text of the body, whitespace collapsed; made when first asked for (few pages show it, and
+        10,000 notices would spend a tenth of their parsing on it)."""
+        return plain_text(self.html)
 
     @property
     def title(self) -> str:
@@ -317,7 +322,7 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
         problems.append(Problem(file, None, None, "the text is nested too deeply to format; it is shown as plain text",
                                 "warning"))
         html = "<pre>" + escape(body) + "</pre>"
-    return Document(collection.name, safe_segment(stem), file, meta, html, plain_text(html), body), problems
+    return Document(collection.name, safe_segment(stem), file, meta, html, body), problems
 
 
 Parse = Callable[[str, str, Collection, str], tuple[Document | None, list[Problem]]]
