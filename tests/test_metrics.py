@@ -469,6 +469,23 @@ def test_month_to_date_series(tables: dict[str, pd.DataFrame]) -> None:
     assert kpis.month_to_date(tables, as_of)["target"].iloc[-1] == pytest.approx(100000.0)
 
 
+@pytest.mark.parametrize("first,last", [(D(2026, 3, 1), D(2026, 3, 31)), (D(2026, 2, 20), D(2026, 3, 20)),
+                                        (D(2026, 3, 31), D(2026, 3, 31)), (D(2025, 12, 1), D(2026, 1, 31))])
+def test_a_short_span_summed_from_its_rows_is_the_span_of_the_prepared_sales(first: D, last: D) -> None:
+    # Rows the prepared sales leave out must be left out here too: no date, an unknown seller, no seller.
+    odd = [("", "P01", 50.0, 5.0, 1), ("2026-03-10", "NOBODY", 70.0, 7.0, 1), ("2026-03-11", "", 90.0, 9.0, 1),
+           ("2026-03-12", "P05", 0.125, 0.005, 1)]
+    tables = site(UNITS, PEOPLE, SALES + odd, TARGETS)
+    direct = {unit: kpis._daily_sums_of_rows(tables, unit, first, last) for unit in ["B", "D1", "T2", "T3", None]}
+    kpis._prepared(tables)  # from now on the prepared sales answer
+    for unit, (dates, sums) in direct.items():
+        prepared_dates, prepared = kpis._daily_sums(tables, unit, first, last)
+        assert list(dates) == list(prepared_dates)
+        for metric in kpis.METRICS:
+            assert sums[metric].dtype == np.int64 and sums[metric].tolist() == prepared[metric].tolist(), (unit, metric)
+    assert direct[None][1]["premium"].sum() > 0 or last < D(2026, 1, 1)
+
+
 @pytest.mark.parametrize("as_of", [D(2026, 3, 24), D(2026, 3, 1), D(2026, 3, 31), D(2026, 2, 28), D(2026, 4, 2)])
 @pytest.mark.parametrize("unit", ["T2", "D1", None])
 def test_a_unit_pages_trend_and_month_from_one_pass_are_the_two_series(tables: dict[str, pd.DataFrame], as_of: D,

@@ -170,13 +170,21 @@ class _Memo:
         self._size = size
         self._entries: dict[tuple[int | str, ...], tuple[tuple[weakref.ref, ...], tuple, object]] = {}
 
+    def peek(self, frames: tuple[pd.DataFrame, ...]) -> object | None:
+        """What is remembered for these tables, or None (nothing is built)."""
+        key = tuple(_identity(frame) for frame in frames)
+        hit = self._entries.get(key)
+        if hit is not None and hit[1] == tuple(frame.shape for frame in frames) and all(
+                ref() is frame or isinstance(k, str) for ref, frame, k in zip(hit[0], frames, key)):
+            return hit[2]
+        return None
+
     def get(self, frames: tuple[pd.DataFrame, ...], build: Callable[[], _T]) -> _T:
+        found = self.peek(frames)
+        if found is not None:
+            return found  # type: ignore[return-value]
         key = tuple(_identity(frame) for frame in frames)
         shapes = tuple(frame.shape for frame in frames)
-        hit = self._entries.get(key)
-        if hit is not None and hit[1] == shapes and all(
-                ref() is frame or isinstance(k, str) for ref, frame, k in zip(hit[0], frames, key)):
-            return hit[2]  # type: ignore[return-value]
         value = build()
         if len(self._entries) >= self._size:
             self._entries.clear()
@@ -682,9 +690,16 @@ def members(tables: dict[str, pd.DataFrame], unit: str | None) -> pd.Index:
     return org.index[org.member_positions(unit)]
 
 
+# A span this short, asked for before the sales are prepared (an edit build remakes only the screens' 30-day
+# trend), is summed from its own rows: preparing 1.8 million rows takes most of a second, the span a few ms.
+_DIRECT_DAYS = 62
+
+
 def _daily_sums(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.date, last: dt.date
                 ) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
     """The days from `first` to `last`, and each metric's sum per day over them (cents for money, int64)."""
+    if (last - first).days < _DIRECT_DAYS and _PREPARED.peek((tables["sales"], tables["people"])) is None:
+        return _daily_sums_of_rows(tables, unit, first, last)
     prepared, org = _prepared(tables), _org(tables)
     in_scope = np.zeros(len(org.index), dtype=bool)
     in_scope[org.member_positions(unit)] = True
@@ -700,6 +715,27 @@ def _daily_sums(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.dat
         total = np.bincount(offsets, weights=prepared.values[metric][rows][known], minlength=span)
         sums[metric] = np.rint(total).astype(np.int64)
     return dates, sums
+
+
+def _daily_sums_of_rows(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.date, last: dt.date
+                        ) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
+    """_daily_sums from the span's own rows, the same sums (whole cents, added exactly in any order)."""
+    sales, org = tables["sales"], _org(tables)
+    scope = set(org.index[org.member_positions(unit)].tolist())
+    days = _days(sales["date"])  # NaT is in no span
+    window = np.flatnonzero((days >= np.datetime64(first, "D")) & (days <= np.datetime64(last, "D")))
+    sellers = sales["person"].to_numpy(dtype=object)[window].tolist()
+    rows = window[np.fromiter((seller in scope for seller in sellers), dtype=bool, count=len(sellers))]
+    span = max((last - first).days + 1, 0)
+    dates = pd.date_range(first, periods=span, freq="D").astype("datetime64[ns]")
+    offsets = (days[rows] - np.datetime64(first, "D")).astype(np.int64)
+    values = {
+        "premium": np.rint(sales["premium"].to_numpy(dtype="float64", na_value=0.0)[rows] * 100),
+        "fyc": np.rint(sales["fyc"].to_numpy(dtype="float64", na_value=0.0)[rows] * 100),
+        "cases": sales["cases"].to_numpy(dtype="float64", na_value=0.0)[rows],
+    }
+    return dates, {metric: np.rint(np.bincount(offsets, weights=values[metric], minlength=span)).astype(np.int64)
+                   for metric in METRICS}
 
 
 def daily_cents(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
