@@ -486,6 +486,17 @@ def test_a_short_span_summed_from_its_rows_is_the_span_of_the_prepared_sales(fir
     assert direct[None][1]["premium"].sum() > 0 or last < D(2026, 1, 1)
 
 
+def test_only_the_first_short_span_is_summed_from_its_rows_the_next_prepares_the_sales() -> None:
+    # One span (an edit build's screens) should not prepare every row; a page per unit must not scan every row.
+    tables = site(UNITS, PEOPLE, SALES, TARGETS)
+    frames = (tables["sales"], tables["people"])
+    first = kpis.daily_totals(tables, AS_OF, "D1", days=30)
+    assert kpis._PREPARED.peek(frames) is None
+    second = kpis.daily_totals(tables, AS_OF, "D1", days=30)
+    assert kpis._PREPARED.peek(frames) is not None
+    pd.testing.assert_frame_equal(first, second)
+
+
 @pytest.mark.parametrize("as_of", [D(2026, 3, 24), D(2026, 3, 1), D(2026, 3, 31), D(2026, 2, 28), D(2026, 4, 2)])
 @pytest.mark.parametrize("unit", ["T2", "D1", None])
 def test_a_unit_pages_trend_and_month_from_one_pass_are_the_two_series(tables: dict[str, pd.DataFrame], as_of: D,

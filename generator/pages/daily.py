@@ -11,7 +11,7 @@ from ..csvfiles import frame_csv_bytes
 from ..formats import Formatter
 from ..i18n import Translator
 from ..metrics import daily as daily_metrics
-from ..metrics.kpis import UnitTree, person_kpis, unit_kpis
+from ..metrics.kpis import UnitTree, person_kpis, prepare, unit_kpis
 from ..parallel import forked_map
 from ..render import Page
 from ..writer import Output
@@ -72,6 +72,7 @@ def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.dat
     core (forked workers inherit the tables).
     """
     dates = report_dates(tables["sales"], as_of)
+    prepare(tables)
     job = (tables, tree, as_of, t, fmt, show_people, dates)
     days = forked_map(lambda position: _day(position, job), range(len(dates)))
     pages = [page for day_pages, _, _ in days for page in day_pages]

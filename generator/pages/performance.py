@@ -15,7 +15,7 @@ from ..formats import Formatter
 from ..i18n import Translator
 from ..inputs.content import safe_segment
 from ..metrics.development import awards_up_to
-from ..metrics.kpis import UnitTree, leaderboard, trend_and_month
+from ..metrics.kpis import UnitTree, leaderboard, prepare, trend_and_month
 from ..parallel import forked_map
 from ..render import Page
 from .tables import Col, Table, clean
@@ -151,6 +151,7 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
         }
         return Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context), page_charts
 
+    prepare(tables)
     # Each unit on its own: a branch's 500 units spread over every core (forked workers inherit the tables).
     for page, page_charts in forked_map(one, range(len(units))):
         pages.append(page)
