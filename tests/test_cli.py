@@ -177,6 +177,12 @@ def test_new_creates_a_site_that_builds(tmp_path: Path) -> None:
     built = invoke("build", target)
     assert built.exit_code == 0, built.output
     assert (target / "output" / "index.html").is_file()
+    # Kept in git, the site shows its own files only: not the output, the cache or a build's folders beside it.
+    (target / ".trackboard-spare-output").mkdir()
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    status = subprocess.run(["git", "-C", str(target), "status", "--porcelain", "--untracked-files=normal"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert sorted(status[1::2]) == [".gitignore", "content/", "data/", "site.toml"]
 
 
 def test_new_into_a_non_empty_folder_fails_cleanly(tmp_path: Path) -> None:

@@ -23,8 +23,16 @@ def example_site() -> Path:
     raise TrackboardError("the example site is missing from this installation")
 
 
+# A site is often kept in git (CI builds it): what builds make beside the site's own files stays out of it.
+GITIGNORE = """# Made by trackboard build, not part of the site: the built site, the build cache, and the staging and
+# spare folders a build keeps beside its output folder.
+output/
+.trackboard-*
+"""
+
+
 def new_site(target: Path) -> list[str]:
-    """Create a site at `target` from the example site; return the parts copied."""
+    """Create a site at `target` from the example site, with a .gitignore; return the parts written."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise TrackboardError(f"{target} already exists and is not empty; choose a new folder")
     source = example_site()
@@ -39,4 +47,5 @@ def new_site(target: Path) -> list[str]:
         else:
             continue
         copied.append(part)
-    return copied
+    (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    return [*copied, ".gitignore"]
