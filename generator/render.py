@@ -54,8 +54,6 @@ def json_for_script(value: object) -> Markup:
     return Markup(text)
 
 
-
-
 class _BytecodeCache(FileSystemBytecodeCache):
     """Jinja's file cache of compiled templates, for which a folder it cannot write (a full disk, a read-only
     share) means compiling again, not a failed build."""

@@ -16,6 +16,7 @@ import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .cache import workers
 from .errors import TrackboardError
 
 STAGING_PREFIX = ".trackboard-staging-"
@@ -228,11 +229,7 @@ WRITERS = 4
 def _write_all(write: Callable[[Output], None], files: list[Output]) -> None:
     """Apply `write` to every file: in order on one thread, or for many files in as many contiguous runs (the
     files are sorted by path: each run its own folders) as there are cores; the first error is raised."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
-        cores = os.cpu_count() or 1
-    threads = min(cores, WRITERS)
+    threads = min(workers(), WRITERS)
     if len(files) < THREADED_MIN_FILES or threads < 2:
         for item in files:
             write(item)
@@ -285,10 +282,13 @@ def stage(out: Path, files: Iterable[Output], first: Callable[[str], bool] | Non
         if first is None:
             _write_all(write, files)
         else:
-            _write_all(write, [item for item in files if first(item.path)])
+            early, rest = [], []
+            for item in files:
+                (early if first(item.path) else rest).append(item)
+            _write_all(write, early)
             if then is not None:
                 then(staging)
-            _write_all(write, [item for item in files if not first(item.path)])
+            _write_all(write, rest)
     except BaseException:
         if stop is not None:
             stop()

@@ -132,8 +132,10 @@ def _days(series: pd.Series) -> np.ndarray:
     return series.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
 
 
-def _cents(series: pd.Series) -> np.ndarray:
-    return np.rint(series.to_numpy(dtype="float64", na_value=0.0) * 100).astype(np.int64)
+def _metric_values(sales: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Each metric of the sales rows at positions `rows`, as float64 weights to sum: money in whole cents."""
+    cents = {metric: np.rint(sales[metric].to_numpy(dtype="float64", na_value=0.0)[rows] * 100) for metric in MONEY}
+    return {**cents, "cases": sales["cases"].to_numpy(dtype="float64", na_value=0.0)[rows]}
 
 
 def _person_index(people: pd.DataFrame) -> pd.Index:
@@ -272,11 +274,7 @@ def _prepare(sales: pd.DataFrame, people: pd.DataFrame) -> _Sales:
     numbers = days[keep].astype(np.int64)
     # Exports are usually in date order already; any order gives the same sums (whole cents).
     order = np.arange(len(numbers)) if np.all(numbers[1:] >= numbers[:-1]) else np.argsort(numbers, kind="stable")
-    values = {
-        "premium": _cents(sales["premium"])[keep][order].astype("float64"),
-        "fyc": _cents(sales["fyc"])[keep][order].astype("float64"),
-        "cases": sales["cases"].to_numpy(dtype="float64", na_value=0.0)[keep][order],
-    }
+    values = _metric_values(sales, np.flatnonzero(keep)[order])
     return _Sales(index, numbers[order], person[keep][order].astype(np.int64), values)
 
 
@@ -740,11 +738,7 @@ def _daily_sums_of_rows(tables: dict[str, pd.DataFrame], unit: str | None, first
     span = max((last - first).days + 1, 0)
     dates = pd.date_range(first, periods=span, freq="D").astype("datetime64[ns]")
     offsets = (days[rows] - np.datetime64(first, "D")).astype(np.int64)
-    values = {
-        "premium": np.rint(sales["premium"].to_numpy(dtype="float64", na_value=0.0)[rows] * 100),
-        "fyc": np.rint(sales["fyc"].to_numpy(dtype="float64", na_value=0.0)[rows] * 100),
-        "cases": sales["cases"].to_numpy(dtype="float64", na_value=0.0)[rows],
-    }
+    values = _metric_values(sales, rows)
     return dates, {metric: np.rint(np.bincount(offsets, weights=values[metric], minlength=span)).astype(np.int64)
                    for metric in METRICS}
 

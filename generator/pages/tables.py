@@ -57,6 +57,9 @@ def clean(value: Any) -> Any:
     return value
 
 
+_PLAIN = {str, int, float, bool, type(None)}  # kinds of value csv_cell writes as they are (NaN as empty)
+
+
 def table_csv(table: Table) -> bytes:
     """The CSV download of a table: raw numbers, UTF-8 with BOM."""
     header = [c.csv_key or c.key for c in table.columns]
@@ -64,9 +67,6 @@ def table_csv(table: Table) -> bytes:
     # A column of plain values is written as it is (a float NaN is an empty cell either way); others cleaned.
     return columns_csv_bytes(header, [column if set(map(type, column)) <= _PLAIN else [clean(v) for v in column]
                                       for column in columns])
-
-
-_PLAIN = {str, int, float, bool, type(None)}
 
 
 def table_files(pages: list[Page]) -> list[Output]:
