@@ -99,9 +99,15 @@ def test_dom_and_heap_steady_over_many_rotations(browser, server: str) -> None:
     cdp.send("Performance.enable")
 
     def measure() -> tuple[int, int]:
-        cdp.send("HeapProfiler.collectGarbage")
-        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-        return int(metrics["Nodes"]), int(metrics["JSHeapUsedSize"])
+        # The fewest of a few samples: a node or two can be in flight (the clock's text, a fetch)
+        # at any one instant, and that is not growth.
+        samples = []
+        for _ in range(3):
+            cdp.send("HeapProfiler.collectGarbage")
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            samples.append((int(metrics["Nodes"]), int(metrics["JSHeapUsedSize"])))
+            page.wait_for_timeout(50)
+        return min(n for n, _ in samples), min(h for _, h in samples)
 
     page.wait_for_timeout(500)
     nodes_before, heap_before = measure()
@@ -111,7 +117,8 @@ def test_dom_and_heap_steady_over_many_rotations(browser, server: str) -> None:
         page.wait_for_timeout(500)
     assert page.evaluate("window.trackboardScreen.rotations()") - start >= 100
     nodes_after, heap_after = measure()
-    assert nodes_after <= nodes_before
+    # A node kept per rotation would add 100 or more; a steady screen stays within a few.
+    assert nodes_after - nodes_before < 10, (nodes_before, nodes_after)
     assert heap_after - heap_before < 512 * 1024, (heap_before, heap_after)
     page.close()
 
