@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 import pickle
@@ -67,7 +66,7 @@ BACKGROUND_MIN_ROWS = 100_000
 
 @contextlib.contextmanager
 def saves_in_background() -> Iterator[None]:
-    """Within: `Store.save_frames` writes the Parquet files of large tables from a forked child while the caller
+    """Within: `Store.save_frames` writes the files of large tables from a forked child while the caller
     goes on, and returns at once. Encoding the large site's 1.8 million sales rows twice (the file's table, then
     the checked tables) took 1.3 s of the load, with the second core idle. On leaving, the children are waited
     for, so the cache is complete when the build returns. Where there is no fork, the files are written as
@@ -122,8 +121,8 @@ class Store:
         self.write(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), suffix)
 
     def save_frames(self, key: str, frames: dict[str, Any], extra: Any) -> bool:
-        """Keep DataFrames (as Parquet, see frame_to_bytes) and `extra` under `key`, the index last so that a
-        reader finds all of them or none. False when a table cannot be kept (a value Parquet cannot hold): it is
+        """Keep DataFrames (see frame_to_bytes) and `extra` under `key`, the index last so that a reader finds
+        all of them or none. False when a table cannot be kept (a value that cannot be pickled): it is
         then made again next time, nothing worse. Within saves_in_background, a forked child keeps them (it
         sees the frames as they are now, whatever the caller does to them next) and True is returned."""
         if (_SAVING is not None and self.folder is not None
@@ -149,7 +148,7 @@ class Store:
         except Exception:
             return False
         for name, data in parts.items():
-            self.write(f"{key}-{name}", data, ".parquet")
+            self.write(f"{key}-{name}", data, FRAME_SUFFIX)
         self.save(key, (extra, {name: frame_dtypes(frame) for name, frame in frames.items()}))
         return True
 
@@ -162,7 +161,7 @@ class Store:
         frames = {}
         try:
             for name, types in dtypes.items():
-                data = self.read(f"{key}-{name}", ".parquet")
+                data = self.read(f"{key}-{name}", FRAME_SUFFIX)
                 if data is None:
                     return None
                 frames[name] = frame_from_bytes(data, types)
@@ -199,42 +198,65 @@ def file_sha256(path: Path) -> str:
     return sha
 
 
-def frame_to_bytes(frame: Any) -> bytes:
-    """Serialise a DataFrame to Parquet bytes (types kept through pandas' metadata). Text columns are stored
-    dictionary-encoded: read back, a column of 1.8 million seller ids is a few thousand strings and their
-    positions, not 1.8 million strings made one by one (0.3 s of every build that reads the sales back)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
+FRAME_SUFFIX = ".frame"
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    for position, name in enumerate(table.column_names):
-        if pa.types.is_string(table.schema.field(name).type):
-            table = table.set_column(position, name, pc.dictionary_encode(table.column(name)))
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="lz4")
-    return buffer.getvalue()
+
+def _library_versions() -> tuple[str, str]:
+    import numpy as np
+    import pandas as pd
+
+    return pd.__version__, np.__version__
+
+
+def frame_to_bytes(frame: Any) -> bytes:
+    """Serialise a DataFrame: pickled, then LZ4-compressed, behind a header naming the pandas and numpy that
+    pickled it (read by another, it is a miss, not a guess).
+
+    Pickled because reading back is what every build pays: the large site's 16 tables came back from Parquet in
+    1.2-2.2 s (Arrow's conversion to pandas, then its text columns to Python objects), from this in 0.3 s, with
+    every dtype as it was. Equal texts of a column are made one object first, so that the pickle holds each
+    once: a column of 1.8 million seller ids is a few thousand strings and their references, read back without
+    making 1.8 million strings.
+    """
+    import pyarrow as pa
+
+    shared = frame.copy(deep=False)
+    for name in shared.columns:
+        if shared[name].dtype == object:
+            seen: dict[str, str] = {}
+            values = [seen.setdefault(v, v) if type(v) is str else v for v in shared[name].tolist()]
+            shared[name] = _object_column(values, shared.index)
+    data = pickle.dumps(shared, protocol=5)
+    header = pickle.dumps((_library_versions(), len(data)), protocol=5)
+    return len(header).to_bytes(4, "little") + header + pa.compress(data, codec="lz4", asbytes=True)
+
+
+def _object_column(values: list[Any], index: Any) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return pd.Series(array, index=index, dtype=object, copy=False)
 
 
 def frame_dtypes(frame: Any) -> dict[str, str]:
-    """Return the dtype of each column by name, to restore exactly what Parquet cannot say."""
+    """Return the dtype of each column by name: what frame_from_bytes checks it read back."""
     return {str(name): str(dtype) for name, dtype in frame.dtypes.items()}
 
 
 def frame_from_bytes(data: bytes, dtypes: dict[str, str]) -> Any:
-    """Read a DataFrame back from Parquet bytes with the given column dtypes; text columns become Python
-    objects again (None for missing), as the loaders made them."""
-    import pandas as pd
+    """Read back a DataFrame made by frame_to_bytes; ValueError when it was pickled by another pandas or numpy,
+    or is not the frame with the given column dtypes."""
+    import pyarrow as pa
 
-    frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
-    for name, dtype in dtypes.items():
-        if str(frame[name].dtype) == dtype:
-            continue
-        if dtype == "object":
-            column = frame[name].astype(object)
-            frame[name] = column.where(column.notna(), None)
-        else:
-            frame[name] = frame[name].astype(dtype)
+    size = int.from_bytes(data[:4], "little")
+    versions, length = pickle.loads(data[4:4 + size])
+    if tuple(versions) != _library_versions():
+        raise ValueError("kept by another pandas or numpy")
+    frame = pickle.loads(pa.decompress(data[4 + size:], decompressed_size=length, codec="lz4", asbytes=True))
+    if frame_dtypes(frame) != dtypes:
+        raise ValueError("not the frame that was kept")
     return frame
 
 

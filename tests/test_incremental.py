@@ -262,7 +262,7 @@ def test_parsed_data_from_the_cache_equals_a_fresh_parse(site: Path, background:
                 table["added by the build"] = 1
     else:
         load_site(site, today=NOW.date(), cache=True)  # fills the cache
-    assert any((site / CACHE_DIR / "datasets").glob("*.parquet"))
+    assert any((site / CACHE_DIR / "datasets").glob("*.frame"))
 
     def not_parsed(*args: object, **kwargs: object) -> None:
         raise AssertionError("the data files were parsed again: the cache was not complete")
@@ -280,6 +280,36 @@ def test_parsed_data_from_the_cache_equals_a_fresh_parse(site: Path, background:
     assert cached.fingerprints == fresh.fingerprints
 
 
+def test_a_kept_frame_reads_back_as_it_was_with_equal_texts_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from generator import cache
+
+    texts = np.empty(6, dtype=object)
+    texts[:] = ["张三", "李四", None, "".join(["张", "三"]), float("nan"), "张三"]
+    frame = pd.DataFrame({
+        "seller": pd.Series(texts, dtype=object),
+        "premium": [1.5, np.nan, 3.0, -0.0, 1e15, 2.0],
+        "cases": pd.array([1, None, 3, 4, 5, 6], dtype="Int64"),
+        "date": pd.to_datetime(["2026-11-01", None, "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06"]),
+        "flag": [True, False, True, True, False, True],
+    })
+    assert frame["seller"][0] is not frame["seller"][3]  # equal texts, two objects (as a CSV parse may make)
+    data = cache.frame_to_bytes(frame)
+    back = cache.frame_from_bytes(data, cache.frame_dtypes(frame))
+    pd.testing.assert_frame_equal(back, frame)
+    assert [type(v) for v in back["seller"]] == [type(v) for v in frame["seller"]]  # str, None and NaN kept
+    assert back["seller"][0] is back["seller"][3] is back["seller"][5]  # kept once, read back as one object
+    assert frame["seller"][0] is not frame["seller"][3]  # the caller's frame is left as it was
+
+    with pytest.raises(ValueError, match="not the frame"):
+        cache.frame_from_bytes(data, {**cache.frame_dtypes(frame), "premium": "int64"})
+    monkeypatch.setattr(cache, "_library_versions", lambda: ("0.0", "0.0"))
+    with pytest.raises(ValueError, match="another pandas"):  # a frame pickled by another pandas: a miss
+        cache.frame_from_bytes(data, cache.frame_dtypes(frame))
+
+
 def test_checked_tables_are_read_back_until_a_data_file_changes(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import model
 
@@ -294,7 +324,7 @@ def test_checked_tables_are_read_back_until_a_data_file_changes(site: Path, monk
     people.write_text("\n".join([lines[0], ",".join(long_row), ",".join(lost), *lines[3:]]) + "\n", encoding="utf-8")
     fresh = load_site(site, today=NOW.date())
     load_site(site, today=NOW.date(), cache=True)
-    assert any((site / CACHE_DIR / "checked").glob("*.parquet"))
+    assert any((site / CACHE_DIR / "checked").glob("*.frame"))
 
     def no_check(*args: object, **kwargs: object) -> None:
         raise AssertionError("the data was checked again")
@@ -323,7 +353,7 @@ def test_tables_the_cache_cannot_store_are_only_loaded_again(site: Path, monkeyp
     from generator import cache
 
     def refuse(frame: object) -> bytes:
-        raise ValueError("Parquet cannot hold this")
+        raise ValueError("cannot be kept")
 
     fresh = load_site(site, today=NOW.date())
     monkeypatch.setattr(cache, "frame_to_bytes", refuse)
@@ -331,7 +361,7 @@ def test_tables_the_cache_cannot_store_are_only_loaded_again(site: Path, monkeyp
         cached = load_site(site, today=NOW.date(), cache=True)
         assert cached.problems == fresh.problems
         assert all(cached.tables[name].equals(table) for name, table in fresh.tables.items())
-    assert not list((site / CACHE_DIR).rglob("*.parquet"))
+    assert not list((site / CACHE_DIR).rglob("*.frame"))
 
 
 def test_documents_parsed_by_workers_while_the_data_loads_equal_a_plain_parse(site: Path,

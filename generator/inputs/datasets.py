@@ -267,8 +267,8 @@ def _display(site: Path, path: Path) -> str:
 
 
 # The tables of the last build in this process, by cache key, kept when KEEP_RECENT is set: the dev server
-# builds again and again in one process, and reading a large table back from Parquet takes a second. Callers
-# get copies (builds cut and mask values in place).
+# builds again and again in one process, and reading a large table back from the cache takes tenths of a
+# second. Callers get copies (builds cut and mask values in place).
 KEEP_RECENT = False
 _RECENT: dict[str, tuple[pd.DataFrame, Source, list[Problem]]] = {}
 
