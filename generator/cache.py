@@ -223,21 +223,31 @@ def frame_to_bytes(frame: Any) -> bytes:
     shared = frame.copy(deep=False)
     for name in shared.columns:
         if shared[name].dtype == object:
-            seen: dict[str, str] = {}
-            values = [seen.setdefault(v, v) if type(v) is str else v for v in shared[name].tolist()]
-            shared[name] = _object_column(values, shared.index)
+            shared[name] = _shared_texts(shared[name])
     data = pickle.dumps(shared, protocol=5)
     header = pickle.dumps((_library_versions(), len(data)), protocol=5)
     return len(header).to_bytes(4, "little") + header + pa.compress(data, codec="lz4", asbytes=True)
 
 
-def _object_column(values: list[Any], index: Any) -> Any:
+def _shared_texts(column: Any) -> Any:
+    """A text column with each text one object (missing values, None or NaN, left as they are)."""
     import numpy as np
     import pandas as pd
 
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return pd.Series(array, index=index, dtype=object, copy=False)
+    values = column.to_numpy(dtype=object)
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "empty":  # nothing but missing values
+        return column
+    if kind == "string":
+        codes, uniques = pd.factorize(values)  # by hashing, in C; only texts here, so equal means the same text
+        shared = np.asarray(uniques, dtype=object).take(codes)
+        missing = codes < 0
+        shared[missing] = values[missing]
+    else:  # texts among other values (1 == 1.0 == True): by type and value
+        seen: dict[str, str] = {}
+        shared = np.empty(len(values), dtype=object)
+        shared[:] = [seen.setdefault(v, v) if type(v) is str else v for v in values]
+    return pd.Series(shared, index=column.index, dtype=object, copy=False)
 
 
 def frame_dtypes(frame: Any) -> dict[str, str]:

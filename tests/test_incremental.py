@@ -294,12 +294,16 @@ def test_a_kept_frame_reads_back_as_it_was_with_equal_texts_shared(monkeypatch: 
         "cases": pd.array([1, None, 3, 4, 5, 6], dtype="Int64"),
         "date": pd.to_datetime(["2026-11-01", None, "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06"]),
         "flag": [True, False, True, True, False, True],
+        "mixed": pd.Series([1, True, "x", "".join(["x"]), None, 1.0], dtype=object),  # 1 == True == 1.0
+        "empty": pd.Series([None] * 6, dtype=object),
     })
     assert frame["seller"][0] is not frame["seller"][3]  # equal texts, two objects (as a CSV parse may make)
     data = cache.frame_to_bytes(frame)
     back = cache.frame_from_bytes(data, cache.frame_dtypes(frame))
     pd.testing.assert_frame_equal(back, frame)
-    assert [type(v) for v in back["seller"]] == [type(v) for v in frame["seller"]]  # str, None and NaN kept
+    for column in ("seller", "mixed", "empty"):  # str, None, NaN, int, bool and float kept as they were
+        assert [type(v) for v in back[column]] == [type(v) for v in frame[column]], column
+    assert back["mixed"][2] is back["mixed"][3]
     assert back["seller"][0] is back["seller"][3] is back["seller"][5]  # kept once, read back as one object
     assert frame["seller"][0] is not frame["seller"][3]  # the caller's frame is left as it was
 
