@@ -225,8 +225,10 @@ def frame_to_bytes(frame: Any) -> bytes:
         if shared[name].dtype == object:
             shared[name] = _shared_texts(shared[name])
     data = pickle.dumps(shared, protocol=5)
-    header = pickle.dumps((_library_versions(), len(data)), protocol=5)
-    return len(header).to_bytes(4, "little") + header + pa.compress(data, codec="lz4", asbytes=True)
+    codec = "lz4" if pa.Codec.is_available("lz4") else None  # an Arrow built without it: kept as it is
+    header = pickle.dumps((_library_versions(), len(data), codec), protocol=5)
+    body = pa.compress(data, codec=codec, asbytes=True) if codec else data
+    return len(header).to_bytes(4, "little") + header + body
 
 
 def _shared_texts(column: Any) -> Any:
@@ -261,10 +263,11 @@ def frame_from_bytes(data: bytes, dtypes: dict[str, str]) -> Any:
     import pyarrow as pa
 
     size = int.from_bytes(data[:4], "little")
-    versions, length = pickle.loads(data[4:4 + size])
+    versions, length, codec = pickle.loads(data[4:4 + size])
     if tuple(versions) != _library_versions():
         raise ValueError("kept by another pandas or numpy")
-    frame = pickle.loads(pa.decompress(data[4 + size:], decompressed_size=length, codec="lz4", asbytes=True))
+    body = data[4 + size:]
+    frame = pickle.loads(pa.decompress(body, decompressed_size=length, codec=codec, asbytes=True) if codec else body)
     if frame_dtypes(frame) != dtypes:
         raise ValueError("not the frame that was kept")
     return frame
