@@ -89,6 +89,7 @@ class Renderer:
         self.env = Environment(
             loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site_root),
+            auto_reload=False,  # a renderer lasts one build: its templates are not looked at again for each page
         )
         self.site_root = site_root
         self.locale = locale
