@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import time
 from collections.abc import Iterator
@@ -73,12 +74,19 @@ def test_every_slide_fits_without_scrolling(browser, server: str, width: int, he
 def test_slides_advance_on_time(browser, server: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(server + "screen/lobby/index.html?seconds=0.5")
-    first = _active(page)
-    page.wait_for_timeout(800)
-    second = _active(page)
-    assert second != first
-    page.wait_for_timeout(500)
-    assert _active(page) != second
+    # The slide shown, watched in the page every 10 ms until it has changed three times (or 10 s have passed):
+    # times measured there, not by sleeping here, which a busy machine stretches.
+    seen = page.evaluate("""() => new Promise(resolve => {
+        const active = () => document.querySelector('.slide.active').dataset.kind;
+        const seen = [[performance.now(), active()]];
+        const timer = setInterval(() => {
+            if (active() !== seen[seen.length - 1][1]) { seen.push([performance.now(), active()]); }
+            if (seen.length === 4 || performance.now() - seen[0][0] > 10000) { clearInterval(timer); resolve(seen); }
+        }, 10);
+    })""")
+    assert len(seen) == 4, seen  # it moved on three times
+    gaps = [later[0] - earlier[0] for earlier, later in itertools.pairwise(seen[1:])]  # whole intervals only
+    assert all(400 <= gap <= 2000 for gap in gaps), gaps  # every half second, give or take a busy machine
     page.close()
 
 
