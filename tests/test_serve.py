@@ -115,3 +115,34 @@ def test_a_stopped_server_lets_go_of_the_tables_it_kept(site: Path, tmp_path: Pa
     assert datasets.KEEP_RECENT and model._LAST_DATA
     dev.stop()
     assert not datasets.KEEP_RECENT and not model._LAST_DATA and not datasets._RECENT
+
+
+@pytest.mark.browser
+def test_an_open_tab_reloads_by_itself_and_shows_a_broken_edit(site: Path, server: DevServer, chromium) -> None:
+    # What the tracker sees: the tab is never reloaded by hand; the edit, then the error, then the fix show in it.
+    file = site / "content" / "notices" / "welcome.md"
+    page = chromium.new_page()
+    try:
+        page.goto(server.url + "notices/welcome/index.html")
+        assert page.locator("h1").inner_text() == "三月开门红启动"
+        loads: list[str] = []
+        page.on("load", lambda: loads.append(page.url))
+
+        def heading() -> str:
+            try:
+                return page.locator("h1").first.inner_text(timeout=2000)
+            except Exception:  # between two documents while the tab reloads
+                return ""
+
+        file.write_text(notice("三月开门红正式启动", "2026-03-01"), encoding="utf-8")
+        wait_for(lambda: heading() == "三月开门红正式启动")
+        assert loads  # the page was reloaded by its script, not by this test
+
+        file.write_text("---\ntitle: [unclosed\ndate: 2026-03-01\n---\n正文\n", encoding="utf-8")
+        wait_for(lambda: "front matter is not valid YAML" in page.content())
+        assert "content/notices/welcome.md:" in page.locator("main").inner_text()
+
+        file.write_text(notice("三月开门红再启动", "2026-03-01"), encoding="utf-8")
+        wait_for(lambda: heading() == "三月开门红再启动")  # the error page reloaded itself once fixed
+    finally:
+        page.close()
