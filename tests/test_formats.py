@@ -32,14 +32,19 @@ def test_compact_money_matches_babel() -> None:
         low, high = 10**exponent, 10 ** (exponent + 1)
         values += [rng.uniform(low, high) for _ in range(400)]
         values += [round(rng.uniform(low, high), 2) for _ in range(400)]
-        values += [float(low), low - 0.01, low * 9.9995, low * 9.99949, low * 9.99951]
-    values += [12_345.05, 12_345.15, 12_345.25, 10_050.0, 10_150.0, 1e20]
+        values += [int(rng.uniform(low, high)) for _ in range(200)]  # whole amounts, as ints and as floats
+        values += [float(int(rng.uniform(low, high))) for _ in range(200)]
+        values += [float(low), low - 0.01, low * 9.9995, low * 9.99949, low * 9.99951, low * 9.99950]
+    values += [12_345.05, 12_345.15, 12_345.25, 10_050.0, 10_150.0, 10_250, 10_350, 99_995_000, 1e20]
     values += [-v for v in values]
     locale = formats._babel("zh-CN")
+    quick = 0
     for value in values:
         if abs(value) >= 10_000:
             assert formats._compact(value, "zh-CN") == format_compact_decimal(value, locale=locale,
                                                                             fraction_digits=1), value
+            quick += formats._compact_digits(str(value), formats._compact_bands("zh-CN")) is not None
+    assert quick > len(values) * 0.8  # most by integer arithmetic; exponents and band edges the Decimal way
 
 
 def test_numbers_percentages_and_small_money_match_babel() -> None:

@@ -34,6 +34,37 @@ def test_rows_are_escaped_formatted_by_kind_and_linked() -> None:
     assert [c.attributes.get("class") for c in rows[1].css("td")] == ["num", "num", "num", None]
 
 
+def test_cells_written_once_per_value_are_those_written_one_by_one() -> None:
+    """The rows are made column by column, each number or date formatted once per column: the same HTML as
+    writing every cell with its column's formatter, escaping text as markupsafe does."""
+    import datetime as dt
+    import math
+
+    from markupsafe import Markup, escape
+
+    from generator import render
+
+    renderer = Renderer(Path("."), "zh-CN", {})
+    texts = ["张三", 'a "b" & <c>', "it's", Markup("<b>kept</b>"), 7, None, "张三"]
+    assert [render._escaped(v) for v in texts if v is not None] == [str(escape(v)) for v in texts if v is not None]
+    columns = {
+        "text": texts,
+        "money": [94_000.0, 94_000.0, -0.0, 0, math.nan, 123_456_789.0, None],
+        "number": [1, 2, 2, None, 3.5, 1_000_000, 0],
+        "percent": [0.875, 0.875, None, 1.0, 0.0, -0.25, 2],
+        "date": [dt.date(2026, 11, 20), dt.date(2026, 11, 20), None, dt.date(2026, 1, 1)] * 2,
+        "change": [1_200.0, -1_200.0, 0, 0, None, 5.0, 1_200.0],
+    }
+    for kind, values in columns.items():
+        write = renderer.cell_formatter(kind)
+        open_ = "<td>" if kind in ("text", "date") else '<td class="num">'
+        one_by_one = [f"{open_}{render._NOT_AVAILABLE if v is None else write(v)}</td>" for v in values]
+        assert render._column_cells(values, write, kind) == one_by_one, kind
+    unhashable = [[1], None, [1]]  # not a key: written one by one all the same
+    assert render._column_cells(unhashable, str, "number") == [
+        '<td class="num">[1]</td>', f'<td class="num">{render._NOT_AVAILABLE}</td>', '<td class="num">[1]</td>']
+
+
 def test_the_csv_download_keeps_raw_numbers_and_defuses_formulas() -> None:
     lines = table_csv(_table()).decode("utf-8-sig").splitlines()
     assert lines[0] == "name,premium,change,rate,day"
