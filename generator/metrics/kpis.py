@@ -172,21 +172,24 @@ class _Memo:
         self._size = size
         self._entries: dict[tuple[int | str, ...], tuple[tuple[weakref.ref, ...], tuple, object]] = {}
 
-    def peek(self, frames: tuple[pd.DataFrame, ...]) -> object | None:
-        """What is remembered for these tables, or None (nothing is built)."""
-        key = tuple(_identity(frame) for frame in frames)
-        hit = self._entries.get(key)
-        if hit is not None and hit[1] == tuple(frame.shape for frame in frames) and all(
-                ref() is frame or isinstance(k, str) for ref, frame, k in zip(hit[0], frames, key)):
-            return hit[2]
-        return None
-
-    def get(self, frames: tuple[pd.DataFrame, ...], build: Callable[[], _T]) -> _T:
-        found = self.peek(frames)
-        if found is not None:
-            return found  # type: ignore[return-value]
+    def _find(self, frames: tuple[pd.DataFrame, ...]) -> tuple[tuple[int | str, ...], tuple, object | None]:
+        """The key and shapes of these tables, and what is remembered for them (None when nothing is)."""
         key = tuple(_identity(frame) for frame in frames)
         shapes = tuple(frame.shape for frame in frames)
+        hit = self._entries.get(key)
+        if hit is not None and hit[1] == shapes and all(
+                ref() is frame or isinstance(k, str) for ref, frame, k in zip(hit[0], frames, key)):
+            return key, shapes, hit[2]
+        return key, shapes, None
+
+    def peek(self, frames: tuple[pd.DataFrame, ...]) -> object | None:
+        """What is remembered for these tables, or None (nothing is built)."""
+        return self._find(frames)[2]
+
+    def get(self, frames: tuple[pd.DataFrame, ...], build: Callable[[], _T]) -> _T:
+        key, shapes, found = self._find(frames)
+        if found is not None:
+            return found  # type: ignore[return-value]
         value = build()
         if len(self._entries) >= self._size:
             self._entries.clear()
@@ -741,15 +744,6 @@ def _daily_sums_of_rows(tables: dict[str, pd.DataFrame], unit: str | None, first
     values = _metric_values(sales, rows)
     return dates, {metric: np.rint(np.bincount(offsets, weights=values[metric], minlength=span)).astype(np.int64)
                    for metric in METRICS}
-
-
-def daily_cents(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """Return premium and FYC in cents and cases per day from `first` to `last`, zeros filled.
-
-    Covers `unit` and everything below it, or everyone in the tree when `unit` is None.
-    """
-    dates, sums = _daily_sums(tables, unit, first, last)
-    return pd.DataFrame({"date": dates, **sums})
 
 
 def _totals_frame(dates: pd.DatetimeIndex, sums: dict[str, np.ndarray]) -> pd.DataFrame:
