@@ -287,6 +287,14 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def ignore_interrupt() -> None:
+    """Start a worker process deaf to Ctrl+C: the terminal sends it to every process of the build, and the
+    build itself stops its workers (each of them would otherwise print its own traceback)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _parse_pickled(job: tuple[str, str, str, str]) -> bytes:
     from .inputs.content import parse_document
     from .inputs.schemas import COLLECTIONS
@@ -350,7 +358,7 @@ class DocumentParser:
         import multiprocessing
 
         # fork: the children need nothing but this module; nothing is started in them but the parser.
-        self.pool = multiprocessing.get_context("fork").Pool(workers())
+        self.pool = multiprocessing.get_context("fork").Pool(workers(), initializer=ignore_interrupt)
         self.todo = [key for key, _ in todo]
         self.pending = self.pool.map_async(_parse_pickled, [job for _, job in todo],
                                            chunksize=max(1, len(todo) // (8 * workers())))

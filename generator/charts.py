@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fonts
-from .cache import write_atomically
+from .cache import ignore_interrupt, write_atomically
 
 KINDS = ("trend", "cumulative", "compare", "leaders")
 
@@ -445,12 +445,17 @@ def _render_batch(specs: list[str], workers: int, cache_dir: Path | None,
     # the measurement font is made here.
     context = multiprocessing.get_context("spawn")
     chunks = max(1, min(16, len(specs) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=fonts.register_fonts) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
         for _ in range(workers):
             pool.submit(int)  # starts a worker now, not when the first chart is handed out
         specs, font_dir, family = _measure_with_subset(specs, cache_dir)
         jobs = [(spec, font_dir, family, file) for spec, file in zip(specs, files, strict=True)]
         return list(pool.map(render_job, jobs, chunksize=chunks))
+
+
+def _start_worker() -> None:
+    ignore_interrupt()
+    fonts.register_fonts()
 
 
 _ID = re.compile(r'\bid="([^"]+)"')

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from .cache import workers
+from .cache import ignore_interrupt, workers
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -44,7 +44,7 @@ def forked_map(function: Callable[[_T], _R], items: Sequence[_T], min_items: int
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     _FUNCTION = function
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
+        with multiprocessing.get_context("fork").Pool(n, initializer=ignore_interrupt) as pool:
             results = []
             for chunk in pool.imap(_run, chunks):
                 results.extend(chunk)

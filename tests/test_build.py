@@ -584,3 +584,18 @@ def test_ids_and_slugs_with_dot_dot_stay_inside_the_output(tmp_path: Path, make_
     assert outside == set(before)
     assert (site / "output" / "notices" / "item" / "index.html").is_file()
     assert not [p for p in after if p.startswith("site/output/") and ".." in p]
+
+
+def test_ctrl_c_is_left_to_the_build_not_to_its_forked_workers() -> None:
+    # Ctrl+C reaches every process of the build; the workers ignore it and the build stops them, so the
+    # terminal shows one "Aborted!", not a traceback from each worker.
+    import signal
+
+    from generator.cache import workers
+    from generator.parallel import forked_map
+
+    if workers() < 2:
+        pytest.skip("one core: forked_map works in this process")
+    ignored = forked_map(lambda _: signal.getsignal(signal.SIGINT) == signal.SIG_IGN, list(range(32)), min_items=1)
+    assert ignored == [True] * 32
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the build's own is untouched

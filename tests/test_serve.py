@@ -117,6 +117,57 @@ def test_a_stopped_server_lets_go_of_the_tables_it_kept(site: Path, tmp_path: Pa
     assert not datasets.KEEP_RECENT and not model._LAST_DATA and not datasets._RECENT
 
 
+def test_a_tab_opened_during_the_first_build_waits_for_it(site: Path, tmp_path: Path, monkeypatch) -> None:
+    # A large site's first build takes a minute or more: the server answers meanwhile, and the page it shows
+    # carries the reload script, so the tab shows the site once it is built.
+    import threading
+
+    from generator.commands import serve as serve_module
+
+    release = threading.Event()
+    real_build = serve_module.build
+
+    def slow_build(*args, **kwargs):
+        release.wait(60)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(serve_module, "build", slow_build)
+    lines: list[str] = []
+    dev = DevServer(site, port=0, out=tmp_path / "served", log=lines.append)
+    starting = threading.Thread(target=dev.start)
+    starting.start()
+    try:
+        wait_for(lambda: dev.port != 0, 30)
+        assert any(dev.url in line for line in lines)  # the address is printed before the build
+        status, body = fetch(dev.url + "notices/welcome/index.html")
+        assert status == 503 and "正在构建" in body and f"{SCRIPT_PATH}?v=0" in body
+        assert version(dev) == 0
+        release.set()
+        starting.join(120)
+        assert version(dev) == 1 and notice_title(dev) == "三月开门红启动"
+    finally:
+        release.set()
+        starting.join(120)
+        dev.stop()
+
+
+def test_a_port_in_use_is_reported_without_building(site: Path, monkeypatch) -> None:
+    import socket
+
+    from generator.commands import serve as serve_module
+    from generator.errors import TrackboardError
+
+    built: list[object] = []
+    monkeypatch.setattr(serve_module, "build", lambda *args, **kwargs: built.append(args))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(TrackboardError, match=f"cannot serve on 127.0.0.1:{port} .*choose another --port"):
+            serve_module.serve(site, port=port, log=lambda line: None)
+    assert built == []
+
+
 @pytest.mark.browser
 def test_an_open_tab_reloads_by_itself_and_shows_a_broken_edit(site: Path, server: DevServer, chromium) -> None:
     # What the tracker sees: the tab is never reloaded by hand; the edit, then the error, then the fix show in it.

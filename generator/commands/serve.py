@@ -57,6 +57,12 @@ def error_page(title: str, problems: list[str], detail: str = "") -> str:
             f"修改并保存文件后本页会自动刷新。</p><ul>{items}</ul>{more}</main></body></html>\n")
 
 
+BUILDING_PAGE = ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>正在构建… Building…</title>'
+                 '</head><body><main class="trackboard-serve-building"><h1>正在构建站点… Building the site…</h1>'
+                 "<p>构建完成后本页会自动刷新。This page reloads by itself when the site is built.</p>"
+                 "</main></body></html>\n")
+
+
 class DevServer:
     """Build a site, serve its output on 127.0.0.1 and rebuild it when its inputs change."""
 
@@ -136,17 +142,22 @@ class DevServer:
     # --- serving ----------------------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Build once, then serve and watch in background threads."""
-        datasets.KEEP_RECENT = True  # this process builds again and again: keep the tables in memory
-        self.rebuild()
+        """Take the port, serve and watch in background threads, then build once (returning when built).
+
+        The port comes first: a port in use is reported at once, not after a large site's first build, and a tab
+        opened meanwhile shows a page saying the site is being built, which reloads itself when it is. An edit
+        saved during the first build is built next."""
         handler = partial(Handler, server_state=self)
         self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
+        self.log(f"Serving {self.site} at {self.url} (Ctrl+C to stop); building it…")
+        datasets.KEEP_RECENT = True  # this process builds again and again: keep the tables in memory
         for target in (self._httpd.serve_forever, self.watch):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
+        self.rebuild()
 
     @property
     def url(self) -> str:
@@ -201,6 +212,9 @@ class Handler(SimpleHTTPRequestHandler):
             self._send(200, script, "text/javascript; charset=utf-8")
             return
         is_page = path.endswith((".html", "/"))
+        if state.version == 0 and is_page:  # the first build is not done yet
+            self._send(503, self._inject(BUILDING_PAGE.encode(), 0), "text/html; charset=utf-8")
+            return
         if state.error is not None and is_page:
             self._send(500, self._inject(state.error.encode(), state.version), "text/html; charset=utf-8")
             return
@@ -231,16 +245,14 @@ def serve(site: Path, port: int = 8000, out: Path | None = None, log: Callable[[
         raise TrackboardError(f"{site}: no such site folder")
     server = DevServer(site, port=port, out=out, log=log)
     try:
-        server.start()
-    except OSError as exc:
-        server.stop()
-        raise TrackboardError(f"cannot serve on 127.0.0.1:{port} ({exc.strerror or exc}); choose another --port"
-                              ) from None
-    server.log(f"Serving {site} at {server.url} (Ctrl+C to stop)")
-    try:
+        try:
+            server.start()
+        except OSError as exc:  # the port (start builds only once it has it)
+            raise TrackboardError(f"cannot serve on 127.0.0.1:{port} ({exc.strerror or exc}); choose another "
+                                  "--port") from None
         while True:
             time.sleep(3600)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl+C, during the first build too
         pass
     finally:
         server.stop()
