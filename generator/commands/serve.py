@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -123,10 +124,17 @@ class DevServer:
 
     def relevant(self, path: str) -> bool:
         """Whether a changed path is an input: data/, content/, theme/ or site.toml (not output or cache)."""
-        try:
-            parts = Path(path).resolve().relative_to(self.site.resolve()).parts
-        except ValueError:
-            return False
+        # Most paths are the build's own (its cache, thousands of files in a large site's first build): a path
+        # under the site's folder as given is split without touching the disk; any other is resolved first.
+        root = os.path.abspath(self.site)
+        text = os.path.abspath(path)
+        if text.startswith(root + os.sep):
+            parts = tuple(text[len(root) + 1:].split(os.sep))
+        else:
+            try:
+                parts = Path(path).resolve().relative_to(self.site.resolve()).parts
+            except ValueError:
+                return False
         if not parts or parts[0].startswith((CACHE_DIR, STAGING_PREFIX, RETIRED_PREFIX, SEARCH_PREFIX, SPARE_PREFIX)):
             return False
         return parts == ("site.toml",) or (parts[0] in WATCHED and not parts[-1].startswith((".", "~")))
