@@ -163,12 +163,17 @@ def bench_serve(site: Path) -> dict:
     saved = notice.read_bytes()
     try:
         deadline = time.monotonic() + 1800
+        # The server answers at once: version 0 until its first build is in, then building until that build's
+        # search index is made too. The edit is saved once the server is idle, as a tracker's would be.
         while time.monotonic() < deadline:
             try:
-                version = json.loads(_get(base + "__trackboard/version"))["version"]
-                break
+                state = json.loads(_get(base + "__trackboard/version"))
+                version = state["version"]
+                if version > 0 and not state["building"]:
+                    break
             except OSError:
-                time.sleep(0.5)
+                pass
+            time.sleep(0.5)
         else:
             return {"error": "server did not start"}
         marker = f"serve-{time.time_ns()}"

@@ -142,9 +142,11 @@ def test_a_tab_opened_during_the_first_build_waits_for_it(site: Path, tmp_path: 
         status, body = fetch(dev.url + "notices/welcome/index.html")
         assert status == 503 and "正在构建" in body and f"{SCRIPT_PATH}?v=0" in body
         assert version(dev) == 0
+        assert json.loads(fetch(dev.url + VERSION_PATH.lstrip("/"))[1])["building"] is True
         release.set()
         starting.join(120)
         assert version(dev) == 1 and notice_title(dev) == "三月开门红启动"
+        assert json.loads(fetch(dev.url + VERSION_PATH.lstrip("/"))[1])["building"] is False
     finally:
         release.set()
         starting.join(120)

@@ -168,6 +168,10 @@ class DevServer:
         self.rebuild()
 
     @property
+    def building(self) -> bool:
+        return self._build_lock.locked()
+
+    @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/"
 
@@ -212,7 +216,9 @@ class Handler(SimpleHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         state = self.dev.state
         if path == VERSION_PATH:
-            body = json.dumps({"version": state.version, "error": state.error is not None}).encode()
+            # building: a build (or the search index after one) is under way; an edit saved now waits for it
+            body = json.dumps({"version": state.version, "error": state.error is not None,
+                               "building": self.dev.building}).encode()
             self._send(200, body, "application/json")
             return
         if path == SCRIPT_PATH:
