@@ -147,10 +147,26 @@ class _PlainTextFirst(markdown.treeprocessors.InlineProcessor):
         return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
 
 
+class _BlockLevel(dict):
+    """tag -> whether Python-Markdown treats it as block level (`Markdown.is_block_level`), remembered."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__()
+        self.names = frozenset(names)
+
+    def __missing__(self, tag: Any) -> bool:
+        answer = isinstance(tag, str) and tag.lower().rstrip("/") in self.names
+        self[tag] = answer
+        return answer
+
+
 def _converter(plain_text_first: bool = True) -> markdown.Markdown:
     converter = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", "nl2br"], output_format="html")
     if plain_text_first:
         converter.treeprocessors.register(_PlainTextFirst(converter), "inline", 20)
+        # Asked of every element, several times (about 70 times a notice): each tag's answer is remembered, not
+        # looked up again in Python-Markdown's list of 59 names (these extensions add none to it).
+        converter.is_block_level = _BlockLevel(converter.block_level_elements).__getitem__
     return converter
 
 
