@@ -24,6 +24,34 @@ CACHE_DIR = ".trackboard-cache"
 PACKAGE = Path(__file__).resolve().parent
 
 
+@lru_cache(maxsize=64)
+def cache_root(site_root: Path) -> Path:
+    """The folder of a site's cache: .trackboard-cache/ in the site's folder, or, when that cannot be written
+    (a read-only checkout or share), a folder of its own for this site in the user's cache folder (or the
+    temporary folder), so the site still builds, and builds again as fast as anywhere else."""
+    here = site_root / CACHE_DIR
+    if _writable(here):
+        return here
+    name = hashlib.sha256(str(site_root.resolve()).encode()).hexdigest()[:16]
+    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "trackboard" / name
+    if _writable(user):
+        return user
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"trackboard-cache-{os.getuid() if hasattr(os, 'getuid') else 0}-{name}"
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to expand
+        return False
+    return True
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Return a digest of the generator's files (code, templates, static files, translations)."""
@@ -86,7 +114,7 @@ class Store:
     """One folder of cache entries; a Store without a folder keeps nothing."""
 
     def __init__(self, site_root: Path | None, namespace: str) -> None:
-        self.folder = site_root / CACHE_DIR / namespace if site_root is not None else None
+        self.folder = cache_root(site_root) / namespace if site_root is not None else None
 
     def path(self, key: str, suffix: str = "") -> Path | None:
         return self.folder / f"{key}{suffix}" if self.folder is not None else None

@@ -15,7 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSyste
 from markupsafe import Markup, escape
 
 from . import formats
-from .cache import CACHE_DIR
+from .cache import cache_root
 from .i18n import translator
 from .writer import Output
 
@@ -67,7 +67,7 @@ class _BytecodeCache(FileSystemBytecodeCache):
 def _bytecode_cache(site_root: Path) -> FileSystemBytecodeCache | None:
     """Compiled templates kept beside the site (checked against each template's source by Jinja): compiling the
     theme costs a fifth of a second, in every build and every worker."""
-    folder = site_root / CACHE_DIR / "templates"
+    folder = cache_root(site_root) / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:  # a read-only site: compile every time

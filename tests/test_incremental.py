@@ -79,6 +79,23 @@ def test_unchanged_rebuild_renders_nothing(site: Path, renders: list[str]) -> No
     assert second.build_id == first.build_id and second.pages == first.pages
 
 
+def test_a_site_whose_folder_cannot_hold_the_cache_builds_and_rebuilds_from_the_users_cache(
+        site: Path, tmp_path: Path, renders: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # A read-only checkout or share (here: something in the way of .trackboard-cache, which stops root too):
+    # the cache goes to the user's cache folder, for this site only, and the second build renders nothing.
+    (site / CACHE_DIR).write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    out = tmp_path / "out"
+    build(site, out=out, clock=clock)
+    kept = list((tmp_path / "user-cache" / "trackboard").iterdir())
+    assert len(kept) == 1 and (kept[0] / "charts").is_dir() and (kept[0] / "outputs").is_dir()
+    renders.clear()
+    build(site, out=out, clock=clock)
+    assert renders == []
+    assert (site / CACHE_DIR).read_text(encoding="utf-8") == "not a folder"
+    assert_same_as_cold(site, out, tmp_path)
+
+
 def test_markdown_edit_renders_only_the_pages_that_show_it(site: Path, tmp_path: Path, renders: list[str]) -> None:
     build(site, clock=clock)
     before = files(site / "output")

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import TemplateError
 from markupsafe import Markup
 
-from ..cache import CACHE_DIR, OutputCache, canonical, code_version, digest, saves_in_background
+from ..cache import OutputCache, cache_root, canonical, code_version, digest, saves_in_background
 from ..charts import Chart, render_svgs
 from ..charts import _engine_id as engine_id
 from ..drawing import ChartDrawer
@@ -79,8 +79,8 @@ def chart_hint(site: Site) -> str:
 
 
 def chart_cache(site: Site) -> Path:
-    """Rendered charts are cached by content beside the site, so an unchanged chart is never redrawn."""
-    return site.root / CACHE_DIR / "charts"
+    """Rendered charts are cached by content with the site's cache, so an unchanged chart is never redrawn."""
+    return cache_root(site.root) / "charts"
 
 
 # Below this many pages to render, forking worker processes costs more than it saves.
@@ -252,7 +252,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
         screen_text = "".join(o.data.decode("utf-8") for o in outputs if o.path.startswith("screen/")
                               and o.path.endswith(".html"))
         if screen_text:
-            font = subset_woff2(visible_text(screen_text), cache_dir=site.root / CACHE_DIR / "fonts")
+            font = subset_woff2(visible_text(screen_text), cache_dir=cache_root(site.root) / "fonts")
             if font is not None:
                 outputs.append(Output("static/fonts/cjk.woff2", font))
     return outputs
@@ -408,7 +408,7 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
     out = out or site_dir / "output"
     check_target(out, site_dir)  # before anything is written, the cache included
     if cache:
-        remember_faces_in(site_dir / CACHE_DIR / "fonts")
+        remember_faces_in(cache_root(site_dir) / "fonts")
     with progress.stage("load"):
         site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache)
     settle()
