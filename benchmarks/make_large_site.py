@@ -184,13 +184,14 @@ def write_notices(folder: Path, count: int, seed: int) -> None:
         _write(folder / f"n{i:05d}.md", notice(i, date, rng))
 
 
-def make_large(target: Path) -> Path:
-    """Write the large site into target and return it."""
+def make_large(target: Path, people_count: int = PEOPLE, days: int = DAYS, notices: int = NOTICES,
+               divisions: int = DIVISIONS, teams_per_division: int = TEAMS_PER_DIVISION) -> Path:
+    """Write the large site into target and return it (smaller ones, of the same shape, for the tests)."""
     if target.exists():
         shutil.rmtree(target)
     rng = np.random.default_rng(SEED)
-    units, people = organisation(rng, PEOPLE, DIVISIONS, TEAMS_PER_DIVISION)
-    sales = person_day_sales(rng, people, DAYS)
+    units, people = organisation(rng, people_count, divisions, teams_per_division)
+    sales = person_day_sales(rng, people, days)
     (target / "data").mkdir(parents=True)
     _write(target / "site.toml", SITE_TOML.format(title="基准测试分公司"))
     units.to_csv(target / "data" / "units.csv", index=False, lineterminator="\n")
@@ -198,7 +199,7 @@ def make_large(target: Path) -> Path:
     sales.to_csv(target / "data" / "sales.csv", index=False, lineterminator="\n", float_format="%.2f")
     monthly_targets(units, sales, people).to_csv(target / "data" / "targets.csv", index=False, lineterminator="\n",
                                                  float_format="%.0f")
-    write_notices(target / "content" / "notices", NOTICES, SEED + 1)
+    write_notices(target / "content" / "notices", notices, SEED + 1)
     return target
 
 

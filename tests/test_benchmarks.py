@@ -1,0 +1,49 @@
+"""The benchmark's site generator: the same bytes every time, and a site trackboard builds without a complaint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from generator.commands.build import build
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_large_site():
+    spec = importlib.util.spec_from_file_location("make_large_site", ROOT / "benchmarks" / "make_large_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_large_site_generator_is_deterministic_and_its_site_builds_cleanly(tmp_path: Path) -> None:
+    bench = make_large_site()
+    # The large site's shape (divisions of teams, person-day sales, monthly targets, notices), made small.
+    size = {"people_count": 90, "days": 40, "notices": 12, "divisions": 2, "teams_per_division": 3}
+    first = bench.make_large(tmp_path / "a", **size)
+    second = bench.make_large(tmp_path / "b", **size)
+    assert digests(first) == digests(second)
+
+    sales = pd.read_csv(first / "data" / "sales.csv")
+    assert len(sales) == 90 * 40 and sales["工号"].nunique() == 90
+    assert len(list((first / "content" / "notices").glob("*.md"))) == 12
+
+    result = build(first, out=tmp_path / "out", strict=True, clock=lambda: dt.datetime(2026, 11, 21, tzinfo=dt.UTC))
+    assert result.site.errors == []
+    assert result.site.as_of == bench.AS_OF
+    people_pages = list((tmp_path / "out" / "people").glob("*/index.html"))
+    assert len(people_pages) == 90
+    assert len(list((tmp_path / "out" / "notices").glob("*/index.html"))) == 12
