@@ -154,6 +154,31 @@ def test_real_process_python_m_generator(tmp_path: Path, make_site) -> None:
     assert not (broken / "output").exists()
 
 
+def test_real_process_build_ends_with_its_summary_the_whole_site_and_the_right_status(site: Path) -> None:
+    # The command leaves without the interpreter's teardown (generator/__main__.py): what it printed, what it
+    # wrote and its exit status must all be as a normal exit would leave them.
+    process = subprocess.run([sys.executable, "-m", "generator", "build", str(site), "--out", str(site / "out")],
+                             capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.splitlines()[-1].startswith("Open file://")
+    assert any(line.startswith("Built ") for line in process.stdout.splitlines())
+    in_process = invoke("build", str(site), "--out", str(site / "in-process"))
+    assert in_process.exit_code == 0
+
+    def listing(folder: Path) -> list[str]:
+        return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert listing(site / "out") == listing(site / "in-process")  # the search index too
+    usage = subprocess.run([sys.executable, "-m", "generator", "build", str(site), "--as-of", "soon"],
+                           capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert usage.returncode == 2 and "--as-of" in usage.stderr
+
+
+def test_leaving_with_a_message_prints_it_and_exits_1() -> None:
+    process = subprocess.run([sys.executable, "-c", "from generator.__main__ import leave; leave('no such site')"],
+                             capture_output=True, text=True, timeout=60)
+    assert process.returncode == 1 and process.stderr == "no such site\n"
+
+
 def test_version_and_help() -> None:
     assert invoke("--version").exit_code == 0
     result = invoke("--help")
