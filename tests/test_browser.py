@@ -76,3 +76,40 @@ def test_charts_render_as_images(browser, server: str) -> None:
         width = images.nth(i).evaluate("img => img.naturalWidth")
         assert width > 0
     page.close()
+
+
+WRAPPED_CELLS = """() => Array.from(document.querySelectorAll('table.data td.num, table.data tbody th'))
+.filter(cell => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  return new Set(Array.from(range.getClientRects()).map(rect => Math.round(rect.top))).size > 1;
+}).map(cell => cell.textContent.trim())"""
+
+
+def test_the_daily_report_prints_across_an_a4_sheet_with_every_figure_on_one_line(browser, server: str) -> None:
+    # The manager's 8 a.m. printout: sixteen columns on A4 landscape, none cut off, no 1077.8万 broken in two.
+    page = browser.new_page(viewport={"width": 1047, "height": 700})  # A4 landscape less its margins, 96 dpi
+    try:
+        page.emulate_media(media="print")
+        page.goto(server + "daily/index.html")
+        widths = page.evaluate("Array.from(document.querySelectorAll('table.data')).map(t => t.scrollWidth)")
+        assert widths and max(widths) <= 1047, widths
+        assert page.evaluate(WRAPPED_CELLS) == []
+        pdf = page.pdf(prefer_css_page_size=True)
+        assert b"/MediaBox [0 0 841.91998 594.95996]" in pdf  # A4 landscape, in points
+        page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert page.evaluate(WRAPPED_CELLS) == []  # on screen too; a wider table would scroll in its frame
+    finally:
+        page.close()
+
+
+def test_a_notice_prints_upright_on_a4(browser, server: str) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(server + "notices/index.html")
+        page.goto(page.locator("main a[href*='notices/']").first.evaluate("a => a.href"))
+        assert page.locator("table.data").count() == 0
+        assert b"/MediaBox [0 0 594.95996 841.91998]" in page.pdf(prefer_css_page_size=True)  # A4 portrait
+    finally:
+        page.close()
