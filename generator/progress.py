@@ -7,6 +7,8 @@ nothing but the summary line of each stage is printed, so a CI log stays readabl
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -59,7 +61,16 @@ class Progress:
                 if self._bar is not None and name == STAGES[-1]:
                     self._bar.stop()
                 note = f" ({self.notes[name]})" if name in self.notes else ""
-                print(f"{name:<8}{self.times[name]:7.2f} s{note}", file=self.stream, flush=True)
+                self._say(f"{name:<8}{self.times[name]:7.2f} s{note}")
+
+    def _say(self, line: str) -> None:
+        assert self.stream is not None
+        try:
+            print(line, file=self.stream, flush=True)
+        except BrokenPipeError:  # the reader left (`| head`, less quit early): the build goes on, unheard
+            stream, self.stream = self.stream, None
+            with contextlib.suppress(OSError, ValueError, AttributeError):  # a file, not a pipe, or no descriptor
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # what is printed later goes nowhere
 
     def total(self, n: int) -> None:
         """Set how many items the current stage has (when known only once it runs)."""

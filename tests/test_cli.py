@@ -173,6 +173,21 @@ def test_real_process_build_ends_with_its_summary_the_whole_site_and_the_right_s
     assert usage.returncode == 2 and "--as-of" in usage.stderr
 
 
+def test_a_reader_that_leaves_early_does_not_stop_the_build(site: Path, tmp_path: Path) -> None:
+    # `trackboard build | head -1`, or less quit before the end: the build finishes, the site is published.
+    import os
+
+    out = tmp_path / "out"
+    with (tmp_path / "stderr").open("wb") as err:
+        process = subprocess.Popen([sys.executable, "-m", "generator", "build", str(site), "--out", str(out)],
+                                   stdout=subprocess.PIPE, stderr=err, env={**os.environ, "CI": "true"})
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith(b"load")
+        process.stdout.close()
+        assert process.wait(timeout=120) == 0, (tmp_path / "stderr").read_text(encoding="utf-8")
+    assert (out / "build.json").is_file() and (out / "daily" / "index.html").is_file()
+
+
 def test_leaving_with_a_message_prints_it_and_exits_1() -> None:
     process = subprocess.run([sys.executable, "-c", "from generator.__main__ import leave; leave('no such site')"],
                              capture_output=True, text=True, timeout=60)
