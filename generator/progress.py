@@ -70,7 +70,11 @@ class Progress:
         except BrokenPipeError:  # the reader left (`| head`, less quit early): the build goes on, unheard
             stream, self.stream = self.stream, None
             with contextlib.suppress(OSError, ValueError, AttributeError):  # a file, not a pipe, or no descriptor
-                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # what is printed later goes nowhere
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                try:
+                    os.dup2(devnull, stream.fileno())  # what is printed later goes nowhere
+                finally:
+                    os.close(devnull)
 
     def total(self, n: int) -> None:
         """Set how many items the current stage has (when known only once it runs)."""

@@ -97,14 +97,12 @@ def _column_cells(values: list[Any], write: Callable[[Any], str], kind: str) -> 
     own caches do (which also take 1, 1.0 and True for one value); text and other kinds are escaped cell by cell."""
     open_ = '<td class="num">' if kind not in ("text", "date") else "<td>"
     missing = f"{open_}{_NOT_AVAILABLE}</td>"
-    if kind not in _FORMATTED:
-        return [missing if value is None else f"{open_}{write(value)}</td>" for value in values]
-    try:
-        known = {value: f"{open_}{write(value)}</td>" for value in set(values) if value is not None}
-    except TypeError:  # a value that cannot be a key: each written as it is
-        return [missing if value is None else f"{open_}{write(value)}</td>" for value in values]
-    known[None] = missing
-    return [known[value] for value in values]
+    if kind in _FORMATTED:
+        with contextlib.suppress(TypeError):  # a value that cannot be a key: each written as it is, below
+            known = {value: f"{open_}{write(value)}</td>" for value in set(values) if value is not None}
+            known[None] = missing
+            return [known[value] for value in values]
+    return [missing if value is None else f"{open_}{write(value)}</td>" for value in values]
 
 
 class Renderer:

@@ -48,20 +48,22 @@ class State:
     lines: list[str] = field(default_factory=list)  # last build's summary, for the terminal
 
 
+def _plain_page(title: str, kind: str, body: str) -> str:
+    """A page of the server's own, outside the site (styled by its own class only, for the CSP)."""
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f'</head><body><main class="trackboard-serve-{kind}">{body}</main></body></html>\n')
+
+
 def error_page(title: str, problems: list[str], detail: str = "") -> str:
-    """An error page listing problems (escaped; styled by its own classes only, for the CSP)."""
+    """An error page listing problems (escaped)."""
     items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
     more = f"<pre>{html.escape(detail)}</pre>" if detail else ""
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            "</head><body><main class=\"trackboard-serve-error\">"
-            f"<h1>{html.escape(title)}</h1><p>Fix the file and save it: this page reloads by itself. "
-            f"修改并保存文件后本页会自动刷新。</p><ul>{items}</ul>{more}</main></body></html>\n")
+    return _plain_page(title, "error", f"<h1>{html.escape(title)}</h1><p>Fix the file and save it: this page reloads "
+                       f"by itself. 修改并保存文件后本页会自动刷新。</p><ul>{items}</ul>{more}")
 
 
-BUILDING_PAGE = ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>正在构建… Building…</title>'
-                 '</head><body><main class="trackboard-serve-building"><h1>正在构建站点… Building the site…</h1>'
-                 "<p>构建完成后本页会自动刷新。This page reloads by itself when the site is built.</p>"
-                 "</main></body></html>\n")
+BUILDING_PAGE = _plain_page("正在构建… Building…", "building", "<h1>正在构建站点… Building the site…</h1>"
+                            "<p>构建完成后本页会自动刷新。This page reloads by itself when the site is built.</p>")
 
 
 class DevServer:
@@ -70,6 +72,8 @@ class DevServer:
     def __init__(self, site: Path, port: int = 8000, out: Path | None = None, host: str = "127.0.0.1",
                  log: Callable[[str], None] | None = None) -> None:
         self.site = site
+        self._root = os.path.abspath(site)  # for relevant(), asked of every changed path
+        self._resolved = site.resolve()
         self.host = host
         self.port = port
         self._temp: Path | None = None
@@ -126,13 +130,12 @@ class DevServer:
         """Whether a changed path is an input: data/, content/, theme/ or site.toml (not output or cache)."""
         # Most paths are the build's own (its cache, thousands of files in a large site's first build): a path
         # under the site's folder as given is split without touching the disk; any other is resolved first.
-        root = os.path.abspath(self.site)
         text = os.path.abspath(path)
-        if text.startswith(root + os.sep):
-            parts = tuple(text[len(root) + 1:].split(os.sep))
+        if text.startswith(self._root + os.sep):
+            parts = tuple(text[len(self._root) + 1:].split(os.sep))
         else:
             try:
-                parts = Path(path).resolve().relative_to(self.site.resolve()).parts
+                parts = Path(path).resolve().relative_to(self._resolved).parts
             except ValueError:
                 return False
         if not parts or parts[0].startswith((CACHE_DIR, STAGING_PREFIX, RETIRED_PREFIX, SEARCH_PREFIX, SPARE_PREFIX)):
