@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -70,6 +71,29 @@ def test_a_profile_without_search_has_no_index(tmp_path: Path, out: Path) -> Non
     (site / "site.toml").write_text(config, encoding="utf-8")
     build(site, out=tmp_path / "nosearch", profile="nosearch")
     assert not (tmp_path / "nosearch" / "search").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("prefix", ["", "intranet/trackboard/"])
+def test_a_search_result_opens_its_page(out: Path, tmp_path: Path, chromium: object, prefix: str) -> None:
+    """Pagefind takes the folder above its bundle (search/) for the site's root; a result must link to the page
+    itself, with the site at a server's root or under a sub-path of it."""
+    served = tmp_path / "www"
+    shutil.copytree(out, served / prefix)
+    with serve_folder(served) as url:
+        page = chromium.new_page()
+        page.goto(url + prefix + "search/index.html")
+        page.fill(".pagefind-ui__search-input", "没钱")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=20000)
+        link = page.locator(".pagefind-ui__result-link").first
+        href = link.get_attribute("href")
+        assert href is not None and href.startswith("/" + prefix) and not href.startswith(f"/{prefix}search/"), href
+        with page.expect_navigation():
+            link.click()
+        response = page.request.get(page.url)
+        assert response.status == 200, page.url
+        assert "没钱" in page.locator("main").inner_text()
+        page.close()
 
 
 @pytest.mark.browser

@@ -6,8 +6,12 @@
     document.getElementById("search-file").hidden = false;
   }
   if (!box || typeof window.PagefindUI === "undefined") { return; }
+  // Pagefind takes the folder above its bundle (search/) for the site's root; the root is the folder above this
+  // page, wherever the site is served from (a sub-path of an intranet server too).
+  var root = new URL("../", location.href).pathname;
   new window.PagefindUI({
     element: "#search",
+    baseUrl: root,
     showImages: false,
     showSubResults: true,
     translations: { placeholder: box.dataset.placeholder }
