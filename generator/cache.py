@@ -214,16 +214,32 @@ class Store:
 _DIGESTS: dict[str, tuple[tuple[int, int, int, int], str]] = {}
 
 
-def file_sha256(path: Path) -> str:
+def _stat_signature(path: Path | str) -> tuple[int, int, int, int]:
+    stat = os.stat(path)
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def file_sha256(path: Path | str) -> str:
     """Return the SHA-256 of a file, from memory while the file's inode, size and times are unchanged."""
-    stat = path.stat()
-    signature = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    signature = _stat_signature(path)
     known = _DIGESTS.get(str(path))
     if known is not None and known[0] == signature:
         return known[1]
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as file:
+        sha = hashlib.sha256(file.read()).hexdigest()
     _DIGESTS[str(path)] = (signature, sha)
     return sha
+
+
+def read_and_remember(path: Path | str) -> bytes:
+    """Read a file and remember its SHA-256 for file_sha256, which the build asks of every input file: ten
+    thousand Markdown files are then read once, not twice. Its signature is taken before it is read, so that a
+    file changed meanwhile is hashed again when asked for."""
+    signature = _stat_signature(path)
+    with open(path, "rb") as file:
+        data = file.read()
+    _DIGESTS[str(path)] = (signature, hashlib.sha256(data).hexdigest())
+    return data
 
 
 FRAME_SUFFIX = ".frame"
@@ -373,7 +389,7 @@ class DocumentParser:
                 continue
             for path in sorted(folder.glob("*.md"), key=lambda p: p.name):
                 try:
-                    text = path.read_bytes().decode("utf-8-sig")
+                    text = read_and_remember(path).decode("utf-8-sig")
                 except (OSError, UnicodeDecodeError):
                     continue  # the loader reads it again and reports what is wrong
                 file = f"{CONTENT_DIR}/{name}/{path.name}"
@@ -409,6 +425,11 @@ class DocumentParser:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+
+    def text(self, file: str) -> str | None:
+        """The text of a collection file (content/notices/x.md) as `start` read it moments ago, if it did."""
+        known = self.keys.get(file)
+        return known[0] if known is not None else None
 
     def __call__(self, text: str, file: str, collection: Any, stem: str) -> tuple[Any, list[Any]]:
         if not self.enabled:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,22 +87,52 @@ def input_files(root: Path, config: dict[str, Any]) -> list[Path]:
         path = locate(root, name, config["data"].get(name, {}))
         if path is not None:
             files.append(path)
+    found = {str(p) for p in files if p.exists()}
     for folder in ("content", "theme"):
         base = root / folder
         if base.is_dir():
-            files.extend(p for p in base.rglob("*") if p.is_file() and not p.name.startswith("."))
-    return sorted({p for p in files if p.exists()})
+            found.update(_files_under(str(base)))
+    # In the order of sorted Path objects (by their parts), without making and comparing ten thousand of them.
+    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]
+
+
+def _files_under(top: str) -> list[str]:
+    """The files under a folder, at any depth, but those whose name starts with a dot; linked folders are looked
+    into (a content folder may be a link to a shared one), each once."""
+    out: list[str] = []
+    pending, seen = [top], {os.path.realpath(top)}
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir():
+                        if entry.is_symlink():  # a link back up the tree is not followed round again
+                            real = os.path.realpath(entry.path)
+                            if real in seen:
+                                continue
+                            seen.add(real)
+                        pending.append(entry.path)
+                    elif not entry.name.startswith(".") and entry.is_file():
+                        out.append(entry.path)
+        except OSError:  # a folder that cannot be read: its files are not inputs the build can read either
+            continue
+    return out
 
 
 def fingerprint(root: Path, files: list[Path]) -> dict[str, str]:
     """Return the SHA-256 of each input file, keyed by its path relative to the site."""
     out = {}
+    prefix = f"{root}{os.sep}"
     for path in files:
-        try:
-            key = path.relative_to(root).as_posix()
-        except ValueError:
-            key = path.as_posix()
-        out[key] = file_sha256(path)
+        text = str(path)
+        if text.startswith(prefix):
+            key = text[len(prefix):].replace(os.sep, "/")
+        else:
+            try:
+                key = path.relative_to(root).as_posix()
+            except ValueError:
+                key = path.as_posix()
+        out[key] = file_sha256(text)
     return out
 
 
@@ -287,7 +318,7 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         parser.collect()
     finally:
         parser.close()
-    documents, content_problems = load_collections(root, parser)
+    documents, content_problems = load_collections(root, parser, parser.text)
     if cache:
         parser.save()
     problems = problems + loaded.problems + content_problems + check_collections(documents)

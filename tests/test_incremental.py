@@ -115,6 +115,21 @@ def test_markdown_edit_renders_only_the_pages_that_show_it(site: Path, tmp_path:
     assert_same_as_cold(site, site / "output", tmp_path)
 
 
+def test_an_edit_in_a_linked_content_folder_is_built(site: Path, tmp_path: Path) -> None:
+    """An office may keep its notices in a shared folder and link content/notices to it: an edit there is an edit
+    of the site (Python's rglob does not look inside a linked folder; the inputs' fingerprints must)."""
+    shared = tmp_path / "shared-notices"
+    (site / "content" / "notices").rename(shared)
+    (site / "content" / "notices").symlink_to(shared, target_is_directory=True)
+    build(site, clock=clock)
+    (shared / "welcome.md").write_text(BASELINE["content/notices/welcome.md"].replace("全员参与", "全员参与，争当标兵"),
+                                       encoding="utf-8")
+    build(site, clock=clock)
+    assert "争当标兵" in (site / "output" / "notices" / "welcome" / "index.html").read_text(encoding="utf-8")
+    info = json.loads((site / "output" / "build.json").read_text(encoding="utf-8"))
+    assert "content/notices/welcome.md" in info["inputs"]
+
+
 @pytest.fixture
 def taken(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     """For each plan made, the names of the sections taken whole from the previous build."""

@@ -344,8 +344,10 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
 Parse = Callable[[str, str, Collection, str], tuple[Document | None, list[Problem]]]
 
 
-def load_collections(site: Path, parse: Parse = parse_document) -> tuple[dict[str, list[Document]], list[Problem]]:
-    """Load every Markdown file of every collection under content/ (`parse` may answer from a cache)."""
+def load_collections(site: Path, parse: Parse = parse_document, read: Callable[[str], str | None] | None = None
+                     ) -> tuple[dict[str, list[Document]], list[Problem]]:
+    """Load every Markdown file of every collection under content/ (`parse` may answer from a cache; `read` may
+    give a file's text, by its name as in problems, when it was read already in this build)."""
     documents: dict[str, list[Document]] = {}
     problems: list[Problem] = []
     root = site / CONTENT_DIR
@@ -364,8 +366,9 @@ def load_collections(site: Path, parse: Parse = parse_document) -> tuple[dict[st
             if not path.is_file():  # a folder named like a Markdown file
                 continue
             file = f"{CONTENT_DIR}/{name}/{path.name}"
+            known = read(file) if read is not None else None
             try:
-                text = path.read_bytes().decode("utf-8-sig")
+                text = known if known is not None else path.read_bytes().decode("utf-8-sig")
             except UnicodeDecodeError:
                 try:
                     text = path.read_bytes().decode("gb18030")
