@@ -350,7 +350,7 @@ def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str]
     while the rest of the site is staged."""
     marked = [o for o in outputs if o.path.endswith(".html") and is_marked(o, shas[o.path], previous)]
     previous.indexed = {o.path for o in marked}
-    glob = search_glob((o.path, o.data) for o in marked)
+    glob = search_glob((o.path, MARKER) for o in marked)  # marked already: their bytes need not be read
     key = digest("search", code_version(), glob, canonical(sorted((o.path, shas[o.path]) for o in marked)))
     reused = previous.search_index(key)
     kept = [Output(path, source=file) for path, file in reused] if reused is not None and not in_place else []
