@@ -125,6 +125,8 @@ class Renderer:
         self.env.globals["t"] = translator(locale)
         self.env.globals["json_for_script"] = json_for_script
         self.env.globals["table_rows"] = self.table_rows
+        self.env.globals["masthead"] = self.masthead
+        self._mastheads: dict[tuple[str, str], Markup] = {}
         self.env.filters.update(
             money=lambda v: formats.money(v, locale),
             number=lambda v, digits=0: formats.number(v, locale, digits),
@@ -179,6 +181,17 @@ class Renderer:
             cells.append(_column_cells([row[key] for row in rows], write, kind))
         cells.append(["</tr>\n"] * len(rows))
         return Markup("".join(["".join(parts) for parts in zip(*cells, strict=True)]))
+
+    def masthead(self, root: str, current: str) -> Markup:
+        """The top of a page (`_masthead.html`: the site's name, the as-of date, the navigation), rendered once for
+        each depth and section: it was two fifths of rendering a notice."""
+        key = (root, current)
+        found = self._mastheads.get(key)
+        if found is None:
+            text = self.env.get_template("_masthead.html").render(root=root, current=current,
+                                                                  url=lambda target: href(root, target))
+            found = self._mastheads[key] = Markup(text.removesuffix("\n"))  # base.html ends the line itself
+        return found
 
     def render(self, page: Page) -> Output:
         root = relative_root(page.path)
