@@ -260,7 +260,8 @@ def _markdown_corpus() -> list[str]:
     corpus += [path.read_text(encoding="utf-8", errors="replace") for path in sorted(seeds.rglob("*.md"))]
     pieces = ["通知", "各组", " ", "  \n", "\n", "\n\n", "*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")",
               "!", "<", ">", "&", ";", "&amp;", "#", "- ", "1. ", "| a | b |\n|---|---|\n| 1 | 2 |\n", "> ",
-              "<b>", "</b>", "http://x.cn", "a@b.cn", "&#35;", "```\ncode\n```\n", "    ", "\t", "中文。", "x"]
+              "<b>", "</b>", "http://x.cn", "a@b.cn", "&#35;", "```\ncode\n```\n", "    ", "\t", "中文。", "x",
+              "|", "a | b\n", "--|--\n", "\\|", "\\\\"]
     rng = random.Random(7)
     corpus += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) for _ in range(3000)]
     return corpus

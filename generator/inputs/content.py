@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import markdown
+import markdown.preprocessors
 import markdown.treeprocessors
 import markdown.util
 import nh3
@@ -121,23 +122,30 @@ def defuse(source: str) -> tuple[str, bool]:
     return "".join(parts), bool(plain)
 
 
-# The inline patterns of the converter below, and the characters one of them needs to match at all: `code`,
-# \escapes, [links] and ![images], <autolinks> and <html>, &entities;, *emphasis* and _emphasis_, and the
-# line breaks of nl2br. Text with none of them (most of a Chinese notice: headings, list items, table cells)
-# comes out of the inline patterns as it went in, so it is not offered to all fifteen of them.
-INLINE_PATTERNS = {"backtick", "escape", "reference", "link", "image_link", "image_reference", "short_reference",
-                   "short_image_ref", "autolink", "automail", "linebreak", "html", "entity", "em_strong", "nl"}
+# The inline patterns of the converter below, and for each the characters a text needs for it to match at all:
+# `code`, \escapes, [links] and ![images], <autolinks> and <html>, &entities;, *emphasis* and _emphasis_, and the
+# line breaks of nl2br. A pattern is not offered a text with none of its characters (most of a Chinese notice:
+# headings, list items, table cells have none at all), where its own search would find nothing.
+_TRIGGERS = {"backtick": "`", "escape": "\\", "reference": "[", "link": "[", "image_link": "[",
+             "image_reference": "[", "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<",
+             "linebreak": "\n", "html": "<", "entity": "&", "em_strong": "*_", "nl": "\n"}
+INLINE_PATTERNS = set(_TRIGGERS)
 _INLINE_TRIGGER = re.compile(r"[`\\\[<&*_\n]")
 
 
 class _PlainTextFirst(markdown.treeprocessors.InlineProcessor):
-    """Python-Markdown's inline processor, passing over text that no inline pattern can match (the same HTML,
-    about twice as fast on a typical notice). It only does so while the patterns are the known ones."""
+    """Python-Markdown's inline processor, passing over text that no inline pattern can match, and offering a text
+    only to the patterns that can (the same HTML, about twice as fast on a typical notice). It only does so while
+    the patterns are the known ones."""
 
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
         self.inlinePatterns = list(self.md.inlinePatterns)  # indexed for every text: a list, not the registry
         patterns = self.md.inlinePatterns
-        self.skip_plain = len(patterns) == len(INLINE_PATTERNS) and all(name in patterns for name in INLINE_PATTERNS)
+        known = len(patterns) == len(_TRIGGERS) and all(name in patterns for name in _TRIGGERS)
+        self.skip_plain = known
+        # By pattern index: the characters one of which a text needs for the pattern to match.
+        triggers = {id(patterns[name]): chars for name, chars in _TRIGGERS.items()} if known else {}
+        self.triggers = [triggers[id(pattern)] for pattern in self.inlinePatterns] if known else None
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
@@ -145,6 +153,31 @@ class _PlainTextFirst(markdown.treeprocessors.InlineProcessor):
                 and _INLINE_TRIGGER.search(data) is None):
             return data
         return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+
+    def _InlineProcessor__applyPattern(self, pattern: Any, data: str, patternIndex: int, startIndex: int = 0
+                                       ) -> tuple[str, bool, int]:
+        if self.triggers is not None:
+            chars = self.triggers[patternIndex]
+            if chars[0] not in data and (len(chars) == 1 or chars[1] not in data):
+                return data, False, 0  # what Python-Markdown answers when the pattern finds nothing
+        return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)  # type: ignore[misc]
+
+
+class _NoteBackslashes(markdown.preprocessors.Preprocessor):
+    """Note whether the text has a backslash: without one, nothing was escaped, and nothing needs unescaping."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.md.backslashes = any("\\" in line for line in lines)  # type: ignore[attr-defined]
+        return lines
+
+
+class _UnescapeWhenEscaped(markdown.treeprocessors.UnescapeTreeprocessor):
+    """Python-Markdown's unescaping of backslash escapes, passed over for a text that has no backslash: only the
+    escape and backtick patterns mark escaped characters, and only from a backslash."""
+
+    def run(self, root: Any) -> None:
+        if getattr(self.md, "backslashes", True):
+            super().run(root)
 
 
 class _BlockLevel(dict):
@@ -164,9 +197,16 @@ def _converter(plain_text_first: bool = True) -> markdown.Markdown:
     converter = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", "nl2br"], output_format="html")
     if plain_text_first:
         converter.treeprocessors.register(_PlainTextFirst(converter), "inline", 20)
+        converter.preprocessors.register(_NoteBackslashes(converter), "note_backslashes", 40)
+        converter.treeprocessors.register(_UnescapeWhenEscaped(converter), "unescape", 0)
         # Asked of every element, several times (about 70 times a notice): each tag's answer is remembered, not
         # looked up again in Python-Markdown's list of 59 names (these extensions add none to it).
         converter.is_block_level = _BlockLevel(converter.block_level_elements).__getitem__
+        # A block without "|" is never a table (its first row would be one cell, without a border): not split
+        # into cells to find out, character by character, for every paragraph and list.
+        table = converter.parser.blockprocessors["table"]
+        is_table = table.test
+        table.test = lambda parent, block: "|" in block and is_table(parent, block)
     return converter
 
 
