@@ -388,26 +388,24 @@ class DocumentParser:
     def start(self) -> None:
         """Read every collection file, take what the cache has, and start parsing the rest in worker processes
         (forked now, so before the caller starts any thread); `collect` waits for them."""
-        from .inputs.content import CONTENT_DIR
+        from .inputs.content import CONTENT_DIR, collection_files
         from .inputs.schemas import COLLECTIONS
 
         if not self.enabled:
             return
         todo: list[tuple[str, tuple[str, str, str, str]]] = []
         for name in COLLECTIONS:
-            folder = self.site_root / CONTENT_DIR / name
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.glob("*.md"), key=lambda p: p.name):
+            for filename, path in collection_files(self.site_root / CONTENT_DIR / name):
                 try:
                     text = read_text_and_remember(path)
                 except (OSError, UnicodeDecodeError):
                     continue  # the loader reads it again and reports what is wrong
-                file = f"{CONTENT_DIR}/{name}/{path.name}"
-                key = self.key(text, file, name, path.stem)
+                file = f"{CONTENT_DIR}/{name}/{filename}"
+                stem = os.path.splitext(filename)[0]  # as Path.stem: ".md" stays ".md"
+                key = self.key(text, file, name, stem)
                 self.keys[file] = (text, key)
                 if key not in self.bundle:
-                    todo.append((key, (text, file, name, path.stem)))
+                    todo.append((key, (text, file, name, stem)))
         if len(todo) < POOL_MIN_DOCUMENTS or workers() < 2:
             return  # parsed one by one as the loader asks
         import multiprocessing
