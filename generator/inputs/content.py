@@ -206,8 +206,10 @@ def _converter(plain_text_first: bool = True) -> markdown.Markdown:
         # A block without "|" is never a table (its first row would be one cell, without a border): not split
         # into cells to find out, character by character, for every paragraph and list.
         table = converter.parser.blockprocessors["table"]
-        is_table = table.test
+        is_table, split = table.test, table._split
         table.test = lambda parent, block: "|" in block and is_table(parent, block)
+        # A row without ` or \ has no code span or escaped pipe to keep whole: its cells are what lies between pipes.
+        table._split = lambda row: row.split("|") if "`" not in row and "\\" not in row else split(row)
     return converter
 
 
