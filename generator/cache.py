@@ -395,13 +395,12 @@ class DocumentParser:
             return
         todo: list[tuple[str, tuple[str, str, str, str]]] = []
         for name in COLLECTIONS:
-            for filename, path in collection_files(self.site_root / CONTENT_DIR / name):
+            for filename, path, stem in collection_files(self.site_root / CONTENT_DIR / name):
                 try:
                     text = read_text_and_remember(path)
                 except (OSError, UnicodeDecodeError):
                     continue  # the loader reads it again and reports what is wrong
                 file = f"{CONTENT_DIR}/{name}/{filename}"
-                stem = os.path.splitext(filename)[0]  # as Path.stem: ".md" stays ".md"
                 key = self.key(text, file, name, stem)
                 self.keys[file] = (text, key)
                 if key not in self.bundle:

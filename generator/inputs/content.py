@@ -384,16 +384,16 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
     return Document(collection.name, safe_segment(stem), file, meta, html, body), problems
 
 
-def collection_files(folder: Path) -> list[tuple[str, str]]:
-    """The Markdown files of a collection folder (their names and paths), by name; none when there is no folder.
-    Files (a linked one included), not folders named like one; listed with scandir, without a stat call or a Path
-    object for each of ten thousand notices."""
+def collection_files(folder: Path) -> list[tuple[str, str, str]]:
+    """The Markdown files of a collection folder: their names, paths and stems (as Path.stem: "..md" gives "."), by
+    name; none when there is no folder. Files (a linked one included), not folders named like one; listed with
+    scandir, without a stat call or a Path object for each of ten thousand notices."""
     try:
         with os.scandir(folder) as entries:
             found = [(entry.name, entry.path) for entry in entries if entry.name.endswith(".md") and entry.is_file()]
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(found)
+    return [(name, path, name[:-3] if len(name) > 3 else name) for name, path in sorted(found)]
 
 
 Parse = Callable[[str, str, Collection, str], tuple[Document | None, list[Problem]]]
@@ -415,7 +415,7 @@ def load_collections(site: Path, parse: Parse = parse_document, read: Callable[[
     for name, collection in COLLECTIONS.items():
         docs: list[Document] = []
         used: set[str] = set()
-        for filename, path in collection_files(root / name):
+        for filename, path, stem in collection_files(root / name):
             file = f"{CONTENT_DIR}/{name}/{filename}"
             known = read(file) if read is not None else None
             try:
@@ -426,7 +426,7 @@ def load_collections(site: Path, parse: Parse = parse_document, read: Callable[[
                 except UnicodeDecodeError:
                     problems.append(Problem(file, None, None, "is not UTF-8 text; save it as UTF-8"))
                     continue
-            document, found = parse(text, file, collection, os.path.splitext(filename)[0])
+            document, found = parse(text, file, collection, stem)
             problems.extend(found)
             if document is None:
                 continue
