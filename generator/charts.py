@@ -99,8 +99,9 @@ def _date_x(alt: Any, lang: str) -> Any:
                                tickCount=alt.TickCount(interval="week", step=1)))
 
 
-def _build(kind: str, lang: str) -> dict[str, Any]:
-    """Build one kind's template with altair (validated once, here)."""
+def _build(kind: str, lang: str, validate: bool = False) -> dict[str, Any]:
+    """Build one kind's template with altair. Not validated against the Vega-Lite schema here: that took four fifths
+    of the time, in every first build, for templates that are ours and fixed (a test validates each)."""
     import altair as alt
 
     # No tooltips: the charts are static SVGs (a tooltip needs Vega running in the page), and their fields cost
@@ -142,7 +143,7 @@ def _build(kind: str, lang: str) -> dict[str, Any]:
         chart = alt.layer(bars, labels, data=empty).properties(width=_WIDTH - 140, height=alt.Step(_BAR_STEP))
     else:
         raise ValueError(f"unknown chart kind: {kind!r}")
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=validate)
     family = fonts.font_stack()
     # aria=False: Vega's own per-mark ARIA labels are in English ("Oct 01, 2026") and list every
     # point; the SVG gets one role="img" label and a <title>/<desc> from the chart instead.
@@ -395,6 +396,13 @@ def _render_one(spec_json: str) -> str:
     if vega is None:
         return vl_convert.vegalite_to_svg(spec_json)
     return vl_convert.vega_to_svg(_fill_vega(vega, spec))
+
+
+def warm_up() -> None:
+    """Start vl-convert's JavaScript runtime (about half a second, paid by a process's first chart) now."""
+    import vl_convert
+
+    vl_convert.vega_to_svg({"width": 1, "height": 1})
 
 
 def render_job(job: tuple[str, str | None, str, str | None]) -> str:

@@ -68,6 +68,22 @@ def test_money_axes_read_in_wan_for_chinese_and_with_separators_for_english() ->
     assert small.spec("zh-CN")["params"][0]["value"] == 1  # no 万 below ten thousand
 
 
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_each_template_is_valid_vega_lite(lang: str) -> None:
+    """Templates are built without altair's schema check (most of their cost); each is checked here instead."""
+    for kind in charts.KINDS:
+        assert charts._build(kind, lang, validate=True) == charts._build(kind, lang)
+
+
+def test_a_template_that_is_not_valid_vega_lite_fails_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    import altair as alt
+
+    monkeypatch.setattr(charts, "_GOLD", [1])  # a colour must be a colour's name or code
+    charts._build("leaders", "zh-CN")  # not checked
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        charts._build("leaders", "zh-CN", validate=True)
+
+
 def test_filling_a_template_copies_only_the_top_level() -> None:
     a, b = trend().spec("zh-CN"), trend("二部", 2).spec("zh-CN")
     assert a["encoding"] is b["encoding"]  # shared template: no altair chart built per page
