@@ -84,21 +84,28 @@ class ChartDrawer:
         there are so few charts that drawing them here costs less than starting a worker."""
         if self.spool is None and (self.processes < 2 or len(self.pending) < FLUSH_MIN):
             return
-        if self.spool is None:
-            self.processes = min(self.processes, -(-len(self.pending) // PER_WORKER))
-        self._hand_over()
+        self._hand_over(-(-len(self.pending) // PER_WORKER))
 
-    def _hand_over(self) -> None:
+    def warm_up(self, expected: int) -> None:
+        """Start workers before any chart is known, for a build expected to draw this many (a first build, whose
+        charts are all new): each starts its JavaScript runtime (most of a second) on the core the sections,
+        computed one after the other, leave free, rather than later beside the page workers."""
+        if self.spool is not None or self.processes < 2 or expected < FLUSH_MIN:
+            return
+        self._hand_over(-(-expected // PER_WORKER))
+
+    def _hand_over(self, wanted: int | None = None) -> None:
+        """Hand the pending charts to the workers, first starting them (as many as `wanted`, at most one a core)."""
         try:
             if self.spool is None:
-                self._start()
+                self._start(min(self.processes, wanted or self.processes))
             if self.pending:
                 self._spill()
         except OSError:
             self.cancel()  # drawn by render_svgs instead
             self.processes = 1
 
-    def _start(self) -> None:
+    def _start(self, count: int) -> None:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self.spool = Path(tempfile.mkdtemp(prefix="trackboard-charts-"))
         # The package's own folder first on the path: the workers import this copy of it, installed or not.
@@ -106,7 +113,7 @@ class ChartDrawer:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root,
                                                                          os.environ.get("PYTHONPATH")]))}
         with (self.spool / "workers.log").open("ab") as out:
-            for _ in range(self.processes):
+            for _ in range(count):
                 self.workers.append(subprocess.Popen(
                     [*self.command, str(self.spool), str(self.cache_dir), str(fonts.faces_memo() or "")],
                     stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env))
@@ -182,6 +189,7 @@ def work(spool: Path, cache_dir: Path, faces_memo: str = "") -> None:
     if faces_memo:
         fonts.remember_faces_in(Path(faces_memo))
     fonts.register_fonts()
+    charts.warm_up()
     made: list[tuple[frozenset[str], str, str]] = []
     parent = os.getppid()
     while True:

@@ -74,6 +74,22 @@ def test_few_charts_or_one_core_start_no_worker(tmp_path: Path) -> None:
     assert alone.workers == [] and alone.finish() == 0
 
 
+@needs_cjk
+def test_workers_warmed_up_before_any_chart_draw_those_submitted_later(tmp_path: Path) -> None:
+    drawer = ChartDrawer("zh-CN", tmp_path / "charts", processes=2)
+    drawer.warm_up(drawing.FLUSH_MIN - 1)
+    assert drawer.workers == []  # too few charts expected to be worth a worker
+    drawer.warm_up(drawing.FLUSH_MIN)
+    assert len(drawer.workers) == 1  # one a PER_WORKER charts expected
+    items = _many(3)
+    drawer.submit(items)  # fewer than MIN_CHARTS: handed to the waiting worker all the same
+    assert drawer.finish() == len(items) and not drawer.failed
+    assert len(list((tmp_path / "charts").glob("*.svg"))) == len(items)
+    alone = ChartDrawer("zh-CN", tmp_path / "one", processes=1)
+    alone.warm_up(1000)
+    assert alone.workers == []
+
+
 def test_cancel_stops_the_workers_and_removes_the_spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(drawing, "MIN_CHARTS", 1)
     monkeypatch.setattr(ChartDrawer, "command", (sys.executable, "-c", "import time; time.sleep(60)"))

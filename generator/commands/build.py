@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import pickle
 import re
 from collections.abc import Callable
@@ -81,6 +82,23 @@ def chart_hint(site: Site) -> str:
 def chart_cache(site: Site) -> Path:
     """Rendered charts are cached by content with the site's cache, so an unchanged chart is never redrawn."""
     return cache_root(site.root) / "charts"
+
+
+def drawn_before(cache_dir: Path) -> bool:
+    """Whether the chart cache holds a chart: when not, every chart of this build is to be drawn."""
+    try:
+        with os.scandir(cache_dir) as entries:
+            return any(entry.name.endswith(".svg") for entry in entries)
+    except OSError:
+        return False
+
+
+def expected_charts(site: Site) -> int:
+    """About how many charts a build draws: a trend for each unit, and for each person when their pages are made."""
+    count = len(site.tables["units"]) if "units" in site.tables else 0
+    if "people" in site.tables and not site.excluded("people"):
+        count += len(site.tables["people"])
+    return count
 
 
 # Below this many pages to render, forking worker processes costs more than it saves.
@@ -216,6 +234,8 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     # Each section's charts are drawn in the background from when the section is made, on the core the
     # sections computed one after the other leave free, and the rest while the pages render.
     drawer = ChartDrawer(site.locale, chart_cache(site), hint=chart_hint(site))
+    if not drawn_before(chart_cache(site)):
+        drawer.warm_up(expected_charts(site))
     try:
         with progress.stage("compute"):
             plan, reused = plan_with_reuse(site, previous, drawer.submit)
