@@ -228,17 +228,28 @@ def render_markdown(source: str) -> str:
     return _render(defuse(source)[0])
 
 
-def _render(source: str) -> str:
-    html = _markdown().reset().convert(source)
-    return nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
+@functools.cache
+def _sanitiser() -> nh3.Cleaner:
+    """The sanitiser's rules, made once per process (passed to nh3.clean, they were converted again for every
+    document: a third of its time)."""
+    return nh3.Cleaner(
+        tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer", attribute_filter=_keep_attribute, strip_comments=True,
     )
 
 
+@functools.cache
+def _text_only() -> nh3.Cleaner:
+    return nh3.Cleaner(tags=set())
+
+
+def _render(source: str) -> str:
+    return _sanitiser().clean(_markdown().reset().convert(source))
+
+
 def plain_text(html: str) -> str:
     """Return the visible text of sanitised HTML, whitespace collapsed."""
-    text = nh3.clean(html, tags=set())
+    text = _text_only().clean(html)
     text = re.sub(r"&(lt|gt|amp|quot|#39);", lambda m: {"lt": "<", "gt": ">", "amp": "&", "quot": '"',
                                                       "#39": "'"}[m.group(1)], text)
     return re.sub(r"\s+", " ", text).strip()
