@@ -119,10 +119,10 @@ def _render_one(renderer: Renderer, page: Page) -> bytes | str | None:
         return template_problem(exc)
 
 
-def _raise_template_problems(results: list[Any]) -> None:
-    for result in results:
-        if isinstance(result, str):
-            raise TrackboardError(f"build failed: {result}; the previous output is unchanged")
+def _fail_on_template_problem(result: object) -> None:
+    """Stop the build when a page's result is a template error's message (see _render_one)."""
+    if isinstance(result, str):
+        raise TrackboardError(f"build failed: {result}; the previous output is unchanged")
 
 
 def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> list[bytes | None]:
@@ -131,7 +131,8 @@ def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> l
     while the charts are not ready."""
     results = forked_map(lambda i: _render_one(renderer, pages[i]), range(len(pages)), min_items=POOL_MIN_PAGES,
                          done=progress.advance)
-    _raise_template_problems(results)
+    for result in results:
+        _fail_on_template_problem(result)
     return results  # type: ignore[return-value]
 
 
@@ -152,14 +153,11 @@ def make_pages(renderer: Renderer, pages: list[Page], base: str, previous: Outpu
         return key, _render_one(renderer, page)
 
     results = forked_map(make, range(len(pages)), min_items=POOL_MIN_PAGES, done=progress.advance)
-    _raise_template_problems([data for _, data in results])
     done: dict[int, Output] = {}
     for i, (page, (key, data)) in enumerate(zip(pages, results, strict=True)):
-        if data is _TAKEN:
-            taken = previous.get(page.path, key)
-            data = _render_one(renderer, page) if taken is None else taken  # changed in between: made now
-            if isinstance(data, str):
-                _raise_template_problems([data])
+        if data is _TAKEN:  # the previous file, or the page made now if that file changed meanwhile
+            data = previous.get(page.path, key) or _render_one(renderer, page)
+        _fail_on_template_problem(data)
         if isinstance(data, bytes):
             done[i] = Output(page.path, data)
         elif data is not None:
