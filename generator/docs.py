@@ -218,6 +218,10 @@ def write_reference(root: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Write docs/reference.md in the current folder (or the folder given)."""
     args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        print("usage: python -m generator.docs [FOLDER]  (writes FOLDER/docs/reference.md; default: here)",
+              file=sys.stderr)
+        return 2
     root = Path(args[0]) if args else Path.cwd()
     print(write_reference(root))
     return 0
