@@ -165,6 +165,11 @@ def date(value: dt.date | None, locale: str, year: bool = False) -> str:
     return format_skeleton("yMMMd" if year else "MMMd", value, locale=_babel(locale))
 
 
+def month(value: dt.date, locale: str) -> str:
+    """Format a month: 2026年11月 / November 2026."""
+    return format_skeleton("yMMMM", value, locale=_babel(locale))
+
+
 def long_date(value: dt.date | None, locale: str) -> str:
     """Format a date with year and weekday: 2026年10月30日周五 / Fri, Oct 30, 2026."""
     if value is None:
@@ -192,3 +197,6 @@ class Formatter:
 
     def long_date(self, value: dt.date | None) -> str:
         return long_date(value, self.locale)
+
+    def month(self, value: dt.date) -> str:
+        return month(value, self.locale)

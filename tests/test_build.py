@@ -98,6 +98,48 @@ def test_notice_pages(rich_site: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_board_of_many_notices_lists_the_latest_and_an_archive_by_month_lists_them_all(tmp_path: Path,
+                                                                                       make_site) -> None:
+    from generator.pages.notices import BOARD_CURRENT, BOARD_EXPIRED
+
+    start = dt.date(2025, 12, 1)  # 95 days to AS_OF: four months, notices dated day by day
+    files = {f"content/notices/n{i:03d}.md": notice(f"第{i}号通知", (start + dt.timedelta(days=i % 95)).isoformat())
+             for i in range(BOARD_CURRENT + 30)}
+    files.update({f"content/notices/x{i:02d}.md": notice(f"过期{i}", "2026-01-05", "expires: 2026-01-31\n")
+                  for i in range(BOARD_EXPIRED + 2)})
+    files["content/notices/archive.md"] = notice("名叫归档的通知", "2026-02-02")  # the archive's own slug
+    site = make_site(tmp_path / "site", files)
+    run_build(site)
+    notices = site / "output" / "notices"
+    board = html(notices / "index.html")
+    assert len(texts(board, "section[aria-labelledby=current] li > a")) == BOARD_CURRENT
+    assert len(texts(board, "section.expired li > a")) == BOARD_EXPIRED
+    total = BOARD_CURRENT + 30 + BOARD_EXPIRED + 2 + 2  # the baseline's welcome notice and "archive"
+    assert f"全部 {total} 条通知" in board.css_first("section[aria-labelledby=archive] p").text()
+    months = ["2026年3月", "2026年2月", "2026年1月", "2025年12月"]
+    assert texts(board, "ul.months a") == months
+
+    index = html(notices / "archive" / "index.html")
+    assert texts(index, "ul.months a") == months
+    counts = [int(c.removesuffix(" 条")) for c in texts(index, "ul.months .count")]
+    assert sum(counts) == total
+    linked: list[str] = []
+    for link in index.css("ul.months a"):
+        month = html(notices / "archive" / link.attributes["href"])
+        assert texts(month, "main h1") == [link.text()]
+        hrefs = [a.attributes["href"] for a in month.css("ul.notices li > a")]
+        folder = (notices / "archive" / link.attributes["href"]).parent
+        assert all((folder / h).resolve().is_file() for h in hrefs)
+        linked += [h.split("/")[-2] for h in hrefs]
+        if link.text() == "2026年1月":
+            expired = [li for li in month.css("ul.notices li") if li.css_first(".badge.muted")]
+            assert len(expired) == BOARD_EXPIRED + 2
+    assert len(linked) == len(set(linked)) == total  # every notice once, in its month
+    assert "archive-2" in linked and (notices / "archive-2" / "index.html").is_file()
+    assert texts(html(notices / "archive-2" / "index.html"), "main h1") == ["名叫归档的通知"]
+
+
+@pytest.mark.slow
 def test_battle_feed_is_well_formed_atom(rich_site: Path) -> None:
     run_build(rich_site)
     feed = ET.parse(rich_site / "output" / "battle" / "feed.xml").getroot()

@@ -425,7 +425,7 @@ def load_collections(site: Path, parse: Parse = parse_document, read: Callable[[
                                         f"unknown collection; its files are ignored;{hint}", "warning"))
     for name, collection in COLLECTIONS.items():
         docs: list[Document] = []
-        used: set[str] = set()
+        used: set[str] = {slug.casefold() for slug in collection.reserved}
         for filename, path, stem in collection_files(root / name):
             file = f"{CONTENT_DIR}/{name}/{filename}"
             known = read(file) if read is not None else None

@@ -324,6 +324,7 @@ class Collection:
     name: str
     help: str
     fields: tuple[Field, ...] = field(default_factory=tuple)
+    reserved: tuple[str, ...] = ()  # slugs the collection's own pages use (a file named so gets another)
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -347,6 +348,7 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("category", help="Category, e.g. 通知, 制度, 活动."),
                 Field("audience", help="Who it is for."),
             ),
+            reserved=("archive",),
         ),
         Collection(
             "battle",

@@ -93,7 +93,8 @@ def _battle(ctx: Context) -> Section | None:
 def _notices(ctx: Context) -> Section | None:
     if not ctx.wants("notices"):
         return None
-    return Section("notices", "notices/", notice_pages(select_notices(ctx.site.documents["notices"], ctx.as_of), ctx.t))
+    notices = select_notices(ctx.site.documents["notices"], ctx.as_of)
+    return Section("notices", "notices/", notice_pages(notices, ctx.t, ctx.fmt))
 
 
 def _faq(ctx: Context) -> Section | None:

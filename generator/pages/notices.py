@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..formats import Formatter
 from ..i18n import Translator
 from ..inputs.content import Document
 from ..render import Page
@@ -28,8 +29,55 @@ def select_notices(documents: list[Document], as_of: dt.date) -> Notices:
     return Notices(current, expired)
 
 
-def notice_pages(notices: Notices, t: Translator) -> list[Page]:
-    pages = [Page("notices/index.html", "notices.html", t("notices.title"), "notices", {"notices": notices})]
+# The board lists at most this many current and expired notices; with more, every notice is also listed in an
+# archive by month (notices/archive/), so that a branch with years of notices does not get a board of megabytes.
+BOARD_CURRENT = 100
+BOARD_EXPIRED = 20
+ARCHIVE = "archive"  # reserved among the notices' slugs (see the collection's schema)
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month of the archive: its folder under notices/archive/ (YYYY-MM), its name, how many notices it has."""
+
+    key: str
+    label: str  # 2026年11月 / November 2026
+    count: int
+
+    @property
+    def href(self) -> str:
+        return f"notices/{ARCHIVE}/{self.key}/"
+
+
+def archive_months(notices: Notices, fmt: Formatter) -> list[tuple[Month, list[tuple[Document, bool]]]]:
+    """Every published notice, current or expired (the flag), by the month of its date: the newest month first,
+    and within a month the newest notice first."""
+    entries = [(doc, False) for doc in notices.current] + [(doc, True) for doc in notices.expired]
+    entries.sort(key=lambda entry: (-entry[0].meta["date"].toordinal(), entry[0].slug))
+    by_month: dict[str, list[tuple[Document, bool]]] = {}
+    for entry in entries:
+        by_month.setdefault(entry[0].meta["date"].strftime("%Y-%m"), []).append(entry)
+    return [(Month(key, fmt.month(entries[0][0].meta["date"]), len(entries)), entries)
+            for key, entries in by_month.items()]
+
+
+def notice_pages(notices: Notices, t: Translator, fmt: Formatter) -> list[Page]:
+    """The board, a page for each notice, and, when the board cannot list them all, the archive by month."""
+    board: dict = {"current": notices.current, "expired": notices.expired, "total": 0, "months": []}
+    archive: list[Page] = []
+    if len(notices.current) > BOARD_CURRENT or len(notices.expired) > BOARD_EXPIRED:
+        months = archive_months(notices, fmt)
+        links = [month for month, _ in months]
+        shown = notices.current[:BOARD_CURRENT], notices.expired[:BOARD_EXPIRED]
+        board.update(current=shown[0], expired=shown[1], months=links,
+                     total=len(notices.current) + len(notices.expired))
+        title = t("notices.archive")
+        archive.append(Page(f"notices/{ARCHIVE}/index.html", "notice_archive.html", title, "notices",
+                            {"months": links, "month": None, "entries": []}))
+        archive.extend(Page(f"notices/{ARCHIVE}/{month.key}/index.html", "notice_archive.html",
+                            f"{month.label} · {title}", "notices",
+                            {"months": links, "month": month, "entries": entries}) for month, entries in months)
+    pages = [Page("notices/index.html", "notices.html", t("notices.title"), "notices", board), *archive]
     for expired, docs in ((False, notices.current), (True, notices.expired)):
         for doc in docs:
             pages.append(Page(f"notices/{doc.slug}/index.html", "notice.html", doc.title, "notices",
