@@ -348,7 +348,7 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("category", help="Category, e.g. 通知, 制度, 活动."),
                 Field("audience", help="Who it is for."),
             ),
-            reserved=("archive",),
+            reserved=("archive",),  # pages.notices.ARCHIVE: the archive by month
         ),
         Collection(
             "battle",

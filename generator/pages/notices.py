@@ -57,8 +57,7 @@ def archive_months(notices: Notices, fmt: Formatter) -> list[tuple[Month, list[t
     by_month: dict[str, list[tuple[Document, bool]]] = {}
     for entry in entries:
         by_month.setdefault(entry[0].meta["date"].strftime("%Y-%m"), []).append(entry)
-    return [(Month(key, fmt.month(entries[0][0].meta["date"]), len(entries)), entries)
-            for key, entries in by_month.items()]
+    return [(Month(key, fmt.month(listed[0][0].meta["date"]), len(listed)), listed) for key, listed in by_month.items()]
 
 
 def notice_pages(notices: Notices, t: Translator, fmt: Formatter) -> list[Page]:
@@ -73,10 +72,11 @@ def notice_pages(notices: Notices, t: Translator, fmt: Formatter) -> list[Page]:
                      total=len(notices.current) + len(notices.expired))
         title = t("notices.archive")
         archive.append(Page(f"notices/{ARCHIVE}/index.html", "notice_archive.html", title, "notices",
-                            {"months": links, "month": None, "entries": []}))
+                            {"months": links, "month": None, "entries": [], "archive": f"notices/{ARCHIVE}/"}))
         archive.extend(Page(f"notices/{ARCHIVE}/{month.key}/index.html", "notice_archive.html",
                             f"{month.label} · {title}", "notices",
-                            {"months": links, "month": month, "entries": entries}) for month, entries in months)
+                            {"months": links, "month": month, "entries": entries, "archive": f"notices/{ARCHIVE}/"})
+                       for month, entries in months)
     pages = [Page("notices/index.html", "notices.html", t("notices.title"), "notices", board), *archive]
     for expired, docs in ((False, notices.current), (True, notices.expired)):
         for doc in docs:
