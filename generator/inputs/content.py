@@ -130,8 +130,8 @@ def defuse(source: str) -> tuple[str, bool]:
 _TRIGGERS = {"backtick": "`", "escape": "\\", "reference": "[", "link": "[", "image_link": "[",
              "image_reference": "[", "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<",
              "linebreak": "\n", "html": "<", "entity": "&", "em_strong": "*_", "nl": "\n"}
-INLINE_PATTERNS = set(_TRIGGERS)
-_INLINE_TRIGGER = re.compile(r"[`\\\[<&*_\n]")
+# Any of them: a text with none is offered to no pattern at all.
+_INLINE_TRIGGER = re.compile(f"[{re.escape(''.join(sorted(set(''.join(_TRIGGERS.values())))))}]")
 
 
 class _PlainTextFirst(markdown.treeprocessors.InlineProcessor):
@@ -142,15 +142,16 @@ class _PlainTextFirst(markdown.treeprocessors.InlineProcessor):
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
         self.inlinePatterns = list(self.md.inlinePatterns)  # indexed for every text: a list, not the registry
         patterns = self.md.inlinePatterns
-        known = len(patterns) == len(_TRIGGERS) and all(name in patterns for name in _TRIGGERS)
-        self.skip_plain = known
-        # By pattern index: the characters one of which a text needs for the pattern to match.
-        triggers = {id(patterns[name]): chars for name, chars in _TRIGGERS.items()} if known else {}
-        self.triggers = [triggers[id(pattern)] for pattern in self.inlinePatterns] if known else None
+        # By pattern index: the characters one of which a text needs for the pattern to match; None (nothing passed
+        # over) when the patterns are not the known ones.
+        self.triggers: list[str] | None = None
+        if len(patterns) == len(_TRIGGERS) and all(name in patterns for name in _TRIGGERS):
+            by_id = {id(patterns[name]): chars for name, chars in _TRIGGERS.items()}
+            self.triggers = [by_id[id(pattern)] for pattern in self.inlinePatterns]
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if (patternIndex == 0 and self.skip_plain and not isinstance(data, markdown.util.AtomicString)
+        if (patternIndex == 0 and self.triggers is not None and not isinstance(data, markdown.util.AtomicString)
                 and _INLINE_TRIGGER.search(data) is None):
             return data
         return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
