@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .cache import write_atomically
 
@@ -298,10 +299,36 @@ def _subset(path: str, index: int, chars: str, flavor: str | None = "woff2", fam
             if "CFF " in font:
                 # CFF fonts carry the PostScript name a second time.
                 font["CFF "].cff.fontNames = [f"{postscript}-{style}"]
+        if measure:
+            _square_outlines(font)
         font.flavor = flavor
         out = io.BytesIO()
         font.save(out, reorderTables=True)
     return out.getvalue()
+
+
+# A measurement font's glyphs: one small square each. vl-convert measures a text by laying it out as paths and
+# taking its text box, which comes from the advances alone; it needs a path, not the glyph's own.
+_SQUARE = [0, 0, "rmoveto", 100, "hlineto", 100, "vlineto", -100, "hlineto", "endchar"]
+# An unhinted, desubroutinised charstring this short draws nothing (an advance and "endchar", as the space's).
+_EMPTY_MAX = 5
+
+
+def _square_outlines(font: Any) -> None:
+    """Draw every glyph that has an outline as a small square (glyphs without one stay empty).
+
+    vl-convert converts each glyph of a measured text to a path, opening the font file again for each: with
+    squares the measurement font is a tenth of the size and a chart renders about a tenth faster. The advances,
+    and so every width measured and every SVG, are the same (a test compares the SVGs)."""
+    if "CFF " not in font:
+        return  # a TrueType face: left as it is
+    from fontTools.misc.psCharStrings import T2CharString
+
+    square = T2CharString(program=list(_SQUARE))
+    square.compile()
+    for charstring in font["CFF "].cff.topDictIndex[0].CharStrings.values():
+        if charstring.bytecode is not None and len(charstring.bytecode) > _EMPTY_MAX:
+            charstring.bytecode = square.bytecode
 
 
 def measurement_font(text: str, cache_dir: Path | None = None) -> tuple[Path, str] | None:
@@ -317,7 +344,7 @@ def measurement_font(text: str, cache_dir: Path | None = None) -> tuple[Path, st
     if font is None:
         return None
     chars = subset_text(text)
-    digest = hashlib.sha256("\0".join([_font_id(font), chars, "no-shaping"]).encode()).hexdigest()[:12]
+    digest = hashlib.sha256("\0".join([_font_id(font), chars, "no-shaping", "squares"]).encode()).hexdigest()[:12]
     # Letters only: a family-name word starting with a digit is not a valid CSS identifier, and
     # vl-convert then silently fails to match the font.
     family = f"{WEB_FAMILY} {digest.translate(str.maketrans('0123456789', 'ghijklmnop'))}"

@@ -8,6 +8,7 @@ import re
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -224,6 +225,34 @@ def test_web_font_subset_has_the_requested_characters_and_is_small() -> None:
     source = fonts.find_cjk_font()
     assert source is not None
     assert len(data) < source.path.stat().st_size / 100
+
+
+@needs_cjk
+def test_measurement_font_keeps_the_advances_and_draws_squares(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    text = "张伟 · 近 30 天保费 2,000万 Top"
+    made = fonts.measurement_font(text, tmp_path)
+    assert made is not None
+    folder, family = made
+    source = fonts.find_cjk_font()
+    assert source is not None
+    with TTFont(source.path, fontNumber=source.index, lazy=True) as full, \
+            TTFont(folder / "measure-Regular.otf") as measure:
+        _check_measurement_font(measure, full, family, text)
+
+
+def _check_measurement_font(measure: Any, full: Any, family: str, text: str) -> None:
+    from fontTools.pens.boundsPen import BoundsPen
+
+    assert measure["name"].getDebugName(1) == family
+    glyphs = measure.getGlyphSet()
+    for ch in set(text):
+        name, full_name = measure.getBestCmap()[ord(ch)], full.getBestCmap()[ord(ch)]
+        assert measure["hmtx"][name][0] == full["hmtx"][full_name][0], ch  # the same advance: the same widths
+        pen = BoundsPen(glyphs)
+        glyphs[name].draw(pen)
+        assert pen.bounds == (None if ch == " " else (0, 0, 100, 100)), ch
 
 
 def test_no_cjk_font_means_no_subset(monkeypatch: pytest.MonkeyPatch) -> None:
