@@ -26,6 +26,10 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# The checkout holding this script is what is measured, in this process and in the builds it starts, whatever
+# trackboard is installed (or not) and wherever the script is run from.
+sys.path.insert(0, str(HERE.parent))
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))
 GENERATED = HERE / "generated"
 LARGE = GENERATED / "large"
 NOTICES = GENERATED / "notices"
