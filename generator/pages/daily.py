@@ -110,7 +110,7 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
         units_part = [c for c in found if c.kind == "unit"]
         people_part = [c for c in found if c.kind == "person"]
         causes.append({
-            "unit": units.loc[top, "name"],
+            "unit": names[top],
             "units": _causes_table(units_part, t("daily.causes_units"), t, show_people) if units_part else None,
             "people": _causes_table(people_part, t("daily.causes_people"), t, show_people) if people_part else None,
         })
@@ -118,7 +118,7 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
     results = Table("results", t("daily.results"), unit_columns(t), records(units, unit_href, unit_columns(t)))
     for row in results.rows:
         row["_class"] = f"level-{row['level']}"
-    forecast_rows = [{"name": units.loc[f.unit, "name"], "value": f.value,
+    forecast_rows = [{"name": names[f.unit], "value": f.value,
                       "source": t(f"daily.source_{f.source}"), "_href": unit_href(f.unit)} for f in forecasts]
     projection_rows = [{**{k: clean(v) for k, v in p.items()}, "_href": unit_href(p["unit"])} for p in projections]
     context = {
