@@ -109,7 +109,8 @@ def _build(kind: str, lang: str, validate: bool = False) -> dict[str, Any]:
     t = _TEXT[lang]
     empty = alt.Data(values=[])
     if kind == "trend":
-        chart = alt.Chart(empty).mark_line(point=True, color=_BLUE, strokeWidth=2).encode(
+        # The points in the line's colour: `point=True` draws them in Vega's default blue beside it.
+        chart = alt.Chart(empty).mark_line(point=alt.OverlayMarkDef(color=_BLUE), color=_BLUE, strokeWidth=2).encode(
             x=_date_x(alt, lang),
             y=alt.Y("premium:Q", axis=_money_axis(alt, t["premium"])),
         ).properties(width=_WIDTH, height=_HEIGHT)
