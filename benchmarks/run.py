@@ -26,10 +26,6 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# The checkout holding this script is what is measured, in this process and in the builds it starts, whatever
-# trackboard is installed (or not) and wherever the script is run from.
-sys.path.insert(0, str(HERE.parent))
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))
 GENERATED = HERE / "generated"
 LARGE = GENERATED / "large"
 NOTICES = GENERATED / "notices"
@@ -248,6 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=["large", "hugo", "serve"],
                         help="run only these parts (repeatable)")
     args = parser.parse_args(argv)
+    # The checkout holding this script is what is measured, in this process and in the builds it starts, whatever
+    # trackboard is installed (or not) and wherever the script is run from.
+    sys.path.insert(0, str(HERE.parent))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))
     parts = args.only or ["large", "hugo", "serve"]
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                  "system": platform.platform()}}

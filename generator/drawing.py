@@ -115,7 +115,7 @@ class ChartDrawer:
         with (self.spool / "workers.log").open("ab") as out:
             for _ in range(count):
                 self.workers.append(subprocess.Popen(
-                    [*self.command, str(self.spool), str(self.cache_dir), str(fonts.faces_memo() or "")],
+                    [*self.command, str(self.spool), str(self.cache_dir)],
                     stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env))
 
     def _spill(self) -> None:
@@ -184,10 +184,8 @@ def _font_for(text: str, chunk_text: str, made: list[tuple[frozenset[str], str, 
     return folder, family
 
 
-def work(spool: Path, cache_dir: Path, faces_memo: str = "") -> None:
+def work(spool: Path, cache_dir: Path) -> None:
     """A worker: draw the spool's chunks into the chart cache until it is marked done and empty."""
-    if faces_memo:
-        fonts.remember_faces_in(Path(faces_memo))
     fonts.register_fonts()
     charts.warm_up()
     made: list[tuple[frozenset[str], str, str]] = []
@@ -216,4 +214,4 @@ def work(spool: Path, cache_dir: Path, faces_memo: str = "") -> None:
 
 
 if __name__ == "__main__":
-    work(Path(sys.argv[1]), Path(sys.argv[2]), *sys.argv[3:4])
+    work(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -328,21 +328,28 @@ def test_grid_lines_join_their_labelled_axis_in_the_grid_axis_place() -> None:
 
 
 @needs_cjk
-def test_the_picked_face_is_remembered_while_the_font_file_is_unchanged(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_picked_face_is_the_simplified_chinese_one_named_as_fonttools_names_it(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTCollection, TTFont
+
     font = fonts.find_cjk_font()
-    assert font is not None
-    monkeypatch.setattr(fonts, "_memo_dir", [tmp_path])
-    assert fonts._pick_face_memo(font.path) == font  # picked, and written down
-    picks: list[Path] = []
-    real = fonts._pick_face
-    monkeypatch.setattr(fonts, "_pick_face", lambda path: picks.append(path) or real(path))
-    assert fonts._pick_face_memo(font.path) == font
-    assert picks == []  # from the memo
-    memo = tmp_path / "cjk-faces.json"
-    memo.write_text(memo.read_text(encoding="utf-8").replace('"stat": [', '"stat": [1'), encoding="utf-8")
-    assert fonts._pick_face_memo(font.path) == font
-    assert picks == [font.path]  # the file looks changed: picked again
+    assert font is not None and fonts._covers(font.path, font.index)
+    faces = fonts._faces(font.path)
+    if font.path.suffix.lower() in (".ttc", ".otc"):
+        with TTCollection(str(font.path), lazy=True) as collection:
+            names = [face["name"].getBestFamilyName() for face in collection.fonts]
+    else:
+        with TTFont(str(font.path), lazy=True) as single:
+            names = [single["name"].getBestFamilyName()]
+    assert faces == list(enumerate(names))  # HarfBuzz reads the names fontTools reads
+    if any(" SC" in name for name in names):
+        assert " SC" in font.family and "Mono" not in font.family
+    latin = next(Path("/usr/share/fonts").rglob("DejaVuSans.ttf"), None)
+    if latin is not None:
+        assert fonts._faces(latin) and not fonts._covers(latin, 0) and fonts._pick_face(latin) is None
+    not_a_font = tmp_path / "notes.ttf"
+    not_a_font.write_text("not a font", encoding="utf-8")
+    assert fonts._faces(not_a_font) == [] and fonts._pick_face(not_a_font) is None
+    assert fonts._faces(tmp_path / "missing.ttf") == []
 
 
 @needs_cjk

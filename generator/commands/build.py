@@ -24,7 +24,7 @@ from ..charts import Chart, render_svgs
 from ..charts import _engine_id as engine_id
 from ..drawing import ChartDrawer
 from ..errors import TrackboardError
-from ..fonts import remember_faces_in, subset_woff2
+from ..fonts import subset_woff2
 from ..metrics.freshness import next_change
 from ..model import Site, load_site
 from ..pages import SitePlan, plan_site
@@ -457,8 +457,6 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
     now = clock()
     out = out or site_dir / "output"
     check_target(out, site_dir)  # before anything is written, the cache included
-    if cache:
-        remember_faces_in(cache_root(site_dir) / "fonts")
     with progress.stage("load"):
         site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache)
     settle()
