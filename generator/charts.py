@@ -99,9 +99,10 @@ def _date_x(alt: Any, lang: str) -> Any:
                                tickCount=alt.TickCount(interval="week", step=1)))
 
 
-def _build(kind: str, lang: str, validate: bool = False) -> dict[str, Any]:
-    """Build one kind's template with altair. Not validated against the Vega-Lite schema here: that took four fifths
-    of the time, in every first build, for templates that are ours and fixed (a test validates each)."""
+def _build(kind: str, lang: str, validate: bool = False, font: str | None = None) -> dict[str, Any]:
+    """Build one kind's template with altair, its text in `font` (the machine's font list when None). Not validated
+    against the Vega-Lite schema here: that took four fifths of the time, for templates that are ours and fixed
+    (a test validates each)."""
     import altair as alt
 
     # No tooltips: the charts are static SVGs (a tooltip needs Vega running in the page), and their fields cost
@@ -145,7 +146,7 @@ def _build(kind: str, lang: str, validate: bool = False) -> dict[str, Any]:
     else:
         raise ValueError(f"unknown chart kind: {kind!r}")
     spec = chart.to_dict(validate=validate)
-    family = fonts.font_stack()
+    family = font if font is not None else fonts.font_stack()
     # aria=False: Vega's own per-mark ARIA labels are in English ("Oct 01, 2026") and list every
     # point; the SVG gets one role="img" label and a <title>/<desc> from the chart instead.
     spec["config"] = {
@@ -162,37 +163,39 @@ def _build(kind: str, lang: str, validate: bool = False) -> dict[str, Any]:
     return spec
 
 
-# Where built templates are kept between builds (render_svgs sets it to the site's chart cache): importing
-# altair and building a template take most of a second, for a build that may draw one chart.
-_template_dir: list[Path] = []
+# The templates as _build makes them, kept in the package with a placeholder for the machine's font list: a build
+# imports no altair and builds no template (0.4 s of every cold build). altair stays where they are defined: a
+# test checks the file is what _build makes now, and `python -m generator.charts` writes it again after a change.
+TEMPLATES_FILE = Path(__file__).with_name("chart_templates.json")
+_FONT_PLACEHOLDER = "@font-stack@"
 
 
-def keep_templates_in(cache_dir: Path) -> None:
-    """Read and keep the kinds' Vega-Lite templates in `cache_dir`: a build whose charts are all cached then
-    imports no altair (about 0.6 s). Set before the first chart's spec is made (the drawer makes them as the
-    sections are computed)."""
-    _template_dir[:] = [cache_dir]
+def built_templates() -> dict[str, dict[str, Any]]:
+    """Every kind's template in every language, made by altair, with the font list's placeholder."""
+    return {f"{kind}|{lang}": _build(kind, lang, font=_FONT_PLACEHOLDER) for kind in KINDS for lang in _TEXT}
+
+
+def write_templates() -> None:
+    """Write TEMPLATES_FILE from the templates altair makes now."""
+    text = json.dumps(built_templates(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    TEMPLATES_FILE.write_text(text, encoding="utf-8")
+
+
+@cache
+def _kept_templates() -> dict[str, Any]:
+    try:
+        kept = json.loads(TEMPLATES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
 
 
 @cache
 def _template(kind: str, lang: str) -> dict[str, Any]:
-    if not _template_dir:
-        return _build(kind, lang)
-    from importlib.metadata import version
-
-    key = hashlib.sha256("\0".join([Path(__file__).read_text(encoding="utf-8"), version("altair"),
-                                     fonts.font_stack(), kind, lang]).encode()).hexdigest()[:24]
-    path = _template_dir[0] / f"template-{key}.json"
-    try:
-        kept = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(kept, dict):
-            return kept
-    except (OSError, ValueError):
-        pass
-    spec = _build(kind, lang)
-    with contextlib.suppress(OSError):
-        write_atomically(path, json.dumps(spec, ensure_ascii=False).encode("utf-8"))
-    return spec
+    kept = _kept_templates().get(f"{kind}|{lang}")
+    if not isinstance(kept, dict) or kept.get("config", {}).get("font") != _FONT_PLACEHOLDER:
+        return _build(kind, lang)  # a kind or language the file does not have yet
+    return {**kept, "config": {**kept["config"], "font": fonts.font_stack()}}
 
 
 def _iso(value: Any) -> str:
@@ -514,10 +517,8 @@ def svg_path(cache_dir: Path, key: str) -> Path:
 
 def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, workers: int = 2,
                 known: dict[int, tuple[Chart, str, str]] | None = None) -> list[str]:
-    """Render each chart to SVG text, in order; reuse cached SVGs (and templates) from ``cache_dir`` when given.
+    """Render each chart to SVG text, in order; reuse cached SVGs from ``cache_dir`` when given.
     ``known`` holds charts whose spec and cache key are made already, by id (see drawing.ChartDrawer)."""
-    if cache_dir is not None:
-        keep_templates_in(cache_dir)
     specs, keys = [], []
     known = known or {}
     for chart in charts:
@@ -569,3 +570,7 @@ def vega_embed_bundle(cache_dir: Path | None = None) -> str:
     text = _bundle()
     write_atomically(path, text.encode("utf-8"))
     return text
+
+
+if __name__ == "__main__":  # after a change to _build: python -m generator.charts
+    write_templates()

@@ -40,12 +40,11 @@ class ChartDrawer:
     (see fonts.measurement_font) is made for it with the first charts, so that later ones need no other.
     """
 
-    command: tuple[str, ...] = (sys.executable, "-m", "generator.drawing")  # given spool, cache, faces memo
+    command: tuple[str, ...] = (sys.executable, "-m", "generator.drawing")  # given spool and cache
 
     def __init__(self, locale: str, cache_dir: Path, hint: str = "", processes: int | None = None) -> None:
         self.locale = locale
         self.cache_dir = cache_dir
-        charts.keep_templates_in(cache_dir)  # the specs made here read the templates kept there
         self.hint = hint
         self.processes = processes if processes is not None else workers()
         self.spool: Path | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import struct
 import zlib
@@ -139,21 +140,27 @@ def test_a_cache_hit_does_not_render(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert len(calls) == len(ALL) + 1  # a changed chart is rendered again
 
 
-@needs_cjk
-def test_templates_are_kept_with_the_charts_so_a_later_build_needs_no_altair(tmp_path: Path,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    charts._template.cache_clear()
-    first = render_svgs(ALL, "zh-CN", tmp_path)
-    assert len(list(tmp_path.glob("template-*.json"))) == len(charts.KINDS)
-    charts._template.cache_clear()  # as in a new process
+def test_the_packaged_templates_are_the_ones_altair_makes_now() -> None:
+    kept = json.loads(charts.TEMPLATES_FILE.read_text(encoding="utf-8"))
+    assert kept == charts.built_templates(), "run `python -m generator.charts` to write chart_templates.json again"
+    assert set(kept) == {f"{kind}|{lang}" for kind in charts.KINDS for lang in ("zh-CN", "en")}
 
-    def no_altair(kind: str, lang: str) -> dict:
+
+@needs_cjk
+def test_a_build_draws_its_charts_from_the_packaged_templates_without_altair(monkeypatch: pytest.MonkeyPatch
+                                                                            ) -> None:
+    charts._template.cache_clear()
+    monkeypatch.setattr(charts, "_kept_templates", lambda: {})  # as if the file were missing: built by altair
+    built = render_svgs(ALL, "zh-CN", None)
+    charts._template.cache_clear()
+    monkeypatch.undo()
+
+    def no_altair(*args: object, **kwargs: object) -> dict:
         raise AssertionError("template built again")
 
     monkeypatch.setattr(charts, "_build", no_altair)
-    for svg in tmp_path.glob("*.svg"):
-        svg.unlink()  # the charts themselves are drawn again, from the kept templates
-    assert render_svgs(ALL, "zh-CN", tmp_path) == first
+    assert render_svgs(ALL, "zh-CN", None) == built
+    assert all(fonts.font_stack() in chart.spec_json("zh-CN") for chart in ALL)
     charts._template.cache_clear()
 
 
