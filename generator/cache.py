@@ -540,12 +540,17 @@ class OutputCache:
         file = self._intact(path, sig)
         return None if file is None else Output(path, source=file, sha=sha)
 
+    def made_from(self, path: str, key: str) -> bool:
+        """Whether the previous build made the file at `path` from this key (the file itself is not looked at)."""
+        entry = self.index.get(path)
+        return bool(key) and entry is not None and entry[1] == key
+
     def get(self, path: str, key: str) -> Any:
         """Return the file at `path` from the previous build (an Output) if it was made from the same key."""
-        entry = self.index.get(path)
-        if not key or entry is None or entry[1] != key:
+        if not self.made_from(path, key):
             return None
-        return self._output(path, entry[0], entry[2])
+        sha, _, sig = self.index[path]
+        return self._output(path, sha, sig)
 
     def source(self, path: str, sha: str) -> str | None:
         """The previous output's file at `path` when it holds the same bytes (sha256) and is intact: the new

@@ -148,8 +148,8 @@ def make_pages(renderer: Renderer, pages: list[Page], base: str, previous: Outpu
     def make(index: int) -> tuple[str, bytes | str | bool | None]:
         page = pages[index]
         key = page_key(base, page)
-        if previous.get(page.path, key) is not None:
-            return key, _TAKEN  # looked up again below: a worker's answer is not an Output
+        if previous.made_from(page.path, key):
+            return key, _TAKEN  # its file is looked at below, once, where the answer is kept
         return key, _render_one(renderer, page)
 
     results = forked_map(make, range(len(pages)), min_items=POOL_MIN_PAGES, done=progress.advance)

@@ -34,6 +34,7 @@ def select_notices(documents: list[Document], as_of: dt.date) -> Notices:
 BOARD_CURRENT = 100
 BOARD_EXPIRED = 20
 ARCHIVE = "archive"  # reserved among the notices' slugs (see the collection's schema)
+ARCHIVE_FOLDER = f"notices/{ARCHIVE}/"
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Month:
 
     @property
     def href(self) -> str:
-        return f"notices/{ARCHIVE}/{self.key}/"
+        return f"{ARCHIVE_FOLDER}{self.key}/"
 
 
 def archive_months(notices: Notices, fmt: Formatter) -> list[tuple[Month, list[tuple[Document, bool]]]]:
@@ -71,11 +72,10 @@ def notice_pages(notices: Notices, t: Translator, fmt: Formatter) -> list[Page]:
         board.update(current=shown[0], expired=shown[1], months=links,
                      total=len(notices.current) + len(notices.expired))
         title = t("notices.archive")
-        archive.append(Page(f"notices/{ARCHIVE}/index.html", "notice_archive.html", title, "notices",
-                            {"months": links, "month": None, "entries": [], "archive": f"notices/{ARCHIVE}/"}))
-        archive.extend(Page(f"notices/{ARCHIVE}/{month.key}/index.html", "notice_archive.html",
-                            f"{month.label} · {title}", "notices",
-                            {"months": links, "month": month, "entries": entries, "archive": f"notices/{ARCHIVE}/"})
+        archive.append(Page(f"{ARCHIVE_FOLDER}index.html", "notice_archive.html", title, "notices",
+                            {"months": links, "month": None, "entries": [], "archive": ARCHIVE_FOLDER}))
+        archive.extend(Page(f"{month.href}index.html", "notice_archive.html", f"{month.label} · {title}", "notices",
+                            {"months": links, "month": month, "entries": entries, "archive": ARCHIVE_FOLDER})
                        for month, entries in months)
     pages = [Page("notices/index.html", "notices.html", t("notices.title"), "notices", board), *archive]
     for expired, docs in ((False, notices.current), (True, notices.expired)):
