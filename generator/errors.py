@@ -52,7 +52,7 @@ class TrackboardError(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         """Print the problems one per line as `file:row:column: message`, then `Error: ` and the summary."""
-        stream = file if file is not None else click.get_text_stream("stderr")
+        # click.echo(err=True) picks stderr when no file is given (get_text_stream is deprecated in click 8.5).
         for problem in self.problems:
-            click.echo(str(problem), file=stream, color=self.show_color)
-        click.echo(f"Error: {self.message}", file=stream, color=self.show_color)
+            click.echo(str(problem), file=file, err=True, color=self.show_color)
+        click.echo(f"Error: {self.message}", file=file, err=True, color=self.show_color)

