@@ -23,12 +23,13 @@ from ..render import Page
 from ..writer import Output
 from . import warning_rules  # noqa: F401 - registers the warning rules about people, trackers and texts
 from .battle import atom_feed, battle_page
+from .chartfiles import ChartFile
 from .context import BoardItem, Context, Section
 from .daily import daily_outputs
 from .faq import faq_order, faq_page
 from .meetings import build as _meetings
 from .notices import notice_pages, select_notices
-from .performance import ChartFile, leaderboard_page, person_pages, unit_pages
+from .performance import leaderboard_page, person_pages, unit_pages
 from .quality import quality_outputs
 from .registers import build_aftersales as _aftersales
 from .registers import build_followups as _followups

@@ -21,7 +21,7 @@ from ..metrics.kpis import UnitTree
 from ..model import Site
 from ..render import Page
 from ..writer import Output
-from .performance import ChartFile
+from .chartfiles import ChartFile
 
 
 @dataclass

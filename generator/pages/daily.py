@@ -15,7 +15,8 @@ from ..metrics.kpis import UnitTree, person_kpis, prepare, unit_kpis
 from ..parallel import forked_map
 from ..render import Page
 from ..writer import Output
-from .performance import person_columns, person_href, records, unit_columns, unit_href
+from .links import person_href, unit_href
+from .performance import person_columns, records, unit_columns
 from .tables import Col, Table, clean, table_files
 
 UNITS_CSV = ["unit", "name", "parent", "level", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_day",

@@ -3,55 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from ..charts import Chart
 from ..formats import Formatter
 from ..i18n import Translator
-from ..inputs.content import safe_segment
 from ..metrics.development import awards_up_to
 from ..metrics.kpis import UnitTree, leaderboard, prepare, trend_and_month
 from ..parallel import forked_map
 from ..render import Page
+from .chartfiles import ChartFile, compare_chart, cumulative_chart, trend_chart
+from .links import person_href, unit_href
 from .tables import Col, Table, clean
-
-
-@dataclass(frozen=True)
-class ChartFile:
-    """A chart shown on a page, written as an SVG file beside it."""
-
-    path: str  # e.g. "units/HD01/trend.svg"
-    chart: Chart
-    table: Table  # the chart's data as a table: its text alternative
-
-
-# Names Windows refuses as file or folder names, whatever their case: the site may be served from a file share.
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
-
-
-@functools.lru_cache(maxsize=1 << 16, typed=True)  # a year of daily reports links every unit 366 times
-def id_segment(key: object) -> str:
-    """Return the path segment of an id: the id itself when it is already safe, else its reduction plus a
-    short digest of the id, so that two ids reducing alike ("A/1", "A 1") still get pages of their own."""
-    text = str(key)
-    segment = safe_segment(text)
-    if segment == text and segment.upper() not in _RESERVED:
-        return segment
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"{segment[:60]}-{digest}"
-
-
-def unit_href(unit_id: str) -> str:
-    return f"units/{id_segment(unit_id)}/"
-
-
-def person_href(person_id: str) -> str:
-    return f"people/{id_segment(person_id)}/"
 
 
 def unit_columns(t: Translator) -> list[Col]:
@@ -134,12 +98,12 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
         totals, mtd = trend_and_month(tables, as_of, unit=unit_id, days=30)
         trend = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
                  for d, v in zip(totals["date"], totals["premium"], strict=True)]
-        page_charts.append(_trend_chart(fmt, f"{base}trend.svg", trend, f"{unit['name']} · {t('chart.trend')}", t))
+        page_charts.append(trend_chart(fmt, f"{base}trend.svg", trend, f"{unit['name']} · {t('chart.trend')}", t))
         title = f"{unit['name']} · {t('chart.cumulative')}"
-        page_charts.append(_cumulative_chart(fmt, f"{base}cumulative.svg", mtd, title, t))
+        page_charts.append(cumulative_chart(fmt, f"{base}cumulative.svg", mtd, title, t))
         if child_ids:
             title = f"{unit['name']} · {t('chart.compare')}"
-            page_charts.append(_compare_chart(fmt, f"{base}compare.svg", units.loc[child_ids], title, t))
+            page_charts.append(compare_chart(fmt, f"{base}compare.svg", units.loc[child_ids], title, t))
         context = {
             "unit": {**{k: clean(v) for k, v in unit.items()}, "id": unit_id},
             "ancestors": [(a, unit_values[a]["name"]) for a in tree.ancestors(unit_id) if a in unit_values],
@@ -194,7 +158,7 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
         base = person_href(person_id)
         values = trend_rows.get(person_id, zero)
         trend = [{"date": label, "premium": round(float(v), 2)} for label, v in zip(day_labels, values, strict=True)]
-        chart = _trend_chart(fmt, f"{base}trend.svg", trend, f"{person['name']} · {t('chart.trend')}", t)
+        chart = trend_chart(fmt, f"{base}trend.svg", trend, f"{person['name']} · {t('chart.trend')}", t)
         charts.append(chart)
         unit_id = person["unit"]
         pages.append(Page(f"{base}index.html", "person.html", str(person["name"]), "units", {
@@ -234,39 +198,3 @@ def leaderboard_page(people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree, 
         })
     return Page("leaderboard/index.html", "leaderboard.html", t("leaderboard.title"), "leaderboard",
                 {"sections": sections})
-
-
-def _trend_chart(fmt: Formatter, path: str, data: list[dict[str, Any]], title: str, t: Translator) -> ChartFile:
-    """A 30-day trend from rows {"date": "YYYY-MM-DD", "premium": float}."""
-    total = sum(r["premium"] for r in data)
-    best = max(data, key=lambda r: r["premium"]) if data else None
-    summary = t("chart.trend_summary", days=len(data), total=fmt.money(total),
-                best=fmt.date(dt.date.fromisoformat(best["date"])) if best and best["premium"] else "—")
-    table = Table("trend-data", title, [Col("date", t("kpi.date")), Col("premium", t("kpi.premium"), "money")], data,
-                  csv=False)
-    return ChartFile(path, Chart("trend", title, data, summary), table)
-
-
-def _cumulative_chart(fmt: Formatter, path: str, mtd: pd.DataFrame, title: str, t: Translator) -> ChartFile:
-    data = []
-    for row in mtd.to_dict("records"):
-        data.append({"date": row["date"].date().isoformat(), "cumulative": clean(row.get("cumulative")),
-                     "target": clean(row.get("target"))})
-    last = next((r for r in reversed(data) if r["cumulative"] is not None), None)
-    target = next((r["target"] for r in reversed(data) if r["target"] is not None), None)
-    summary = t("chart.cumulative_summary", date=fmt.date(dt.date.fromisoformat(last["date"])) if last else "—",
-                value=fmt.money(last["cumulative"] if last else 0), target=fmt.money(target))
-    columns = [Col("date", t("kpi.date")), Col("cumulative", t("kpi.premium_mtd"), "money"),
-               Col("target", t("kpi.target_line"), "money")]
-    table = Table("cumulative-data", title, columns, data, csv=False)
-    return ChartFile(path, Chart("cumulative", title, data, summary), table)
-
-
-def _compare_chart(fmt: Formatter, path: str, children: pd.DataFrame, title: str, t: Translator) -> ChartFile:
-    data = [{"name": str(row["name"]), "premium": round(float(clean(row["premium_mtd"]) or 0), 2)}
-            for _, row in children.iterrows()]
-    top = max(data, key=lambda r: r["premium"]) if data else None
-    summary = t("chart.compare_summary", count=len(data), top=top["name"] if top else "—")
-    table = Table("compare-data", title, [Col("name", t("kpi.unit")), Col("premium", t("kpi.premium_mtd"), "money")],
-                  data, csv=False)
-    return ChartFile(path, Chart("compare", title, data, summary), table)

@@ -15,7 +15,7 @@ from ..metrics import registers as reg
 from ..metrics.registers import FollowUp
 from ..render import Page
 from .context import Context, Section
-from .performance import person_href
+from .links import person_href
 from .tables import Col, Table
 from .warnings import WarningList, warning_rule
 

@@ -18,7 +18,7 @@ from ..inputs.content import Document
 from ..metrics.battle import BattleReport
 from ..metrics.kpis import UnitTree, daily_totals, leaderboard
 from ..render import Page
-from .performance import ChartFile
+from .chartfiles import ChartFile
 from .tables import Col, Table, clean
 
 DEFAULT_SCREEN = {"name": "", "title": "", "slides": ["kpis", "leaderboard", "battle", "notices", "chart"],
