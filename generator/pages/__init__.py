@@ -22,15 +22,18 @@ from ..model import Site
 from ..render import Page
 from ..writer import Output
 from . import warning_rules  # noqa: F401 - registers the warning rules about people, trackers and texts
-from .battle import atom_feed, battle_page
+from .battle import build as _battle
 from .chartfiles import ChartFile
 from .context import BoardItem, Context, Section
-from .daily import daily_outputs
-from .faq import faq_order, faq_page
+from .daily import build as _daily
+from .faq import build as _faq
 from .meetings import build as _meetings
-from .notices import notice_pages, select_notices
-from .performance import leaderboard_page, person_pages, unit_pages
-from .quality import quality_outputs
+from .notices import build as _notices
+from .notices import select_notices
+from .performance import build_leaderboard as _leaderboard
+from .performance import build_people as _people
+from .performance import build_units as _units
+from .quality import build as _quality
 from .registers import build_aftersales as _aftersales
 from .registers import build_followups as _followups
 from .registers import build_leads as _leads
@@ -38,11 +41,11 @@ from .registers import build_nav as _registers
 from .registers import build_projects as _projects
 from .registers import build_receivables as _receivables
 from .resources import build as _resources
-from .screens import screen_pages
+from .screens import build as _screens
 from .scripts_page import build as _scripts
 from .search import build as _search
 from .tables import table_files
-from .talks import award_items, screen_award_items
+from .talks import award_items
 from .talks import build as _talks
 from .tracking import build as _tracking
 from .training import build as _training
@@ -61,82 +64,13 @@ class SitePlan:
     records: list[SectionRecord] = field(default_factory=list)
 
 
-def _units(ctx: Context) -> Section | None:
-    if not ctx.wants("units"):
-        return None
-    pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people)
-    return Section("units", "units/", pages, charts=charts)
-
-
-def _people(ctx: Context) -> Section | None:
-    if not ctx.show_people:
-        return None
-    pages, charts = person_pages(ctx.people, ctx.tables["units"].set_index("id"), ctx.tables, ctx.as_of, ctx.t,
-                                 ctx.fmt)
-    return Section("people", None, pages, charts=charts)
-
-
-def _leaderboard(ctx: Context) -> Section | None:
-    if not ctx.wants("leaderboard"):
-        return None
-    return Section("leaderboard", "leaderboard/", [leaderboard_page(ctx.people, ctx.units, ctx.tree, ctx.t,
-                                                                    ctx.show_people)])
-
-
-def _battle(ctx: Context) -> Section | None:
-    if not ctx.wants("battle"):
-        return None
-    site = ctx.config["site"]
-    feed = atom_feed(ctx.reports, site["title"], site["base_url"], site["timezone"], ctx.t, ctx.fmt.money)
-    return Section("battle", "battle/", [battle_page(ctx.reports, ctx.t)], [feed])
-
-
-def _notices(ctx: Context) -> Section | None:
-    if not ctx.wants("notices"):
-        return None
-    notices = select_notices(ctx.site.documents["notices"], ctx.as_of)
-    return Section("notices", "notices/", notice_pages(notices, ctx.t, ctx.fmt))
-
-
-def _faq(ctx: Context) -> Section | None:
-    if not ctx.wants("faq"):
-        return None
-    entries, missing = faq_order(ctx.site.documents["faq"])
-    return Section("faq", "faq/", [faq_page(entries, missing, ctx.t)])
-
-
-def _quality(ctx: Context) -> Section | None:
-    if not ctx.wants("quality"):
-        return None
-    page, table = quality_outputs(ctx.site, ctx.t)
-    return Section("quality", "quality/", [page], [table])
-
-
-def _screens(ctx: Context) -> Section | None:
-    if not ctx.wants("screen"):
-        return None
-    pages, charts = screen_pages(ctx.config["screens"], ctx.people, ctx.units, ctx.tree, ctx.tables, ctx.reports,
-                                 ctx.notices, ctx.as_of, ctx.t, ctx.fmt, ctx.config["site"]["title"],
-                                 awards=screen_award_items(ctx))
-    return Section("screen", "screen/", pages, charts=charts)
-
-
-# In navigation order. The board (index.html) and the daily reports are made in plan_site.
+# In navigation order. plan_site makes the daily reports (daily.build) before these, since they show its KPIs,
+# and the board (index.html) after them, from what they give it.
 SECTIONS: list[Callable[[Context], Section | None]] = [
     _units, _people, _leaderboard, _training, _talks, _resources,
     _warnings, _tracking, _meetings, _scripts, _registers, _receivables, _aftersales, _leads, _projects,
     _followups, _battle, _notices, _faq, _quality, _search, _screens,
 ]
-
-
-def _daily(ctx: Context) -> Section:
-    """The daily reports; its payload, the KPIs of every unit and person as of the as-of date, feeds the rest."""
-    site = ctx.site
-    pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people)
-    section = (Section("daily", "daily/", pages, files, table_files=False) if not site.excluded("daily")
-               else Section("daily", None))
-    section.payload = (units, people)
-    return section
 
 
 def builder_name(build: Callable[..., Any]) -> str:

@@ -14,6 +14,7 @@ from ..metrics.kpis import UnitTree, leaderboard, prepare, trend_and_month
 from ..parallel import forked_map
 from ..render import Page
 from .chartfiles import ChartFile, compare_chart, cumulative_chart, trend_chart
+from .context import Context, Section
 from .links import person_href, unit_href
 from .tables import Col, Table, clean
 
@@ -198,3 +199,28 @@ def leaderboard_page(people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree, 
         })
     return Page("leaderboard/index.html", "leaderboard.html", t("leaderboard.title"), "leaderboard",
                 {"sections": sections})
+
+
+def build_units(ctx: Context) -> Section | None:
+    """units/: the overview of every unit and a page per unit."""
+    if not ctx.wants("units"):
+        return None
+    pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people)
+    return Section("units", "units/", pages, charts=charts)
+
+
+def build_people(ctx: Context) -> Section | None:
+    """people/: a page per person, reached from the unit pages (no navigation entry of its own)."""
+    if not ctx.show_people:
+        return None
+    pages, charts = person_pages(ctx.people, ctx.tables["units"].set_index("id"), ctx.tables, ctx.as_of, ctx.t,
+                                 ctx.fmt)
+    return Section("people", None, pages, charts=charts)
+
+
+def build_leaderboard(ctx: Context) -> Section | None:
+    """leaderboard/: rankings of people and teams."""
+    if not ctx.wants("leaderboard"):
+        return None
+    return Section("leaderboard", "leaderboard/", [leaderboard_page(ctx.people, ctx.units, ctx.tree, ctx.t,
+                                                                    ctx.show_people)])
