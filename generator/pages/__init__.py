@@ -34,12 +34,8 @@ from .performance import build_leaderboard as _leaderboard
 from .performance import build_people as _people
 from .performance import build_units as _units
 from .quality import build as _quality
-from .registers import build_aftersales as _aftersales
-from .registers import build_followups as _followups
-from .registers import build_leads as _leads
 from .registers import build_nav as _registers
-from .registers import build_projects as _projects
-from .registers import build_receivables as _receivables
+from .registers import builders as register_builders
 from .resources import build as _resources
 from .screens import build as _screens
 from .scripts_page import build as _scripts
@@ -68,8 +64,8 @@ class SitePlan:
 # and the board (index.html) after them, from what they give it.
 SECTIONS: list[Callable[[Context], Section | None]] = [
     _units, _people, _leaderboard, _training, _talks, _resources,
-    _warnings, _tracking, _meetings, _scripts, _registers, _receivables, _aftersales, _leads, _projects,
-    _followups, _battle, _notices, _faq, _quality, _search, _screens,
+    _warnings, _tracking, _meetings, _scripts, _registers, *register_builders(),
+    _battle, _notices, _faq, _quality, _search, _screens,
 ]
 
 
