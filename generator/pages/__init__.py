@@ -1,7 +1,18 @@
 """Pages: from the site model and its metrics to the list of pages and files of the site.
 
-Each section of the site is one function `build(ctx) -> Section | None`; SECTIONS lists them in
-navigation order. To add a section, write its module and add it here.
+A section of the site is one function `build(ctx: Context) -> Section | None` in the module of its pages
+(`build_<section>` where a module holds several); it returns None when its dataset is absent or the
+profile leaves it out. SECTIONS lists them in navigation order and plan_site runs them, so that a section
+is read and changed in its own module and nothing here knows what it shows.
+
+To add a section: write its module with `build(ctx)`, add the builder to SECTIONS, and add its name to the
+profile's `exclude` choices (config/schema.py SECTIONS), so that a profile can leave it out.
+
+To add a supervision register: add a Register to REGISTERS in metrics/registers.py (its dataset, [cadence]
+options, row and follow-up functions, wording keys and page builder's name), with its row and follow-up
+functions beside it; declare its dataset's columns in inputs/schemas.py; write its page builder in
+pages/registers.py and its interface strings. Its section, its place in the registers' navigation, its
+[cadence] options, its `exclude` choice and its follow-ups in the overdue warning follow from the entry.
 """
 
 from __future__ import annotations
@@ -70,6 +81,8 @@ SECTIONS: list[Callable[[Context], Section | None]] = [
 
 
 def builder_name(build: Callable[..., Any]) -> str:
+    """The key of a builder's record for the next build: renaming or moving a builder only makes the next build
+    compute its section again."""
     return f"{build.__module__}.{build.__qualname__}"
 
 
