@@ -1,7 +1,7 @@
 """What every page module receives, and what it gives back.
 
-A page module is a function `build(ctx: Context) -> Section | None` listed in pages/__init__.py. It
-returns None when its dataset is absent or the profile leaves it out.
+A section builder is a function `build(ctx: Context) -> Section | None` listed in pages/__init__.py.
+It returns None when its dataset is absent or the profile leaves it out.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from ..parallel import forked_map
 from ..render import Page
 from ..writer import Output
 from .context import Context, Section
+from .kpi_tables import person_columns, records, unit_columns
 from .links import person_href, unit_href
-from .performance import person_columns, records, unit_columns
 from .tables import Col, Table, clean, table_files
 
 UNITS_CSV = ["unit", "name", "parent", "level", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_day",
