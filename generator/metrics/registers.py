@@ -411,22 +411,44 @@ class Register:
 
 # In the order of the registers' navigation; the first register given is the site navigation's entry.
 REGISTERS: tuple[Register, ...] = (
-    Register("receivables", "receivables", (Cadence("receivables", "2/month", "Receivables (回款)."),),
-             receivable_rows, receivable_followups, "registers.receivables", "registers.title.receivables",
-             "receivables.intro", "build_receivables"),
-    Register("aftersales", "aftersales", (Cadence("aftersales", "2/week", "After-sales cases (售后)."),),
-             aftersales_rows, aftersales_followups, "registers.aftersales", "registers.title.aftersales",
-             "aftersales.intro", "build_aftersales"),
-    Register("leads", "leads", (Cadence("leads", "daily", "Sales leads (销线)."),),
-             lead_rows, lead_followups, "registers.leads", "registers.title.leads", "leads.intro", "build_leads"),
-    Register("projects", "projects", (
-        Cadence("projects_short", "2/week", "Projects of 3 months or less."),
-        Cadence("projects_medium", "weekly", "Projects of 3 to 6 months."),
-        Cadence("projects_long", "monthly", "Projects of more than 6 months (or no expected end)."),
-    ), project_rows, project_followups, "registers.projects", "registers.title.projects", "projects.intro",
-        "build_projects"),
-    Register("followups", "followups", (Cadence("followups", "weekly", "One-off supervised items."),),
-             followup_rows, item_followups, "registers.followups", "registers.title.followups", "followups.intro",
-             "build_followups"),
+    Register(
+        "receivables", dataset="receivables",
+        cadences=(Cadence("receivables", "2/month", "Receivables (回款)."),),
+        rows=receivable_rows, followups=receivable_followups,
+        label="registers.receivables", title="registers.title.receivables", intro="receivables.intro",
+        page="build_receivables",
+    ),
+    Register(
+        "aftersales", dataset="aftersales",
+        cadences=(Cadence("aftersales", "2/week", "After-sales cases (售后)."),),
+        rows=aftersales_rows, followups=aftersales_followups,
+        label="registers.aftersales", title="registers.title.aftersales", intro="aftersales.intro",
+        page="build_aftersales",
+    ),
+    Register(
+        "leads", dataset="leads",
+        cadences=(Cadence("leads", "daily", "Sales leads (销线)."),),
+        rows=lead_rows, followups=lead_followups,
+        label="registers.leads", title="registers.title.leads", intro="leads.intro",
+        page="build_leads",
+    ),
+    Register(
+        "projects", dataset="projects",
+        cadences=(  # one per cycle: see project_cadence
+            Cadence("projects_short", "2/week", "Projects of 3 months or less."),
+            Cadence("projects_medium", "weekly", "Projects of 3 to 6 months."),
+            Cadence("projects_long", "monthly", "Projects of more than 6 months (or no expected end)."),
+        ),
+        rows=project_rows, followups=project_followups,
+        label="registers.projects", title="registers.title.projects", intro="projects.intro",
+        page="build_projects",
+    ),
+    Register(
+        "followups", dataset="followups",
+        cadences=(Cadence("followups", "weekly", "One-off supervised items."),),
+        rows=followup_rows, followups=item_followups,
+        label="registers.followups", title="registers.title.followups", intro="followups.intro",
+        page="build_followups",
+    ),
 )
 REGISTER: dict[str, Register] = {register.name: register for register in REGISTERS}
