@@ -29,7 +29,7 @@ from generator.csvfiles import csv_bytes, csv_cell
 from generator.errors import TrackboardError
 from generator.inputs.content import plain_text, render_markdown
 from generator.inputs.schemas import COLLECTIONS, DATASETS, Column, Field
-from generator.pages.performance import id_segment, person_href, unit_href
+from generator.pages.links import id_segment, person_href, unit_href
 from generator.render import json_for_script
 from generator.writer import check_path
 

@@ -162,12 +162,12 @@ def test_a_markdown_edit_computes_only_the_sections_that_read_it(site: Path, tak
 
 def test_sections_taken_from_the_previous_build_are_not_computed(site: Path, monkeypatch: pytest.MonkeyPatch
                                                                  ) -> None:
-    from generator import pages
+    from generator.pages import daily
 
     build(site, clock=clock)
     calls: list[str] = []
-    original = pages.daily_outputs
-    monkeypatch.setattr(pages, "daily_outputs", lambda *a, **k: calls.append("daily") or original(*a, **k))
+    original = daily.daily_outputs
+    monkeypatch.setattr(daily, "daily_outputs", lambda *a, **k: calls.append("daily") or original(*a, **k))
     notice = site / "content" / "notices" / "welcome.md"
     notice.write_text(BASELINE["content/notices/welcome.md"] + "\n补充。\n", encoding="utf-8")
     build(site, clock=clock)

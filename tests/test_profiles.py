@@ -14,7 +14,9 @@ from conftest import BASELINE, FIXED_NOW, html
 from selectolax.lexbor import LexborHTMLParser
 
 from generator.commands.build import build
+from generator.config.schema import SECTIONS
 from generator.model import load_site, mask_phone, resolve_profile
+from generator.pages import plan_site
 
 ROOT = Path(__file__).resolve().parent.parent
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -116,6 +118,15 @@ def test_excluded_sections_are_gone_with_every_link_to_them(example_build: Calla
     mentions = [f"{name}: {m.group(0)}" for name, text in text_files(out).items()
                 if Path(name).suffix in TEXT_SUFFIXES for m in pattern.finditer(text)]
     assert mentions == [], "\n".join(mentions[:20])
+
+
+@pytest.mark.slow
+def test_a_profile_can_leave_out_every_section_by_its_name() -> None:
+    """The `exclude` choices (config/schema.py SECTIONS) are the names of the sections the example site is made
+    of, less the registers' navigation entry, which goes when every register is left out."""
+    site = load_site(ROOT, today=FIXED_NOW.date())
+    names = {record.name for record in plan_site(site).records if record.name is not None}
+    assert names - {"registers"} == set(SECTIONS)
 
 
 @pytest.mark.slow

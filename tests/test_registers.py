@@ -166,6 +166,31 @@ def test_cadence_config_defaults_and_validation() -> None:
     assert config["cadence"]["leads"] == "daily"  # falls back to the default
 
 
+def test_every_register_is_declared_once_and_whole() -> None:
+    """The one table (metrics/registers.py REGISTERS) names a dataset, [cadence] options, wording and a page
+    builder that all exist; the configuration and the site's sections take their register parts from it."""
+    from generator import pages
+    from generator.config.schema import SCHEMA, SECTIONS
+    from generator.i18n import translator
+    from generator.inputs.schemas import DATASETS
+    from generator.pages import registers as register_pages
+
+    names = [r.name for r in reg.REGISTERS]
+    assert len(set(names)) == len(names) and set(names) <= set(SECTIONS)
+    keys = [c.key for r in reg.REGISTERS for c in r.cadences]
+    assert list(SCHEMA.options["cadence"].options) == keys
+    assert all(c.default in reg.CADENCE_DAYS for r in reg.REGISTERS for c in r.cadences)
+    assert all(r.dataset in DATASETS for r in reg.REGISTERS)
+    builders = register_pages.builders()
+    assert [pages.builder_name(b) for b in builders] == [
+        f"generator.pages.registers.{r.page}" for r in reg.REGISTERS]
+    assert all(b in pages.SECTIONS for b in builders)
+    for locale in ("zh-CN", "en"):
+        t = translator(locale)
+        for r in reg.REGISTERS:
+            assert t(r.label) and t(r.title) and t(r.intro, cadence="-", short="-", medium="-", long="-")
+
+
 # --- receivables ------------------------------------------------------------------------------------------------
 
 

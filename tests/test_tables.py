@@ -91,7 +91,7 @@ def test_records_are_plain_python_with_none_for_missing() -> None:
 
     import pandas as pd
 
-    from generator.pages.performance import records
+    from generator.pages.kpi_tables import records
 
     frame = pd.DataFrame({
         "premium": [1.5, float("nan")], "cases": [3, 4], "active": [True, False],

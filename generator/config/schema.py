@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..inputs.schemas import DATASETS
+from ..metrics.registers import CADENCE_DAYS, REGISTERS
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,14 @@ class StrMap:
     keys_from: str | None = None  # resolved per dataset: the dataset's column names
 
 
-# Follow-up cadences of the registers; metrics/registers.py maps each to the days it allows.
-CADENCES = ("daily", "2/week", "weekly", "2/month", "monthly")
+# Follow-up cadences of the registers: the days each allows are declared in metrics/registers.py.
+CADENCES = tuple(CADENCE_DAYS)
 SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards")
-# Sections of the site a profile can leave out (page folders of the URL map).
+# Sections of the site a profile can leave out (page folders of the URL map); the registers' come from their
+# declaration (metrics/registers.py), so a new register can be left out without a change here.
 SECTIONS = (
     "people", "leaderboard", "daily", "units", "battle", "notices", "faq", "meetings", "scripts", "tracking",
-    "warnings", "receivables", "aftersales", "leads", "projects", "followups", "training", "talks",
+    "warnings", *(register.name for register in REGISTERS), "training", "talks",
     "resources", "quality", "search", "screen",
 )
 
@@ -132,19 +134,11 @@ SCHEMA = Section(
             help="Business rules and thresholds.",
         ),
         "cadence": Section(
-            {
-                "receivables": Opt("str", "2/month", "Receivables (回款).", choices=CADENCES),
-                "aftersales": Opt("str", "2/week", "After-sales cases (售后).", choices=CADENCES),
-                "leads": Opt("str", "daily", "Sales leads (销线).", choices=CADENCES),
-                "projects_short": Opt("str", "2/week", "Projects of 3 months or less.", choices=CADENCES),
-                "projects_medium": Opt("str", "weekly", "Projects of 3 to 6 months.", choices=CADENCES),
-                "projects_long": Opt("str", "monthly", "Projects of more than 6 months (or no expected end).",
-                                     choices=CADENCES),
-                "followups": Opt("str", "weekly", "One-off supervised items.", choices=CADENCES),
-            },
+            {cadence.key: Opt("str", cadence.default, cadence.help, choices=CADENCES)
+             for register in REGISTERS for cadence in register.cadences},
             help="How often each register's open items must be followed up (督办). An item is overdue when its "
-                 "last follow-up is more days before the as-of date than the cadence allows: daily 1, 2/week 4, "
-                 "weekly 7, 2/month 15, monthly 31.",
+                 "last follow-up is more days before the as-of date than the cadence allows: "
+                 + ", ".join(f"{name} {days}" for name, days in CADENCE_DAYS.items()) + ".",
         ),
         "board": Section(
             {

@@ -167,6 +167,7 @@ DATASETS: dict[str, Dataset] = {
             ),
             one_of=("person", "phone"),
         ),
+        # The supervision registers' datasets; each register is declared in metrics/registers.py (REGISTERS).
         Dataset(
             "receivables",
             "Invoices and payments due (回款).",

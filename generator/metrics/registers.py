@@ -1,6 +1,12 @@
 """The supervision registers (督办台账): receivables ageing, after-sales resolution times, projects by
 cycle, and which open items are overdue for a follow-up on their register's cadence.
 
+Every register is declared once, in REGISTERS at the end of this module: its dataset, its [cadence]
+options, how its rows and follow-ups are made, its wording and its page. The configuration schema, the
+site's sections and navigation, and the overdue warning all read that table, so a register is added in
+one place. It lives here, the lowest layer that can name the row functions (config/ imports it; pages/
+refers to its page builder by name, as config/ and metrics/ must not import pages/).
+
 Pure functions of the register tables and the as-of date. Every function returns plain rows (dicts of
 Python values, dates as `datetime.date`) so that pages and tests read them the same way.
 
@@ -21,14 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 CADENCE_DAYS: dict[str, int] = {"daily": 1, "2/week": 4, "weekly": 7, "2/month": 15, "monthly": 31}
-REGISTERS = ("receivables", "aftersales", "leads", "projects", "followups")
 KINDS = ("prepayment", "in-sale", "invoiced", "warranty")
 BUCKETS = ("within_3", "3_to_6", "over_6", "no_date")
 CYCLES = ("short", "medium", "long", "unknown")
@@ -361,17 +366,89 @@ def register_followups(tables: dict[str, pd.DataFrame], present: Iterable[str], 
     """Every open item of every register given, against its cadence (overdue or not), by register."""
     out: dict[str, list[FollowUp]] = {}
     for name in present:
-        frame = tables.get(name)
+        register = REGISTER[name]
+        frame = tables.get(register.dataset)
         if frame is None:
             continue
-        if name == "receivables":
-            out[name] = receivable_followups(receivable_rows(frame, as_of), cadences["receivables"], as_of)
-        elif name == "aftersales":
-            out[name] = aftersales_followups(aftersales_rows(frame, as_of), cadences["aftersales"], as_of)
-        elif name == "leads":
-            out[name] = lead_followups(lead_rows(frame, as_of), cadences["leads"], as_of)
-        elif name == "projects":
-            out[name] = project_followups(project_rows(frame, as_of), cadences, as_of)
-        elif name == "followups":
-            out[name] = item_followups(followup_rows(frame, as_of), cadences["followups"], as_of)
+        out[name] = register.followups(register.rows(frame, as_of), register.cadence(cadences), as_of)
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The registers, declared once
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """An option of site.toml's [cadence]: how often a register's open items must be followed up."""
+
+    key: str
+    default: str  # one of CADENCE_DAYS
+    help: str
+
+
+@dataclass(frozen=True)
+class Register:
+    """A supervision register: everything the rest of the site needs to know of it."""
+
+    name: str  # its section, its folder (name/) and what a profile's `exclude` names
+    dataset: str  # the dataset (inputs/schemas.py) it is made from; without it, no page
+    cadences: tuple[Cadence, ...]  # its options of [cadence], in the order the reference lists them
+    rows: Callable[[pd.DataFrame, dt.date], list[dict[str, Any]]]  # (table, as_of): one dict per item
+    # (rows, cadence, as_of): every open item against its cadence; see `cadence` for what it is given
+    followups: Callable[[list[dict[str, Any]], Any, dt.date], list[FollowUp]]
+    label: str  # translation key: its name in the registers' own navigation and in the overdue warning
+    title: str  # translation key: its page's title
+    intro: str  # translation key: the line under the title
+    page: str  # name of its builder in pages/registers.py, `(ctx) -> Section | None`
+
+    def cadence(self, cadences: dict[str, str]) -> Any:
+        """What `followups` is given of the [cadence] table: the register's one cadence, or the whole table
+        when it has several (projects, one per cycle)."""
+        return cadences[self.cadences[0].key] if len(self.cadences) == 1 else cadences
+
+
+# In the order of the registers' navigation; the first register given is the site navigation's entry.
+REGISTERS: tuple[Register, ...] = (
+    Register(
+        "receivables", dataset="receivables",
+        cadences=(Cadence("receivables", "2/month", "Receivables (回款)."),),
+        rows=receivable_rows, followups=receivable_followups,
+        label="registers.receivables", title="registers.title.receivables", intro="receivables.intro",
+        page="build_receivables",
+    ),
+    Register(
+        "aftersales", dataset="aftersales",
+        cadences=(Cadence("aftersales", "2/week", "After-sales cases (售后)."),),
+        rows=aftersales_rows, followups=aftersales_followups,
+        label="registers.aftersales", title="registers.title.aftersales", intro="aftersales.intro",
+        page="build_aftersales",
+    ),
+    Register(
+        "leads", dataset="leads",
+        cadences=(Cadence("leads", "daily", "Sales leads (销线)."),),
+        rows=lead_rows, followups=lead_followups,
+        label="registers.leads", title="registers.title.leads", intro="leads.intro",
+        page="build_leads",
+    ),
+    Register(
+        "projects", dataset="projects",
+        cadences=(  # one per cycle: see project_cadence
+            Cadence("projects_short", "2/week", "Projects of 3 months or less."),
+            Cadence("projects_medium", "weekly", "Projects of 3 to 6 months."),
+            Cadence("projects_long", "monthly", "Projects of more than 6 months (or no expected end)."),
+        ),
+        rows=project_rows, followups=project_followups,
+        label="registers.projects", title="registers.title.projects", intro="projects.intro",
+        page="build_projects",
+    ),
+    Register(
+        "followups", dataset="followups",
+        cadences=(Cadence("followups", "weekly", "One-off supervised items."),),
+        rows=followup_rows, followups=item_followups,
+        label="registers.followups", title="registers.title.followups", intro="followups.intro",
+        page="build_followups",
+    ),
+)
+REGISTER: dict[str, Register] = {register.name: register for register in REGISTERS}

@@ -1,7 +1,18 @@
 """Pages: from the site model and its metrics to the list of pages and files of the site.
 
-Each section of the site is one function `build(ctx) -> Section | None`; SECTIONS lists them in
-navigation order. To add a section, write its module and add it here.
+A section of the site is one function `build(ctx: Context) -> Section | None` in the module of its pages
+(`build_<section>` where a module holds several); it returns None when its dataset is absent or the
+profile leaves it out. SECTIONS lists them in navigation order and plan_site runs them, so that a section
+is read and changed in its own module and nothing here knows what it shows.
+
+To add a section: write its module with `build(ctx)`, add the builder to SECTIONS, and add its name to the
+profile's `exclude` choices (config/schema.py SECTIONS), so that a profile can leave it out.
+
+To add a supervision register: add a Register to REGISTERS in metrics/registers.py (its dataset, [cadence]
+options, row and follow-up functions, wording keys and page builder's name), with its row and follow-up
+functions beside it; declare its dataset's columns in inputs/schemas.py; write its page builder in
+pages/registers.py and its interface strings. Its section, its place in the registers' navigation, its
+[cadence] options, its `exclude` choice and its follow-ups in the overdue warning follow from the entry.
 """
 
 from __future__ import annotations
@@ -22,26 +33,26 @@ from ..model import Site
 from ..render import Page
 from ..writer import Output
 from . import warning_rules  # noqa: F401 - registers the warning rules about people, trackers and texts
-from .battle import atom_feed, battle_page
+from .battle import build as _battle
+from .chartfiles import ChartFile
 from .context import BoardItem, Context, Section
-from .daily import daily_outputs
-from .faq import faq_order, faq_page
+from .daily import build as _daily
+from .faq import build as _faq
 from .meetings import build as _meetings
-from .notices import notice_pages, select_notices
-from .performance import ChartFile, leaderboard_page, person_pages, unit_pages
-from .quality import quality_outputs
-from .registers import build_aftersales as _aftersales
-from .registers import build_followups as _followups
-from .registers import build_leads as _leads
+from .notices import build as _notices
+from .notices import select_notices
+from .performance import build_leaderboard as _leaderboard
+from .performance import build_people as _people
+from .performance import build_units as _units
+from .quality import build as _quality
 from .registers import build_nav as _registers
-from .registers import build_projects as _projects
-from .registers import build_receivables as _receivables
+from .registers import builders as register_builders
 from .resources import build as _resources
-from .screens import screen_pages
+from .screens import build as _screens
 from .scripts_page import build as _scripts
 from .search import build as _search
 from .tables import table_files
-from .talks import award_items, screen_award_items
+from .talks import award_items
 from .talks import build as _talks
 from .tracking import build as _tracking
 from .training import build as _training
@@ -60,85 +71,18 @@ class SitePlan:
     records: list[SectionRecord] = field(default_factory=list)
 
 
-def _units(ctx: Context) -> Section | None:
-    if not ctx.wants("units"):
-        return None
-    pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people)
-    return Section("units", "units/", pages, charts=charts)
-
-
-def _people(ctx: Context) -> Section | None:
-    if not ctx.show_people:
-        return None
-    pages, charts = person_pages(ctx.people, ctx.tables["units"].set_index("id"), ctx.tables, ctx.as_of, ctx.t,
-                                 ctx.fmt)
-    return Section("people", None, pages, charts=charts)
-
-
-def _leaderboard(ctx: Context) -> Section | None:
-    if not ctx.wants("leaderboard"):
-        return None
-    return Section("leaderboard", "leaderboard/", [leaderboard_page(ctx.people, ctx.units, ctx.tree, ctx.t,
-                                                                    ctx.show_people)])
-
-
-def _battle(ctx: Context) -> Section | None:
-    if not ctx.wants("battle"):
-        return None
-    site = ctx.config["site"]
-    feed = atom_feed(ctx.reports, site["title"], site["base_url"], site["timezone"], ctx.t, ctx.fmt.money)
-    return Section("battle", "battle/", [battle_page(ctx.reports, ctx.t)], [feed])
-
-
-def _notices(ctx: Context) -> Section | None:
-    if not ctx.wants("notices"):
-        return None
-    notices = select_notices(ctx.site.documents["notices"], ctx.as_of)
-    return Section("notices", "notices/", notice_pages(notices, ctx.t, ctx.fmt))
-
-
-def _faq(ctx: Context) -> Section | None:
-    if not ctx.wants("faq"):
-        return None
-    entries, missing = faq_order(ctx.site.documents["faq"])
-    return Section("faq", "faq/", [faq_page(entries, missing, ctx.t)])
-
-
-def _quality(ctx: Context) -> Section | None:
-    if not ctx.wants("quality"):
-        return None
-    page, table = quality_outputs(ctx.site, ctx.t)
-    return Section("quality", "quality/", [page], [table])
-
-
-def _screens(ctx: Context) -> Section | None:
-    if not ctx.wants("screen"):
-        return None
-    pages, charts = screen_pages(ctx.config["screens"], ctx.people, ctx.units, ctx.tree, ctx.tables, ctx.reports,
-                                 ctx.notices, ctx.as_of, ctx.t, ctx.fmt, ctx.config["site"]["title"],
-                                 awards=screen_award_items(ctx))
-    return Section("screen", "screen/", pages, charts=charts)
-
-
-# In navigation order. The board (index.html) and the daily reports are made in plan_site.
+# In navigation order. plan_site makes the daily reports (daily.build) before these, since they show its KPIs,
+# and the board (index.html) after them, from what they give it.
 SECTIONS: list[Callable[[Context], Section | None]] = [
     _units, _people, _leaderboard, _training, _talks, _resources,
-    _warnings, _tracking, _meetings, _scripts, _registers, _receivables, _aftersales, _leads, _projects,
-    _followups, _battle, _notices, _faq, _quality, _search, _screens,
+    _warnings, _tracking, _meetings, _scripts, _registers, *register_builders(),
+    _battle, _notices, _faq, _quality, _search, _screens,
 ]
 
 
-def _daily(ctx: Context) -> Section:
-    """The daily reports; its payload, the KPIs of every unit and person as of the as-of date, feeds the rest."""
-    site = ctx.site
-    pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people)
-    section = (Section("daily", "daily/", pages, files, table_files=False) if not site.excluded("daily")
-               else Section("daily", None))
-    section.payload = (units, people)
-    return section
-
-
 def builder_name(build: Callable[..., Any]) -> str:
+    """The key of a builder's record for the next build: renaming or moving a builder only makes the next build
+    compute its section again."""
     return f"{build.__module__}.{build.__qualname__}"
 
 

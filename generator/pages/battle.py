@@ -11,6 +11,7 @@ from ..i18n import Translator
 from ..metrics.battle import BattleReport
 from ..render import Page
 from ..writer import Output
+from .context import Context, Section
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -80,3 +81,12 @@ def _text(tag: str, value: str) -> ET.Element:
     element = ET.Element(f"{{{ATOM}}}{tag}")
     element.text = value
     return element
+
+
+def build(ctx: Context) -> Section | None:
+    """battle/: the reports and their Atom feed."""
+    if not ctx.wants("battle"):
+        return None
+    site = ctx.config["site"]
+    feed = atom_feed(ctx.reports, site["title"], site["base_url"], site["timezone"], ctx.t, ctx.fmt.money)
+    return Section("battle", "battle/", [battle_page(ctx.reports, ctx.t)], [feed])

@@ -1,7 +1,7 @@
 """What every page module receives, and what it gives back.
 
-A page module is a function `build(ctx: Context) -> Section | None` listed in pages/__init__.py. It
-returns None when its dataset is absent or the profile leaves it out.
+A section builder is a function `build(ctx: Context) -> Section | None` listed in pages/__init__.py.
+It returns None when its dataset is absent or the profile leaves it out.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..metrics.kpis import UnitTree
 from ..model import Site
 from ..render import Page
 from ..writer import Output
-from .performance import ChartFile
+from .chartfiles import ChartFile
 
 
 @dataclass

@@ -15,7 +15,9 @@ from ..metrics.kpis import UnitTree, person_kpis, prepare, unit_kpis
 from ..parallel import forked_map
 from ..render import Page
 from ..writer import Output
-from .performance import person_columns, person_href, records, unit_columns, unit_href
+from .context import Context, Section
+from .kpi_tables import person_columns, records, unit_columns
+from .links import person_href, unit_href
 from .tables import Col, Table, clean, table_files
 
 UNITS_CSV = ["unit", "name", "parent", "level", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_day",
@@ -156,3 +158,14 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
         latest = (units, people)
     files.extend(table_files(pages))  # here, in the worker: a year of result tables is millions of cells
     return pages, files, latest
+
+
+def build(ctx: Context) -> Section:
+    """daily/: the daily reports. Always made, even when the profile leaves the pages out: its payload, the
+    KPIs of every unit and person as of the as-of date, is what the other sections show."""
+    site = ctx.site
+    pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people)
+    section = (Section("daily", "daily/", pages, files, table_files=False) if not site.excluded("daily")
+               else Section("daily", None))
+    section.payload = (units, people)
+    return section

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..i18n import Translator
 from ..inputs.content import Document
 from ..render import Page
+from .context import Context, Section
 
 
 def faq_order(documents: list[Document]) -> tuple[list[Document], list[int]]:
@@ -17,3 +18,11 @@ def faq_order(documents: list[Document]) -> tuple[list[Document], list[int]]:
 
 def faq_page(entries: list[Document], missing: list[int], t: Translator) -> Page:
     return Page("faq/index.html", "faq.html", t("faq.title"), "faq", {"entries": entries, "missing": missing})
+
+
+def build(ctx: Context) -> Section | None:
+    """faq/: the booklet."""
+    if not ctx.wants("faq"):
+        return None
+    entries, missing = faq_order(ctx.site.documents["faq"])
+    return Section("faq", "faq/", [faq_page(entries, missing, ctx.t)])

@@ -19,7 +19,7 @@ from ..metrics.meetings import (
 )
 from ..render import Page
 from .context import Context, Section
-from .performance import unit_href
+from .links import unit_href
 from .tables import Col, Table
 
 register({

@@ -9,6 +9,7 @@ from ..formats import Formatter
 from ..i18n import Translator
 from ..inputs.content import Document
 from ..render import Page
+from .context import Context, Section
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,11 @@ def notice_pages(notices: Notices, t: Translator, fmt: Formatter) -> list[Page]:
             pages.append(Page(f"notices/{doc.slug}/index.html", "notice.html", doc.title, "notices",
                               {"doc": doc, "expired": expired}))
     return pages
+
+
+def build(ctx: Context) -> Section | None:
+    """notices/: the board, a page per notice and the archive."""
+    if not ctx.wants("notices"):
+        return None
+    notices = select_notices(ctx.site.documents["notices"], ctx.as_of)
+    return Section("notices", "notices/", notice_pages(notices, ctx.t, ctx.fmt))

@@ -3,103 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from ..charts import Chart
 from ..formats import Formatter
 from ..i18n import Translator
-from ..inputs.content import safe_segment
 from ..metrics.development import awards_up_to
 from ..metrics.kpis import UnitTree, leaderboard, prepare, trend_and_month
 from ..parallel import forked_map
 from ..render import Page
+from .chartfiles import ChartFile, compare_chart, cumulative_chart, trend_chart
+from .context import Context, Section
+from .kpi_tables import person_columns, records, unit_columns
+from .links import person_href, unit_href
 from .tables import Col, Table, clean
-
-
-@dataclass(frozen=True)
-class ChartFile:
-    """A chart shown on a page, written as an SVG file beside it."""
-
-    path: str  # e.g. "units/HD01/trend.svg"
-    chart: Chart
-    table: Table  # the chart's data as a table: its text alternative
-
-
-# Names Windows refuses as file or folder names, whatever their case: the site may be served from a file share.
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
-
-
-@functools.lru_cache(maxsize=1 << 16, typed=True)  # a year of daily reports links every unit 366 times
-def id_segment(key: object) -> str:
-    """Return the path segment of an id: the id itself when it is already safe, else its reduction plus a
-    short digest of the id, so that two ids reducing alike ("A/1", "A 1") still get pages of their own."""
-    text = str(key)
-    segment = safe_segment(text)
-    if segment == text and segment.upper() not in _RESERVED:
-        return segment
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"{segment[:60]}-{digest}"
-
-
-def unit_href(unit_id: str) -> str:
-    return f"units/{id_segment(unit_id)}/"
-
-
-def person_href(person_id: str) -> str:
-    return f"people/{id_segment(person_id)}/"
-
-
-def unit_columns(t: Translator) -> list[Col]:
-    return [
-        Col("name", t("kpi.unit")), Col("premium_day", t("kpi.premium_day"), "money"),
-        Col("premium_wtd", t("kpi.premium_wtd"), "money"), Col("premium_mtd", t("kpi.premium_mtd"), "money"),
-        Col("premium_ytd", t("kpi.premium_ytd"), "money"), Col("target_month", t("kpi.target_month"), "money"),
-        Col("achievement_mtd", t("kpi.achievement_mtd"), "percent"), Col("cases_mtd", t("kpi.cases_mtd"), "number"),
-        Col("headcount", t("kpi.headcount"), "number"), Col("active_mtd", t("kpi.active_mtd"), "number"),
-        Col("activity_rate", t("kpi.activity_rate"), "percent"),
-        Col("per_capita_mtd", t("kpi.per_capita_mtd"), "money"), Col("zero_mtd", t("kpi.zero_mtd"), "number"),
-        Col("change_day", t("kpi.change_day"), "change"), Col("rank_in_parent", t("kpi.rank_in_parent"), "rank"),
-    ]
-
-
-def person_columns(t: Translator) -> list[Col]:
-    return [
-        Col("name", t("kpi.person")), Col("premium_day", t("kpi.premium_day"), "money"),
-        Col("premium_wtd", t("kpi.premium_wtd"), "money"), Col("premium_mtd", t("kpi.premium_mtd"), "money"),
-        Col("premium_ytd", t("kpi.premium_ytd"), "money"), Col("fyc_mtd", t("kpi.fyc_mtd"), "money"),
-        Col("cases_mtd", t("kpi.cases_mtd"), "number"), Col("target_month", t("kpi.target_month"), "money"),
-        Col("achievement_mtd", t("kpi.achievement_mtd"), "percent"),
-        Col("rank_in_unit", t("kpi.rank_in_unit"), "rank"),
-    ]
-
-
-def records(frame: pd.DataFrame, href: Any = None, columns: list[Col] | None = None,
-            extra: tuple[str, ...] = ("level", "unit", "name")) -> list[dict[str, Any]]:
-    """Rows of a KPI frame as plain dicts, with the id and an optional link.
-
-    With `columns`, only those (and `extra`) are converted: a KPI frame has dozens of columns.
-    """
-    if columns is not None:
-        keep = list(dict.fromkeys([c.key for c in columns if c.key in frame.columns] +
-                                  [k for k in extra if k in frame.columns]))
-        frame = frame[keep]
-    names = list(frame.columns)
-    # Column by column (a year of daily reports makes millions of cells): a float column is NaN or a number.
-    values = [[None if v != v else v for v in frame[name].tolist()] if frame[name].dtype == "float64"
-              else [clean(v) for v in frame[name].astype(object).tolist()] for name in names]
-    out = []
-    for key, row in zip(frame.index, zip(*values) if names else ((),) * len(frame), strict=True):
-        item = dict(zip(names, row))
-        item["id"] = key
-        if href is not None:
-            item["_href"] = href(key)
-        out.append(item)
-    return out
 
 
 def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables: dict[str, pd.DataFrame],
@@ -134,12 +52,12 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
         totals, mtd = trend_and_month(tables, as_of, unit=unit_id, days=30)
         trend = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
                  for d, v in zip(totals["date"], totals["premium"], strict=True)]
-        page_charts.append(_trend_chart(fmt, f"{base}trend.svg", trend, f"{unit['name']} · {t('chart.trend')}", t))
+        page_charts.append(trend_chart(fmt, f"{base}trend.svg", trend, f"{unit['name']} · {t('chart.trend')}", t))
         title = f"{unit['name']} · {t('chart.cumulative')}"
-        page_charts.append(_cumulative_chart(fmt, f"{base}cumulative.svg", mtd, title, t))
+        page_charts.append(cumulative_chart(fmt, f"{base}cumulative.svg", mtd, title, t))
         if child_ids:
             title = f"{unit['name']} · {t('chart.compare')}"
-            page_charts.append(_compare_chart(fmt, f"{base}compare.svg", units.loc[child_ids], title, t))
+            page_charts.append(compare_chart(fmt, f"{base}compare.svg", units.loc[child_ids], title, t))
         context = {
             "unit": {**{k: clean(v) for k, v in unit.items()}, "id": unit_id},
             "ancestors": [(a, unit_values[a]["name"]) for a in tree.ancestors(unit_id) if a in unit_values],
@@ -194,7 +112,7 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
         base = person_href(person_id)
         values = trend_rows.get(person_id, zero)
         trend = [{"date": label, "premium": round(float(v), 2)} for label, v in zip(day_labels, values, strict=True)]
-        chart = _trend_chart(fmt, f"{base}trend.svg", trend, f"{person['name']} · {t('chart.trend')}", t)
+        chart = trend_chart(fmt, f"{base}trend.svg", trend, f"{person['name']} · {t('chart.trend')}", t)
         charts.append(chart)
         unit_id = person["unit"]
         pages.append(Page(f"{base}index.html", "person.html", str(person["name"]), "units", {
@@ -236,37 +154,26 @@ def leaderboard_page(people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree, 
                 {"sections": sections})
 
 
-def _trend_chart(fmt: Formatter, path: str, data: list[dict[str, Any]], title: str, t: Translator) -> ChartFile:
-    """A 30-day trend from rows {"date": "YYYY-MM-DD", "premium": float}."""
-    total = sum(r["premium"] for r in data)
-    best = max(data, key=lambda r: r["premium"]) if data else None
-    summary = t("chart.trend_summary", days=len(data), total=fmt.money(total),
-                best=fmt.date(dt.date.fromisoformat(best["date"])) if best and best["premium"] else "—")
-    table = Table("trend-data", title, [Col("date", t("kpi.date")), Col("premium", t("kpi.premium"), "money")], data,
-                  csv=False)
-    return ChartFile(path, Chart("trend", title, data, summary), table)
+def build_units(ctx: Context) -> Section | None:
+    """units/: the overview of every unit and a page per unit."""
+    if not ctx.wants("units"):
+        return None
+    pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people)
+    return Section("units", "units/", pages, charts=charts)
 
 
-def _cumulative_chart(fmt: Formatter, path: str, mtd: pd.DataFrame, title: str, t: Translator) -> ChartFile:
-    data = []
-    for row in mtd.to_dict("records"):
-        data.append({"date": row["date"].date().isoformat(), "cumulative": clean(row.get("cumulative")),
-                     "target": clean(row.get("target"))})
-    last = next((r for r in reversed(data) if r["cumulative"] is not None), None)
-    target = next((r["target"] for r in reversed(data) if r["target"] is not None), None)
-    summary = t("chart.cumulative_summary", date=fmt.date(dt.date.fromisoformat(last["date"])) if last else "—",
-                value=fmt.money(last["cumulative"] if last else 0), target=fmt.money(target))
-    columns = [Col("date", t("kpi.date")), Col("cumulative", t("kpi.premium_mtd"), "money"),
-               Col("target", t("kpi.target_line"), "money")]
-    table = Table("cumulative-data", title, columns, data, csv=False)
-    return ChartFile(path, Chart("cumulative", title, data, summary), table)
+def build_people(ctx: Context) -> Section | None:
+    """people/: a page per person, reached from the unit pages (no navigation entry of its own)."""
+    if not ctx.show_people:
+        return None
+    pages, charts = person_pages(ctx.people, ctx.tables["units"].set_index("id"), ctx.tables, ctx.as_of, ctx.t,
+                                 ctx.fmt)
+    return Section("people", None, pages, charts=charts)
 
 
-def _compare_chart(fmt: Formatter, path: str, children: pd.DataFrame, title: str, t: Translator) -> ChartFile:
-    data = [{"name": str(row["name"]), "premium": round(float(clean(row["premium_mtd"]) or 0), 2)}
-            for _, row in children.iterrows()]
-    top = max(data, key=lambda r: r["premium"]) if data else None
-    summary = t("chart.compare_summary", count=len(data), top=top["name"] if top else "—")
-    table = Table("compare-data", title, [Col("name", t("kpi.unit")), Col("premium", t("kpi.premium_mtd"), "money")],
-                  data, csv=False)
-    return ChartFile(path, Chart("compare", title, data, summary), table)
+def build_leaderboard(ctx: Context) -> Section | None:
+    """leaderboard/: rankings of people and teams."""
+    if not ctx.wants("leaderboard"):
+        return None
+    return Section("leaderboard", "leaderboard/", [leaderboard_page(ctx.people, ctx.units, ctx.tree, ctx.t,
+                                                                    ctx.show_people)])

@@ -7,6 +7,7 @@ from ..i18n import Translator
 from ..model import Site
 from ..render import Page
 from ..writer import Output
+from .context import Context, Section
 
 
 def quality_outputs(site: Site, t: Translator) -> tuple[Page, Output]:
@@ -23,3 +24,11 @@ def quality_outputs(site: Site, t: Translator) -> tuple[Page, Output]:
         [[p.severity, p.file, p.row, p.column, p.message] for p in problems],
     )
     return page, Output("quality/problems.csv", table)
+
+
+def build(ctx: Context) -> Section | None:
+    """quality/: the page and problems.csv."""
+    if not ctx.wants("quality"):
+        return None
+    page, table = quality_outputs(ctx.site, ctx.t)
+    return Section("quality", "quality/", [page], [table])

@@ -1,21 +1,24 @@
 """The supervision registers (督办台账): receivables/, aftersales/, leads/, projects/, followups/.
 
-Each register is its own section and page, with a CSV beside every table; the navigation has one entry
-(督办台账) leading to the first register given, and each register page links the others. Each page lists
-the open items overdue for follow-up on the register's cadence (site.toml [cadence]), by owner, and one
-warning rule lists them across all registers. The computations are in metrics/registers.py.
+Which registers there are is declared once, in metrics/registers.py (REGISTERS); this module holds each
+register's page builder (named by its declaration) and what they share. Each register is its own section
+and page, with a CSV beside every table; the navigation has one entry (督办台账) leading to the first
+register given, and each register page links the others. Each page lists the open items overdue for
+follow-up on the register's cadence (site.toml [cadence]), by owner, and one warning rule lists them across
+all registers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..i18n import register
 from ..metrics import registers as reg
-from ..metrics.registers import FollowUp
+from ..metrics.registers import REGISTER, REGISTERS, FollowUp, Register
 from ..render import Page
 from .context import Context, Section
-from .performance import person_href
+from .links import person_href
 from .tables import Col, Table
 from .warnings import WarningList, warning_rule
 
@@ -184,7 +187,32 @@ register({
 
 def present(ctx: Context) -> list[str]:
     """The registers built: dataset given and section not left out by the profile."""
-    return [name for name in reg.REGISTERS if ctx.wants(name, name)]
+    return [spec.name for spec in REGISTERS if ctx.wants(spec.name, spec.dataset)]
+
+
+def builders() -> list[Callable[[Context], Section | None]]:
+    """The page builder of every register, in the order of REGISTERS (the sections' order in pages/)."""
+    found = []
+    for spec in REGISTERS:
+        build = globals().get(spec.page)
+        if not callable(build):
+            raise LookupError(f"register {spec.name!r}: no page builder {spec.page!r} in {__name__}")
+        found.append(build)
+    return found
+
+
+def _wanted(ctx: Context, name: str) -> Register | None:
+    """The register's declaration when its page is built, else None."""
+    spec = REGISTER[name]
+    return spec if ctx.wants(spec.name, spec.dataset) else None
+
+
+def _rows(ctx: Context, spec: Register, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The register's rows, each with its owner's name; no row links (the owner's link is for overdue lists)."""
+    rows = [_owner(r, names, ctx) for r in spec.rows(ctx.tables[spec.dataset], ctx.as_of)]
+    for r in rows:
+        r.pop("_href", None)
+    return rows
 
 
 def _names(ctx: Context) -> dict[str, str]:
@@ -235,12 +263,15 @@ def _overdue_blocks(ctx: Context, items: list[FollowUp], names: dict[str, str], 
     ]
 
 
-def _page(ctx: Context, name: str, intro: str, notes: list[str], tiles: list[dict[str, Any]],
-          blocks: list[dict[str, Any]]) -> Page:
-    subnav = [(n, f"{n}/") for n in present(ctx)]
-    return Page(f"{name}/index.html", "register.html", ctx.t(f"registers.title.{name}"), "registers", {
-        "register": name, "subnav": subnav, "intro": intro, "notes": notes, "tiles": tiles, "blocks": blocks,
+def _section(ctx: Context, spec: Register, intro: str, notes: list[str], tiles: list[dict[str, Any]],
+             blocks: list[dict[str, Any]]) -> Section:
+    """The register's section: its one page, linking every register built (no navigation entry of its own)."""
+    subnav = [(n, f"{n}/", ctx.t(REGISTER[n].label)) for n in present(ctx)]
+    page = Page(f"{spec.name}/index.html", "register.html", ctx.t(spec.title), "registers", {
+        "register": spec.name, "subnav": subnav, "intro": intro, "notes": notes, "tiles": tiles,
+        "blocks": blocks,
     })
+    return Section(spec.name, None, [page])
 
 
 def _block(id: str, title: str, columns: list[Col], rows: list[dict[str, Any]], notes: list[str] | None = None,
@@ -256,17 +287,17 @@ def build_nav(ctx: Context) -> Section | None:
 
 
 def build_receivables(ctx: Context) -> Section | None:
-    if not ctx.wants("receivables", "receivables"):
+    spec = _wanted(ctx, "receivables")
+    if spec is None:
         return None
     t, as_of = ctx.t, ctx.as_of
-    cadence = ctx.config["cadence"]["receivables"]
+    cadence = spec.cadence(ctx.config["cadence"])
     threshold = float(ctx.config["rules"]["receivable_large"])
     names = _names(ctx)
-    rows = [_owner(r, names, ctx) for r in reg.receivable_rows(ctx.tables["receivables"], as_of)]
+    rows = _rows(ctx, spec, names)
     for r in rows:
         r["kind_label"] = t(f"kind.{r['kind']}") if r["kind"] in reg.KINDS else (r["kind"] or t("kind.none"))
         r["bucket_label"] = t(f"col.{r['bucket']}")
-        r.pop("_href", None)
     totals = reg.receivable_totals(rows)
     large = reg.large_receivables(rows, threshold)
     overdue_pay = reg.overdue_payments(rows)
@@ -295,7 +326,7 @@ def build_receivables(ctx: Context) -> Section | None:
             Col("days_past_due", t("col.days_past_due"), "number"),
             Col("outstanding", t("col.outstanding"), "money")], overdue_pay, [t("receivables.overdue_pay_rule")],
             t("registers.none")),
-        *_overdue_blocks(ctx, reg.receivable_followups(rows, cadence, as_of), names),
+        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names),
         _block("all", t("registers.all"), [
             *item_cols, Col("invoice_date", t("col.invoice_date"), "date"), Col("due_date", t("col.due_date"), "date"),
             *money_cols, Col("age_days", t("col.age_days"), "number"), Col("bucket_label", t("col.bucket"),
@@ -308,9 +339,8 @@ def build_receivables(ctx: Context) -> Section | None:
         {"label": t("receivables.open"), "value": totals["open"], "kind": "number"},
         {"label": t("receivables.large_count"), "value": len(large), "kind": "number"},
     ]
-    intro = t("receivables.intro", cadence=_cadence_text(ctx, cadence))
-    page = _page(ctx, "receivables", intro, [_cadence_line(ctx, cadence), *notes], tiles, blocks)
-    return Section("receivables", None, [page])
+    intro = t(spec.intro, cadence=_cadence_text(ctx, cadence))
+    return _section(ctx, spec, intro, [_cadence_line(ctx, cadence), *notes], tiles, blocks)
 
 
 def _cadence_line(ctx: Context, cadence: str) -> str:
@@ -318,14 +348,14 @@ def _cadence_line(ctx: Context, cadence: str) -> str:
 
 
 def build_aftersales(ctx: Context) -> Section | None:
-    if not ctx.wants("aftersales", "aftersales"):
+    spec = _wanted(ctx, "aftersales")
+    if spec is None:
         return None
     t, as_of = ctx.t, ctx.as_of
-    cadence = ctx.config["cadence"]["aftersales"]
+    cadence = spec.cadence(ctx.config["cadence"])
     names = _names(ctx)
-    rows = [_owner(r, names, ctx) for r in reg.aftersales_rows(ctx.tables["aftersales"], as_of)]
+    rows = _rows(ctx, spec, names)
     for r in rows:
-        r.pop("_href", None)
         r["status_label"] = t("col.closed") if r["closed"] else t("col.open")
     open_cases = sorted((r for r in rows if not r["closed"]), key=lambda r: (-(r["days_open"] or 0), r["id"]))
     closed = [r for r in rows if r["closed"]]
@@ -355,7 +385,7 @@ def build_aftersales(ctx: Context) -> Section | None:
         _block("by-responsibility", t("aftersales.by_responsibility"),
                [Col("label", t("col.responsibility"), csv_key="responsibility"), *stat_cols],
                grouped("responsibility"), empty=t("registers.none")),
-        *_overdue_blocks(ctx, reg.aftersales_followups(rows, cadence, as_of), names),
+        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names),
         _block("all", t("registers.all"), [
             *case_cols, Col("status_label", t("col.status"), csv_key="status"),
             Col("resolved", t("col.resolved"), "date"),
@@ -370,20 +400,19 @@ def build_aftersales(ctx: Context) -> Section | None:
          "kind": "decimal"},
         {"label": t("aftersales.longest"), "value": max(times) if times else None, "kind": "number"},
     ]
-    intro = t("aftersales.intro", cadence=_cadence_text(ctx, cadence))
-    return Section("aftersales", None, [_page(ctx, "aftersales", intro, [_cadence_line(ctx, cadence)], tiles,
-                                              blocks)])
+    intro = t(spec.intro, cadence=_cadence_text(ctx, cadence))
+    return _section(ctx, spec, intro, [_cadence_line(ctx, cadence)], tiles, blocks)
 
 
 def build_leads(ctx: Context) -> Section | None:
-    if not ctx.wants("leads", "leads"):
+    spec = _wanted(ctx, "leads")
+    if spec is None:
         return None
     t, as_of = ctx.t, ctx.as_of
-    cadence = ctx.config["cadence"]["leads"]
+    cadence = spec.cadence(ctx.config["cadence"])
     names = _names(ctx)
-    rows = [_owner(r, names, ctx) for r in reg.lead_rows(ctx.tables["leads"], as_of)]
+    rows = _rows(ctx, spec, names)
     for r in rows:
-        r.pop("_href", None)
         if r["node_passed"]:
             r["_class"] = "flag"
     active = sorted((r for r in rows if not r["closed"]), key=lambda r: (r["owner"], r["next_date"] or as_of, r["id"]))
@@ -403,7 +432,7 @@ def build_leads(ctx: Context) -> Section | None:
                                                  Col("value", t("col.value"), "money")],
                sorted(stages.values(), key=lambda e: (-e["count"], e["stage"])), empty=t("registers.none")),
         _block("active", t("leads.list"), lead_cols, active, [t("leads.node_rule")], t("registers.none")),
-        *_overdue_blocks(ctx, reg.lead_followups(rows, cadence, as_of), names),
+        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names),
         _block("closed", t("registers.closed"), lead_cols, closed, empty=t("registers.none")),
     ]
     tiles = [
@@ -411,19 +440,18 @@ def build_leads(ctx: Context) -> Section | None:
         {"label": t("leads.value"), "value": round(sum(r["value"] for r in active), 2), "kind": "money"},
         {"label": t("leads.node_passed"), "value": sum(1 for r in active if r["node_passed"]), "kind": "number"},
     ]
-    return Section("leads", None, [_page(ctx, "leads", t("leads.intro"), [_cadence_line(ctx, cadence)], tiles,
-                                         blocks)])
+    return _section(ctx, spec, t(spec.intro), [_cadence_line(ctx, cadence)], tiles, blocks)
 
 
 def build_projects(ctx: Context) -> Section | None:
-    if not ctx.wants("projects", "projects"):
+    spec = _wanted(ctx, "projects")
+    if spec is None:
         return None
     t, as_of = ctx.t, ctx.as_of
-    cadences = ctx.config["cadence"]
+    cadences = spec.cadence(ctx.config["cadence"])  # one per cycle
     names = _names(ctx)
-    rows = [_owner(r, names, ctx) for r in reg.project_rows(ctx.tables["projects"], as_of)]
+    rows = _rows(ctx, spec, names)
     for r in rows:
-        r.pop("_href", None)
         if r["node_passed"]:
             r["_class"] = "flag"
     active = [r for r in rows if not r["closed"]]
@@ -444,27 +472,27 @@ def build_projects(ctx: Context) -> Section | None:
                               + _cadence_line(ctx, cadence)], t("registers.none")))
     blocks[0]["notes"].insert(0, t("projects.cycle_rule"))
     blocks += [
-        *_overdue_blocks(ctx, reg.project_followups(rows, cadences, as_of), names, with_cadence=True),
+        *_overdue_blocks(ctx, spec.followups(rows, cadences, as_of), names, with_cadence=True),
         _block("closed", t("registers.closed"), cols, [r for r in rows if r["closed"]], empty=t("registers.none")),
     ]
     tiles = [{"label": t("projects.active"), "value": len(active), "kind": "number"}]
     tiles += [{"label": t(f"projects.cycle.{c}"), "value": sum(1 for r in active if r["cycle"] == c),
                "kind": "number"} for c in ("short", "medium", "long")]
-    intro = t("projects.intro", short=_cadence_text(ctx, cadences["projects_short"]),
+    intro = t(spec.intro, short=_cadence_text(ctx, cadences["projects_short"]),
               medium=_cadence_text(ctx, cadences["projects_medium"]),
               long=_cadence_text(ctx, cadences["projects_long"]))
-    return Section("projects", None, [_page(ctx, "projects", intro, [], tiles, blocks)])
+    return _section(ctx, spec, intro, [], tiles, blocks)
 
 
 def build_followups(ctx: Context) -> Section | None:
-    if not ctx.wants("followups", "followups"):
+    spec = _wanted(ctx, "followups")
+    if spec is None:
         return None
     t, as_of = ctx.t, ctx.as_of
-    cadence = ctx.config["cadence"]["followups"]
+    cadence = spec.cadence(ctx.config["cadence"])
     names = _names(ctx)
-    rows = [_owner(r, names, ctx) for r in reg.followup_rows(ctx.tables["followups"], as_of)]
+    rows = _rows(ctx, spec, names)
     for r in rows:
-        r.pop("_href", None)
         if r["past_due"] is not None:
             r["_class"] = "flag"
     open_items = sorted((r for r in rows if not r["done"]), key=lambda r: (r["due"] or as_of, r["id"]))
@@ -474,7 +502,7 @@ def build_followups(ctx: Context) -> Section | None:
     blocks = [
         _block("open-items", t("followups.list"), [*cols, Col("past_due", t("col.past_due"), "number")], open_items,
                empty=t("registers.none")),
-        *_overdue_blocks(ctx, reg.item_followups(rows, cadence, as_of), names),
+        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names),
         _block("closed", t("registers.closed"), cols, [r for r in rows if r["done"]], empty=t("registers.none")),
     ]
     tiles = [
@@ -482,8 +510,7 @@ def build_followups(ctx: Context) -> Section | None:
         {"label": t("followups.past_due"), "value": sum(1 for r in open_items if r["past_due"] is not None),
          "kind": "number"},
     ]
-    return Section("followups", None, [_page(ctx, "followups", t("followups.intro"), [_cadence_line(ctx, cadence)],
-                                             tiles, blocks)])
+    return _section(ctx, spec, t(spec.intro), [_cadence_line(ctx, cadence)], tiles, blocks)
 
 
 @warning_rule(order=90)
@@ -498,7 +525,7 @@ def overdue_register_items(ctx: Context) -> WarningList | None:
     people = _names(ctx)
     items = reg.overdue_only(i for register_items in found.values() for i in register_items)
     rows = [{
-        "owner_name": people.get(i.owner, i.owner), "owner": i.owner, "register": t(f"registers.{i.register}"),
+        "owner_name": people.get(i.owner, i.owner), "owner": i.owner, "register": t(REGISTER[i.register].label),
         "id": i.id, "item": i.item, "last": i.last, "never": t("registers.never") if i.never else None,
         "days_overdue": i.days_overdue, "_href": f"{i.register}/index.html#overdue",
     } for i in items]

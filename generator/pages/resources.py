@@ -14,7 +14,7 @@ from ..i18n import register
 from ..metrics.development import resource_batches, resources_by_owner, stale_resource_tables
 from ..render import Page
 from .context import Context, Section
-from .performance import person_href
+from .links import person_href
 from .tables import Col, Table, clean
 from .warnings import WarningList, warning_rule
 

@@ -18,8 +18,10 @@ from ..inputs.content import Document
 from ..metrics.battle import BattleReport
 from ..metrics.kpis import UnitTree, daily_totals, leaderboard
 from ..render import Page
-from .performance import ChartFile
+from .chartfiles import ChartFile
+from .context import Context, Section
 from .tables import Col, Table, clean
+from .talks import screen_award_items
 
 DEFAULT_SCREEN = {"name": "", "title": "", "slides": ["kpis", "leaderboard", "battle", "notices", "chart"],
                   "seconds": 15, "refresh_seconds": 60}
@@ -106,3 +108,13 @@ def screen_pages(screens: list[dict[str, Any]], people: pd.DataFrame, units: pd.
             "others": [s for s in screens if s["name"] != screen["name"]],
         }))
     return pages, [chart] if chart else []
+
+
+def build(ctx: Context) -> Section | None:
+    """screen/: a page per screen of site.toml's [[screens]]."""
+    if not ctx.wants("screen"):
+        return None
+    pages, charts = screen_pages(ctx.config["screens"], ctx.people, ctx.units, ctx.tree, ctx.tables, ctx.reports,
+                                 ctx.notices, ctx.as_of, ctx.t, ctx.fmt, ctx.config["site"]["title"],
+                                 awards=screen_award_items(ctx))
+    return Section("screen", "screen/", pages, charts=charts)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..i18n import register
 from ..inputs.content import Document
+from ..inputs.schemas import DATASETS
 from ..render import Page
 from .context import Context, Section
 from .tables import Col, Table
@@ -27,12 +28,11 @@ GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
 SINGLE = {"gsm7": 160, "ucs2": 70}
 CONCATENATED = {"gsm7": 153, "ucs2": 67}
 _WRAP = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
-SMS_CATEGORIES = ("incentive", "care", "battle", "notice")
-# The four kinds of tracking message of the source document, as the office writes them.
-CATEGORY_ALIASES = {
-    "incentive": ("incentive", "激励", "激励类"), "care": ("care", "关怀", "关怀类", "感动类"),
-    "battle": ("battle", "战报", "战报类"), "notice": ("notice", "通知", "通知类"),
-}
+# The four kinds of tracking message of the source document and how the office writes them: declared once, as
+# the choices of the sms dataset's category (inputs/schemas.py), so that a script and a sent message agree.
+_CATEGORY_CHOICES = DATASETS["sms"].column("category").choices or {}
+SMS_CATEGORIES = tuple(_CATEGORY_CHOICES)
+CATEGORY_ALIASES = {key: (key, *spellings) for key, spellings in _CATEGORY_CHOICES.items()}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ..metrics.development import current_awards, talk_coverage, talk_period, ta
 from ..metrics.kpis import text_or_none
 from ..render import Page
 from .context import Context, Section
-from .performance import person_href
+from .links import person_href
 from .tables import Col, Table, clean
 from .warnings import WarningList, warning_rule
 

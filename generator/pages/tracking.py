@@ -12,7 +12,7 @@ from ..metrics import tracking as metrics
 from ..metrics.kpis import text_or_none
 from ..render import Page
 from .context import Context, Section
-from .performance import unit_href
+from .links import unit_href
 from .tables import Col, Table, clean
 
 WEEKS = 4  # the log, the summary and the SMS tables cover the last four ISO weeks (the current one to date)

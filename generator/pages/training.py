@@ -9,7 +9,7 @@ from ..i18n import register
 from ..metrics.development import month_of, teams_to_train, training_by_trainer, training_by_unit, training_sessions
 from ..render import Page
 from .context import BoardItem, Context, Section
-from .performance import person_href, unit_href
+from .links import person_href, unit_href
 from .tables import Col, Table, clean
 
 # Scores have decimals (4.25): shown as written rather than through the integer number format.

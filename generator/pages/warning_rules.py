@@ -15,7 +15,7 @@ from ..i18n import register
 from ..metrics import tracking as tracking_metrics
 from ..metrics import warnings as metrics
 from .context import Context
-from .performance import person_href
+from .links import person_href
 from .tables import Col, clean
 from .tracking import (
     frequent_columns,

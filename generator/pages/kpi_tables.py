@@ -1,0 +1,62 @@
+"""KPI tables: the columns of the unit and person tables, and the rows of a KPI frame.
+
+The unit pages, the person pages, the leaderboard and the daily reports show the same KPIs: their columns are
+named here once, so that every table of a unit or a person reads alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..i18n import Translator
+from .tables import Col, clean
+
+
+def unit_columns(t: Translator) -> list[Col]:
+    return [
+        Col("name", t("kpi.unit")), Col("premium_day", t("kpi.premium_day"), "money"),
+        Col("premium_wtd", t("kpi.premium_wtd"), "money"), Col("premium_mtd", t("kpi.premium_mtd"), "money"),
+        Col("premium_ytd", t("kpi.premium_ytd"), "money"), Col("target_month", t("kpi.target_month"), "money"),
+        Col("achievement_mtd", t("kpi.achievement_mtd"), "percent"), Col("cases_mtd", t("kpi.cases_mtd"), "number"),
+        Col("headcount", t("kpi.headcount"), "number"), Col("active_mtd", t("kpi.active_mtd"), "number"),
+        Col("activity_rate", t("kpi.activity_rate"), "percent"),
+        Col("per_capita_mtd", t("kpi.per_capita_mtd"), "money"), Col("zero_mtd", t("kpi.zero_mtd"), "number"),
+        Col("change_day", t("kpi.change_day"), "change"), Col("rank_in_parent", t("kpi.rank_in_parent"), "rank"),
+    ]
+
+
+def person_columns(t: Translator) -> list[Col]:
+    return [
+        Col("name", t("kpi.person")), Col("premium_day", t("kpi.premium_day"), "money"),
+        Col("premium_wtd", t("kpi.premium_wtd"), "money"), Col("premium_mtd", t("kpi.premium_mtd"), "money"),
+        Col("premium_ytd", t("kpi.premium_ytd"), "money"), Col("fyc_mtd", t("kpi.fyc_mtd"), "money"),
+        Col("cases_mtd", t("kpi.cases_mtd"), "number"), Col("target_month", t("kpi.target_month"), "money"),
+        Col("achievement_mtd", t("kpi.achievement_mtd"), "percent"),
+        Col("rank_in_unit", t("kpi.rank_in_unit"), "rank"),
+    ]
+
+
+def records(frame: pd.DataFrame, href: Any = None, columns: list[Col] | None = None,
+            extra: tuple[str, ...] = ("level", "unit", "name")) -> list[dict[str, Any]]:
+    """Rows of a KPI frame as plain dicts, with the id and an optional link.
+
+    With `columns`, only those (and `extra`) are converted: a KPI frame has dozens of columns.
+    """
+    if columns is not None:
+        keep = list(dict.fromkeys([c.key for c in columns if c.key in frame.columns] +
+                                  [k for k in extra if k in frame.columns]))
+        frame = frame[keep]
+    names = list(frame.columns)
+    # Column by column (a year of daily reports makes millions of cells): a float column is NaN or a number.
+    values = [[None if v != v else v for v in frame[name].tolist()] if frame[name].dtype == "float64"
+              else [clean(v) for v in frame[name].astype(object).tolist()] for name in names]
+    out = []
+    for key, row in zip(frame.index, zip(*values) if names else ((),) * len(frame), strict=True):
+        item = dict(zip(names, row))
+        item["id"] = key
+        if href is not None:
+            item["_href"] = href(key)
+        out.append(item)
+    return out
