@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 Translator = Callable[..., str]  # t(key, **values) -> text
 
-LOCALES = ("zh-CN", "en")
 CATALOGUES = Path(__file__).resolve().with_name("locales")
 
 
@@ -65,7 +64,7 @@ def _key(line: str) -> str | None:
     return next(iter(data), None) if len(data) == 1 and isinstance(next(iter(data.values())), str) else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(locale: str) -> dict[str, str]:
     """Return a locale's messages, read once per process (forked build workers inherit them)."""
     path = CATALOGUES / f"{locale}.toml"

@@ -122,7 +122,7 @@ def build_receivables(ctx: Context) -> Section | None:
     money_cols = [Col("amount", t("col.amount"), "money"), Col("paid", t("col.paid"), "money"),
                   Col("outstanding", t("col.outstanding"), "money")]
     overpaid = [r["id"] for r in rows if r["outstanding"] < 0]
-    notes = [t("receivables.overpaid", count=len(overpaid), ids="、".join(overpaid))] if overpaid else []
+    notes = [t("receivables.overpaid", count=len(overpaid), ids=t("sep.list").join(overpaid))] if overpaid else []
     blocks = [
         _block("ageing", t("receivables.ageing"), ageing_cols, ageing, [t("receivables.ageing_rule")]),
         _block("large", t("receivables.large"), [*item_cols, *money_cols, Col("due_date", t("col.due_date"), "date")],
@@ -181,7 +181,7 @@ def build_aftersales(ctx: Context) -> Section | None:
                  Col("owner", t("col.owner_id")), Col("registered", t("col.registered"), "date")]
     notes = [t("aftersales.time_rule")]
     if no_time:
-        notes.append(t("aftersales.no_time", count=len(no_time), ids="、".join(no_time)))
+        notes.append(t("aftersales.no_time", count=len(no_time), ids=t("sep.list").join(no_time)))
     blocks = [
         _block("open-cases", t("aftersales.open_cases"), [
             *case_cols, Col("days_open", t("col.days_open"), "number"), Col("reason", t("col.reason")),

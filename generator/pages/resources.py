@@ -124,7 +124,8 @@ def stale_resources(ctx: Context) -> WarningList | None:
     for stale in stale_resource_tables(_batches(ctx), ctx.tables["people"], ctx.as_of, days):
         rows.append({
             "owner": stale.owner, "name": names.get(stale.owner, stale.owner),
-            "unit_name": person_units.get(stale.owner), "batches": "、".join(stale.batches), "size": stale.size,
+            "unit_name": person_units.get(stale.owner), "batches": t("sep.list").join(stale.batches),
+            "size": stale.size,
             "last_update": stale.last_update, "days": stale.days,
             **({"_href": link(stale.owner)} if link else {}),
         })

@@ -97,12 +97,12 @@ def build(ctx: Context) -> Section | None:
         talked = sum(1 for r in rows if r["talked"])
         name = person_names.get(supervisor, supervisor) if supervisor else t("talks.no_supervisor")
         summary_rows.append({
-            "supervisor": supervisor, "supervisor_name": name, "heads": "、".join(heads.get(supervisor, [])),
+            "supervisor": supervisor, "supervisor_name": name, "heads": t("sep.list").join(heads.get(supervisor, [])),
             "people": len(rows), "talked": talked, "missing": len(rows) - talked,
             "coverage": talked / len(rows) if rows else None, "_href": f"talks/index.html#{_anchor(supervisor)}",
             "_class": "flag" if talked < len(rows) else "",
         })
-        groups.append({"id": _anchor(supervisor), "name": name, "heads": "、".join(heads.get(supervisor, [])),
+        groups.append({"id": _anchor(supervisor), "name": name, "heads": t("sep.list").join(heads.get(supervisor, [])),
                        "missing": len(rows) - talked,
                        "table": Table(_anchor(supervisor) + "-people", name, person_cols, rows, csv=False)})
     summary = Table("talks-supervisors", t("talks.summary"), [

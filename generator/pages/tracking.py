@@ -43,7 +43,7 @@ def _status(ctx: Context, row: dict[str, Any]) -> str:
         return ctx.t("tracking.missing")
     reasons = [ctx.t(key) for key, flag in (("tracking.below_calls", row["below_calls"]),
                                             ("tracking.below_sms", row["below_sms"])) if flag]
-    return "、".join(reasons) if reasons else ctx.t("tracking.ok")
+    return ctx.t("sep.list").join(reasons) if reasons else ctx.t("tracking.ok")
 
 
 def _tracker_section(ctx: Context, first: dt.date) -> dict[str, Any]:

@@ -57,7 +57,7 @@ def build(ctx: Context) -> Section | None:
         trainer_rows.append({
             **{k: clean(v) for k, v in row.items() if k != "units"},
             "trainer_name": person_names.get(trainer, trainer) if trainer else None,
-            "unit_names": "、".join(unit_names.get(u, u) for u in row["units"]),
+            "unit_names": ctx.t("sep.list").join(unit_names.get(u, u) for u in row["units"]),
             **({"_href": person_href(trainer)} if trainer and ctx.show_people else {}),
         })
     trainer_table = Table("training-trainers", t("training.by_trainer"), [

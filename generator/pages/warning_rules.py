@@ -69,7 +69,7 @@ def newcomers_at_risk(ctx: Context) -> WarningList:
         return {"join_date": _day(r["join_date"]), "days": r["days"], "premium": r["premium"],
                 "premium_needed": r["premium_needed"], "premium_short": r["premium_short"], "cases": r["cases"],
                 "cases_needed": r["cases_needed"],
-                "short": "、".join(short)}
+                "short": t("sep.list").join(short)}
 
     return WarningList(
         "newcomers", t("warn.newcomers"),
@@ -88,7 +88,7 @@ def supervisors_at_risk(ctx: Context) -> WarningList:
     """Supervisors whose team's premium over three months is below the maintenance standard."""
     rules, t = ctx.config["rules"], ctx.t
     amount = float(rules["supervisor_maintenance"])
-    found = metrics.supervisors_at_risk(ctx.tables, ctx.as_of, amount)
+    found = metrics.supervisors_at_risk(ctx.tables, ctx.as_of, amount, t("sep.list"))
     first = metrics.months_before(ctx.as_of, metrics.MAINTENANCE_MONTHS) + dt.timedelta(days=1)
 
     def extra(r: dict[str, Any]) -> dict[str, Any]:
@@ -163,12 +163,13 @@ def laggards(ctx: Context) -> WarningList | None:
 
     def extra(r: dict[str, Any]) -> dict[str, Any]:
         bases = sorted({r[f"basis_{m}"] for m in months if r[f"basis_{m}"]}, key=("person", "unit").index)
-        return {**{c.key: r[c.key] for c in columns[2:-1]}, "basis": "、".join(t(f"warn.basis.{b}") for b in bases)}
+        return {**{c.key: r[c.key] for c in columns[2:-1]},
+                "basis": t("sep.list").join(t(f"warn.basis.{b}") for b in bases)}
 
     percent_text = f"{percent:g}"
     return WarningList(
         "laggards", t("warn.laggards"),
-        t("warn.laggards_rule", percent=percent_text, months=count, names="、".join(months)),
+        t("warn.laggards_rule", percent=percent_text, months=count, names=t("sep.list").join(months)),
         columns, _people_rows(ctx, found, extra))
 
 
