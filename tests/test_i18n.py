@@ -85,6 +85,7 @@ def test_english_strings_have_no_chinese():
 _FULL = re.compile(r"""\bt\(\s*(["'])([\w./-]+)\1\s*[,)]""")
 _PREFIX = re.compile(r"""\bt\(\s*(?:f(["'])([\w./-]*)\{|(["'])([\w./-]+)\3\s*~)""")
 _LITERAL = re.compile(r"""(["'])([\w./-]+)\1""")
+_FSTRING = re.compile(r"""\bf(["'])([\w./-]+\.)\{""")  # f"chart.axis.{name}": a key made elsewhere than in t()
 # Keys made from a prefix handed to a helper (pages/meetings.py _label(t, "level", …)).
 HELPER_PREFIXES = ("level.", "mkind.")
 
@@ -117,6 +118,7 @@ def test_every_key_is_used():
     for text in _sources().values():
         named.update(m[2] for m in _LITERAL.finditer(text))
         prefixes.update(p for m in _PREFIX.finditer(text) if (p := m[2] if m[2] is not None else m[4]))
+        prefixes.update(m[2] for m in _FSTRING.finditer(text))
     unused = sorted(k for k in catalogue("en") if k not in named and not k.startswith(tuple(prefixes)))
     assert unused == []
 
