@@ -7,6 +7,7 @@ exists and every key is used; the English site shows no Chinese outside the data
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import string
@@ -173,8 +174,10 @@ def _html_texts(html: str) -> list[str]:
 
 
 def _svg_texts(svg: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.DOTALL)] + \
-        re.findall(r"<title>(.*?)</title>", svg, re.DOTALL)
+    """A chart's drawn text, its title and the labels read aloud."""
+    found = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.DOTALL)]
+    found += re.findall(r"<title>(.*?)</title>", svg, re.DOTALL) + re.findall(r'aria-label="([^"]*)"', svg)
+    return [html.unescape(t) for t in found]
 
 
 def _feed_texts(xml: str) -> list[str]:

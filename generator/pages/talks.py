@@ -87,7 +87,7 @@ def build(ctx: Context) -> Section | None:
                 "unit_name": unit_names.get(row["unit"], row["unit"]),
                 "supervisor_name": person_names.get(supervisor, supervisor) if supervisor else None,
                 "status": t("talks.done") if row["talked"] else t("talks.not_done"),
-                "talk_by_name": person_names.get(row["talk_by"], row["talk_by"]) if row["talk_by"] else None,
+                "talk_by_name": person_names.get(row["talk_by"], row["talk_by"]) if clean(row["talk_by"]) else None,
                 "_class": "" if row["talked"] else "flag",
                 **({"_href": link(row["person"])} if link else {}),
             })
