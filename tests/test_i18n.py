@@ -6,6 +6,7 @@ exists and every key is used; the English site shows no Chinese outside the data
 
 from __future__ import annotations
 
+import ast
 import csv
 import html
 import io
@@ -230,6 +231,29 @@ def data_corpus(site: Path = ROOT) -> str:
             front = yaml.safe_load(text.split("---", 2)[1]) or {}
             parts += [str(v) for v in (front.values() if isinstance(front, dict) else [])]
     return "\n".join(parts)
+
+
+def _string_literals(source: str) -> list[str]:
+    """The string constants of a module, docstrings left out."""
+    tree = ast.parse(source)
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                  and node.body and isinstance(node.body[0], ast.Expr)}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_no_chinese_punctuation_in_the_code_that_writes_pages():
+    """Punctuation written by the pages' code or templates would show in every language: it belongs in the
+    catalogues (sep.label, sep.clause, sep.list). Catches what the example data does not reach."""
+    found = []
+    for path in sorted((PACKAGE / "pages").glob("*.py")):
+        found += [f"{path.name}: {s!r}" for s in _string_literals(path.read_text(encoding="utf-8"))
+                  if _PUNCTUATION.search(s)]
+    for path in sorted((PACKAGE / "theme" / "templates").glob("*.html")):
+        text = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+        found += [f"{path.name}: {line.strip()[:80]!r}" for line in text.splitlines() if _PUNCTUATION.search(line)]
+    assert found == []
 
 
 def test_the_leak_check_finds_what_it_should():

@@ -62,7 +62,7 @@ def _decision_rows(meetings: list[Meeting], ctx: Context, names: dict[str, str],
             status = decision_status(d, ctx.as_of)
             label = t(f"decision.{status}")
             if d.due_text:
-                label += "；" + t("decision.bad_due", due=d.due_text)
+                label += t("sep.clause") + t("decision.bad_due", due=d.due_text)
             row = {"item": d.text, "owner": names.get(d.owner, d.owner) if d.owner else None, "due": d.due,
                    "status": label, "meeting": m.title, "meeting_date": m.date}
             if status in ("overdue", "no_owner"):
