@@ -33,6 +33,7 @@ from typing import Any
 
 from . import fonts
 from .cache import ignore_interrupt, write_atomically
+from .i18n import catalogue
 
 KINDS = ("trend", "cumulative", "compare", "leaders")
 
@@ -54,12 +55,9 @@ _BLUE = "#2563eb"
 _GREY = "#6b7280"
 _GOLD = "#d97706"
 
-_TEXT = {
-    "zh-CN": {"date": "日期", "premium": "保费", "cumulative": "累计保费", "target": "目标", "premium_mtd": "本月保费",
-              "unit": "机构", "name": "姓名", "rank": "名次", "series": "系列"},
-    "en": {"date": "Date", "premium": "Premium", "cumulative": "Cumulative premium", "target": "Target",
-           "premium_mtd": "Premium MTD", "unit": "Unit", "name": "Name", "rank": "Rank", "series": "Series"},
-}
+# The axis and legend titles, from the catalogues (generator/locales/): both languages, for the templates.
+_AXES = ("date", "premium", "cumulative", "target", "premium_mtd", "unit", "name", "rank", "series")
+_TEXT = {lang: {name: catalogue(lang)[f"chart.axis.{name}"] for name in _AXES} for lang in ("zh-CN", "en")}
 
 _DATE_FORMAT = {"zh-CN": "%-m月%-d日", "en": "%b %-d"}
 

@@ -1,350 +1,79 @@
-"""Interface text in zh-CN and en. Every key exists in both (a test checks it)."""
+"""Interface text: one catalogue per locale, generator/locales/<locale>.toml (zh-CN.toml and en.toml).
+
+To add a translated string:
+1. add `"area.name" = "…"` to generator/locales/zh-CN.toml AND to generator/locales/en.toml — same key, same
+   {placeholders}, each key once per file (quoted, so the dot stays part of the key);
+2. use it as t("area.name", placeholder=value) in Python (ctx.t) or {{ t("area.name") }} in a template, with the
+   key written out in full where you can (a key built at run time, t(f"area.{value}"), is checked by its prefix).
+tests/test_i18n.py checks that a duplicate key fails to load, that both catalogues have the same keys and
+placeholders, that every key used in code and templates exists and every key is used, and that the English
+example site shows no Chinese interface text.
+
+One catalogue per locale, not dicts spread over the page modules: a translator sees every string of a language in
+one place, and a key defined twice is an error instead of the last import silently winning.
+"""
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 
 Translator = Callable[..., str]  # t(key, **values) -> text
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "zh-CN": {
-        "skip": "跳到正文",
-        "as_of": "数据截至",
-        "nav.board": "公告板",
-        "nav.daily": "日报",
-        "nav.units": "机构",
-        "nav.leaderboard": "排行榜",
-        "nav.battle": "战报",
-        "nav.notices": "通知",
-        "nav.faq": "十大问题",
-        "nav.quality": "数据质量",
-        "nav.search": "搜索",
-        "nav.screen": "大屏",
-        "board.pinned": "置顶",
-        "board.notices": "最新通知",
-        "board.battle": "最新战报",
-        "board.more_notices": "全部通知",
-        "board.more_battle": "全部战报",
-        "board.no_notices": "暂无通知。",
-        "board.no_battle": "暂无战报。",
-        "board.quality": "数据质量：{errors} 个错误、{warnings} 个提醒，跳过 {skipped} 行。",
-        "board.quality_ok": "数据质量：全部输入已通过检查。",
-        "notices.title": "通知公告",
-        "notices.current": "当前通知",
-        "notices.expired": "已过期",
-        "notices.expires": "有效期至",
-        "notices.category": "类别",
-        "notices.audience": "对象",
-        "notices.back": "返回通知列表",
-        "notices.none": "暂无通知。",
-        "notices.archive": "通知归档",
-        "notices.more": "以上是最近的通知；全部 {count} 条通知按月份归档：",
-        "notices.count": "{count} 条",
-        "battle.title": "战报",
-        "battle.feed": "订阅（Atom）",
-        "battle.generated": "系统战报：单笔保费达到 {threshold} 的保单自动生成。",
-        "battle.auto_title": "{name}签单{product}{amount}",
-        "battle.auto_body": "{unit}{name}于{date}签下{product}保单，保费{amount}。",
-        "battle.none": "暂无战报。",
-        "battle.person": "人员",
-        "battle.unit": "单位",
-        "battle.amount": "保费",
-        "battle.date": "日期",
-        "faq.title": "业务伙伴最常见的十大问题",
-        "faq.intro": "遇到这些问题怎么办？晨会上讲一讲，新人背一背。",
-        "faq.contents": "目录",
-        "faq.category": "类别",
-        "faq.none": "十大问题手册尚未编写。",
-        "faq.missing_ranks": "手册缺少第 {ranks} 问。",
-        "faq.print": "可直接打印。",
-        "quality.title": "数据质量",
-        "quality.intro": "每一个被跳过的行、每一个问题都列在这里：文件、行号（表头为第 1 行）、列名和原因。",
-        "quality.sources": "输入文件",
-        "quality.dataset": "数据集",
-        "quality.file": "文件",
-        "quality.encoding": "编码 / 工作表",
-        "quality.read": "读取行数",
-        "quality.kept": "采用行数",
-        "quality.skipped": "跳过行数",
-        "quality.ignored": "未使用的列",
-        "quality.missing": "未提供的数据集（相关页面不生成）",
-        "quality.problems": "问题清单",
-        "quality.place": "位置",
-        "quality.severity": "级别",
-        "quality.message": "说明",
-        "quality.error": "错误",
-        "quality.warning": "提醒",
-        "quality.none": "没有发现问题。",
-        "quality.download": "下载 CSV",
-        "quality.failed": "无法使用",
-        "nav.label": "主导航",
-        "table.csv": "下载 CSV",
-        "kpi.unit": "单位",
-        "kpi.person": "姓名",
-        "kpi.name": "名称",
-        "kpi.date": "日期",
-        "kpi.product": "险种",
-        "kpi.premium": "保费",
-        "kpi.cases": "件数",
-        "kpi.rank": "名次",
-        "kpi.premium_day": "当日保费",
-        "kpi.premium_wtd": "本周保费",
-        "kpi.premium_mtd": "本月保费",
-        "kpi.premium_ytd": "本年保费",
-        "kpi.fyc_mtd": "本月FYC",
-        "kpi.cases_mtd": "本月件数",
-        "kpi.target_month": "月度目标",
-        "kpi.achievement_mtd": "月达成率",
-        "kpi.headcount": "人力",
-        "kpi.active_mtd": "本月活动人力",
-        "kpi.activity_rate": "活动率",
-        "kpi.per_capita_mtd": "人均产能",
-        "kpi.zero_mtd": "未破零",
-        "kpi.change_day": "较昨日",
-        "kpi.rank_in_parent": "排名",
-        "kpi.rank_in_unit": "组内排名",
-        "kpi.vs_prev_day": "较昨日",
-        "kpi.target_line": "目标进度",
-        "units.title": "机构业绩",
-        "units.all": "各级机构 KPI",
-        "units.children": "下级机构对比",
-        "units.members": "成员业绩",
-        "units.path": "上级机构",
-        "people.orders": "近 30 天保单",
-        "people.left": "已离司",
-        "leaderboard.title": "排行榜",
-        "leaderboard.period_day": "当日",
-        "leaderboard.period_mtd": "本月",
-        "leaderboard.period_ytd": "本年",
-        "leaderboard.people_day": "个人 · 当日",
-        "leaderboard.people_mtd": "个人 · 本月",
-        "leaderboard.people_ytd": "个人 · 本年",
-        "leaderboard.teams_day": "团队 · 当日",
-        "leaderboard.teams_mtd": "团队 · 本月",
-        "leaderboard.teams_ytd": "团队 · 本年",
-        "chart.trend": "近 30 天保费",
-        "chart.cumulative": "本月累计与目标进度",
-        "chart.compare": "下级机构本月保费",
-        "chart.data": "图表数据",
-        "chart.trend_summary": "近 {days} 天保费合计 {total}，最高在 {best}。",
-        "chart.cumulative_summary": "截至 {date} 本月累计 {value}，月度目标 {target}。",
-        "chart.compare_summary": "{count} 个下级机构本月保费对比，第一名：{top}。",
-        "daily.title_for": "{date} 业绩日报",
-        "daily.other_days": "其他日期",
-        "daily.results": "各单位当日业绩",
-        "daily.forecast": "明日预测",
-        "daily.forecast_value": "预测保费",
-        "daily.source": "来源",
-        "daily.source_tracker": "督办预测",
-        "daily.source_model": "模型估算",
-        "daily.model": "估算方法",
-        "daily.projection": "月末预估",
-        "daily.projection_value": "月末预估保费",
-        "daily.projected_achievement": "预估达成率",
-        "daily.causes": "原因分析（较昨日）",
-        "daily.causes_units": "下级机构贡献",
-        "daily.causes_people": "个人贡献",
-        "daily.today": "当日",
-        "daily.before": "昨日",
-        "daily.change": "变化",
-        "daily.share": "占变化",
-        "daily.no_change": "与昨日相比没有变化。",
-        "daily.notes": "督办日志：亮点与问题",
-        "daily.no_notes": "当日没有督办日志。",
-        "daily.tracker": "督办",
-        "daily.calls": "电话",
-        "daily.sms": "短信",
-        "daily.highlights": "亮点",
-        "daily.problems": "问题",
-        "board.kpis": "今日业绩",
-        "board.alerts": "预警与督办",
-        "board.daily_link": "查看业绩日报",
-        "screen.kpis": "业绩速览",
-        "screen.leaderboard": "本月排行榜",
-        "screen.battle": "捷报频传",
-        "screen.notices": "通知公告",
-        "screen.chart": "近 30 天走势",
-        "screen.awards": "月度之星",
-        "screen.celebrate": "热烈祝贺",
-        "screen.empty": "暂无内容。",
-        "footer.generated": "由 Trackboard 生成",
-    },
-    "en": {
-        "skip": "Skip to content",
-        "as_of": "Data as of",
-        "nav.board": "Board",
-        "nav.daily": "Daily report",
-        "nav.units": "Units",
-        "nav.leaderboard": "Leaderboard",
-        "nav.battle": "Battle reports",
-        "nav.notices": "Notices",
-        "nav.faq": "Top ten problems",
-        "nav.quality": "Data quality",
-        "nav.search": "Search",
-        "nav.screen": "Screens",
-        "board.pinned": "Pinned",
-        "board.notices": "Latest notices",
-        "board.battle": "Latest battle reports",
-        "board.more_notices": "All notices",
-        "board.more_battle": "All battle reports",
-        "board.no_notices": "No notices.",
-        "board.no_battle": "No battle reports yet.",
-        "board.quality": "Data quality: {errors} errors, {warnings} warnings, {skipped} rows skipped.",
-        "board.quality_ok": "Data quality: every input passed its checks.",
-        "notices.title": "Notices",
-        "notices.current": "Current notices",
-        "notices.expired": "Expired",
-        "notices.expires": "Valid until",
-        "notices.category": "Category",
-        "notices.audience": "For",
-        "notices.back": "Back to the notices",
-        "notices.none": "No notices.",
-        "notices.archive": "Notice archive",
-        "notices.more": "These are the latest; all {count} notices by month:",
-        "notices.count": "{count} notices",
-        "battle.title": "Battle reports",
-        "battle.feed": "Subscribe (Atom)",
-        "battle.generated": "Automatic reports: every order with a premium of {threshold} or more.",
-        "battle.auto_title": "{name} wins {product} order of {amount}",
-        "battle.auto_body": "{name} of {unit} signed a {product} policy on {date}: premium {amount}.",
-        "battle.none": "No battle reports yet.",
-        "battle.person": "Person",
-        "battle.unit": "Unit",
-        "battle.amount": "Premium",
-        "battle.date": "Date",
-        "faq.title": "Top ten problems of business partners",
-        "faq.intro": "What to do when these come up: go over them at the morning meeting; "
-        "newcomers learn them by heart.",
-        "faq.contents": "Contents",
-        "faq.category": "Category",
-        "faq.none": "The booklet has not been written yet.",
-        "faq.missing_ranks": "The booklet lacks problem {ranks}.",
-        "faq.print": "Ready to print.",
-        "quality.title": "Data quality",
-        "quality.intro": "Every skipped row and every problem is listed here: file, row (the header is row 1), "
-        "column and reason.",
-        "quality.sources": "Input files",
-        "quality.dataset": "Dataset",
-        "quality.file": "File",
-        "quality.encoding": "Encoding / sheet",
-        "quality.read": "Rows read",
-        "quality.kept": "Rows used",
-        "quality.skipped": "Rows skipped",
-        "quality.ignored": "Unused columns",
-        "quality.missing": "Datasets not provided (their pages are left out)",
-        "quality.problems": "Problems",
-        "quality.place": "Place",
-        "quality.severity": "Severity",
-        "quality.message": "Message",
-        "quality.error": "error",
-        "quality.warning": "warning",
-        "quality.none": "No problems found.",
-        "quality.download": "Download CSV",
-        "quality.failed": "unusable",
-        "nav.label": "Main",
-        "table.csv": "Download CSV",
-        "kpi.unit": "Unit",
-        "kpi.person": "Name",
-        "kpi.name": "Name",
-        "kpi.date": "Date",
-        "kpi.product": "Product",
-        "kpi.premium": "Premium",
-        "kpi.cases": "Cases",
-        "kpi.rank": "Rank",
-        "kpi.premium_day": "Premium today",
-        "kpi.premium_wtd": "Week to date",
-        "kpi.premium_mtd": "Month to date",
-        "kpi.premium_ytd": "Year to date",
-        "kpi.fyc_mtd": "FYC month to date",
-        "kpi.cases_mtd": "Cases this month",
-        "kpi.target_month": "Monthly target",
-        "kpi.achievement_mtd": "Achievement",
-        "kpi.headcount": "Headcount",
-        "kpi.active_mtd": "Active this month",
-        "kpi.activity_rate": "Activity rate",
-        "kpi.per_capita_mtd": "Per head",
-        "kpi.zero_mtd": "Not broken zero",
-        "kpi.change_day": "vs yesterday",
-        "kpi.rank_in_parent": "Rank",
-        "kpi.rank_in_unit": "Rank in team",
-        "kpi.vs_prev_day": "vs yesterday",
-        "kpi.target_line": "Target pace",
-        "units.title": "Units",
-        "units.all": "KPIs of every unit",
-        "units.children": "Units compared",
-        "units.members": "Members",
-        "units.path": "Parent units",
-        "people.orders": "Orders in the last 30 days",
-        "people.left": "left",
-        "leaderboard.title": "Leaderboard",
-        "leaderboard.period_day": "Today",
-        "leaderboard.period_mtd": "This month",
-        "leaderboard.period_ytd": "This year",
-        "leaderboard.people_day": "People · today",
-        "leaderboard.people_mtd": "People · this month",
-        "leaderboard.people_ytd": "People · this year",
-        "leaderboard.teams_day": "Teams · today",
-        "leaderboard.teams_mtd": "Teams · this month",
-        "leaderboard.teams_ytd": "Teams · this year",
-        "chart.trend": "Premium, last 30 days",
-        "chart.cumulative": "Month to date against the target",
-        "chart.compare": "Units this month",
-        "chart.data": "Chart data",
-        "chart.trend_summary": "{total} in premium over {days} days; the best day was {best}.",
-        "chart.cumulative_summary": "{value} this month up to {date}; the monthly target is {target}.",
-        "chart.compare_summary": "This month's premium of {count} units compared; first: {top}.",
-        "daily.title_for": "Daily report, {date}",
-        "daily.other_days": "Other days",
-        "daily.results": "Results by unit",
-        "daily.forecast": "Tomorrow's forecast",
-        "daily.forecast_value": "Forecast premium",
-        "daily.source": "Source",
-        "daily.source_tracker": "tracker",
-        "daily.source_model": "model",
-        "daily.model": "Model",
-        "daily.projection": "Month-end projection",
-        "daily.projection_value": "Projected premium",
-        "daily.projected_achievement": "Projected achievement",
-        "daily.causes": "Cause analysis (vs yesterday)",
-        "daily.causes_units": "Units",
-        "daily.causes_people": "People",
-        "daily.today": "Today",
-        "daily.before": "Yesterday",
-        "daily.change": "Change",
-        "daily.share": "Share of change",
-        "daily.no_change": "No change from yesterday.",
-        "daily.notes": "Trackers' log: highlights and problems",
-        "daily.no_notes": "No tracking log for this day.",
-        "daily.tracker": "Tracker",
-        "daily.calls": "Calls",
-        "daily.sms": "Messages",
-        "daily.highlights": "Highlights",
-        "daily.problems": "Problems",
-        "board.kpis": "Today",
-        "board.alerts": "Warnings and follow-ups",
-        "board.daily_link": "Open the daily report",
-        "screen.kpis": "Results",
-        "screen.leaderboard": "This month's leaders",
-        "screen.battle": "Battle reports",
-        "screen.notices": "Notices",
-        "screen.chart": "Last 30 days",
-        "screen.awards": "Stars of the month",
-        "screen.celebrate": "Congratulations!",
-        "screen.empty": "Nothing to show.",
-        "footer.generated": "Made with Trackboard",
-    },
-}
+CATALOGUES = Path(__file__).resolve().with_name("locales")
 
 
-def register(messages: dict[str, dict[str, str]]) -> None:
-    """Add a page module's own interface text (both locales, same keys) to the catalogue."""
-    for locale, entries in messages.items():
-        MESSAGES[locale].update(entries)
+class CatalogueError(ValueError):
+    """A catalogue that cannot be used: not TOML, a key given twice or a value that is not text."""
+
+
+def parse_catalogue(text: str, name: str) -> dict[str, str]:
+    """Return the messages of one catalogue's text; name (its file) is for the errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(_explain(text, name, error)) from None
+    for key, value in data.items():
+        if not isinstance(value, str):  # an unquoted dotted key makes a table: say how to write it
+            raise CatalogueError(f'{name}: the value of {key!r} is not text; write every key in quotes, '
+                                 f'"{key}.name" = "…"')
+    return data
+
+
+def _explain(text: str, name: str, error: tomllib.TOMLDecodeError) -> str:
+    """The error for the reader: a key given twice named with both lines (tomllib says only "Cannot overwrite")."""
+    lines = text.splitlines()
+    at = error.args[0].rsplit("(at line ", 1)
+    number = int(at[1].split(",")[0]) if len(at) == 2 and at[1].split(",")[0].isdigit() else 0
+    key = _key(lines[number - 1]) if 0 < number <= len(lines) else None
+    if key is not None:
+        first = next((i for i, line in enumerate(lines[: number - 1], 1) if _key(line) == key), None)
+        if first is not None:
+            return f"{name}: duplicate key {key!r} (lines {first} and {number}); each key may appear only once"
+    return f"{name}: {error}"
+
+
+def _key(line: str) -> str | None:
+    """The key a `key = value` line sets, or None for any other line."""
+    try:
+        data = tomllib.loads(line)
+    except tomllib.TOMLDecodeError:
+        return None
+    return next(iter(data), None) if len(data) == 1 and isinstance(next(iter(data.values())), str) else None
+
+
+@cache
+def catalogue(locale: str) -> dict[str, str]:
+    """Return a locale's messages, read once per process (forked build workers inherit them)."""
+    path = CATALOGUES / f"{locale}.toml"
+    return parse_catalogue(path.read_text(encoding="utf-8"), str(path))
 
 
 def translator(locale: str) -> Translator:
     """Return t(key, **values) for a locale."""
-    messages = MESSAGES[locale]
+    messages = catalogue(locale)
 
     def t(key: str, **values: object) -> str:
         text = messages[key]

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.i18n import catalogue
 from generator.inputs.datasets import empty_frame
 from generator.inputs.schemas import DATASETS
 from generator.metrics import daily, kpis
@@ -531,7 +532,7 @@ def test_forecasts_from_trackers_else_the_model(tables: dict[str, pd.DataFrame])
              ("2026-03-03", "P07", 5000.0, 0.0, 1)]
     model = {f.unit: f.value for f in daily.forecasts(site(UNITS, PEOPLE, sales), AS_OF, ["T2", "T3", "B"])}
     assert model == {"T2": 100.0, "T3": 250.0, "B": 350.0}
-    assert "四周" in daily.MODEL_DESCRIPTION_ZH and "four weeks" in daily.MODEL_DESCRIPTION_EN
+    assert "四周" in catalogue("zh-CN")["daily.model_note"] and "four weeks" in catalogue("en")["daily.model_note"]
 
 
 def test_month_end_projection(tables: dict[str, pd.DataFrame]) -> None:
@@ -545,7 +546,7 @@ def test_month_end_projection(tables: dict[str, pd.DataFrame]) -> None:
     assert math.isnan(none["target"]) and math.isnan(none["projected_achievement"])
     whole = daily.month_end_projection(tables, AS_OF, None)
     assert whole["mtd"] == expected_unit(UNITS, PEOPLE, SALES, "B", AS_OF, "mtd") and whole["target"] == 100000.0
-    assert daily.PROJECTION_DESCRIPTION_ZH and daily.PROJECTION_DESCRIPTION_EN
+    assert catalogue("zh-CN")["daily.projection_note"] and catalogue("en")["daily.projection_note"]
 
 
 def test_causes_are_ordered_by_absolute_change_then_id(tables: dict[str, pd.DataFrame]) -> None:

@@ -17,6 +17,7 @@ import yaml
 
 from ..config import load_config
 from ..errors import TrackboardError
+from ..i18n import catalogue
 from ..inputs.content import CONTENT_DIR, Document, load_collections, safe_segment
 from ..inputs.schemas import COLLECTIONS
 
@@ -34,58 +35,6 @@ MEETING_TIME = "09:00"
 MEETING_LEVEL = "team"
 MEETING_KIND = "morning"
 SCRIPT_CHANNEL = "phone"
-
-# Comments written beside the fields, in the site's language: the editor's only documentation at hand.
-HINTS: dict[str, dict[str, str]] = {
-    "zh-CN": {
-        "date": "发布日期 YYYY-MM-DD；此日期之前不显示",
-        "expires": "最后显示日期 YYYY-MM-DD；留空则一直显示",
-        "pinned": "true：置顶",
-        "category": "分类，如 通知、制度、活动",
-        "audience": "对象，如 全体业务伙伴",
-        "battle.date": "日期 YYYY-MM-DD",
-        "person": "工号或姓名",
-        "unit": "单位编码或名称",
-        "amount": "保费金额，如 50000",
-        "rank": "排名 1–10",
-        "meeting.date": "会议日期 YYYY-MM-DD",
-        "time": "开始时间 HH:MM",
-        "level": "层级：branch（分公司）、division（部）、team（组）",
-        "kind": "类型：kick-off（启动会）、analysis（分析会）、morning（早会）、daily（日新追踪会）、"
-                "celebration（表彰会）、sharing（分享会）、training（培训）",
-        "host": "主持人",
-        "attendees": "参会人",
-        "meeting": "对应会议的文件名（不含 .md）",
-        "presenter": "述职人",
-        "submitted": "提交时间 YYYY-MM-DD HH:MM；会前不足一天提交算迟交",
-        "channel": "渠道：phone（电话）或 sms（短信）",
-        "body": "在此写正文（Markdown）。",
-    },
-    "en": {
-        "date": "publication date YYYY-MM-DD; hidden before it",
-        "expires": "last day shown YYYY-MM-DD; empty: shown until removed",
-        "pinned": "true: keep on top of the board",
-        "category": "category",
-        "audience": "who it is for",
-        "battle.date": "date YYYY-MM-DD",
-        "person": "person id or name",
-        "unit": "unit id or name",
-        "amount": "premium won, e.g. 50000",
-        "rank": "rank 1–10",
-        "meeting.date": "meeting date YYYY-MM-DD",
-        "time": "start time HH:MM",
-        "level": "level: branch, division or team",
-        "kind": "kind: kick-off, analysis, morning, daily, celebration, sharing or training",
-        "host": "host",
-        "attendees": "attendees",
-        "meeting": "file name of the meeting (without .md)",
-        "presenter": "presenter",
-        "submitted": "when submitted YYYY-MM-DD HH:MM; late when less than a day before the meeting",
-        "channel": "channel: phone or sms",
-        "body": "Write the text here (Markdown).",
-    },
-}
-
 
 @dataclass(frozen=True)
 class NewDocument:
@@ -141,13 +90,13 @@ def plan_document(kind: str, title: str, now: dt.datetime, locale: str, document
     if not title:
         raise TrackboardError('the title is empty; give it in quotes, e.g. trackboard add notice "年终冲刺方案"')
     collection = KINDS[kind]
-    hints = HINTS.get(locale, HINTS["en"])
+    hints = catalogue(locale if locale == "zh-CN" else "en")  # add.<field>: the comments beside the fields
     today = now.date()
     notes: list[str] = []
     fields: list[tuple[str, str, str]] = []  # name, YAML value, hint
 
     def hint(name: str) -> str:
-        return hints.get(f"{kind}.{name}") or hints.get(name, "")
+        return hints.get(f"add.{kind}.{name}") or hints.get(f"add.{name}", "")
 
     if kind == "notice":
         fields = [("title", yaml_string(title), ""), ("date", today.isoformat(), hint("date")),
@@ -195,7 +144,7 @@ def plan_document(kind: str, title: str, now: dt.datetime, locale: str, document
     for name, value, comment in fields:
         line = f"{name}: {value}" if value else f"{name}:"
         lines.append(f"{line}  # {comment}" if comment else line)
-    lines += ["---", "", hints["body"], ""]
+    lines += ["---", "", hints["add.body"], ""]
     return NewDocument(f"{CONTENT_DIR}/{collection}/{stem}.md", "\n".join(lines), tuple(notes))
 
 

@@ -22,10 +22,6 @@ from .kpis import (
 )
 
 MODEL_WEEKS = 4
-MODEL_DESCRIPTION_ZH = "按前四周同一星期几的平均保费估算"
-MODEL_DESCRIPTION_EN = "the mean premium of the same weekday over the previous four weeks"
-PROJECTION_DESCRIPTION_ZH = "按本月已过天数的日均保费推算至月末：月累计 ÷ 已过天数 × 当月天数"
-PROJECTION_DESCRIPTION_EN = "the month-to-date daily average carried to month end: MTD ÷ days elapsed × days in month"
 
 COMPARISON_DAYS = {"prev_day": 1, "same_weekday_last_week": 7}
 
@@ -41,7 +37,8 @@ def forecasts(tables: dict[str, pd.DataFrame], as_of: dt.date, units: list[str])
     """Return tomorrow's premium forecast for each unit, in the order given.
 
     The trackers' forecasts logged on `as_of` for a unit are summed where any exist; otherwise the
-    model (MODEL_DESCRIPTION_EN) estimates it from the unit's own sales and everything below it.
+    model estimates it from the unit's own sales and everything below it: the mean of the same
+    weekday over the previous MODEL_WEEKS weeks.
     """
     given = _logged_forecasts(tables["tracking"]).get(pd.Timestamp(as_of), {})
     org, prepared = _org(tables), _prepared(tables)
@@ -84,8 +81,8 @@ def _logged_forecasts(tracking: pd.DataFrame) -> dict[pd.Timestamp, dict[str, fl
 def month_end_projection(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None) -> dict:
     """Project the month's premium for `unit` (everyone when None) from its month-to-date daily average.
 
-    Keys: unit, mtd, days_elapsed, days_in_month, projection, target, projected_achievement, description_zh,
-    description_en. Target and achievement are NaN where the unit has no target for the month.
+    Keys: unit, mtd, days_elapsed, days_in_month, projection, target, projected_achievement. Target and
+    achievement are NaN where the unit has no target for the month.
     """
     return month_end_projections(tables, as_of, [unit])[0]
 
@@ -110,8 +107,6 @@ def month_end_projections(tables: dict[str, pd.DataFrame], as_of: dt.date, units
             "projection": projection,
             "target": target,
             "projected_achievement": achievement,
-            "description_zh": PROJECTION_DESCRIPTION_ZH,
-            "description_en": PROJECTION_DESCRIPTION_EN,
         })
     return out
 

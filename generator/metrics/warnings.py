@@ -113,14 +113,15 @@ def _empty(base: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return base.reindex(columns=[*base.columns, *columns])
 
 
-def supervisors_at_risk(tables: dict[str, pd.DataFrame], as_of: dt.date, per_month: float) -> pd.DataFrame:
+def supervisors_at_risk(tables: dict[str, pd.DataFrame], as_of: dt.date, per_month: float,
+                        separator: str = "、") -> pd.DataFrame:
     """Supervisors whose team's premium over the last three months is below `per_month` a month.
 
     The window runs from the day after `as_of` minus three months to `as_of`. A supervisor's team is
     every unit they head (units.head) and everything below it; one who heads no unit is judged on
     their own premium. Listed when the window's premium < 3 × `per_month` (at it is not).
-    Columns: person, name, unit, unit_name, role, join_date, basis ("team" or "own"), team, premium,
-    monthly, needed, shortfall.
+    Columns: person, name, unit, unit_name, role, join_date, basis ("team" or "own"), team (the names of the
+    units headed, joined by `separator`), premium, monthly, needed, shortfall.
     """
     people, units = tables["people"], tables["units"]
     mask = (people["role"] == "supervisor") & employed_on(people, as_of)
@@ -150,7 +151,7 @@ def supervisors_at_risk(tables: dict[str, pd.DataFrame], as_of: dt.date, per_mon
             scope = {d for u in headed for d in tree.descendants(u)}
             members = ids[person_unit.isin(scope).to_numpy()]
             total = int(cents.reindex(members.to_numpy()).fillna(0).sum())
-            rows.append(("team", "、".join(str(names[u]) for u in headed), total))
+            rows.append(("team", separator.join(str(names[u]) for u in headed), total))
         else:
             rows.append(("own", None, int(cents.get(person, 0))))
     out["basis"] = [r[0] for r in rows]

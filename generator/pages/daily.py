@@ -133,15 +133,13 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
         "forecast": Table("forecast", t("daily.forecast"), [
             Col("name", t("kpi.unit")), Col("value", t("daily.forecast_value"), "money"),
             Col("source", t("daily.source"))], forecast_rows, csv=False),
-        "model_note": daily_metrics.MODEL_DESCRIPTION_ZH if fmt.locale == "zh-CN"
-        else daily_metrics.MODEL_DESCRIPTION_EN,
+        "model_note": t("daily.model_note"),
         "any_model": any(f.source == "model" for f in forecasts),
         "projection": Table("projection", t("daily.projection"), [
             Col("name", t("kpi.unit")), Col("mtd", t("kpi.premium_mtd"), "money"),
             Col("projection", t("daily.projection_value"), "money"), Col("target", t("kpi.target_month"), "money"),
             Col("projected_achievement", t("daily.projected_achievement"), "percent")], projection_rows, csv=False),
-        "projection_note": daily_metrics.PROJECTION_DESCRIPTION_ZH if fmt.locale == "zh-CN"
-        else daily_metrics.PROJECTION_DESCRIPTION_EN,
+        "projection_note": t("daily.projection_note"),
         "causes": causes,
         "notes": Table("notes", t("daily.notes"), [
             Col("tracker_name", t("daily.tracker")), Col("unit_name", t("kpi.unit")),

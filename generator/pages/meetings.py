@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import register
 from ..metrics.meetings import (
     KINDS,
     LEVELS,
@@ -21,97 +20,6 @@ from ..render import Page
 from .context import Context, Section
 from .links import unit_href
 from .tables import Col, Table
-
-register({
-    "zh-CN": {
-        "nav.meetings": "会议",
-        "meetings.title": "会议追踪",
-        "meetings.intro": "会议分层召开：分公司、营业部、团队；用数据说话，找问题、定责任人、提方案。",
-        "meetings.calendar": "会议日历（按层级和类型）",
-        "meetings.upcoming": "即将召开",
-        "meetings.past": "已召开",
-        "meetings.none": "暂无会议。",
-        "meetings.decisions": "决议落实",
-        "meetings.decisions_none": "纪要中没有写明决议。",
-        "meetings.debriefs": "述职报告",
-        "meetings.debriefs_rule": "分析会述职须提前一天（会议开始前 24 小时）提交，晚于此时间的标为迟交。",
-        "meetings.debriefs_none": "暂无述职报告。",
-        "meetings.minutes": "会议纪要",
-        "meetings.attendees": "参会人员",
-        "meetings.host": "主持人",
-        "meetings.unit": "单位",
-        "meetings.level": "层级",
-        "meetings.kind": "类型",
-        "meetings.date": "日期",
-        "meetings.time": "时间",
-        "meetings.meeting": "会议",
-        "meetings.total": "合计",
-        "meetings.decision_count": "决议数",
-        "meetings.back": "返回会议日历",
-        "meetings.bad_time": "时间“{time}”无法识别（应为 HH:MM），按当天 00:00 计算。",
-        "meetings.help_title": "怎样在纪要中写决议",
-        "meetings.help": "在纪要里加一个“## 决议”标题，下面每条决议写一行列表项，负责人写在“负责人：”后，"
-                         "截止日期写在“截止”后；已完成的在开头加 [x]。例如：",
-        "meetings.help_example": "## 决议\n- 各组本周五前交回款计划 — 负责人：张三（截止 11月25日）\n"
-                                 "- [x] 早会增加十大问题通关 — 负责人：李四",
-        "level.branch": "分公司", "level.division": "营业部", "level.team": "团队", "level.none": "未填",
-        "mkind.kick-off": "启动会", "mkind.analysis": "经营分析会", "mkind.morning": "早会",
-        "mkind.daily": "日新追踪会", "mkind.celebration": "表彰会", "mkind.sharing": "经验分享会",
-        "mkind.training": "培训会", "mkind.none": "未填",
-        "decision.item": "决议", "decision.owner": "负责人", "decision.due": "截止", "decision.status": "状态",
-        "decision.done": "已完成", "decision.open": "落实中", "decision.overdue": "已超期",
-        "decision.no_owner": "未指定负责人", "decision.bad_due": "截止日期“{due}”无法识别",
-        "debrief.title": "述职", "debrief.presenter": "述职人", "debrief.submitted": "提交时间",
-        "debrief.deadline": "应交时间", "debrief.hours": "提前（小时）", "debrief.status": "状态",
-        "debrief.late": "迟交", "debrief.on_time": "按时", "debrief.no_meeting": "找不到会议“{meeting}”",
-    },
-    "en": {
-        "nav.meetings": "Meetings",
-        "meetings.title": "Meetings",
-        "meetings.intro": "Meetings at every level — branch, division, team: speak with data, find the problems, "
-                          "name who is responsible, propose the remedy.",
-        "meetings.calendar": "Calendar by level and kind",
-        "meetings.upcoming": "Upcoming",
-        "meetings.past": "Past",
-        "meetings.none": "No meetings.",
-        "meetings.decisions": "Decisions",
-        "meetings.decisions_none": "The minutes list no decisions.",
-        "meetings.debriefs": "Debriefs",
-        "meetings.debriefs_rule": "Debriefs are due a day ahead (24 hours before the meeting starts); those "
-                                  "submitted later are marked late.",
-        "meetings.debriefs_none": "No debriefs.",
-        "meetings.minutes": "Minutes",
-        "meetings.attendees": "Attendees",
-        "meetings.host": "Host",
-        "meetings.unit": "Unit",
-        "meetings.level": "Level",
-        "meetings.kind": "Kind",
-        "meetings.date": "Date",
-        "meetings.time": "Time",
-        "meetings.meeting": "Meeting",
-        "meetings.total": "Total",
-        "meetings.decision_count": "Decisions",
-        "meetings.back": "Back to the calendar",
-        "meetings.bad_time": "The time \"{time}\" is not HH:MM; the meeting is taken to start at 00:00.",
-        "meetings.help_title": "How to write decisions in the minutes",
-        "meetings.help": "Add a heading \"## Decisions\" (or 决议) to the minutes and list one decision per item, "
-                         "the owner after \"owner:\" (负责人：) and the date after \"due\" (截止); start an item "
-                         "with [x] when it is done. For example:",
-        "meetings.help_example": "## Decisions\n- Every team hands in its collection plan by Friday — owner: "
-                                 "Zhang San (due 2026-11-25)\n- [x] Add the ten-problem drill to the morning "
-                                 "meeting — owner: Li Si",
-        "level.branch": "Branch", "level.division": "Division", "level.team": "Team", "level.none": "Not given",
-        "mkind.kick-off": "Kick-off", "mkind.analysis": "Business analysis", "mkind.morning": "Morning meeting",
-        "mkind.daily": "Daily follow-up", "mkind.celebration": "Celebration", "mkind.sharing": "Experience sharing",
-        "mkind.training": "Training", "mkind.none": "Not given",
-        "decision.item": "Decision", "decision.owner": "Owner", "decision.due": "Due", "decision.status": "Status",
-        "decision.done": "Done", "decision.open": "Open", "decision.overdue": "Overdue",
-        "decision.no_owner": "No owner", "decision.bad_due": "due date \"{due}\" not understood",
-        "debrief.title": "Debrief", "debrief.presenter": "Presenter", "debrief.submitted": "Submitted",
-        "debrief.deadline": "Due by", "debrief.hours": "Hours ahead", "debrief.status": "Status",
-        "debrief.late": "Late", "debrief.on_time": "On time", "debrief.no_meeting": "no meeting \"{meeting}\"",
-    },
-})
 
 
 def meeting_href(meeting: Meeting) -> str:
@@ -154,7 +62,7 @@ def _decision_rows(meetings: list[Meeting], ctx: Context, names: dict[str, str],
             status = decision_status(d, ctx.as_of)
             label = t(f"decision.{status}")
             if d.due_text:
-                label += "；" + t("decision.bad_due", due=d.due_text)
+                label += t("sep.clause") + t("decision.bad_due", due=d.due_text)
             row = {"item": d.text, "owner": names.get(d.owner, d.owner) if d.owner else None, "due": d.due,
                    "status": label, "meeting": m.title, "meeting_date": m.date}
             if status in ("overdue", "no_owner"):

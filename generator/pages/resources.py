@@ -10,99 +10,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import register
 from ..metrics.development import resource_batches, resources_by_owner, stale_resource_tables
 from ..render import Page
 from .context import Context, Section
 from .links import person_href
 from .tables import Col, Table, clean
 from .warnings import WarningList, warning_rule
-
-register({
-    "zh-CN": {
-        "nav.resources": "资源流转",
-        "resources.title": "资源流转",
-        "resources.rule": "资源分配后 {receive} 天内应接收；资源大表每 {update} 天至少更新一次。",
-        "resources.pending_batches": "待接收批次",
-        "resources.pending_size": "待接收资源量",
-        "resources.overdue_batches": "超期未接收批次",
-        "resources.stale_tables": "资源表超期未更新",
-        "resources.by_owner": "各人资源量",
-        "resources.flow": "资源流转明细",
-        "resources.owner": "接收人",
-        "resources.unit": "单位",
-        "resources.batches": "批次",
-        "resources.assigned": "已分配",
-        "resources.received": "已接收",
-        "resources.outstanding": "待接收",
-        "resources.overdue": "超期批次",
-        "resources.handed_out": "移出",
-        "resources.id": "编号",
-        "resources.kind": "类型",
-        "resources.size": "数量",
-        "resources.from": "移交人",
-        "resources.to": "接收人",
-        "resources.assigned_on": "分配日期",
-        "resources.received_on": "接收日期",
-        "resources.waited": "等待天数",
-        "resources.state": "接收情况",
-        "resources.status": "状态（登记）",
-        "resources.last_update": "最近更新",
-        "resources.days": "距今天数",
-        "resources.batch_ids": "批次编号",
-        "resources.state.received": "已接收",
-        "resources.state.pending": "待接收",
-        "resources.state.overdue": "超期未接收",
-        "resources.none": "暂无资源流转记录。",
-        "resources.unreceived_title": "资源超期未接收",
-        "resources.unreceived_rule": "分配后超过 {days} 天仍无接收日期的资源批次",
-        "resources.stale_title": "资源表超期未更新",
-        "resources.stale_rule": "在岗人员名下已接收的资源批次，最近一次更新（无更新日期时按接收日期）"
-                                "距今超过 {days} 天",
-    },
-    "en": {
-        "nav.resources": "Resources",
-        "resources.title": "Resource flow",
-        "resources.rule": "A batch should be received within {receive} days of assignment; the resource table is "
-                          "updated at least every {update} days.",
-        "resources.pending_batches": "Batches not yet received",
-        "resources.pending_size": "Records not yet received",
-        "resources.overdue_batches": "Batches overdue for receipt",
-        "resources.stale_tables": "Resource tables not updated",
-        "resources.by_owner": "Resources by owner",
-        "resources.flow": "Resource flow",
-        "resources.owner": "Owner",
-        "resources.unit": "Unit",
-        "resources.batches": "Batches",
-        "resources.assigned": "Assigned",
-        "resources.received": "Received",
-        "resources.outstanding": "Outstanding",
-        "resources.overdue": "Overdue batches",
-        "resources.handed_out": "Handed out",
-        "resources.id": "Id",
-        "resources.kind": "Kind",
-        "resources.size": "Size",
-        "resources.from": "From",
-        "resources.to": "To",
-        "resources.assigned_on": "Assigned",
-        "resources.received_on": "Received",
-        "resources.waited": "Days waited",
-        "resources.state": "Receipt",
-        "resources.status": "Status (as recorded)",
-        "resources.last_update": "Last update",
-        "resources.days": "Days since",
-        "resources.batch_ids": "Batches",
-        "resources.state.received": "Received",
-        "resources.state.pending": "Pending",
-        "resources.state.overdue": "Overdue",
-        "resources.none": "No resource batches recorded.",
-        "resources.unreceived_title": "Resource batches not received",
-        "resources.unreceived_rule": "Batches with no receipt date more than {days} days after assignment",
-        "resources.stale_title": "Resource tables not updated",
-        "resources.stale_rule": "Received batches of people in employment last updated (or, never updated, "
-                                "received) more than {days} days ago",
-    },
-})
 
 
 def _batches(ctx: Context) -> pd.DataFrame:
@@ -211,7 +124,8 @@ def stale_resources(ctx: Context) -> WarningList | None:
     for stale in stale_resource_tables(_batches(ctx), ctx.tables["people"], ctx.as_of, days):
         rows.append({
             "owner": stale.owner, "name": names.get(stale.owner, stale.owner),
-            "unit_name": person_units.get(stale.owner), "batches": "、".join(stale.batches), "size": stale.size,
+            "unit_name": person_units.get(stale.owner), "batches": t("sep.list").join(stale.batches),
+            "size": stale.size,
             "last_update": stale.last_update, "days": stale.days,
             **({"_href": link(stale.owner)} if link else {}),
         })

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n import register
 from ..inputs.content import Document
 from ..inputs.schemas import DATASETS
 from ..render import Page
@@ -73,53 +72,6 @@ def sms_text(doc: Document) -> str:
 def category_of(value: object) -> str | None:
     text = str(value).strip().casefold() if value else ""
     return next((key for key, names in CATEGORY_ALIASES.items() if text in names), None)
-
-
-register({
-    "zh-CN": {
-        "nav.scripts": "话术",
-        "scripts.title": "追踪话术与短信模板",
-        "scripts.intro": "电话追踪四步：问候 → 近况如何 → 需要什么支持 → 鼓励继续努力。"
-                         "短信分激励、关怀、战报、通知四类。",
-        "scripts.phone": "电话话术",
-        "scripts.sms": "短信模板",
-        "scripts.none": "暂无。",
-        "scripts.rule": "计费规则：含中文（或任何非 GSM-7 字符）的短信每条 70 字，超过 70 字拆成长短信，每段 67 字；"
-                        "纯英文数字（GSM-7）每条 160 字，拆分后每段 153 字。"
-                        "模板中的占位符按原样计数，实际发送时以替换后的内容为准。",
-        "scripts.long": "超过一条：将拆成 {segments} 条发送、按 {segments} 条计费。",
-        "scripts.col.title": "模板", "scripts.col.category": "类别", "scripts.col.characters": "字数",
-        "scripts.col.segments": "条数", "scripts.col.encoding": "编码", "scripts.col.per": "每条容量",
-        "scripts.col.warning": "提示", "scripts.col.text": "内容",
-        "scripts.long_short": "长短信",
-        "scripts.length": "{characters} 字 · {segments} 条（{encoding}，每条 {per} 字）",
-        "scripts.category": "类别",
-        "smscat.incentive": "激励类", "smscat.care": "关怀类", "smscat.battle": "战报类", "smscat.notice": "通知类",
-        "encoding.gsm7": "GSM-7", "encoding.ucs2": "中文（UCS-2）",
-    },
-    "en": {
-        "nav.scripts": "Scripts",
-        "scripts.title": "Call scripts and SMS templates",
-        "scripts.intro": "A tracking call in four steps: greet → how are things going → what support do you need → "
-                         "encourage. Text messages come in four kinds: incentive, care, battle report, notice.",
-        "scripts.phone": "Call scripts",
-        "scripts.sms": "SMS templates",
-        "scripts.none": "None yet.",
-        "scripts.rule": "Billing: a message with Chinese (or any character outside GSM-7) holds 70 characters; a "
-                        "longer one is split into segments of 67. Plain GSM-7 text holds 160, split into segments of "
-                        "153. Placeholders are counted as written; the message sent may differ.",
-        "scripts.long": "Longer than one message: sent as {segments} segments and billed as {segments}.",
-        "scripts.col.title": "Template", "scripts.col.category": "Category", "scripts.col.characters": "Characters",
-        "scripts.col.segments": "Segments", "scripts.col.encoding": "Encoding", "scripts.col.per": "Per segment",
-        "scripts.col.warning": "Note", "scripts.col.text": "Text",
-        "scripts.long_short": "long message",
-        "scripts.length": "{characters} characters · {segments} segments ({encoding}, {per} a segment)",
-        "scripts.category": "Category",
-        "smscat.incentive": "Incentive", "smscat.care": "Care", "smscat.battle": "Battle report",
-        "smscat.notice": "Notice",
-        "encoding.gsm7": "GSM-7", "encoding.ucs2": "Unicode (UCS-2)",
-    },
-})
 
 
 def _category_label(t, value: object) -> str | None:

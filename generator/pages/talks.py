@@ -12,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import register
 from ..inputs.content import safe_segment
 from ..metrics.development import current_awards, talk_coverage, talk_period, talks_in_period
 from ..metrics.kpis import text_or_none
@@ -21,94 +20,6 @@ from .context import Context, Section
 from .links import person_href
 from .tables import Col, Table, clean
 from .warnings import WarningList, warning_rule
-
-register({
-    "zh-CN": {
-        "nav.talks": "绩效谈话",
-        "talks.title": "绩效谈话",
-        "talks.cadence.monthly": "每月一次",
-        "talks.cadence.2/month": "每半月一次（1–15 日、16 日–月末）",
-        "talks.cadence.weekly": "每周一次（周一至周日）",
-        "talks.period": "谈话频次：{cadence}。本期 {start} 至 {end}，统计到 {as_of}。",
-        "talks.scope": "对象：在岗的业务员和主管。主管为其所在单位的负责人；本人即负责人的，为上级单位的负责人。"
-                       "谈话由谁进行都算数。",
-        "talks.people": "人数",
-        "talks.talked": "已谈",
-        "talks.missing": "未谈",
-        "talks.coverage": "覆盖率",
-        "talks.summary": "各主管本期谈话情况",
-        "talks.supervisor": "主管",
-        "talks.heads": "负责单位",
-        "talks.no_supervisor": "（无主管）",
-        "talks.person": "姓名",
-        "talks.person_id": "工号",
-        "talks.supervisor_id": "主管工号",
-        "talks.unit": "单位",
-        "talks.status": "本期",
-        "talks.done": "已谈",
-        "talks.not_done": "未谈",
-        "talks.date": "谈话日期",
-        "talks.by": "谈话人",
-        "talks.topic": "主题",
-        "talks.count": "本期次数",
-        "talks.last": "最近一次谈话",
-        "talks.days": "距今天数",
-        "talks.notes": "记录",
-        "talks.log": "本期谈话记录",
-        "talks.all_csv": "全部人员名单（CSV）",
-        "talks.none": "本期尚无谈话记录。",
-        "talks.nobody": "没有在岗的业务人员。",
-        "talks.warning_title": "本期未进行绩效谈话",
-        "talks.warning_rule": "在岗业务人员本期（{cadence}，{start} 起）尚无绩效谈话记录",
-        "awards.title": "月度之星",
-        "awards.month": "{year}年{month}月",
-        "awards.person_title": "荣誉",
-        "awards.congrats": "热烈祝贺",
-    },
-    "en": {
-        "nav.talks": "Talks",
-        "talks.title": "Performance talks",
-        "talks.cadence.monthly": "once a month",
-        "talks.cadence.2/month": "twice a month (1st–15th, 16th–end)",
-        "talks.cadence.weekly": "once a week (Monday–Sunday)",
-        "talks.period": "Cadence: {cadence}. This period runs {start} to {end}, counted to {as_of}.",
-        "talks.scope": "Who: agents and supervisors in employment. A person's supervisor is the head of their unit; "
-                       "for the head, the head of the unit above. A talk counts whoever held it.",
-        "talks.people": "People",
-        "talks.talked": "Talked",
-        "talks.missing": "Missing",
-        "talks.coverage": "Coverage",
-        "talks.summary": "Talks this period by supervisor",
-        "talks.supervisor": "Supervisor",
-        "talks.heads": "Heads",
-        "talks.no_supervisor": "(no supervisor)",
-        "talks.person": "Name",
-        "talks.person_id": "Person id",
-        "talks.supervisor_id": "Supervisor id",
-        "talks.unit": "Unit",
-        "talks.status": "This period",
-        "talks.done": "Talked",
-        "talks.not_done": "Missing",
-        "talks.date": "Talk date",
-        "talks.by": "Held by",
-        "talks.topic": "Topic",
-        "talks.count": "Talks this period",
-        "talks.last": "Latest talk",
-        "talks.days": "Days since",
-        "talks.notes": "Notes",
-        "talks.log": "Talks this period",
-        "talks.all_csv": "Everyone (CSV)",
-        "talks.none": "No talks recorded this period.",
-        "talks.nobody": "No sales staff in employment.",
-        "talks.warning_title": "No performance talk this period",
-        "talks.warning_rule": "Sales staff employed with no performance talk this period "
-                              "({cadence}, from {start})",
-        "awards.title": "Stars of the month",
-        "awards.month": "{year}-{month:02d}",
-        "awards.person_title": "Awards",
-        "awards.congrats": "Congratulations",
-    },
-})
 
 
 def _anchor(supervisor: str | None) -> str:
@@ -176,7 +87,7 @@ def build(ctx: Context) -> Section | None:
                 "unit_name": unit_names.get(row["unit"], row["unit"]),
                 "supervisor_name": person_names.get(supervisor, supervisor) if supervisor else None,
                 "status": t("talks.done") if row["talked"] else t("talks.not_done"),
-                "talk_by_name": person_names.get(row["talk_by"], row["talk_by"]) if row["talk_by"] else None,
+                "talk_by_name": person_names.get(row["talk_by"], row["talk_by"]) if clean(row["talk_by"]) else None,
                 "_class": "" if row["talked"] else "flag",
                 **({"_href": link(row["person"])} if link else {}),
             })
@@ -186,12 +97,12 @@ def build(ctx: Context) -> Section | None:
         talked = sum(1 for r in rows if r["talked"])
         name = person_names.get(supervisor, supervisor) if supervisor else t("talks.no_supervisor")
         summary_rows.append({
-            "supervisor": supervisor, "supervisor_name": name, "heads": "、".join(heads.get(supervisor, [])),
+            "supervisor": supervisor, "supervisor_name": name, "heads": t("sep.list").join(heads.get(supervisor, [])),
             "people": len(rows), "talked": talked, "missing": len(rows) - talked,
             "coverage": talked / len(rows) if rows else None, "_href": f"talks/index.html#{_anchor(supervisor)}",
             "_class": "flag" if talked < len(rows) else "",
         })
-        groups.append({"id": _anchor(supervisor), "name": name, "heads": "、".join(heads.get(supervisor, [])),
+        groups.append({"id": _anchor(supervisor), "name": name, "heads": t("sep.list").join(heads.get(supervisor, [])),
                        "missing": len(rows) - talked,
                        "table": Table(_anchor(supervisor) + "-people", name, person_cols, rows, csv=False)})
     summary = Table("talks-supervisors", t("talks.summary"), [

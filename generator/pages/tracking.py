@@ -7,7 +7,6 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import register
 from ..metrics import tracking as metrics
 from ..metrics.kpis import text_or_none
 from ..render import Page
@@ -18,158 +17,6 @@ from .tables import Col, Table, clean
 WEEKS = 4  # the log, the summary and the SMS tables cover the last four ISO weeks (the current one to date)
 GRID_DAYS = 14  # the day-by-day grid: the working days of the last two weeks
 NOTE_DAYS = 7  # highlights and problems of the last seven days
-
-register({
-    "zh-CN": {
-        "nav.tracking": "追踪",
-        "tracking.title": "追踪督办",
-        "tracking.window": "统计期间：{first}至{last}（最近 {weeks} 周，本周截至数据日）。",
-        "tracking.standard": "日新追踪",
-        "tracking.standard_rule": "标准：督办对所跟踪的每个单位，每个工作日至少 {calls} 个电话、{sms} 条短信。"
-                                  "工作日指有任一督办填表的日子；当天未填表按 0 计，视为未达标。",
-        "tracking.grid": "最近两周逐日（电话/短信）",
-        "tracking.grid_note": "标红为未达标；“—”为当天未填表。",
-        "tracking.summary": "督办达标汇总",
-        "tracking.log": "追踪记录",
-        "tracking.notes": "各单位亮点与问题（最近 {days} 天）",
-        "tracking.no_notes": "最近没有记录亮点或问题。",
-        "tracking.no_log": "统计期间没有追踪记录。",
-        "tracking.tracker": "督办",
-        "tracking.unit": "单位",
-        "tracking.date": "日期",
-        "tracking.calls": "电话",
-        "tracking.sms": "短信",
-        "tracking.days": "工作日",
-        "tracking.logged": "已填表",
-        "tracking.below": "未达标天数",
-        "tracking.below_calls": "电话不足",
-        "tracking.below_sms": "短信不足",
-        "tracking.missing": "未填表",
-        "tracking.calls_total": "电话合计",
-        "tracking.sms_total": "短信合计",
-        "tracking.status": "状态",
-        "tracking.ok": "达标",
-        "tracking.highlights": "亮点",
-        "tracking.problems": "问题",
-        "sms.title": "短信追踪",
-        "sms.rules": "规则：免打扰时段 {quiet}（含开始、不含结束）；同一群组每周（周一至周日）不超过 {limit} 条。"
-                     "送达率 = 成功 ÷（成功 + 失败）；回复率 = 回复 ÷ 成功。",
-        "sms.totals": "发送概况",
-        "sms.by_group": "按群组",
-        "sms.by_category": "按类别",
-        "sms.weekly": "各群组每周条数",
-        "sms.quiet": "免打扰时段发送",
-        "sms.frequent": "超频群组（每周超过 {limit} 条）",
-        "sms.left": "已离司或号码失效的接收人",
-        "sms.left_rule": "群组成员中，人员已离司（离司日期不晚于数据日），或号码不属于任何在职人员的，"
-                         "应及时从群发系统中删除。",
-        "sms.log": "发送记录",
-        "sms.none": "无",
-        "sms.no_groups": "未提供群组名单（sms_groups），无法检查离司接收人。",
-        "sms.sent_at": "发送时间",
-        "sms.group": "群组",
-        "sms.category": "类别",
-        "sms.messages": "条数",
-        "sms.recipients": "接收人数",
-        "sms.delivered": "成功",
-        "sms.failed": "失败",
-        "sms.replies": "回复",
-        "sms.delivery_rate": "送达率",
-        "sms.reply_rate": "回复率",
-        "sms.text": "内容",
-        "sms.week": "周（周一）",
-        "sms.quiet_flag": "免打扰",
-        "sms.person": "工号",
-        "sms.name": "姓名",
-        "sms.phone": "手机",
-        "sms.leave_date": "离司日期",
-        "sms.reason": "原因",
-        "sms.reason_left": "已离司",
-        "sms.reason_phone": "号码不属于在职人员",
-        "sms.max_week": "单周最多",
-        "sms.cat.incentive": "激励",
-        "sms.cat.care": "关怀",
-        "sms.cat.battle": "战报",
-        "sms.cat.notice": "通知",
-        "sms.yes": "是",
-    },
-    "en": {
-        "nav.tracking": "Tracking",
-        "tracking.title": "Tracking",
-        "tracking.window": "Period: {first} to {last} (the last {weeks} weeks, this week to the as-of date).",
-        "tracking.standard": "Daily tracking table",
-        "tracking.standard_rule": "Standard: for each unit they follow, a tracker makes at least {calls} calls and "
-                                  "sends {sms} messages every working day. A working day is a day on which any "
-                                  "tracker logged; a day not logged counts as 0 and is below standard.",
-        "tracking.grid": "Day by day, last two weeks (calls/messages)",
-        "tracking.grid_note": "Red: below standard; “—”: not logged.",
-        "tracking.summary": "Standard met, by tracker",
-        "tracking.log": "Tracking log",
-        "tracking.notes": "Highlights and problems by unit (last {days} days)",
-        "tracking.no_notes": "No highlights or problems logged recently.",
-        "tracking.no_log": "Nothing was logged in the period.",
-        "tracking.tracker": "Tracker",
-        "tracking.unit": "Unit",
-        "tracking.date": "Date",
-        "tracking.calls": "Calls",
-        "tracking.sms": "Messages",
-        "tracking.days": "Working days",
-        "tracking.logged": "Logged",
-        "tracking.below": "Days below",
-        "tracking.below_calls": "Calls short",
-        "tracking.below_sms": "Messages short",
-        "tracking.missing": "Not logged",
-        "tracking.calls_total": "Calls",
-        "tracking.sms_total": "Messages",
-        "tracking.status": "Status",
-        "tracking.ok": "Met",
-        "tracking.highlights": "Highlights",
-        "tracking.problems": "Problems",
-        "sms.title": "SMS tracking",
-        "sms.rules": "Rules: quiet hours {quiet} (start included, end not); at most {limit} messages a week "
-                     "(Monday to Sunday) per group. Delivery rate = delivered ÷ (delivered + failed); reply rate = "
-                     "replies ÷ delivered.",
-        "sms.totals": "Overview",
-        "sms.by_group": "By group",
-        "sms.by_category": "By category",
-        "sms.weekly": "Messages per group per week",
-        "sms.quiet": "Sent in quiet hours",
-        "sms.frequent": "Groups messaged more than {limit} times a week",
-        "sms.left": "Recipients who have left or whose number is stale",
-        "sms.left_rule": "Group members who have left (leave date on or before the as-of date), or whose number "
-                         "belongs to no one employed, should be removed from the mass-texting system.",
-        "sms.log": "Messages sent",
-        "sms.none": "None",
-        "sms.no_groups": "No group lists (sms_groups) were given, so recipients who left cannot be checked.",
-        "sms.sent_at": "Sent at",
-        "sms.group": "Group",
-        "sms.category": "Category",
-        "sms.messages": "Messages",
-        "sms.recipients": "Recipients",
-        "sms.delivered": "Delivered",
-        "sms.failed": "Failed",
-        "sms.replies": "Replies",
-        "sms.delivery_rate": "Delivery rate",
-        "sms.reply_rate": "Reply rate",
-        "sms.text": "Text",
-        "sms.week": "Week (Monday)",
-        "sms.quiet_flag": "Quiet hours",
-        "sms.person": "Person id",
-        "sms.name": "Name",
-        "sms.phone": "Phone",
-        "sms.leave_date": "Left on",
-        "sms.reason": "Reason",
-        "sms.reason_left": "has left",
-        "sms.reason_phone": "number not on file for anyone employed",
-        "sms.max_week": "Most in a week",
-        "sms.cat.incentive": "Incentive",
-        "sms.cat.care": "Care",
-        "sms.cat.battle": "Battle report",
-        "sms.cat.notice": "Notice",
-        "sms.yes": "yes",
-    },
-})
-
 
 def _day(value: Any) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
@@ -196,7 +43,7 @@ def _status(ctx: Context, row: dict[str, Any]) -> str:
         return ctx.t("tracking.missing")
     reasons = [ctx.t(key) for key, flag in (("tracking.below_calls", row["below_calls"]),
                                             ("tracking.below_sms", row["below_sms"])) if flag]
-    return "、".join(reasons) if reasons else ctx.t("tracking.ok")
+    return ctx.t("sep.list").join(reasons) if reasons else ctx.t("tracking.ok")
 
 
 def _tracker_section(ctx: Context, first: dt.date) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..i18n import register
 from ..metrics.development import month_of, teams_to_train, training_by_trainer, training_by_unit, training_sessions
 from ..render import Page
 from .context import BoardItem, Context, Section
@@ -14,91 +13,6 @@ from .tables import Col, Table, clean
 
 # Scores have decimals (4.25): shown as written rather than through the integer number format.
 SCORE = "text"
-
-register({
-    "zh-CN": {
-        "nav.training": "培训",
-        "training.title": "培训督办",
-        "training.rule": "标准：每个团队每月至少 {sessions} 场培训；"
-                         "单场评分低于 {score} 分为低分，需出具二次培训计划。",
-        "training.month_note": "本月（{month}）截至 {as_of}，尚未结束：场次不足的团队仍可补上。",
-        "training.sessions_month": "本月培训场次",
-        "training.rate_month": "本月出勤率",
-        "training.score_month": "本月平均评分",
-        "training.below_month": "本月场次未达标团队",
-        "training.low_month": "本月低分培训",
-        "training.by_unit": "各单位每月培训情况",
-        "training.by_trainer": "各讲师每月培训情况",
-        "training.sessions": "培训记录",
-        "training.low": "低分培训及二次培训计划",
-        "training.month": "月份",
-        "training.unit": "单位",
-        "training.trainer": "讲师",
-        "training.units": "培训单位",
-        "training.date": "日期",
-        "training.topic": "主题",
-        "training.count": "场次",
-        "training.standard": "标准场次",
-        "training.attendees": "实到",
-        "training.expected": "应到",
-        "training.rate": "出勤率",
-        "training.score": "评分",
-        "training.avg_score": "平均评分",
-        "training.plan": "后续计划",
-        "training.status": "状态",
-        "training.below": "未达标（差 {missing} 场）",
-        "training.met": "达标",
-        "training.low_flag": "低于 {score} 分",
-        "training.no_plan": "未出具二次培训计划",
-        "training.none": "暂无培训记录。",
-        "training.no_low": "没有低分培训。",
-        "training.board_sessions": "本月培训场次",
-        "training.board_below": "培训场次未达标团队",
-        "training.board_low": "本月低分培训",
-    },
-    "en": {
-        "nav.training": "Training",
-        "training.title": "Training",
-        "training.rule": "Standard: each team holds at least {sessions} training sessions a month; a session scoring "
-                         "under {score} is low and needs a plan for a second session.",
-        "training.month_note": "This month ({month}) is counted to {as_of} and not over yet: teams short of sessions "
-                               "can still catch up.",
-        "training.sessions_month": "Sessions this month",
-        "training.rate_month": "Attendance this month",
-        "training.score_month": "Average score this month",
-        "training.below_month": "Teams below the standard this month",
-        "training.low_month": "Low-scoring sessions this month",
-        "training.by_unit": "Training by unit and month",
-        "training.by_trainer": "Training by trainer and month",
-        "training.sessions": "Sessions",
-        "training.low": "Low-scoring sessions and their follow-up plans",
-        "training.month": "Month",
-        "training.unit": "Unit",
-        "training.trainer": "Trainer",
-        "training.units": "Units trained",
-        "training.date": "Date",
-        "training.topic": "Topic",
-        "training.count": "Sessions",
-        "training.standard": "Standard",
-        "training.attendees": "Attended",
-        "training.expected": "Expected",
-        "training.rate": "Attendance",
-        "training.score": "Score",
-        "training.avg_score": "Average score",
-        "training.plan": "Follow-up plan",
-        "training.status": "Status",
-        "training.below": "Below standard ({missing} short)",
-        "training.met": "Met",
-        "training.low_flag": "Under {score}",
-        "training.no_plan": "No follow-up plan yet",
-        "training.none": "No training sessions recorded.",
-        "training.no_low": "No low-scoring sessions.",
-        "training.board_sessions": "Training sessions this month",
-        "training.board_below": "Teams below the training standard",
-        "training.board_low": "Low-scoring training this month",
-    },
-})
-
 
 def build(ctx: Context) -> Section | None:
     """training/: tiles for the month, then by unit, by trainer, every session and the low-scoring ones."""
@@ -143,7 +57,7 @@ def build(ctx: Context) -> Section | None:
         trainer_rows.append({
             **{k: clean(v) for k, v in row.items() if k != "units"},
             "trainer_name": person_names.get(trainer, trainer) if trainer else None,
-            "unit_names": "、".join(unit_names.get(u, u) for u in row["units"]),
+            "unit_names": ctx.t("sep.list").join(unit_names.get(u, u) for u in row["units"]),
             **({"_href": person_href(trainer)} if trainer and ctx.show_people else {}),
         })
     trainer_table = Table("training-trainers", t("training.by_trainer"), [

@@ -11,7 +11,6 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import register
 from ..metrics import tracking as tracking_metrics
 from ..metrics import warnings as metrics
 from .context import Context
@@ -31,150 +30,6 @@ from .warnings import WarningList, warning_rule
 
 TRACKER_DAYS = 7  # trackers are judged on the last seven days
 TRACKER_LOOKBACK_WEEKS = 4  # a tracker follows the units they logged in the last four weeks
-
-register({
-    "zh-CN": {
-        "warn.newcomers": "新人转正风险",
-        "warn.newcomers_rule": "入司未满 {months} 个月的在职业务人员，入司以来（含入司当日）的保费低于每月 {premium} "
-                               "或件数低于每月 {cases} 件（按天折算：标准 × 入司天数 ÷ 30）。恰好达到标准的不列入。",
-        "warn.supervisors": "主管维持风险",
-        "warn.supervisors_rule": "在职主管所辖团队（其任负责人的单位及下属单位；未任负责人的按本人）在最近 3 个月"
-                                 "（{first}至{last}）的保费低于每月 {amount}，即合计低于 {total}。",
-        "warn.zero": "本月未破零",
-        "warn.zero_rule": "在职业务人员（业务员、主管）自 {first} 至 {last} 没有件数。",
-        "warn.inactive": "连续未出单",
-        "warn.inactive_rule": "在职业务人员最近一次出单距今 {days} 天及以上（无出单记录的从入司日起算）。",
-        "warn.laggards": "长期落后（越级谈话名单）",
-        "warn.laggards_rule": "{months} 个完整月（{names}）每月保费均低于月目标的 {percent}%。月目标取本人目标；"
-                              "无本人目标的，取所在单位目标 ÷ 该单位月末人力。某月无目标的无法判断，不列入；"
-                              "只看期初已入司的在职业务人员。",
-        "warn.trackers": "督办未达日标准",
-        "warn.trackers_rule": "最近 {days} 天（{first}至{last}）中，督办对所跟踪的单位有任一工作日电话少于 {calls} 个、"
-                              "短信少于 {sms} 条，或当天未填追踪表。",
-        "warn.sms_quiet": "免打扰时段群发",
-        "warn.sms_quiet_rule": "{first}至{last}在免打扰时段 {quiet} 内发送的群发短信。",
-        "warn.sms_left": "群发名单含离司人员",
-        "warn.sms_left_rule": "群组成员中人员已离司（离司日期不晚于 {as_of}），或号码不属于任何在职人员。",
-        "warn.sms_frequent": "群发过于频繁",
-        "warn.sms_frequent_rule": "{first}至{last}，同一群组一周（周一至周日）群发超过 {limit} 条。",
-        "warn.person": "姓名",
-        "warn.unit": "单位",
-        "warn.join_date": "入司日期",
-        "warn.days": "入司天数",
-        "warn.premium": "入司以来保费",
-        "warn.premium_needed": "应达保费",
-        "warn.cases": "入司以来件数",
-        "warn.cases_needed": "应达件数",
-        "warn.short": "不足项",
-        "warn.short_premium": "保费",
-        "warn.short_cases": "件数",
-        "warn.team": "团队",
-        "warn.own": "本人",
-        "warn.premium_3m": "3个月保费",
-        "warn.monthly": "月均",
-        "warn.threshold": "每月标准",
-        "warn.shortfall": "差额",
-        "warn.role": "岗位",
-        "warn.role.agent": "业务员",
-        "warn.role.supervisor": "主管",
-        "warn.premium_mtd": "本月保费",
-        "warn.last_sale": "最近出单",
-        "warn.days_since": "距今天数",
-        "warn.since": "起算",
-        "warn.since.sale": "最近出单",
-        "warn.since.join": "入司日期（无出单）",
-        "warn.month_premium": "{month} 保费",
-        "warn.month_target": "{month} 目标",
-        "warn.month_achievement": "{month} 达成",
-        "warn.basis": "目标口径",
-        "warn.basis.person": "本人目标",
-        "warn.basis.unit": "单位目标÷人力",
-        "warn.mean_achievement": "平均达成",
-        "warn.tracker": "督办",
-        "warn.working_days": "工作日",
-        "warn.below": "未达标天数",
-        "warn.below_calls": "电话不足",
-        "warn.below_sms": "短信不足",
-        "warn.missing": "未填表",
-        "warn.calls": "电话合计",
-        "warn.sms": "短信合计",
-    },
-    "en": {
-        "warn.newcomers": "Newcomers at risk of not becoming full members",
-        "warn.newcomers_rule": "Sales staff employed, joined less than {months} months ago, whose premium since "
-                               "joining (the joining day included) is below {premium} a month or whose cases are "
-                               "below {cases} a month, pro rata (standard × days since joining ÷ 30). Exactly at "
-                               "the standard is not listed.",
-        "warn.supervisors": "Supervisors at risk on maintenance",
-        "warn.supervisors_rule": "Supervisors employed whose team (the units they head and everything below; "
-                                 "their own sales when they head none) made less than {amount} a month over the "
-                                 "last 3 months ({first} to {last}), i.e. less than {total} in all.",
-        "warn.zero": "Not broken zero this month",
-        "warn.zero_rule": "Sales staff employed (agents, supervisors) with no case from {first} to {last}.",
-        "warn.inactive": "Inactive",
-        "warn.inactive_rule": "Sales staff employed whose latest sale was {days} or more days ago (counted from "
-                              "the join date when they have none).",
-        "warn.laggards": "Chronic laggards (for leapfrog talks)",
-        "warn.laggards_rule": "Below {percent}% of the monthly premium target in each of the {months} complete "
-                              "months {names}. The target is the person's own; without one, the unit's target ÷ "
-                              "the unit's headcount at month end. A month without a target cannot be judged (not "
-                              "listed); only staff employed who had joined by the first month are considered.",
-        "warn.trackers": "Trackers below the daily standard",
-        "warn.trackers_rule": "In the last {days} days ({first} to {last}), a working day on which a tracker made "
-                              "fewer than {calls} calls or sent fewer than {sms} messages for a unit they follow, "
-                              "or did not log it.",
-        "warn.sms_quiet": "Mass texts in quiet hours",
-        "warn.sms_quiet_rule": "Mass texts sent from {first} to {last} within the quiet hours {quiet}.",
-        "warn.sms_left": "Texting groups with people who have left",
-        "warn.sms_left_rule": "Group members who have left (leave date on or before {as_of}) or whose number "
-                              "belongs to no one employed.",
-        "warn.sms_frequent": "Too many mass texts",
-        "warn.sms_frequent_rule": "From {first} to {last}, a group sent more than {limit} messages in a week "
-                                  "(Monday to Sunday).",
-        "warn.person": "Name",
-        "warn.unit": "Unit",
-        "warn.join_date": "Joined",
-        "warn.days": "Days since joining",
-        "warn.premium": "Premium since joining",
-        "warn.premium_needed": "Premium needed",
-        "warn.cases": "Cases since joining",
-        "warn.cases_needed": "Cases needed",
-        "warn.short": "Short on",
-        "warn.short_premium": "premium",
-        "warn.short_cases": "cases",
-        "warn.team": "Team",
-        "warn.own": "own sales",
-        "warn.premium_3m": "Premium, 3 months",
-        "warn.monthly": "Per month",
-        "warn.threshold": "Standard a month",
-        "warn.shortfall": "Shortfall",
-        "warn.role": "Role",
-        "warn.role.agent": "Agent",
-        "warn.role.supervisor": "Supervisor",
-        "warn.premium_mtd": "Premium this month",
-        "warn.last_sale": "Latest sale",
-        "warn.days_since": "Days since",
-        "warn.since": "Counted from",
-        "warn.since.sale": "latest sale",
-        "warn.since.join": "join date (no sale)",
-        "warn.month_premium": "{month} premium",
-        "warn.month_target": "{month} target",
-        "warn.month_achievement": "{month} achievement",
-        "warn.basis": "Target basis",
-        "warn.basis.person": "own target",
-        "warn.basis.unit": "unit target ÷ headcount",
-        "warn.mean_achievement": "Mean achievement",
-        "warn.tracker": "Tracker",
-        "warn.working_days": "Working days",
-        "warn.below": "Days below",
-        "warn.below_calls": "Calls short",
-        "warn.below_sms": "Messages short",
-        "warn.missing": "Not logged",
-        "warn.calls": "Calls",
-        "warn.sms": "Messages",
-    },
-})
-
 
 def _day(value: Any) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
@@ -214,7 +69,7 @@ def newcomers_at_risk(ctx: Context) -> WarningList:
         return {"join_date": _day(r["join_date"]), "days": r["days"], "premium": r["premium"],
                 "premium_needed": r["premium_needed"], "premium_short": r["premium_short"], "cases": r["cases"],
                 "cases_needed": r["cases_needed"],
-                "short": "、".join(short)}
+                "short": t("sep.list").join(short)}
 
     return WarningList(
         "newcomers", t("warn.newcomers"),
@@ -233,7 +88,7 @@ def supervisors_at_risk(ctx: Context) -> WarningList:
     """Supervisors whose team's premium over three months is below the maintenance standard."""
     rules, t = ctx.config["rules"], ctx.t
     amount = float(rules["supervisor_maintenance"])
-    found = metrics.supervisors_at_risk(ctx.tables, ctx.as_of, amount)
+    found = metrics.supervisors_at_risk(ctx.tables, ctx.as_of, amount, t("sep.list"))
     first = metrics.months_before(ctx.as_of, metrics.MAINTENANCE_MONTHS) + dt.timedelta(days=1)
 
     def extra(r: dict[str, Any]) -> dict[str, Any]:
@@ -308,12 +163,13 @@ def laggards(ctx: Context) -> WarningList | None:
 
     def extra(r: dict[str, Any]) -> dict[str, Any]:
         bases = sorted({r[f"basis_{m}"] for m in months if r[f"basis_{m}"]}, key=("person", "unit").index)
-        return {**{c.key: r[c.key] for c in columns[2:-1]}, "basis": "、".join(t(f"warn.basis.{b}") for b in bases)}
+        return {**{c.key: r[c.key] for c in columns[2:-1]},
+                "basis": t("sep.list").join(t(f"warn.basis.{b}") for b in bases)}
 
     percent_text = f"{percent:g}"
     return WarningList(
         "laggards", t("warn.laggards"),
-        t("warn.laggards_rule", percent=percent_text, months=count, names="、".join(months)),
+        t("warn.laggards_rule", percent=percent_text, months=count, names=t("sep.list").join(months)),
         columns, _people_rows(ctx, found, extra))
 
 

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import register
 from ..render import Page
 from .context import BoardItem, Context, Section
 from .tables import Col, Table
@@ -41,14 +40,6 @@ def warning_rule(order: int) -> Callable[[Rule], Rule]:
         return rule
 
     return decorate
-
-
-register({
-    "zh-CN": {"nav.warnings": "预警", "warnings.title": "预警清单", "warnings.rule": "规则",
-              "warnings.none": "无", "warnings.contents": "清单", "warnings.count": "{count} 条"},
-    "en": {"nav.warnings": "Warnings", "warnings.title": "Early warnings", "warnings.rule": "Rule",
-           "warnings.none": "None", "warnings.contents": "Lists", "warnings.count": "{count}"},
-})
 
 
 def warning_lists(ctx: Context) -> list[WarningList]:
