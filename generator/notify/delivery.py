@@ -13,6 +13,7 @@ import os
 import re
 import time
 import urllib.parse
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -86,7 +87,7 @@ class Target:
             url = self.resolve(environ)
         except TrackboardError:
             url = self.url
-        found.extend(secret_parts(url))
+        found.extend(part for part in secret_parts(url) if "${" not in part)  # a variable's name is no secret
         return sorted({s for s in found if len(s) >= 3}, key=len, reverse=True)
 
     def is_quiet(self, now: dt.datetime, timezone: str) -> bool:
@@ -143,7 +144,7 @@ def secret_parts(url: str) -> list[str]:
 def shown_url(url: str) -> str:
     """A URL as it may be shown: its scheme, and its host when that is a host name or address (a webhook's
     token in the host place, as in wecombot://TOKEN, is not shown)."""
-    scheme = url.split("://", 1)[0] if "://" in url else "?"
+    scheme = url.split("://", 1)[0] if "://" in url else url
     if "${" in scheme:
         return "(from the environment)"
     try:
@@ -177,6 +178,8 @@ class _Capture(logging.Handler):
 
 @contextmanager
 def captured_apprise_log(secrets: list[str]) -> Iterator[_Capture]:
+    """Apprise's log kept (redacted) for the report, and its plugins' import-time deprecation warnings (imghdr
+    in its e-mail plugin) kept from the terminal."""
     logger = logging.getLogger("apprise")
     saved = (logger.handlers[:], logger.propagate, logger.level)
     capture = _Capture(secrets)
@@ -184,7 +187,9 @@ def captured_apprise_log(secrets: list[str]) -> Iterator[_Capture]:
     logger.propagate = False
     logger.setLevel(logging.WARNING)
     try:
-        yield capture
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            yield capture
     finally:
         logger.handlers, logger.propagate, _ = saved
         logger.setLevel(saved[2])
@@ -205,7 +210,9 @@ class Sender:
         self.clock = clock
         self.url = target.resolve(environ)
         self.secrets = target.secrets(environ)
-        import apprise
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import apprise
 
         self._apprise = apprise
         plugin = self._plugin(self.url)
