@@ -285,7 +285,8 @@ def test_a_failing_target_is_retried_reported_and_owed(make_notify_site, receive
     clock = FakeClock()
     result = run(site, clock)
     assert [t.name for t in result.failed] == ["坏群"]
-    assert "3 tries" in result.failed[0].error and result.failed[0].owed == 3
+    assert "3 tries" in result.failed[0].error and "error=500" in result.failed[0].error
+    assert result.failed[0].owed == 3
     assert len(bad.requests) == 3 and clock.slept == [5, 10]  # backoff doubles, bounded
     assert len(good.requests) == 3
     assert {e["target"] for e in ledger_lines(site)} == {"好群"}
@@ -295,8 +296,10 @@ def test_a_failing_target_is_retried_reported_and_owed(make_notify_site, receive
     assert len(ledger_lines(site)) == 6
 
 
-@pytest.mark.parametrize("mode", ["hang", "close", "refused"])
-def test_timeouts_dropped_and_refused_connections_fail_cleanly(make_notify_site, receiver, mode: str) -> None:
+@pytest.mark.parametrize(("mode", "why"), [("hang", "timed out"), ("close", "connection closed without an answer"),
+                                          ("refused", "connection refused")])
+def test_timeouts_dropped_and_refused_connections_fail_cleanly(make_notify_site, receiver, mode: str,
+                                                              why: str) -> None:
     if mode == "refused":
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -309,6 +312,7 @@ def test_timeouts_dropped_and_refused_connections_fail_cleanly(make_notify_site,
     started = time.monotonic()
     result = run(site)
     assert result.failed and result.failed[0].owed == 3 and "2 tries" in result.failed[0].error
+    assert result.failed[0].error.endswith(f"({why})")
     assert time.monotonic() - started < 8
     assert not (site / ".trackboard-notify" / "ledger.jsonl").exists()
     if server is not None:

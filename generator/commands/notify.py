@@ -169,7 +169,8 @@ def _send_target(site: Path, config: dict, published: msgs.Published, target: Ta
         outcome = sender.send(message)
         if not outcome.ok:
             report.owed = len(owed) - index
-            report.error = f"{message.kind} {message.id} not accepted after {outcome.attempts} tries: {outcome.reason}"
+            tries = "1 try" if outcome.attempts == 1 else f"{outcome.attempts} tries"
+            report.error = f"{message.kind} {message.id} not accepted after {tries}: {outcome.reason}"
             return
         ledger.record(target.name, message.kind, message.id, clock.now())
         pacer.sent()

@@ -161,19 +161,40 @@ def redact(message: str, secrets: list[str]) -> str:
     return message
 
 
+# What a connection error was, from the exception Apprise logs at debug level (whose text, with the URL, is
+# never shown).
+_SOCKET_ERRORS = (
+    (re.compile(r"timed? ?out", re.I), "timed out"),
+    (re.compile(r"refused", re.I), "connection refused"),
+    (re.compile(r"RemoteDisconnected|aborted|reset by peer|closed connection", re.I),
+     "connection closed without an answer"),
+    (re.compile(r"Name or service not known|getaddrinfo|resolve", re.I), "host name not found"),
+    (re.compile(r"SSL|certificate", re.I), "TLS error"),
+)
+
+
 class _Capture(logging.Handler):
     """Keeps Apprise's warnings and errors (redacted) for the report; nothing reaches the terminal."""
 
     def __init__(self, secrets: list[str]) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__(logging.DEBUG)
         self.secrets = secrets
         self.messages: list[str] = []
+        self.socket_error = ""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self.messages.append(redact(record.getMessage(), self.secrets))
+            message = record.getMessage()
         except Exception:  # pragma: no cover - a log record that cannot be formatted
-            self.messages.append("(unreadable log record)")
+            message = "(unreadable log record)"
+        if record.levelno >= logging.WARNING:
+            self.messages.append(redact(message, self.secrets))
+        elif message.startswith("Socket Exception"):
+            self.socket_error = next((words for pattern, words in _SOCKET_ERRORS if pattern.search(message)), "")
+
+    def reason(self) -> str:
+        reason = self.messages[-1] if self.messages else "the service did not accept it"
+        return f"{reason} ({self.socket_error})" if self.socket_error else reason
 
 
 @contextmanager
@@ -185,7 +206,7 @@ def captured_apprise_log(secrets: list[str]) -> Iterator[_Capture]:
     capture = _Capture(secrets)
     logger.handlers = [capture]
     logger.propagate = False
-    logger.setLevel(logging.WARNING)
+    logger.setLevel(logging.DEBUG)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -259,7 +280,7 @@ class Sender:
             except Exception as exc:  # a plugin's own bug must not stop the other targets
                 ok = False
                 log.messages.append(redact(f"{type(exc).__name__}: {exc}", secrets))
-        return Outcome(ok, "" if ok else (log.messages[-1] if log.messages else "the service did not accept it"))
+        return Outcome(ok, "" if ok else log.reason())
 
     def send(self, message: Message) -> Outcome:
         """Send with retries: after a failure wait retry_seconds, then twice as long each time."""
