@@ -586,3 +586,15 @@ def test_example_site_morning_figures_equal_units_csv(tmp_path: Path, example_bu
     top = sorted((p for p in people if p["unit"] in subtree and float(p["premium_day"]) > 0),
                  key=lambda p: (-float(p["premium_day"]), -float(p["premium_mtd"]), p["person"]))[:3]
     assert "当日前三：" + "、".join(f"{p['name']} {money(p['premium_day'])}" for p in top) in text
+
+
+def test_two_runs_at_once_do_not_both_send(make_notify_site, receiver) -> None:
+    from generator.errors import TrackboardError
+    from generator.notify.ledger import locked
+
+    chat = receiver()
+    site = make_notify_site(target("群", chat.url()))
+    with locked(site), pytest.raises(TrackboardError, match="another `trackboard notify` is running"):
+        run(site)
+    assert chat.requests == []
+    assert run(site).targets[0].sent == 3

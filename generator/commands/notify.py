@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..config.load import did_you_mean, load_config
 from ..errors import TrackboardError
@@ -45,7 +46,7 @@ class NotifyResult:
         return [t for t in self.targets if t.error]
 
 
-def load_phones(site: Path, config: dict) -> dict[str, str]:
+def load_phones(site: Path, config: dict[str, Any]) -> dict[str, str]:
     """Person id -> phone number, from the people dataset read by the project's own loader (for mentions)."""
     from ..inputs.datasets import _DatasetLoader, locate
     from ..inputs.schemas import DATASETS
@@ -61,7 +62,7 @@ def load_phones(site: Path, config: dict) -> dict[str, str]:
             for person, phone in zip(frame["id"], frame["phone"]) if isinstance(phone, str) and phone.strip()}
 
 
-def _targets(config: dict) -> list[Target]:
+def _targets(config: dict[str, Any]) -> list[Target]:
     targets = [Target.from_config(table) for table in config["notify"]]
     seen: set[str] = set()
     for target in targets:
@@ -72,7 +73,7 @@ def _targets(config: dict) -> list[Target]:
     return targets
 
 
-def _mask_phone(config: dict, profile: str | None, target: Target) -> bool:
+def _mask_phone(config: dict[str, Any], profile: str | None, target: Target) -> bool:
     from ..model import resolve_profile
 
     return bool(resolve_profile(config, target.profile or profile)["mask_phone"])
@@ -123,7 +124,7 @@ def _unit_problem(published: msgs.Published, target: Target) -> str:
 
 def _owed(published: msgs.Published, target: Target, kinds: list[str], msg_target: msgs.Target,
           phones: dict[str, str] | None, ledger: Ledger | None) -> tuple[list[msgs.Message], list[str]]:
-    notes = []
+    notes: list[str] = []
     found = published.messages(kinds, msg_target, phones)
     if ledger is None:
         return found, notes
@@ -144,7 +145,7 @@ def _kinds(target: Target, only: str | None) -> list[str]:
     return [k for k in target.send if only is None or k == only]
 
 
-def _send_target(site: Path, config: dict, published: msgs.Published, target: Target, only: str | None,
+def _send_target(site: Path, config: dict[str, Any], published: msgs.Published, target: Target, only: str | None,
                  environ: Mapping[str, str], clock: Clock, ledger: Ledger, timezone: str,
                  report: TargetReport) -> None:
     problem = _unit_problem(published, target)
@@ -160,12 +161,12 @@ def _send_target(site: Path, config: dict, published: msgs.Published, target: Ta
     owed, report.notes = _owed(published, target, kinds, msg_target, phones, ledger)
     pacer = Pacer(target.rate, target.rate_seconds, clock, ledger.times(target.name))
     for index, message in enumerate(owed):
+        pacer.wait()
         if target.is_quiet(clock.now(), timezone):
             report.held = len(owed) - index
             until = target.quiet_until(clock.now(), timezone)
             report.notes.append(f"quiet hours until {until:%H:%M}: the rest waits for a later run")
             return
-        pacer.wait()
         outcome = sender.send(message)
         if not outcome.ok:
             report.owed = len(owed) - index
@@ -177,7 +178,7 @@ def _send_target(site: Path, config: dict, published: msgs.Published, target: Ta
         report.sent += 1
 
 
-def _dry_run(site: Path, config: dict, published: msgs.Published, target: Target, only: str | None,
+def _dry_run(site: Path, config: dict[str, Any], published: msgs.Published, target: Target, only: str | None,
              environ: Mapping[str, str], echo: Echo) -> TargetReport:
     """Print what would be sent to a target now (ignoring quiet hours and the ledger's pacing), send nothing."""
     report = TargetReport(target.name, shown_url(target.url))

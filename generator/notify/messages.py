@@ -94,6 +94,8 @@ class Published:
             raise TrackboardError(f"the published build has no daily report for {self.stamp} "
                                   f"({units_csv.relative_to(out).as_posix()} is missing)")
         self.units = read_csv(units_csv)
+        if not self.units:
+            raise TrackboardError(f"{units_csv.relative_to(out).as_posix()} has no units")
         people_csv = self.daily / "people.csv"
         self.people = read_csv(people_csv) if people_csv.is_file() else []
         self.unit_ids = [row["unit"] for row in self.units]
@@ -148,7 +150,8 @@ class Published:
     def morning(self, target: Target) -> Message:
         """The as-of day's figures of the target's unit (the top unit when none)."""
         t, loc = self.locale, self.locale
-        unit_id = target.unit or next((r["unit"] for r in self.units if not r.get("parent")), self.unit_ids[0])
+        top = next((r["unit"] for r in self.units if (r.get("parent") or "") not in self.unit_ids), self.unit_ids[0])
+        unit_id = target.unit or top
         row = next(r for r in self.units if r["unit"] == unit_id)
         scope = self.subtree(unit_id) if target.unit else None
         days = calendar.monthrange(self.as_of.year, self.as_of.month)[1]
@@ -206,7 +209,10 @@ class Published:
         for entry in root.findall(f"{ATOM}entry"):
             entry_id = entry.findtext(f"{ATOM}id") or ""
             key = entry_id.rsplit("#", 1)[-1] if "#" in entry_id else entry_id.rsplit(":", 1)[-1]
-            day = dt.date.fromisoformat((entry.findtext(f"{ATOM}updated") or "")[:10])
+            try:
+                day = dt.date.fromisoformat((entry.findtext(f"{ATOM}updated") or "")[:10])
+            except ValueError:
+                continue
             if not first <= day <= self.as_of:
                 continue
             summary = entry.findtext(f"{ATOM}summary") or ""
