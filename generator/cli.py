@@ -95,7 +95,7 @@ def _notify(site: Path, out: Path | None, dry_run: bool, only: str | None) -> No
             click.echo(line)
         else:
             click.secho(report.line(), fg="red" if report.error else None, err=bool(report.error))
-    if result.failed and not dry_run:
+    if result.failed:
         sys.exit(1)
 
 

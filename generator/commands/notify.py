@@ -196,7 +196,8 @@ def _dry_run(site: Path, config: dict[str, Any], published: msgs.Published, targ
     msg_target = msgs.Target(target.unit, _mask_phone(config, published.profile, target), phone_mentions,
                              attachments)
     ledger = Ledger(site)
-    owed, report.notes[len(report.notes):] = _owed(published, target, kinds, msg_target, phones, ledger)
+    owed, notes = _owed(published, target, kinds, msg_target, phones, ledger)
+    report.notes.extend(notes)
     for message in owed:
         echo(f"--- {target.name} · {message.kind} {message.id} ---")
         echo(message.title)
