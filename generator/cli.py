@@ -16,6 +16,7 @@ from .commands.check import sorted_problems
 from .commands.new import new_site
 from .commands.notify import notify as run_notify
 from .commands.serve import serve as run_serve
+from .config.schema import NOTIFY_KINDS
 from .errors import Problem
 from .progress import Progress
 
@@ -104,7 +105,7 @@ def _notify(site: Path, out: Path | None, dry_run: bool, only: str | None) -> No
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="The published output to read (default: SITE/output).")
 @click.option("--dry-run", is_flag=True, help="Print each message and its target; send nothing, record nothing.")
-@click.option("--only", type=click.Choice(["morning", "battle", "overdue"]), help="Send only this kind.")
+@click.option("--only", type=click.Choice(NOTIFY_KINDS), help="Send only this kind.")
 def notify(site: Path, out: Path | None, dry_run: bool, only: str | None) -> None:
     """Send the published build's news to the [[notify]] targets of site.toml, each message once."""
     _notify(site, out, dry_run, only)

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import formats
+from ..config.schema import NOTIFY_KINDS
 from ..errors import TrackboardError
 from .texts import text
 
-KINDS = ("morning", "battle", "overdue")
+KINDS = NOTIFY_KINDS  # morning, battle, overdue: the order in which a target gets them
 BATTLE_DAYS = 3  # battle reports dated this many days up to the as-of date are news; older ones are not sent
 TOP_PEOPLE = 3
 OWNERS_SHOWN = 10  # in an overdue message; the rest are counted, the link lists them all
