@@ -598,3 +598,24 @@ def test_two_runs_at_once_do_not_both_send(make_notify_site, receiver) -> None:
         run(site)
     assert chat.requests == []
     assert run(site).targets[0].sent == 3
+
+
+def test_each_new_battle_report_is_sent_once(make_notify_site, receiver) -> None:
+    chat = receiver()
+    site = make_notify_site(target("群", chat.url(), send=["battle"]))
+    run(site)
+    assert len(chat.requests) == 1
+    write_files(site, {"content/battle/second.md": "---\ntitle: 李主管团队单日破万\ndate: 2026-03-05\nperson: P002\n"
+                                                   "unit: T1\namount: 13000\n---\n\n好样的。\n"})
+    build(site, clock=lambda: FIXED_NOW)
+    result = run(site)
+    assert result.targets[0].sent == 1 and len(chat.requests) == 2
+    assert "李主管团队单日破万" in chat.texts()[1] and "一组" in chat.texts()[1]
+    assert [e["id"] for e in ledger_lines(site)] == [battle_key(site), "second"]
+    assert run(site).targets[0].sent == 0
+
+
+def test_an_unknown_profile_on_a_target_is_an_error(make_notify_site) -> None:
+    site = make_notify_site(target("群", "json://127.0.0.1:9/x", profile="scren"))
+    result = CliRunner().invoke(main, ["notify", str(site)])
+    assert result.exit_code == 1 and 'unknown profile "scren"; did you mean "screen"?' in result.output
