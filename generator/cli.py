@@ -14,7 +14,9 @@ from .commands.build import utc_now
 from .commands.check import check as run_check
 from .commands.check import sorted_problems
 from .commands.new import new_site
+from .commands.notify import notify as run_notify
 from .commands.serve import serve as run_serve
+from .config.schema import NOTIFY_KINDS
 from .errors import Problem
 from .progress import Progress
 
@@ -46,7 +48,9 @@ def main() -> None:
               help="The date the site is built for (default: the latest date in the sales data).")
 @click.option("--profile", help="Build for an audience defined under [profiles] (e.g. screen, managers).")
 @click.option("--strict", is_flag=True, help="Fail on any error in the inputs instead of skipping bad rows.")
-def build(site: Path, out: Path | None, as_of: dt.datetime | None, profile: str | None, strict: bool) -> None:
+@click.option("--notify", "then_notify", is_flag=True, help="Then send what is owed to the [[notify]] targets.")
+def build(site: Path, out: Path | None, as_of: dt.datetime | None, profile: str | None, strict: bool,
+          then_notify: bool) -> None:
     """Validate the inputs, compute, render and publish the site atomically."""
     progress = Progress.for_terminal()
     try:
@@ -65,6 +69,8 @@ def build(site: Path, out: Path | None, as_of: dt.datetime | None, profile: str 
     if s.missing:
         click.echo("Not provided (pages left out): " + ", ".join(s.missing))
     click.echo(f"Open {(result.out / 'index.html').resolve().as_uri()}")
+    if then_notify:
+        _notify(site, result.out, dry_run=False, only=None)
 
 
 @main.command()
@@ -79,6 +85,30 @@ def check(site: Path) -> None:
                f"{len(result.errors)} error(s), {len(result.warnings)} warning(s).")
     if result.errors:
         sys.exit(1)
+
+
+def _notify(site: Path, out: Path | None, dry_run: bool, only: str | None) -> None:
+    result = run_notify(site, out=out, dry_run=dry_run, only=only, echo=click.echo)
+    for report in result.targets:
+        if dry_run:
+            line = f"{report.name} ({report.shown}): {report.sent} message(s) would be sent"
+            line += "".join(f"; {note}" for note in report.notes) + (f"; {report.error}" if report.error else "")
+            click.echo(line)
+        else:
+            click.secho(report.line(), fg="red" if report.error else None, err=bool(report.error))
+    if result.failed:
+        sys.exit(1)
+
+
+@main.command()
+@site_argument
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="The published output to read (default: SITE/output).")
+@click.option("--dry-run", is_flag=True, help="Print each message and its target; send nothing, record nothing.")
+@click.option("--only", type=click.Choice(NOTIFY_KINDS), help="Send only this kind.")
+def notify(site: Path, out: Path | None, dry_run: bool, only: str | None) -> None:
+    """Send the published build's news to the [[notify]] targets of site.toml, each message once."""
+    _notify(site, out, dry_run, only)
 
 
 @main.command()

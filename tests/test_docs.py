@@ -49,7 +49,7 @@ def test_reference_is_up_to_date() -> None:
 def test_every_option_is_in_the_reference_with_its_default() -> None:
     text = reference()
     tables = {"site": "[site]", "data": "[data.<dataset>]", "rules": "[rules]", "board": "[board]",
-              "screens": "[[screens]]", "profiles": "[profiles.<name>]"}
+              "screens": "[[screens]]", "notify": "[[notify]]", "profiles": "[profiles.<name>]"}
     paths = option_paths(SCHEMA)
     assert len(paths) > 20
     for table, key, opt in paths:

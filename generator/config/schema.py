@@ -57,6 +57,7 @@ class StrMap:
 
 # Follow-up cadences of the registers: the days each allows are declared in metrics/registers.py.
 CADENCES = tuple(CADENCE_DAYS)
+NOTIFY_KINDS = ("morning", "battle", "overdue")
 SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards")
 # Sections of the site a profile can leave out (page folders of the URL map); the registers' come from their
 # declaration (metrics/registers.py), so a new register can be left out without a change here.
@@ -87,8 +88,8 @@ SCHEMA = Section(
                 "locale": Opt("str", "zh-CN", "Interface language and number formats.", choices=("zh-CN", "en")),
                 "timezone": Opt("str", "Asia/Shanghai", "Time zone of the organisation (IANA name)."),
                 "currency": Opt("str", "CNY", "Currency code (ISO 4217)."),
-                "base_url": Opt("str", "", "Public address of the site, used for the Atom feed's ids. "
-                                "Optional; links in pages are always relative."),
+                "base_url": Opt("str", "", "Public address of the site, used for the Atom feed's ids and the links "
+                                "in messages (notify). Optional; links in pages are always relative."),
             },
             help="The site as a whole.",
         ),
@@ -159,6 +160,31 @@ SCHEMA = Section(
                 }
             ),
             help="Bulletin screens for the office walls.",
+        ),
+        "notify": ListOf(
+            Section(
+                {
+                    "name": Opt("str", None, "Name of the target (a chat group, a mailbox); the ledger of what was "
+                                "sent is kept by this name.", required=True),
+                    "url": Opt("str", None, "An Apprise URL: wecombot://, dingtalk://, feishu://, mailto://, json://… "
+                               "${NAME} is read from the environment and never written anywhere.", required=True),
+                    "send": Opt("list[str]", list(NOTIFY_KINDS), "What to send: the morning figures, each new battle "
+                                "report and big order, the overdue items by owner.", choices=NOTIFY_KINDS),
+                    "unit": Opt("str", "", "Only this unit's subtree (a unit id). Default: the whole site."),
+                    "quiet_hours": Opt("list[time]", [], "No message between these times (start, end; site time "
+                                       "zone; may cross midnight): messages wait for a later run.", length=2),
+                    "profile": Opt("str", "", "The profile whose rules the messages follow: with mask_phone, no "
+                                   "phone number is written in a message. Default: the profile of the build."),
+                    "rate": Opt("int", 20, "At most this many messages per rate_seconds (a WeCom or DingTalk robot "
+                                "takes 20 a minute).", minimum=1),
+                    "rate_seconds": Opt("number", 60, "The window of rate, in seconds.", minimum=0),
+                    "retries": Opt("int", 3, "Tries again after a failure (error, timeout, refused) this many "
+                                   "times, waiting retry_seconds, then twice as long each time.", minimum=0),
+                    "retry_seconds": Opt("number", 5, "The first wait before trying again, in seconds.", minimum=0),
+                    "timeout": Opt("number", 10, "Seconds to wait to connect and for an answer.", minimum=0.1),
+                }
+            ),
+            help="Messages to the work chat: `trackboard notify` (or `build --notify`) after a build.",
         ),
         "profiles": MapOf(
             Section(
