@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import formats
 from ..config.schema import NOTIFY_KINDS
 from ..errors import TrackboardError
-from .texts import text
+from ..i18n import translator
 
 KINDS = NOTIFY_KINDS  # morning, battle, overdue: the order in which a target gets them
 BATTLE_DAYS = 3  # battle reports dated this many days up to the as-of date are news; older ones are not sent
@@ -79,6 +79,7 @@ class Published:
     def __init__(self, out: Path, locale: str, base_url: str) -> None:
         self.out = out
         self.locale = locale
+        self.t = translator(locale)
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
         info_path = out / "build.json"
         try:
@@ -150,48 +151,48 @@ class Published:
 
     def morning(self, target: Target) -> Message:
         """The as-of day's figures of the target's unit (the top unit when none)."""
-        t, loc = self.locale, self.locale
+        loc = self.locale
         top = next((r["unit"] for r in self.units if (r.get("parent") or "") not in self.unit_ids), self.unit_ids[0])
         unit_id = target.unit or top
         row = next(r for r in self.units if r["unit"] == unit_id)
         scope = self.subtree(unit_id) if target.unit else None
         days = calendar.monthrange(self.as_of.year, self.as_of.month)[1]
         progress = formats.percent(self.as_of.day / days, loc)
-        lines = [text(t, "morning.day", premium=self.money(_number(row["premium_day"])),
+        lines = [self.t("notify.morning.day", premium=self.money(_number(row["premium_day"])),
                       cases=formats.number(_number(row["cases_day"]), loc))]
         target_month = _number(row.get("target_month"))
         if target_month:
-            lines.append(text(t, "morning.month", mtd=self.money(_number(row["premium_mtd"])),
+            lines.append(self.t("notify.morning.month", mtd=self.money(_number(row["premium_mtd"])),
                               target=self.money(target_month),
                               achievement=formats.percent(_number(row.get("achievement_mtd")), loc),
                               progress=progress))
         else:
-            lines.append(text(t, "morning.month_no_target", mtd=self.money(_number(row["premium_mtd"])),
+            lines.append(self.t("notify.morning.month_no_target", mtd=self.money(_number(row["premium_mtd"])),
                               progress=progress))
         if self.people:
             members = [p for p in self.people if scope is None or p["unit"] in scope]
             selling = [p for p in members if (_number(p["premium_day"]) or 0) > 0]
             selling.sort(key=lambda p: (-(_number(p["premium_day"]) or 0), -(_number(p["premium_mtd"]) or 0),
                                         p["person"]))
-            top = [text(t, "morning.person", name=p["name"], premium=self.money(_number(p["premium_day"])))
+            top = [self.t("notify.morning.person", name=p["name"], premium=self.money(_number(p["premium_day"])))
                    for p in selling[:TOP_PEOPLE]]
-            lines.append(text(t, "morning.top", people=text(t, "list.sep").join(top)) if top
-                         else text(t, "morning.top_none"))
+            lines.append(self.t("notify.morning.top", people=self.t("sep.list").join(top)) if top
+                         else self.t("notify.morning.top_none"))
         warnings = self.warning_lists()
         if warnings:
             count = sum(1 for rows in warnings.values() for r in rows if self.in_scope(r, scope))
-            lines.append(text(t, "morning.warnings", count=count))
+            lines.append(self.t("notify.morning.warnings", count=count))
         unit_page = f"daily/{self.stamp}/units/{unit_id}/"
         page = unit_page if target.unit and (self.out / unit_page / "index.html").is_file() else f"daily/{self.stamp}/"
         url = self.link(page)
         if url:
-            lines.append(text(t, "morning.link", url=url))
+            lines.append(self.t("notify.morning.link", url=url))
         attachments = []
         if target.attachments:
             candidates = ([self.daily / "units" / f"{unit_id}.pdf"] if target.unit else [self.daily / "report.pdf"])
             candidates.append(self.out / "posters" / "daily" / f"{self.stamp}.png")
             attachments = [path for path in candidates if path.is_file()]
-        title = text(t, "morning.title", unit=row["name"], date=formats.long_date(self.as_of, loc))
+        title = self.t("notify.morning.title", unit=row["name"], date=formats.long_date(self.as_of, loc))
         return Message("morning", self.stamp, title, "\n".join(lines), attachments)
 
     def battle(self, target: Target) -> list[Message]:
@@ -222,15 +223,14 @@ class Published:
             lines = [entry.findtext(f"{ATOM}title") or "", summary]
             url = self.link(f"battle/#{key}")
             if url:
-                lines.append(text(self.locale, "battle.link", url=url))
-            title = text(self.locale, "battle.title", date=formats.date(day, self.locale))
+                lines.append(self.t("notify.battle.link", url=url))
+            title = self.t("notify.battle.title", date=formats.date(day, self.locale))
             messages.append(Message("battle", key, title, "\n".join(x for x in lines if x)))
         messages.reverse()  # the feed is newest first
         return messages
 
     def overdue(self, target: Target, phones: dict[str, str] | None = None) -> Message | None:
         """The items overdue for follow-up, and the warnings that name an owner, grouped by owner."""
-        t = self.locale
         scope = self.subtree(target.unit) if target.unit else None
         lists = self.warning_lists()
         owners: dict[str, list[tuple[int, str]]] = {}
@@ -248,38 +248,37 @@ class Published:
             return None
         order = sorted(owners, key=lambda o: (-max(d for d, _ in owners[o]), -len(owners[o]), o))
         mentions: list[str] = []
-        lines = [text(t, "overdue.intro", count=sum(len(v) for v in owners.values()), owners=len(owners))]
+        lines = [self.t("notify.overdue.intro", count=sum(len(v) for v in owners.values()), owners=len(owners))]
         for owner in order[:OWNERS_SHOWN]:
             items = sorted(owners[owner], key=lambda x: -x[0])
             shown = [item for _, item in items[:ITEMS_SHOWN]]
             if len(items) > ITEMS_SHOWN:
-                shown.append(text(t, "overdue.more", count=len(items) - ITEMS_SHOWN))
+                shown.append(self.t("notify.overdue.more", count=len(items) - ITEMS_SHOWN))
             phone = (phones or {}).get(owner, "") if target.phone_mentions else ""
             if phone:
                 mentions.append(phone)
             mention = f"@{phone} " if phone and not target.mask_phone else "@"
-            lines.append(text(t, "overdue.owner", mention=mention, name=names[owner], count=len(items),
-                              items=text(t, "list.items").join(shown)))
+            lines.append(self.t("notify.overdue.owner", mention=mention, name=names[owner], count=len(items),
+                              items=self.t("sep.clause").join(shown)))
         if len(order) > OWNERS_SHOWN:
-            lines.append(text(t, "overdue.more_owners", count=len(order) - OWNERS_SHOWN))
+            lines.append(self.t("notify.overdue.more_owners", count=len(order) - OWNERS_SHOWN))
         url = self.link("warnings/")
         if url:
-            lines.append(text(t, "overdue.link", url=url))
-        title = text(t, "overdue.title", date=formats.long_date(self.as_of, self.locale))
+            lines.append(self.t("notify.overdue.link", url=url))
+        title = self.t("notify.overdue.title", date=formats.long_date(self.as_of, self.locale))
         return Message("overdue", self.stamp, title, "\n".join(lines), mentions=mentions)
 
     def _item(self, list_id: str, row: dict[str, str]) -> tuple[int, str]:
-        t = self.locale
         days = int(_number(row.get("days_overdue") or row.get("days")) or 0)
         if list_id == "register-followups":
             if not row.get("days_overdue"):
-                return 10**6, text(t, "overdue.register_never", register=row.get("register", ""),
+                return 10**6, self.t("notify.overdue.register_never", register=row.get("register", ""),
                                    item=row.get("item", ""))
-            return days, text(t, "overdue.register", register=row.get("register", ""), item=row.get("item", ""),
+            return days, self.t("notify.overdue.register", register=row.get("register", ""), item=row.get("item", ""),
                               days=days)
         if list_id == "talks-missing":
-            return days, text(t, "overdue.talk", name=row.get("name", ""), days=days)
-        return days, text(t, "overdue.resource", batches=row.get("batches", ""), days=days)
+            return days, self.t("notify.overdue.talk", name=row.get("name", ""), days=days)
+        return days, self.t("notify.overdue.resource", batches=row.get("batches", ""), days=days)
 
     def messages(self, kinds: list[str], target: Target, phones: dict[str, str] | None = None) -> list[Message]:
         """The messages of the given kinds for a target, in the order they are sent."""
