@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from . import fonts
-from .cache import ignore_interrupt, write_atomically
+from .cache import write_atomically
+from .parallel import ignore_interrupt
 
 KINDS = ("trend", "cumulative", "compare", "leaders")
 

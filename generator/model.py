@@ -12,19 +12,13 @@ from typing import Any
 
 import pandas as pd
 
-from .cache import (
-    DocumentParser,
-    Store,
-    canonical,
-    code_version,
-    digest,
-    file_sha256,
-)
+from .cache import Store, canonical, code_version, digest, file_sha256
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
 from .inputs import datasets
 from .inputs.content import Document, check_collections, load_collections
 from .inputs.datasets import ROW, Loaded, Source, load_datasets, locate
+from .inputs.parsing import DocumentParser
 from .inputs.schemas import DATASETS
 from .metrics.kpis import same_content
 

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from .cache import ignore_interrupt, workers
+
+def workers() -> int:
+    """How many processes to spread work over: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def ignore_interrupt() -> None:
+    """Start a worker process deaf to Ctrl+C: the terminal sends it to every process of the build, and the
+    build itself stops its workers (each of them would otherwise print its own traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")

@@ -402,10 +402,11 @@ def test_tables_the_cache_cannot_store_are_only_loaded_again(site: Path, monkeyp
 
 def test_documents_parsed_by_workers_while_the_data_loads_equal_a_plain_parse(site: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import cache, model
+    from generator import model
+    from generator.inputs import parsing
 
     plain = load_site(site, today=NOW.date())
-    monkeypatch.setattr(cache, "POOL_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(parsing, "POOL_MIN_DOCUMENTS", 1)
     started: list[bool] = []
     real_load_data = model.load_data
 
@@ -422,9 +423,10 @@ def test_documents_parsed_by_workers_while_the_data_loads_equal_a_plain_parse(si
 
 
 def test_a_failed_data_load_stops_the_document_parsers(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import cache, model
+    from generator import model
+    from generator.inputs import parsing
 
-    monkeypatch.setattr(cache, "POOL_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(parsing, "POOL_MIN_DOCUMENTS", 1)
 
     def broken(*args: object, **kwargs: object) -> object:
         raise OSError("disk gone")

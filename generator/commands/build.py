@@ -19,20 +19,22 @@ from zoneinfo import ZoneInfo
 from jinja2 import TemplateError
 from markupsafe import Markup
 
-from ..cache import OutputCache, cache_root, canonical, code_version, digest, saves_in_background
+from ..cache import cache_root, canonical, code_version, digest, saves_in_background
 from ..charts import Chart, render_svgs
 from ..charts import _engine_id as engine_id
 from ..drawing import ChartDrawer
 from ..errors import TrackboardError
 from ..fonts import subset_woff2
+from ..incremental import OutputCache
 from ..metrics.freshness import next_change
 from ..model import Site, load_site
+from ..output import Output
 from ..pages import SitePlan, plan_site
 from ..parallel import forked_map, settle, settled
 from ..progress import Progress
 from ..render import Page, Renderer
 from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, IndexJob, glob_matcher, index_site, search_glob
-from ..writer import Output, check_target, publish, publish_in_place, replace_folder
+from ..writer import check_target, publish, publish_in_place, replace_folder
 
 Clock = Callable[[], dt.datetime]
 

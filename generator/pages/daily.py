@@ -12,9 +12,9 @@ from ..formats import Formatter
 from ..i18n import Translator
 from ..metrics import daily as daily_metrics
 from ..metrics.kpis import UnitTree, person_kpis, prepare, unit_kpis
+from ..output import Output
 from ..parallel import forked_map
 from ..render import Page
-from ..writer import Output
 from .performance import person_columns, person_href, records, unit_columns, unit_href
 from .tables import Col, Table, clean, table_files
 
