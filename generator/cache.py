@@ -84,36 +84,45 @@ def write_atomically(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-# Children writing tables to the cache while the build goes on (see saves_in_background), by process id.
-_SAVING: list[int] | None = None
 # Tables with fewer rows than this (all of a small site's, a large site's units and people) are written at once:
-# they take milliseconds, and forking a build that holds a large site costs tens of them.
+# forking a process that holds a large site costs more than writing a small table.
 BACKGROUND_MIN_ROWS = 100_000
 
 
-@contextlib.contextmanager
-def saves_in_background() -> Iterator[None]:
-    """Within: `Store.save_frames` writes the files of large tables from a forked child while the caller
-    goes on, and returns at once. Encoding the large site's 1.8 million sales rows twice (the file's table, then
-    the checked tables) took 1.3 s of the load, with the second core idle. On leaving, the children are waited
-    for, so the cache is complete when the build returns. Where there is no fork, the files are written as
-    before."""
-    global _SAVING
-    outer, _SAVING = _SAVING, ([] if hasattr(os, "fork") else None)
-    try:
-        yield
-    finally:
-        children, _SAVING = _SAVING, outer
-        for pid in children or []:
+class BackgroundSaves:
+    """The children writing tables to the cache while a build goes on (see Store.save_frames), by process id:
+    encoding a large table is then done on another core while the build loads the rest."""
+
+    def __init__(self) -> None:
+        self.children: list[int] = []
+
+    def wait(self) -> None:
+        """Wait for every child, so the cache is complete when the build returns."""
+        children, self.children = self.children, []
+        for pid in children:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
 
 
-class Store:
-    """One folder of cache entries; a Store without a folder keeps nothing."""
+@contextlib.contextmanager
+def saves_in_background() -> Iterator[BackgroundSaves | None]:
+    """Within: the BackgroundSaves that a Store given it writes large tables with, from forked children; on
+    leaving, they are waited for. None where there is no fork: the files are then written at once."""
+    saves = BackgroundSaves() if hasattr(os, "fork") else None
+    try:
+        yield saves
+    finally:
+        if saves is not None:
+            saves.wait()
 
-    def __init__(self, site_root: Path | None, namespace: str) -> None:
+
+class Store:
+    """One folder of cache entries; a Store without a folder keeps nothing. With `background`, large tables are
+    written by forked children (see save_frames)."""
+
+    def __init__(self, site_root: Path | None, namespace: str, background: BackgroundSaves | None = None) -> None:
         self.folder = cache_root(site_root) / namespace if site_root is not None else None
+        self.background = background
 
     def path(self, key: str, suffix: str = "") -> Path | None:
         return self.folder / f"{key}{suffix}" if self.folder is not None else None
@@ -150,9 +159,9 @@ class Store:
     def save_frames(self, key: str, frames: dict[str, Any], extra: Any) -> bool:
         """Keep DataFrames (see frame_to_bytes) and `extra` under `key`, the index last so that a reader finds
         all of them or none. False when a table cannot be kept (a value that cannot be pickled): it is
-        then made again next time, nothing worse. Within saves_in_background, a forked child keeps them (it
-        sees the frames as they are now, whatever the caller does to them next) and True is returned."""
-        if (_SAVING is not None and self.folder is not None
+        then made again next time, nothing worse. With `background`, a forked child keeps large tables (it sees
+        the frames as they are now, whatever the caller does to them next) and True is returned at once."""
+        if (self.background is not None and self.folder is not None
                 and sum(len(frame) for frame in frames.values()) >= BACKGROUND_MIN_ROWS):
             try:
                 pid = os.fork()
@@ -165,7 +174,7 @@ class Store:
                 finally:
                     os._exit(code)
             if pid > 0:
-                _SAVING.append(pid)
+                self.background.children.append(pid)
                 return True
         return self._save_frames(key, frames, extra)
 
@@ -208,48 +217,48 @@ class Store:
                     path.unlink()
 
 
-# The digest of each file this process has read, with the file's inode, size and times then: the dev server
-# fingerprints every input at every rebuild, and hashing a 60 MB sales file again costs a tenth of a second.
-_DIGESTS: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+Stat = tuple[int, int, int, int]  # a file's inode, size, modification and change times (ns)
 
 
-def _stat_signature(path: Path | str) -> tuple[int, int, int, int]:
+def _stat(path: Path | str) -> Stat:
     stat = os.stat(path)
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
-def file_sha256(path: Path | str) -> str:
-    """Return the SHA-256 of a file, from memory while the file's inode, size and times are unchanged."""
-    signature = _stat_signature(path)
-    known = _DIGESTS.get(str(path))
-    if known is not None and known[0] == signature:
-        return known[1]
-    with open(path, "rb") as file:
-        sha = hashlib.sha256(file.read()).hexdigest()
-    _DIGESTS[str(path)] = (signature, sha)
-    return sha
+class KnownFiles:
+    """The SHA-256 (and, for Markdown, the text) of each file read, with the file's inode, size and times then:
+    a file is read and hashed again only when one of those changed. A build asks for the digest of every input
+    several times, and the dev server asks again at every rebuild."""
 
+    def __init__(self) -> None:
+        self.digests: dict[str, tuple[Stat, str]] = {}
+        self.texts: dict[str, tuple[Stat, str]] = {}
 
-# The text of each Markdown file this process has read, with its signature then: the dev server reads the
-# collections at every edit, and reading and hashing 10,000 notices again costs half a second.
-_TEXTS: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+    def sha256(self, path: Path | str) -> str:
+        """The SHA-256 of a file."""
+        stat = _stat(path)
+        known = self.digests.get(str(path))
+        if known is not None and known[0] == stat:
+            return known[1]
+        with open(path, "rb") as file:
+            sha = hashlib.sha256(file.read()).hexdigest()
+        self.digests[str(path)] = (stat, sha)
+        return sha
 
-
-def read_text_and_remember(path: Path | str) -> str:
-    """Read a UTF-8 text file (a BOM allowed) and remember its SHA-256 for file_sha256, which the build asks of
-    every input file: ten thousand Markdown files are then read once, not twice, and not again in the same
-    process while unchanged. Its signature is taken before it is read, so that a file changed meanwhile is read
-    again when asked for. UnicodeDecodeError for a file that is not UTF-8."""
-    signature = _stat_signature(path)
-    known = _TEXTS.get(str(path))
-    if known is not None and known[0] == signature:
-        return known[1]
-    with open(path, "rb") as file:
-        data = file.read()
-    _DIGESTS[str(path)] = (signature, hashlib.sha256(data).hexdigest())
-    text = data.decode("utf-8-sig")
-    _TEXTS[str(path)] = (signature, text)
-    return text
+    def read_text(self, path: Path | str) -> str:
+        """Read a UTF-8 text file (a BOM allowed), noting its SHA-256 for `sha256`: a file is then read once, not
+        once for its text and again for its digest. Its times are taken before it is read, so that a file changed
+        meanwhile is read again when asked for. UnicodeDecodeError for a file that is not UTF-8."""
+        stat = _stat(path)
+        known = self.texts.get(str(path))
+        if known is not None and known[0] == stat:
+            return known[1]
+        with open(path, "rb") as file:
+            data = file.read()
+        self.digests[str(path)] = (stat, hashlib.sha256(data).hexdigest())
+        text = data.decode("utf-8-sig")
+        self.texts[str(path)] = (stat, text)
+        return text
 
 
 FRAME_SUFFIX = ".frame"

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import TemplateError
 from markupsafe import Markup
 
-from ..cache import cache_root, canonical, code_version, digest, saves_in_background
+from ..cache import cache_root, canonical, code_version, digest
 from ..charts import Chart, render_svgs
 from ..charts import _engine_id as engine_id
 from ..drawing import ChartDrawer
@@ -34,6 +34,7 @@ from ..parallel import forked_map, settle, settled
 from ..progress import Progress
 from ..render import Page, Renderer
 from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, IndexJob, glob_matcher, index_site, search_glob
+from ..state import BuildState
 from ..writer import check_target, publish, publish_in_place, replace_folder
 
 Clock = Callable[[], dt.datetime]
@@ -439,7 +440,7 @@ def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str]
 
 def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None, profile: str | None = None,
           strict: bool = False, clock: Clock = utc_now, cache: bool = True, progress: Progress | None = None,
-          in_place: bool = False) -> BuildResult:
+          in_place: bool = False, state: BuildState | None = None) -> BuildResult:
     """Build the site at `site_dir` into `out` (default: its output/ folder).
 
     With `cache` (the default), parsed inputs and rendered pages are reused from the site's .trackboard-cache/
@@ -448,19 +449,23 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     `in_place` (the dev server) writes only the changed files straight into an earlier build's `out`, and
     leaves the search index and the record of what it published to `BuildResult.finish`, so that an edit shows
     as soon as its pages are written.
+
+    `state` holds what earlier builds of this process kept for this one (the dev server keeps one); a fresh
+    BuildState when not given.
     """
-    with settled(), saves_in_background():
-        return _build(site_dir, out, as_of, profile, strict, clock, cache, progress, in_place)
+    state = state if state is not None else BuildState()
+    with settled(), state.saving_in_background():
+        return _build(site_dir, out, as_of, profile, strict, clock, cache, progress, in_place, state)
 
 
 def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str | None, strict: bool,
-           clock: Clock, cache: bool, progress: Progress | None, in_place: bool) -> BuildResult:
+           clock: Clock, cache: bool, progress: Progress | None, in_place: bool, state: BuildState) -> BuildResult:
     progress = progress or Progress()
     now = clock()
     out = out or site_dir / "output"
     check_target(out, site_dir)  # before anything is written, the cache included
     with progress.stage("load"):
-        site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache)
+        site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache, state=state)
     settle()
     fatal_check(site, strict)
     previous = OutputCache(site_dir, out, enabled=cache)

@@ -7,7 +7,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from ..cache import Store, code_version, digest, read_text_and_remember
+from ..cache import KnownFiles, Store, code_version, digest
 from ..parallel import ignore_interrupt, workers
 from .content import CONTENT_DIR, collection_files, parse_document
 from .schemas import COLLECTIONS
@@ -31,8 +31,9 @@ class DocumentParser:
 
     BUNDLE = "parsed"
 
-    def __init__(self, site_root: Path, enabled: bool) -> None:
+    def __init__(self, site_root: Path, enabled: bool, files: KnownFiles | None = None) -> None:
         self.site_root = site_root
+        self.files = files if files is not None else KnownFiles()  # where the texts read are noted
         self.store = Store(site_root if enabled else None, "documents")
         self.enabled = enabled
         loaded = self.store.load(self.BUNDLE) if enabled else None
@@ -57,7 +58,7 @@ class DocumentParser:
         for name in COLLECTIONS:
             for filename, path, stem in collection_files(self.site_root / CONTENT_DIR / name):
                 try:
-                    text = read_text_and_remember(path)
+                    text = self.files.read_text(path)
                 except (OSError, UnicodeDecodeError):
                     continue  # the loader reads it again and reports what is wrong
                 file = f"{CONTENT_DIR}/{name}/{filename}"
