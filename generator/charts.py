@@ -493,7 +493,7 @@ def _finish(svg: str, chart: Chart, key: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _engine_id() -> str:
+def engine_id() -> str:
     """Identify what else decides the pixels: vl-convert's version and the CJK font file."""
     import vl_convert
 
@@ -508,7 +508,7 @@ def _engine_id() -> str:
 
 def cache_key(spec_json: str, locale: str) -> str:
     """Return the cache key of a filled spec: sha256 over the spec, locale and rendering engine."""
-    return hashlib.sha256("\0".join([_engine_id(), locale, spec_json]).encode()).hexdigest()
+    return hashlib.sha256("\0".join([engine_id(), locale, spec_json]).encode()).hexdigest()
 
 
 def svg_path(cache_dir: Path, key: str) -> Path:
@@ -565,7 +565,7 @@ def vega_embed_bundle(cache_dir: Path | None = None) -> str:
     """
     if cache_dir is None:
         return _bundle()
-    path = cache_dir / f"vega-embed-{hashlib.sha256(_engine_id().encode()).hexdigest()[:16]}.js"
+    path = cache_dir / f"vega-embed-{hashlib.sha256(engine_id().encode()).hexdigest()[:16]}.js"
     if path.is_file():
         return path.read_text(encoding="utf-8")
     text = _bundle()

@@ -214,11 +214,37 @@ class OutputCache:
         self.keys.update((path, index[path][1]) for path in paths if index[path][1])
         return outputs
 
-    def reuse(self, build_key: str, exclude: str) -> list[Any] | None:
+    def reuse(self, build_key: str, exclude: str) -> list[Output] | None:
         """Return every file of the previous build (but `exclude`) when it was made from the same inputs."""
-        if self.manifest is None or self.manifest.build_key != build_key:
+        if not self.enabled or self.manifest is None or self.manifest.build_key != build_key:
             return None
         return self._files(path for path, *_ in self.manifest.files if path != exclude)
+
+    def record_plan(self, nav: list[tuple[str, str]], sections: list[SectionRecord]) -> None:
+        """Note this build's navigation and section records, to be saved with what it publishes."""
+        self.new_nav, self.new_sections = nav, sections
+
+    def same_build(self, build_key: str) -> tuple[list[Output] | None, bool]:
+        """Every file of the previous build but build.json when it was made from the same inputs (else None),
+        and whether the output folder holds nothing but those files: publishing them again is then writing
+        build.json alone."""
+        outputs = self.reuse(build_key, exclude="build.json")
+        return outputs, outputs is not None and self.holds_only_its_files()
+
+    def writes_in_place(self, in_place: bool, unchanged: bool) -> bool:
+        """Whether the files are written straight into the output folder rather than staged and swapped in: when
+        asked (`in_place`, the dev server) or when nothing but build.json changes (`unchanged`), and only over
+        a previous build of this cache, whose record says what is there."""
+        return ((in_place or unchanged) and self.enabled and self.manifest is not None and self.out is not None
+                and os.path.isfile(self.prefix + "build.json"))
+
+    def linked(self, output: Output, sha: str) -> Output:
+        """The output, linked to the previous output's file at its path when that holds the same bytes (sha256):
+        the file is then not written again."""
+        if output.source is not None:
+            return output
+        source = self.source(output.path, sha)
+        return output if source is None else output.linked_to(source, sha)
 
     @property
     def nav(self) -> list[tuple[str, str]]:
