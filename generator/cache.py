@@ -275,11 +275,9 @@ def frame_to_bytes(frame: Any) -> bytes:
     """Serialise a DataFrame: pickled, then LZ4-compressed, behind a header naming the pandas and numpy that
     pickled it (read by another, it is a miss, not a guess).
 
-    Pickled because reading back is what every build pays: the large site's 16 tables came back from Parquet in
-    1.2-2.2 s (Arrow's conversion to pandas, then its text columns to Python objects), from this in 0.3 s, with
-    every dtype as it was. Equal texts of a column are made one object first, so that the pickle holds each
-    once: a column of 1.8 million seller ids is a few thousand strings and their references, read back without
-    making 1.8 million strings.
+    Pickled because reading back is what every build pays, and a pickle comes back with every dtype as it was,
+    without Parquet's conversions. Equal texts of a column are made one object first, so that the pickle holds
+    each once: a column of seller ids is read back as a few thousand strings and references to them.
     """
     import pyarrow as pa
 

@@ -102,8 +102,8 @@ def _date_x(alt: Any, lang: str) -> Any:
 
 def _build(kind: str, lang: str, validate: bool = False, font: str | None = None) -> dict[str, Any]:
     """Build one kind's template with altair, its text in `font` (the machine's font list when None). Not validated
-    against the Vega-Lite schema here: that took four fifths of the time, for templates that are ours and fixed
-    (a test validates each)."""
+    against the Vega-Lite schema here: that is most of the work, for templates that are ours and fixed (a test
+    validates each)."""
     import altair as alt
 
     # No tooltips: the charts are static SVGs (a tooltip needs Vega running in the page), and their fields cost
@@ -165,8 +165,9 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
 
 
 # The templates as _build makes them, kept in the package with a placeholder for the machine's font list: a build
-# imports no altair and builds no template (0.4 s of every cold build). altair stays where they are defined: a
-# test checks the file is what _build makes now, and `python -m generator.charts` writes it again after a change.
+# imports no altair and builds no template (a large part of a cold build otherwise). altair stays where they are
+# defined: a test checks the file is what _build makes now, and `python -m generator.charts` writes it again after
+# a change.
 TEMPLATES_FILE = Path(__file__).with_name("chart_templates.json")
 _FONT_PLACEHOLDER = "@font-stack@"
 

@@ -150,7 +150,7 @@ class OutputCache:
     def __init__(self, site_root: Path, out: Path | None, enabled: bool) -> None:
         self.enabled = enabled and out is not None
         self.out = out
-        self.prefix = f"{out}/"  # a string: joined with 20,000 paths at every build
+        self.prefix = f"{out}/"  # a string: joined with every path at every build
         self.store = Store(site_root if self.enabled else None, "outputs")
         self.name = digest(MANIFEST_VERSION, str(out.resolve()))[:24] if out is not None else ""
         loaded = self.store.load(self.name) if self.enabled else None
@@ -170,7 +170,7 @@ class OutputCache:
         assert self.out is not None
         if sig is None:
             return None
-        # A string first: 20,000 Path objects cost more than the stat calls themselves.
+        # A string first: Path objects cost more than the stat calls themselves.
         if path not in self.checked:
             if signature(self.prefix + path) != sig:
                 return None
@@ -205,7 +205,7 @@ class OutputCache:
         """The previous build's files at `paths` (noting their keys for this build), or None when one of them
         is no longer as it was written."""
         paths = list(paths)
-        # Checked in one loop, then made in another: the dev server takes 20,000 files from the previous build at
+        # Checked in one loop, then made in another: the dev server takes every file from the previous build at
         # every edit, and a call or two per file (_output, _intact) cost more than the files themselves.
         if not self._all_intact(paths):
             return None
@@ -258,7 +258,7 @@ class OutputCache:
 
     def _all_intact(self, paths: Iterable[str]) -> bool:
         """Whether every one of the previous build's files at `paths` is as it was written (what `_intact` checks,
-        in one loop: the dev server asks it of 20,000 files at every edit)."""
+        in one loop: the dev server asks it of every file at every edit)."""
         index, checked, folder = self.index, self.checked, self.prefix
         for path in paths:
             if path in checked:

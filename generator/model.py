@@ -203,7 +203,7 @@ def limit_table_text(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
             if column.type != "text" or column.name not in frame.columns:
                 continue
             values = frame[column.name]
-            # Distinct values first: a column of 1.8 million cells has a few thousand, and none is long.
+            # Distinct values first: a large column has few distinct values, and none is long.
             if not any(isinstance(v, str) and len(v) > MAX_TEXT for v in values.unique()):
                 continue
             long = values.map(lambda v: isinstance(v, str) and len(v) > MAX_TEXT).astype(bool)

@@ -77,9 +77,9 @@ def settle() -> None:
     gc.freeze()
 
 
-# Allocations between young collections within `settled` (Python's default is 700). A build makes millions of
-# short-lived objects (table cells, page rows); at 700 the collector ran tens of thousands of times and, with
-# its full collections over the tables, took about 6 CPU-s of the large site's build; at 10,000 about 1.5.
+# Allocations between young collections within `settled` (Python's default is 700): a build makes millions of
+# short-lived objects (table cells, page rows), and at the default the collector runs, with its full
+# collections over the tables, far more often than it finds anything.
 YOUNG_THRESHOLD = 10_000
 
 

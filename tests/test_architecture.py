@@ -107,3 +107,53 @@ def test_a_function_level_import_closes_a_cycle(tmp_path: Path) -> None:
     graph = import_graph(root)
     assert graph["generator.inputs.parsing"] == {"generator.cache"}
     assert cycles(graph) == [["generator.cache", "generator.writer"]]
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    # A name with a leading underscore is its module's own: shared, it is made public or moved.
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.ImportFrom):
+                found += [f"{path.relative_to(PACKAGE)}:{node.lineno} {alias.name}" for alias in node.names
+                          if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert found == []
+
+
+# Module-level state that is the process's, not a build's: what each holds is the same whichever build asks.
+PROCESS_STATE = {
+    "fonts._registered",  # the font files registered with the chart renderer of this process
+    "fonts._temp",  # the process's temporary folder for a font file
+    "charts._compiled",  # the chart templates compiled from the package's file
+    "parallel._FUNCTION",  # the function forked workers inherit, set only while they run
+    "pages.warnings.RULES",  # the warning rules, registered as their modules are imported
+}
+
+
+def test_build_state_is_passed_in_not_kept_in_module_globals() -> None:
+    # What one build leaves to the next lives in a BuildState (generator/state.py), passed in; a module may keep
+    # only the process's own state (PROCESS_STATE). Found: a module-level empty container or None, a memo made
+    # at import, or a `global` statement.
+    found = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = path.relative_to(PACKAGE).with_suffix("").as_posix().replace("/", ".")
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in tree.body:
+            target, value = None, None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                target, value = node.targets[0].id, node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                target, value = node.target.id, node.value
+            if target is None or value is None:
+                continue
+            empty = (isinstance(value, (ast.Dict, ast.List, ast.Set)) and not getattr(value, "keys", None)
+                     and not getattr(value, "elts", None))
+            made = (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                    and value.func.id in {"dict", "list", "set", "OrderedDict", "defaultdict", "_Memo", "Memo"})
+            none = isinstance(value, ast.Constant) and value.value is None
+            if empty or made or none:
+                found.add(f"{module}.{target}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Global):
+                found.update(f"{module}.{name}" for name in node.names)
+    assert found <= PROCESS_STATE, sorted(found - PROCESS_STATE)

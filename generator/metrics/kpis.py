@@ -71,8 +71,8 @@ def text_or_none(value: object) -> str | None:
 
 
 def texts_or_none(values: pd.Series) -> pd.Series:
-    """text_or_none of every cell of a column, worked out once per distinct value: a sales column has a million
-    cells and a few thousand values (mapping each cell took half a second)."""
+    """text_or_none of every cell of a column, worked out once per distinct value: a sales column has far fewer
+    distinct values than cells."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     lookup = np.array([*(text_or_none(value) for value in uniques), None], dtype=object)
     return pd.Series(lookup[codes], index=values.index, dtype=object)  # code -1, an empty cell: the last, None
@@ -203,7 +203,7 @@ _EPOCH = dt.date(1970, 1, 1)
 
 def prepare(tables: dict[str, pd.DataFrame]) -> None:
     """Prepare the sales for the KPIs now: before forking workers, which then inherit them instead of each
-    preparing the same 1.8 million rows again."""
+    preparing the same rows again."""
     prepared_sales(tables)
     org_of(tables)
 
@@ -376,7 +376,7 @@ def month_targets(targets: pd.DataFrame, month: str, by: str, derived: Derived |
 
 def _target_owners(targets: pd.DataFrame) -> dict[str, pd.Series] | None:
     """Whose each target row is, for each `by`; the premium rows (the only ones read) as a mask. Once per table:
-    a branch's targets are 60,000 rows, and the daily reports ask for each month's."""
+    the daily reports ask for each month's targets of a large table."""
     if targets.empty:
         return None
     person = targets["person"].map(text_or_none)
