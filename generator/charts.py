@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from . import fonts
-from .cache import ignore_interrupt, write_atomically
+from .cache import write_atomically
 from .i18n import catalogue
+from .parallel import ignore_interrupt
 
 KINDS = ("trend", "cumulative", "compare", "leaders")
 
@@ -99,8 +100,8 @@ def _date_x(alt: Any, lang: str) -> Any:
 
 def _build(kind: str, lang: str, validate: bool = False, font: str | None = None) -> dict[str, Any]:
     """Build one kind's template with altair, its text in `font` (the machine's font list when None). Not validated
-    against the Vega-Lite schema here: that took four fifths of the time, for templates that are ours and fixed
-    (a test validates each)."""
+    against the Vega-Lite schema here: that is most of the work, for templates that are ours and fixed (a test
+    validates each)."""
     import altair as alt
 
     # No tooltips: the charts are static SVGs (a tooltip needs Vega running in the page), and their fields cost
@@ -162,8 +163,9 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
 
 
 # The templates as _build makes them, kept in the package with a placeholder for the machine's font list: a build
-# imports no altair and builds no template (0.4 s of every cold build). altair stays where they are defined: a
-# test checks the file is what _build makes now, and `python -m generator.charts` writes it again after a change.
+# imports no altair and builds no template (a large part of a cold build otherwise). altair stays where they are
+# defined: a test checks the file is what _build makes now, and `python -m generator.charts` writes it again after
+# a change.
 TEMPLATES_FILE = Path(__file__).with_name("chart_templates.json")
 _FONT_PLACEHOLDER = "@font-stack@"
 
@@ -490,7 +492,7 @@ def _finish(svg: str, chart: Chart, key: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _engine_id() -> str:
+def engine_id() -> str:
     """Identify what else decides the pixels: vl-convert's version and the CJK font file."""
     import vl_convert
 
@@ -505,7 +507,7 @@ def _engine_id() -> str:
 
 def cache_key(spec_json: str, locale: str) -> str:
     """Return the cache key of a filled spec: sha256 over the spec, locale and rendering engine."""
-    return hashlib.sha256("\0".join([_engine_id(), locale, spec_json]).encode()).hexdigest()
+    return hashlib.sha256("\0".join([engine_id(), locale, spec_json]).encode()).hexdigest()
 
 
 def svg_path(cache_dir: Path, key: str) -> Path:
@@ -562,7 +564,7 @@ def vega_embed_bundle(cache_dir: Path | None = None) -> str:
     """
     if cache_dir is None:
         return _bundle()
-    path = cache_dir / f"vega-embed-{hashlib.sha256(_engine_id().encode()).hexdigest()[:16]}.js"
+    path = cache_dir / f"vega-embed-{hashlib.sha256(engine_id().encode()).hexdigest()[:16]}.js"
     if path.is_file():
         return path.read_text(encoding="utf-8")
     text = _bundle()

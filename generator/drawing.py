@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import charts, fonts
-from .cache import workers, write_atomically
+from .cache import write_atomically
+from .parallel import workers
 
 DONE = "done"  # written into the spool when every chunk is there
 CHUNK = 24  # charts a worker takes at a time: small enough that the two finish together

@@ -12,12 +12,16 @@ person pages, which read no Markdown.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .cache import canonical, digest
+from .cache import Store, canonical, digest
 from .inputs.schemas import COLLECTIONS
+from .output import Output
 
 DATA = "data"  # the group of every input that is not a document of a collection
 EVERYTHING = "*"  # read when a section looks at the problems of all inputs
@@ -101,3 +105,233 @@ def section_key(base: str, builder: str, groups: dict[str, dict[str, str]], read
     collections it reads."""
     names = sorted(groups) if EVERYTHING in reads else sorted({DATA, *reads})
     return digest("section", base, builder, canonical({name: groups.get(name, {}) for name in names}))
+
+
+# --- the previous output ---------------------------------------------------------------------------------------
+
+Signature = tuple[int, int, int]  # inode, size and modification time (ns) of a file as it was written
+
+
+def signature(path: Path | str) -> Signature | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class Manifest:
+    """What the last build into an output folder wrote: each file's path, sha256, the key it was made from
+    ('' for files that are not cached by key) and its signature once written; the key of the whole build; and
+    the key of the search index with the index's files."""
+
+    build_key: str
+    files: list[tuple[str, str, str, Signature | None]]
+    search_key: str = ""
+    search_files: list[tuple[str, str, Signature | None]] = field(default_factory=list)
+    nav: list[tuple[str, str]] = field(default_factory=list)
+    sections: list[Any] = field(default_factory=list)  # incremental.SectionRecord of every section builder
+    indexed: set[str] = field(default_factory=set)  # the pages with parts for the search index
+
+
+# Bump when Manifest changes shape: a manifest of another shape is then not found, rather than misread.
+MANIFEST_VERSION = "4"
+
+
+class OutputCache:
+    """The previous build into one output folder, as a source of files that need not be made again.
+
+    A file is reused only when the key it was made from (or its sha256) matches and the file in the output
+    folder still has the signature (inode, size, modification time) it had when it was written, so an edited
+    or damaged output file is made afresh. Reused files are hard-linked into the new output, not copied.
+    """
+
+    def __init__(self, site_root: Path, out: Path | None, enabled: bool) -> None:
+        self.enabled = enabled and out is not None
+        self.out = out
+        self.prefix = f"{out}/"  # a string: joined with every path at every build
+        self.store = Store(site_root if self.enabled else None, "outputs")
+        self.name = digest(MANIFEST_VERSION, str(out.resolve()))[:24] if out is not None else ""
+        loaded = self.store.load(self.name) if self.enabled else None
+        self.manifest: Manifest | None = loaded if isinstance(loaded, Manifest) else None
+        self.index = {path: (sha, key, sig) for path, sha, key, sig in self.manifest.files} if self.manifest else {}
+        self.keys: dict[str, str] = {}  # the keys of this build's files, by path
+        # This build's navigation and section records (those of the previous build when it is reused whole).
+        self.new_nav = self.manifest.nav if self.manifest else []
+        self.new_sections = self.manifest.sections if self.manifest else []
+        self.search_key = ""
+        self.search_files: list[tuple[str, str, Signature | None]] = []
+        self.indexed: set[str] = self.manifest.indexed if self.manifest else set()
+        self.checked: set[str] = set()  # paths found intact in this build (not checked twice)
+
+    def _intact(self, path: str, sig: Signature | None) -> str | None:
+        """The previous output's file at `path` if it is still as it was written."""
+        assert self.out is not None
+        if sig is None:
+            return None
+        # A string first: Path objects cost more than the stat calls themselves.
+        if path not in self.checked:
+            if signature(self.prefix + path) != sig:
+                return None
+            self.checked.add(path)
+        return self.prefix + path
+
+    def _output(self, path: str, sha: str, sig: Signature | None) -> Any:
+        file = self._intact(path, sig)
+        return None if file is None else Output(path, source=file, sha=sha)
+
+    def made_from(self, path: str, key: str) -> bool:
+        """Whether the previous build made the file at `path` from this key (the file itself is not looked at)."""
+        entry = self.index.get(path)
+        return bool(key) and entry is not None and entry[1] == key
+
+    def get(self, path: str, key: str) -> Any:
+        """Return the file at `path` from the previous build (an Output) if it was made from the same key."""
+        if not self.made_from(path, key):
+            return None
+        sha, _, sig = self.index[path]
+        return self._output(path, sha, sig)
+
+    def source(self, path: str, sha: str) -> str | None:
+        """The previous output's file at `path` when it holds the same bytes (sha256) and is intact: the new
+        output can link to it instead of writing the bytes again."""
+        entry = self.index.get(path)
+        if entry is None or entry[0] != sha:
+            return None
+        return self._intact(path, entry[2])
+
+    def _files(self, paths: Iterable[str]) -> list[Any] | None:
+        """The previous build's files at `paths` (noting their keys for this build), or None when one of them
+        is no longer as it was written."""
+        paths = list(paths)
+        # Checked in one loop, then made in another: the dev server takes every file from the previous build at
+        # every edit, and a call or two per file (_output, _intact) cost more than the files themselves.
+        if not self._all_intact(paths):
+            return None
+        index, prefix = self.index, self.prefix
+        outputs = [Output(path, source=prefix + path, sha=index[path][0]) for path in paths]
+        self.keys.update((path, index[path][1]) for path in paths if index[path][1])
+        return outputs
+
+    def reuse(self, build_key: str, exclude: str) -> list[Output] | None:
+        """Return every file of the previous build (but `exclude`) when it was made from the same inputs."""
+        if not self.enabled or self.manifest is None or self.manifest.build_key != build_key:
+            return None
+        return self._files(path for path, *_ in self.manifest.files if path != exclude)
+
+    def record_plan(self, nav: list[tuple[str, str]], sections: list[SectionRecord]) -> None:
+        """Note this build's navigation and section records, to be saved with what it publishes."""
+        self.new_nav, self.new_sections = nav, sections
+
+    def same_build(self, build_key: str) -> tuple[list[Output] | None, bool]:
+        """Every file of the previous build but build.json when it was made from the same inputs (else None),
+        and whether the output folder holds nothing but those files: publishing them again is then writing
+        build.json alone."""
+        outputs = self.reuse(build_key, exclude="build.json")
+        return outputs, outputs is not None and self.holds_only_its_files()
+
+    def writes_in_place(self, in_place: bool, unchanged: bool) -> bool:
+        """Whether the files are written straight into the output folder rather than staged and swapped in: when
+        asked (`in_place`, the dev server) or when nothing but build.json changes (`unchanged`), and only over
+        a previous build of this cache, whose record says what is there."""
+        return ((in_place or unchanged) and self.enabled and self.manifest is not None and self.out is not None
+                and os.path.isfile(self.prefix + "build.json"))
+
+    def linked(self, output: Output, sha: str) -> Output:
+        """The output, linked to the previous output's file at its path when that holds the same bytes (sha256):
+        the file is then not written again."""
+        if output.source is not None:
+            return output
+        source = self.source(output.path, sha)
+        return output if source is None else output.linked_to(source, sha)
+
+    @property
+    def nav(self) -> list[tuple[str, str]]:
+        return self.manifest.nav if self.manifest else []
+
+    def sections(self) -> dict[str, Any]:
+        """The previous build's section records whose files are all still intact in the output folder."""
+        if self.manifest is None:
+            return {}
+        return {record.builder: record for record in self.manifest.sections if self._all_intact(record.paths)}
+
+    def _all_intact(self, paths: Iterable[str]) -> bool:
+        """Whether every one of the previous build's files at `paths` is as it was written (what `_intact` checks,
+        in one loop: the dev server asks it of every file at every edit)."""
+        index, checked, folder = self.index, self.checked, self.prefix
+        for path in paths:
+            if path in checked:
+                continue
+            entry = index.get(path)
+            if entry is None or entry[2] is None or signature(folder + path) != entry[2]:
+                return False
+            checked.add(path)
+        return True
+
+    def section_files(self, record: Any) -> list[Any] | None:
+        """The files a reused section made in the previous build, or None when one can no longer be read."""
+        return self._files(record.paths)
+
+    def holds_only_its_files(self) -> bool:
+        """Whether the output folder holds nothing but the previous build's files (and folders), so that leaving
+        it as it is equals publishing those files again."""
+        if self.manifest is None or self.out is None:
+            return False
+        known = {*self.index, *(path for path, _, _ in self.manifest.search_files), "build.json"}
+        top = str(self.out)
+        for folder, _, names in os.walk(top):
+            relative = os.path.relpath(folder, top).replace(os.sep, "/")
+            base = "" if relative == "." else relative + "/"
+            if any(base + name not in known for name in names):
+                return False
+        return True
+
+    def paths(self) -> set[str]:
+        """Every file the previous build wrote (the search index aside)."""
+        return set(self.index)
+
+    def indexed_before(self, path: str, sha: str) -> bool | None:
+        """Whether the previous build's file at `path`, if it had these bytes, had parts for the search index."""
+        entry = self.index.get(path)
+        if self.manifest is None or entry is None or entry[0] != sha:
+            return None
+        return path in self.manifest.indexed
+
+    def search_index(self, key: str) -> list[tuple[str, str]] | None:
+        """The previous build's search index files (path, file) when it was made from the same pages."""
+        if self.manifest is None or not key or self.manifest.search_key != key or not self.manifest.search_files:
+            return None
+        found = []
+        for path, sha, sig in self.manifest.search_files:
+            file = self._intact(path, sig)
+            if file is None:
+                return None
+            found.append((path, file))
+            self.search_files.append((path, sha, sig))
+        self.search_key = key
+        return found
+
+    def record_search_index(self, key: str, folder: Path, paths: list[str]) -> None:
+        """Remember the search index just made in the staged `folder` (before it is swapped in)."""
+        self.search_key = key
+        self.search_files = [(path, hashlib.sha256((folder / path).read_bytes()).hexdigest(), None) for path in paths]
+
+    def _written(self, output: Any, sha: str) -> Signature | None:
+        """The signature of a file just published: that of the previous file it was linked from (a hard link
+        keeps inode, size and time) when that was intact, else read from the disk."""
+        entry = self.index.get(output.path)
+        if (entry is not None and entry[0] == sha and output.source is not None and output.path in self.checked
+                and str(output.source) == self.prefix + output.path):
+            return entry[2]
+        return signature(self.prefix + output.path)
+
+    def save(self, build_key: str, outputs: list[Any], shas: dict[str, str]) -> None:
+        """Record what was just published into the output folder, with each file's signature."""
+        if not self.enabled:
+            return
+        assert self.out is not None
+        files = [(o.path, shas[o.path], self.keys.get(o.path, ""), self._written(o, shas[o.path])) for o in outputs]
+        search = [(path, sha, signature(self.out / path)) for path, sha, _ in self.search_files]
+        self.store.save(self.name, Manifest(build_key, files, self.search_key, search, self.new_nav, self.new_sections,
+                                                  self.indexed))

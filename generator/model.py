@@ -12,21 +12,15 @@ from typing import Any
 
 import pandas as pd
 
-from .cache import (
-    DocumentParser,
-    Store,
-    canonical,
-    code_version,
-    digest,
-    file_sha256,
-)
+from .cache import KnownFiles, Store, canonical, code_version, digest
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
-from .inputs import datasets
 from .inputs.content import Document, check_collections, load_collections
-from .inputs.datasets import ROW, Loaded, Source, load_datasets, locate
+from .inputs.datasets import ROW, Loaded, Source, copied, load_datasets, locate
+from .inputs.parsing import DocumentParser
 from .inputs.schemas import DATASETS
-from .metrics.kpis import same_content
+from .metrics.memo import Derived, Tables
+from .state import BuildState
 
 # Profiles every site has, unless site.toml defines its own under the same name.
 BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
@@ -119,8 +113,10 @@ def _files_under(top: str) -> list[str]:
     return out
 
 
-def fingerprint(root: Path, files: list[Path]) -> dict[str, str]:
-    """Return the SHA-256 of each input file, keyed by its path relative to the site."""
+def fingerprint(root: Path, files: list[Path], known: KnownFiles | None = None) -> dict[str, str]:
+    """Return the SHA-256 of each input file, keyed by its path relative to the site (`known`: the digests of
+    files read before)."""
+    known = known if known is not None else KnownFiles()
     out = {}
     prefix = f"{root}{os.sep}"
     for path in files:
@@ -132,7 +128,7 @@ def fingerprint(root: Path, files: list[Path]) -> dict[str, str]:
                 key = path.relative_to(root).as_posix()
             except ValueError:
                 key = path.as_posix()
-        out[key] = file_sha256(text)
+        out[key] = known.sha256(text)
     return out
 
 
@@ -207,7 +203,7 @@ def limit_table_text(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
             if column.type != "text" or column.name not in frame.columns:
                 continue
             values = frame[column.name]
-            # Distinct values first: a column of 1.8 million cells has a few thousand, and none is long.
+            # Distinct values first: a large column has few distinct values, and none is long.
             if not any(isinstance(v, str) and len(v) > MAX_TEXT for v in values.unique()):
                 continue
             long = values.map(lambda v: isinstance(v, str) and len(v) > MAX_TEXT).astype(bool)
@@ -234,87 +230,78 @@ def limit_document_text(documents: dict[str, list[Document]]) -> list[Problem]:
     return problems
 
 
-# The dev server's last loaded data (see load_data): its key, the tables and the problems found in them.
-_LAST_DATA: list[tuple[str, Loaded, list[Problem]]] = []
-
-
-def forget_kept_tables() -> None:
-    """Drop what a process that builds again and again keeps between builds: the tables of each data file and
-    the checked tables, and stop keeping them (a later build reads the files again)."""
-    datasets.KEEP_RECENT = False
-    datasets.forget_recent()
-    _LAST_DATA.clear()
-
-
 def _copy(loaded: Loaded) -> Loaded:
-    return Loaded({k: datasets.copied(v) for k, v in loaded.tables.items()},
+    return Loaded({k: copied(v) for k, v in loaded.tables.items()},
                   {k: copy.copy(v) for k, v in loaded.sources.items()},
                   list(loaded.problems), list(loaded.missing))
 
 
-def _declared(loaded: Loaded, key: str) -> Loaded:
+def _declared(tables: dict[str, pd.DataFrame], key: str, derived: Derived) -> None:
     """Tell the metrics that these tables hold the data of `key`: what they derived from an earlier copy holds."""
-    for name, frame in loaded.tables.items():
-        same_content(frame, f"{key}:{name}")
-    return loaded
+    for name, frame in tables.items():
+        derived.same_content(frame, f"{key}:{name}")
 
 
-def _data_key(root: Path, config: dict[str, Any]) -> str:
+def _data_key(root: Path, config: dict[str, Any], known: KnownFiles) -> str:
     """What decides the checked tables: the program, the data settings and each data file's bytes."""
     files = [locate(root, name, config["data"].get(name, {})) for name in DATASETS]
     return digest("data", code_version(), canonical(config["data"]),
-                  canonical([[str(p), file_sha256(p)] if p is not None and p.is_file() else None for p in files]))
+                  canonical([[str(p), known.sha256(p)] if p is not None and p.is_file() else None for p in files]))
 
 
 # The tables as the last build checked them (references, long text), kept in the site's cache under the data
-# key: a build after a Markdown edit reads them back instead of checking a million rows again (half a second;
-# writing them costs about as much, once per data change).
+# key: a build after a Markdown edit reads them back instead of checking every row again.
 CHECKED = "checked"
 
 
-def load_data(root: Path, config: dict[str, Any], cache: bool) -> tuple[Loaded, list[Problem], str]:
+def load_data(root: Path, config: dict[str, Any], cache: bool, state: BuildState | None = None
+              ) -> tuple[Loaded, list[Problem], str]:
     """Load the datasets, long text cut. With `cache`, the tables as the last build checked them when no data
-    file or data setting changed (see CHECKED); in a process that keeps its tables (the dev server), the
-    last build's tables themselves. The third value is the key of that data ('' when not kept)."""
-    keep = cache and datasets.KEEP_RECENT
-    key = _data_key(root, config) if cache else ""
-    if keep and _LAST_DATA and _LAST_DATA[0][0] == key:
-        _, loaded, problems = _LAST_DATA[0]
+    file or data setting changed (see CHECKED); when the state keeps its tables (the dev server), the last
+    build's tables themselves. The third value is the key of that data ('' when not kept)."""
+    state = state if state is not None else BuildState()
+    kept = state.tables
+    keep = cache and kept.keep
+    key = _data_key(root, config, state.files) if cache else ""
+    if keep and kept.checked is not None and kept.checked[0] == key:
+        _, loaded, problems = kept.checked
         return _copy(loaded), list(problems), key
-    store = Store(root if cache else None, CHECKED)
+    store = Store(root if cache else None, CHECKED, state.saves)
     found = store.load_frames(key) if cache else None
     if found is not None:
         tables, (sources, found_problems, missing, problems) = found
         loaded = Loaded(tables, sources, found_problems, missing)
     else:
-        loaded = load_datasets(root, config, cache=cache)
+        loaded = load_datasets(root, config, cache, kept, state.files, state.saves)
         problems = limit_table_text(loaded.tables, loaded.sources)
         if cache and store.save_frames(key, loaded.tables, (loaded.sources, loaded.problems, loaded.missing,
                                                             problems)):
             store.prune([key])
     if keep:
-        _LAST_DATA[:] = [(key, _copy(loaded), problems)]
+        kept.checked = (key, _copy(loaded), problems)
     return loaded, problems, key if keep else ""
 
 
 def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None,
-              cache: bool = False) -> Site:
+              cache: bool = False, state: BuildState | None = None) -> Site:
     """Read and check every input of the site at `root`.
 
     `today` comes from the caller (the clock is read at the edge), and is used only when neither
     `as_of` nor any sales data gives the date the site is built for. With `cache`, parsed data files and
     Markdown documents are kept in the site's .trackboard-cache/ and reused while their bytes are unchanged.
+    `state` holds what earlier builds of this process kept (see BuildState); a fresh one when not given.
     """
+    state = state if state is not None else BuildState()
     if not root.is_dir():
         raise TrackboardError(f"{root}: no such site folder")
     config, problems = load_config(root)
     profile_settings = resolve_profile(config, profile)
     # Markdown first: its worker processes are forked before the data readers start any threads, and parse
     # while the data files are read.
-    parser = DocumentParser(root, cache)
+    parser = DocumentParser(root, cache, state.files)
     parser.start()
     try:
-        loaded, data_limits, data_key = load_data(root, config, cache)
+        loaded, data_limits, data_key = load_data(root, config, cache, state)
         parser.collect()
     finally:
         parser.close()
@@ -327,17 +314,17 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         # At the source: whatever page, CSV or index shows a personal column shows it masked.
         mask_personal(loaded.tables)
     if data_key:
-        _declared(loaded, f"{data_key}:{bool(profile_settings.get('mask_phone'))}")
+        _declared(loaded.tables, f"{data_key}:{bool(profile_settings.get('mask_phone'))}", state.derived)
     return Site(
         root=root,
         config=config,
-        tables=loaded.tables,
+        tables=Tables(loaded.tables, state.derived),
         sources=loaded.sources,
         documents=documents,
         problems=problems,
         missing=loaded.missing,
         as_of=as_of or default_as_of(loaded.tables, today),
-        fingerprints=fingerprint(root, input_files(root, config)),
+        fingerprints=fingerprint(root, input_files(root, config), state.files),
         profile_name=profile,
         profile=profile_settings,
     )

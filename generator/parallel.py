@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from .cache import ignore_interrupt, workers
+
+def workers() -> int:
+    """How many processes to spread work over: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def ignore_interrupt() -> None:
+    """Start a worker process deaf to Ctrl+C: the terminal sends it to every process of the build, and the
+    build itself stops its workers (each of them would otherwise print its own traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -62,9 +77,9 @@ def settle() -> None:
     gc.freeze()
 
 
-# Allocations between young collections within `settled` (Python's default is 700). A build makes millions of
-# short-lived objects (table cells, page rows); at 700 the collector ran tens of thousands of times and, with
-# its full collections over the tables, took about 6 CPU-s of the large site's build; at 10,000 about 1.5.
+# Allocations between young collections within `settled` (Python's default is 700): a build makes millions of
+# short-lived objects (table cells, page rows), and at the default the collector runs, with its full
+# collections over the tables, far more often than it finds anything.
 YOUNG_THRESHOLD = 10_000
 
 

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from . import formats
 from .cache import cache_root
 from .i18n import translator
-from .writer import Output
+from .output import Output
 
 THEME_PACKAGE = "generator"
 SITE_THEME = "theme"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import hashlib
 import itertools
 import os
 import re
@@ -16,52 +15,14 @@ import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .cache import workers
 from .errors import TrackboardError
+from .output import Output
+from .parallel import workers
 
 STAGING_PREFIX = ".trackboard-staging-"
 RETIRED_PREFIX = ".trackboard-retired-"
 SEARCH_PREFIX = ".trackboard-search-"  # where earlier versions copied the pages to index (removed when found)
 SPARE_PREFIX = ".trackboard-spare-"  # a large site's previous output, kept to be brought up to date next time
-
-
-class Output:
-    """One file of the site: its path relative to the output folder, and its bytes.
-
-    `source` is a file that already holds exactly these bytes (in the previous output): the file is then
-    hard-linked from it rather than written again, and its bytes are read only if asked for. `sha` is the
-    bytes' sha256 when already known.
-    """
-
-    __slots__ = ("_data", "path", "sha", "source")
-
-    def __init__(self, path: str, data: bytes | None = None, source: Path | str | None = None,
-                 sha: str | None = None) -> None:
-        if data is None and source is None:
-            raise ValueError(f"{path}: an output needs its bytes or a file holding them")
-        self.path, self._data, self.source, self.sha = path, data, source, sha
-
-    @property
-    def data(self) -> bytes:
-        if self._data is None:
-            assert self.source is not None
-            self._data = Path(self.source).read_bytes()
-        return self._data
-
-    @property
-    def loaded(self) -> bool:
-        return self._data is not None
-
-    def sha256(self) -> str:
-        if self.sha is None:
-            self.sha = hashlib.sha256(self.data).hexdigest()
-        return self.sha
-
-    def linked_to(self, source: Path | str, sha: str) -> Output:
-        return Output(self.path, self._data, source, sha)
-
-    def __repr__(self) -> str:
-        return f"Output({self.path!r})"
 
 
 def place(item: Output, target: Path | str) -> None:
@@ -136,8 +97,8 @@ def clean_stale(out: Path) -> None:
 
 def placer(root: Path, folders_made: Iterable[str] = ()) -> Callable[[Output], None]:
     """A function placing a file (see `place`) at its path under the existing folder `root`, making each folder
-    once. Strings, not Path objects: a large site has 20,000 files in 7,000 folders, and pathlib's joining and
-    hashing cost more than the links themselves. `folders_made`: folders (relative) that exist already."""
+    once. Strings, not Path objects: for a large site's thousands of files pathlib's joining and hashing cost
+    more than the links themselves. `folders_made`: folders (relative) that exist already."""
     top = str(root)
     folders: set[str] = {top, *(f"{top}/{folder}" for folder in folders_made)}
 
@@ -187,8 +148,8 @@ def _claim_spare(out: Path, staging: Path, files: list[Output]) -> tuple[set[str
     """Take the spare folder (the output before the previous one) as the staging folder and delete from it every
     file and folder the new site has not; return the files and folders left in it, None when there is no spare.
 
-    Bringing a spare of 20,000 files up to date costs a few hundred changed files and one scan, against creating
-    7,000 folders and 20,000 links anew. Its files are hard links shared with published outputs: one that
+    Bringing a spare up to date costs the changed files and one scan, against creating every folder and link
+    anew. Its files are hard links shared with published outputs: one that
     must change is unlinked and written anew, never written into."""
     spare = spare_folder(out)
     if spare.is_symlink() or not spare.is_dir():
@@ -220,8 +181,7 @@ def _claim_spare(out: Path, staging: Path, files: list[Output]) -> tuple[set[str
 
 
 # From this many files on, staging writes them with one thread per core (at most WRITERS): creating files is the
-# kernel's work, which runs on both cores (on this machine's ext4, 20,000 files made soon after as many were
-# deleted take 10 s on one thread, 5 s on two), while the build has nothing else left to do.
+# kernel's work, which runs on every core, while the build has nothing else left to do.
 THREADED_MIN_FILES = 1000
 WRITERS = 4
 
@@ -298,8 +258,8 @@ def stage(out: Path, files: Iterable[Output], first: Callable[[str], bool] | Non
 
 
 # The previous output of a site of more files than this is kept as the spare folder, which the next build
-# brings up to date (see _claim_spare) rather than staging 20,000 files anew; an older spare is deleted in the
-# background, after the build returns (removing 20,000 files takes seconds). A small site's goes at once.
+# brings up to date (see _claim_spare) rather than staging every file anew; an older spare is deleted in the
+# background, after the build returns (removing many files takes seconds). A small site's goes at once.
 SPARE_MIN_FILES = 2000
 
 _retired = itertools.count(1)

@@ -633,8 +633,7 @@ def test_ctrl_c_is_left_to_the_build_not_to_its_forked_workers() -> None:
     # terminal shows one "Aborted!", not a traceback from each worker.
     import signal
 
-    from generator.cache import workers
-    from generator.parallel import forked_map
+    from generator.parallel import forked_map, workers
 
     if workers() < 2:
         pytest.skip("one core: forked_map works in this process")

@@ -281,13 +281,14 @@ def test_a_damaged_output_file_is_made_again(site: Path, tmp_path: Path, renders
 def test_parsed_data_from_the_cache_equals_a_fresh_parse(site: Path, background: bool,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import cache, model
-    from generator.cache import saves_in_background
+    from generator.state import BuildState
 
     monkeypatch.setattr(cache, "BACKGROUND_MIN_ROWS", 0)  # the example site's tables are small: fork for them too
     fresh = load_site(site, today=NOW.date())
     if background:  # as a build fills it: the children see the tables as loaded, whatever the build does next
-        with saves_in_background():
-            filled = load_site(site, today=NOW.date(), cache=True)
+        state = BuildState()
+        with state.saving_in_background():
+            filled = load_site(site, today=NOW.date(), cache=True, state=state)
             for table in filled.tables.values():  # changed in place: a column reversed, another added
                 first = table.columns[0]
                 table[first] = table[first].iloc[::-1].to_numpy()
@@ -402,10 +403,11 @@ def test_tables_the_cache_cannot_store_are_only_loaded_again(site: Path, monkeyp
 
 def test_documents_parsed_by_workers_while_the_data_loads_equal_a_plain_parse(site: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import cache, model
+    from generator import model
+    from generator.inputs import parsing
 
     plain = load_site(site, today=NOW.date())
-    monkeypatch.setattr(cache, "POOL_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(parsing, "POOL_MIN_DOCUMENTS", 1)
     started: list[bool] = []
     real_load_data = model.load_data
 
@@ -422,9 +424,10 @@ def test_documents_parsed_by_workers_while_the_data_loads_equal_a_plain_parse(si
 
 
 def test_a_failed_data_load_stops_the_document_parsers(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import cache, model
+    from generator import model
+    from generator.inputs import parsing
 
-    monkeypatch.setattr(cache, "POOL_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(parsing, "POOL_MIN_DOCUMENTS", 1)
 
     def broken(*args: object, **kwargs: object) -> object:
         raise OSError("disk gone")

@@ -536,27 +536,26 @@ def test_xlsx_date_cell_with_an_impossible_year(tmp_path: Path, make_site, write
 def test_the_dev_server_reuses_its_tables_until_a_data_file_or_setting_changes(site: Path,
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import model
-    from generator.inputs import datasets
+    from generator.state import BuildState
 
-    monkeypatch.setattr(datasets, "KEEP_RECENT", True)  # as `trackboard serve` sets it
-    monkeypatch.setattr(model, "_LAST_DATA", [])
+    state = BuildState.between_builds()  # as `trackboard serve` keeps it
     calls: list[Path] = []
     real = model.load_datasets
     monkeypatch.setattr(model, "load_datasets", lambda root, *a, **k: calls.append(root) or real(root, *a, **k))
-    first = load_site(site, today=dt.date(2026, 3, 5), cache=True)
+    first = load_site(site, today=dt.date(2026, 3, 5), cache=True, state=state)
     rows = sales_rows(first)
     names = first.tables["people"]["name"].tolist()
     first.tables["sales"]["extra"] = 1  # a build may add columns to its tables, and change them in place
     first.tables["sales"].loc[first.tables["sales"].index[0], "premium"] = -1.0
     first.tables["people"]["name"] = first.tables["people"]["name"].map(lambda name: "***")
-    second = load_site(site, today=dt.date(2026, 3, 5), cache=True)
+    second = load_site(site, today=dt.date(2026, 3, 5), cache=True, state=state)
     assert len(calls) == 1
     assert "extra" not in second.tables["sales"] and sales_rows(second) == rows
     assert second.tables["people"]["name"].tolist() == names
     assert problems(second) == problems(first)
     sales = site / "data" / "sales.csv"
     sales.write_text(sales.read_text(encoding="utf-8") + "2026-03-05,P001,1000,1,金福\n", encoding="utf-8")
-    third = load_site(site, today=dt.date(2026, 3, 5), cache=True)
+    third = load_site(site, today=dt.date(2026, 3, 5), cache=True, state=state)
     assert len(calls) == 2 and len(third.tables["sales"]) == len(first.tables["sales"]) + 1
 
 

@@ -17,6 +17,7 @@ from generator.i18n import catalogue
 from generator.inputs.datasets import empty_frame
 from generator.inputs.schemas import DATASETS
 from generator.metrics import daily, kpis
+from generator.metrics.memo import Derived, Tables
 
 D = dt.date
 
@@ -476,9 +477,9 @@ def test_a_short_span_summed_from_its_rows_is_the_span_of_the_prepared_sales(fir
     # Rows the prepared sales leave out must be left out here too: no date, an unknown seller, no seller.
     odd = [("", "P01", 50.0, 5.0, 1), ("2026-03-10", "NOBODY", 70.0, 7.0, 1), ("2026-03-11", "", 90.0, 9.0, 1),
            ("2026-03-12", "P05", 0.125, 0.005, 1)]
-    tables = site(UNITS, PEOPLE, SALES + odd, TARGETS)
+    tables = Tables(site(UNITS, PEOPLE, SALES + odd, TARGETS), Derived())
     direct = {unit: kpis._daily_sums_of_rows(tables, unit, first, last) for unit in ["B", "D1", "T2", "T3", None]}
-    kpis._prepared(tables)  # from now on the prepared sales answer
+    kpis.prepared_sales(tables)  # from now on the prepared sales answer
     for unit, (dates, sums) in direct.items():
         prepared_dates, prepared = kpis._daily_sums(tables, unit, first, last)
         assert list(dates) == list(prepared_dates)
@@ -489,12 +490,13 @@ def test_a_short_span_summed_from_its_rows_is_the_span_of_the_prepared_sales(fir
 
 def test_only_the_first_short_span_is_summed_from_its_rows_the_next_prepares_the_sales() -> None:
     # One span (an edit build's screens) should not prepare every row; a page per unit must not scan every row.
-    tables = site(UNITS, PEOPLE, SALES, TARGETS)
+    derived = Derived()
+    tables = Tables(site(UNITS, PEOPLE, SALES, TARGETS), derived)
     frames = (tables["sales"], tables["people"])
     first = kpis.daily_totals(tables, AS_OF, "D1", days=30)
-    assert kpis._PREPARED.peek(frames) is None
+    assert derived.memo(kpis.SALES).peek(frames) is None
     second = kpis.daily_totals(tables, AS_OF, "D1", days=30)
-    assert kpis._PREPARED.peek(frames) is not None
+    assert derived.memo(kpis.SALES).peek(frames) is not None
     pd.testing.assert_frame_equal(first, second)
 
 
@@ -716,13 +718,12 @@ def test_every_unit_totals_its_descendants_members(org: tuple[list[tuple], list[
 
 
 def test_a_copy_declared_to_hold_the_same_content_reuses_what_was_derived() -> None:
-    from generator.metrics import kpis
-
-    memo, calls = kpis._Memo(4), []
+    derived = Derived()
+    memo, calls = derived.memo("test"), []
     first = pd.DataFrame({"x": [1, 2]})
     copy = first.copy()
-    kpis.same_content(first, "data-1")
-    kpis.same_content(copy, "data-1")  # the dev server's next build, on unchanged data
+    derived.same_content(first, "data-1")
+    derived.same_content(copy, "data-1")  # the dev server's next build, on unchanged data
     assert memo.get((first,), lambda: calls.append("first") or 1) == 1
     assert memo.get((copy,), lambda: calls.append("copy") or 2) == 1
     undeclared = first.copy()

@@ -107,14 +107,12 @@ def test_output_and_cache_writes_do_not_trigger_builds(site: Path, server: DevSe
 def test_a_stopped_server_lets_go_of_the_tables_it_kept(site: Path, tmp_path: Path) -> None:
     # The server keeps the tables in memory between its builds; stopped, it must not leave a later build in
     # the same process (a test, an embedding program) reading stale tables instead of the files.
-    from generator import model
-    from generator.inputs import datasets
-
     dev = DevServer(site, port=0, out=tmp_path / "served", log=lambda line: None)
     dev.start()
-    assert datasets.KEEP_RECENT and model._LAST_DATA
+    kept = dev.build_state.tables
+    assert kept.keep and kept.checked is not None
     dev.stop()
-    assert not datasets.KEEP_RECENT and not model._LAST_DATA and not datasets._RECENT
+    assert not kept.keep and kept.checked is None and not kept.files
 
 
 def test_a_tab_opened_during_the_first_build_waits_for_it(site: Path, tmp_path: Path, monkeypatch) -> None:

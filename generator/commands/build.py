@@ -19,20 +19,22 @@ from zoneinfo import ZoneInfo
 from jinja2 import TemplateError
 from markupsafe import Markup
 
-from ..cache import OutputCache, cache_root, canonical, code_version, digest, saves_in_background
-from ..charts import Chart, render_svgs
-from ..charts import _engine_id as engine_id
+from ..cache import cache_root, canonical, code_version, digest
+from ..charts import Chart, engine_id, render_svgs
 from ..drawing import ChartDrawer
 from ..errors import TrackboardError
 from ..fonts import subset_woff2
+from ..incremental import OutputCache
 from ..metrics.freshness import next_change
 from ..model import Site, load_site
+from ..output import Output
 from ..pages import SitePlan, plan_site
 from ..parallel import forked_map, settle, settled
 from ..progress import Progress
 from ..render import Page, Renderer
 from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, IndexJob, glob_matcher, index_site, search_glob
-from ..writer import Output, check_target, publish, publish_in_place, replace_folder
+from ..state import BuildState
+from ..writer import check_target, publish, publish_in_place, replace_folder
 
 Clock = Callable[[], dt.datetime]
 
@@ -104,13 +106,36 @@ def expected_charts(site: Site) -> int:
 # Below this many pages to render, forking worker processes costs more than it saves.
 POOL_MIN_PAGES = 64
 
+
 class ChartsNotReady(Exception):
     """Raised by inline_svg while the charts are still being drawn: the page is rendered after them."""
 
 
-def _render_one(renderer: Renderer, page: Page) -> bytes | str | None:
-    """A page's bytes; None while the charts it shows inline are drawn; a template error's message as text
-    (exceptions of Jinja do not always survive pickling)."""
+@dataclass(frozen=True)
+class Failed:
+    """A page whose template failed, with the error's place and message."""
+
+    message: str
+
+
+class Waiting:
+    """A page that shows charts inline while they are still being drawn: it is rendered after them."""
+
+
+WAITING = Waiting()
+
+# What making a page yields: its file (rendered now, or the previous build's), a template failure, or WAITING.
+PageResult = Output | Failed | Waiting
+
+# What a page worker sends back: the page's bytes, a template error's message (Jinja's exceptions do not always
+# survive pickling), or None when it rendered nothing (see make_pages). Built-in values only: they pickle
+# without a call into Python per page.
+Sent = bytes | str | None
+
+
+def _render_one(renderer: Renderer, page: Page) -> Sent:
+    """Render a page where it is asked for (in a worker): its bytes, an error's message, or None while the
+    charts it shows inline are drawn."""
     try:
         return renderer.render(page).data
     except ChartsNotReady:
@@ -119,50 +144,51 @@ def _render_one(renderer: Renderer, page: Page) -> bytes | str | None:
         return template_problem(exc)
 
 
-def _fail_on_template_problem(result: object) -> None:
-    """Stop the build when a page's result is a template error's message (see _render_one)."""
-    if isinstance(result, str):
-        raise TrackboardError(f"build failed: {result}; the previous output is unchanged")
+def page_result(page: Page, sent: Sent) -> PageResult:
+    """What a worker sent for a page (see _render_one), as the build handles it."""
+    if isinstance(sent, bytes):
+        return Output(page.path, sent)
+    return WAITING if sent is None else Failed(sent)
 
 
-def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> list[bytes | None]:
+def keep_result(done: dict[int, Output], index: int, result: PageResult) -> None:
+    """Note a page's file in `done`; stop the build on a template failure; a waiting page has no file yet."""
+    if isinstance(result, Output):
+        done[index] = result
+    elif isinstance(result, Failed):
+        raise TrackboardError(f"build failed: {result.message}; the previous output is unchanged")
+
+
+def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> list[PageResult]:
     """Render pages in order, over every core when there are enough of them (forked workers inherit the pages
-    and the template environment; only indices and bytes travel). None for a page that shows a chart inline
-    while the charts are not ready."""
-    results = forked_map(lambda i: _render_one(renderer, pages[i]), range(len(pages)), min_items=POOL_MIN_PAGES,
-                         done=progress.advance)
-    for result in results:
-        _fail_on_template_problem(result)
-    return results  # type: ignore[return-value]
-
-
-_TAKEN = True  # a page whose file the previous build made from the same key
+    and the template environment; only indices and bytes travel)."""
+    sent = forked_map(lambda i: _render_one(renderer, pages[i]), range(len(pages)), min_items=POOL_MIN_PAGES,
+                      done=progress.advance)
+    return [page_result(page, item) for page, item in zip(pages, sent, strict=True)]
 
 
 def make_pages(renderer: Renderer, pages: list[Page], base: str, previous: OutputCache, progress: Progress
                ) -> tuple[list[str], dict[int, Output]]:
     """Return each page's key, and the files of those made now or taken from the previous build (by index; a page
     that shows charts inline while they are drawn has none yet). A page's key is made where it is rendered, over
-    every core: pickling 10,000 notices' contexts took a third of a second of one core before their rendering."""
+    every core: pickling the pages' contexts is a large part of the work."""
 
-    def make(index: int) -> tuple[str, bytes | str | bool | None]:
+    def make(index: int) -> tuple[str, Sent]:
         page = pages[index]
         key = page_key(base, page)
         if previous.made_from(page.path, key):
-            return key, _TAKEN  # its file is looked at below, once, where the answer is kept
+            return key, None  # taken: its file is looked at below, once, where the answer is kept
         return key, _render_one(renderer, page)
 
-    results = forked_map(make, range(len(pages)), min_items=POOL_MIN_PAGES, done=progress.advance)
+    sent = forked_map(make, range(len(pages)), min_items=POOL_MIN_PAGES, done=progress.advance)
     done: dict[int, Output] = {}
-    for i, (page, (key, data)) in enumerate(zip(pages, results, strict=True)):
-        if data is _TAKEN:  # the previous file, or the page made now if that file changed meanwhile
-            data = previous.get(page.path, key) or _render_one(renderer, page)
-        _fail_on_template_problem(data)
-        if isinstance(data, bytes):
-            done[i] = Output(page.path, data)
-        elif data is not None:
-            done[i] = data
-    return [key for key, _ in results], done
+    for i, (page, (key, item)) in enumerate(zip(pages, sent, strict=True)):
+        result = page_result(page, item)
+        if result is WAITING and previous.made_from(page.path, key):
+            # The previous file, or the page made now if that file changed meanwhile.
+            result = previous.get(page.path, key) or page_result(page, _render_one(renderer, page))
+        keep_result(done, i, result)
+    return [key for key, _ in sent], done
 
 
 def render_base(site: Site, globals_: dict[str, Any]) -> str:
@@ -242,7 +268,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
                 names = ", ".join(sorted({r.name for r in plan.reused if r.name}))
                 progress.note("compute", f"unchanged, taken from the previous build: {names}")
         drawer.flush()
-        previous.new_nav, previous.new_sections = plan.nav, plan.records
+        previous.record_plan(plan.nav, plan.records)
         globals_ = template_globals(site, plan)
         renderer = Renderer(site.root, site.locale, globals_)
         base = render_base(site, globals_)
@@ -274,8 +300,8 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
                     notes.append(f"{len(waiting)} page{'s' if len(waiting) > 1 else ''} showing them inline "
                                  "rendered with them")
                     shown = render_pages(renderer, [plan.pages[i] for i in waiting], Progress())
-                    done.update((i, Output(plan.pages[i].path, data)) for i, data in zip(waiting, shown, strict=True)
-                                if data is not None)  # never None now: inline_svg has the charts
+                    for i, result in zip(waiting, shown, strict=True):
+                        keep_result(done, i, result)  # never waiting now: inline_svg has the charts
                 if notes:
                     progress.note("charts", "; ".join(notes))
 
@@ -351,14 +377,6 @@ def build_info(site: Site, outputs: list[Output], built_at: dt.datetime, shas: d
         "next_change": change.date.isoformat() if change else None,
     }
     return Output("build.json", (json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
-
-
-def linked(output: Output, previous: OutputCache, sha: str) -> Output:
-    """The output, linked to the previous output's file at its path when that holds the same bytes."""
-    if output.source is not None:
-        return output
-    source = previous.source(output.path, sha)
-    return output if source is None else output.linked_to(source, sha)
 
 
 def build_key(site: Site) -> str:
@@ -437,7 +455,7 @@ def search_index(progress: Progress, outputs: list[Output], shas: dict[str, str]
 
 def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None, profile: str | None = None,
           strict: bool = False, clock: Clock = utc_now, cache: bool = True, progress: Progress | None = None,
-          in_place: bool = False) -> BuildResult:
+          in_place: bool = False, state: BuildState | None = None) -> BuildResult:
     """Build the site at `site_dir` into `out` (default: its output/ folder).
 
     With `cache` (the default), parsed inputs and rendered pages are reused from the site's .trackboard-cache/
@@ -446,42 +464,49 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     `in_place` (the dev server) writes only the changed files straight into an earlier build's `out`, and
     leaves the search index and the record of what it published to `BuildResult.finish`, so that an edit shows
     as soon as its pages are written.
+
+    `state` holds what earlier builds of this process kept for this one (the dev server keeps one); a fresh
+    BuildState when not given.
     """
-    with settled(), saves_in_background():
-        return _build(site_dir, out, as_of, profile, strict, clock, cache, progress, in_place)
+    state = state if state is not None else BuildState()
+    with settled(), state.saving_in_background():
+        return _build(site_dir, out, as_of, profile, strict, clock, cache, progress, in_place, state)
 
 
 def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str | None, strict: bool,
-           clock: Clock, cache: bool, progress: Progress | None, in_place: bool) -> BuildResult:
+           clock: Clock, cache: bool, progress: Progress | None, in_place: bool, state: BuildState) -> BuildResult:
     progress = progress or Progress()
     now = clock()
     out = out or site_dir / "output"
     check_target(out, site_dir)  # before anything is written, the cache included
     with progress.stage("load"):
-        site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache)
+        site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache, state=state)
     settle()
     fatal_check(site, strict)
     previous = OutputCache(site_dir, out, enabled=cache)
     key = build_key(site) if cache else ""
-    outputs = previous.reuse(key, exclude="build.json") if cache else None
-    unchanged = outputs is not None and previous.holds_only_its_files()
+    outputs, unchanged = previous.same_build(key)
     if outputs is None:
-        outputs = render_site(site, previous, progress)
+        outputs = render_site(site, previous, progress)  # compute, plan the pages, render them
     elif unchanged:
         progress.note("write", "inputs unchanged: the published pages stay, build.json is written again")
     else:
         progress.note("write", "inputs unchanged: the previous pages are published again")
+    return write_site(site, out, outputs, previous, key, now, progress, previous.writes_in_place(in_place, unchanged),
+                      unchanged)
+
+
+def write_site(site: Site, out: Path, outputs: list[Output], previous: OutputCache, key: str, built_at: dt.datetime,
+               progress: Progress, in_place: bool, unchanged: bool) -> BuildResult:
+    """Publish the files, build.json and the search index into `out`: staged and swapped in at once, or
+    (`in_place`) written straight into the previous build there, the search index and the record of what was
+    published then left to `BuildResult.finish` unless nothing but build.json changed (`unchanged`)."""
     with progress.stage("write", total=len(outputs) + 1):
         shas = {o.path: o.sha256() for o in outputs}
         # A file with the same bytes as the previous output's is linked to it, not written again.
-        outputs = [linked(o, previous, shas[o.path]) for o in outputs]
-        info = build_info(site, outputs, now, shas)
-        # Unchanged inputs: every file but build.json is already published as it would be made, so only
-        # build.json is replaced (atomically), rather than the whole site staged and swapped again.
-        write_in_place = ((in_place or unchanged) and cache and previous.manifest is not None
-                          and (out / "build.json").is_file())
-        search = None if site.excluded("search") else search_index(progress, outputs, shas, previous,
-                                                                    write_in_place)
+        outputs = [previous.linked(o, shas[o.path]) for o in outputs]
+        info = build_info(site, outputs, built_at, shas)
+        search = None if site.excluded("search") else search_index(progress, outputs, shas, previous, in_place)
         finish = search.finish if search is not None else None
         files = [*outputs, info]
         shas[info.path] = hashlib.sha256(info.data).hexdigest()
@@ -499,7 +524,7 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
                 finish_and_save()
 
         later: Callable[[], None] | None = None
-        if not write_in_place:
+        if not in_place:
             try:
                 if search is None:
                     publish(out, files)
@@ -514,8 +539,7 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
             if unchanged:
                 finish_and_save()  # the index is in place already: nothing to wait for
             else:
-                # Recording 20,000 signatures takes a quarter of a second on a large site: after the edit shows.
-                later = save_then_index
+                later = save_then_index  # recording every file's signature: after the edit shows
         progress.advance(len(outputs) + 1)
     return BuildResult(site, out, sum(1 for o in outputs if o.path.endswith(".html")), len(outputs) + 1,
                        json.loads(info.data)["build_id"], later)

@@ -48,15 +48,10 @@ class NotifyResult:
 
 def load_phones(site: Path, config: dict[str, Any]) -> dict[str, str]:
     """Person id -> phone number, from the people dataset read by the project's own loader (for mentions)."""
-    from ..inputs.datasets import _DatasetLoader, locate
-    from ..inputs.schemas import DATASETS
+    from ..inputs.datasets import load_one
 
-    options = config["data"].get("people", {})
-    path = locate(site, "people", options)
-    if path is None or not path.exists():
-        return {}
-    frame, _ = _DatasetLoader(site, DATASETS["people"], options).load(path)
-    if "phone" not in frame:
+    frame = load_one(site, "people", config["data"].get("people", {}))
+    if frame is None or "phone" not in frame:
         return {}
     return {str(person): "".join(ch for ch in str(phone) if ch.isdigit())
             for person, phone in zip(frame["id"], frame["phone"]) if isinstance(phone, str) and phone.strip()}

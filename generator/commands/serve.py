@@ -28,8 +28,7 @@ from typing import Any
 
 from ..cache import CACHE_DIR
 from ..errors import TrackboardError
-from ..inputs import datasets
-from ..model import forget_kept_tables
+from ..state import BuildState
 from ..writer import RETIRED_PREFIX, SEARCH_PREFIX, SPARE_PREFIX, STAGING_PREFIX
 from .build import build, utc_now
 
@@ -82,6 +81,7 @@ class DevServer:
             out = self._temp / "site"
         self.out = out
         self.state = State()
+        self.build_state = BuildState()  # what one build leaves to the next (see start)
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self._build_lock = threading.Lock()
         self._stop = threading.Event()
@@ -96,7 +96,7 @@ class DevServer:
             started = time.perf_counter()
             result = None
             try:
-                result = build(self.site, out=self.out, clock=utc_now, in_place=True)
+                result = build(self.site, out=self.out, clock=utc_now, in_place=True, state=self.build_state)
             except TrackboardError as exc:
                 self._fail(exc.message, [str(p) for p in exc.problems])
             except Exception as exc:  # a bug must not stop the server: show it and keep watching
@@ -163,7 +163,7 @@ class DevServer:
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self.log(f"Serving {self.site} at {self.url} (Ctrl+C to stop); building it…")
-        datasets.KEEP_RECENT = True  # this process builds again and again: keep the tables in memory
+        self.build_state = BuildState.between_builds()  # this process builds again and again: keep the tables
         for target in (self._httpd.serve_forever, self.watch):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
@@ -185,7 +185,7 @@ class DevServer:
             self._httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
-        forget_kept_tables()  # let go of the tables kept for the next build
+        self.build_state.forget()  # let go of the tables kept for the next build
         if self._temp is not None:
             shutil.rmtree(self._temp, ignore_errors=True)
 

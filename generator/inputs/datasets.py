@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cache import Store, code_version, digest, file_sha256
+from ..cache import BackgroundSaves, KnownFiles, Store, code_version, digest
 from ..cache import canonical as canonical_json
 from ..config import did_you_mean
 from ..errors import Problem
@@ -259,6 +259,16 @@ class _DatasetLoader:
         return frame[~duplicated]
 
 
+def load_one(site: Path, name: str, options: dict[str, Any]) -> pd.DataFrame | None:
+    """Return one dataset read and typed on its own (no references checked, nothing cached), or None when its
+    file is absent: for commands that need a single table, not the whole site."""
+    path = locate(site, name, options)
+    if path is None or not path.exists():
+        return None
+    frame, _ = _DatasetLoader(site, DATASETS[name], options).load(path)
+    return frame
+
+
 def _display(site: Path, path: Path) -> str:
     try:
         return path.relative_to(site).as_posix()
@@ -266,80 +276,92 @@ def _display(site: Path, path: Path) -> str:
         return path.as_posix()
 
 
-# The tables of the last build in this process, by cache key, kept when KEEP_RECENT is set: the dev server
-# builds again and again in one process, and reading a large table back from the cache takes tenths of a
-# second. Callers get copies (builds cut and mask values in place).
-KEEP_RECENT = False
-_RECENT: dict[str, tuple[pd.DataFrame, Source, list[Problem]]] = {}
+Entry = tuple[pd.DataFrame, Source, list[Problem]]  # a data file's table, where it came from, its problems
+
+
+@dataclass
+class KeptTables:
+    """The tables of the last build, kept for the next when `keep` is set: a process that builds again and again
+    (the dev server) then does not read a large table back from the cache at every build. Builds get copies
+    (they cut and mask values in place)."""
+
+    keep: bool = False
+    files: dict[str, Entry] = field(default_factory=dict)  # each data file's table, by its cache key
+    checked: tuple[str, Loaded, list[Problem]] | None = None  # the checked tables by data key (model.load_data)
+
+    def forget(self) -> None:
+        """Drop the kept tables and stop keeping them: a later build reads the files again."""
+        self.keep = False
+        self.files.clear()
+        self.checked = None
 
 
 # With copy-on-write (always from pandas 3) a frame copies a column it shares with another before changing it,
-# so a build's copy of the kept tables needs no bytes of its own: copying them all took half a second of the
-# dev server's first edit on a large site (fresh memory for 1.8 million rows), and 0.1 s of every later one.
-_SHALLOW_COPIES = int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_on_write") is True
+# so a build's copy of the kept tables needs no bytes of its own.
+SHALLOW_COPIES = int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_on_write") is True
 
 
 def copied(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of a table that a build may change (cut, mask, add columns to) without changing the original."""
-    return frame.copy(deep=not _SHALLOW_COPIES)
+    return frame.copy(deep=not SHALLOW_COPIES)
 
 
-def forget_recent() -> None:
-    """Drop the tables kept between builds (see KEEP_RECENT)."""
-    _RECENT.clear()
-
-
-def _copies(entry: tuple[pd.DataFrame, Source, list[Problem]]) -> tuple[pd.DataFrame, Source, list[Problem]]:
+def _copies(entry: Entry) -> Entry:
     frame, source, problems = entry
     return copied(frame), copy.copy(source), list(problems)
 
 
-def _kept(entry: tuple[pd.DataFrame, Source, list[Problem]]) -> tuple[pd.DataFrame, Source, list[Problem]]:
-    """The entry for this build: a copy when the process keeps the original for the next build (a build may
-    add columns to its tables), else itself (copying 1.8 million rows costs a tenth of a second a column)."""
-    return _copies(entry) if KEEP_RECENT else entry
-
-
 def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Path, cache: bool,
-                 recent: dict[str, tuple[pd.DataFrame, Source, list[Problem]]]
+                 recent: dict[str, Entry], kept: KeptTables, files: KnownFiles, background: BackgroundSaves | None
                  ) -> tuple[pd.DataFrame, Source, list[Problem], str]:
-    """Load one dataset file, reusing the parsed table cached under the file's sha256, options and code."""
-    store = Store(site if cache else None, "datasets")
+    """Load one dataset file, reusing the parsed table cached under the file's sha256, options and code (from
+    `kept` when it holds it). The table goes into `recent`: a copy for this build when it is kept for the next
+    (a build may add columns to its tables), else itself (copying a large table costs more than reading it)."""
+    store = Store(site if cache else None, "datasets", background)
+
+    def taken(entry: Entry) -> Entry:
+        return _copies(entry) if kept.keep else entry
+
     key = ""
     if cache:
         try:
-            content = file_sha256(path)
+            content = files.sha256(path)
         except OSError:
             content = ""
         if content:
             key = digest("dataset", dataset.name, content, canonical_json(options), code_version())
-            if key in _RECENT:
-                recent[key] = _RECENT[key]
-                return (*_copies(_RECENT[key]), key)
+            if key in kept.files:
+                recent[key] = kept.files[key]
+                return (*_copies(kept.files[key]), key)
             found = store.load_frames(key)
             if found is not None:
                 frames, (source, problems) = found
                 recent[key] = (frames["table"], source, problems)
-                return (*_kept(recent[key]), key)
+                return (*taken(recent[key]), key)
     loader = _DatasetLoader(site, dataset, options)
     frame, source = loader.load(path)
     if key and store.save_frames(key, {"table": frame}, (source, loader.problems)):
         recent[key] = (frame, source, loader.problems)
-        return (*_kept(recent[key]), key)
+        return (*taken(recent[key]), key)
     return frame, source, loader.problems, key
 
 
-def load_datasets(site: Path, config: dict[str, Any], cache: bool = False) -> Loaded:
+def load_datasets(site: Path, config: dict[str, Any], cache: bool = False, kept: KeptTables | None = None,
+                  files: KnownFiles | None = None, background: BackgroundSaves | None = None) -> Loaded:
     """Load every dataset of the site, then check the references between them.
 
-    With `cache`, parsed tables are kept in the site's .trackboard-cache/ and reused while the file is unchanged.
+    With `cache`, parsed tables are kept in the site's .trackboard-cache/ and reused while the file is unchanged;
+    `kept` holds the last build's tables (see KeptTables), `files` the digests of files read before, and
+    `background` writes large tables to the cache from forked children.
     """
+    kept = kept if kept is not None else KeptTables()
+    files = files if files is not None else KnownFiles()
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
     missing: list[str] = []
     used: set[str] = set()  # cache entries of this build; older ones are deleted
-    recent: dict[str, tuple[pd.DataFrame, Source, list[Problem]]] = {}
+    recent: dict[str, Entry] = {}
     for name, dataset in DATASETS.items():
         options = config["data"].get(name, {})
         path = locate(site, name, options)
@@ -356,14 +378,15 @@ def load_datasets(site: Path, config: dict[str, Any], cache: bool = False) -> Lo
                 missing.append(name)
             tables[name] = empty_frame(dataset)
             continue
-        tables[name], sources[name], found, key = _load_cached(site, dataset, options, path, cache, recent)
+        tables[name], sources[name], found, key = _load_cached(site, dataset, options, path, cache, recent, kept,
+                                                                   files, background)
         used.add(key)
         problems.extend(found)
     if cache:
         Store(site, "datasets").prune(used)
-        _RECENT.clear()
-        if KEEP_RECENT:
-            _RECENT.update(recent)
+        kept.files.clear()
+        if kept.keep:
+            kept.files.update(recent)
     problems.extend(check_references(tables, sources))
     for name, source in sources.items():
         source.rows_kept = len(tables[name])

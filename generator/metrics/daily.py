@@ -10,16 +10,16 @@ import numpy as np
 import pandas as pd
 
 from .kpis import (
-    _Memo,
-    _org,
-    _period_sums,
-    _prepared,
-    _span_sums,
     days_in_month,
     month_target,
+    org_of,
+    period_sums,
+    prepared_sales,
+    span_sums,
     text_or_none,
     unit_tree,
 )
+from .memo import Derived, derived_of
 
 MODEL_WEEKS = 4
 
@@ -40,14 +40,14 @@ def forecasts(tables: dict[str, pd.DataFrame], as_of: dt.date, units: list[str])
     model estimates it from the unit's own sales and everything below it: the mean of the same
     weekday over the previous MODEL_WEEKS weeks.
     """
-    given = _logged_forecasts(tables["tracking"]).get(pd.Timestamp(as_of), {})
-    org, prepared = _org(tables), _prepared(tables)
+    given = _logged_forecasts(tables["tracking"], derived_of(tables)).get(pd.Timestamp(as_of), {})
+    org, prepared = org_of(tables), prepared_sales(tables)
     tomorrow = as_of + dt.timedelta(days=1)
     # Each person's premium on the four same weekdays, rolled up into every unit.
     premium = np.zeros(len(org.index), dtype=np.int64)
     for k in range(1, MODEL_WEEKS + 1):
         day = tomorrow - dt.timedelta(weeks=k)
-        premium += _span_sums(prepared, day, day)["premium"]
+        premium += span_sums(prepared, day, day)["premium"]
     modelled = org.roll(premium[:, None])[:, 0]
     out = []
     for unit in units:
@@ -60,10 +60,7 @@ def forecasts(tables: dict[str, pd.DataFrame], as_of: dt.date, units: list[str])
     return out
 
 
-_LOGGED = _Memo(4)
-
-
-def _logged_forecasts(tracking: pd.DataFrame) -> dict[pd.Timestamp, dict[str, float]]:
+def _logged_forecasts(tracking: pd.DataFrame, derived: Derived) -> dict[pd.Timestamp, dict[str, float]]:
     """The trackers' forecasts summed per date and unit, once per tracking table."""
 
     def build() -> dict[pd.Timestamp, dict[str, float]]:
@@ -75,7 +72,7 @@ def _logged_forecasts(tracking: pd.DataFrame) -> dict[pd.Timestamp, dict[str, fl
             out.setdefault(pd.Timestamp(day), {})[unit] = value
         return out
 
-    return _LOGGED.get((tracking,), build)
+    return derived.memo("daily.logged").get((tracking,), build)
 
 
 def month_end_projection(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None) -> dict:
@@ -89,8 +86,8 @@ def month_end_projection(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: 
 
 def month_end_projections(tables: dict[str, pd.DataFrame], as_of: dt.date, units: list[str | None]) -> list[dict]:
     """Return `month_end_projection` of each of `units` on `as_of`, in the order given."""
-    org, prepared = _org(tables), _prepared(tables)
-    premium_mtd = _period_sums(prepared, as_of)["premium_mtd"]
+    org, prepared = org_of(tables), prepared_sales(tables)
+    premium_mtd = period_sums(prepared, as_of)["premium_mtd"]
     elapsed = as_of.day
     length = days_in_month(as_of)
     out = []
@@ -132,8 +129,8 @@ def causes(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None, ag
     if against not in COMPARISON_DAYS:
         raise ValueError(f"against must be one of {', '.join(COMPARISON_DAYS)}, not {against!r}")
     # The comparison days are KPI periods of as_of: the day before and the same weekday a week before.
-    org, prepared = _org(tables), _prepared(tables)
-    sums = _period_sums(prepared, as_of)
+    org, prepared = org_of(tables), prepared_sales(tables)
+    sums = period_sums(prepared, as_of)
     scope = org.member_positions(unit)
     today, before = sums["premium_day"][scope], sums[f"premium_{against}"][scope]
     total = int(today.sum() - before.sum())
@@ -174,13 +171,11 @@ NOTE_COLUMNS = ("date", "tracker", "tracker_name", "unit", "unit_name", "calls",
 
 def tracker_notes(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
     """Return the tracking log rows of `as_of`, in the order of the unit tree, then by tracker and file row."""
-    notes, days = _NOTES.get((tables["tracking"], tables["people"], tables["units"]), lambda: _all_notes(tables))
+    frames = (tables["tracking"], tables["people"], tables["units"])
+    notes, days = derived_of(tables).memo("daily.notes").get(frames, lambda: _all_notes(tables))
     stamp = pd.Timestamp(as_of).as_unit("ns").value
     lo, hi = np.searchsorted(days, stamp, side="left"), np.searchsorted(days, stamp, side="right")
     return notes.iloc[int(lo):int(hi)].reset_index(drop=True)
-
-
-_NOTES = _Memo(4)
 
 
 def _all_notes(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, np.ndarray]:

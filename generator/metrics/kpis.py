@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..inputs.schemas import SALES_FORCE
+from .memo import Derived, derived_of
 
 # Periods summed for premium, FYC and cases; the comparison periods only for premium.
 PERIODS = ("day", "wtd", "mtd", "ytd")
@@ -71,8 +71,8 @@ def text_or_none(value: object) -> str | None:
 
 
 def texts_or_none(values: pd.Series) -> pd.Series:
-    """text_or_none of every cell of a column, worked out once per distinct value: a sales column has a million
-    cells and a few thousand values (mapping each cell took half a second)."""
+    """text_or_none of every cell of a column, worked out once per distinct value: a sales column has far fewer
+    distinct values than cells."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     lookup = np.array([*(text_or_none(value) for value in uniques), None], dtype=object)
     return pd.Series(lookup[codes], index=values.index, dtype=object)  # code -1, an empty cell: the last, None
@@ -142,61 +142,6 @@ def _person_index(people: pd.DataFrame) -> pd.Index:
     return pd.Index(sorted(str(p) for p in people["id"]), dtype=object, name="person")
 
 
-# Tables known to hold the same content as an earlier build's (the dev server loads unchanged data once and
-# gives each build a copy): id -> (the table, a key of its content). _Memo answers for such a copy from what
-# it derived from the earlier one.
-_CONTENT: dict[int, tuple[weakref.ref, str]] = {}
-
-
-def same_content(frame: pd.DataFrame, key: str) -> None:
-    """Declare that `frame` holds the content named `key` (read-only from now on, as every loaded table)."""
-    for stale in [i for i, (ref, _) in _CONTENT.items() if ref() is None]:
-        del _CONTENT[stale]
-    _CONTENT[id(frame)] = (weakref.ref(frame), key)
-
-
-def _identity(frame: pd.DataFrame) -> int | str:
-    known = _CONTENT.get(id(frame))
-    return known[1] if known is not None and known[0]() is frame else id(frame)
-
-
-class _Memo:
-    """Values derived from tables, remembered while those very tables (same objects, same shapes) are alive, or
-    tables declared to hold the same content (same_content).
-
-    A build computes KPIs for many dates over the same tables, which are read-only once loaded; deriving
-    what does not depend on the date once per table instead of once per call keeps the daily archive fast.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: dict[tuple[int | str, ...], tuple[tuple[weakref.ref, ...], tuple, object]] = {}
-
-    def _find(self, frames: tuple[pd.DataFrame, ...]) -> tuple[tuple[int | str, ...], tuple, object | None]:
-        """The key and shapes of these tables, and what is remembered for them (None when nothing is)."""
-        key = tuple(_identity(frame) for frame in frames)
-        shapes = tuple(frame.shape for frame in frames)
-        hit = self._entries.get(key)
-        if hit is not None and hit[1] == shapes and all(
-                ref() is frame or isinstance(k, str) for ref, frame, k in zip(hit[0], frames, key)):
-            return key, shapes, hit[2]
-        return key, shapes, None
-
-    def peek(self, frames: tuple[pd.DataFrame, ...]) -> object | None:
-        """What is remembered for these tables, or None (nothing is built)."""
-        return self._find(frames)[2]
-
-    def get(self, frames: tuple[pd.DataFrame, ...], build: Callable[[], _T]) -> _T:
-        key, shapes, found = self._find(frames)
-        if found is not None:
-            return found  # type: ignore[return-value]
-        value = build()
-        if len(self._entries) >= self._size:
-            self._entries.clear()
-        self._entries[key] = (tuple(weakref.ref(frame) for frame in frames), shapes, value)
-        return value
-
-
 class _Lru(OrderedDict):
     """A small least-recently-used cache."""
 
@@ -217,6 +162,9 @@ class _Lru(OrderedDict):
             self.popitem(last=False)
         return value
 
+
+# The memos of what is derived from the tables (see memo.Derived), by name.
+SALES, ORGS, TARGETS, SUMMED_ONCE = "kpis.sales", "kpis.orgs", "kpis.targets", "kpis.summed_once"
 
 # A month's per-person per-day running totals are kept only while they stay small (days × people cells).
 _DENSE_MAX = 1_000_000
@@ -251,19 +199,19 @@ def _day_number(day: dt.date) -> int:
 
 
 _EPOCH = dt.date(1970, 1, 1)
-_PREPARED = _Memo(4)
 
 
 def prepare(tables: dict[str, pd.DataFrame]) -> None:
     """Prepare the sales for the KPIs now: before forking workers, which then inherit them instead of each
-    preparing the same 1.8 million rows again."""
-    _prepared(tables)
-    _org(tables)
+    preparing the same rows again."""
+    prepared_sales(tables)
+    org_of(tables)
 
 
-def _prepared(tables: dict[str, pd.DataFrame]) -> _Sales:
+def prepared_sales(tables: dict[str, pd.DataFrame]) -> _Sales:
+    """The sales as sorted arrays (see _Sales), once per sales and people tables."""
     sales, people = tables["sales"], tables["people"]
-    return _PREPARED.get((sales, people), lambda: _prepare(sales, people))
+    return derived_of(tables).memo(SALES).get((sales, people), lambda: _prepare(sales, people))
 
 
 def _prepare(sales: pd.DataFrame, people: pd.DataFrame) -> _Sales:
@@ -329,7 +277,7 @@ def _month_total(prepared: _Sales, year: int, month: int) -> dict[str, np.ndarra
     return prepared.month_totals[key]
 
 
-def _span_sums(prepared: _Sales, first: dt.date, last: dt.date) -> dict[str, np.ndarray]:
+def span_sums(prepared: _Sales, first: dt.date, last: dt.date) -> dict[str, np.ndarray]:
     """Sum each metric per person of `prepared.people` from `first` to `last` (inclusive), in int64 cents."""
     n = len(prepared.people)
     out = {metric: np.zeros(n, dtype=np.int64) for metric in METRICS}
@@ -357,13 +305,13 @@ def _span_sums(prepared: _Sales, first: dt.date, last: dt.date) -> dict[str, np.
     return out
 
 
-def _period_sums(prepared: _Sales, as_of: dt.date) -> dict[str, np.ndarray]:
+def period_sums(prepared: _Sales, as_of: dt.date) -> dict[str, np.ndarray]:
     """Return `<metric>_<period>` sums per person of `prepared.people` for every period of `as_of` (int64 cents)."""
 
     def build() -> dict[str, np.ndarray]:
         out = {}
         for name, (start, end) in periods(as_of).items():
-            for metric, column in _span_sums(prepared, start, end).items():
+            for metric, column in span_sums(prepared, start, end).items():
                 out[f"{metric}_{name}"] = column
         return out
 
@@ -396,18 +344,15 @@ def window_sums(tables: dict[str, pd.DataFrame], index: pd.Index,
 
     Columns are `<metric>_<window>`. Sales of people outside `index` are left out.
     """
-    prepared = _prepared(tables)
+    prepared = prepared_sales(tables)
     positions = _positions(prepared, index)
     n = len(index)
     out: dict[str, np.ndarray] = {}
     for name, (start, end) in windows.items():
-        sums = _span_sums(prepared, start, end)
+        sums = span_sums(prepared, start, end)
         for metric in METRICS:
             out[f"{metric}_{name}"] = _reindexed(sums[metric], positions, n)
     return pd.DataFrame(out, index=index)
-
-
-_TARGETS = _Memo(4)
 
 
 def _targets(tables: dict[str, pd.DataFrame], as_of: dt.date, by: str) -> pd.Series:
@@ -415,13 +360,14 @@ def _targets(tables: dict[str, pd.DataFrame], as_of: dt.date, by: str) -> pd.Ser
 
     The result is shared between calls: read it, do not change it.
     """
-    return month_targets(tables["targets"], f"{as_of.year:04d}-{as_of.month:02d}", by)
+    return month_targets(tables["targets"], f"{as_of.year:04d}-{as_of.month:02d}", by, derived_of(tables))
 
 
-def month_targets(targets: pd.DataFrame, month: str, by: str) -> pd.Series:
-    """The premium targets of a month ("2026-03") per person or per unit (see _targets); shared, read-only."""
-    # Per table: whose each row is (found once), and each (month, by) asked.
-    owners, months = _TARGETS.get((targets,), lambda: (_target_owners(targets), {}))
+def month_targets(targets: pd.DataFrame, month: str, by: str, derived: Derived | None = None) -> pd.Series:
+    """The premium targets of a month ("2026-03") per person or per unit (see _targets); shared, read-only.
+    `derived`: the memos of the tables (see derived_of), where whose each row is is found once per table."""
+    memo = (derived or Derived()).memo(TARGETS)
+    owners, months = memo.get((targets,), lambda: (_target_owners(targets), {}))
     key = (month, by)
     if key not in months:
         months[key] = _month_targets(targets, owners, month, by)
@@ -430,7 +376,7 @@ def month_targets(targets: pd.DataFrame, month: str, by: str) -> pd.Series:
 
 def _target_owners(targets: pd.DataFrame) -> dict[str, pd.Series] | None:
     """Whose each target row is, for each `by`; the premium rows (the only ones read) as a mask. Once per table:
-    a branch's targets are 60,000 rows, and the daily reports ask for each month's."""
+    the daily reports ask for each month's targets of a large table."""
     if targets.empty:
         return None
     person = targets["person"].map(text_or_none)
@@ -596,7 +542,7 @@ class _Org:
         """The period sums and counts of as_of, rolled up into every unit (int64 per unit of `order`)."""
 
         def build() -> tuple[_Sales, dict[str, np.ndarray]]:
-            sums = _period_sums(prepared, as_of)
+            sums = period_sums(prepared, as_of)
             employed, _ = _employment_on(self.joined_on, self.left_on, as_of)
             force = self.sales_force & employed
             counts = {
@@ -616,18 +562,16 @@ class _Org:
         return hit[1]
 
 
-_ORGS = _Memo(4)
-
-
-def _org(tables: dict[str, pd.DataFrame]) -> _Org:
+def org_of(tables: dict[str, pd.DataFrame]) -> _Org:
+    """What the KPIs need of the people and units tables (see _Org), once per pair of tables."""
     people, units = tables["people"], tables["units"]
-    return _ORGS.get((people, units), lambda: _Org(people, units))
+    return derived_of(tables).memo(ORGS).get((people, units), lambda: _Org(people, units))
 
 
 def person_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
     """Return one row per person (index: person id, sorted) with their KPIs on `as_of`."""
-    org, prepared = _org(tables), _prepared(tables)
-    sums = _period_sums(prepared, as_of)
+    org, prepared = org_of(tables), prepared_sales(tables)
+    sums = period_sums(prepared, as_of)
     employed, in_month = _employment_on(org.joined_on, org.left_on, as_of)
     money = _money_columns(sums)
     target = org.targets_on(_targets(tables, as_of, "person"), org.index)
@@ -670,7 +614,7 @@ def rollup(tree: UnitTree, person_units: pd.Series, values: pd.DataFrame) -> pd.
 
 def unit_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
     """Return one row per unit (index: unit id, depth-first) with the KPIs of the unit and everything below it."""
-    org, prepared = _org(tables), _prepared(tables)
+    org, prepared = org_of(tables), prepared_sales(tables)
     totals = org.unit_totals(prepared, as_of)
     money = _money_columns(totals)
     target = org.targets_on(_targets(tables, as_of, "unit"), org.order)
@@ -694,25 +638,27 @@ def unit_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
 
 def members(tables: dict[str, pd.DataFrame], unit: str | None) -> pd.Index:
     """Return the ids of the people in `unit` and below (everyone in the tree when None), sorted."""
-    org = _org(tables)
+    org = org_of(tables)
     return org.index[org.member_positions(unit)]
 
 
 # The first span this short asked of tables not prepared yet (an edit build remakes only the screens' 30-day
-# trend) is summed from its own rows: preparing 1.8 million rows takes most of a second, one span 30 ms. The
-# next one prepares them: every unit page asks for one.
+# trend) is summed from its own rows, which costs far less than preparing every row. The next one prepares
+# them: every unit page asks for one.
 _DIRECT_DAYS = 62
-_SUMMED_ONCE = _Memo(4)
 
 
 def _daily_sums(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.date, last: dt.date
                 ) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
     """The days from `first` to `last`, and each metric's sum per day over them (cents for money, int64)."""
     frames = (tables["sales"], tables["people"])
-    if (last - first).days < _DIRECT_DAYS and _PREPARED.peek(frames) is None and _SUMMED_ONCE.peek(frames) is None:
-        _SUMMED_ONCE.get(frames, lambda: True)
+    derived = derived_of(tables)
+    summed_once = derived.memo(SUMMED_ONCE)
+    if ((last - first).days < _DIRECT_DAYS and derived.memo(SALES).peek(frames) is None
+            and summed_once.peek(frames) is None):
+        summed_once.get(frames, lambda: True)
         return _daily_sums_of_rows(tables, unit, first, last)
-    prepared, org = _prepared(tables), _org(tables)
+    prepared, org = prepared_sales(tables), org_of(tables)
     in_scope = np.zeros(len(org.index), dtype=bool)
     in_scope[org.member_positions(unit)] = True
     if not org.index.equals(prepared.people):
@@ -732,7 +678,7 @@ def _daily_sums(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.dat
 def _daily_sums_of_rows(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.date, last: dt.date
                         ) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
     """_daily_sums from the span's own rows, the same sums (whole cents, added exactly in any order)."""
-    sales, org = tables["sales"], _org(tables)
+    sales, org = tables["sales"], org_of(tables)
     scope = set(org.index[org.member_positions(unit)].tolist())
     days = _days(sales["date"])  # NaT is in no span
     window = np.flatnonzero((days >= np.datetime64(first, "D")) & (days <= np.datetime64(last, "D")))
@@ -765,7 +711,7 @@ def month_target(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | No
     if unit is not None:
         value = targets.get(unit)
         return float("nan") if value is None or pd.isna(value) else float(value)
-    roots = _org(tables).tree.roots
+    roots = org_of(tables).tree.roots
     present = targets.reindex(roots).dropna()
     return float(present.sum()) if not present.empty else float("nan")
 

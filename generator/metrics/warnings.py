@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..inputs.schemas import SALES_FORCE
 from .kpis import month_targets, text_or_none, texts_or_none, unit_tree, window_sums
+from .memo import derived_of
 
 MAINTENANCE_MONTHS = 3  # supervisors are assessed on the premium of their last three months
 PRO_RATA_DAYS = 30  # a newcomer's monthly standard is spread over 30-day months
@@ -254,8 +255,10 @@ def laggards(tables: dict[str, pd.DataFrame], as_of: dt.date, percent: float, mo
         sums = _sums(tables, out["person"], start, end)
         cents = sums["cents"].to_numpy(dtype=np.int64)
         # The month's targets (a group-by: one per owner) as plain dicts: looked up for thousands of people.
-        own = {k: float(v) for k, v in month_targets(targets, month, "person").items() if pd.notna(v)}
-        by_unit = {k: float(v) for k, v in month_targets(targets, month, "unit").items() if pd.notna(v)}
+        own = {k: float(v) for k, v in month_targets(targets, month, "person", derived_of(tables)).items()
+               if pd.notna(v)}
+        by_unit = {k: float(v) for k, v in month_targets(targets, month, "unit", derived_of(tables)).items()
+                   if pd.notna(v)}
         working = person_units[(force & employed_on(people, end)).to_numpy()]
         headcounts: dict[str, int] = {}
         target, basis = [], []

@@ -30,8 +30,8 @@ from ..incremental import SectionRecord, input_groups, section_key
 from ..metrics.battle import battle_reports
 from ..metrics.kpis import unit_tree
 from ..model import Site
+from ..output import Output
 from ..render import Page
-from ..writer import Output
 from . import warning_rules  # noqa: F401 - registers the warning rules about people, trackers and texts
 from .battle import build as _battle
 from .chartfiles import ChartFile

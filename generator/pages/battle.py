@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from ..i18n import Translator
 from ..metrics.battle import BattleReport
+from ..output import Output
 from ..render import Page
-from ..writer import Output
 from .context import Context, Section
 
 ATOM = "http://www.w3.org/2005/Atom"

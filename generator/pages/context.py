@@ -19,8 +19,8 @@ from ..inputs.content import Document
 from ..metrics.battle import BattleReport
 from ..metrics.kpis import UnitTree
 from ..model import Site
+from ..output import Output
 from ..render import Page
-from ..writer import Output
 from .chartfiles import ChartFile
 
 

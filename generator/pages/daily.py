@@ -12,9 +12,9 @@ from ..formats import Formatter
 from ..i18n import Translator
 from ..metrics import daily as daily_metrics
 from ..metrics.kpis import UnitTree, person_kpis, prepare, unit_kpis
+from ..output import Output
 from ..parallel import forked_map
 from ..render import Page
-from ..writer import Output
 from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
 from .links import person_href, unit_href

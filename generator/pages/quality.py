@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..csvfiles import csv_bytes
 from ..i18n import Translator
 from ..model import Site
+from ..output import Output
 from ..render import Page
-from ..writer import Output
 from .context import Context, Section
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..csvfiles import columns_csv_bytes
+from ..output import Output
 from ..render import Page
-from ..writer import Output
 
 
 @dataclass(frozen=True)
