@@ -294,17 +294,6 @@ class Chart:
         return json.dumps(self.spec(locale), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def chart_text(charts: list[Chart], locale: str) -> str:
-    """Return every character the charts may draw, for the CJK web-font subset."""
-    lang = _lang(locale)
-    parts = [*_TEXT[lang].values(), "0123456789.,-万亿月日" + _DATE_FORMAT[lang]]
-    for chart in charts:
-        parts.append(chart.title)
-        parts.append(chart.summary)
-        parts.extend(f"{r.get('name', '')}{r.get('unit') or ''}" for r in chart.data)
-    return "".join(sorted(set("".join(parts))))
-
-
 # --- rendering -----------------------------------------------------------------------------------
 
 # What a filled spec has of its own; the rest is its kind's template, compiled to Vega once per process.
@@ -492,8 +481,9 @@ def _finish(svg: str, chart: Chart, key: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _engine_id() -> str:
-    """Identify what else decides the pixels: vl-convert's version and the CJK font file."""
+def engine_id() -> str:
+    """Identify what else decides the pixels: vl-convert's version and the CJK font file (part of every chart's
+    key and of the build's)."""
     import vl_convert
 
     version = getattr(vl_convert, "__version__", "") or ",".join(vl_convert.get_vegalite_versions())
@@ -505,9 +495,12 @@ def _engine_id() -> str:
     return f"{version}|{vl_convert.get_vega_version()}|{font_id}|{_RENDER_REVISION}"
 
 
+_engine_id = engine_id  # the old name, until commands/build.py imports engine_id
+
+
 def cache_key(spec_json: str, locale: str) -> str:
     """Return the cache key of a filled spec: sha256 over the spec, locale and rendering engine."""
-    return hashlib.sha256("\0".join([_engine_id(), locale, spec_json]).encode()).hexdigest()
+    return hashlib.sha256("\0".join([engine_id(), locale, spec_json]).encode()).hexdigest()
 
 
 def svg_path(cache_dir: Path, key: str) -> Path:
@@ -546,30 +539,6 @@ def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, worker
         svgs = _render_batch([todo[k] for k in todo_keys], workers, cache_dir, files)
         raw.update(zip(todo_keys, svgs, strict=True))
     return [_finish(raw[key], chart, key) for key, chart in zip(keys, charts, strict=True)]
-
-
-@lru_cache(maxsize=1)
-def _bundle() -> str:
-    import vl_convert
-
-    return vl_convert.javascript_bundle()
-
-
-def vega_embed_bundle(cache_dir: Path | None = None) -> str:
-    """Return the offline JS bundle of vega, vega-lite and vega-embed (defines window.vegaEmbed).
-
-    Building it takes vl-convert about two seconds, so it is kept per process and, when
-    ``cache_dir`` is given, between builds. Call vegaEmbed with ``{actions: false}``: the only
-    external address in the bundle is the Vega Editor link behind the actions menu.
-    """
-    if cache_dir is None:
-        return _bundle()
-    path = cache_dir / f"vega-embed-{hashlib.sha256(_engine_id().encode()).hexdigest()[:16]}.js"
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
-    text = _bundle()
-    write_atomically(path, text.encode("utf-8"))
-    return text
 
 
 if __name__ == "__main__":  # after a change to _build: python -m generator.charts

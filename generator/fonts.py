@@ -351,11 +351,3 @@ def subset_woff2(text: str, cache_dir: Path | None = None) -> bytes | None:
         write_atomically(cached, data)
     return data
 
-
-def font_face_css(url: str) -> str:
-    """Return the @font-face rule declaring the shipped subset (``url`` relative to the stylesheet).
-
-    One regular face only: browsers synthesise bold from it, which is fine for chart titles.
-    """
-    return (f"@font-face{{font-family:'{WEB_FAMILY}';src:url('{url}') format('woff2');"
-            "font-style:normal;font-display:swap;}")
