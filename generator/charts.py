@@ -40,11 +40,11 @@ KINDS = ("trend", "cumulative", "compare", "leaders")
 _RENDER_REVISION = "3"
 
 # Below this many charts to render, starting worker processes (each imports vl-convert and warms up
-# its JavaScript runtime, about a second) costs more than it saves.
+# its JavaScript runtime) costs more than it saves.
 _POOL_MIN = 32
 
-# From this many charts on, text is measured with a subset of the CJK font made for the batch
-# (about a second to make, then several times faster per chart; see fonts.measurement_font).
+# From this many charts on, text is measured with a subset of the CJK font made for the batch: slow to make,
+# then faster per chart (see fonts.measurement_font).
 _SUBSET_MIN = 8
 
 _WIDTH = 560
@@ -101,12 +101,12 @@ def _date_x(alt: Any, lang: str) -> Any:
 
 def _build(kind: str, lang: str, validate: bool = False, font: str | None = None) -> dict[str, Any]:
     """Build one kind's template with altair, its text in `font` (the machine's font list when None). Not validated
-    against the Vega-Lite schema here: that took four fifths of the time, for templates that are ours and fixed
-    (a test validates each)."""
+    against the Vega-Lite schema here: that is most of the time, for templates that are ours and fixed (a test
+    validates each)."""
     import altair as alt
 
     # No tooltips: the charts are static SVGs (a tooltip needs Vega running in the page), and their fields cost
-    # Vega a sixth of each chart's rendering time for nothing drawn.
+    # Vega rendering time for nothing drawn.
     t = _TEXT[lang]
     empty = alt.Data(values=[])
     if kind == "trend":
@@ -164,7 +164,7 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
 
 
 # The templates as _build makes them, kept in the package with a placeholder for the machine's font list: a build
-# imports no altair and builds no template (0.4 s of every cold build). altair stays where they are defined: a
+# imports no altair and builds no template (slow, in every cold build). altair stays where they are defined: a
 # test checks the file is what _build makes now, and `python -m generator.charts` writes it again after a change.
 TEMPLATES_FILE = Path(__file__).with_name("chart_templates.json")
 _FONT_PLACEHOLDER = "@font-stack@"
@@ -236,9 +236,10 @@ def _rows(kind: str, data: list[dict[str, Any]], lang: str) -> tuple[list[dict[s
         rows = [{"date": _iso(r["date"]), "cumulative": _num(r.get("cumulative")), "target": _num(r.get("target"))}
                 for r in data]
         return rows, ["cumulative", "target"]
-    ordered = sorted(({"name": _short(str(r["name"]), LABEL_CHARS), "premium": _num(r.get("premium")) or 0,
-                       "unit": _short(str(r["unit"]), LABEL_CHARS) if r.get("unit") else None}
-                      for r in data), key=lambda r: (-r["premium"], r["name"]))
+    named: list[dict[str, Any]] = [{"name": _short(str(r["name"]), LABEL_CHARS), "premium": _num(r.get("premium")) or 0,
+                                    "unit": _short(str(r["unit"]), LABEL_CHARS) if r.get("unit") else None}
+                                   for r in data]
+    ordered = sorted(named, key=lambda r: (-r["premium"], r["name"]))
     rows = []
     rank = 0
     for i, r in enumerate(ordered):
