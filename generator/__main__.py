@@ -20,9 +20,9 @@ def run() -> None:
     leave(0)
 
 
-def leave(code: object) -> None:
+def leave(code: str | int | None) -> None:
     """End the process with `code` as sys.exit would, less the interpreter's teardown of every object the
-    command made, one by one (0.2 s after a large site's build). The exit handlers run, the output is flushed;
+    command made, one by one (slow after a large site's build). The exit handlers run, the output is flushed;
     when a thread is still at work the usual exit waits for it."""
     if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
            if thread is not threading.main_thread()):

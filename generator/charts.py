@@ -42,11 +42,11 @@ KINDS = ("trend", "cumulative", "compare", "leaders")
 _RENDER_REVISION = "3"
 
 # Below this many charts to render, starting worker processes (each imports vl-convert and warms up
-# its JavaScript runtime, about a second) costs more than it saves.
+# its JavaScript runtime) costs more than it saves.
 _POOL_MIN = 32
 
-# From this many charts on, text is measured with a subset of the CJK font made for the batch
-# (about a second to make, then several times faster per chart; see fonts.measurement_font).
+# From this many charts on, text is measured with a subset of the CJK font made for the batch: slow to make,
+# then faster per chart (see fonts.measurement_font).
 _SUBSET_MIN = 8
 
 _WIDTH = 560
@@ -100,12 +100,12 @@ def _date_x(alt: Any, lang: str) -> Any:
 
 def _build(kind: str, lang: str, validate: bool = False, font: str | None = None) -> dict[str, Any]:
     """Build one kind's template with altair, its text in `font` (the machine's font list when None). Not validated
-    against the Vega-Lite schema here: that is most of the work, for templates that are ours and fixed (a test
+    against the Vega-Lite schema here: that is most of the time, for templates that are ours and fixed (a test
     validates each)."""
     import altair as alt
 
     # No tooltips: the charts are static SVGs (a tooltip needs Vega running in the page), and their fields cost
-    # Vega a sixth of each chart's rendering time for nothing drawn.
+    # Vega rendering time for nothing drawn.
     t = _TEXT[lang]
     empty = alt.Data(values=[])
     if kind == "trend":
@@ -163,9 +163,8 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
 
 
 # The templates as _build makes them, kept in the package with a placeholder for the machine's font list: a build
-# imports no altair and builds no template (a large part of a cold build otherwise). altair stays where they are
-# defined: a test checks the file is what _build makes now, and `python -m generator.charts` writes it again after
-# a change.
+# imports no altair and builds no template (slow, in every cold build). altair stays where they are defined: a
+# test checks the file is what _build makes now, and `python -m generator.charts` writes it again after a change.
 TEMPLATES_FILE = Path(__file__).with_name("chart_templates.json")
 _FONT_PLACEHOLDER = "@font-stack@"
 
@@ -236,9 +235,10 @@ def _rows(kind: str, data: list[dict[str, Any]], lang: str) -> tuple[list[dict[s
         rows = [{"date": _iso(r["date"]), "cumulative": _num(r.get("cumulative")), "target": _num(r.get("target"))}
                 for r in data]
         return rows, ["cumulative", "target"]
-    ordered = sorted(({"name": _short(str(r["name"]), LABEL_CHARS), "premium": _num(r.get("premium")) or 0,
-                       "unit": _short(str(r["unit"]), LABEL_CHARS) if r.get("unit") else None}
-                      for r in data), key=lambda r: (-r["premium"], r["name"]))
+    named: list[dict[str, Any]] = [{"name": _short(str(r["name"]), LABEL_CHARS), "premium": _num(r.get("premium")) or 0,
+                                    "unit": _short(str(r["unit"]), LABEL_CHARS) if r.get("unit") else None}
+                                   for r in data]
+    ordered = sorted(named, key=lambda r: (-r["premium"], r["name"]))
     rows = []
     rank = 0
     for i, r in enumerate(ordered):
@@ -292,17 +292,6 @@ class Chart:
     def spec_json(self, locale: str) -> str:
         """Return the filled spec as canonical JSON (sorted keys), the form that is rendered and hashed."""
         return json.dumps(self.spec(locale), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def chart_text(charts: list[Chart], locale: str) -> str:
-    """Return every character the charts may draw, for the CJK web-font subset."""
-    lang = _lang(locale)
-    parts = [*_TEXT[lang].values(), "0123456789.,-万亿月日" + _DATE_FORMAT[lang]]
-    for chart in charts:
-        parts.append(chart.title)
-        parts.append(chart.summary)
-        parts.extend(f"{r.get('name', '')}{r.get('unit') or ''}" for r in chart.data)
-    return "".join(sorted(set("".join(parts))))
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -493,7 +482,8 @@ def _finish(svg: str, chart: Chart, key: str) -> str:
 
 @lru_cache(maxsize=1)
 def engine_id() -> str:
-    """Identify what else decides the pixels: vl-convert's version and the CJK font file."""
+    """Identify what else decides the pixels: vl-convert's version and the CJK font file (part of every chart's
+    key and of the build's)."""
     import vl_convert
 
     version = getattr(vl_convert, "__version__", "") or ",".join(vl_convert.get_vegalite_versions())
@@ -503,6 +493,8 @@ def engine_id() -> str:
         stat = font.path.stat()
         font_id = f"{font.path}:{font.index}:{stat.st_size}:{font.bold}"
     return f"{version}|{vl_convert.get_vega_version()}|{font_id}|{_RENDER_REVISION}"
+
+
 
 
 def cache_key(spec_json: str, locale: str) -> str:
@@ -546,30 +538,6 @@ def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, worker
         svgs = _render_batch([todo[k] for k in todo_keys], workers, cache_dir, files)
         raw.update(zip(todo_keys, svgs, strict=True))
     return [_finish(raw[key], chart, key) for key, chart in zip(keys, charts, strict=True)]
-
-
-@lru_cache(maxsize=1)
-def _bundle() -> str:
-    import vl_convert
-
-    return vl_convert.javascript_bundle()
-
-
-def vega_embed_bundle(cache_dir: Path | None = None) -> str:
-    """Return the offline JS bundle of vega, vega-lite and vega-embed (defines window.vegaEmbed).
-
-    Building it takes vl-convert about two seconds, so it is kept per process and, when
-    ``cache_dir`` is given, between builds. Call vegaEmbed with ``{actions: false}``: the only
-    external address in the bundle is the Vega Editor link behind the actions menu.
-    """
-    if cache_dir is None:
-        return _bundle()
-    path = cache_dir / f"vega-embed-{hashlib.sha256(engine_id().encode()).hexdigest()[:16]}.js"
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
-    text = _bundle()
-    write_atomically(path, text.encode("utf-8"))
-    return text
 
 
 if __name__ == "__main__":  # after a change to _build: python -m generator.charts

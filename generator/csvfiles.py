@@ -2,8 +2,8 @@
 formula (text starting with = + - @, a tab or a carriage return gets a leading ').
 
 Written column by column: each column's cells are turned into text by one loop (or by numpy) and the rows are
-joined by the csv module in C. A year of daily reports is some 1,100 files and 22 million cells; a function
-call per cell, or pandas' to_csv per file, cost a third of the daily section.
+joined by the csv module in C, because a year of daily reports is over a thousand files and millions of cells,
+too many for a function call per cell or pandas' to_csv per file.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -23,10 +25,9 @@ def csv_cell(value: object) -> str:
     """Return a cell for a CSV download; text Excel would run as a formula is prefixed with '."""
     if value is None:
         return ""
-    kind = type(value)
-    if kind is str:
+    if type(value) is str:
         return "'" + value if value.startswith(FORMULA_START) else value
-    if kind is int:
+    if type(value) is int:
         return str(value)
     if isinstance(value, bool):
         return "1" if value else "0"
@@ -49,19 +50,20 @@ def _text_cells(values: Sequence[str | None]) -> list[Cell]:
 
 
 def _value_cells(values: Sequence[object]) -> list[Cell]:
-    """The cells of one column of plain values (see csv_cell), the common kinds of column without a call a cell."""
+    """The cells of one column of plain values (see csv_cell), the common kinds of column without a call a cell.
+    The casts state what the set of the values' types has just shown."""
     kinds = set(map(type, values))
     if kinds <= {int, type(None)}:
-        return list(values)  # type: ignore[arg-type]
+        return list(cast("Sequence[int | None]", values))
     if kinds <= {str, type(None)}:
-        return _text_cells(values)  # type: ignore[arg-type]
-    if kinds <= {float, int, type(None)}:  # money: csv_cell's numbers, inline
-        return [v if v is None or type(v) is int else "" if v != v else str(int(v)) if v.is_integer()  # type: ignore[union-attr]
-                else repr(round(v, 2)) for v in values]
+        return _text_cells(cast("Sequence[str | None]", values))
+    if kinds <= {float, int, type(None)}:  # money: csv_cell's numbers, inline (no bool: its type is not int)
+        return [v if v is None or isinstance(v, int) else "" if v != v else str(int(v)) if v.is_integer()
+                else repr(round(v, 2)) for v in cast("Sequence[float | int | None]", values)]
     return [csv_cell(v) for v in values]
 
 
-def _encode(header: list[str], columns: list[list[Cell]], rows: list[list[str]] | None = None) -> bytes:
+def _encode(header: list[str], columns: Sequence[Sequence[Cell]], rows: list[list[str]] | None = None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -83,18 +85,24 @@ def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
     return _encode(cells, columns)
 
 
-def _frame_cells(values: pd.Series) -> list[Cell] | None:
+def _objects(values: pd.Series) -> npt.NDArray[np.object_]:
+    """A column's values as Python objects, None where missing."""
+    # pandas-stubs types na_value as a Scalar, which leaves out None; pandas takes any value.
+    return values.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
+
+
+def _frame_cells(values: pd.Series) -> Sequence[Cell] | None:
     """One column of a frame as cells, as pandas' to_csv writes them once integral floats are integers, booleans
     1 and 0, and formula text prefixed; None for a kind of column this does not handle (dates, mixed objects)."""
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype):
         if isinstance(dtype, np.dtype):
             return values.to_numpy().astype(np.int64).tolist()
-        return [None if v is None else int(v) for v in values.to_numpy(dtype=object, na_value=None).tolist()]
+        return [None if v is None else int(v) for v in _objects(values).tolist()]
     if pd.api.types.is_integer_dtype(dtype):
         if isinstance(dtype, np.dtype):
             return values.to_numpy().tolist()
-        return values.to_numpy(dtype=object, na_value=None).tolist()
+        return _objects(values).tolist()
     if dtype == np.float64:
         numbers = values.to_numpy()
         missing = np.isnan(numbers)
@@ -109,7 +117,7 @@ def _frame_cells(values: pd.Series) -> list[Cell] | None:
                 cells[position] = None
         return cells
     if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
-        text = values.to_numpy(dtype=object, na_value=None)
+        text = _objects(values)
         if pd.api.types.infer_dtype(text, skipna=True) not in ("string", "empty"):
             return None
         return _text_cells(text.tolist()) if _any_formula(values) else text.tolist()

@@ -70,8 +70,8 @@ class CjkFont:
 def _hb_faces(path: Path) -> list[Any]:
     """Every face of a font file (a collection has several), as HarfBuzz faces; empty when it is no font file.
 
-    HarfBuzz reads what picking a face needs (names, a few characters) in a tenth of a millisecond, where
-    fontTools took a third of a second for a 19 MB collection's names and character map."""
+    HarfBuzz reads only what picking a face needs (names, a few characters); fontTools would parse a large
+    collection's whole names and character map."""
     import uharfbuzz as hb
 
     try:
@@ -206,9 +206,9 @@ def _subset(path: str, index: int, chars: str, flavor: str | None = "woff2", fam
             style: str = "Regular", measure: bool = False) -> bytes:
     """Cut a face down to the glyphs of `chars`, unhinted, with plain (desubroutinised) CFF charstrings.
 
-    HarfBuzz's subsetter takes milliseconds where fontTools' took most of a second on a 19 MB CJK collection
-    (every build's screen web font, and each chart worker's measurement font). fontTools then does what is left
-    on the small result: the family's new name, and WOFF2."""
+    HarfBuzz's subsetter, far faster than fontTools' on a large CJK collection, does the cutting (every build's
+    screen web font, and each chart worker's measurement font). fontTools then does what is left on the small
+    result: the family's new name, and WOFF2."""
     import uharfbuzz as hb
 
     face = hb.Face(hb.Blob.from_file_path(path), index)
@@ -262,9 +262,8 @@ def _square_outlines(font: Any) -> None:
     """Draw every glyph that has an outline as a small square (glyphs without one stay empty).
 
     vl-convert converts each glyph of a measured text to a path, opening the font file again for each: with
-    squares the measurement font is a fifth to a tenth of the size and a chart renders 2-9 % faster (the more
-    distinct characters, the more). The advances,
-    and so every width measured and every SVG, are the same (a test compares the SVGs)."""
+    squares the measurement font is much smaller and a chart renders faster (the more distinct characters, the
+    more). The advances, and so every width measured and every SVG, are the same (a test compares the SVGs)."""
     if "CFF " not in font:
         return  # a TrueType face: left as it is
     from fontTools.misc.psCharStrings import T2CharString
@@ -280,10 +279,9 @@ def measurement_font(text: str, cache_dir: Path | None = None) -> tuple[Path, st
     """Write an OpenType subset of the CJK font for ``text`` under a family name of its own.
 
     Return its directory (to register with vl-convert) and family, or None with no CJK font.
-    vl-convert's text measurement slows with the size of the font it measures with: about 180 ms
-    a chart with the 19 MB Noto collection against 45 ms with a subset of the characters a batch
-    of charts uses, and less again without the shaping tables (GSUB, GPOS). The glyphs and advances
-    are the same, so is the layout (but for kerning between Latin letters, a fraction of a pixel).
+    vl-convert's text measurement slows with the size of the font it measures with, so a batch of charts
+    measures with a subset of the characters it uses, without the shaping tables (GSUB, GPOS). The glyphs and
+    advances are the same, so is the layout (but for kerning between Latin letters, a fraction of a pixel).
     """
     font = find_cjk_font()
     if font is None:
@@ -351,11 +349,3 @@ def subset_woff2(text: str, cache_dir: Path | None = None) -> bytes | None:
         write_atomically(cached, data)
     return data
 
-
-def font_face_css(url: str) -> str:
-    """Return the @font-face rule declaring the shipped subset (``url`` relative to the stylesheet).
-
-    One regular face only: browsers synthesise bold from it, which is fine for chart titles.
-    """
-    return (f"@font-face{{font-family:'{WEB_FAMILY}';src:url('{url}') format('woff2');"
-            "font-style:normal;font-display:swap;}")

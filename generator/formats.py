@@ -55,7 +55,7 @@ def money(value: float | None, locale: str) -> str:
 def _plain_decimals(locale: str) -> bool:
     """Whether the locale writes numbers as Python's format does (groups of three digits with ",", "." before
     the fraction, "-" in front), as zh-CN and en do: they are then formatted without babel, which looks up and
-    parses the pattern for every number (30 of the 60 ms of rendering a large site's daily report)."""
+    parses the pattern for every number (much of the time of rendering a large site's daily report)."""
     loc = _babel(locale)
     return (loc.decimal_formats[None].pattern == "#,##0.###" and get_group_symbol(loc) == ","
             and get_decimal_symbol(loc) == "." and get_minus_sign_symbol(loc) == "-")

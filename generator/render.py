@@ -11,7 +11,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+)
 from markupsafe import Markup, escape
 
 from . import formats
@@ -66,7 +74,7 @@ class _BytecodeCache(FileSystemBytecodeCache):
 
 def _bytecode_cache(site_root: Path) -> FileSystemBytecodeCache | None:
     """Compiled templates kept beside the site (checked against each template's source by Jinja): compiling the
-    theme costs a fifth of a second, in every build and every worker."""
+    theme is slow, and would be repeated in every build and every worker."""
     folder = cache_root(site_root) / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -109,7 +117,7 @@ class Renderer:
     """Render pages with the site's theme overrides in front of the package's theme."""
 
     def __init__(self, site_root: Path, locale: str, globals_: dict[str, Any]) -> None:
-        loaders = []
+        loaders: list[BaseLoader] = []
         override = site_root / SITE_THEME / "templates"
         if override.is_dir():
             loaders.append(FileSystemLoader(str(override)))
@@ -138,7 +146,7 @@ class Renderer:
     def cell_formatter(self, kind: str) -> Callable[[Any], str]:
         """How a table cell of this kind is written (its HTML, as the theme's `cell` macro writes it), for a value
         that is not None. Money, numbers and percentages are made of digits, separators and units only: they
-        need no escaping (a daily report has eight thousand such cells)."""
+        need no escaping (a daily report has thousands of such cells)."""
         locale = self.locale
         if kind == "money":
             return lambda value: formats.money(value, locale)
@@ -160,7 +168,7 @@ class Renderer:
         cells of class "num", the row's `_class` on it. Every value is escaped.
 
         Made column by column: each distinct number or date of a column is formatted, and its cell written, once
-        (a large site's pages hold four million cells, most of them amounts and counts seen before)."""
+        (a large site's pages hold millions of cells, most of them amounts and counts seen before)."""
         columns = [(c.key, self.cell_formatter(c.kind), c.kind) for c in table.columns]
         rows = table.rows
         if not columns:

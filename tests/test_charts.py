@@ -277,22 +277,6 @@ def test_no_cjk_font_means_no_subset(monkeypatch: pytest.MonkeyPatch) -> None:
     assert fonts.register_fonts() is None
 
 
-# Addresses the bundle may contain because nothing fetches them: XML namespaces, the Vega schema id,
-# a comment, and the Vega Editor link behind the actions menu (pages turn actions off).
-_INERT = ("http://www.w3.org/", "https://vega.github.io/schema/", "https://github.com/vega/",
-          "https://vega.github.io/editor")
-
-
-def test_vega_embed_bundle_works_offline(tmp_path: Path) -> None:
-    bundle = charts.vega_embed_bundle(tmp_path)
-    assert "vegaEmbed" in bundle and len(bundle) > 100_000
-    for host in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs", "fonts.googleapis", "esm.sh", "skypack"):
-        assert host not in bundle
-    urls = re.findall(r"https?://[^\s\"'`)]+", bundle)
-    assert [u for u in urls if not u.startswith(_INERT)] == []
-    assert charts.vega_embed_bundle(tmp_path) == bundle  # the second time from the cache
-
-
 def _clip_ids_in_order(svg: str) -> str:
     """The SVG with Vega's clip-path counter (which runs on across a process's charts) numbered from 1."""
     names: dict[str, str] = {}

@@ -81,8 +81,8 @@ class _Checker:
                     return number
             return first if table else None
         # Dotted keys and inline tables: the first line that names the key.
-        last = re.escape(dotted.split(".")[-1].split("[")[0])
-        pattern = re.compile(rf'^\s*(\[\[?\s*)?([\w."-]*\.)?"?{last}"?\s*(=|\]|\.)')
+        name = re.escape(dotted.split(".")[-1].split("[")[0])
+        pattern = re.compile(rf'^\s*(\[\[?\s*)?([\w."-]*\.)?"?{name}"?\s*(=|\]|\.)')
         for number, line in enumerate(self.lines, start=1):
             if pattern.search(line):
                 return number

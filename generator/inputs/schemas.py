@@ -302,10 +302,6 @@ DATASETS: dict[str, Dataset] = {
     )
 }
 
-# The order in which datasets are loaded: referenced datasets first.
-LOAD_ORDER = tuple(DATASETS)
-
-
 @dataclass(frozen=True)
 class Field:
     """One front-matter field of a Markdown collection."""

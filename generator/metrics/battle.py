@@ -23,11 +23,6 @@ class BattleReport:
     generated: bool = False
 
 
-def _lookup(frame: pd.DataFrame, key: str, value: str) -> pd.Series | None:
-    match = frame[frame[key] == value]
-    return None if match.empty else match.iloc[0]
-
-
 def battle_reports(documents: list[Document], sales: pd.DataFrame, people: pd.DataFrame, units: pd.DataFrame,
                    big_order: float, as_of: dt.date) -> list[BattleReport]:
     """Return every battle report up to `as_of`, newest first.

@@ -7,13 +7,18 @@ everywhere, so rebuilding a past day shows what was known that day.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from ..inputs.schemas import SALES_FORCE
 from .kpis import UnitTree, text_or_none
+
+if TYPE_CHECKING:
+    from pandas.api.typing import DataFrameGroupBy, NAType
 
 TALK_CADENCES = ("monthly", "2/month", "weekly")
 
@@ -103,7 +108,7 @@ def teams_to_train(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, as
     return [u for u in tree.order if not tree.children.get(u) and u in staffed]
 
 
-def _summary(groups: pd.core.groupby.DataFrameGroupBy) -> pd.DataFrame:
+def _summary(groups: DataFrameGroupBy) -> pd.DataFrame:
     out = groups.agg(sessions=("date", "size"), attendees=("attendees", "sum"), expected=("expected", "sum"),
                      score=("score", "mean"), scored=("score", "count"))
     out["rate"] = _ratio(out["attendees"], out["expected"])
@@ -122,15 +127,15 @@ def training_by_unit(sessions: pd.DataFrame, checked: list[str], tree: UnitTree,
     last = month_of(as_of)
     first = sessions["month"].min() if not sessions.empty else last
     months = months_between(min(first, last), last)
-    held = _summary(sessions.groupby(["month", "unit"])) if not sessions.empty else None
+    summary = None if sessions.empty else _summary(sessions.groupby(["month", "unit"]))
+    held: dict[Hashable, dict[Hashable, Any]] = {} if summary is None else summary.to_dict("index")
+    held_keys: list[tuple[str, str]] = [] if summary is None else summary.index.tolist()  # (month, unit)
     position = {u: i for i, u in enumerate(tree.order)}
     rows = []
     for month in months:
-        units = set(checked)
-        if held is not None and month in held.index.get_level_values(0):
-            units |= set(held.loc[month].index)
+        units = set(checked) | {unit for held_month, unit in held_keys if held_month == month}
         for unit in sorted(units, key=lambda u: (position.get(u, len(position)), u)):
-            found = held.loc[(month, unit)] if held is not None and (month, unit) in held.index else None
+            found = held.get((month, unit))
             count = int(found["sessions"]) if found is not None else 0
             is_checked = unit in checked
             rows.append({
@@ -153,8 +158,9 @@ def training_by_trainer(sessions: pd.DataFrame) -> pd.DataFrame:
     frame = sessions.assign(trainer=sessions["trainer"].map(text_or_none).fillna(""))
     out = _summary(frame.groupby(["month", "trainer"]))
     units = frame.groupby(["month", "trainer"])["unit"].agg(lambda s: list(dict.fromkeys(s.sort_values())))
-    rows = []
-    for (month, trainer), row in out.iterrows():
+    rows: list[dict[str, Any]] = []
+    for key, row in out.iterrows():
+        month, trainer = cast(tuple[str, str], key)  # the index of a frame grouped by month and trainer
         rows.append({"month": month, "trainer": trainer or None, "units": units.loc[(month, trainer)],
                      "sessions": int(row["sessions"]), "attendees": int(row["attendees"]),
                      "expected": int(row["expected"]), "rate": _clean(row["rate"]), "score": _round(row["score"])})
@@ -164,11 +170,11 @@ def training_by_trainer(sessions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _clean(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+def _clean(value: float | NAType | None) -> float | None:
+    return None if pd.isna(value) else float(value)
 
 
-def _round(value: object, digits: int = 2) -> float | None:
+def _round(value: float | NAType | None, digits: int = 2) -> float | None:
     number = _clean(value)
     return None if number is None else round(number, digits)
 

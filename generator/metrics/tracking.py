@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
 
 from ..inputs.schemas import DATASETS
 from .kpis import text_or_none
+
+if TYPE_CHECKING:
+    from pandas.api.typing import NaTType
 
 CATEGORIES = tuple(DATASETS["sms"].column("category").choices or ())  # incentive, care, battle, notice
 TRACKER_DAY_COLUMNS = ["date", "tracker", "unit", "calls", "sms", "logged", "below_calls", "below_sms", "below"]
@@ -71,11 +75,12 @@ def tracker_days(tracking: pd.DataFrame, first: dt.date, last: dt.date, calls: i
     working = sorted(window["date"].unique())
     if not working or pairs.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(TRACKER_DAY_COLUMNS, (
-            "datetime64[ns]", object, object, "int64", "int64", bool, bool, bool, bool), strict=True)})
+            "datetime64[ns]", "object", "object", "int64", "int64", "bool", "bool", "bool", "bool"), strict=True)})
     grid = pd.MultiIndex.from_tuples(
         [(day, tracker, unit) for day in working for tracker, unit in pairs.itertuples(index=False)],
         names=["date", "tracker", "unit"])
-    full = logged.reindex(grid.union(logged.index))
+    # Grouped by three columns, the sums' index is a MultiIndex (pandas-stubs types a groupby's index as Index).
+    full = logged.reindex(grid.union(cast(pd.MultiIndex, logged.index)))
     out = full.reset_index()
     out["logged"] = out["calls"].notna().to_numpy()
     out["calls"] = out["calls"].fillna(0).astype("int64")
@@ -252,17 +257,20 @@ def departed_recipients(groups: pd.DataFrame, people: pd.DataFrame, as_of: dt.da
     ids = people["id"].map(text_or_none)
     joined = people["join_date"].isna() | (people["join_date"] <= day)
     employed = joined & (people["leave_date"].isna() | (people["leave_date"] > day))
-    by_id = pd.DataFrame({"name": people["name"].to_numpy(), "leave_date": people["leave_date"].to_numpy()},
-                         index=ids.to_numpy())
+    names = pd.Series(people["name"].to_numpy(), index=ids.to_numpy())
+    leave_dates = pd.Series(people["leave_date"].to_numpy(), index=ids.to_numpy())
     employed_phones = {p for p in people.loc[employed, "phone"].map(normalise_phone) if p}
     any_phones = bool(people["phone"].map(normalise_phone).notna().any())
     rows = []
+    leave: pd.Timestamp | NaTType
     for group, person, phone in zip(groups["group"], groups["person"], groups["phone"], strict=True):
         group, person = text_or_none(group), text_or_none(person)
         number = normalise_phone(phone)
-        known = person is not None and person in by_id.index
-        leave = by_id.at[person, "leave_date"] if known else pd.NaT
-        if known and pd.notna(leave) and leave <= day:
+        if person is not None and person in leave_dates.index:
+            name, leave = names[person], leave_dates[person]
+        else:  # not in the people file: no name, no leave date
+            name, leave = None, pd.NaT
+        if pd.notna(leave) and leave <= day:
             reason = "left"
         elif number is not None and any_phones and number not in employed_phones:
             # Without any phones in the people file there is nothing to compare with.
@@ -270,7 +278,7 @@ def departed_recipients(groups: pd.DataFrame, people: pd.DataFrame, as_of: dt.da
             leave = pd.NaT
         else:
             continue
-        rows.append({"group": group, "person": person, "name": by_id.at[person, "name"] if known else None,
+        rows.append({"group": group, "person": person, "name": name,
                      "phone": text_or_none(phone), "leave_date": leave, "reason": reason})
     out = pd.DataFrame(rows, columns=["group", "person", "name", "phone", "leave_date", "reason"])
     for column in ("group", "person", "name", "phone", "reason"):  # empty text stays None, not NaN

@@ -145,14 +145,14 @@ def supervisors_at_risk(tables: dict[str, pd.DataFrame], as_of: dt.date, per_mon
         if isinstance(head, str) and unit in tree.parent:
             headed_by.setdefault(head, []).append(unit)
     needed_cents = round(per_month * 100) * MAINTENANCE_MONTHS
-    rows = []
+    rows: list[tuple[str, str | None, int]] = []  # basis, the team's units, premium in cents
     for person in out["person"]:
         headed = headed_by.get(person, [])
         if headed:
             scope = {d for u in headed for d in tree.descendants(u)}
             members = ids[person_unit.isin(scope).to_numpy()]
-            total = int(cents.reindex(members.to_numpy()).fillna(0).sum())
-            rows.append(("team", separator.join(str(names[u]) for u in headed), total))
+            team_cents = int(cents.reindex(members.to_numpy()).fillna(0).sum())
+            rows.append(("team", separator.join(str(names[u]) for u in headed), team_cents))
         else:
             rows.append(("own", None, int(cents.get(person, 0))))
     out["basis"] = [r[0] for r in rows]
@@ -261,7 +261,8 @@ def laggards(tables: dict[str, pd.DataFrame], as_of: dt.date, percent: float, mo
                    if pd.notna(v)}
         working = person_units[(force & employed_on(people, end)).to_numpy()]
         headcounts: dict[str, int] = {}
-        target, basis = [], []
+        target: list[float] = []
+        basis: list[str | None] = []
         for person, unit in zip(out["person"].tolist(), out["unit"].tolist(), strict=True):
             if person in own:
                 target.append(own[person])

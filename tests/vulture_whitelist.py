@@ -1,0 +1,33 @@
+"""Names vulture calls unused although something it cannot see uses them: read by vulture (pyproject.toml's
+[tool.vulture]), never imported or run. `_.name` marks an attribute of that name used anywhere."""
+
+# ruff: noqa: B018, F821
+
+# click calls these on a ClickException it catches: the exit status and how the error is printed (errors.py).
+_.exit_code
+_.format_message
+_.show
+
+# http.server calls the request handler's methods and reads the server's class attribute (commands/serve.py).
+_.log_message
+_.do_HEAD
+_.daemon_threads
+
+# Settings that libraries read from objects the code hands them: HarfBuzz's subset flags and the CFF table's
+# PostScript names (fonts.py), pickle's memo switch (commands/build.py), Python-Markdown's block test
+# (inputs/content.py).
+_.flags
+_.fontNames
+_.fast
+_.is_block_level
+
+# Read by the theme's Jinja templates: quality.html (a dataset's Source), battle.html (a BattleReport).
+_.ignored
+_.rows_kept
+_.generated
+
+# BuildResult's id of the build: what run_build's callers compare (the same inputs give the same id).
+_.build_id
+
+# Why the next scheduled change happens, part of next_change's result (metrics/freshness.py Change).
+_.what
