@@ -8,7 +8,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -209,7 +209,7 @@ def limit_table_text(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
             long = values.map(lambda v: isinstance(v, str) and len(v) > MAX_TEXT).astype(bool)
             header = source.headers.get(column.name, column.name) if source else column.name
             for index in frame.index[long.to_numpy()]:
-                row = frame.at[index, ROW] if ROW in frame.columns else None
+                row = cast(int, frame.at[index, ROW]) if ROW in frame.columns else None  # ROW holds ints
                 problems.append(Problem(source.file if source else name, None if row is None else int(row), header,
                                         f"is {len(values[index]):,} characters long; only the first {MAX_TEXT:,} "
                                         "are used", "warning"))

@@ -242,7 +242,8 @@ def stage(out: Path, files: Iterable[Output], first: Callable[[str], bool] | Non
         if first is None:
             _write_all(write, files)
         else:
-            early, rest = [], []
+            early: list[Output] = []
+            rest: list[Output] = []
             for item in files:
                 (early if first(item.path) else rest).append(item)
             _write_all(write, early)

@@ -539,14 +539,14 @@ def test_forecasts_from_trackers_else_the_model(tables: dict[str, pd.DataFrame])
 
 def test_month_end_projection(tables: dict[str, pd.DataFrame]) -> None:
     as_of = D(2026, 3, 24)
-    result = daily.month_end_projection(tables, as_of, "T2")
+    result = daily.month_end_projections(tables, as_of, ["T2"])[0]
     assert result["mtd"] == 14000.0 and result["days_elapsed"] == 24 and result["days_in_month"] == 31
     assert result["projection"] == pytest.approx(14000 / 24 * 31)
     assert result["target"] == 20000.0
     assert result["projected_achievement"] == pytest.approx(14000 / 24 * 31 / 20000)
-    none = daily.month_end_projection(tables, as_of, "T3")
+    none = daily.month_end_projections(tables, as_of, ["T3"])[0]
     assert math.isnan(none["target"]) and math.isnan(none["projected_achievement"])
-    whole = daily.month_end_projection(tables, AS_OF, None)
+    whole = daily.month_end_projections(tables, AS_OF, [None])[0]
     assert whole["mtd"] == expected_unit(UNITS, PEOPLE, SALES, "B", AS_OF, "mtd") and whole["target"] == 100000.0
     assert catalogue("zh-CN")["daily.projection_note"] and catalogue("en")["daily.projection_note"]
 
@@ -597,7 +597,7 @@ def test_month_end_projections_match_one_unit_at_a_time(tables: dict[str, pd.Dat
     units = ["B", "T3", None, "D1", "NOPE"]
     for as_of in (D(2026, 3, 24), AS_OF, D(2026, 2, 1)):
         batch = daily.month_end_projections(tables, as_of, units)
-        single = [daily.month_end_projection(tables, as_of, u) for u in units]
+        single = [daily.month_end_projections(tables, as_of, [u])[0] for u in units]
         assert [r["unit"] for r in batch] == units
         assert repr(batch) == repr(single)  # NaN targets compare equal through repr
     assert daily.month_end_projections(tables, AS_OF, ["NOPE"])[0]["mtd"] == 0.0
@@ -653,7 +653,7 @@ def test_results_are_the_callers_own_and_follow_new_tables(tables: dict[str, pd.
     assert kpis.unit_kpis(changed, AS_OF).at["D1", "premium_day"] == expected_units.at["D1", "premium_day"] + 10.0
     assert kpis.unit_kpis(changed, AS_OF).at["T2", "target_month"] == 123.0
     assert math.isnan(kpis.unit_kpis(changed, AS_OF).at["B", "target_month"])
-    assert daily.month_end_projection(changed, AS_OF, "T2")["target"] == 123.0
+    assert daily.month_end_projections(changed, AS_OF, ["T2"])[0]["target"] == 123.0
     _same(kpis.unit_kpis(tables, AS_OF), expected_units)
 
 

@@ -31,3 +31,21 @@ _.build_id
 
 # Why the next scheduled change happens, part of next_change's result (metrics/freshness.py Change).
 _.what
+
+# Entry points the tests drive directly: one Markdown document through the same defusing and sanitising as a
+# collection (inputs/content.py), and a unit's month day by day, the reference the unit pages' one-pass
+# trend_and_month is compared with (metrics/kpis.py).
+render_markdown
+month_to_date
+
+# Register page builders, named by string in metrics/registers.py REGISTERS (metrics cannot import pages/);
+# pages/registers.py builders() looks each up and fails when one is missing.
+build_receivables
+build_aftersales
+build_leads
+build_projects
+build_followups
+
+# Apprise's HTTP plugins read these from the plugin object (notify/delivery.py sets them per target).
+_.socket_connect_timeout
+_.socket_read_timeout

@@ -154,7 +154,7 @@ class _PlainTextFirst(markdown.treeprocessors.InlineProcessor):
         if (patternIndex == 0 and self.triggers is not None and not isinstance(data, markdown.util.AtomicString)
                 and _INLINE_TRIGGER.search(data) is None):
             return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+        return super()._InlineProcessor__handleInline(data, patternIndex)
 
     def _InlineProcessor__applyPattern(self, pattern: Any, data: str, patternIndex: int, startIndex: int = 0
                                        ) -> tuple[str, bool, int]:
@@ -162,14 +162,14 @@ class _PlainTextFirst(markdown.treeprocessors.InlineProcessor):
             chars = self.triggers[patternIndex]
             if chars[0] not in data and (len(chars) == 1 or chars[1] not in data):
                 return data, False, 0  # what Python-Markdown answers when the pattern finds nothing
-        return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)  # type: ignore[misc]
+        return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)
 
 
 class _NoteBackslashes(markdown.preprocessors.Preprocessor):
     """Note whether the text has a backslash: without one, nothing was escaped, and nothing needs unescaping."""
 
     def run(self, lines: list[str]) -> list[str]:
-        self.md.backslashes = any("\\" in line for line in lines)  # type: ignore[attr-defined]
+        self.md.backslashes = any("\\" in line for line in lines)
         return lines
 
 
@@ -266,7 +266,7 @@ class _FastFrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # 
     matter it rejects is read again by the loader above for the message."""
 
 
-def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
     try:
         return loader.construct_yaml_timestamp(node)
     except ValueError:

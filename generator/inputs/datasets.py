@@ -10,7 +10,7 @@ import copy
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -75,7 +75,9 @@ def empty_frame(dataset: Dataset) -> pd.DataFrame:
 
 def _typed(values: list[object], column: Column) -> pd.Series:
     if column.type in ("date", "datetime"):
-        return pd.Series(pd.to_datetime([None if v is None else v for v in values]), dtype="datetime64[ns]")
+        # Text, dates or None (NaT): pandas takes each, pandas-stubs admits no None in the list.
+        cells = cast(list[str], values)
+        return pd.Series(pd.to_datetime(cells), dtype="datetime64[ns]")
     if column.type in ("money", "number"):
         return pd.Series([np.nan if v is None else v for v in values], dtype="float64")
     if column.type == "int":
@@ -197,8 +199,8 @@ class _DatasetLoader:
         if self.dataset.one_of:
             missing = frame[list(self.dataset.one_of)].isna().all(axis=1).to_numpy() & ~bad
             names = " or ".join(source.headers.get(c, c) for c in self.dataset.one_of)
-            for position in np.flatnonzero(missing):
-                self.problem(file, int(rows[position]), None, f"needs a value in {names}")
+            for at in np.flatnonzero(missing):
+                self.problem(file, int(rows[at]), None, f"needs a value in {names}")
             bad |= missing
         key = self.dataset.key
         if key is not None:
@@ -213,9 +215,9 @@ class _DatasetLoader:
                bad: np.ndarray) -> list[object]:
         assert column.choices is not None
         spelling = {}
-        for canonical, aliases in column.choices.items():
-            for word in (canonical, *aliases):
-                spelling[_norm(word)] = canonical
+        for choice, aliases in column.choices.items():
+            for word in (choice, *aliases):
+                spelling[_norm(word)] = choice
         allowed = ", ".join(column.choices)
         examples = [aliases[0] for aliases in column.choices.values() if aliases]
         chinese = f" (or {', '.join(examples)})" if examples else ""
@@ -447,8 +449,8 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
         kept = kept[~orphan]
     tables["units"] = kept.reset_index(drop=True)
 
-    keys = {name: set(frame[DATASETS[name].key.name]) for name, frame in tables.items()
-            if DATASETS[name].key is not None}
+    keys = {name: set(frame[key.name]) for name, frame in tables.items()
+            if (key := DATASETS[name].key) is not None}
     for name, dataset in DATASETS.items():
         frame = tables[name]
         if frame.empty:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -68,24 +69,21 @@ def _logged_forecasts(tracking: pd.DataFrame, derived: Derived) -> dict[pd.Times
         logged = logged.assign(unit=logged["unit"].map(text_or_none).astype(object))
         sums = logged.groupby(["date", "unit"])["forecast"].sum()
         out: dict[pd.Timestamp, dict[str, float]] = {}
-        for (day, unit), value in sums.items():
+        for key, value in sums.items():
+            day, unit = cast(tuple[Any, str], key)  # the group keys of a two-column groupby
             out.setdefault(pd.Timestamp(day), {})[unit] = value
         return out
 
     return derived.memo("daily.logged").get((tracking,), build)
 
 
-def month_end_projection(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None) -> dict:
-    """Project the month's premium for `unit` (everyone when None) from its month-to-date daily average.
+def month_end_projections(tables: dict[str, pd.DataFrame], as_of: dt.date, units: list[str | None]) -> list[dict]:
+    """Project the month's premium of each of `units` (everyone for None) from its month-to-date daily average,
+    in the order given.
 
     Keys: unit, mtd, days_elapsed, days_in_month, projection, target, projected_achievement. Target and
     achievement are NaN where the unit has no target for the month.
     """
-    return month_end_projections(tables, as_of, [unit])[0]
-
-
-def month_end_projections(tables: dict[str, pd.DataFrame], as_of: dt.date, units: list[str | None]) -> list[dict]:
-    """Return `month_end_projection` of each of `units` on `as_of`, in the order given."""
     org, prepared = org_of(tables), prepared_sales(tables)
     premium_mtd = period_sums(prepared, as_of)["premium_mtd"]
     elapsed = as_of.day
@@ -147,7 +145,7 @@ def causes(tables: dict[str, pd.DataFrame], as_of: dt.date, unit: str | None, ag
             + _largest("person", person_ids, np.arange(len(scope)), today, before, org.person_names, total, top))
 
 
-def _largest(kind: str, ids: Sequence[str], id_rank: np.ndarray, today: np.ndarray, before: np.ndarray,
+def _largest(kind: str, ids: Sequence[str] | pd.Index, id_rank: np.ndarray, today: np.ndarray, before: np.ndarray,
              names: dict[str, str], total: int, top: int) -> list[Cause]:
     """Return the `top` of `ids` (cents) with the largest absolute change, ties by id; unchanged left out.
 
@@ -163,10 +161,6 @@ def _largest(kind: str, ids: Sequence[str], id_rank: np.ndarray, today: np.ndarr
         out.append(Cause(kind, ident, names.get(ident, ""), now / 100, then / 100, (now - then) / 100,
                          (now - then) / total if total else float("nan")))
     return out
-
-
-NOTE_COLUMNS = ("date", "tracker", "tracker_name", "unit", "unit_name", "calls", "sms", "highlights", "problems",
-                "forecast")
 
 
 def tracker_notes(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:

@@ -64,7 +64,7 @@ class UnitTree:
 
 def text_or_none(value: object) -> str | None:
     """Return a cell as text, or None when it is empty (None, NaN, NA or blank)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):  # type: ignore[call-overload]  # pandas-stubs: isna takes any scalar
         return None
     text = str(value).strip()
     return text or None
@@ -496,7 +496,7 @@ class _Org:
             "level": pd.Series([tree.depth[u] for u in order], index=order, dtype="int64"),
         }
         self.unit_names = {u: text_or_none(n) or "" for u, n in zip(by_id.index, by_id["name"])}
-        parent = np.array([position[tree.parent[u]] if tree.parent[u] is not None else -1 for u in tree.order],
+        parent = np.array([-1 if (up := tree.parent[u]) is None else position[up] for u in tree.order],
                           dtype=np.int64)
         self.parent_codes = parent  # the unit's parent as a group for ranking; -1 for a top unit
         depth = np.array([tree.depth[u] for u in tree.order], dtype=np.int64)
@@ -593,25 +593,6 @@ def person_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame
     return pd.DataFrame(columns, index=org.index, copy=False)
 
 
-def rollup(tree: UnitTree, person_units: pd.Series, values: pd.DataFrame) -> pd.DataFrame:
-    """Sum per-person integer columns into every unit above the person (a unit includes all below it)."""
-    position = {unit: i for i, unit in enumerate(tree.order)}
-    chains = {unit: [position[a] for a in tree.ancestors(unit)] for unit in tree.order}
-    rows: list[int] = []
-    targets: list[int] = []
-    for row, unit in enumerate(person_units):
-        for target in chains.get(unit, []) if isinstance(unit, str) else []:
-            rows.append(row)
-            targets.append(target)
-    rows_arr = np.asarray(rows, dtype=np.int64)
-    targets_arr = np.asarray(targets, dtype=np.int64)
-    out = {}
-    for column in values.columns:
-        weights = values[column].to_numpy(dtype="float64")[rows_arr]
-        out[column] = np.rint(np.bincount(targets_arr, weights=weights, minlength=len(tree.order))).astype(np.int64)
-    return pd.DataFrame(out, index=pd.Index(tree.order, dtype=object, name="unit"))
-
-
 def unit_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
     """Return one row per unit (index: unit id, depth-first) with the KPIs of the unit and everything below it."""
     org, prepared = org_of(tables), prepared_sales(tables)
@@ -664,7 +645,7 @@ def _daily_sums(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.dat
     if not org.index.equals(prepared.people):
         in_scope = _positions(prepared, org.index[in_scope]) >= 0
     span = max((last - first).days + 1, 0)
-    dates = pd.date_range(first, periods=span, freq="D").astype("datetime64[ns]")
+    dates = pd.DatetimeIndex(pd.date_range(first, periods=span, freq="D").astype("datetime64[ns]"))
     rows = prepared.span(first, last)
     known = in_scope[prepared.person[rows]]
     offsets = prepared.days[rows][known] - _day_number(first)
@@ -685,7 +666,7 @@ def _daily_sums_of_rows(tables: dict[str, pd.DataFrame], unit: str | None, first
     sellers = sales["person"].to_numpy(dtype=object)[window].tolist()
     rows = window[np.fromiter((seller in scope for seller in sellers), dtype=bool, count=len(sellers))]
     span = max((last - first).days + 1, 0)
-    dates = pd.date_range(first, periods=span, freq="D").astype("datetime64[ns]")
+    dates = pd.DatetimeIndex(pd.date_range(first, periods=span, freq="D").astype("datetime64[ns]"))
     offsets = (days[rows] - np.datetime64(first, "D")).astype(np.int64)
     values = _metric_values(sales, rows)
     return dates, {metric: np.rint(np.bincount(offsets, weights=values[metric], minlength=span)).astype(np.int64)

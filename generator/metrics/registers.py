@@ -82,7 +82,7 @@ def _money(value: Any) -> float:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of a canonical table as dicts, in spreadsheet order."""
-    if frame is None or frame.empty:
+    if frame.empty:
         return []
     return [dict(zip(frame.columns, row, strict=True)) for row in frame.itertuples(index=False, name=None)]
 

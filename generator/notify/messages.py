@@ -174,9 +174,9 @@ class Published:
             selling = [p for p in members if (_number(p["premium_day"]) or 0) > 0]
             selling.sort(key=lambda p: (-(_number(p["premium_day"]) or 0), -(_number(p["premium_mtd"]) or 0),
                                         p["person"]))
-            top = [self.t("notify.morning.person", name=p["name"], premium=self.money(_number(p["premium_day"])))
-                   for p in selling[:TOP_PEOPLE]]
-            lines.append(self.t("notify.morning.top", people=self.t("sep.list").join(top)) if top
+            leaders = [self.t("notify.morning.person", name=p["name"], premium=self.money(_number(p["premium_day"])))
+                       for p in selling[:TOP_PEOPLE]]
+            lines.append(self.t("notify.morning.top", people=self.t("sep.list").join(leaders)) if leaders
                          else self.t("notify.morning.top_none"))
         warnings = self.warning_lists()
         if warnings:
