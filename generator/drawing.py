@@ -1,8 +1,8 @@
 """Charts drawn in the background while the rest of the site is still being computed.
 
-A large site's charts are known section by section (the units', then the people's), but were all drawn after
-the last section: meanwhile one core waited through the sections that run on one. `ChartDrawer` hands each
-section's charts to worker processes as soon as they are known. The workers are separate programs
+Charts are known section by section (the units', then the people's), and the sections run on one core:
+`ChartDrawer` hands each section's charts to worker processes as soon as they are known, so that the other
+core draws them meanwhile instead of waiting for the last section. The workers are separate programs
 (``python -m generator.drawing``), not threads or a pool, so the build process keeps no threads of its own and
 may still fork its page workers. They take chunks of charts from a spool folder (a rename claims one), draw
 each into the chart cache, and leave when told there is no more. `render_svgs` then reads them from the cache
