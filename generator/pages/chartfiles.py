@@ -54,8 +54,9 @@ def cumulative_chart(fmt: Formatter, path: str, mtd: pd.DataFrame, title: str, t
 
 
 def compare_chart(fmt: Formatter, path: str, children: pd.DataFrame, title: str, t: Translator) -> ChartFile:
-    data = [{"name": str(row["name"]), "premium": round(float(clean(row["premium_mtd"]) or 0), 2)}
-            for _, row in children.iterrows()]
+    data: list[dict[str, Any]] = [
+        {"name": str(row["name"]), "premium": round(float(clean(row["premium_mtd"]) or 0), 2)}
+        for _, row in children.iterrows()]
     top = max(data, key=lambda r: r["premium"]) if data else None
     summary = t("chart.compare_summary", count=len(data), top=top["name"] if top else "—")
     table = Table("compare-data", title, [Col("name", t("kpi.unit")), Col("premium", t("kpi.premium_mtd"), "money")],

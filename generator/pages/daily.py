@@ -18,7 +18,7 @@ from ..render import Page
 from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
 from .links import person_href, unit_href
-from .tables import Col, Table, clean, table_files
+from .tables import Col, Table, clean, row_dicts, table_files
 
 UNITS_CSV = ["unit", "name", "parent", "level", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_day",
              "cases_mtd", "active_mtd", "headcount", "target_month", "achievement_mtd"]
@@ -146,7 +146,7 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
             Col("calls", t("daily.calls"), "number"), Col("sms", t("daily.sms"), "number"),
             Col("highlights", t("daily.highlights")), Col("problems", t("daily.problems")),
             Col("forecast", t("daily.forecast_value"), "money")],
-            [{k: clean(v) for k, v in r.items()} for r in notes.to_dict("records")], csv=False),
+            [{k: clean(v) for k, v in r.items()} for r in row_dicts(notes)], csv=False),
         "people_columns": person_columns(t),
     }
     title = t("daily.title_for", date=fmt.date(day, year=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import Translator
 from ..metrics.meetings import (
     KINDS,
     LEVELS,
@@ -26,7 +27,7 @@ def meeting_href(meeting: Meeting) -> str:
     return f"meetings/{meeting.slug}/"
 
 
-def _label(t, prefix: str, value: str | None) -> str:
+def _label(t: Translator, prefix: str, value: str | None) -> str:
     return t(f"{prefix}.{value}") if value else t(f"{prefix}.none")
 
 
@@ -47,7 +48,7 @@ def _meeting_row(m: Meeting, ctx: Context, units: dict[str, str]) -> dict[str, A
     }
 
 
-def _meeting_columns(t) -> list[Col]:
+def _meeting_columns(t: Translator) -> list[Col]:
     return [Col("title", t("meetings.meeting")), Col("date", t("meetings.date"), "date"),
             Col("time", t("meetings.time")), Col("kind", t("meetings.kind")), Col("unit", t("meetings.unit")),
             Col("host", t("meetings.host")), Col("decisions", t("meetings.decision_count"), "number")]
@@ -73,7 +74,7 @@ def _decision_rows(meetings: list[Meeting], ctx: Context, names: dict[str, str],
     return rows
 
 
-def _decision_columns(t, with_meeting: bool) -> list[Col]:
+def _decision_columns(t: Translator, with_meeting: bool) -> list[Col]:
     columns = [Col("item", t("decision.item")), Col("owner", t("decision.owner")),
                Col("due", t("decision.due"), "date"), Col("status", t("decision.status"))]
     if with_meeting:
@@ -90,9 +91,10 @@ def _debrief_rows(debriefs: list[Debrief], ctx: Context, units: dict[str, str], 
             status = t("debrief.no_meeting", meeting=meta["meeting"])
         else:
             status = t("debrief.late") if d.late else t("debrief.on_time")
+        unit = meta.get("unit")
         row = {
             "title": d.doc.title, "presenter": meta.get("presenter") or None,
-            "unit": units.get(meta.get("unit"), meta.get("unit")) if meta.get("unit") else None,
+            "unit": units.get(unit, unit) if unit else None,
             "meeting": d.meeting.title if d.meeting else meta["meeting"],
             "submitted": d.submitted.strftime("%Y-%m-%d %H:%M"),
             "deadline": d.deadline.strftime("%Y-%m-%d %H:%M") if d.deadline else None,
@@ -107,7 +109,7 @@ def _debrief_rows(debriefs: list[Debrief], ctx: Context, units: dict[str, str], 
     return rows
 
 
-def _debrief_columns(t) -> list[Col]:
+def _debrief_columns(t: Translator) -> list[Col]:
     return [Col("title", t("debrief.title")), Col("presenter", t("debrief.presenter")),
             Col("unit", t("meetings.unit")),
             Col("meeting", t("meetings.meeting")), Col("submitted", t("debrief.submitted")),

@@ -17,7 +17,7 @@ from .chartfiles import ChartFile, compare_chart, cumulative_chart, trend_chart
 from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
 from .links import person_href, unit_href
-from .tables import Col, Table, clean
+from .tables import Col, Table, clean, index_dicts, row_dicts
 
 
 def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables: dict[str, pd.DataFrame],
@@ -38,7 +38,8 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
     unit_rows = dict(zip(units.index, rows, strict=True))
     shown = people[people["employed"] | (people["premium_mtd"].fillna(0) != 0)]
     member_rows = records(shown, person_link, person_columns(t))
-    members_of = {unit: [member_rows[i] for i in positions.tolist()]
+    # pandas-stubs types GroupBy.indices' values as Index | ndarray | list[int]; pandas gives ndarrays
+    members_of = {unit: [member_rows[i] for i in positions.tolist()]  # type: ignore[union-attr]
                   for unit, positions in shown.groupby("unit", sort=False).indices.items()}
     unit_values = units.to_dict("index")
 
@@ -99,7 +100,7 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
         orders.setdefault(person_id, []).append({"date": day.date(), "product": product, "premium": clean(premium),
                                                  "cases": clean(cases)})
     awards: dict[str, list[dict[str, str]]] = {}
-    for award in awards_up_to(tables["awards"], as_of).to_dict("records"):
+    for award in row_dicts(awards_up_to(tables["awards"], as_of)):
         month = t("awards.month", year=int(award["month"][:4]), month=int(award["month"][5:7]))
         awards.setdefault(award["person"], []).append({"title": award["title"], "month": month})
     order_columns = [Col("date", t("kpi.date"), "date"), Col("product", t("kpi.product")),
@@ -108,7 +109,7 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
     trend_rows = dict(zip(trends.index, trends.to_numpy().tolist(), strict=True))
     zero = [0.0] * len(days)
     # Everyone, not only the sales force: registers, training and warnings link managers, trackers and staff too.
-    for person_id, person in people.to_dict("index").items():
+    for person_id, person in index_dicts(people).items():
         base = person_href(person_id)
         values = trend_rows.get(person_id, zero)
         trend = [{"date": label, "premium": round(float(v), 2)} for label, v in zip(day_labels, values, strict=True)]

@@ -170,7 +170,7 @@ def build_receivables(ctx: Context) -> Section | None:
                                                                            csv_key="bucket"),
             Col("last_followup", t("col.last"), "date")], rows, empty=t("registers.none")),
     ]
-    tiles = [
+    tiles: list[dict[str, Any]] = [
         {"label": t("receivables.outstanding"), "value": totals["outstanding"], "kind": "money"},
         {"label": t("receivables.overdue_amount"), "value": totals["overdue"], "kind": "money"},
         {"label": t("receivables.open"), "value": totals["open"], "kind": "number"},

@@ -14,7 +14,7 @@ from ..metrics.development import resource_batches, resources_by_owner, stale_re
 from ..render import Page
 from .context import Context, Section
 from .links import person_href
-from .tables import Col, Table, clean
+from .tables import Col, Table, clean, row_dicts
 from .warnings import WarningList, warning_rule
 
 
@@ -59,11 +59,11 @@ def build(ctx: Context) -> Section | None:
     names, person_units, _ = _lookups(ctx)
     link = person_href if ctx.show_people else None
     owner_rows = []
-    for row in resources_by_owner(batches).to_dict("records"):
+    for row in row_dicts(resources_by_owner(batches)):
         owner = row["owner"]
+        href: dict[str, str] = {"_href": link(owner)} if link else {}
         owner_rows.append({**row, "name": names.get(owner, owner), "unit_name": person_units.get(owner),
-                           "_class": "flag" if row["overdue"] else "",
-                           **({"_href": link(owner)} if link else {})})
+                           "_class": "flag" if row["overdue"] else "", **href})
     owners = Table("resources-owners", t("resources.by_owner"), [
         Col("name", t("resources.owner")), Col("unit_name", t("resources.unit")),
         Col("batches", t("resources.batches"), "number"), Col("assigned", t("resources.assigned"), "number"),

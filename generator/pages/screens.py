@@ -20,7 +20,7 @@ from ..metrics.kpis import UnitTree, daily_totals, leaderboard
 from ..render import Page
 from .chartfiles import ChartFile
 from .context import Context, Section
-from .tables import Col, Table, clean
+from .tables import Col, Table, clean, row_items
 from .talks import screen_award_items
 
 DEFAULT_SCREEN = {"name": "", "title": "", "slides": ["kpis", "leaderboard", "battle", "notices", "chart"],
@@ -30,10 +30,10 @@ TOP = 10
 LONG_TEXT = 28  # characters of a title shown before it is shortened with an ellipsis
 
 
-def shorten(text: str, limit: int = LONG_TEXT) -> str:
+def shorten(text: object, limit: int = LONG_TEXT) -> str:
     """Shorten a long title gracefully: cut at the limit and add an ellipsis."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _slides(kinds: list[str], tops: list[dict[str, Any]], people: pd.DataFrame, units: pd.DataFrame,
@@ -83,7 +83,7 @@ def screen_pages(screens: list[dict[str, Any]], people: pd.DataFrame, units: pd.
                  as_of: dt.date, t: Translator, fmt: Formatter, site_title: str,
                  awards: list[dict[str, Any]] | None = None) -> tuple[list[Page], list[ChartFile]]:
     """The default screen at screen/ and one page per configured screen at screen/<name>/."""
-    tops = [{**{k: clean(v) for k, v in units.loc[u].items()}, "id": u} for u in tree.order
+    tops = [{**{k: clean(v) for k, v in row_items(units, u)}, "id": u} for u in tree.order
             if tree.depth[u] == 0 and u in units.index]
     chart = None
     if tops:

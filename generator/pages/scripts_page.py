@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import Translator
 from ..inputs.content import Document
 from ..inputs.schemas import DATASETS
 from ..render import Page
@@ -74,7 +75,7 @@ def category_of(value: object) -> str | None:
     return next((key for key, names in CATEGORY_ALIASES.items() if text in names), None)
 
 
-def _category_label(t, value: object) -> str | None:
+def _category_label(t: Translator, value: object) -> str | None:
     key = category_of(value)
     return t(f"smscat.{key}") if key else (str(value) if value else None)
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..csvfiles import columns_csv_bytes
 from ..output import Output
 from ..render import Page
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,22 @@ def clean(value: Any) -> Any:
     return value
 
 
+def row_dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """`frame.to_dict("records")`, typed as what it is: the columns of our frames are named by strings."""
+    return cast("list[dict[str, Any]]", frame.to_dict("records"))
+
+
+def index_dicts(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """`frame.to_dict("index")`, typed as what it is: a frame indexed by ids, with columns named by strings."""
+    return cast("dict[str, dict[str, Any]]", frame.to_dict("index"))
+
+
+def row_items(frame: pd.DataFrame, label: str) -> Iterable[tuple[str, Any]]:
+    """`frame.loc[label].items()` of a frame with a unique index, typed as what it is: one row's
+    (column name, value) pairs (pandas-stubs allows for a frame, which a non-unique label gives)."""
+    return cast("Iterable[tuple[str, Any]]", frame.loc[label].items())
+
+
 _PLAIN = {str, int, float, bool, type(None)}  # kinds of value csv_cell writes as they are (NaN as empty)
 
 
@@ -71,7 +91,7 @@ def table_csv(table: Table) -> bytes:
 
 def table_files(pages: list[Page]) -> list[Output]:
     """The CSV download beside every table a page shows."""
-    files = []
+    files: list[Output] = []
     for page in pages:
         folder = page.path.rsplit("/", 1)[0] + "/" if "/" in page.path else ""
         for value in page.context.values():

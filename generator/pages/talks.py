@@ -18,7 +18,7 @@ from ..metrics.kpis import text_or_none
 from ..render import Page
 from .context import Context, Section
 from .links import person_href
-from .tables import Col, Table, clean
+from .tables import Col, Table, clean, row_dicts
 from .warnings import WarningList, warning_rule
 
 
@@ -47,8 +47,8 @@ def _ordered_supervisors(coverage: pd.DataFrame, ctx: Context) -> list[str | Non
         head = text_or_none(head)
         if head is not None:
             first_unit[head] = min(first_unit.get(head, len(position)), position.get(unit, len(position)))
-    found = {s for s in coverage["supervisor"] if s is not None}
-    ordered: list[str | None] = sorted(found, key=lambda s: (first_unit.get(s, len(position)), s))
+    found: set[str] = {s for s in coverage["supervisor"] if s is not None}
+    ordered: list[str | None] = [*sorted(found, key=lambda s: (first_unit.get(s, len(position)), s))]
     if coverage["supervisor"].isna().any():
         ordered.append(None)
     return ordered
@@ -80,7 +80,8 @@ def build(ctx: Context) -> Section | None:
         mine = coverage[coverage["supervisor"].isna()] if supervisor is None else \
             coverage[coverage["supervisor"] == supervisor]
         rows = []
-        for row in mine.to_dict("records"):
+        for row in row_dicts(mine):
+            href: dict[str, str] = {"_href": link(row["person"])} if link else {}
             rows.append({
                 **{k: clean(v) for k, v in row.items()},
                 "name": person_names.get(row["person"], row["person"]),
@@ -88,21 +89,21 @@ def build(ctx: Context) -> Section | None:
                 "supervisor_name": person_names.get(supervisor, supervisor) if supervisor else None,
                 "status": t("talks.done") if row["talked"] else t("talks.not_done"),
                 "talk_by_name": person_names.get(row["talk_by"], row["talk_by"]) if clean(row["talk_by"]) else None,
-                "_class": "" if row["talked"] else "flag",
-                **({"_href": link(row["person"])} if link else {}),
+                "_class": "" if row["talked"] else "flag", **href,
             })
         # those still missing first, then by unit and id
         rows.sort(key=lambda r: (r["talked"], position.get(r["unit"], len(position)), r["person"]))
         everyone.extend(rows)
         talked = sum(1 for r in rows if r["talked"])
         name = person_names.get(supervisor, supervisor) if supervisor else t("talks.no_supervisor")
+        headed = heads.get(supervisor, []) if supervisor is not None else []  # heads has no None key
         summary_rows.append({
-            "supervisor": supervisor, "supervisor_name": name, "heads": t("sep.list").join(heads.get(supervisor, [])),
+            "supervisor": supervisor, "supervisor_name": name, "heads": t("sep.list").join(headed),
             "people": len(rows), "talked": talked, "missing": len(rows) - talked,
             "coverage": talked / len(rows) if rows else None, "_href": f"talks/index.html#{_anchor(supervisor)}",
             "_class": "flag" if talked < len(rows) else "",
         })
-        groups.append({"id": _anchor(supervisor), "name": name, "heads": t("sep.list").join(heads.get(supervisor, [])),
+        groups.append({"id": _anchor(supervisor), "name": name, "heads": t("sep.list").join(headed),
                        "missing": len(rows) - talked,
                        "table": Table(_anchor(supervisor) + "-people", name, person_cols, rows, csv=False)})
     summary = Table("talks-supervisors", t("talks.summary"), [
@@ -119,7 +120,7 @@ def build(ctx: Context) -> Section | None:
     ], everyone)
 
     log_rows = []
-    for row in talks_in_period(ctx.tables["talks"], ctx.as_of, cadence).to_dict("records"):
+    for row in row_dicts(talks_in_period(ctx.tables["talks"], ctx.as_of, cadence)):
         log_rows.append({
             "date": row["date"].date(), "supervisor": row["supervisor"],
             "supervisor_name": person_names.get(row["supervisor"], row["supervisor"]),

@@ -12,7 +12,7 @@ from ..metrics.kpis import text_or_none
 from ..render import Page
 from .context import Context, Section
 from .links import unit_href
-from .tables import Col, Table, clean
+from .tables import Col, Table, clean, row_dicts
 
 WEEKS = 4  # the log, the summary and the SMS tables cover the last four ISO weeks (the current one to date)
 GRID_DAYS = 14  # the day-by-day grid: the working days of the last two weeks
@@ -22,7 +22,15 @@ def _day(value: Any) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _names(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
+def _date(value: Any) -> dt.date:
+    """The date of a cell that always holds one: a tracking day's date, a message's week."""
+    return pd.Timestamp(value).date()
+
+
+Names = dict[str | None, str | None]  # id -> name (or the id when unnamed); ids and names are cells, maybe empty
+
+
+def _names(ctx: Context) -> tuple[Names, Names]:
     people = ctx.tables["people"]
     units = ctx.tables["units"]
     person = {text_or_none(i): text_or_none(n) or text_or_none(i) for i, n in zip(people["id"], people["name"])}
@@ -54,7 +62,7 @@ def _tracker_section(ctx: Context, first: dt.date) -> dict[str, Any]:
     t = ctx.t
     log_rows = []
     newest = days.assign(_day=-days["date"].astype("int64")).sort_values(["_day", "tracker", "unit"], kind="mergesort")
-    for row in newest.to_dict("records"):
+    for row in row_dicts(newest):
         log_rows.append({
             "date": _day(row["date"]), "tracker": person.get(row["tracker"], row["tracker"]),
             "unit": unit.get(row["unit"], row["unit"]),
@@ -71,7 +79,7 @@ def _tracker_section(ctx: Context, first: dt.date) -> dict[str, Any]:
         "tracker": person.get(r["tracker"], r["tracker"]), "unit": unit.get(r["unit"], r["unit"]),
         **{k: int(r[k]) for k in ("days", "logged", "below", "below_calls", "below_sms", "missing", "calls", "sms")},
         "_class": "flag" if r["below"] else None,
-    } for r in metrics.tracker_summary(days).to_dict("records")]
+    } for r in row_dicts(metrics.tracker_summary(days))]
     summary = Table("tracking-summary", t("tracking.summary"), [
         Col("tracker", t("tracking.tracker")), Col("unit", t("tracking.unit")),
         Col("days", t("tracking.days"), "number"), Col("logged", t("tracking.logged"), "number"),
@@ -89,7 +97,7 @@ def _tracker_section(ctx: Context, first: dt.date) -> dict[str, Any]:
         "problems": clean(r["problems"]),
         "_href": unit_href(r["unit"]) if r["unit"] in position and ctx.wants("units") else None,
         "_order": (position.get(r["unit"], len(position)), -(pd.Timestamp(r["date"]).value)),
-    } for r in notes.to_dict("records")]
+    } for r in row_dicts(notes)]
     note_rows.sort(key=lambda r: r.pop("_order"))
     notes_table = Table("tracking-notes", t("tracking.notes", days=NOTE_DAYS), [
         Col("unit", t("tracking.unit")), Col("date", t("tracking.date"), "date"),
@@ -99,13 +107,13 @@ def _tracker_section(ctx: Context, first: dt.date) -> dict[str, Any]:
             "rule": t("tracking.standard_rule", calls=rules["tracker_calls"], sms=rules["tracker_sms"])}
 
 
-def _grid(days: pd.DataFrame, as_of: dt.date, person: dict[str, str], unit: dict[str, str]) -> dict[str, Any]:
+def _grid(days: pd.DataFrame, as_of: dt.date, person: Names, unit: Names) -> dict[str, Any]:
     """The last GRID_DAYS days' working days as columns, one row per tracker and unit."""
     recent = days[days["date"] > pd.Timestamp(as_of - dt.timedelta(days=GRID_DAYS))]
-    dates = sorted({_day(d) for d in recent["date"]})
+    dates = sorted({_date(d) for d in recent["date"]})
     cells: dict[tuple[str, str], dict[dt.date, dict[str, Any]]] = {}
-    for row in recent.to_dict("records"):
-        cells.setdefault((row["tracker"], row["unit"]), {})[_day(row["date"])] = {
+    for row in row_dicts(recent):
+        cells.setdefault((row["tracker"], row["unit"]), {})[_date(row["date"])] = {
             "text": f"{row['calls']}/{row['sms']}" if row["logged"] else "—", "below": bool(row["below"])}
     rows = [{"tracker": person.get(tracker, tracker), "unit": unit.get(u, u),
              "cells": [by_day.get(d, {"text": "", "below": False}) for d in dates]}
@@ -125,7 +133,7 @@ def sms_rows(ctx: Context, messages: pd.DataFrame) -> list[dict[str, Any]]:
         "delivered": clean(r["delivered"]), "failed": clean(r["failed"]), "replies": clean(r["replies"]),
         "text": clean(r["text"]),
         "quiet": ctx.t("sms.yes") if r["quiet"] else None, "_class": "flag" if r["quiet"] else None,
-    } for r in _newest_first(messages).to_dict("records")]
+    } for r in row_dicts(_newest_first(messages))]
 
 
 def _newest_first(messages: pd.DataFrame) -> pd.DataFrame:
@@ -143,7 +151,7 @@ def sms_columns(ctx: Context) -> list[Col]:
 
 def frequent_rows(ctx: Context, over: pd.DataFrame) -> list[dict[str, Any]]:
     return [{"group": r["group"], "week": _day(r["week"]), "messages": int(r["messages"]), "quiet": int(r["quiet"])}
-            for r in over.to_dict("records")]
+            for r in row_dicts(over)]
 
 
 def frequent_columns(ctx: Context) -> list[Col]:
@@ -158,7 +166,7 @@ def left_rows(ctx: Context, left: pd.DataFrame) -> list[dict[str, Any]]:
         "group": clean(r["group"]), "person": clean(r["person"]), "name": clean(r["name"]),
         "phone": clean(r["phone"]), "leave_date": _day(r["leave_date"]),
         "reason": ctx.t(f"sms.reason_{r['reason']}"),
-    } for r in left.to_dict("records")]
+    } for r in row_dicts(left)]
 
 
 def left_columns(ctx: Context) -> list[Col]:
@@ -185,15 +193,15 @@ def _sms_section(ctx: Context, first: dt.date) -> dict[str, Any]:
     messages = metrics.sms_messages(ctx.tables["sms"], first, ctx.as_of, rules["quiet_hours"])
     by_group = metrics.sms_by(messages, "group")
     by_category = metrics.sms_by(messages, "category")
-    group_rows = [{k: clean(v) for k, v in r.items()} for r in by_group.to_dict("records")]
+    group_rows = [{k: clean(v) for k, v in r.items()} for r in row_dicts(by_group)]
     category_rows = [{**{k: clean(v) for k, v in r.items()}, "category": category_label(ctx, r["category"])}
-                     for r in by_category.to_dict("records")]
+                     for r in row_dicts(by_category)]
     totals = metrics.sms_by(messages.assign(all="all"), "all") if not messages.empty else None
-    weeks = sorted({_day(w) for w in messages["week"]}) if not messages.empty else []
+    weeks = sorted({_date(w) for w in messages["week"]}) if not messages.empty else []
     weekly = metrics.sms_weekly(messages)
     weekly_rows = []
     for group, frame in weekly.groupby("group", sort=True):
-        counts = {_day(w): int(n) for w, n in zip(frame["week"], frame["messages"], strict=True)}
+        counts = {_date(w): int(n) for w, n in zip(frame["week"], frame["messages"], strict=True)}
         row: dict[str, Any] = {"group": group, **{f"w{w.isoformat()}": counts.get(w, 0) for w in weeks}}
         row["max"] = max(counts.values())
         row["_class"] = "flag" if row["max"] > limit else None

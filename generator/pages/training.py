@@ -9,7 +9,7 @@ from ..metrics.development import month_of, teams_to_train, training_by_trainer,
 from ..render import Page
 from .context import BoardItem, Context, Section
 from .links import person_href, unit_href
-from .tables import Col, Table, clean
+from .tables import Col, Table, clean, row_dicts
 
 # Scores have decimals (4.25): shown as written rather than through the integer number format.
 SCORE = "text"
@@ -33,16 +33,16 @@ def build(ctx: Context) -> Section | None:
     month = month_of(ctx.as_of)
 
     unit_rows = []
-    for row in by_unit.to_dict("records"):
+    for row in row_dicts(by_unit):
         row = {k: clean(v) for k, v in row.items()}
         row["standard"] = None if row["standard"] is None else int(row["standard"])
         below = bool(row["below"])
         status = None if row["standard"] is None else (
             t("training.below", missing=row["standard"] - int(row["sessions"])) if below else t("training.met"))
+        href: dict[str, str] = {"_href": link_unit(row["unit"])} if link_unit else {}
         unit_rows.append({**row, "below": below,
                           "unit_name": unit_names.get(row["unit"], row["unit"]), "status": status,
-                          "_class": "flag" if below else "",
-                          **({"_href": link_unit(row["unit"])} if link_unit else {})})
+                          "_class": "flag" if below else "", **href})
     unit_table = Table("training-units", t("training.by_unit"), [
         Col("unit_name", t("training.unit")), Col("month", t("training.month")),
         Col("sessions", t("training.count"), "number"), Col("standard", t("training.standard"), "number"),
@@ -52,13 +52,14 @@ def build(ctx: Context) -> Section | None:
     ], unit_rows)
 
     trainer_rows = []
-    for row in by_trainer.to_dict("records"):
+    for row in row_dicts(by_trainer):
         trainer = row["trainer"]
+        href = {"_href": person_href(trainer)} if trainer and ctx.show_people else {}
         trainer_rows.append({
             **{k: clean(v) for k, v in row.items() if k != "units"},
             "trainer_name": person_names.get(trainer, trainer) if trainer else None,
             "unit_names": ctx.t("sep.list").join(unit_names.get(u, u) for u in row["units"]),
-            **({"_href": person_href(trainer)} if trainer and ctx.show_people else {}),
+            **href,
         })
     trainer_table = Table("training-trainers", t("training.by_trainer"), [
         Col("trainer_name", t("training.trainer")), Col("month", t("training.month")),
@@ -67,7 +68,7 @@ def build(ctx: Context) -> Section | None:
         Col("rate", t("training.rate"), "percent"), Col("score", t("training.avg_score"), SCORE),
     ], trainer_rows)
 
-    session_rows = [_session_row(s, person_names, unit_names, t, score_text) for s in sessions.to_dict("records")]
+    session_rows = [_session_row(s, person_names, unit_names, t, score_text) for s in row_dicts(sessions)]
     session_cols = [
         Col("date", t("training.date"), "date"), Col("unit_name", t("training.unit")),
         Col("trainer_name", t("training.trainer")), Col("topic", t("training.topic")),
