@@ -1,0 +1,130 @@
+"""Hostile inputs and requests: the dev server's Host check and error page, themes in the sandbox, URLs that
+browsers read as another host, and control characters in the Atom feed."""
+
+from __future__ import annotations
+
+import http.client
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from selectolax.lexbor import LexborHTMLParser
+
+from generator.cli import main
+from generator.commands import serve as serve_module
+from generator.commands.serve import DevServer
+from generator.errors import Problem, TrackboardError
+
+# --- the dev server -------------------------------------------------------------------------------------------
+
+
+def request(dev: DevServer, path: str, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """Send GET path with exactly this Host header (none when None); the status, headers and body."""
+    connection = http.client.HTTPConnection("127.0.0.1", dev.port, timeout=60)
+    try:
+        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def server(site: Path, tmp_path: Path) -> Iterator[DevServer]:
+    dev = DevServer(site, port=0, out=tmp_path / "served", log=lambda line: None)
+    dev.start()
+    try:
+        yield dev
+    finally:
+        dev.stop()
+
+
+@pytest.mark.slow
+def test_serve_answers_only_localhost_names(server: DevServer) -> None:
+    port = server.port
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}", "localhost", f"LOCALHOST:{port}"):
+        status, _, body = request(server, "/", host)
+        assert status == 200 and b"<html" in body, host
+    # A DNS-rebinding page reaches the server under its own name: refused, with nothing of the site.
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1.evil.example:{port}",
+                 f"localhost.evil.example:{port}", f"localhost:{port}@evil.example", "", None):
+        for path in ("/", "/notices/index.html", "/__trackboard/version", "/static/site.css"):
+            status, _, body = request(server, path, host)
+            assert status in (400, 421) and body == b"", (host, path, status)
+
+
+@pytest.mark.slow
+def test_serve_answers_a_nul_in_the_path_with_400(server: DevServer, capsys: pytest.CaptureFixture[str]) -> None:
+    host = f"127.0.0.1:{server.port}"
+    for path in ("/x%00.html", "/x%00", "/notices/%00/"):
+        status, _, _ = request(server, path, host)
+        assert status == 400, path
+    assert "Traceback" not in capsys.readouterr().err
+    assert request(server, "/", host)[0] == 200  # and it still serves
+
+
+@pytest.mark.slow
+def test_serve_pages_carry_a_content_security_policy(server: DevServer) -> None:
+    status, headers, body = request(server, "/", f"127.0.0.1:{server.port}")
+    assert status == 200
+    policy = headers.get("content-security-policy", "")
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+    # The live-reload script is a file of the server's, allowed by 'self': the page has no inline script.
+    scripts = LexborHTMLParser(body.decode()).css("script")
+    assert scripts and all(node.attributes.get("src") for node in scripts)
+
+
+def failing_server(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception,
+                   debug: bool = False) -> DevServer:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(serve_module, "build", broken)
+    dev = DevServer(site, port=0, out=tmp_path / "served", log=lambda line: None, debug=debug)
+    dev.start()
+    return dev
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_failed_build_shows_no_traceback_unless_debugging(site: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch, debug: bool) -> None:
+    dev = failing_server(site, tmp_path, monkeypatch, RuntimeError("boom <b>"), debug=debug)
+    try:
+        status, headers, body = request(dev, "/", f"localhost:{dev.port}")
+        text = body.decode()
+        assert status == 500
+        assert "default-src 'self'" in headers.get("content-security-policy", "")
+        assert "RuntimeError" in text and "boom &lt;b&gt;" in text and "<b>" not in text
+        assert ("Traceback" in text) is debug
+        assert ("test_hostile_serve_theme.py" in text) is debug
+    finally:
+        dev.stop()
+
+
+@pytest.mark.slow
+def test_a_failed_build_lists_its_problems_as_check_does(site: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = [Problem("data/sales.csv", 4, "保费", "not a number: <script>x</script>", severity="warning"),
+                Problem("content/notices/a.md", 2, "title", "missing")]
+    dev = failing_server(site, tmp_path, monkeypatch, TrackboardError("build failed", problems))
+    try:
+        status, headers, body = request(dev, "/", f"localhost:{dev.port}")
+        assert status == 500 and "default-src 'self'" in headers["content-security-policy"]
+        page = LexborHTMLParser(body.decode())
+        lines = [node.text() for node in page.css("main li")]
+        assert lines == ["content/notices/a.md:2:title: missing",
+                         "data/sales.csv:4:保费: not a number: <script>x</script>"]
+        assert not page.css("main script") and "Traceback" not in body.decode()
+    finally:
+        dev.stop()
+
+
+def test_serve_has_a_debug_flag() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0 and "--debug" in result.output
