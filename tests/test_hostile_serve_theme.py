@@ -4,15 +4,17 @@ browsers read as another host, and control characters in the Atom feed."""
 from __future__ import annotations
 
 import http.client
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXED_NOW
 from selectolax.lexbor import LexborHTMLParser
 
 from generator.cli import main
 from generator.commands import serve as serve_module
+from generator.commands.build import build
 from generator.commands.serve import DevServer
 from generator.errors import Problem, TrackboardError
 
@@ -128,3 +130,49 @@ def test_a_failed_build_lists_its_problems_as_check_does(site: Path, tmp_path: P
 def test_serve_has_a_debug_flag() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0 and "--debug" in result.output
+
+
+# --- themes run in the sandbox --------------------------------------------------------------------------------
+
+ATTACKS = {
+    "self": "{{ self.__init__.__globals__.__builtins__.__import__('os').popen('touch %s').read() }}",
+    "cycler": "{{ cycler.__init__.__globals__.os.popen('touch %s').read() }}",
+    "joiner": "{{ joiner.__init__.__globals__.os.popen('touch %s').read() }}",
+    "namespace": "{{ namespace.__init__.__globals__.os.popen('touch %s').read() }}",
+    "lipsum": "{{ lipsum.__globals__['os'].popen('touch %s').read() }}",
+    "t": "{{ t.__globals__.__builtins__.__import__('os').popen('touch %s').read() }}",
+    "format": "{{ '{0.__class__.__mro__}'.format(page) }}{{ ''.__class__.__mro__[1].__subclasses__() }}%s",
+}
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+def test_a_theme_template_cannot_run_commands(tmp_path: Path, make_site: Callable[..., Path], attack: str) -> None:
+    marker = tmp_path / "pwned"
+    template = '{% extends "base.html" %}{% block main %}' + ATTACKS[attack] % marker + "{% endblock %}\n"
+    site = make_site(tmp_path / "site", {"theme/templates/battle.html": template})
+    with pytest.raises(TrackboardError) as caught:
+        build(site, out=tmp_path / "out", clock=lambda: FIXED_NOW)
+    assert "battle.html" in caught.value.message
+    assert "Traceback" not in caught.value.message
+    assert not marker.exists()
+
+
+def test_a_theme_attack_fails_the_command_with_one_clear_error(tmp_path: Path, make_site: Callable[..., Path]
+                                                               ) -> None:
+    marker = tmp_path / "pwned"
+    template = '{% extends "base.html" %}{% block main %}' + ATTACKS["cycler"] % marker + "{% endblock %}\n"
+    site = make_site(tmp_path / "site", {"theme/templates/battle.html": template})
+    result = CliRunner().invoke(main, ["build", str(site), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "battle.html" in result.output and "Traceback" not in result.output
+    assert not marker.exists()
+
+
+def test_a_harmless_theme_override_still_renders(tmp_path: Path, make_site: Callable[..., Path]) -> None:
+    template = ('{% extends "base.html" %}{% block main %}<p id="mine">{{ reports | length > 0 }} '
+                '{{ cycler("a", "b").next() }}{{ namespace(x=1).x }} {{ reports[0].date.isoformat() }}</p>'
+                '{% endblock %}\n')
+    site = make_site(tmp_path / "site", {"theme/templates/battle.html": template})
+    build(site, out=tmp_path / "out", clock=lambda: FIXED_NOW)
+    page = LexborHTMLParser((tmp_path / "out" / "battle" / "index.html").read_text(encoding="utf-8"))
+    assert page.css_first("#mine").text() == "True a1 2026-03-03"
