@@ -4,6 +4,7 @@ browsers read as another host, and control characters in the Atom feed."""
 from __future__ import annotations
 
 import http.client
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from generator.commands import serve as serve_module
 from generator.commands.build import build
 from generator.commands.serve import DevServer
 from generator.errors import Problem, TrackboardError
+from generator.inputs.content import render_markdown
 
 # --- the dev server -------------------------------------------------------------------------------------------
 
@@ -176,3 +178,61 @@ def test_a_harmless_theme_override_still_renders(tmp_path: Path, make_site: Call
     build(site, out=tmp_path / "out", clock=lambda: FIXED_NOW)
     page = LexborHTMLParser((tmp_path / "out" / "battle" / "index.html").read_text(encoding="utf-8"))
     assert page.css_first("#mine").text() == "True a1 2026-03-03"
+
+
+# --- URLs a browser reads as another host ---------------------------------------------------------------------
+
+BYPASSES = [
+    '<img src="/\\h/a.png">',
+    '<img src="\\\\h\\a.png">',
+    '<img src="\\/h/a.png">',
+    '<img src="/&Tab;/h/a.png">',
+    '<img src="&#32;//h/a.png">',
+    '<img src="/&#10;/h/a.png">',
+    "![x](/\\h/a.png)",
+    '<a href="/\\h/a.png">x</a>',
+    '<a href="\\\\h\\a.png">x</a>',
+    '<a href="/&Tab;/h/a.png">x</a>',
+    "[x](/\\h/a.png)",
+    '<a href="java&Tab;script:alert(1)">x</a>',
+    '<a href="&#1;javascript:alert(1)">x</a>',
+    '<a href="ftp://h/a.png">x</a>',
+]
+
+
+def urls(html: str) -> list[str]:
+    page = LexborHTMLParser(html)
+    return [v for node in page.css("[src], [href]") for k, v in node.attributes.items() if k in ("src", "href") and v]
+
+
+@pytest.mark.parametrize("source", BYPASSES)
+def test_urls_a_browser_reads_as_another_host_are_dropped(source: str) -> None:
+    found = urls(render_markdown(source + "\n"))
+    assert found == [], found
+
+
+@pytest.mark.parametrize(("source", "kept"), [
+    ('<img src="pics/a.png">', "pics/a.png"),
+    ("![x](../static/a.png)", "../static/a.png"),
+    ("[x](https://example.com/a)", "https://example.com/a"),
+    ("[x](/notices/index.html)", "/notices/index.html"),
+    ("[x](#top)", "#top"),
+    ("[x](mailto:a@example.com)", "mailto:a@example.com"),
+    ("[x](tel:+8613800000000)", "tel:+8613800000000"),
+])
+def test_local_and_allowed_urls_are_kept(source: str, kept: str) -> None:
+    assert urls(render_markdown(source + "\n")) == [kept]
+
+
+def test_the_feed_is_valid_xml_and_clean(tmp_path: Path, make_site: Callable[..., Path]) -> None:
+    report = ('---\ntitle: "王\\x01业务\\x1b签下\\x7f金福年金"\ndate: 2026-03-02\nperson: P003\nunit: T1\n'
+              'amount: 12000\n---\n\n坚持拜访 <img src="/\\h/a.png"> ![x](/\\h/b.png) [y](/&Tab;/h/c.png)\n')
+    site = make_site(tmp_path / "site", {"content/battle/first-order.md": report})
+    build(site, out=tmp_path / "out", clock=lambda: FIXED_NOW)
+    feed = ET.parse(tmp_path / "out" / "battle" / "feed.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    titles = [node.text for node in feed.iter(f"{atom}title")]
+    assert "王业务签下\x7f金福年金" in titles  # U+007F is allowed in XML 1.0
+    content = "".join(node.text or "" for node in feed.iter(f"{atom}content"))
+    assert "坚持拜访" in content
+    assert urls(content) == []
