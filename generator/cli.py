@@ -138,9 +138,10 @@ def add(kind: str, title: str, site: Path) -> None:
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: a temporary folder, removed on exit).")
-def serve(site: Path, port: int, out: Path | None) -> None:
+@click.option("--debug", is_flag=True, help="Show a failed build's traceback on the error page too.")
+def serve(site: Path, port: int, out: Path | None, debug: bool) -> None:
     """Build, serve on localhost, rebuild on every change and reload the open pages."""
-    run_serve(site, port=port, out=out)
+    run_serve(site, port=port, out=out, debug=debug)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,12 +14,12 @@ from typing import Any
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
-    Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
     PackageLoader,
     StrictUndefined,
 )
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from . import formats
@@ -114,7 +114,12 @@ def _column_cells(values: list[Any], write: Callable[[Any], str], kind: str) -> 
 
 
 class Renderer:
-    """Render pages with the site's theme overrides in front of the package's theme."""
+    """Render pages with the site's theme overrides in front of the package's theme.
+
+    A site's templates are code from the site's folder: every template renders in Jinja's immutable sandbox,
+    which refuses `_` attributes (the way from any value to Python's builtins), unsafe callables and changes to
+    the values shown, so a template can show what it is given but cannot run commands or touch files. A template
+    that tries fails the build with a SecurityError naming it."""
 
     def __init__(self, site_root: Path, locale: str, globals_: dict[str, Any]) -> None:
         loaders: list[BaseLoader] = []
@@ -122,7 +127,7 @@ class Renderer:
         if override.is_dir():
             loaders.append(FileSystemLoader(str(override)))
         loaders.append(PackageLoader(THEME_PACKAGE, "theme/templates"))
-        self.env = Environment(
+        self.env = ImmutableSandboxedEnvironment(
             loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site_root),
             auto_reload=False,  # a renderer lasts one build: its templates are not looked at again for each page

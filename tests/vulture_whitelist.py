@@ -12,6 +12,7 @@ _.show
 _.log_message
 _.do_HEAD
 _.daemon_threads
+_.close_connection
 
 # Settings that libraries read from objects the code hands them: HarfBuzz's subset flags and the CFF table's
 # PostScript names (fonts.py), pickle's memo switch (commands/build.py), Python-Markdown's block test

@@ -5,6 +5,10 @@ an edit changed. Pages are served with a small script (served by this server onl
 build) that polls /__trackboard/version and reloads when a new build is published. When a build fails, or an
 edit brings in errors the site did not have when serving started, every page shows an error page listing
 them until the next good build; the server itself never stops for a bad edit.
+
+It answers only requests addressed to a local name (a page elsewhere that rebinds its own host name to
+127.0.0.1 could otherwise read the site), and sends every response with a Content-Security-Policy: the
+reload script is a file of the server's, so no page needs an inline script.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import tempfile
 import threading
 import time
 import traceback
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -31,10 +36,16 @@ from ..errors import TrackboardError
 from ..state import BuildState
 from ..writer import RETIRED_PREFIX, SEARCH_PREFIX, SPARE_PREFIX, STAGING_PREFIX
 from .build import build, utc_now
+from .check import sorted_problems
 
 WATCHED = ("data", "content", "theme")  # and site.toml
 VERSION_PATH = "/__trackboard/version"
 SCRIPT_PATH = "/__trackboard/livereload.js"
+# The site's own pages carry a stricter policy of their own; this one also covers the server's pages and files.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                           "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'none'; frame-ancestors 'none'")
+LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
 
 @dataclass
@@ -69,8 +80,9 @@ class DevServer:
     """Build a site, serve its output on 127.0.0.1 and rebuild it when its inputs change."""
 
     def __init__(self, site: Path, port: int = 8000, out: Path | None = None, host: str = "127.0.0.1",
-                 log: Callable[[str], None] | None = None) -> None:
+                 log: Callable[[str], None] | None = None, debug: bool = False) -> None:
         self.site = site
+        self.debug = debug  # show a failed build's traceback on the error page
         self._root = os.path.abspath(site)  # for relevant(), asked of every changed path
         self._resolved = site.resolve()
         self.host = host
@@ -97,8 +109,8 @@ class DevServer:
             result = None
             try:
                 result = build(self.site, out=self.out, clock=utc_now, in_place=True, state=self.build_state)
-            except TrackboardError as exc:
-                self._fail(exc.message, [str(p) for p in exc.problems])
+            except TrackboardError as exc:  # listed as `trackboard check` lists them
+                self._fail(exc.message, [str(p) for p in sorted_problems(exc.problems)])
             except Exception as exc:  # a bug must not stop the server: show it and keep watching
                 detail = "".join(traceback.format_exception(exc))
                 self._fail(f"build failed: {type(exc).__name__}: {exc}", [], detail)
@@ -122,9 +134,11 @@ class DevServer:
                     self.log(f"search index not updated: {type(exc).__name__}: {exc}")
 
     def _fail(self, title: str, problems: list[str], detail: str = "") -> None:
-        self.state.error = error_page(title, problems, detail)
-        for line in [*problems, title]:
-            self.log(line)
+        """Show the error page; a traceback goes to the terminal, and to the page only with --debug."""
+        self.state.error = error_page(title, problems, detail if self.debug else "")
+        for line in [*problems, detail.rstrip(), title]:
+            if line:
+                self.log(line)
 
     def relevant(self, path: str) -> bool:
         """Whether a changed path is an input: data/, content/, theme/ or site.toml (not output or cache)."""
@@ -174,6 +188,15 @@ class DevServer:
     def building(self) -> bool:
         return self._build_lock.locked()
 
+    def allowed_host(self, host: str | None) -> bool:
+        """Whether a request's Host header names this server: a local name or the bound address, with or
+        without the port."""
+        if not host:
+            return False
+        host = host.strip().lower()
+        bound = f"[{self.host}]" if ":" in self.host else self.host
+        return any(host in (name, f"{name}:{self.port}") for name in (*LOCAL_NAMES, bound.lower()))
+
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/"
@@ -202,7 +225,17 @@ class Handler(SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
+
+    def _refuse(self, status: int) -> None:
+        """Answer with a status and nothing else (no page, no file)."""
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.end_headers()
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)
@@ -216,7 +249,13 @@ class Handler(SimpleHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:
-        path = self.path.split("?", 1)[0]
+        if not self.dev.allowed_host(self.headers.get("Host")):
+            self._refuse(421)  # another name (DNS rebinding) or none: nothing of the site
+            return
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if any(ord(c) < 32 or ord(c) == 127 for c in urllib.parse.unquote(path)):
+            self._refuse(400)  # a NUL or another control character names no file
+            return
         state = self.dev.state
         if path == VERSION_PATH:
             # building: a build (or the search index after one) is under way; an edit saved now waits for it
@@ -255,12 +294,12 @@ class Handler(SimpleHTTPRequestHandler):
         return page[:end] + tag + page[end:] if end >= 0 else page + tag
 
 
-def serve(site: Path, port: int = 8000, out: Path | None = None, log: Callable[[str], None] | None = None
-          ) -> None:
+def serve(site: Path, port: int = 8000, out: Path | None = None, log: Callable[[str], None] | None = None,
+          debug: bool = False) -> None:
     """Serve the site until interrupted (Ctrl+C)."""
     if not site.is_dir():
         raise TrackboardError(f"{site}: no such site folder")
-    server = DevServer(site, port=port, out=out, log=log)
+    server = DevServer(site, port=port, out=out, log=log, debug=debug)
     try:
         try:
             server.start()

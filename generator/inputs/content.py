@@ -75,9 +75,36 @@ def safe_segment(text: str) -> str:
     return segment[:80] or "item"
 
 
+LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+# The schemes for which browsers read "\\" as "/" (WHATWG URL: the "special" schemes); a relative URL resolves
+# against the page's, which is one of them.
+_SPECIAL_SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss", "file"})
+_EDGES = "".join(chr(code) for code in range(0x21))  # C0 controls and space
+_TAB_NEWLINE = re.compile("[\t\n\r]")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def browser_url(value: str) -> str:
+    """A URL as a browser reads it (WHATWG URL parsing): C0 controls and spaces stripped from both ends, tabs and
+    new lines removed anywhere, and backslashes read as slashes unless the scheme is not a special one."""
+    url = _TAB_NEWLINE.sub("", value.strip(_EDGES))
+    scheme = _SCHEME.match(url)
+    if scheme is None or scheme.group(1).lower() in _SPECIAL_SCHEMES:
+        url = url.replace("\\", "/")
+    return url
+
+
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    # Images load resources: only pictures inside the site (relative paths) may be shown.
-    if tag == "img" and attribute == "src" and re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", value, re.IGNORECASE):
+    """Links go to the site, or to the allowed schemes; images load resources: only pictures inside the site
+    (relative paths) may be shown. Decided on the URL as a browser reads it: "/\\h", "\\\\h" and "/<tab>/h"
+    are "//h", another host."""
+    if attribute not in ("src", "href"):
+        return value
+    url = browser_url(value)
+    if url.startswith("//"):
+        return None
+    scheme = _SCHEME.match(url)
+    if scheme is not None and (tag == "img" or scheme.group(1).lower() not in LINK_SCHEMES):
         return None
     return value
 
@@ -234,7 +261,7 @@ def _sanitiser() -> nh3.Cleaner:
     """The sanitiser's rules, made once per process (passed to nh3.clean, they were converted again for every
     document: a third of its time)."""
     return nh3.Cleaner(
-        tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
+        tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=LINK_SCHEMES,
         link_rel="noopener noreferrer", attribute_filter=_keep_attribute, strip_comments=True,
     )
 

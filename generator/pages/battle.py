@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
@@ -72,9 +73,23 @@ def atom_feed(
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
         if report.html:
             ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = report.html
+    for element in feed.iter():  # a control character in a title or a name must not make the feed unreadable
+        if element.text:
+            element.text = xml_text(element.text)
+        for key, value in list(element.attrib.items()):
+            element.set(key, xml_text(value))
     ET.indent(feed)
     data = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return Output("battle/feed.xml", data + b"\n")
+
+
+# Characters XML 1.0 does not allow (C0 controls but tab and new lines, lone surrogates, U+FFFE and U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """Text with the characters XML 1.0 does not allow removed."""
+    return _NOT_XML.sub("", value)
 
 
 def _text(tag: str, value: str) -> ET.Element:
