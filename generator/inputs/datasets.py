@@ -161,6 +161,11 @@ class _DatasetLoader:
         for row, count in raw.ragged or []:
             self.problem(file, row, None, f"row has {count} cells but the header has {len(raw.headers)}; "
                          "the extra cells are ignored", "warning")
+        for row, position, lines in raw.strays or []:
+            named = raw.headers[position] if position < len(raw.headers) and raw.headers[position] else None
+            self.problem(file, row, named, f"a quote opened here is never closed; {lines} following line(s) were "
+                         "read as part of this cell; they are read as rows, and this line's quotes as written",
+                         "warning")
         return None if fatal else positions
 
     def coerce(self, raw: RawTable, positions: dict[str, int], file: str, source: Source) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ class RawTable:
     sheet: str | None = None
     ragged: list[tuple[int, int]] | None = None  # (row, cell count) of rows longer than the header
     header_row: int = 1  # spreadsheet row of the header (after leading blank rows)
+    # (row, cell position, lines swallowed) of each quote opened and never closed (see _unclosed_quotes)
+    strays: list[tuple[int, int, int]] | None = None
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -109,6 +112,11 @@ def read_csv(path: Path, encoding: str | None = None) -> RawTable:
             frame, ragged = _read_ragged(text, sep)
         except pd.errors.EmptyDataError:
             raise FileError("is empty: expected a header row") from None
+    strays = None
+    if text.count("\n") > len(frame):  # fewer records than lines: some cell spans lines (cheap to rule out)
+        found = _unclosed_quotes(text, sep)
+        if found is not None:
+            frame, ragged, strays = found
     frame = frame.fillna("")
     headers = [clean_header(v) for v in frame.iloc[0].tolist()]
     cells = frame.iloc[1:].reset_index(drop=True)
@@ -116,7 +124,54 @@ def read_csv(path: Path, encoding: str | None = None) -> RawTable:
     rows = pd.Series(range(lead + 2, len(cells) + lead + 2), dtype="int64")
     if ragged:
         ragged = [(row + lead, count) for row, count in ragged]
-    return _drop_blank(RawTable(headers, cells, rows, encoding=used, ragged=ragged, header_row=lead + 1))
+    if strays:
+        strays = [(row + lead, position, lines) for row, position, lines in strays]
+    return _drop_blank(RawTable(headers, cells, rows, encoding=used, ragged=ragged, header_row=lead + 1,
+                                strays=strays))
+
+
+def _swallowed(cell: str, sep: str, width: int) -> int:
+    """How many lines of a cell look like rows of the file (the header's number of separators or more)."""
+    return sum(1 for line in cell.split("\n")[1:] if line.count(sep) >= width - 1)
+
+
+def _unclosed_quotes(text: str, sep: str) -> tuple[pd.DataFrame, list[tuple[int, int]], list[tuple[int, int, int]]]\
+        | None:
+    """Re-read a CSV in which a quote opened in a cell and never closed properly (`"年金 10"" 型`), so that the
+    rows after it were read into that one cell: the line where it opened is read again with its quotes taken as
+    written, and the rows after it as rows. Returns the cells, the ragged rows and (row, cell position, lines
+    swallowed) of each such quote; None when no cell swallowed a row (a real cell may span lines)."""
+    lines = text.splitlines(keepends=True)
+    width = len(next(csv.reader(lines[:1], delimiter=sep), []))
+    if width < 2:
+        return None
+    records: list[list[str]] = []
+    strays: list[tuple[int, int, int]] = []
+    start = 0
+    while start < len(lines):
+        reader = csv.reader(itertools.islice(lines, start, None), delimiter=sep)
+        before = 0
+        restart = None
+        for record in reader:
+            spans = reader.line_num - before
+            if spans > 1:
+                counts = [_swallowed(cell, sep, width) for cell in record]
+                if max(counts) > 0:
+                    position = counts.index(max(counts))
+                    strays.append((len(records) + 1, position, spans - 1))
+                    records.append(next(csv.reader([lines[start + before]], delimiter=sep, quoting=csv.QUOTE_NONE)))
+                    restart = start + before + 1
+                    break
+            records.append(record)
+            before = reader.line_num
+        if restart is None:
+            break
+        start = restart
+    if not strays:
+        return None
+    ragged = [(i + 1, len(r)) for i, r in enumerate(records) if len(r) > width and any(c.strip() for c in r[width:])]
+    fixed = [(r + [""] * width)[:width] for r in records]
+    return pd.DataFrame(fixed, dtype=object), ragged, strays
 
 
 def _read_even(text: str, sep: str, first_line: str | None = None) -> pd.DataFrame | None:

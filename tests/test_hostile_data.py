@@ -1,0 +1,53 @@
+"""Hostile data: a stray quote that swallows the rows after it, control characters, numbers and dates out of any
+sane range, and as-of dates out of any sane window. Each is reported as file:row:column (by `trackboard check` and
+on the build's quality page), never a traceback and never a silent drop."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXED_NOW
+
+from generator.cli import main
+from generator.commands.build import BuildResult, build
+
+
+def _build(site: Path, as_of: dt.date | None = None) -> BuildResult:
+    return build(site, out=site / "output", as_of=as_of, clock=lambda: FIXED_NOW, cache=False)
+
+
+def _check(site: Path) -> str:
+    result = CliRunner().invoke(main, ["check", str(site)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def _quality(site: Path) -> str:
+    return (site / "output" / "quality" / "index.html").read_text(encoding="utf-8")
+
+
+def _messages(result: BuildResult) -> list[str]:
+    return [str(p) for p in result.site.problems]
+
+
+@pytest.mark.parametrize("header", ["日期,工号,保费,件数,险种", "日期,工号,险种,保费,件数"])
+def test_stray_quote_does_not_swallow_the_rows_after_it(tmp_path: Path, make_site: Callable[..., Path],
+                                                        header: str) -> None:
+    columns = header.split(",")
+    lines = [header]
+    for i in range(1000):
+        product = '"年金 10"" 型' if i == 4 else "意外险"
+        cells = {"日期": "2026-03-02", "工号": "P003", "保费": str(100 + i), "件数": "1", "险种": product}
+        lines.append(",".join(cells[c] for c in columns))
+    site = make_site(tmp_path / "site", {"data/sales.csv": "\n".join(lines) + "\n"})
+    output = _check(site)
+    assert "data/sales.csv:6:险种: a quote opened here is never closed" in output
+    result = _build(site)
+    assert len(result.site.tables["sales"]) == 1000  # the rows after the stray quote are read, not lost
+    assert sum(result.site.tables["sales"]["premium"]) == sum(100 + i for i in range(1000))
+    assert "never closed" in _quality(site)
