@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXED_NOW
+from conftest import BASELINE, FIXED_NOW
 
 from generator.cli import main
 from generator.commands.build import BuildResult, build
@@ -51,3 +51,48 @@ def test_stray_quote_does_not_swallow_the_rows_after_it(tmp_path: Path, make_sit
     assert len(result.site.tables["sales"]) == 1000  # the rows after the stray quote are read, not lost
     assert sum(result.site.tables["sales"]["premium"]) == sum(100 + i for i in range(1000))
     assert "never closed" in _quality(site)
+
+
+@pytest.mark.parametrize("bad", ["\x1b", "\x01", "\ufffe", "\x85"])
+def test_control_characters_in_text_are_reported_and_dropped(tmp_path: Path, make_site: Callable[..., Path],
+                                                           bad: str) -> None:
+    people = BASELINE["data/people.csv"].replace("P003,王业务", f"P003,王{bad}业务")
+    site = make_site(tmp_path / "site", {"data/people.csv": people})
+    assert "data/people.csv:4:姓名: " in _check(site)
+    result = _build(site)
+    assert any(m.startswith("data/people.csv:4:姓名: ") and "control character" in m for m in _messages(result))
+    names = result.site.tables["people"].set_index("id")["name"]
+    assert names["P003"] == "王业务"
+    assert "control character" in _quality(site)
+
+
+SALES = "日期,工号,保费,件数,险种\n2026-03-02,P003,1000,1,意外险\n"
+
+
+@pytest.mark.parametrize(("row", "column"), [
+    ("2026-03-03,P003,1e40,1,意外险", "保费"),
+    ("2026-03-03,P003,1e308,1,意外险", "保费"),
+    ("2026-03-03,P003,inf,1,意外险", "保费"),
+    ("2026-03-03,P003,nan,1,意外险", "保费"),
+    ("2026-03-03,P003,-2e12,1,意外险", "保费"),
+    ("2026-03-03,P003,1000,1e19,意外险", "件数"),
+    ("2026-03-03,P003,1000,2000000000,意外险", "件数"),
+])
+def test_numbers_out_of_range_are_errors_for_their_cell(tmp_path: Path, make_site: Callable[..., Path], row: str,
+                                                        column: str) -> None:
+    site = make_site(tmp_path / "site", {"data/sales.csv": SALES + row + "\n"})
+    assert f"data/sales.csv:3:{column}: " in _check(site)
+    result = _build(site)
+    assert any(m.startswith(f"data/sales.csv:3:{column}: ") for m in _messages(result))
+    assert len(result.site.tables["sales"]) == 1
+    assert f"{column}" in _quality(site)
+
+
+@pytest.mark.parametrize("amount", ["1e40", "1e308", ".inf", "-1e13"])
+def test_front_matter_amount_out_of_range_is_an_error(tmp_path: Path, make_site: Callable[..., Path],
+                                                      amount: str) -> None:
+    battle = BASELINE["content/battle/first-order.md"].replace("amount: 12000", f"amount: {amount}")
+    site = make_site(tmp_path / "site", {"content/battle/first-order.md": battle})
+    assert "content/battle/first-order.md" in _check(site)
+    result = _build(site)
+    assert any(m.startswith("content/battle/first-order.md") and "amount" in m for m in _messages(result))

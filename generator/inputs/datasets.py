@@ -180,7 +180,9 @@ class _DatasetLoader:
                 # in every row, with nothing to check; not a loop over each of a large file's million rows.
                 columns[column.name] = _typed([column.default] * n, column)
                 continue
-            values, errors = coerce_column(raw.cells[positions[column.name]], PARSERS[column.type])
+            values, errors, warnings = coerce_column(raw.cells[positions[column.name]], PARSERS[column.type])
+            for position, message in warnings.items():
+                self.problem(file, int(rows[position]), header, message, "warning")
             for position, message in errors.items():
                 self.problem(file, int(rows[position]), header, message)
                 bad[position] = True
