@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .config.schema import SCHEMA, ListOf, MapOf, Opt, Section, StrMap
 from .inputs.coerce import LIMITS
+from .inputs.datasets import AHEAD, EARLIEST
 from .inputs.schemas import COLLECTIONS, DATASETS, Collection, Dataset
 
 REFERENCE = Path("docs") / "reference.md"
@@ -140,7 +141,9 @@ def limits_reference() -> list[str]:
     types = ", ".join(f"{COLUMN_TYPES[t].split(' (')[0]} within ±{limit:,.0f}" for t, limit in LIMITS.items())
     return ["Limits on every cell (front-matter fields too): " + types + "; NaN and infinity are refused. A value "
             "beyond its limit is an error for its cell and the row is skipped. Control characters (C0 but tab "
-            "and line breaks, DEL, C1, U+FFFE, U+FFFF, lone surrogates) are dropped from a cell with a warning.", ""]
+            "and line breaks, DEL, C1, U+FFFE, U+FFFF, lone surrogates) are dropped from a cell with a warning. "
+            f"A date that has happened (a sale's `date`) after today + {AHEAD.days} days or before "
+            f"{EARLIEST.isoformat()} is an error for its cell and the row is skipped.", ""]
 
 
 def dataset_reference(dataset: Dataset) -> list[str]:

@@ -14,6 +14,7 @@ from conftest import BASELINE, FIXED_NOW
 
 from generator.cli import main
 from generator.commands.build import BuildResult, build
+from generator.errors import TrackboardError
 
 
 def _build(site: Path, as_of: dt.date | None = None) -> BuildResult:
@@ -96,3 +97,30 @@ def test_front_matter_amount_out_of_range_is_an_error(tmp_path: Path, make_site:
     assert "content/battle/first-order.md" in _check(site)
     result = _build(site)
     assert any(m.startswith("content/battle/first-order.md") and "amount" in m for m in _messages(result))
+
+
+@pytest.mark.parametrize("as_of", ["2300-01-01", "0001-01-01", "1999-12-31"])
+def test_as_of_outside_a_sane_window_is_a_clear_error(site: Path, as_of: str) -> None:
+    with pytest.raises(TrackboardError, match="--as-of"):
+        _build(site, dt.date.fromisoformat(as_of))
+    result = CliRunner().invoke(main, ["build", str(site), "--as-of", as_of])
+    assert result.exit_code not in (0,), result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "--as-of" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_as_of_within_the_window_is_accepted(site: Path) -> None:
+    assert _build(site, dt.date(2026, 2, 28)).site.as_of == dt.date(2026, 2, 28)
+
+
+@pytest.mark.parametrize("day", ["2199-12-31", "2026-03-20", "1999-12-31", "1900-01-01"])
+def test_sales_dates_beyond_today_or_before_2000_are_errors(tmp_path: Path, make_site: Callable[..., Path],
+                                                           day: str) -> None:
+    site = make_site(tmp_path / "site", {"data/sales.csv": BASELINE["data/sales.csv"]
+                                         + f"{day},P003,1000,1,意外险\n"})
+    result = _build(site)
+    assert result.site.as_of == dt.date(2026, 3, 5)  # the latest real sale, not the typo
+    assert any(m.startswith("data/sales.csv:5:日期: ") for m in _messages(result))
+    assert len(result.site.tables["sales"]) == 3
+    assert "data/sales.csv:5:日期: " in _check(site) or day == "2026-03-20"  # check's clock is today's

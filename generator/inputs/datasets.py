@@ -7,6 +7,7 @@ with a row skips that row, and every skipped row is reported with its place and 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -485,6 +486,36 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
                 dropped[name].update(zip(frame.loc[bad, key.name], frame.loc[bad, ROW].astype(int)))
                 keys[name] -= set(frame.loc[bad, key.name])
             tables[name] = frame[~bad].reset_index(drop=True)
+    return problems
+
+
+# Dates that have happened (Column.past) lie from EARLIEST to today + AHEAD (a clock or time zone off by a day or
+# two); beyond, a typo such as 2199-12-31 would make the site "as of" that day.
+EARLIEST = dt.date(2000, 1, 1)
+AHEAD = dt.timedelta(days=7)
+
+
+def check_past_dates(tables: dict[str, pd.DataFrame], sources: dict[str, Source], today: dt.date) -> list[Problem]:
+    """Drop the rows (in place) whose date that has happened lies after today + AHEAD or before EARLIEST."""
+    problems: list[Problem] = []
+    latest = today + AHEAD
+    for name, dataset in DATASETS.items():
+        for column in dataset.columns:
+            frame = tables[name]
+            if not column.past or frame.empty:
+                continue
+            values = frame[column.name]
+            bad = (values.notna() & ((values > pd.Timestamp(latest)) | (values < pd.Timestamp(EARLIEST)))).to_numpy()
+            if not bad.any():
+                continue
+            for day, row in zip(values[bad], frame.loc[bad, ROW]):
+                when = (f"is after today ({today.isoformat()}, + {AHEAD.days} days)" if day > pd.Timestamp(latest)
+                        else f"is before {EARLIEST.isoformat()}")
+                problems.append(Problem(_file(sources, name), int(row), _header(sources, name, column.name),
+                                        f'"{day.date().isoformat()}" {when}: a typo? The row is skipped'))
+            tables[name] = frame[~bad].reset_index(drop=True)
+            if name in sources:
+                sources[name].rows_kept = len(tables[name])
     return problems
 
 
