@@ -124,3 +124,40 @@ def test_sales_dates_beyond_today_or_before_2000_are_errors(tmp_path: Path, make
     assert any(m.startswith("data/sales.csv:5:日期: ") for m in _messages(result))
     assert len(result.site.tables["sales"]) == 3
     assert "data/sales.csv:5:日期: " in _check(site) or day == "2026-03-20"  # check's clock is today's
+
+
+def _xlsx_with_far_cell(row: int, column: int) -> bytes:
+    """A small workbook of three sales and one more cell, far away (XFD1048576: 16384 columns, 1048576 rows)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in BASELINE["data/sales.csv"].splitlines():
+        sheet.append(line.replace('"¥12,000.00"', "12000").replace('"¥94,000.00"', "94000").split(","))
+    sheet.cell(row=row, column=column, value="x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_with_a_huge_used_range_is_refused(tmp_path: Path, make_site: Callable[..., Path]) -> None:
+    data = _xlsx_with_far_cell(1_048_576, 16_384)
+    assert len(data) < 10_000
+    site = make_site(tmp_path / "site", {
+        "site.toml": BASELINE["site.toml"].replace('file = "data/sales.csv"', 'file = "data/sales.xlsx"'),
+        "data/sales.csv": None, "data/sales.xlsx": data})
+    output = _check(site)
+    assert "data/sales.xlsx: " in output and "XFD1048576" in output
+    with pytest.raises(TrackboardError) as caught:
+        _build(site)
+    assert any("XFD1048576" in str(p) for p in caught.value.problems)
+
+
+def test_xlsx_with_a_far_but_sane_cell_is_read(tmp_path: Path, make_site: Callable[..., Path]) -> None:
+    site = make_site(tmp_path / "site", {
+        "site.toml": BASELINE["site.toml"].replace('file = "data/sales.csv"', 'file = "data/sales.xlsx"'),
+        "data/sales.csv": None, "data/sales.xlsx": _xlsx_with_far_cell(200, 30)})
+    assert len(_build(site).site.tables["sales"]) == 3

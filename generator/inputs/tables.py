@@ -6,7 +6,9 @@ import codecs
 import csv
 import io
 import itertools
+import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,6 +231,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     elif sheet not in names:
         hint = did_you_mean(sheet, names) or " sheets: " + ", ".join(names)
         raise FileError(f'has no sheet "{sheet}";{hint}')
+    _check_used_range(path, names.index(sheet), sheet)
     try:
         values = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except Exception as exc:
@@ -244,6 +247,80 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     cells.columns = pd.RangeIndex(cells.shape[1])
     rows = pd.Series(range(start + 2, start + 2 + len(cells)), dtype="int64")
     return _drop_blank(RawTable(headers, cells, rows, sheet=sheet, header_row=start + 1))
+
+
+# The largest sheet read: the reader makes a cell for every place of the used range, so one far cell
+# (XFD1048576 in a 5 KB file) would ask for billions.
+MAX_XLSX_COLUMNS = 200
+MAX_XLSX_CELLS = 50_000_000  # rows × columns of the used range
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,7})\"")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_part(book: zipfile.ZipFile, index: int) -> str | None:
+    """The zip member of the index-th sheet of a workbook, from workbook.xml and its relationships."""
+    try:
+        workbook = book.read("xl/workbook.xml")
+        rels = book.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    tags = re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", workbook)
+    if index >= len(tags):
+        return None
+    found = re.search(rb"\b\w+:id=\"([^\"]+)\"", tags[index])
+    if found is None:
+        return None
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        if re.search(rb"\bId=\"" + re.escape(found.group(1)) + rb"\"", tag):
+            target = re.search(rb"\bTarget=\"([^\"]+)\"", tag)
+            if target is None:
+                return None
+            name = target.group(1).decode("utf-8", "replace")
+            return name.lstrip("/") if name.startswith("/") else "xl/" + name
+    return None
+
+
+def _check_used_range(path: Path, index: int, sheet: str) -> None:
+    """Refuse a sheet whose cells reach beyond MAX_XLSX_COLUMNS or MAX_XLSX_CELLS, from its XML, before the
+    reader makes a cell for every place of its used range."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            part = _sheet_part(book, index)
+            if part is None or part not in book.namelist():
+                return  # the reader says what is wrong with the workbook
+            rows = columns = 0
+            tail = b""
+            with book.open(part) as stream:
+                while chunk := stream.read(1 << 20):
+                    text = tail + chunk
+                    for letters, row in _CELL_REF.findall(text):
+                        columns = max(columns, _column_number(letters))
+                        rows = max(rows, int(row))
+                    for row in _ROW_REF.findall(text):
+                        rows = max(rows, int(row))
+                    if columns > MAX_XLSX_COLUMNS or rows * max(columns, 1) > MAX_XLSX_CELLS:
+                        raise FileError(
+                            f'sheet "{sheet}" has a cell as far as {_column_letters(max(columns, 1))}{rows}: '
+                            f"more than the {MAX_XLSX_COLUMNS} columns and {MAX_XLSX_CELLS:,} cells read; delete the "
+                            "stray cells beyond the table (Ctrl+End shows the last one) and save again")
+                    tail = text[-256:]
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+        return  # not a workbook the scan understands: the reader reports it
 
 
 def _filled(value: object) -> bool:
