@@ -161,3 +161,13 @@ def test_xlsx_with_a_far_but_sane_cell_is_read(tmp_path: Path, make_site: Callab
         "site.toml": BASELINE["site.toml"].replace('file = "data/sales.csv"', 'file = "data/sales.xlsx"'),
         "data/sales.csv": None, "data/sales.xlsx": _xlsx_with_far_cell(200, 30)})
     assert len(_build(site).site.tables["sales"]) == 3
+
+
+def test_control_characters_in_front_matter_are_reported_and_dropped(tmp_path: Path,
+                                                                     make_site: Callable[..., Path]) -> None:
+    battle = BASELINE["content/battle/first-order.md"].replace("title: 王业务签下金福年金",
+                                                               'title: "王业务\\e签下\\x01金福年金"')
+    site = make_site(tmp_path / "site", {"content/battle/first-order.md": battle})
+    assert "content/battle/first-order.md:2:title: contains control character(s) U+0001, U+001B" in _check(site)
+    result = _build(site)
+    assert [d.meta["title"] for d in result.site.documents["battle"]] == ["王业务签下金福年金"]
