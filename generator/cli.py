@@ -45,7 +45,8 @@ def main() -> None:
 @site_argument
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: SITE/output).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="The date the site is built for (default: the latest date in the sales data).")
+              help="The date the site is built for, from 2000-01-01 to a year after today (default: the "
+                   "latest date in the sales data up to today).")
 @click.option("--profile", help="Build for an audience defined under [profiles] (e.g. screen, managers).")
 @click.option("--strict", is_flag=True, help="Fail on any error in the inputs instead of skipping bad rows.")
 @click.option("--notify", "then_notify", is_flag=True, help="Then send what is owed to the [[notify]] targets.")

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 from .config.schema import SCHEMA, ListOf, MapOf, Opt, Section, StrMap
+from .inputs.coerce import LIMITS
+from .inputs.datasets import AHEAD, EARLIEST
 from .inputs.schemas import COLLECTIONS, DATASETS, Collection, Dataset
 
 REFERENCE = Path("docs") / "reference.md"
@@ -134,6 +136,16 @@ def _column_limits(minimum: float | None, maximum: float | None) -> str:
     return ""
 
 
+def limits_reference() -> list[str]:
+    """The limits every cell is held to, from their one declaration in inputs/coerce.py."""
+    types = ", ".join(f"{COLUMN_TYPES[t].split(' (')[0]} within ±{limit:,.0f}" for t, limit in LIMITS.items())
+    return ["Limits on every cell (front-matter fields too): " + types + "; NaN and infinity are refused. A value "
+            "beyond its limit is an error for its cell and the row is skipped. Control characters (C0 but tab "
+            "and line breaks, DEL, C1, U+FFFE, U+FFFF, lone surrogates) are dropped from a cell with a warning. "
+            f"A date that has happened (a sale's `date`) after today + {AHEAD.days} days or before "
+            f"{EARLIEST.isoformat()} is an error for its cell and the row is skipped.", ""]
+
+
 def dataset_reference(dataset: Dataset) -> list[str]:
     status = "Required." if dataset.required else "Optional: its pages are left out when the file is absent."
     lines = [f"### `{dataset.name}`", "", f"{cell(dataset.help)} {status} File: `data/{dataset.name}.csv` or "
@@ -191,6 +203,7 @@ def reference() -> str:
         "word or any spelling in brackets. A reference names the dataset whose key the value must be; an "
         "unknown id is reported with its row and the row is skipped.",
         "",
+        *limits_reference(),
     ]
     for dataset in DATASETS.values():
         lines += dataset_reference(dataset)

@@ -16,7 +16,7 @@ from .cache import KnownFiles, Store, canonical, code_version, digest
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
 from .inputs.content import Document, check_collections, load_collections
-from .inputs.datasets import ROW, Loaded, Source, copied, load_datasets, locate
+from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load_datasets, locate
 from .inputs.parsing import DocumentParser
 from .inputs.schemas import DATASETS
 from .metrics.memo import Derived, Tables
@@ -144,9 +144,22 @@ def resolve_profile(config: dict[str, Any], name: str | None) -> dict[str, Any]:
 
 
 def default_as_of(tables: dict[str, pd.DataFrame], today: dt.date) -> dt.date:
-    """The latest date in the sales data, else today."""
+    """The latest date in the sales data up to today, else today."""
     dates = tables["sales"]["date"].dropna()
+    dates = dates[dates <= pd.Timestamp(today)]
     return dates.max().date() if not dates.empty else today
+
+
+# The dates a site may be built for (--as-of): from FIRST_AS_OF to a year after today.
+FIRST_AS_OF = dt.date(2000, 1, 1)
+AS_OF_AHEAD = dt.timedelta(days=366)
+
+
+def check_as_of(as_of: dt.date, today: dt.date) -> None:
+    """Refuse an as-of date no report is built for (a typo such as 2300-01-01), before anything is read."""
+    if not FIRST_AS_OF <= as_of <= today + AS_OF_AHEAD:
+        raise TrackboardError(f"--as-of {as_of.isoformat()}: expected a date from {FIRST_AS_OF.isoformat()} to "
+                              f"{(today + AS_OF_AHEAD).isoformat()} (a year after today)")
 
 
 _NUMBER_RUN = re.compile(r"\+?\d[\d \-()]*\d|\d")
@@ -294,6 +307,8 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     state = state if state is not None else BuildState()
     if not root.is_dir():
         raise TrackboardError(f"{root}: no such site folder")
+    if as_of is not None:
+        check_as_of(as_of, today)
     config, problems = load_config(root)
     profile_settings = resolve_profile(config, profile)
     # Markdown first: its worker processes are forked before the data readers start any threads, and parse
@@ -310,6 +325,10 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         parser.save()
     problems = problems + loaded.problems + content_problems + check_collections(documents)
     problems += data_limits + limit_document_text(documents)
+    dated = check_past_dates(loaded.tables, loaded.sources, today)
+    problems += dated
+    if dated and data_key:
+        data_key += f":{today.isoformat()}"  # which rows are left depends on the day too
     if profile_settings.get("mask_phone"):
         # At the source: whatever page, CSV or index shows a personal column shows it masked.
         mask_personal(loaded.tables)

@@ -16,6 +16,11 @@ import pandas as pd
 
 EMPTY = object()  # marker: the cell is empty
 MIN_YEAR, MAX_YEAR = 1900, 2199  # dates outside are typos (and beyond what pandas' datetime64[ns] holds)
+# The largest magnitude of each numeric type: beyond it a value is a typo (and overflows sums, charts and Int64).
+LIMITS = {"number": 1e12, "money": 1e12, "int": 1e9}
+# Characters no renderer should get: C0 controls but tab and line breaks, DEL and C1, the non-characters
+# U+FFFE/U+FFFF and lone surrogates. They are dropped from every cell, with a warning.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
@@ -111,11 +116,19 @@ def parse_datetime(value: object) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
 
+def _limited(number: float, limit: float) -> float:
+    if not np.isfinite(number):
+        raise ValueError("is not a finite number")
+    if abs(number) > limit:
+        raise ValueError(f"is out of range (expected a value within ±{limit:,.0f})")
+    return number
+
+
 def parse_number(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("is not a number")
     if isinstance(value, (int, float)):
-        return float(value)
+        return _limited(float(value), LIMITS["number"])
     text = unicodedata.normalize("NFKC", str(value)).strip()
     negative = text.startswith("(") and text.endswith(")")  # accounting style (1,200.00)
     text = _MONEY_JUNK.sub("", text.strip("()"))
@@ -128,25 +141,29 @@ def parse_number(value: object) -> float:
         number = float(text) * scale
     except ValueError:
         raise ValueError("is not a number") from None
-    if not np.isfinite(number):
-        raise ValueError("is not a finite number")
-    return -number if negative else number
+    return _limited(-number if negative else number, LIMITS["number"])
 
 
 def parse_money(value: object) -> float:
     try:
-        return round(parse_number(value), 2)
-    except ValueError:
+        number = parse_number(value)
+    except ValueError as exc:
+        if "range" in str(exc):
+            raise ValueError(f"is out of range (expected an amount within ±{LIMITS['money']:,.0f})") from None
         raise ValueError('is not an amount (expected a number such as 94000 or "¥94,000.00")') from None
+    return round(_limited(number, LIMITS["money"]), 2)
 
 
 def parse_int(value: object) -> int:
     try:
         number = parse_number(value)
-    except ValueError:
+    except ValueError as exc:
+        if "range" in str(exc):
+            raise ValueError(f"is out of range (expected a whole number within ±{LIMITS['int']:,.0f})") from None
         raise ValueError("is not a whole number") from None
     if not float(number).is_integer():
         raise ValueError("is not a whole number")
+    _limited(number, LIMITS["int"])
     return int(number)
 
 
@@ -196,16 +213,26 @@ PARSERS: dict[str, Parser] = {
 }
 
 
-def coerce_column(raw: pd.Series, parser: Parser) -> tuple[list[object], dict[int, str]]:
+def control_characters(text: str) -> str:
+    """Name the control characters of a text (U+001B, …) for a message."""
+    return ", ".join(sorted({f"U+{ord(c):04X}" for c in CONTROL.findall(text)}))
+
+
+def coerce_column(raw: pd.Series, parser: Parser) -> tuple[list[object], dict[int, str], dict[int, str]]:
     """Parse every cell of a column.
 
     Returns the values (EMPTY for an empty cell) and, by position, the message for each cell that
-    does not parse.
+    does not parse and the warning for each cell whose control characters were dropped.
     """
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     parsed: list[object] = []
     failures: dict[int, str] = {}
+    cleaned: dict[int, str] = {}
     for i, value in enumerate(uniques):
+        if isinstance(value, str) and CONTROL.search(value):
+            cleaned[i] = (f"contains control character(s) {control_characters(value)}; they are dropped "
+                          "(they break pages and charts)")
+            value = CONTROL.sub("", value)
         if is_empty(value):
             parsed.append(EMPTY)
             continue
@@ -218,8 +245,11 @@ def coerce_column(raw: pd.Series, parser: Parser) -> tuple[list[object], dict[in
     lookup[: len(parsed)] = parsed
     lookup[-1] = EMPTY  # code -1: a missing cell
     values = lookup[codes].tolist()
-    errors = {}
+    errors, warnings = {}, {}
     if failures:
         for position in np.flatnonzero(np.isin(codes, list(failures))):
             errors[int(position)] = failures[int(codes[position])]
-    return values, errors
+    if cleaned:
+        for position in np.flatnonzero(np.isin(codes, list(cleaned))):
+            warnings[int(position)] = cleaned[int(codes[position])]
+    return values, errors, warnings

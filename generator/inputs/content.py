@@ -22,7 +22,7 @@ import yaml
 
 from ..config import did_you_mean
 from ..errors import Problem
-from .coerce import PARSERS, is_empty
+from .coerce import CONTROL, PARSERS, control_characters, is_empty
 from .schemas import COLLECTIONS, Collection, Field
 
 CONTENT_DIR = "content"
@@ -402,6 +402,11 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
             problems.append(Problem(file, _line_of(front, spec.name), spec.name, f'"{value}" {exc}'))
             usable = False
             continue
+        if isinstance(meta[spec.name], str) and CONTROL.search(meta[spec.name]):
+            problems.append(Problem(file, _line_of(front, spec.name), spec.name,
+                                    f"contains control character(s) {control_characters(meta[spec.name])}; they are "
+                                    "dropped (they break pages and charts)", "warning"))
+            meta[spec.name] = CONTROL.sub("", meta[spec.name])
         if spec.choices and meta[spec.name] not in spec.choices:
             hint = did_you_mean(str(meta[spec.name]), spec.choices)
             problems.append(Problem(file, _line_of(front, spec.name), spec.name,

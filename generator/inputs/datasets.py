@@ -7,6 +7,7 @@ with a row skips that row, and every skipped row is reported with its place and 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,6 +162,11 @@ class _DatasetLoader:
         for row, count in raw.ragged or []:
             self.problem(file, row, None, f"row has {count} cells but the header has {len(raw.headers)}; "
                          "the extra cells are ignored", "warning")
+        for row, position, lines in raw.strays or []:
+            named = raw.headers[position] if position < len(raw.headers) and raw.headers[position] else None
+            self.problem(file, row, named, f"a quote opened here is never closed; {lines} following line(s) were "
+                         "read as part of this cell; they are read as rows, and this line's quotes as written",
+                         "warning")
         return None if fatal else positions
 
     def coerce(self, raw: RawTable, positions: dict[str, int], file: str, source: Source) -> pd.DataFrame:
@@ -175,7 +181,9 @@ class _DatasetLoader:
                 # in every row, with nothing to check; not a loop over each of a large file's million rows.
                 columns[column.name] = _typed([column.default] * n, column)
                 continue
-            values, errors = coerce_column(raw.cells[positions[column.name]], PARSERS[column.type])
+            values, errors, warnings = coerce_column(raw.cells[positions[column.name]], PARSERS[column.type])
+            for position, message in warnings.items():
+                self.problem(file, int(rows[position]), header, message, "warning")
             for position, message in errors.items():
                 self.problem(file, int(rows[position]), header, message)
                 bad[position] = True
@@ -478,6 +486,36 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
                 dropped[name].update(zip(frame.loc[bad, key.name], frame.loc[bad, ROW].astype(int)))
                 keys[name] -= set(frame.loc[bad, key.name])
             tables[name] = frame[~bad].reset_index(drop=True)
+    return problems
+
+
+# Dates that have happened (Column.past) lie from EARLIEST to today + AHEAD (a clock or time zone off by a day or
+# two); beyond, a typo such as 2199-12-31 would make the site "as of" that day.
+EARLIEST = dt.date(2000, 1, 1)
+AHEAD = dt.timedelta(days=7)
+
+
+def check_past_dates(tables: dict[str, pd.DataFrame], sources: dict[str, Source], today: dt.date) -> list[Problem]:
+    """Drop the rows (in place) whose date that has happened lies after today + AHEAD or before EARLIEST."""
+    problems: list[Problem] = []
+    latest = today + AHEAD
+    for name, dataset in DATASETS.items():
+        for column in dataset.columns:
+            frame = tables[name]
+            if not column.past or frame.empty:
+                continue
+            values = frame[column.name]
+            bad = (values.notna() & ((values > pd.Timestamp(latest)) | (values < pd.Timestamp(EARLIEST)))).to_numpy()
+            if not bad.any():
+                continue
+            for day, row in zip(values[bad], frame.loc[bad, ROW]):
+                when = (f"is after today ({today.isoformat()}, + {AHEAD.days} days)" if day > pd.Timestamp(latest)
+                        else f"is before {EARLIEST.isoformat()}")
+                problems.append(Problem(_file(sources, name), int(row), _header(sources, name, column.name),
+                                        f'"{day.date().isoformat()}" {when}: a typo? The row is skipped'))
+            tables[name] = frame[~bad].reset_index(drop=True)
+            if name in sources:
+                sources[name].rows_kept = len(tables[name])
     return problems
 
 

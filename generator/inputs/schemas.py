@@ -25,6 +25,7 @@ class Column:
     personal: bool = False  # masked by profiles with mask_phone
     minimum: float | None = None
     maximum: float | None = None
+    past: bool = False  # a date that has happened: after today (+ a margin) or before 2000 it is a typo
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ DATASETS: dict[str, Dataset] = {
             "sales",
             "One row per order or per person-day.",
             (
-                _c("date", "date", "Date of the sale.", "日期", "承保日期", "签单日期", required=True),
+                _c("date", "date", "Date of the sale.", "日期", "承保日期", "签单日期", required=True,
+                   past=True),
                 _c("person", "text", "Person id of the seller.", "工号", required=True, ref="people"),
                 _c("premium", "money", "Premium.", "保费", "规模保费", "金额", required=True),
                 _c("fyc", "money", "First-year commission.", "FYC", "首年佣金", default=0.0),

@@ -5,7 +5,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
+import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +31,8 @@ class RawTable:
     sheet: str | None = None
     ragged: list[tuple[int, int]] | None = None  # (row, cell count) of rows longer than the header
     header_row: int = 1  # spreadsheet row of the header (after leading blank rows)
+    # (row, cell position, lines swallowed) of each quote opened and never closed (see _unclosed_quotes)
+    strays: list[tuple[int, int, int]] | None = None
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -109,6 +114,11 @@ def read_csv(path: Path, encoding: str | None = None) -> RawTable:
             frame, ragged = _read_ragged(text, sep)
         except pd.errors.EmptyDataError:
             raise FileError("is empty: expected a header row") from None
+    strays = None
+    if text.count("\n") > len(frame):  # fewer records than lines: some cell spans lines (cheap to rule out)
+        found = _unclosed_quotes(text, sep)
+        if found is not None:
+            frame, ragged, strays = found
     frame = frame.fillna("")
     headers = [clean_header(v) for v in frame.iloc[0].tolist()]
     cells = frame.iloc[1:].reset_index(drop=True)
@@ -116,7 +126,54 @@ def read_csv(path: Path, encoding: str | None = None) -> RawTable:
     rows = pd.Series(range(lead + 2, len(cells) + lead + 2), dtype="int64")
     if ragged:
         ragged = [(row + lead, count) for row, count in ragged]
-    return _drop_blank(RawTable(headers, cells, rows, encoding=used, ragged=ragged, header_row=lead + 1))
+    if strays:
+        strays = [(row + lead, position, lines) for row, position, lines in strays]
+    return _drop_blank(RawTable(headers, cells, rows, encoding=used, ragged=ragged, header_row=lead + 1,
+                                strays=strays))
+
+
+def _swallowed(cell: str, sep: str, width: int) -> int:
+    """How many lines of a cell look like rows of the file (the header's number of separators or more)."""
+    return sum(1 for line in cell.split("\n")[1:] if line.count(sep) >= width - 1)
+
+
+def _unclosed_quotes(text: str, sep: str) -> tuple[pd.DataFrame, list[tuple[int, int]], list[tuple[int, int, int]]]\
+        | None:
+    """Re-read a CSV in which a quote opened in a cell and never closed properly (`"年金 10"" 型`), so that the
+    rows after it were read into that one cell: the line where it opened is read again with its quotes taken as
+    written, and the rows after it as rows. Returns the cells, the ragged rows and (row, cell position, lines
+    swallowed) of each such quote; None when no cell swallowed a row (a real cell may span lines)."""
+    lines = text.splitlines(keepends=True)
+    width = len(next(csv.reader(lines[:1], delimiter=sep), []))
+    if width < 2:
+        return None
+    records: list[list[str]] = []
+    strays: list[tuple[int, int, int]] = []
+    start = 0
+    while start < len(lines):
+        reader = csv.reader(itertools.islice(lines, start, None), delimiter=sep)
+        before = 0
+        restart = None
+        for record in reader:
+            spans = reader.line_num - before
+            if spans > 1:
+                counts = [_swallowed(cell, sep, width) for cell in record]
+                if max(counts) > 0:
+                    position = counts.index(max(counts))
+                    strays.append((len(records) + 1, position, spans - 1))
+                    records.append(next(csv.reader([lines[start + before]], delimiter=sep, quoting=csv.QUOTE_NONE)))
+                    restart = start + before + 1
+                    break
+            records.append(record)
+            before = reader.line_num
+        if restart is None:
+            break
+        start = restart
+    if not strays:
+        return None
+    ragged = [(i + 1, len(r)) for i, r in enumerate(records) if len(r) > width and any(c.strip() for c in r[width:])]
+    fixed = [(r + [""] * width)[:width] for r in records]
+    return pd.DataFrame(fixed, dtype=object), ragged, strays
 
 
 def _read_even(text: str, sep: str, first_line: str | None = None) -> pd.DataFrame | None:
@@ -174,6 +231,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     elif sheet not in names:
         hint = did_you_mean(sheet, names) or " sheets: " + ", ".join(names)
         raise FileError(f'has no sheet "{sheet}";{hint}')
+    _check_used_range(path, names.index(sheet), sheet)
     try:
         values = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except Exception as exc:
@@ -189,6 +247,80 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     cells.columns = pd.RangeIndex(cells.shape[1])
     rows = pd.Series(range(start + 2, start + 2 + len(cells)), dtype="int64")
     return _drop_blank(RawTable(headers, cells, rows, sheet=sheet, header_row=start + 1))
+
+
+# The largest sheet read: the reader makes a cell for every place of the used range, so one far cell
+# (XFD1048576 in a 5 KB file) would ask for billions.
+MAX_XLSX_COLUMNS = 200
+MAX_XLSX_CELLS = 50_000_000  # rows × columns of the used range
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,7})\"")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_part(book: zipfile.ZipFile, index: int) -> str | None:
+    """The zip member of the index-th sheet of a workbook, from workbook.xml and its relationships."""
+    try:
+        workbook = book.read("xl/workbook.xml")
+        rels = book.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    tags = re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", workbook)
+    if index >= len(tags):
+        return None
+    found = re.search(rb"\b\w+:id=\"([^\"]+)\"", tags[index])
+    if found is None:
+        return None
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        if re.search(rb"\bId=\"" + re.escape(found.group(1)) + rb"\"", tag):
+            target = re.search(rb"\bTarget=\"([^\"]+)\"", tag)
+            if target is None:
+                return None
+            name = target.group(1).decode("utf-8", "replace")
+            return name.lstrip("/") if name.startswith("/") else "xl/" + name
+    return None
+
+
+def _check_used_range(path: Path, index: int, sheet: str) -> None:
+    """Refuse a sheet whose cells reach beyond MAX_XLSX_COLUMNS or MAX_XLSX_CELLS, from its XML, before the
+    reader makes a cell for every place of its used range."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            part = _sheet_part(book, index)
+            if part is None or part not in book.namelist():
+                return  # the reader says what is wrong with the workbook
+            rows = columns = 0
+            tail = b""
+            with book.open(part) as stream:
+                while chunk := stream.read(1 << 20):
+                    text = tail + chunk
+                    for letters, row in _CELL_REF.findall(text):
+                        columns = max(columns, _column_number(letters))
+                        rows = max(rows, int(row))
+                    for row in _ROW_REF.findall(text):
+                        rows = max(rows, int(row))
+                    if columns > MAX_XLSX_COLUMNS or rows * max(columns, 1) > MAX_XLSX_CELLS:
+                        raise FileError(
+                            f'sheet "{sheet}" has a cell as far as {_column_letters(max(columns, 1))}{rows}: '
+                            f"more than the {MAX_XLSX_COLUMNS} columns and {MAX_XLSX_CELLS:,} cells read; delete the "
+                            "stray cells beyond the table (Ctrl+End shows the last one) and save again")
+                    tail = text[-256:]
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+        return  # not a workbook the scan understands: the reader reports it
 
 
 def _filled(value: object) -> bool:
