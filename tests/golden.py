@@ -40,6 +40,7 @@ WHOLE = (
     "screen/index.html",
 )
 BUILT_AT = "built_at"
+MARKER = ".trackboard-output"
 
 
 def site_for(locale: str, base: Path) -> Path:
@@ -68,11 +69,16 @@ def build_golden(locale: str, base: Path) -> Path:
 
 
 def normalised(path: str, data: bytes) -> bytes:
-    """The bytes compared: build.json without its build time (the one thing that differs between builds)."""
+    """The bytes compared: build.json without its build time (the one thing that differs between builds), the
+    output's marker without the site's identity (its path)."""
     if path == "build.json":
         info = json.loads(data)
         info.pop(BUILT_AT, None)
         return (json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    if path == MARKER:  # without the digest of the site's path (the en site is built from a temporary copy)
+        mark = json.loads(data)
+        mark.pop("site", None)
+        return (json.dumps(mark, sort_keys=True) + "\n").encode()
     return data
 
 

@@ -4,21 +4,28 @@ not a build, an --out that is a symbolic link, two builds at once, and chart wor
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, FIXED_NOW
+from conftest import AS_OF, FIXED_NOW, snapshot
 
-from generator import cache
+from generator import cache, writer
 from generator.commands.build import build
+from generator.errors import TrackboardError
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_build(site: Path, out: Path | None = None):
-    return build(site, out=out, as_of=AS_OF, clock=lambda: FIXED_NOW)
+def run_build(site: Path, out: Path | None = None, as_of=AS_OF):
+    return build(site, out=out, as_of=as_of, clock=lambda: FIXED_NOW)
 
 
 class Planted:
@@ -132,3 +139,101 @@ def test_only_private_folders_of_this_user_are_trusted(tmp_path: Path) -> None:
     # A sticky folder (like /tmp) may hold it: no one else can rename it.
     shared.chmod(0o1777)
     assert cache.trusted(inner, shared)
+
+
+# --- what --out may replace -----------------------------------------------------------------------------------
+
+
+def test_a_folder_with_someone_elses_build_json_is_not_replaced(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "project"
+    (out / "src").mkdir(parents=True)
+    (out / "src" / "main.c").write_text("int main(void) { return 0; }\n")
+    (out / "README").write_text("precious\n")
+    (out / "build.json").write_text('{"target": "release", "jobs": 4}\n')
+    before = snapshot(out)
+    with pytest.raises(TrackboardError) as info:
+        run_build(site, out)
+    assert str(out) in info.value.message and "not made by Trackboard" in info.value.message
+    assert snapshot(out) == before
+
+
+def test_an_output_of_trackboard_is_replaced_and_marked(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_build(site, out)
+    mark = json.loads((out / writer.OUTPUT_MARKER).read_text())
+    assert mark["generator"] == "trackboard" and len(mark["site"]) == 16
+    # an output of the release before the marker: its build.json is Trackboard's, so it is replaced too
+    (out / writer.OUTPUT_MARKER).unlink()
+    run_build(site, out, as_of=AS_OF.replace(day=4))
+    assert json.loads((out / "build.json").read_text())["as_of"] == "2026-03-04"
+    assert (out / writer.OUTPUT_MARKER).is_file()
+
+
+def test_an_empty_or_missing_folder_is_built_into(site: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    run_build(site, tmp_path / "empty")
+    run_build(site, tmp_path / "missing" / "out")
+    assert (tmp_path / "empty" / "index.html").is_file() and (tmp_path / "missing" / "out" / "index.html").is_file()
+
+
+# --- an --out that is a symbolic link ---------------------------------------------------------------------------
+
+
+def test_an_out_that_is_a_link_is_published_into_its_target_and_kept(site: Path, tmp_path: Path) -> None:
+    target = tmp_path / "releases" / "current"
+    target.mkdir(parents=True)
+    link = tmp_path / "www"
+    link.symlink_to(target)
+    run_build(site, link)
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert (target / "index.html").is_file()
+    run_build(site, link, as_of=AS_OF.replace(day=4))  # and again: the target is brought up to date
+    assert link.is_symlink()
+    assert json.loads((target / "build.json").read_text())["as_of"] == "2026-03-04"
+
+
+# --- two builds into one output -------------------------------------------------------------------------------
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from generator.writer import output_lock
+with output_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+    Path(sys.argv[3]).write_text(repr(time.time()))
+"""
+
+
+def test_a_second_build_waits_for_the_first(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    released = tmp_path / "released"
+    first = subprocess.Popen([sys.executable, "-c", HOLD, str(out), "3", str(released)], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert first.stdout is not None and first.stdout.readline().strip() == "locked"
+        second = subprocess.run([sys.executable, "-m", "generator", "build", str(site), "--out", str(out),
+                                 "--as-of", str(AS_OF)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    finally:
+        first.wait(timeout=60)
+        if first.stdout is not None:
+            first.stdout.close()
+    assert second.returncode == 0, second.stderr
+    assert "another build is writing" in second.stderr
+    # the second build published after the first let go
+    assert (out / "build.json").stat().st_mtime >= float(released.read_text()) - 0.01
+
+
+def test_a_build_gives_up_waiting_with_a_clear_message(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    told: list[str] = []
+    with writer.output_lock(out):
+        started = time.monotonic()
+        with pytest.raises(TrackboardError) as info, writer.output_lock(out, timeout=0.5, waiting=told.append):
+            pass
+    assert time.monotonic() - started >= 0.5
+    assert info.value.message.startswith(f"another build is still writing {out}")
+    assert told and "waiting" in told[0]
+    with writer.output_lock(out, timeout=0):  # released: taken at once
+        pass
+
