@@ -237,3 +237,96 @@ def test_a_build_gives_up_waiting_with_a_clear_message(tmp_path: Path) -> None:
     with writer.output_lock(out, timeout=0):  # released: taken at once
         pass
 
+
+# --- workers end with a killed build --------------------------------------------------------------------------
+
+DRAWER = """
+import sys, time
+from pathlib import Path
+from generator.drawing import ChartDrawer
+drawer = ChartDrawer("en", Path(sys.argv[1]), processes=2)
+drawer.warm_up(1000)  # a first build's: the workers start before any chart is known
+print(" ".join(str(process.pid) for process in drawer.workers), flush=True)
+time.sleep(120)
+"""
+
+POOL = """
+import time
+from generator.parallel import forked_map
+def slow(item):
+    time.sleep(120)
+    return item
+forked_map(slow, list(range(64)), min_items=1)
+"""
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, dead but not yet reaped by whoever adopted it, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def gone_within(pids: list[int], seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(alive(pid) for pid in pids):
+        time.sleep(0.1)
+    return [pid for pid in pids if alive(pid)]
+
+
+linux_only = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+
+@linux_only
+def test_chart_workers_end_when_the_build_is_killed_while_they_start(tmp_path: Path) -> None:
+    build_ = subprocess.Popen([sys.executable, "-c", DRAWER, str(tmp_path / "charts")], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert build_.stdout is not None
+        workers = [int(pid) for pid in build_.stdout.readline().split()]
+        assert len(workers) == 2 and all(alive(pid) for pid in workers)
+        build_.kill()  # SIGKILL, while the workers are still importing and warming up
+        build_.wait()
+        left = gone_within(workers, 10)
+        for pid in left:
+            os.kill(pid, 9)
+        assert left == [], "chart workers outlived the killed build"
+    finally:
+        build_.kill()
+        if build_.stdout is not None:
+            build_.stdout.close()
+
+
+@linux_only
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="forked_map forks only with two cores or more")
+def test_forked_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
+    build_ = subprocess.Popen([sys.executable, "-c", POOL], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            time.sleep(0.1)
+            workers = children(build_.pid)
+        assert len(workers) >= 2
+        time.sleep(0.5)  # the pool's workers past their start, in the work
+        build_.kill()
+        build_.wait()
+        left = gone_within(workers, 10)
+        for pid in left:
+            os.kill(pid, 9)
+        assert left == [], "forked workers outlived the killed build"
+    finally:
+        build_.kill()
