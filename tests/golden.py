@@ -76,8 +76,12 @@ def normalised(path: str, data: bytes) -> bytes:
         info.pop(BUILT_AT, None)
         return (json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
     if path == MARKER:  # without the digest of the site's path (the en site is built from a temporary copy)
-        mark = json.loads(data)
-        mark.pop("site", None)
+        try:
+            mark = json.loads(data)
+        except ValueError:  # not a marker at all: compared as it is
+            return data
+        if isinstance(mark, dict):
+            mark.pop("site", None)
         return (json.dumps(mark, sort_keys=True) + "\n").encode()
     return data
 
