@@ -395,28 +395,41 @@ def _tell(text: str) -> None:
     sys.stderr.flush()
 
 
+def _open_lock(path: Path, out: Path) -> int:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise TrackboardError(f"cannot lock the output folder {out} ({path}: {exc.strerror or exc})") from exc
+
+
+def _is_at(fd: int, path: Path) -> bool:
+    """Whether the open file is still the one at `path` (not one its holder removed on leaving)."""
+    try:
+        one, two = os.fstat(fd), os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    return (one.st_ino, one.st_dev) == (two.st_ino, two.st_dev)
+
+
 @contextlib.contextmanager
 def output_lock(out: Path, timeout: float | None = None, waiting: Callable[[str], None] = _tell) -> Iterator[None]:
     """Within: this process alone builds into `out`. A second build waits for the first (telling `waiting`
     once), and gives up with a TrackboardError after `timeout` seconds (LOCK_TIMEOUT). The lock is the
-    system's (flock): it goes with the process however the process ends."""
+    system's (flock on lock_file(out)): it goes with the process however the process ends. The holder removes
+    the lock file on leaving; a build that locked the removed file opens the new one and locks again."""
     if fcntl is None:  # no flock (Windows): builds are not kept apart
         yield
         return
     timeout = LOCK_TIMEOUT if timeout is None else timeout
     path = lock_file(out)
+    deadline = time.monotonic() + timeout
+    told = held = False
+    fd = _open_lock(path, out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    except OSError as exc:
-        raise TrackboardError(f"cannot lock the output folder {out} ({path}: {exc.strerror or exc})") from exc
-    try:
-        deadline = time.monotonic() + timeout
-        told = False
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise TrackboardError(f"another build is still writing {out} (it holds {path}); gave up "
@@ -425,9 +438,20 @@ def output_lock(out: Path, timeout: float | None = None, waiting: Callable[[str]
                     waiting(f"another build is writing {out}: waiting for it to finish (up to {timeout:g} seconds)")
                     told = True
                 time.sleep(LOCK_POLL)
+                continue
+            if _is_at(fd, path):
+                held = True
+                break
+            os.close(fd)  # locked a file its holder removed on leaving: lock the one there now
+            fd = -1
+            fd = _open_lock(path, out)
         yield
     finally:
-        os.close(fd)  # releases the lock
+        if held:
+            with contextlib.suppress(OSError):
+                os.unlink(path)  # while still locked: no one can have locked it in between
+        if fd >= 0:
+            os.close(fd)  # releases the lock
 
 
 def check_target(out: Path, site: Path) -> None:

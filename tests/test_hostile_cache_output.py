@@ -174,6 +174,7 @@ def test_an_empty_or_missing_folder_is_built_into(site: Path, tmp_path: Path) ->
     run_build(site, tmp_path / "empty")
     run_build(site, tmp_path / "missing" / "out")
     assert (tmp_path / "empty" / "index.html").is_file() and (tmp_path / "missing" / "out" / "index.html").is_file()
+    assert not writer.lock_file(tmp_path / "empty").exists()  # removed by the build that held it
 
 
 # --- an --out that is a symbolic link ---------------------------------------------------------------------------
@@ -235,6 +236,11 @@ def test_a_build_gives_up_waiting_with_a_clear_message(tmp_path: Path) -> None:
     assert info.value.message.startswith(f"another build is still writing {out}")
     assert told and "waiting" in told[0]
     with writer.output_lock(out, timeout=0):  # released: taken at once
+        pass
+    with pytest.raises(RuntimeError), writer.output_lock(out):
+        raise RuntimeError("a failed build")
+    assert not writer.lock_file(out).exists()
+    with writer.output_lock(out, timeout=0):  # released by the failed build too
         pass
 
 
