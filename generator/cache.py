@@ -99,9 +99,18 @@ def trusted(folder: Path, top: Path) -> bool:
     return True
 
 
+def _make_private(folder: Path) -> None:
+    """Make the folder and any missing folder above it, each readable and writable by this user alone."""
+    if folder.is_dir():
+        return
+    if folder.parent != folder:
+        _make_private(folder.parent)
+    folder.mkdir(mode=0o700, exist_ok=True)
+
+
 def _writable(folder: Path) -> bool:
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _make_private(folder)
         probe = folder / f".probe-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()

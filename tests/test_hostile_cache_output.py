@@ -336,3 +336,21 @@ def test_forked_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
         assert left == [], "forked workers outlived the killed build"
     finally:
         build_.kill()
+
+
+def test_the_users_cache_folders_are_made_private(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Even under a umask that lets the group write: a folder others may write would not be trusted next time.
+    base = tmp_path / "home-cache"
+    base.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base))
+    writable = cache._writable
+    monkeypatch.setattr(cache, "_writable", lambda folder: folder.name != cache.CACHE_DIR and writable(folder))
+    cache.cache_root.cache_clear()
+    old = os.umask(0o002)
+    try:
+        root = cache.cache_root(site)
+    finally:
+        os.umask(old)
+        cache.cache_root.cache_clear()
+    assert root.parent == base / "trackboard"
+    assert root.stat().st_mode & 0o777 == 0o700 and root.parent.stat().st_mode & 0o777 == 0o700
