@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
-import hashlib
 import itertools
 import json
 import os
@@ -348,12 +347,10 @@ def replace_folder(new: Path, old: Path) -> None:
 OUTPUT_MARKER = ".trackboard-output"  # written into every output: the folder is Trackboard's to replace
 
 
-def marker(site: Path) -> Output:
-    """The file that marks an output folder as made by Trackboard, naming (by a digest of its resolved path)
-    the site it was built from."""
-    identity = hashlib.sha256(str(site.resolve()).encode()).hexdigest()[:16]
-    data = json.dumps({"generator": "trackboard", "site": identity}, sort_keys=True) + "\n"
-    return Output(OUTPUT_MARKER, data.encode())
+def marker() -> Output:
+    """The file that marks an output folder as made by Trackboard. The same in every output: a site's files
+    depend on its inputs alone, not on where it was built."""
+    return Output(OUTPUT_MARKER, (json.dumps({"generator": "trackboard"}) + "\n").encode())
 
 
 def _read_json(path: Path) -> Any:

@@ -40,7 +40,6 @@ WHOLE = (
     "screen/index.html",
 )
 BUILT_AT = "built_at"
-MARKER = ".trackboard-output"
 
 
 def site_for(locale: str, base: Path) -> Path:
@@ -69,20 +68,11 @@ def build_golden(locale: str, base: Path) -> Path:
 
 
 def normalised(path: str, data: bytes) -> bytes:
-    """The bytes compared: build.json without its build time (the one thing that differs between builds), the
-    output's marker without the site's identity (its path)."""
+    """The bytes compared: build.json without its build time (the one thing that differs between builds)."""
     if path == "build.json":
         info = json.loads(data)
         info.pop(BUILT_AT, None)
         return (json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
-    if path == MARKER:  # without the digest of the site's path (the en site is built from a temporary copy)
-        try:
-            mark = json.loads(data)
-        except ValueError:  # not a marker at all: compared as it is
-            return data
-        if isinstance(mark, dict):
-            mark.pop("site", None)
-        return (json.dumps(mark, sort_keys=True) + "\n").encode()
     return data
 
 

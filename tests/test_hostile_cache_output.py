@@ -160,8 +160,7 @@ def test_a_folder_with_someone_elses_build_json_is_not_replaced(site: Path, tmp_
 def test_an_output_of_trackboard_is_replaced_and_marked(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_build(site, out)
-    mark = json.loads((out / writer.OUTPUT_MARKER).read_text())
-    assert mark["generator"] == "trackboard" and len(mark["site"]) == 16
+    assert json.loads((out / writer.OUTPUT_MARKER).read_text()) == {"generator": "trackboard"}
     # an output of the release before the marker: its build.json is Trackboard's, so it is replaced too
     (out / writer.OUTPUT_MARKER).unlink()
     run_build(site, out, as_of=AS_OF.replace(day=4))

@@ -520,10 +520,11 @@ def write_site(site: Site, out: Path, outputs: list[Output], previous: OutputCac
         info = build_info(site, outputs, built_at, shas)
         search = None if site.excluded("search") else search_index(progress, outputs, shas, previous, in_place)
         finish = search.finish if search is not None else None
-        mark = marker(site.root)
-        files = [*outputs, info, mark]
+        mark = marker()
         shas[info.path] = hashlib.sha256(info.data).hexdigest()
         shas[mark.path] = hashlib.sha256(mark.data).hexdigest()
+        mark = previous.linked(mark, shas[mark.path])
+        files = [*outputs, info, mark]
 
         def finish_and_save() -> None:
             if finish is not None:
