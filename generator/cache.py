@@ -9,11 +9,15 @@ ignored, never an error: deleting the folder is always safe.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
 import os
 import pickle
+import shutil
+import stat
+import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -27,22 +31,86 @@ PACKAGE = Path(__file__).resolve().parent
 def cache_root(site_root: Path) -> Path:
     """The folder of a site's cache: .trackboard-cache/ in the site's folder, or, when that cannot be written
     (a read-only checkout or share), a folder of its own for this site in the user's cache folder (or the
-    temporary folder), so the site still builds, and builds again as fast as anywhere else."""
+    temporary folder), so the site still builds, and builds again as fast as anywhere else.
+
+    A cache holds pickles, and unpickling runs code: a folder is used only when `trusted` (ours, writable by
+    no one else, not a symbolic link, nor are the folders above it). When no candidate is, the build gets a
+    new private folder of its own, deleted when it ends: it builds, without a cache, with a warning."""
     here = site_root / CACHE_DIR
-    if _writable(here):
+    if _writable(here) and trusted(here, site_root):
         return here
     name = hashlib.sha256(str(site_root.resolve()).encode()).hexdigest()[:16]
-    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "trackboard" / name
-    if _writable(user):
-        return user
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home folder to expand
+        base = None
+    if base is not None:
+        user = base / "trackboard" / name
+        if _writable(user) and trusted(user, base):
+            return user
     import tempfile
 
-    return Path(tempfile.gettempdir()) / f"trackboard-cache-{os.getuid() if hasattr(os, 'getuid') else 0}-{name}"
+    shared = Path(tempfile.gettempdir()) / f"trackboard-cache-{_uid()}-{name}"
+    if _writable(shared) and trusted(shared, shared):
+        return shared
+    warnings.warn(f"not using the cache folder {shared}: it is not this user's own private folder "
+                  "(made by another user, a symbolic link, or writable by others); building without a cache",
+                  CacheWarning, stacklevel=2)
+    private = Path(tempfile.mkdtemp(prefix="trackboard-cache-"))  # mode 0o700, a name no one can guess
+    atexit.register(shutil.rmtree, private, ignore_errors=True)
+    return private
+
+
+class CacheWarning(UserWarning):
+    """A cache folder was refused as unsafe."""
+
+
+def _uid() -> int:
+    return os.getuid() if hasattr(os, "getuid") else 0
+
+
+def _private(folder: Path, own: bool) -> bool:
+    """Whether `folder` (itself, not a link to it) is a folder no one but its owner can write, owned by this
+    user; or, unless `own`, by root, and then a sticky-bit folder such as /tmp also counts (no one can rename
+    away what another user keeps there)."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if info.st_uid != _uid() and (own or info.st_uid != 0):
+        return False
+    return not info.st_mode & 0o022 or (not own and bool(info.st_mode & stat.S_ISVTX))
+
+
+def trusted(folder: Path, top: Path) -> bool:
+    """Whether a cache may be read from `folder`: a folder of this user's own, not a link and writable by no
+    one else, in folders (up to `top`, the site's or the user's cache folder) that no other user can write."""
+    if not hasattr(os, "getuid"):  # no owners to check (Windows): the folder's ACLs decide
+        return True
+    if not _private(folder, own=True):
+        return False
+    current = folder
+    while current != top and current.parent != current:
+        current = current.parent
+        if not _private(current, own=False):
+            return False
+    return True
+
+
+def _make_private(folder: Path) -> None:
+    """Make the folder and any missing folder above it, each readable and writable by this user alone."""
+    if folder.is_dir():
+        return
+    if folder.parent != folder:
+        _make_private(folder.parent)
+    folder.mkdir(mode=0o700, exist_ok=True)
 
 
 def _writable(folder: Path) -> bool:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        _make_private(folder)
         probe = folder / f".probe-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()

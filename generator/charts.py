@@ -24,6 +24,7 @@ import html
 import json
 import math
 import multiprocessing
+import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from typing import Any
 from . import fonts
 from .cache import write_atomically
 from .i18n import catalogue
-from .parallel import ignore_interrupt
+from .parallel import start_worker
 
 KINDS = ("trend", "cumulative", "compare", "leaders")
 
@@ -446,7 +447,8 @@ def _render_batch(specs: list[str], workers: int, cache_dir: Path | None,
     # the measurement font is made here.
     context = multiprocessing.get_context("spawn")
     chunks = max(1, min(16, len(specs) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                             initargs=(os.getpid(),)) as pool:
         for _ in range(workers):
             pool.submit(int)  # starts a worker now, not when the first chart is handed out
         specs, font_dir, family = _measure_with_subset(specs, cache_dir)
@@ -454,8 +456,8 @@ def _render_batch(specs: list[str], workers: int, cache_dir: Path | None,
         return list(pool.map(render_job, jobs, chunksize=chunks))
 
 
-def _start_worker() -> None:
-    ignore_interrupt()
+def _start_worker(parent: int) -> None:
+    start_worker(parent)
     fonts.register_fonts()
 
 

@@ -24,13 +24,14 @@ from pathlib import Path
 
 from . import charts, fonts
 from .cache import write_atomically
-from .parallel import workers
+from .parallel import die_with_parent, workers
 
 DONE = "done"  # written into the spool when every chunk is there
 CHUNK = 24  # charts a worker takes at a time: small enough that the two finish together
 POLL = 0.02  # seconds a worker waits for a chunk
 MIN_CHARTS = 200  # charts known before workers start during the compute stage
 FLUSH_MIN = 16  # after it, fewer are drawn by render_svgs: starting a worker (a second or so) would cost more
+PARENT_ENV = "TRACKBOARD_BUILD_PID"  # the build that started a worker: the worker ends when it does
 PER_WORKER = 100  # charts worth a worker of their own after the compute stage
 
 
@@ -111,7 +112,8 @@ class ChartDrawer:
         # The package's own folder first on the path: the workers import this copy of it, installed or not.
         package_root = str(Path(__file__).resolve().parents[1])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root,
-                                                                         os.environ.get("PYTHONPATH")]))}
+                                                                         os.environ.get("PYTHONPATH")])),
+               PARENT_ENV: str(os.getpid())}
         with (self.spool / "workers.log").open("ab") as out:
             for _ in range(count):
                 self.workers.append(subprocess.Popen(
@@ -214,4 +216,5 @@ def work(spool: Path, cache_dir: Path) -> None:
 
 
 if __name__ == "__main__":
+    die_with_parent(int(os.environ.get(PARENT_ENV) or os.getppid()))
     work(Path(sys.argv[1]), Path(sys.argv[2]))

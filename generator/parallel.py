@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any, TypeVar
 
 
@@ -23,6 +25,27 @@ def ignore_interrupt() -> None:
     """Start a worker process deaf to Ctrl+C: the terminal sends it to every process of the build, and the
     build itself stops its workers (each of them would otherwise print its own traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker process end when its parent, the build (process `parent`), ends however it ends, a
+    SIGKILL included: an orphaned worker would run on, holding memory and a core. On Linux the kernel sends
+    SIGKILL when the parent dies; the parent is then checked, for one that died before this was set."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def start_worker(parent: int) -> None:
+    """The initializer of every pool's workers: deaf to Ctrl+C (see ignore_interrupt), and ending with the build
+    (see die_with_parent). Pass os.getpid() of the process that makes the pool."""
+    die_with_parent(parent)
+    ignore_interrupt()
 
 
 _T = TypeVar("_T")
@@ -59,7 +82,7 @@ def forked_map(function: Callable[[_T], _R], items: Sequence[_T], min_items: int
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     _FUNCTION = function
     try:
-        with multiprocessing.get_context("fork").Pool(n, initializer=ignore_interrupt) as pool:
+        with multiprocessing.get_context("fork").Pool(n, initializer=start_worker, initargs=(os.getpid(),)) as pool:
             results = []
             for chunk in pool.imap(_run, chunks):
                 results.extend(chunk)
@@ -83,7 +106,7 @@ def settle() -> None:
 YOUNG_THRESHOLD = 10_000
 
 
-@contextmanager
+@contextlib.contextmanager
 def settled() -> Iterator[None]:
     """Within: objects passed over by `settle` stay out of the collector's way, and young objects are collected
     less often; after: everything is collected as usual again (a long-running caller, the dev server, leaks

@@ -5,19 +5,29 @@ A build that fails or is killed before the swap leaves the previous output exact
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import itertools
+import json
 import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import TrackboardError
 from .output import Output
 from .parallel import workers
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 STAGING_PREFIX = ".trackboard-staging-"
 RETIRED_PREFIX = ".trackboard-retired-"
@@ -334,17 +344,128 @@ def replace_folder(new: Path, old: Path) -> None:
     os.replace(new, old)
 
 
+OUTPUT_MARKER = ".trackboard-output"  # written into every output: the folder is Trackboard's to replace
+
+
+def marker() -> Output:
+    """The file that marks an output folder as made by Trackboard. The same in every output: a site's files
+    depend on its inputs alone, not on where it was built."""
+    return Output(OUTPUT_MARKER, (json.dumps({"generator": "trackboard"}) + "\n").encode())
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def made_by_trackboard(out: Path) -> bool:
+    """Whether the folder is an output of Trackboard's: it holds the marker, or (an output of a release before
+    the marker) a build.json of Trackboard's, with its build id and as-of date."""
+    mark = _read_json(out / OUTPUT_MARKER)
+    if isinstance(mark, dict) and mark.get("generator") == "trackboard":
+        return True
+    info = _read_json(out / "build.json")
+    return (isinstance(info, dict) and isinstance(info.get("build_id"), str) and isinstance(info.get("as_of"), str)
+            and isinstance(info.get("generator"), dict) and info["generator"].get("name") == "trackboard")
+
+
+def output_folder(out: Path) -> Path:
+    """The folder a build writes: `out`, or when `out` is a symbolic link, the folder it points to (resolved
+    once), so that the new site is swapped in there and the link is kept."""
+    return Path(os.path.realpath(out)) if out.is_symlink() else out
+
+
+# How long a build waits for another build writing the same output folder before it gives up.
+LOCK_TIMEOUT = 600.0
+LOCK_POLL = 0.2
+
+
+def lock_file(out: Path) -> Path:
+    """The lock file of an output folder: beside it, so that every build into the folder finds the same one."""
+    return out.parent / f".trackboard-{out.name}.lock"
+
+
+def _tell(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def _open_lock(path: Path, out: Path) -> int:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise TrackboardError(f"cannot lock the output folder {out} ({path}: {exc.strerror or exc})") from exc
+
+
+def _is_at(fd: int, path: Path) -> bool:
+    """Whether the open file is still the one at `path` (not one its holder removed on leaving)."""
+    try:
+        one, two = os.fstat(fd), os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    return (one.st_ino, one.st_dev) == (two.st_ino, two.st_dev)
+
+
+@contextlib.contextmanager
+def output_lock(out: Path, timeout: float | None = None, waiting: Callable[[str], None] = _tell) -> Iterator[None]:
+    """Within: this process alone builds into `out`. A second build waits for the first (telling `waiting`
+    once), and gives up with a TrackboardError after `timeout` seconds (LOCK_TIMEOUT). The lock is the
+    system's (flock on lock_file(out)): it goes with the process however the process ends. The holder removes
+    the lock file on leaving; a build that locked the removed file opens the new one and locks again."""
+    if fcntl is None:  # no flock (Windows): builds are not kept apart
+        yield
+        return
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
+    path = lock_file(out)
+    deadline = time.monotonic() + timeout
+    told = held = False
+    fd = _open_lock(path, out)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise TrackboardError(f"another build is still writing {out} (it holds {path}); gave up "
+                                          f"after waiting {timeout:g} seconds") from None
+                if not told:
+                    waiting(f"another build is writing {out}: waiting for it to finish (up to {timeout:g} seconds)")
+                    told = True
+                time.sleep(LOCK_POLL)
+                continue
+            if _is_at(fd, path):
+                held = True
+                break
+            os.close(fd)  # locked a file its holder removed on leaving: lock the one there now
+            fd = -1
+            fd = _open_lock(path, out)
+        yield
+    finally:
+        if held:
+            with contextlib.suppress(OSError):
+                os.unlink(path)  # while still locked: no one can have locked it in between
+        if fd >= 0:
+            os.close(fd)  # releases the lock
+
+
 def check_target(out: Path, site: Path) -> None:
-    """Refuse an output folder whose replacement would destroy something that is not a build."""
+    """Refuse an output folder whose replacement would destroy something that is not a build: only a missing
+    or empty folder, or one Trackboard made (see made_by_trackboard), is replaced."""
     resolved, root = out.resolve(), site.resolve()
     if resolved == root or resolved in root.parents:
         raise TrackboardError(f"refusing to build into {out}: it contains the site itself")
     for folder in ("data", "content", "theme"):
         if resolved == root / folder or (root / folder) in resolved.parents:
             raise TrackboardError(f"refusing to build into {out}: it is inside the site's {folder}/ folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / "build.json").exists():
-        raise TrackboardError(f"refusing to replace {out}: it is not empty and holds no build.json from an "
-                              "earlier build; choose another --out or empty it")
+    if os.path.lexists(out) and not out.is_dir():
+        raise TrackboardError(f"refusing to replace {out}: it is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not made_by_trackboard(out):
+        raise TrackboardError(f"refusing to replace {out}: it is not empty and was not made by Trackboard (it holds "
+                              f"no {OUTPUT_MARKER} file nor a build.json of an earlier build); choose another --out or "
+                              "empty it")
 
 
 def publish_in_place(out: Path, files: Iterable[Output], gone: Iterable[str]) -> None:

@@ -579,7 +579,8 @@ def test_refuses_a_non_empty_folder_that_is_not_a_build(tmp_path: Path, site: Pa
     result = CliRunner().invoke(main, ["build", str(site), "--out", str(out)])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        f"Error: refusing to replace {out}: it is not empty and holds no build.json from an earlier build; "
+        f"Error: refusing to replace {out}: it is not empty and was not made by Trackboard (it holds no "
+        ".trackboard-output file nor a build.json of an earlier build); "
         "choose another --out or empty it")
     assert snapshot(out) == {"report.docx": b"precious"}
 

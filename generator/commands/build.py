@@ -34,7 +34,16 @@ from ..progress import Progress
 from ..render import Page, Renderer
 from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, IndexJob, glob_matcher, index_site, search_glob
 from ..state import BuildState
-from ..writer import check_target, publish, publish_in_place, replace_folder
+from ..writer import (
+    OUTPUT_MARKER,
+    check_target,
+    marker,
+    output_folder,
+    output_lock,
+    publish,
+    publish_in_place,
+    replace_folder,
+)
 
 Clock = Callable[[], dt.datetime]
 
@@ -469,7 +478,9 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     BuildState when not given.
     """
     state = state if state is not None else BuildState()
-    with settled(), state.saving_in_background():
+    out = output_folder(out or site_dir / "output")
+    check_target(out, site_dir)  # before the lock file is made beside it
+    with output_lock(out), settled(), state.saving_in_background():
         return _build(site_dir, out, as_of, profile, strict, clock, cache, progress, in_place, state)
 
 
@@ -477,7 +488,7 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
            clock: Clock, cache: bool, progress: Progress | None, in_place: bool, state: BuildState) -> BuildResult:
     progress = progress or Progress()
     now = clock()
-    out = out or site_dir / "output"
+    out = output_folder(out or site_dir / "output")
     check_target(out, site_dir)  # before anything is written, the cache included
     with progress.stage("load"):
         site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache, state=state)
@@ -502,14 +513,18 @@ def write_site(site: Site, out: Path, outputs: list[Output], previous: OutputCac
     (`in_place`) written straight into the previous build there, the search index and the record of what was
     published then left to `BuildResult.finish` unless nothing but build.json changed (`unchanged`)."""
     with progress.stage("write", total=len(outputs) + 1):
+        outputs = [o for o in outputs if o.path != OUTPUT_MARKER]  # a previous build's, reused: made anew below
         shas = {o.path: o.sha256() for o in outputs}
         # A file with the same bytes as the previous output's is linked to it, not written again.
         outputs = [previous.linked(o, shas[o.path]) for o in outputs]
         info = build_info(site, outputs, built_at, shas)
         search = None if site.excluded("search") else search_index(progress, outputs, shas, previous, in_place)
         finish = search.finish if search is not None else None
-        files = [*outputs, info]
+        mark = marker()
         shas[info.path] = hashlib.sha256(info.data).hexdigest()
+        shas[mark.path] = hashlib.sha256(mark.data).hexdigest()
+        mark = previous.linked(mark, shas[mark.path])
+        files = [*outputs, info, mark]
 
         def finish_and_save() -> None:
             if finish is not None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 from pathlib import Path
 from typing import Any
 
 from ..cache import KnownFiles, Store, code_version, digest
-from ..parallel import ignore_interrupt, workers
+from ..parallel import start_worker, workers
 from .content import CONTENT_DIR, collection_files, parse_document
 from .schemas import COLLECTIONS
 
@@ -69,7 +70,8 @@ class DocumentParser:
         if len(todo) < POOL_MIN_DOCUMENTS or workers() < 2:
             return  # parsed one by one as the loader asks
         # fork: the children need nothing but this module; nothing is started in them but the parser.
-        self.pool = multiprocessing.get_context("fork").Pool(workers(), initializer=ignore_interrupt)
+        self.pool = multiprocessing.get_context("fork").Pool(workers(), initializer=start_worker,
+                                                              initargs=(os.getpid(),))
         self.todo = [key for key, _ in todo]
         self.pending = self.pool.map_async(_parse_pickled, [job for _, job in todo],
                                            chunksize=max(1, len(todo) // (8 * workers())))
