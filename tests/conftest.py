@@ -90,6 +90,8 @@ category: 客户异议
 
 AS_OF = dt.date(2026, 3, 5)  # the latest sale of the baseline
 FIXED_NOW = dt.datetime(2026, 3, 5, 12, 0, tzinfo=dt.UTC)
+# The example site's clock: the morning after its last day of sales (rows dated after "today" are errors).
+EXAMPLE_NOW = dt.datetime(2026, 11, 21, 0, 30, tzinfo=dt.UTC)
 
 Files = dict[str, str | bytes | None]
 
@@ -194,7 +196,7 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pat
     def build_example(profile: str | None = None) -> Path:
         if profile not in built:
             out = tmp_path_factory.mktemp(f"example-{profile or 'default'}") / "output"
-            build(root, out=out, profile=profile, clock=lambda: FIXED_NOW)
+            build(root, out=out, profile=profile, clock=lambda: EXAMPLE_NOW)
             built[profile] = out
         return built[profile]
 

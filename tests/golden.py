@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 AS_OF = dt.date(2026, 11, 20)  # the example site's last day of sales
-NOW = dt.datetime(2026, 11, 21, 0, 30, tzinfo=dt.UTC)
+NOW = dt.datetime(2026, 11, 21, 0, 30, tzinfo=dt.UTC)  # the morning after; conftest.EXAMPLE_NOW too
 LOCALES = ("zh-CN", "en")
 # Kept whole: the pages and files people read first. Every other file is checked by its digest.
 WHOLE = (

@@ -227,7 +227,7 @@ def test_a_new_as_of_date_sends_a_new_morning_notice(make_notify_site, receiver)
     older = run(site)
     assert older.targets[0].sent == 0 and "later 2026-03-05" in older.targets[0].notes[0]
     write_files(site, {"data/sales.csv": EXTRA["data/sales.csv"] + "2026-03-06,P003,5000,1,意外险\n"})
-    build(site, clock=lambda: FIXED_NOW)
+    build(site, clock=lambda: FIXED_NOW + dt.timedelta(days=1))  # the next day's build
     assert run(site).targets[0].sent == 1
     assert len(chat.requests) == 2 and "3月6日" in chat.texts()[1]
     assert [e["id"] for e in ledger_lines(site)] == ["2026-03-05", "2026-03-06"]
