@@ -1,17 +1,23 @@
 """Resource bombs: Markdown and front matter made to take minutes or gigabytes, refused in well under a second
-with an error for that file."""
+with an error for that file; and a full disk under the cache, which only makes the build slower."""
 
 from __future__ import annotations
 
+import errno
 import resource
+import shutil
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import AS_OF, FIXED_NOW
 
+from generator import cache
+from generator.commands.build import build
 from generator.errors import Problem
 from generator.inputs.content import (
     MAX_DOCUMENT_CHARS,
@@ -118,3 +124,25 @@ def test_a_bomb_is_reported_and_the_other_documents_load(tmp_path: Path, make_si
     assert [d.file for d in documents["notices"]] == ["content/notices/welcome.md"]
     assert [(p.file, p.row, p.severity) for p in problems] == [(FILE, MAX_LINES + 1, "error")]
 
+
+def test_a_full_disk_under_the_cache_builds_without_caching(tmp_path: Path, make_site: Callable[..., Path],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(tmp_path / "site")
+    cache.cache_root.cache_clear()
+    root = cache.cache_root(site)  # the site's folder, or the user's cache folder for it
+    shutil.rmtree(root, ignore_errors=True)
+    real = Path.write_bytes
+
+    def full(self: Path, data: bytes) -> int:
+        if root in self.parents:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        build(site, out=tmp_path / "out", as_of=AS_OF, clock=lambda: FIXED_NOW)
+    said = [str(w.message) for w in caught if issubclass(w.category, cache.CacheWarning)]
+    assert len(said) == 1 and "No space left" in said[0], said
+    assert (tmp_path / "out" / "index.html").is_file()
+    assert not list(root.rglob("*.tmp"))  # no half-written file left behind
