@@ -62,7 +62,7 @@ def cache_root(site_root: Path) -> Path:
 
 
 class CacheWarning(UserWarning):
-    """A cache folder was refused as unsafe."""
+    """A cache folder was refused as unsafe, or the cache could not be written."""
 
 
 def _uid() -> int:
@@ -148,8 +148,13 @@ def write_atomically(path: Path, data: bytes) -> None:
     so another build reading the cache never sees half of it. Makes the folder when missing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except BaseException:  # a full disk leaves no half-written file behind
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
 
 
 # Tables with fewer rows than this (all of a small site's, a large site's units and people) are written at once:
@@ -184,6 +189,13 @@ def saves_in_background() -> Iterator[BackgroundSaves | None]:
             saves.wait()
 
 
+@lru_cache(maxsize=16)
+def _unwritable(root: Path, reason: str) -> None:
+    """Warn that a cache folder cannot be written: once for it, however many of its entries fail."""
+    warnings.warn(f"the cache in {root} cannot be written ({reason}); building without caching", CacheWarning,
+                  stacklevel=3)
+
+
 class Store:
     """One folder of cache entries; a Store without a folder keeps nothing. With `background`, large tables are
     written by forked children (see save_frames)."""
@@ -208,8 +220,11 @@ class Store:
         path = self.path(key, suffix)
         if path is None:
             return
-        with contextlib.suppress(OSError):  # a read-only site still builds, only slower
+        try:
             write_atomically(path, data)
+        except OSError as exc:  # a full disk, a quota, a read-only share: the build goes on, only slower
+            folder, self.folder = self.folder, None  # nothing more is tried in this folder
+            _unwritable(folder.parent if folder is not None else path.parent, exc.strerror or str(exc))
 
     def load(self, key: str, suffix: str = ".pickle") -> Any:
         """Return the unpickled entry, or None when it is missing or unreadable."""

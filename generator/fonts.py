@@ -8,6 +8,7 @@ TVs that have no CJK font of their own.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -278,7 +279,8 @@ def _square_outlines(font: Any) -> None:
 def measurement_font(text: str, cache_dir: Path | None = None) -> tuple[Path, str] | None:
     """Write an OpenType subset of the CJK font for ``text`` under a family name of its own.
 
-    Return its directory (to register with vl-convert) and family, or None with no CJK font.
+    Return its directory (to register with vl-convert) and family, or None with no CJK font or when it
+    cannot be written.
     vl-convert's text measurement slows with the size of the font it measures with, so a batch of charts
     measures with a subset of the characters it uses, without the shaping tables (GSUB, GPOS). The glyphs and
     advances are the same, so is the layout (but for kerning between Latin letters, a fraction of a pixel).
@@ -296,10 +298,13 @@ def measurement_font(text: str, cache_dir: Path | None = None) -> tuple[Path, st
     # Bold too when the machine has it: titles are bold, and measured with the regular face
     # they would come out narrower than vl-convert lays them out with the full family.
     faces = [("Regular", font.path, font.index)] + ([("Bold", *font.bold)] if font.bold else [])
-    for style, source, index in faces:
-        path = directory / f"measure-{style}.otf"
-        if not path.is_file():
-            write_atomically(path, _subset(str(source), index, chars, None, family, style, measure=True))
+    try:
+        for style, source, index in faces:
+            path = directory / f"measure-{style}.otf"
+            if not path.is_file():
+                write_atomically(path, _subset(str(source), index, chars, None, family, style, measure=True))
+    except OSError:  # a full disk: measured with the whole font, slower
+        return None
     return directory, family
 
 
@@ -346,6 +351,7 @@ def subset_woff2(text: str, cache_dir: Path | None = None) -> bytes | None:
             return cached.read_bytes()
     data = _subset(str(font.path), font.index, chars)
     if cached is not None:
-        write_atomically(cached, data)
+        with contextlib.suppress(OSError):  # a full disk: made again next time
+            write_atomically(cached, data)
     return data
 

@@ -362,14 +362,70 @@ def _check_field(spec: Field, value: Any) -> Any:
     return parsed
 
 
+# Limits on a Markdown file, checked before YAML and Markdown see it (each costs far more than linear time, or
+# memory, past them): a file past one is an error for that file, which is skipped. Documented in
+# docs/operations.md ("Limits on input").
+MAX_DOCUMENT_CHARS = 2_000_000
+MAX_LINES = 20_000
+MAX_ENTITIES = 20_000
+MAX_FIELDS = 200
+MAX_NESTING = 50  # lists and quotes inside one another
+_ENTITY = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{0,31});")
+# The markers a line opens with: quotes ">" and list items ("-", "*", "+", "1." followed by a space).
+_MARKERS = re.compile(r"(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)*")
+_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]")
+
+
+def _nesting(line: str) -> int:
+    """How deep a line nests lists and quotes at most: its indentation in steps of four, and its markers."""
+    stripped = line.lstrip(" \t")
+    indent = len(line[: len(line) - len(stripped)].expandtabs(4)) // 4
+    prefix = _MARKERS.match(stripped)
+    markers = prefix.group() if prefix else ""
+    return indent + markers.count(">") + len(_ITEM.findall(markers))
+
+
+def check_limits(text: str, file: str) -> Problem | None:
+    """The first limit the file's text goes past, as an error placed at its line; None when within them all.
+    Linear in the text's length."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        return Problem(file, 1, None, f"is too large ({len(text):,} characters; at most {MAX_DOCUMENT_CHARS:,}); "
+                       "split it into several files")
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        return Problem(file, MAX_LINES + 1, None, f"has too many lines ({lines:,}; at most {MAX_LINES:,}); "
+                       "split it into several files")
+    if text.count("&") > MAX_ENTITIES:
+        for number, match in enumerate(_ENTITY.finditer(text), start=1):
+            if number > MAX_ENTITIES:
+                return Problem(file, text.count("\n", 0, match.start()) + 1, None,
+                               f"has too many character references such as &#x1F600; (at most {MAX_ENTITIES:,}); "
+                               "type the characters themselves")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if _nesting(line) > MAX_NESTING:
+            return Problem(file, number, None, f"nests lists, quotes or indentation more than {MAX_NESTING} "
+                           "levels deep")
+    return None
+
+
+def _count_fields(front: str) -> int:
+    """The top-level `field:` lines of front matter (a mapping on one line is counted once read)."""
+    return len(re.findall(r"^[^\s#\-][^\n]*?:(?:[ \t]|$)", front, re.MULTILINE))
+
+
 def parse_document(text: str, file: str, collection: Collection, stem: str) -> tuple[Document | None, list[Problem]]:
     """Parse one Markdown file; None (with problems) when it cannot be used."""
     problems: list[Problem] = []
+    limit = check_limits(text, file)
+    if limit is not None:
+        return None, [limit]
     match = _FRONT.match(text)
     if not match:
         return None, [Problem(file, 1, None, "has no front matter: start the file with a '---' line, "
                               "the fields, and another '---' line")]
     front, body = match.group(1), match.group(2)
+    if _count_fields(front) > MAX_FIELDS:
+        return None, [Problem(file, 2, None, f"front matter has more than {MAX_FIELDS} fields")]
     try:
         raw = _load_front(front) or {}
     except RecursionError:
@@ -381,6 +437,8 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
         return None, [Problem(file, line, None, f"front matter is not valid YAML: {reason}")]
     if not isinstance(raw, dict):
         return None, [Problem(file, 2, None, "front matter must be a list of `field: value` lines")]
+    if len(raw) > MAX_FIELDS:
+        return None, [Problem(file, 2, None, f"front matter has more than {MAX_FIELDS} fields")]
     meta: dict[str, Any] = {}
     fields = {f.name: f for f in collection.fields}
     for name in raw:
