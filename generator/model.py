@@ -18,7 +18,7 @@ from .errors import Problem, TrackboardError
 from .inputs.content import Document, check_collections, load_collections
 from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load_datasets, locate
 from .inputs.parsing import DocumentParser
-from .inputs.schemas import DATASETS
+from .inputs.schemas import COLLECTIONS, DATASETS
 from .metrics.memo import Derived, Tables
 from .state import BuildState
 
@@ -74,31 +74,67 @@ class Site:
         return out
 
 
-def input_files(root: Path, config: dict[str, Any]) -> list[Path]:
-    """Every file a build reads: site.toml, the datasets, the content and the theme overrides."""
+# Editor and Office temporaries: never inputs, whatever folder they sit in.
+_TEMPORARY = re.compile(r"^(~\$.*|\.#.*|.*~|.*\.swp|.*\.tmp)$", re.IGNORECASE)
+
+
+def ignored_name(name: str) -> bool:
+    """Whether a file or folder name is never an input: a dotfile or dot-folder, an editor temporary."""
+    return name.startswith(".") or bool(_TEMPORARY.match(name))
+
+
+def outside_site(root: Path, path: Path | str) -> bool:
+    """Whether a path, links followed, leads out of the site folder."""
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real != base and not real.startswith(base + os.sep)
+
+
+def input_files(root: Path, config: dict[str, Any]) -> tuple[list[Path], list[Problem]]:
+    """The files a build reads and may publish: site.toml, the datasets, the collections' Markdown documents and
+    the theme's templates and static files; and a warning for each link out of the site that is not followed.
+
+    Dotfiles, dot-folders and editor temporaries are not inputs; a file or folder that leads out of the site is
+    skipped, but for a collection folder that is itself a link (an office's shared notices folder)."""
     files = [root / "site.toml"]
     for name in DATASETS:
         path = locate(root, name, config["data"].get(name, {}))
         if path is not None:
             files.append(path)
     found = {str(p) for p in files if p.exists()}
-    for folder in ("content", "theme"):
-        base = root / folder
-        if base.is_dir():
-            found.update(_files_under(str(base)))
+    skipped: list[str] = []
+    for collection in COLLECTIONS:
+        folder = root / "content" / collection
+        if folder.is_dir():
+            linked = folder.is_symlink() and outside_site(root, folder)
+            top = os.path.realpath(folder) if linked else str(root)
+            found.update(p for p in _files_under(str(folder), top, skipped) if p.endswith(".md"))
+    for part in ("templates", "static"):
+        base = root / "theme" / part
+        if base.is_dir() and not outside_site(root, base):
+            found.update(_files_under(str(base), str(root), skipped))
+        elif base.is_dir():
+            skipped.append(str(base))
+    warnings = [Problem(os.path.relpath(p, root).replace(os.sep, "/"), None, None,
+                        "is a link out of the site folder: not read and not published", severity="warning")
+                for p in sorted(skipped)]
     # In the order of sorted Path objects (by their parts), without making and comparing ten thousand of them.
-    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]
+    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))], warnings
 
 
-def _files_under(top: str) -> list[str]:
-    """The files under a folder, at any depth, but those whose name starts with a dot; linked folders are looked
-    into (a content folder may be a link to a shared one), each once."""
+def _files_under(top: str, inside: str, skipped: list[str]) -> list[str]:
+    """The files under a folder, at any depth, but dotfiles, dot-folders and editor temporaries; linked folders
+    are looked into, each once, when they stay inside `inside`; links leading out of it go to `skipped`."""
     out: list[str] = []
     pending, seen = [top], {os.path.realpath(top)}
     while pending:
         try:
             with os.scandir(pending.pop()) as entries:
                 for entry in entries:
+                    if ignored_name(entry.name):
+                        continue
+                    if entry.is_symlink() and outside_site(Path(inside), entry.path):
+                        skipped.append(entry.path)
+                        continue
                     if entry.is_dir():
                         if entry.is_symlink():  # a link back up the tree is not followed round again
                             real = os.path.realpath(entry.path)
@@ -106,7 +142,7 @@ def _files_under(top: str) -> list[str]:
                                 continue
                             seen.add(real)
                         pending.append(entry.path)
-                    elif not entry.name.startswith(".") and entry.is_file():
+                    elif entry.is_file():
                         out.append(entry.path)
         except OSError:  # a folder that cannot be read: its files are not inputs the build can read either
             continue
@@ -334,6 +370,8 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         mask_personal(loaded.tables)
     if data_key:
         _declared(loaded.tables, f"{data_key}:{bool(profile_settings.get('mask_phone'))}", state.derived)
+    inputs, unfollowed = input_files(root, config)
+    problems += unfollowed
     return Site(
         root=root,
         config=config,
@@ -343,7 +381,7 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         problems=problems,
         missing=loaded.missing,
         as_of=as_of or default_as_of(loaded.tables, today),
-        fingerprints=fingerprint(root, input_files(root, config), state.files),
+        fingerprints=fingerprint(root, inputs, state.files),
         profile_name=profile,
         profile=profile_settings,
     )

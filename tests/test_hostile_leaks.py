@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 
+from generator.commands.build import build
 from generator.inputs.tables import read_xlsx
 
 
@@ -30,3 +34,50 @@ def test_a_hidden_first_sheet_is_not_the_one_read(tmp_path: Path) -> None:
     assert table.headers == ["工号", "姓名"]
     # a sheet named in site.toml is read even when hidden: the user asked for it
     assert read_xlsx(path, "薪酬").headers == ["工号", "工资"]
+
+
+def _clock() -> dt.datetime:
+    return dt.datetime(2026, 6, 30, 12, 0, tzinfo=dt.UTC)
+
+
+def test_build_json_lists_only_the_inputs_the_build_uses(tmp_path: Path, make_site: Callable[..., Path]) -> None:
+    site = make_site(tmp_path / "site", {
+        "content/notices/2027-裁员名单.docx": "draft",
+        "content/notices/~$salary-review.xlsx": "lock",
+        "content/notices/welcome.md~": "backup",
+        "content/notices/.#welcome.md": "lock",
+        "content/notices/notes.swp": "swap",
+        "theme/.git/config": "[remote]",
+        "theme/static/site.css": "body {}",
+        "theme/static/x.tmp": "temp",
+    })
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_rsa").write_text("PRIVATE KEY", encoding="utf-8")
+    (site / "theme" / "static" / "home").symlink_to(home, target_is_directory=True)
+    result = build(site, clock=_clock)
+    inputs = json.loads((result.out / "build.json").read_text(encoding="utf-8"))["inputs"]
+    assert "content/notices/welcome.md" in inputs
+    assert "theme/static/site.css" in inputs
+    leaked = [name for name in inputs if any(word in name for word in (
+        "裁员", "salary", "~", ".#", ".swp", ".git", "id_rsa", ".tmp", ".docx"))]
+    assert leaked == []
+    published = [p.relative_to(result.out).as_posix() for p in result.out.rglob("*") if p.is_file()]
+    assert not [p for p in published if "id_rsa" in p or "x.tmp" in p]
+
+
+def test_no_link_out_of_the_site_is_followed(tmp_path: Path, make_site: Callable[..., Path]) -> None:
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    site = make_site(tmp_path / "site", {"theme/static/site.css": "body {}"})
+    (site / "theme" / "static" / "passwd.txt").symlink_to(secret)
+    (site / "theme" / "templates").mkdir(parents=True)
+    (site / "theme" / "templates" / "base.html").symlink_to(secret)
+    result = build(site, clock=_clock)
+    assert not (result.out / "static" / "passwd.txt").exists()
+    for path in result.out.rglob("*"):
+        if path.is_file():
+            assert b"root:x:0:0" not in path.read_bytes(), path
+    named = {p.file for p in result.site.problems if p.severity == "warning"}
+    assert {"theme/static/passwd.txt", "theme/templates/base.html"} <= named
+
