@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -232,6 +233,36 @@ def mask_personal(tables: dict[str, pd.DataFrame]) -> None:
                 frame[column.name] = frame[column.name].map(mask_phone, na_action="ignore")
 
 
+# A mainland mobile number as people type it: 13812345678, 138 1234 5678, +86 138-1234-5678.
+_MOBILE = re.compile(r"(?<![\d+])(?:\+?86[ \-]?)?1[3-9]\d(?:[ \-]?\d){8}(?!\d)")
+
+
+def mask_mobiles(value: Any) -> Any:
+    """Mask the mobile numbers in a text (as mask_phone does: 138****5678); other values are returned as given,
+    and strings, lists and dicts inside lists and dicts are masked too (front matter)."""
+    if isinstance(value, str):
+        return _MOBILE.sub(_mask_digits, value) if any(c.isdigit() for c in value) else value
+    if isinstance(value, list):
+        return [mask_mobiles(v) for v in value]
+    if isinstance(value, dict):
+        return {k: mask_mobiles(v) for k, v in value.items()}
+    return value
+
+
+def mask_all_text(tables: dict[str, pd.DataFrame], documents: dict[str, list[Document]]) \
+        -> dict[str, list[Document]]:
+    """In a mask_phone build, mask the mobile numbers typed into any text: every text column of every table (in
+    place) and every document's front matter and body (new documents: the parsed ones may be kept between
+    builds). A number in a note is as personal as one in the phone column."""
+    for frame in tables.values():
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                frame[column] = frame[column].map(mask_mobiles, na_action="ignore")
+    return {name: [dataclasses.replace(doc, meta=mask_mobiles(doc.meta), html=mask_mobiles(doc.html),
+                                       source=mask_mobiles(doc.source)) for doc in docs]
+            for name, docs in documents.items()}
+
+
 # The longest text a cell or a front-matter field may hold. A longer value (a paste gone wrong, a hostile file)
 # is cut with a warning: a million-character name would stall chart layout and bloat every page that shows it.
 MAX_TEXT = 2000
@@ -368,6 +399,7 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     if profile_settings.get("mask_phone"):
         # At the source: whatever page, CSV or index shows a personal column shows it masked.
         mask_personal(loaded.tables)
+        documents = mask_all_text(loaded.tables, documents)
     if data_key:
         _declared(loaded.tables, f"{data_key}:{bool(profile_settings.get('mask_phone'))}", state.derived)
     inputs, unfollowed = input_files(root, config)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+from conftest import BASELINE
 
 from generator.commands.build import build
 from generator.inputs.tables import read_xlsx
@@ -81,3 +82,37 @@ def test_no_link_out_of_the_site_is_followed(tmp_path: Path, make_site: Callable
     named = {p.file for p in result.site.problems if p.severity == "warning"}
     assert {"theme/static/passwd.txt", "theme/templates/base.html"} <= named
 
+
+def test_a_mask_phone_build_publishes_no_phone_number_anywhere(tmp_path: Path,
+                                                                make_site: Callable[..., Path]) -> None:
+    site = make_site(tmp_path / "site", {
+        "site.toml": BASELINE["site.toml"] + "\n[profiles.kiosk]\nmask_phone = true\n",
+        "data/units.csv": BASELINE["data/units.csv"].replace("一组,HQ", "一组 值班13912345678,HQ"),
+        "content/notices/hotline.md": "---\ntitle: 售后热线 139 1111 2222\ndate: 2026-03-01\n---\n\n"
+                                      "客户回访请拨 +86 139-3333-4444，或 13800000003。\n",
+    })
+    result = build(site, profile="kiosk", clock=_clock)
+    raw = ["13912345678", "13911112222", "13933334444", "13800000001", "13800000003"]
+    found = []
+    for path in result.out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            text = data.replace(b" ", b"").replace(b"-", b"")
+            found += [(path.name, number) for number in raw if number.encode() in text]
+    assert found == []
+    notice = (result.out / "notices" / "hotline" / "index.html").read_text(encoding="utf-8")
+    assert "139****4444" in notice and "139****2222" in notice
+
+
+def test_the_quality_page_of_a_profile_leaves_out_the_datasets_it_excludes(
+        tmp_path: Path, make_site: Callable[..., Path]) -> None:
+    site = make_site(tmp_path / "site", {
+        "site.toml": BASELINE["site.toml"] + '\n[profiles.kiosk]\nmask_phone = true\nexclude = ["talks"]\n',
+        "data/talks.csv": "日期,主管,员工,主题,记录\n2026-03-02,P002,P003,绩效,客户电话13955556666\n"
+                          "不是日期,P002,P004,绩效,\n",
+    })
+    full = build(site, out=tmp_path / "full", clock=_clock)
+    assert "talks.csv" in (full.out / "quality" / "problems.csv").read_text(encoding="utf-8")
+    kiosk = build(site, out=tmp_path / "kiosk", profile="kiosk", clock=_clock)
+    for name in ("index.html", "problems.csv"):
+        assert "talks.csv" not in (kiosk.out / "quality" / name).read_text(encoding="utf-8"), name
