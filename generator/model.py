@@ -45,6 +45,9 @@ class Site:
     fingerprints: dict[str, str]
     profile_name: str | None = None
     profile: dict[str, Any] = field(default_factory=lambda: dict(BUILTIN_PROFILES["managers"]))
+    # Inputs in `fingerprints` (so that an edit still rebuilds) that build.json must not name: notices not
+    # yet published, whose very file name may be news.
+    unlisted: frozenset[str] = frozenset()
 
     @property
     def locale(self) -> str:
@@ -362,6 +365,12 @@ def load_data(root: Path, config: dict[str, Any], cache: bool, state: BuildState
     return loaded, problems, key if keep else ""
 
 
+def unpublished(documents: dict[str, list[Document]], as_of: dt.date) -> frozenset[str]:
+    """The files of the notices not published at `as_of` (dated after it)."""
+    return frozenset(d.file for d in documents.get("notices", [])
+                     if isinstance(d.meta.get("date"), dt.date) and d.meta["date"] > as_of)
+
+
 def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None,
               cache: bool = False, state: BuildState | None = None) -> Site:
     """Read and check every input of the site at `root`.
@@ -416,4 +425,5 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         fingerprints=fingerprint(root, inputs, state.files),
         profile_name=profile,
         profile=profile_settings,
+        unlisted=unpublished(documents, as_of or default_as_of(loaded.tables, today)),
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 from conftest import BASELINE
 
-from generator.commands.build import build
+from generator.commands.build import build, build_key
 from generator.inputs.tables import read_xlsx
 
 
@@ -116,3 +116,18 @@ def test_the_quality_page_of_a_profile_leaves_out_the_datasets_it_excludes(
     kiosk = build(site, out=tmp_path / "kiosk", profile="kiosk", clock=_clock)
     for name in ("index.html", "problems.csv"):
         assert "talks.csv" not in (kiosk.out / "quality" / name).read_text(encoding="utf-8"), name
+
+
+def test_build_json_does_not_name_a_notice_not_yet_published(tmp_path: Path,
+                                                              make_site: Callable[..., Path]) -> None:
+    site = make_site(tmp_path / "site", {
+        "content/notices/2027-裁员通知.md": "---\ntitle: 调整\ndate: 2027-01-01\n---\n\n名单见附件。\n",
+    })
+    first = build(site, clock=_clock)
+    info = json.loads((first.out / "build.json").read_text(encoding="utf-8"))
+    assert "content/notices/welcome.md" in info["inputs"]
+    assert not [name for name in info["inputs"] if "裁员" in name]
+    # an edit to it still counts as a change of the inputs (its digest goes into the build key)
+    (site / "content" / "notices" / "2027-裁员通知.md").write_text(
+        "---\ntitle: 调整\ndate: 2027-01-01\n---\n\n名单改了。\n", encoding="utf-8")
+    assert build_key(build(site, clock=_clock).site) != build_key(first.site)
