@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -18,7 +19,7 @@ from .errors import Problem, TrackboardError
 from .inputs.content import Document, check_collections, load_collections
 from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load_datasets, locate
 from .inputs.parsing import DocumentParser
-from .inputs.schemas import DATASETS
+from .inputs.schemas import COLLECTIONS, DATASETS
 from .metrics.memo import Derived, Tables
 from .state import BuildState
 
@@ -44,6 +45,9 @@ class Site:
     fingerprints: dict[str, str]
     profile_name: str | None = None
     profile: dict[str, Any] = field(default_factory=lambda: dict(BUILTIN_PROFILES["managers"]))
+    # Inputs in `fingerprints` (so that an edit still rebuilds) that build.json must not name: notices not
+    # yet published, whose very file name may be news.
+    unlisted: frozenset[str] = frozenset()
 
     @property
     def locale(self) -> str:
@@ -74,31 +78,67 @@ class Site:
         return out
 
 
-def input_files(root: Path, config: dict[str, Any]) -> list[Path]:
-    """Every file a build reads: site.toml, the datasets, the content and the theme overrides."""
+# Editor and Office temporaries: never inputs, whatever folder they sit in.
+_TEMPORARY = re.compile(r"^(~\$.*|\.#.*|.*~|.*\.swp|.*\.tmp)$", re.IGNORECASE)
+
+
+def ignored_name(name: str) -> bool:
+    """Whether a file or folder name is never an input: a dotfile or dot-folder, an editor temporary."""
+    return name.startswith(".") or bool(_TEMPORARY.match(name))
+
+
+def outside_site(root: Path, path: Path | str) -> bool:
+    """Whether a path, links followed, leads out of the site folder."""
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real != base and not real.startswith(base + os.sep)
+
+
+def input_files(root: Path, config: dict[str, Any]) -> tuple[list[Path], list[Problem]]:
+    """The files a build reads and may publish: site.toml, the datasets, the collections' Markdown documents and
+    the theme's templates and static files; and a warning for each link out of the site that is not followed.
+
+    Dotfiles, dot-folders and editor temporaries are not inputs; a file or folder that leads out of the site is
+    skipped, but for a collection folder that is itself a link (an office's shared notices folder)."""
     files = [root / "site.toml"]
     for name in DATASETS:
         path = locate(root, name, config["data"].get(name, {}))
         if path is not None:
             files.append(path)
     found = {str(p) for p in files if p.exists()}
-    for folder in ("content", "theme"):
-        base = root / folder
-        if base.is_dir():
-            found.update(_files_under(str(base)))
+    skipped: list[str] = []
+    for collection in COLLECTIONS:
+        folder = root / "content" / collection
+        if folder.is_dir():
+            linked = folder.is_symlink() and outside_site(root, folder)
+            top = os.path.realpath(folder) if linked else str(root)
+            found.update(p for p in _files_under(str(folder), top, skipped) if p.endswith(".md"))
+    for part in ("templates", "static"):
+        base = root / "theme" / part
+        if base.is_dir() and not outside_site(root, base):
+            found.update(_files_under(str(base), str(root), skipped))
+        elif base.is_dir():
+            skipped.append(str(base))
+    warnings = [Problem(os.path.relpath(p, root).replace(os.sep, "/"), None, None,
+                        "is a link out of the site folder: not read and not published", severity="warning")
+                for p in sorted(skipped)]
     # In the order of sorted Path objects (by their parts), without making and comparing ten thousand of them.
-    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]
+    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))], warnings
 
 
-def _files_under(top: str) -> list[str]:
-    """The files under a folder, at any depth, but those whose name starts with a dot; linked folders are looked
-    into (a content folder may be a link to a shared one), each once."""
+def _files_under(top: str, inside: str, skipped: list[str]) -> list[str]:
+    """The files under a folder, at any depth, but dotfiles, dot-folders and editor temporaries; linked folders
+    are looked into, each once, when they stay inside `inside`; links leading out of it go to `skipped`."""
     out: list[str] = []
     pending, seen = [top], {os.path.realpath(top)}
     while pending:
         try:
             with os.scandir(pending.pop()) as entries:
                 for entry in entries:
+                    if ignored_name(entry.name):
+                        continue
+                    if entry.is_symlink() and outside_site(Path(inside), entry.path):
+                        skipped.append(entry.path)
+                        continue
                     if entry.is_dir():
                         if entry.is_symlink():  # a link back up the tree is not followed round again
                             real = os.path.realpath(entry.path)
@@ -106,7 +146,7 @@ def _files_under(top: str) -> list[str]:
                                 continue
                             seen.add(real)
                         pending.append(entry.path)
-                    elif not entry.name.startswith(".") and entry.is_file():
+                    elif entry.is_file():
                         out.append(entry.path)
         except OSError:  # a folder that cannot be read: its files are not inputs the build can read either
             continue
@@ -194,6 +234,36 @@ def mask_personal(tables: dict[str, pd.DataFrame]) -> None:
         for column in dataset.columns:
             if column.personal and column.name in frame.columns:
                 frame[column.name] = frame[column.name].map(mask_phone, na_action="ignore")
+
+
+# A mainland mobile number as people type it: 13812345678, 138 1234 5678, +86 138-1234-5678.
+_MOBILE = re.compile(r"(?<![\d+])(?:\+?86[ \-]?)?1[3-9]\d(?:[ \-]?\d){8}(?!\d)")
+
+
+def mask_mobiles(value: Any) -> Any:
+    """Mask the mobile numbers in a text (as mask_phone does: 138****5678); other values are returned as given,
+    and strings, lists and dicts inside lists and dicts are masked too (front matter)."""
+    if isinstance(value, str):
+        return _MOBILE.sub(_mask_digits, value) if any(c.isdigit() for c in value) else value
+    if isinstance(value, list):
+        return [mask_mobiles(v) for v in value]
+    if isinstance(value, dict):
+        return {k: mask_mobiles(v) for k, v in value.items()}
+    return value
+
+
+def mask_all_text(tables: dict[str, pd.DataFrame], documents: dict[str, list[Document]]) \
+        -> dict[str, list[Document]]:
+    """In a mask_phone build, mask the mobile numbers typed into any text: every text column of every table (in
+    place) and every document's front matter and body (new documents: the parsed ones may be kept between
+    builds). A number in a note is as personal as one in the phone column."""
+    for frame in tables.values():
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                frame[column] = frame[column].map(mask_mobiles, na_action="ignore")
+    return {name: [dataclasses.replace(doc, meta=mask_mobiles(doc.meta), html=mask_mobiles(doc.html),
+                                       source=mask_mobiles(doc.source)) for doc in docs]
+            for name, docs in documents.items()}
 
 
 # The longest text a cell or a front-matter field may hold. A longer value (a paste gone wrong, a hostile file)
@@ -295,6 +365,12 @@ def load_data(root: Path, config: dict[str, Any], cache: bool, state: BuildState
     return loaded, problems, key if keep else ""
 
 
+def unpublished(documents: dict[str, list[Document]], as_of: dt.date) -> frozenset[str]:
+    """The files of the notices not published at `as_of` (dated after it)."""
+    return frozenset(d.file for d in documents.get("notices", [])
+                     if isinstance(d.meta.get("date"), dt.date) and d.meta["date"] > as_of)
+
+
 def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None,
               cache: bool = False, state: BuildState | None = None) -> Site:
     """Read and check every input of the site at `root`.
@@ -333,8 +409,11 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     if profile_settings.get("mask_phone"):
         # At the source: whatever page, CSV or index shows a personal column shows it masked.
         mask_personal(loaded.tables)
+        documents = mask_all_text(loaded.tables, documents)
     if data_key:
         _declared(loaded.tables, f"{data_key}:{bool(profile_settings.get('mask_phone'))}", state.derived)
+    inputs, unfollowed = input_files(root, config)
+    problems += unfollowed
     return Site(
         root=root,
         config=config,
@@ -344,7 +423,8 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         problems=problems,
         missing=loaded.missing,
         as_of=as_of or default_as_of(loaded.tables, today),
-        fingerprints=fingerprint(root, input_files(root, config), state.files),
+        fingerprints=fingerprint(root, inputs, state.files),
         profile_name=profile,
         profile=profile_settings,
+        unlisted=unpublished(documents, as_of or default_as_of(loaded.tables, today)),
     )

@@ -18,6 +18,7 @@ from jinja2 import (
     FileSystemLoader,
     PackageLoader,
     StrictUndefined,
+    TemplateNotFound,
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
@@ -25,6 +26,7 @@ from markupsafe import Markup, escape
 from . import formats
 from .cache import cache_root
 from .i18n import translator
+from .model import ignored_name, outside_site
 from .output import Output
 
 THEME_PACKAGE = "generator"
@@ -40,6 +42,20 @@ class Page:
     title: str
     section: str  # the navigation entry it belongs to
     context: dict[str, Any] = field(default_factory=dict)
+
+
+class _InsideLoader(FileSystemLoader):
+    """The site's template overrides, but for a template that is a link out of the site (never followed)."""
+
+    def __init__(self, site_root: Path, folder: str) -> None:
+        super().__init__(folder)
+        self.site_root = site_root
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source = super().get_source(environment, template)
+        if outside_site(self.site_root, source[1]):
+            raise TemplateNotFound(template)
+        return source
 
 
 def relative_root(path: str) -> str:
@@ -124,8 +140,8 @@ class Renderer:
     def __init__(self, site_root: Path, locale: str, globals_: dict[str, Any]) -> None:
         loaders: list[BaseLoader] = []
         override = site_root / SITE_THEME / "templates"
-        if override.is_dir():
-            loaders.append(FileSystemLoader(str(override)))
+        if override.is_dir() and not outside_site(site_root, override):
+            loaders.append(_InsideLoader(site_root, str(override)))
         loaders.append(PackageLoader(THEME_PACKAGE, "theme/templates"))
         self.env = ImmutableSandboxedEnvironment(
             loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
@@ -228,7 +244,9 @@ class Renderer:
         override = self.site_root / SITE_THEME / "static"
         if override.is_dir():
             for path in override.rglob("*"):
-                if path.is_file() and not path.name.startswith("."):
+                # a link out of the site is never followed (build warns of it): it would publish that file
+                hidden = any(ignored_name(part) for part in path.relative_to(override).parts)
+                if path.is_file() and not hidden and not outside_site(self.site_root, path):
                     files[path.relative_to(override).as_posix()] = path.read_bytes()
         for name in sorted(files):
             yield Output(f"static/{name}", files[name])

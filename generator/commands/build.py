@@ -378,7 +378,7 @@ def build_info(site: Site, outputs: list[Output], built_at: dt.datetime, shas: d
         "built_at": built_at.astimezone(ZoneInfo(site.config["site"]["timezone"])).isoformat(timespec="seconds"),
         "profile": site.profile_name,
         "generator": {"name": "trackboard", "version": generator_version()},
-        "inputs": site.fingerprints,
+        "inputs": {k: v for k, v in site.fingerprints.items() if k not in site.unlisted},
         "pages": sum(1 for o in outputs if o.path.endswith(".html")),
         "files": len(outputs) + 1,
         "problems": {"errors": len(site.errors), "warnings": len(site.warnings), "skipped_rows": skipped},

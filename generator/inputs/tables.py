@@ -227,7 +227,11 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     if not names:
         raise FileError("has no sheets")
     if sheet is None:
-        sheet = names[0]
+        # A hidden sheet is where people keep what they do not mean to show: the first visible one is read.
+        visible = _visible_sheets(book)
+        if not visible:
+            raise FileError("has no visible sheet; name the sheet to read (`sheet` in site.toml)")
+        sheet = visible[0]
     elif sheet not in names:
         hint = did_you_mean(sheet, names) or " sheets: " + ", ".join(names)
         raise FileError(f'has no sheet "{sheet}";{hint}')
@@ -247,6 +251,17 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     cells.columns = pd.RangeIndex(cells.shape[1])
     rows = pd.Series(range(start + 2, start + 2 + len(cells)), dtype="int64")
     return _drop_blank(RawTable(headers, cells, rows, sheet=sheet, header_row=start + 1))
+
+
+def _visible_sheets(book: object) -> list[str]:
+    """The names of a workbook's visible worksheets, in order (all of them when visibility is not known)."""
+    from python_calamine import SheetVisibleEnum
+
+    try:
+        meta = book.sheets_metadata  # type: ignore[attr-defined]
+    except Exception:  # an older reader without visibility: every sheet counts as visible
+        return list(book.sheet_names)  # type: ignore[attr-defined]
+    return [m.name for m in meta if m.visible == SheetVisibleEnum.Visible]
 
 
 # The largest sheet read: the reader makes a cell for every place of the used range, so one far cell

@@ -12,11 +12,14 @@ from .context import Context, Section
 
 def quality_outputs(site: Site, t: Translator) -> tuple[Page, Output]:
     skipped = site.skipped_rows()
+    # A profile that leaves a dataset out leaves out its file and its problems too (they may quote its cells).
+    hidden = {source.file for name, source in site.sources.items() if site.excluded(name)}
     sources = [
         {"source": source, "skipped": len(skipped.get(source.file, ()))}
-        for _, source in sorted(site.sources.items())
+        for _, source in sorted(site.sources.items()) if source.file not in hidden
     ]
-    problems = sorted(site.problems, key=lambda p: (not p.is_error, p.file, p.row or 0, p.column or "", p.message))
+    problems = sorted((p for p in site.problems if p.file not in hidden),
+                      key=lambda p: (not p.is_error, p.file, p.row or 0, p.column or "", p.message))
     page = Page("quality/index.html", "quality.html", t("quality.title"), "quality",
                 {"sources": sources, "problems": problems, "missing": site.missing})
     table = csv_bytes(
