@@ -8,9 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
-from conftest import BASELINE
+import pytest
+from conftest import BASELINE, FIXED_NOW
 
 from generator.commands.build import build, build_key
+from generator.errors import TrackboardError
 from generator.inputs.tables import read_xlsx
 
 
@@ -131,3 +133,26 @@ def test_build_json_does_not_name_a_notice_not_yet_published(tmp_path: Path,
     (site / "content" / "notices" / "2027-裁员通知.md").write_text(
         "---\ntitle: 调整\ndate: 2027-01-01\n---\n\n名单改了。\n", encoding="utf-8")
     assert build_key(build(site, clock=_clock).site) != build_key(first.site)
+
+
+def test_a_data_file_linked_out_of_the_site_is_not_read(tmp_path: Path, make_site: Callable[..., Path]) -> None:
+    """data/ is the editors' folder: a link there to a file elsewhere fails the build with a clear line and
+    publishes nothing of it; the same file named in site.toml is read (the owner's decision)."""
+    elsewhere = tmp_path / "elsewhere" / "sales.csv"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("日期,工号,保费,件数,险种\n2026-03-02,P003,12000,1,秘密险种甲\n", encoding="utf-8")
+    site = make_site(tmp_path / "site")
+    (site / "data" / "sales.csv").unlink()
+    (site / "data" / "sales.csv").symlink_to(elsewhere)
+    with pytest.raises(TrackboardError) as failure:
+        build(site, out=tmp_path / "out", clock=lambda: FIXED_NOW)
+    assert "data/sales.csv: is a link leading out of the site folder" in failure.value.format_message()
+    assert not (tmp_path / "out").exists()
+
+    (site / "data" / "sales.csv").unlink()
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('file = "data/sales.csv"', f'file = "{elsewhere}"'),
+                    encoding="utf-8")
+    build(site, out=tmp_path / "out", clock=lambda: FIXED_NOW)
+    units = (tmp_path / "out" / "daily" / "2026-03-02" / "units.csv").read_text(encoding="utf-8-sig")
+    assert units.splitlines()[1].startswith("HQ,测试分公司,,0,12000,")

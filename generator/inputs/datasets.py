@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,13 @@ def locate(site: Path, name: str, options: dict[str, Any]) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def _linked_out(site: Path, path: Path) -> bool:
+    """Whether a file named inside the site folder is a link to a file outside it. A path that site.toml names
+    outside the site (absolute, or through ..) is the owner's choice, not a link."""
+    inside = Path(os.path.normpath(path.absolute())).is_relative_to(site.absolute())
+    return inside and not path.resolve().is_relative_to(site.resolve())
 
 
 def empty_frame(dataset: Dataset) -> pd.DataFrame:
@@ -375,6 +383,14 @@ def load_datasets(site: Path, config: dict[str, Any], cache: bool = False, kept:
     for name, dataset in DATASETS.items():
         options = config["data"].get(name, {})
         path = locate(site, name, options)
+        if path is not None and _linked_out(site, path):
+            # data/ is the editors' folder: a link there must not publish a file from elsewhere on the machine.
+            # A file outside the site is read only when site.toml names it, the owner's decision.
+            problems.append(Problem(options.get("file") or f"data/{path.name}", None, None,
+                                    f"is a link leading out of the site folder and is not read; to read that file, "
+                                    f"name it in site.toml ([data.{name}] file = \"…\")", fatal=True))
+            tables[name] = empty_frame(dataset)
+            continue
         if path is None or not path.exists():
             if options.get("file"):
                 reason = "is a folder, not a data file" if (site / options["file"]).is_dir() else "not found"
