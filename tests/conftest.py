@@ -10,10 +10,13 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+if TYPE_CHECKING:
+    from generator.commands.serve import DevServer
 
 # A small valid site. Tests override it file by file: make_site(path, files={"data/sales.csv": "..."}).
 # Headers are Chinese where a Chinese export would have them; sales go through the column mapping.
@@ -180,6 +183,19 @@ def copy_example_site(base: Path) -> Path:
         source = root / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, base / part)
     return base
+
+
+@pytest.fixture
+def server(site: Path, tmp_path: Path) -> Iterator[DevServer]:
+    """`trackboard serve` of the baseline site on a free port of 127.0.0.1, stopped after the test."""
+    from generator.commands.serve import DevServer
+
+    dev = DevServer(site, port=0, out=tmp_path / "served", log=lambda line: None)
+    dev.start()
+    try:
+        yield dev
+    finally:
+        dev.stop()
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import http.client
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,16 +36,6 @@ def request(dev: DevServer, path: str, host: str | None = None) -> tuple[int, di
         return response.status, {k.lower(): v for k, v in response.getheaders()}, body
     finally:
         connection.close()
-
-
-@pytest.fixture
-def server(site: Path, tmp_path: Path) -> Iterator[DevServer]:
-    dev = DevServer(site, port=0, out=tmp_path / "served", log=lambda line: None)
-    dev.start()
-    try:
-        yield dev
-    finally:
-        dev.stop()
 
 
 @pytest.mark.slow

@@ -6,7 +6,6 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,16 +36,6 @@ def wait_for(condition, seconds: float = 90.0) -> None:  # generous: CI shares t
             return
         time.sleep(0.1)
     raise AssertionError(f"not true within {seconds} s")
-
-
-@pytest.fixture
-def server(site: Path, tmp_path: Path) -> Iterator[DevServer]:
-    dev = DevServer(site, port=0, out=tmp_path / "served", log=lambda line: None)
-    dev.start()
-    try:
-        yield dev
-    finally:
-        dev.stop()
 
 
 def version(dev: DevServer) -> int:
