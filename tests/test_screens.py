@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import copy_example_site, serve_folder
+from conftest import copy_example_site, html, serve_folder, texts
 
 from generator.commands.build import build
 
@@ -163,3 +163,10 @@ def test_a_new_battle_report_interrupts_with_a_celebration(browser, server: str)
     page.goto(url)
     assert _active(page) != "celebrate"  # celebrated once, not again
     page.close()
+
+
+def test_ranks_on_the_leaderboard_slide_are_whole_numbers(site: Path) -> None:
+    # Ranks come from pandas as floats; "1.0" across the room reads as a decimal, not first place.
+    ranks = texts(html(site / "output" / "screen" / "index.html"), ".ranking .rank")
+    assert ranks and all(re.fullmatch(r"[1-9]\d*", rank) for rank in ranks), ranks
+    assert ranks[:3] == ["1", "2", "3"]

@@ -30,6 +30,12 @@ TOP = 10
 LONG_TEXT = 28  # characters of a title shown before it is shortened with an ellipsis
 
 
+def whole(value: object) -> int | None:
+    """A rank as a whole number (ranks come as floats from pandas: 1.0 would read as a decimal on the TV)."""
+    number = clean(value)
+    return None if number is None else int(number)
+
+
 def shorten(text: object, limit: int = LONG_TEXT) -> str:
     """Shorten a long title gracefully: cut at the limit and add an ellipsis."""
     line = " ".join(str(text).split())
@@ -56,10 +62,10 @@ def _slides(kinds: list[str], tops: list[dict[str, Any]], people: pd.DataFrame, 
             top_teams = leaderboard(teams, "premium_mtd", top=TOP)
             unit_names = units["name"].to_dict()
             slides.append({"kind": kind, "people": [
-                {"rank": clean(r["rank"]), "name": shorten(r["name"], 8),
+                {"rank": whole(r["rank"]), "name": shorten(r["name"], 8),
                  "unit": shorten(unit_names.get(r["unit"], r["unit"]), 10), "value": clean(r["premium_mtd"])}
                 for _, r in top_people.iterrows() if (clean(r["premium_mtd"]) or 0) > 0],
-                "teams": [{"rank": clean(r["rank"]), "name": shorten(r["name"], 10), "value": clean(r["premium_mtd"])}
+                "teams": [{"rank": whole(r["rank"]), "name": shorten(r["name"], 10), "value": clean(r["premium_mtd"])}
                           for _, r in top_teams.iterrows()]})
         elif kind == "battle" and recent:
             slides.append({"kind": kind, "reports": recent[:4]})
