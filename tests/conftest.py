@@ -93,8 +93,6 @@ category: 客户异议
 
 AS_OF = dt.date(2026, 3, 5)  # the latest sale of the baseline
 FIXED_NOW = dt.datetime(2026, 3, 5, 12, 0, tzinfo=dt.UTC)
-# The example site's clock: the morning after its last day of sales (rows dated after "today" are errors).
-EXAMPLE_NOW = dt.datetime(2026, 11, 21, 0, 30, tzinfo=dt.UTC)
 
 Files = dict[str, str | bytes | None]
 
@@ -200,21 +198,21 @@ def server(site: Path, tmp_path: Path) -> Iterator[DevServer]:
 
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
-    """Return build_example(profile=None): the repository's example site built once per session and profile.
+    """Return build_example(profile=None, locale="zh-CN"): the repository's example site built once per session,
+    profile and locale, at the golden copy's as-of date and clock (tests/golden.py).
 
-    Whole-site checks (validator, crawler, browser, profiles) share these builds: each takes most of a minute.
+    Whole-site checks (golden copy, validator, crawler, browser, profiles, the English site) share these builds:
+    each takes most of a minute.
     """
-    from generator.commands.build import build
+    import golden
 
-    root = Path(__file__).resolve().parent.parent
-    built: dict[str | None, Path] = {}
+    built: dict[tuple[str | None, str], Path] = {}
 
-    def build_example(profile: str | None = None) -> Path:
-        if profile not in built:
-            out = tmp_path_factory.mktemp(f"example-{profile or 'default'}") / "output"
-            build(root, out=out, profile=profile, clock=lambda: EXAMPLE_NOW)
-            built[profile] = out
-        return built[profile]
+    def build_example(profile: str | None = None, locale: str = "zh-CN") -> Path:
+        if (profile, locale) not in built:
+            base = tmp_path_factory.mktemp(f"example-{profile or 'default'}-{locale}")
+            built[profile, locale] = golden.build_golden(locale, base, profile)
+        return built[profile, locale]
 
     return build_example
 

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 AS_OF = dt.date(2026, 11, 20)  # the example site's last day of sales
-NOW = dt.datetime(2026, 11, 21, 0, 30, tzinfo=dt.UTC)  # the morning after; conftest.EXAMPLE_NOW too
+NOW = dt.datetime(2026, 11, 21, 0, 30, tzinfo=dt.UTC)  # the morning after (sales after today are errors)
 LOCALES = ("zh-CN", "en")
 # Kept whole: the pages and files people read first. Every other file is checked by its digest.
 WHOLE = (
@@ -58,12 +58,13 @@ def site_for(locale: str, base: Path) -> Path:
     return site
 
 
-def build_golden(locale: str, base: Path) -> Path:
-    """Build the example site in `locale` at AS_OF into base/output-<locale>; return the output folder."""
+def build_golden(locale: str, base: Path, profile: str | None = None) -> Path:
+    """Build the example site in `locale` (and `profile`) at AS_OF into base/output-<locale>; return the output
+    folder."""
     from generator.commands.build import build
 
     out = base / f"output-{locale}"
-    build(site_for(locale, base), out=out, as_of=AS_OF, clock=lambda: NOW)
+    build(site_for(locale, base), out=out, as_of=AS_OF, profile=profile, clock=lambda: NOW)
     return out
 
 

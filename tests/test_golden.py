@@ -6,6 +6,7 @@ copy (see tests/golden.py), and the diff of tests/golden/ shows the change in re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import golden
@@ -15,8 +16,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("locale", golden.LOCALES)
-def test_example_site_is_the_golden_copy(locale: str, tmp_path: Path) -> None:
-    out = golden.build_golden(locale, tmp_path)
+def test_example_site_is_the_golden_copy(locale: str, example_build: Callable[..., Path]) -> None:
+    out = example_build(locale=locale)
     problems = golden.differences(locale, out)
     assert not problems, f"the {locale} build differs from tests/golden/{locale} " \
         "(after an intended change: bash scripts/update-golden.sh)\n" + "\n".join(problems)

@@ -271,10 +271,8 @@ def test_the_leak_check_finds_what_it_should():
 
 
 @pytest.mark.slow
-def test_the_english_site_has_no_chinese_outside_the_data(tmp_path):
-    from golden import build_golden
-
-    out = build_golden("en", tmp_path)
+def test_the_english_site_has_no_chinese_outside_the_data(example_build):
+    out = example_build(locale="en")
     corpus = data_corpus()
     texts = output_texts(out)
     assert any(CJK.search(t) for t in texts["index.html"]), "the board shows the data's Chinese names"
