@@ -28,6 +28,7 @@ from .cache import cache_root
 from .i18n import translator
 from .model import ignored_name, outside_site
 from .output import Output
+from .search import search_terms
 
 THEME_PACKAGE = "generator"
 SITE_THEME = "theme"
@@ -162,6 +163,7 @@ class Renderer:
             percent=lambda v, digits=1: formats.percent(v, locale, digits),
             date=lambda v, year=False: formats.date(v, locale, year),
             long_date=lambda v: formats.long_date(v, locale),
+            search_terms=search_terms,
         )
 
     def cell_formatter(self, kind: str) -> Callable[[Any], str]:

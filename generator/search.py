@@ -2,7 +2,8 @@
 
 Pagefind's extended binary (from the pagefind-bin-extended wheel) segments Chinese text, so a search for
 一个词 finds it inside a sentence. Only the parts of pages marked `data-pagefind-body` are indexed: notices,
-battle reports, the FAQ booklet, meetings and scripts.
+battle reports, the FAQ booklet, meetings and scripts whole, and the name lines of person and unit pages (so an
+agent finds "my page" by name without every figure of every page in the index).
 """
 
 from __future__ import annotations
@@ -32,6 +33,19 @@ def pagefind_executable() -> Path | None:
 
 
 MARKER = b"data-pagefind-body"
+# Longest name whose tails are indexed: a name is a few characters; the tails grow as its square.
+MAX_TERM_NAME = 24
+
+
+def search_terms(name: object) -> str:
+    """Return the tails of a name ("四部三组" → "部三组 三组 组"), to be indexed beside the name itself.
+
+    Pagefind keeps a short Chinese heading such as 四部三组 as one word, but splits the query 四部三组 into
+    四部 + 三组 and matches each word by its beginning: with every tail indexed too, any part of a name a
+    person types is the beginning of some indexed word, so a unit or a person is found by any part of its name.
+    """
+    text = str(name or "")[:MAX_TERM_NAME]
+    return " ".join(text[i:] for i in range(1, len(text)) if not text[i].isspace())
 
 
 def search_glob(pages: Iterable[tuple[str, bytes]]) -> str:

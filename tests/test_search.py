@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pandas as pd
 import pytest
 from conftest import copy_example_site, serve_folder
 
 from generator.commands.build import build
-from generator.search import glob_matcher, search_glob
+from generator.search import glob_matcher, search_glob, search_terms
 
 pytestmark = [pytest.mark.slow]
 
@@ -112,6 +113,36 @@ def test_search_finds_a_chinese_word(out: Path, chromium: object) -> None:
         assert set(hosts) == {"127.0.0.1"}
         assert errors == []
         page.close()
+
+
+@pytest.mark.browser
+def test_a_person_and_a_unit_are_found_by_name(out: Path, chromium: object) -> None:
+    """An agent types their name and lands on their own page; a team leader types the team's name."""
+    people = pd.read_csv(out.parent / "data" / "people.csv", encoding="utf-8-sig", dtype=str)
+    units = pd.read_csv(out.parent / "data" / "units.csv", encoding="utf-8-sig", dtype=str)
+    person_id, name = people.iloc[len(people) // 2][["工号", "姓名"]]
+    unit_id, unit_name = units.iloc[-1][["单位编码", "单位名称"]]
+    with serve_folder(out) as url:
+        page = chromium.new_page()
+        for query, target in ((name, f"people/{person_id}/"), (unit_name, f"units/{unit_id}/")):
+            page.goto(url + "search/index.html")
+            page.fill(".pagefind-ui__search-input", query)
+            # Results arrive one by one: wait for the page itself, not only the first result.
+            page.wait_for_selector(f'.pagefind-ui__result-link[href$="{target}"]', timeout=20000)
+        page.close()
+
+
+def test_the_tails_of_a_name_are_indexed_so_any_part_of_it_finds_the_page() -> None:
+    assert search_terms("四部三组") == "部三组 三组 组"
+    assert search_terms("蔡文斌") == "文斌 斌"
+    assert search_terms("Ann Lee") == "nn Lee n Lee Lee ee e"
+    assert search_terms(None) == "" and search_terms("王") == ""
+    assert len(search_terms("长" * 1000).split()) == 23  # a name is a few characters: the tails stay bounded
+
+
+def test_a_file_copy_says_how_to_open_the_site_for_search(out: Path) -> None:
+    html = (out / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'id="search-file"' in html and "python3 -m http.server" in html
 
 
 def test_an_index_job_reports_pagefinds_last_message_and_leaves_nothing(tmp_path: Path,
