@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 import click
@@ -22,6 +22,9 @@ class Problem:
     message: str
     severity: str = "error"  # or "warning"
     fatal: bool = False  # the whole file (or the configuration) is unusable: the build must stop
+    # The catalogue entry this message was made from, and its values: shown in the site's language (localized).
+    key: str = ""
+    values: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         place = self.file
@@ -34,6 +37,12 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    def localized(self, messages: dict[str, str]) -> Problem:
+        """This problem with its message in the language of `messages` (a catalogue), when it was made from one."""
+        if not self.key or self.key not in messages:
+            return self
+        return replace(self, message=messages[self.key].format(**dict(self.values)))
 
 
 class TrackboardError(click.ClickException):

@@ -16,6 +16,7 @@ import pandas as pd
 from .cache import KnownFiles, Store, canonical, code_version, digest
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
+from .i18n import catalogue
 from .inputs.content import Document, check_collections, load_collections
 from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load_datasets, locate
 from .inputs.parsing import DocumentParser
@@ -414,6 +415,9 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         _declared(loaded.tables, f"{data_key}:{bool(profile_settings.get('mask_phone'))}", state.derived)
     inputs, unfollowed = input_files(root, config)
     problems += unfollowed
+    # An editor reads the problems in the site's language (those made from a catalogue entry).
+    messages = catalogue(str(config["site"]["locale"]))
+    problems = [problem.localized(messages) for problem in problems]
     return Site(
         root=root,
         config=config,

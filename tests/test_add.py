@@ -156,3 +156,18 @@ def test_english_site_gets_english_hints(tmp_path: Path, make_site) -> None:
     _, new = add_document(site, "notice", "Quarter kick-off", FIXED_NOW)
     assert "expires:  # last day shown YYYY-MM-DD; empty: shown until removed" in new.text.splitlines()
     assert new.text.rstrip().endswith("Write the text here (Markdown).")
+
+
+def test_a_file_dated_after_the_latest_sales_day_is_flagged(tmp_path: Path, make_site,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the morning the data stops at yesterday: a notice dated today would not be published yet."""
+    site = make_site(tmp_path, {"data/sales.csv": "日期,工号,保费,件数,险种\n2026-03-03,P003,100,1,a\n"})
+    result = invoke(monkeypatch, "add", "notice", "三月冲刺", site)
+    assert result.exit_code == 0
+    assert "Note: 文件日期是 2026-03-05，晚于站点最新业绩日期 2026-03-03" in result.stderr
+    assert invoke(monkeypatch, "add", "script", "开场白", site).stderr == ""  # no date, no note
+
+
+def test_a_file_dated_on_the_latest_sales_day_has_no_note(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = invoke(monkeypatch, "add", "notice", "三月冲刺", site)
+    assert result.exit_code == 0 and result.stderr == ""

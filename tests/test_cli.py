@@ -41,12 +41,12 @@ def test_check_prints_every_problem_and_exits_1(tmp_path: Path, make_site) -> No
     result = invoke("check", site)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [  # errors first, by file and row; then warnings
-        "content/notices/bad.md:1:title: is missing; this field is required",
+        "content/notices/bad.md:1:title: 必填字段，不能为空",
         'data/people.csv:7:岗位: "boss" is not an allowed role; expected one of agent, supervisor, manager, tracker, '
         "staff (or 业务员, 主管, 经理, 督办, 内勤)",
         'data/sales.csv:5:日期: "2026-13-01" is not a date (expected YYYY-MM-DD or YYYY/MM/DD)',
         'data/sales.csv:6:工号: unknown person "P999" (not in data/people.csv)',
-        'content/notices/typo.md:4:pined: unknown field; did you mean "pinned"?',
+        'content/notices/typo.md:4:pined: 没有这个字段，是不是“pinned”？',
     ]
     assert result.stdout.strip() == (
         "Checked 3 data files (14 rows) and 4 Markdown files: 4 error(s), 1 warning(s).")
@@ -56,7 +56,7 @@ def test_check_with_only_warnings_exits_0(tmp_path: Path, make_site) -> None:
     site = make_site(tmp_path, {"content/notices/typo.md": "---\ntitle: 通知\ndate: 2026-03-01\npined: true\n---\n"})
     result = invoke("check", site)
     assert result.exit_code == 0
-    assert result.stderr.splitlines() == ['content/notices/typo.md:4:pined: unknown field; did you mean "pinned"?']
+    assert result.stderr.splitlines() == ['content/notices/typo.md:4:pined: 没有这个字段，是不是“pinned”？']
 
 
 def test_check_missing_site_folder(tmp_path: Path) -> None:
@@ -261,3 +261,13 @@ def test_example_site_builds(tmp_path: Path) -> None:
     assert len(texts(faq, ".faq-entry h2")) == 10
     assert [int(t.split()[0]) for t in texts(faq, ".faq-entry h2")] == list(range(1, 11))
     assert texts(html(out / "index.html"), "ul.notices > li > a")
+
+
+def test_check_suggests_the_id_of_the_person_whose_name_was_typed(tmp_path: Path, make_site) -> None:
+    site = make_site(tmp_path, {
+        "data/sales.csv": BASELINE["data/sales.csv"] + "2026-03-04,王业务,1,1,a\n2026-03-04,P0O3,1,1,a\n",
+    })
+    lines = invoke("check", site).stderr.splitlines()
+    assert 'data/sales.csv:5:工号: unknown person "王业务" (not in data/people.csv); 王业务 is P003: did you mean ' \
+           '"P003"?' in lines
+    assert 'data/sales.csv:6:工号: unknown person "P0O3" (not in data/people.csv); did you mean "P003"?' in lines

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 from conftest import HTMLParser, texts
 
+from generator.i18n import catalogue
 from generator.inputs.content import (
     Document,
     check_collections,
@@ -89,13 +91,40 @@ def test_bad_yaml_names_the_line() -> None:
     document, problems = parse("---\ntitle: 通知\ndate: 2026-03-01\ncategory: [活动\n---\n正文\n")
     assert document is None
     assert problems == [
-        "content/notices/x.md:4: front matter is not valid YAML: expected ',' or ']', but got '<stream end>'"
+        "content/notices/x.md:4: line 4: front matter is not valid YAML: expected ',' or ']', but got '<stream end>'"
     ]
 
 
 def test_bad_yaml_colon_in_value_names_the_line() -> None:
     _, problems = parse("---\ntitle: 通知: 三月\ndate: 2026-03-01\n---\n")
-    assert problems == ["content/notices/x.md:2: front matter is not valid YAML: mapping values are not allowed here"]
+    assert problems == ["content/notices/x.md:2: line 2: the value holds a colon and a space; put the whole value in "
+                        'quotes: title: "Time: 9 am"']
+
+
+# The slips an office clerk makes, each explained in the site's language with its line (Problem.localized).
+SLIPS = [
+    ("---\ntitle: 通知\ndate:2026-03-01\n---\n", 3, "冒号后缺少空格"),
+    ("---\ntitle：年终冲刺\ndate: 2026-03-01\n---\n", 2, "中文冒号"),
+    ("---\ntitle: 通知\ncategory:\n\t- 活动\n---\n", 4, "Tab 缩进"),
+    ('---\ntitle: "通知\ndate: 2026-03-01\n---\n', 2, "引号只有开头"),
+    ("---\ntitle: 通知: 三月\ndate: 2026-03-01\n---\n", 2, "用英文引号括起来"),
+    ("---\ntitle: 通知\ndate: 2026-03-01\n", 1, "文件头没有结束"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "words"), SLIPS)
+def test_a_slip_in_the_front_matter_is_explained_in_chinese_with_its_line(text: str, line: int, words: str) -> None:
+    _, problems = parse_document(text, "content/notices/x.md", COLLECTIONS["notices"], "x")
+    [problem] = [p.localized(catalogue("zh-CN")) for p in problems if p.is_error]
+    assert problem.row == line and words in problem.message, problem
+    if line > 1:
+        assert problem.message.startswith(f"第 {line} 行：")
+    assert not re.search(r"[A-Za-z]{5,}", problem.message.replace("title", "")), "no English parser words"
+
+
+def test_a_url_in_the_front_matter_is_not_taken_for_a_missing_space() -> None:
+    document, problems = parse("---\ntitle: 通知\ndate: 2026-03-01\ncategory: http://intranet/x\n---\n")
+    assert document is not None and problems == []
 
 
 def test_no_front_matter() -> None:

@@ -353,7 +353,7 @@ def test_unknown_parent_unit_drops_the_unit_and_its_people(tmp_path: Path, make_
     assert problems(loaded) == [
         'data/people.csv:5:所属单位: refers to unit "T2", which was skipped (data/units.csv:4)',
         'data/sales.csv:3:工号: refers to person "P004", which was skipped (data/people.csv:5)',
-        'data/units.csv:4:上级单位: unknown unit "HQX" (not in data/units.csv)',
+        'data/units.csv:4:上级单位: unknown unit "HQX" (not in data/units.csv); did you mean "HQ"?',
     ]
     assert list(loaded.tables["units"]["id"]) == ["HQ", "T1"]
 
@@ -362,7 +362,8 @@ def test_unknown_head_of_unit_is_a_warning_and_the_unit_is_kept(tmp_path: Path, 
     units = BASELINE["data/units.csv"].replace("T2,二组,HQ,,", "T2,二组,HQ,P404,")
     loaded = load(make_site(tmp_path, {"data/units.csv": units}))
     assert [(str(p), p.severity) for p in loaded.problems] == [
-        ('data/units.csv:4:负责人: unknown person "P404" (not in data/people.csv); the value is ignored', "warning")
+        ('data/units.csv:4:负责人: unknown person "P404" (not in data/people.csv); did you mean "P004"?; the value is '
+         "ignored", "warning")
     ]
     assert list(loaded.tables["units"]["id"]) == ["HQ", "T1", "T2"]
 

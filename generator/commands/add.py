@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -19,7 +20,9 @@ from ..config import load_config
 from ..errors import TrackboardError
 from ..i18n import catalogue
 from ..inputs.content import CONTENT_DIR, Document, load_collections, safe_segment
+from ..inputs.datasets import load_one
 from ..inputs.schemas import COLLECTIONS
+from ..model import default_as_of
 
 # The command's kinds (singular, as people say them) and the collection folder each writes into.
 KINDS: dict[str, str] = {
@@ -148,6 +151,21 @@ def plan_document(kind: str, title: str, now: dt.datetime, locale: str, document
     return NewDocument(f"{CONTENT_DIR}/{collection}/{stem}.md", "\n".join(lines), tuple(notes))
 
 
+def _with_as_of_note(new: NewDocument, site_dir: Path, config: dict[str, Any], today: dt.date) -> NewDocument:
+    """Warn when the new file is dated after the site's as-of date (its latest sales day): a notice dated after
+    it is not published, and a meeting or battle report is filed under a day no report shows yet — the morning
+    trap, when today's notice meets yesterday's data."""
+    if not re.search(rf"^date: {today.isoformat()}\b", new.text, re.MULTILINE):
+        return new
+    sales = load_one(site_dir, "sales", dict(config["data"].get("sales", {})))
+    as_of = default_as_of({"sales": sales}, today) if sales is not None else today
+    if as_of >= today:
+        return new
+    note = catalogue(str(config["site"]["locale"]))["add.after_as_of"].format(date=today.isoformat(),
+                                                                               as_of=as_of.isoformat())
+    return replace(new, notes=(*new.notes, note))
+
+
 def add_document(site_dir: Path, kind: str, title: str, now: dt.datetime) -> tuple[Path, NewDocument]:
     """Write a new Markdown file of `kind` into the site; return its path and what was written.
 
@@ -162,6 +180,7 @@ def add_document(site_dir: Path, kind: str, title: str, now: dt.datetime) -> tup
     for _attempt in range(100):  # another editor may take the name between our look and our write
         taken = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
         new = plan_document(kind, title, local, str(config["site"]["locale"]), documents, taken)
+        new = _with_as_of_note(new, site_dir, config, local.date())
         path = site_dir / new.path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ import yaml
 from ..config import did_you_mean
 from ..errors import Problem
 from .coerce import CONTROL, PARSERS, control_characters, is_empty
+from .frontmatter import explained, yaml_problem
 from .schemas import COLLECTIONS, Collection, Field
 
 CONTENT_DIR = "content"
@@ -421,8 +422,8 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
         return None, [limit]
     match = _FRONT.match(text)
     if not match:
-        return None, [Problem(file, 1, None, "has no front matter: start the file with a '---' line, "
-                              "the fields, and another '---' line")]
+        opened = re.match(r"\A\ufeff?---[ \t]*\r?\n", text) is not None
+        return None, [explained(file, 1, None, "problem.front.unclosed" if opened else "problem.front.missing")]
     front, body = match.group(1), match.group(2)
     if _count_fields(front) > MAX_FIELDS:
         return None, [Problem(file, 2, None, f"front matter has more than {MAX_FIELDS} fields")]
@@ -431,26 +432,26 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
     except RecursionError:
         return None, [Problem(file, 2, None, "front matter is nested too deeply to read")]
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(file, line, None, f"front matter is not valid YAML: {reason}")]
+        return None, [yaml_problem(file, front, exc)]
     if not isinstance(raw, dict):
-        return None, [Problem(file, 2, None, "front matter must be a list of `field: value` lines")]
+        return None, [yaml_problem(file, front, None)]
     if len(raw) > MAX_FIELDS:
         return None, [Problem(file, 2, None, f"front matter has more than {MAX_FIELDS} fields")]
     meta: dict[str, Any] = {}
     fields = {f.name: f for f in collection.fields}
     for name in raw:
         if str(name) not in fields:
-            hint = did_you_mean(str(name), tuple(fields)) or " fields are: " + ", ".join(fields)
-            problems.append(Problem(file, _line_of(front, str(name)), str(name), f"unknown field;{hint}", "warning"))
+            close = did_you_mean(str(name), tuple(fields))
+            line = _line_of(front, str(name))
+            key = "problem.front.unknown_similar" if close else "problem.front.unknown"
+            problems.append(explained(file, line, str(name), key, "warning", line=line, field=name,
+                                      fields=", ".join(fields), similar=close.split('"')[1] if close else ""))
     usable = True
     for spec in collection.fields:
         value = raw.get(spec.name)
         if is_empty(value):
             if spec.required:
-                problems.append(Problem(file, 1, spec.name, "is missing; this field is required"))
+                problems.append(explained(file, 1, spec.name, "problem.front.required", field=spec.name))
                 usable = False
             meta[spec.name] = spec.default
             continue

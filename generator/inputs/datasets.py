@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import difflib
 import os
 import unicodedata
 from dataclasses import dataclass, field
@@ -458,6 +459,7 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
                                             f'unit "{unit}" is in a cycle: {loop}'))
             in_cycle.update(cycle)
     dropped: dict[str, dict[str, int]] = {name: {} for name in tables}
+    hints = IdHints(tables)
     for name, source in sources.items():
         dropped[name].update(source.skipped_keys)
     dropped["units"].update({u: int(row_of[u]) for u in in_cycle})
@@ -468,7 +470,7 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
         if not orphan.any():
             break
         for _, record in kept[orphan].iterrows():
-            problems.append(_reference_problem(record, "parent", "units", sources, dropped, "units"))
+            problems.append(_reference_problem(record, "parent", "units", sources, dropped, "units", hints))
             dropped["units"][record["id"]] = int(record[ROW])
         kept = kept[~orphan]
     tables["units"] = kept.reset_index(drop=True)
@@ -491,7 +493,7 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
             for position in np.flatnonzero(unknown):
                 record = frame.iloc[position]
                 problems.append(_reference_problem(record, column.name, name, sources, dropped, column.ref,
-                                                   "warning" if soft else "error"))
+                                                   hints, "warning" if soft else "error"))
             if soft:
                 frame.loc[unknown, column.name] = None
             else:
@@ -538,15 +540,56 @@ def check_past_dates(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
 _NOUNS = {"units": "unit", "people": "person"}
 
 
+class IdHints:
+    """Suggest the id meant by an unknown reference: the id of whoever has that name (a name typed where the 工号
+    belongs, the commonest slip), else the closest id (a typo). Lookups are built once per dataset, and only the
+    first HINTS unknown values get one: a file of bad rows must not cost a search of every id per row."""
+
+    HINTS = 200
+    CLOSE_IDS = 20000  # above this many ids, a typo is not looked for (difflib is linear in them)
+
+    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
+        self.tables = tables
+        self.names: dict[str, dict[str, list[str]]] = {}
+        self.given = 0
+
+    def _by_name(self, target: str) -> dict[str, list[str]]:
+        if target not in self.names:
+            frame = self.tables.get(target)
+            found: dict[str, list[str]] = {}
+            if frame is not None and "name" in frame.columns:
+                for name, key in zip(frame["name"], frame["id"]):
+                    if isinstance(name, str):
+                        found.setdefault(name, []).append(str(key))
+            self.names[target] = found
+        return self.names[target]
+
+    def __call__(self, value: str, target: str) -> str:
+        if self.given >= self.HINTS:
+            return ""
+        self.given += 1
+        ids = sorted(self._by_name(target).get(value, []))
+        if len(ids) == 1:
+            return f'; {value} is {ids[0]}: did you mean "{ids[0]}"?'
+        if ids:
+            return f"; {len(ids)} have the name {value}: " + ", ".join(ids[:5]) + ("…" if len(ids) > 5 else "")
+        frame = self.tables.get(target)
+        if frame is None or frame.empty or len(frame) > self.CLOSE_IDS:
+            return ""
+        close = difflib.get_close_matches(value, frame["id"].astype(str).tolist(), n=1, cutoff=0.75)
+        return f'; did you mean "{close[0]}"?' if close else ""
+
+
 def _reference_problem(record: pd.Series, column: str, dataset: str, sources: dict[str, Source],
-                       dropped: dict[str, dict[str, int]], target: str, severity: str = "error") -> Problem:
+                       dropped: dict[str, dict[str, int]], target: str, hints: IdHints,
+                       severity: str = "error") -> Problem:
     value = parse_text(record[column])
     target_file = _file(sources, target)
     noun = _NOUNS.get(target, target)
     if value in dropped.get(target, {}):
         message = f'refers to {noun} "{value}", which was skipped ({target_file}:{dropped[target][value]})'
     else:
-        message = f'unknown {noun} "{value}" (not in {target_file})'
+        message = f'unknown {noun} "{value}" (not in {target_file})' + hints(value, target)
     if severity == "warning":
         message += "; the value is ignored"
     return Problem(_file(sources, dataset), int(record[ROW]), _header(sources, dataset, column), message, severity)
