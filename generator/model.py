@@ -94,8 +94,9 @@ def outside_site(root: Path, path: Path | str) -> bool:
 
 
 def input_files(root: Path, config: dict[str, Any]) -> tuple[list[Path], list[Problem]]:
-    """The files a build reads and may publish: site.toml, the datasets, the collections' Markdown documents and
-    the theme's templates and static files; and a warning for each link out of the site that is not followed.
+    """The files a build reads and may publish: site.toml, the datasets, the collections' Markdown documents,
+    the site's logo and the theme's templates and static files; and a warning for each link out of the site that
+    is not followed.
 
     Dotfiles, dot-folders and editor temporaries are not inputs; a file or folder that leads out of the site is
     skipped, but for a collection folder that is itself a link (an office's shared notices folder)."""
@@ -104,6 +105,8 @@ def input_files(root: Path, config: dict[str, Any]) -> tuple[list[Path], list[Pr
         path = locate(root, name, config["data"].get(name, {}))
         if path is not None:
             files.append(path)
+    if config["branding"]["logo"]:  # published beside the theme; the loader keeps only a logo inside the site
+        files.append(root / config["branding"]["logo"])
     found = {str(p) for p in files if p.exists()}
     skipped: list[str] = []
     for collection in COLLECTIONS:

@@ -24,6 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from . import formats
+from .branding import Branding
 from .cache import cache_root
 from .i18n import translator
 from .model import ignored_name, outside_site
@@ -229,9 +230,12 @@ class Renderer:
         )
         return Output(page.path, html.encode("utf-8"))
 
-    def static_files(self) -> Iterator[Output]:
-        """The theme's static files, each overridable by the site's theme/static/."""
-        files: dict[str, bytes] = {}
+    def static_files(self, branding: Branding, logo: str) -> Iterator[Output]:
+        """The theme's static files, each overridable by the site's theme/static/; the site's colours
+        (branding.css) and its logo (`logo`, its path in the site, checked by the configuration's loader)."""
+        files: dict[str, bytes] = {"branding.css": branding.css().encode("utf-8")}
+        if branding.logo:
+            files[branding.logo.removeprefix("static/")] = (self.site_root / logo).read_bytes()
         base = resources.files(THEME_PACKAGE).joinpath("theme", "static")
         stack = [(base, "")]
         while stack:
