@@ -21,6 +21,7 @@ from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load
 from .inputs.parsing import DocumentParser
 from .inputs.schemas import COLLECTIONS, DATASETS
 from .metrics.memo import Derived, Tables
+from .overrides import override_problems, site_overrides
 from .state import BuildState
 
 # Profiles every site has, unless site.toml defines its own under the same name.
@@ -416,7 +417,7 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     if data_key:
         _declared(loaded.tables, f"{data_key}:{bool(profile_settings.get('mask_phone'))}", state.derived)
     inputs, unfollowed = input_files(root, config)
-    problems += unfollowed
+    problems += unfollowed + override_problems(site_overrides(root, inputs))
     return Site(
         root=root,
         config=config,

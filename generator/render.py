@@ -17,6 +17,7 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     PackageLoader,
+    PrefixLoader,
     StrictUndefined,
     TemplateNotFound,
 )
@@ -29,8 +30,8 @@ from .cache import cache_root
 from .i18n import translator
 from .model import ignored_name, outside_site
 from .output import Output
+from .overrides import BUILTIN_PREFIX, THEME_PACKAGE
 
-THEME_PACKAGE = "generator"
 SITE_THEME = "theme"
 
 
@@ -139,11 +140,14 @@ class Renderer:
     that tries fails the build with a SecurityError naming it."""
 
     def __init__(self, site_root: Path, locale: str, globals_: dict[str, Any]) -> None:
-        loaders: list[BaseLoader] = []
+        # "builtin/board.html" is always the package's template (a site's board.html extends it and replaces
+        # some of its blocks); "board.html" is the site's when it has one, else the package's.
+        builtin = PackageLoader(THEME_PACKAGE, "theme/templates")
+        loaders: list[BaseLoader] = [PrefixLoader({BUILTIN_PREFIX.rstrip("/"): builtin})]
         override = site_root / SITE_THEME / "templates"
         if override.is_dir() and not outside_site(site_root, override):
             loaders.append(_InsideLoader(site_root, str(override)))
-        loaders.append(PackageLoader(THEME_PACKAGE, "theme/templates"))
+        loaders.append(builtin)
         self.env = ImmutableSandboxedEnvironment(
             loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site_root),
