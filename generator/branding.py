@@ -17,6 +17,11 @@ DEFAULT_SCREEN_BACKGROUND = "#0d1b2a"  # the night blue of the office screens
 # series reads as an axis, so the built-in charts are blue and the screens' title bar a darker night blue.
 DEFAULT_CHART = "#2563eb"
 DEFAULT_SCREEN_BAR = "#0a1522"
+# The screens' tiles and progress tracks, a little lighter than their background: derived from a site's own
+# background (see _lighter), the built-in ones for the built-in night blue.
+DEFAULT_SCREEN_PANEL = "#15283d"
+DEFAULT_SCREEN_TRACK = "#2c4a66"
+PANEL_WHITE, TRACK_WHITE = 0.08, 0.2
 
 WHITE = "#ffffff"
 MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
@@ -30,7 +35,7 @@ _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 COLOUR_KEYS = {
     "primary": "white text on it (the masthead of every page)",
     "accent": "white text on it (badges, battle reports)",
-    "screen_background": "the screens' white text on it",
+    "screen_background": "the screens' white text on it and on their tiles (a little lighter)",
 }
 
 
@@ -43,6 +48,8 @@ class Branding:
     screen_background: str = DEFAULT_SCREEN_BACKGROUND
     chart: str = DEFAULT_CHART  # the main series of every chart
     screen_bar: str = DEFAULT_SCREEN_BAR  # the title bar of the screens
+    screen_panel: str = DEFAULT_SCREEN_PANEL  # the screens' tiles and list rows
+    screen_track: str = DEFAULT_SCREEN_TRACK  # the screens' progress tracks and slide dots
     logo: str = ""  # the logo's path in the built site ("static/branding/logo.svg"), or "" for none
 
     def css(self) -> str:
@@ -54,6 +61,8 @@ class Branding:
             f"  --brand-accent: {self.accent};\n"
             f"  --brand-screen-background: {self.screen_background};\n"
             f"  --brand-screen-bar: {self.screen_bar};\n"
+            f"  --brand-screen-panel: {self.screen_panel};\n"
+            f"  --brand-screen-track: {self.screen_track};\n"
             f"  --brand-chart: {self.chart};\n"
             "}\n"
         )
@@ -74,6 +83,12 @@ def luminance(colour: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+def _lighter(colour: str, white: float) -> str:
+    """`colour` mixed with this share of white (0 to 1)."""
+    channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * white):02x}" for c in channels)
+
+
 def contrast(one: str, other: str) -> float:
     """WCAG 2 contrast ratio of two '#rrggbb' colours, 1 to 21."""
     light, dark = sorted((luminance(one), luminance(other)), reverse=True)
@@ -90,7 +105,9 @@ def colour_problems(section: dict[str, Any]) -> dict[str, str]:
         if colour is None:
             problems[key] = f'"{value}" is not a hex colour (expected "#rrggbb", e.g. "#b3261e")'
             continue
-        ratio = contrast(colour, WHITE)
+        # The screens' tiles are the lightest surface their white text is written on.
+        surface = _lighter(colour, PANEL_WHITE) if key == "screen_background" else colour
+        ratio = contrast(surface, WHITE)
         if ratio < MIN_CONTRAST:
             problems[key] = (f"{colour} is too light for {text_on_it}: contrast {ratio:.2f}:1, WCAG AA needs "
                              f"{MIN_CONTRAST}:1; choose a darker colour")
@@ -111,4 +128,8 @@ def from_config(section: dict[str, Any]) -> Branding:
                         **{key: normal_hex(section[key]) or section[key] for key in COLOUR_KEYS})
     if branding.primary != DEFAULT_PRIMARY:  # the site's house colour also draws its charts and screen bars
         branding = replace(branding, chart=branding.primary, screen_bar=branding.primary)
+    if branding.screen_background != DEFAULT_SCREEN_BACKGROUND:  # tiles and tracks in its own hue
+        background = branding.screen_background
+        branding = replace(branding, screen_panel=_lighter(background, PANEL_WHITE),
+                           screen_track=_lighter(background, TRACK_WHITE))
     return branding
