@@ -22,6 +22,9 @@ DEFAULT_SCREEN_BAR = "#0a1522"
 DEFAULT_SCREEN_PANEL = "#15283d"
 DEFAULT_SCREEN_TRACK = "#2c4a66"
 PANEL_WHITE, TRACK_WHITE = 0.08, 0.2
+# The as-of date written on the masthead and on the screens' title bar, a little muted.
+DEFAULT_MASTHEAD_MUTED = "#dfe5ec"
+DEFAULT_SCREEN_BAR_MUTED = "#b9c6d3"
 
 WHITE = "#ffffff"
 MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
@@ -50,6 +53,9 @@ class Branding:
     screen_bar: str = DEFAULT_SCREEN_BAR  # the title bar of the screens
     screen_panel: str = DEFAULT_SCREEN_PANEL  # the screens' tiles and list rows
     screen_track: str = DEFAULT_SCREEN_TRACK  # the screens' progress tracks and slide dots
+    masthead_muted: str = DEFAULT_MASTHEAD_MUTED  # secondary text on the masthead
+    screen_bar_muted: str = DEFAULT_SCREEN_BAR_MUTED  # secondary text on the screens' title bar
+    screen_muted: str = DEFAULT_SCREEN_BAR_MUTED  # secondary text on the screens' background and tiles
     logo: str = ""  # the logo's path in the built site ("static/branding/logo.svg"), or "" for none
 
     def css(self) -> str:
@@ -63,6 +69,9 @@ class Branding:
             f"  --brand-screen-bar: {self.screen_bar};\n"
             f"  --brand-screen-panel: {self.screen_panel};\n"
             f"  --brand-screen-track: {self.screen_track};\n"
+            f"  --brand-masthead-muted: {self.masthead_muted};\n"
+            f"  --brand-screen-bar-muted: {self.screen_bar_muted};\n"
+            f"  --brand-screen-muted: {self.screen_muted};\n"
             f"  --brand-chart: {self.chart};\n"
             "}\n"
         )
@@ -87,6 +96,16 @@ def _lighter(colour: str, white: float) -> str:
     """`colour` mixed with this share of white (0 to 1)."""
     channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return "#" + "".join(f"{round(c + (255 - c) * white):02x}" for c in channels)
+
+
+def _muted_on(colour: str) -> str:
+    """Secondary text on `colour`: white with a little of it, as much as leaves the text legible (WCAG AA)."""
+    for share in (0.25, 0.12, 0.06):
+        channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        muted = "#" + "".join(f"{round(255 - (255 - c) * share):02x}" for c in channels)
+        if contrast(muted, colour) >= MIN_CONTRAST:
+            return muted
+    return WHITE
 
 
 def contrast(one: str, other: str) -> float:
@@ -127,9 +146,12 @@ def from_config(section: dict[str, Any]) -> Branding:
     branding = Branding(logo=logo_path(section["logo"]),
                         **{key: normal_hex(section[key]) or section[key] for key in COLOUR_KEYS})
     if branding.primary != DEFAULT_PRIMARY:  # the site's house colour also draws its charts and screen bars
-        branding = replace(branding, chart=branding.primary, screen_bar=branding.primary)
+        muted = _muted_on(branding.primary)
+        branding = replace(branding, chart=branding.primary, screen_bar=branding.primary, masthead_muted=muted,
+                           screen_bar_muted=muted)
     if branding.screen_background != DEFAULT_SCREEN_BACKGROUND:  # tiles and tracks in its own hue
         background = branding.screen_background
-        branding = replace(branding, screen_panel=_lighter(background, PANEL_WHITE),
-                           screen_track=_lighter(background, TRACK_WHITE))
+        panel = _lighter(background, PANEL_WHITE)
+        branding = replace(branding, screen_panel=panel, screen_track=_lighter(background, TRACK_WHITE),
+                           screen_muted=_muted_on(panel))
     return branding

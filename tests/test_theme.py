@@ -326,3 +326,16 @@ def test_the_browser_shows_the_house_colour_and_the_logo(chromium, branded_serve
     assert logo.evaluate("e => e.complete && e.naturalWidth") > 0
     assert errors == []  # no Content-Security-Policy violation either
     page.close()
+
+
+@pytest.mark.parametrize("colour", ["#767676", "#a6192e", "#1f4e79", "#003a70", "#0b6e4f", "#5b2a86", "#000000"])
+def test_secondary_text_stays_legible_on_any_accepted_colour(colour: str) -> None:
+    """The as-of date on the masthead and the screens' bar, and the screens' labels, are a little muted: never
+    below WCAG AA on a colour the check accepts."""
+    section = {**default_config()["branding"], "primary": colour, "screen_background": colour}
+    assert _problems(f'[branding]\nprimary = "{colour}"\n') == []
+    branding = from_config(section)
+    assert contrast(branding.masthead_muted, colour) >= 4.5
+    assert contrast(branding.screen_bar_muted, branding.screen_bar) >= 4.5
+    if not _problems(f'[branding]\nscreen_background = "{colour}"\n'):
+        assert contrast(branding.screen_muted, branding.screen_panel) >= 4.5
