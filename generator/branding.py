@@ -22,13 +22,13 @@ DEFAULT_SCREEN_BAR = "#0a1522"
 DEFAULT_SCREEN_PANEL = "#15283d"
 DEFAULT_SCREEN_TRACK = "#2c4a66"
 PANEL_WHITE, TRACK_WHITE = 0.08, 0.2
-# The as-of date written on the masthead and on the screens' title bar, a little muted.
+# Secondary text (the as-of date, labels) on the masthead and on the screens, a little muted.
 DEFAULT_MASTHEAD_MUTED = "#dfe5ec"
-DEFAULT_SCREEN_BAR_MUTED = "#b9c6d3"
+DEFAULT_SCREEN_MUTED = "#b9c6d3"
 
 WHITE = "#ffffff"
 MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
-LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+LOGO_SUFFIXES = (".svg", ".png")  # what an <img> shows everywhere, an SVG without running its scripts
 LOGO_MAX_BYTES = 2 * 1024 * 1024  # a logo is a few kilobytes; a photograph by mistake would weigh on every page
 LOGO_FOLDER = "static/branding"  # where a build publishes the logo, as logo.svg or logo.png
 
@@ -54,8 +54,8 @@ class Branding:
     screen_panel: str = DEFAULT_SCREEN_PANEL  # the screens' tiles and list rows
     screen_track: str = DEFAULT_SCREEN_TRACK  # the screens' progress tracks and slide dots
     masthead_muted: str = DEFAULT_MASTHEAD_MUTED  # secondary text on the masthead
-    screen_bar_muted: str = DEFAULT_SCREEN_BAR_MUTED  # secondary text on the screens' title bar
-    screen_muted: str = DEFAULT_SCREEN_BAR_MUTED  # secondary text on the screens' background and tiles
+    screen_bar_muted: str = DEFAULT_SCREEN_MUTED  # secondary text on the screens' title bar
+    screen_muted: str = DEFAULT_SCREEN_MUTED  # secondary text on the screens' background and tiles
     logo: str = ""  # the logo's path in the built site ("static/branding/logo.svg"), or "" for none
 
     def css(self) -> str:

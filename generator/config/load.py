@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..branding import LOGO_MAX_BYTES, LOGO_TYPES, colour_problems
+from ..branding import LOGO_MAX_BYTES, LOGO_SUFFIXES, colour_problems
 from ..errors import Problem
 from ..inputs.schemas import DATASETS
 from .schema import SCHEMA, ListOf, MapOf, Opt, Section, StrMap
@@ -269,7 +269,7 @@ def _check_branding(branding: dict[str, Any], checker: _Checker, root: Path | No
 def _logo_problem(root: Path, logo: str) -> str | None:
     """Why a logo file cannot be used, or None."""
     suffix = os.path.splitext(logo)[1].lower()
-    if suffix not in LOGO_TYPES:
+    if suffix not in LOGO_SUFFIXES:
         return f'"{logo}" is not an SVG or PNG file (expected a name ending in .svg or .png)'
     path = root / logo
     real, base = os.path.realpath(path), os.path.realpath(root)
