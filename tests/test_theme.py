@@ -182,6 +182,17 @@ def test_a_logo_that_cannot_be_shown_is_an_error(tmp_path: Path, logo: str, cont
     assert problems[0].startswith(f"site.toml:5:branding.logo: {message}")
 
 
+def test_a_logo_linked_out_of_the_site_is_refused(tmp_path: Path) -> None:
+    """The logo is published: a link to a file elsewhere (`/etc/…`) would publish that file."""
+    (tmp_path / "secret.svg").write_text(LOGO, encoding="utf-8")
+    site = tmp_path / "site"
+    (site / "theme").mkdir(parents=True)
+    (site / "theme" / "logo.svg").symlink_to(tmp_path / "secret.svg")
+    assert _problems('[branding]\nlogo = "theme/logo.svg"\n', root=site) == [
+        'site.toml:2:branding.logo: "theme/logo.svg" is outside the site folder; put the logo in the site '
+        '(e.g. "theme/logo.svg")']
+
+
 def test_a_png_logo_is_published_as_png(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "theme").mkdir(parents=True)
