@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fonts
+from .branding import DEFAULT_CHART
 from .cache import write_atomically
 from .i18n import catalogue
 from .parallel import start_worker
@@ -53,7 +54,7 @@ _SUBSET_MIN = 8
 _WIDTH = 560
 _HEIGHT = 220
 _BAR_STEP = 22
-_BLUE = "#2563eb"
+SERIES_COLOUR = DEFAULT_CHART  # the main series, swapped for a site's own colour (see _coloured)
 _GREY = "#6b7280"
 _GOLD = "#d97706"
 
@@ -111,7 +112,9 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
     empty = alt.Data(values=[])
     if kind == "trend":
         # The points in the line's colour: `point=True` draws them in Vega's default blue beside it.
-        chart = alt.Chart(empty).mark_line(point=alt.OverlayMarkDef(color=_BLUE), color=_BLUE, strokeWidth=2).encode(
+        line = alt.Chart(empty).mark_line(point=alt.OverlayMarkDef(color=SERIES_COLOUR), color=SERIES_COLOUR,
+                                          strokeWidth=2)
+        chart = line.encode(
             x=_date_x(alt, lang),
             y=alt.Y("premium:Q", axis=_money_axis(alt, t["premium"])),
         ).properties(width=_WIDTH, height=_HEIGHT)
@@ -123,7 +126,7 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
         ).mark_line(strokeWidth=2.5).encode(
             x=_date_x(alt, lang),
             y=alt.Y("value:Q", axis=_money_axis(alt, t["cumulative"])),
-            color=alt.Color("series_label:N", scale=alt.Scale(domain=names, range=[_BLUE, _GREY]),
+            color=alt.Color("series_label:N", scale=alt.Scale(domain=names, range=[SERIES_COLOUR, _GREY]),
                             legend=alt.Legend(title=None, orient="top-left")),
             strokeDash=alt.StrokeDash("series_label:N", scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]]),
                                       legend=None),
@@ -134,9 +137,9 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
         label_expr = "slice(datum.value, indexof(datum.value, '|') + 1)"
         y = alt.Y("key:N", title=None, sort=None, axis=alt.Axis(labelExpr=label_expr, ticks=False, labelLimit=160))
         x_title = t["premium_mtd"] if kind == "compare" else t["premium"]
-        color: Any = alt.value(_BLUE)
+        color: Any = alt.value(SERIES_COLOUR)
         if kind == "leaders":
-            color = alt.condition("datum.rank <= 3", alt.value(_GOLD), alt.value(_BLUE))
+            color = alt.condition("datum.rank <= 3", alt.value(_GOLD), alt.value(SERIES_COLOUR))
         base = alt.Chart().transform_calculate(premium_label=_money_expr("datum.premium", lang)).encode(
             y=y, x=alt.X("premium:Q", axis=_money_axis(alt, x_title)),
         )
@@ -196,6 +199,15 @@ def _template(kind: str, lang: str) -> dict[str, Any]:
     if not isinstance(kept, dict) or kept.get("config", {}).get("font") != _FONT_PLACEHOLDER:
         return _build(kind, lang)  # a kind or language the file does not have yet
     return {**kept, "config": {**kept["config"], "font": fonts.font_stack()}}
+
+
+@cache
+def _coloured(kind: str, lang: str, colour: str) -> dict[str, Any]:
+    """A kind's template with its main series in `colour` (a site's house colour, `[branding] primary`)."""
+    template = _template(kind, lang)
+    if colour == SERIES_COLOUR:
+        return template
+    return json.loads(json.dumps(template).replace(json.dumps(SERIES_COLOUR), json.dumps(colour)))
 
 
 def _iso(value: Any) -> str:
@@ -277,22 +289,23 @@ class Chart:
     data: list[dict]
     summary: str
 
-    def spec(self, locale: str) -> dict:
-        """Return the filled Vega-Lite spec: the kind's shared template with this chart's data."""
+    def spec(self, locale: str, colour: str = SERIES_COLOUR) -> dict:
+        """Return the filled Vega-Lite spec: the kind's shared template, its main series in `colour`, with this
+        chart's data."""
         lang = _lang(locale)
         rows, money = _rows(self.kind, self.data, lang)
         # A shallow copy: only top-level keys differ between charts of a kind, the rest is shared
         # with the template, so callers must not mutate the nested parts of the returned dict.
-        spec = dict(_template(self.kind, lang))
+        spec = dict(_coloured(self.kind, lang, colour))
         spec["data"] = {"values": rows}
         spec["title"] = _short(self.title, TITLE_CHARS)
         spec["description"] = _short(self.summary, SUMMARY_CHARS)
         spec["params"] = _money_params(rows, money, lang)
         return spec
 
-    def spec_json(self, locale: str) -> str:
+    def spec_json(self, locale: str, colour: str = SERIES_COLOUR) -> str:
         """Return the filled spec as canonical JSON (sorted keys), the form that is rendered and hashed."""
-        return json.dumps(self.spec(locale), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(self.spec(locale, colour), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -510,8 +523,9 @@ def svg_path(cache_dir: Path, key: str) -> Path:
 
 
 def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, workers: int = 2,
-                known: dict[int, tuple[Chart, str, str]] | None = None) -> list[str]:
-    """Render each chart to SVG text, in order; reuse cached SVGs from ``cache_dir`` when given.
+                known: dict[int, tuple[Chart, str, str]] | None = None, colour: str = SERIES_COLOUR) -> list[str]:
+    """Render each chart to SVG text, in order, the main series in `colour`; reuse cached SVGs from ``cache_dir``
+    when given.
     ``known`` holds charts whose spec and cache key are made already, by id (see drawing.ChartDrawer)."""
     specs, keys = [], []
     known = known or {}
@@ -520,7 +534,7 @@ def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, worker
         if found is not None and found[0] is chart:
             spec, key = found[1], found[2]
         else:
-            spec = chart.spec_json(locale)
+            spec = chart.spec_json(locale, colour)
             key = cache_key(spec, locale)
         specs.append(spec)
         keys.append(key)

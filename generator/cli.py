@@ -16,6 +16,7 @@ from .commands.check import sorted_problems
 from .commands.new import new_site
 from .commands.notify import notify as run_notify
 from .commands.serve import serve as run_serve
+from .commands.theme import theme_listing
 from .config.schema import NOTIFY_KINDS
 from .errors import Problem
 from .progress import Progress
@@ -131,6 +132,22 @@ def add(kind: str, title: str, site: Path) -> None:
     for note in new.notes:
         click.secho(f"Note: {note}", fg="yellow", err=True)
     click.echo(str(path))
+
+
+@main.group()
+def theme() -> None:
+    """The site's look: the built-in templates and blocks its theme/templates/ can replace."""
+
+
+@theme.command("list")
+@site_argument
+def theme_list(site: Path) -> None:
+    """List the built-in templates and their blocks, marking those the site replaces; exit 1 on a bad override."""
+    lines = theme_listing(site)
+    for line in lines:
+        click.secho(line, fg="red" if line.startswith("Error:") else None)
+    if any(line.startswith("Error:") for line in lines):
+        sys.exit(1)
 
 
 @main.command()

@@ -44,8 +44,10 @@ class ChartDrawer:
 
     command: tuple[str, ...] = (sys.executable, "-m", "generator.drawing")  # given spool and cache
 
-    def __init__(self, locale: str, cache_dir: Path, hint: str = "", processes: int | None = None) -> None:
+    def __init__(self, locale: str, cache_dir: Path, hint: str = "", processes: int | None = None,
+                 colour: str = charts.SERIES_COLOUR) -> None:
         self.locale = locale
+        self.colour = colour  # of the main series: the site's house colour
         self.cache_dir = cache_dir
         self.hint = hint
         self.processes = processes if processes is not None else workers()
@@ -63,7 +65,7 @@ class ChartDrawer:
         if self.processes < 2:
             return  # one core: nothing to overlap with
         for chart in items:
-            spec = chart.spec_json(self.locale)
+            spec = chart.spec_json(self.locale, self.colour)
             key = charts.cache_key(spec, self.locale)
             self.known[id(chart)] = (chart, spec, key)  # the chart kept: its id is not reused meanwhile
             if key in self.seen:

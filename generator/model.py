@@ -22,6 +22,7 @@ from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load
 from .inputs.parsing import DocumentParser
 from .inputs.schemas import COLLECTIONS, DATASETS
 from .metrics.memo import Derived, Tables
+from .overrides import override_problems, site_overrides
 from .state import BuildState
 
 # Profiles every site has, unless site.toml defines its own under the same name.
@@ -95,8 +96,9 @@ def outside_site(root: Path, path: Path | str) -> bool:
 
 
 def input_files(root: Path, config: dict[str, Any]) -> tuple[list[Path], list[Problem]]:
-    """The files a build reads and may publish: site.toml, the datasets, the collections' Markdown documents and
-    the theme's templates and static files; and a warning for each link out of the site that is not followed.
+    """The files a build reads and may publish: site.toml, the datasets, the collections' Markdown documents,
+    the site's logo and the theme's templates and static files; and a warning for each link out of the site that
+    is not followed.
 
     Dotfiles, dot-folders and editor temporaries are not inputs; a file or folder that leads out of the site is
     skipped, but for a collection folder that is itself a link (an office's shared notices folder)."""
@@ -105,6 +107,8 @@ def input_files(root: Path, config: dict[str, Any]) -> tuple[list[Path], list[Pr
         path = locate(root, name, config["data"].get(name, {}))
         if path is not None:
             files.append(path)
+    if config["branding"]["logo"]:  # published beside the theme; the loader keeps only a logo inside the site
+        files.append(root / config["branding"]["logo"])
     found = {str(p) for p in files if p.exists()}
     skipped: list[str] = []
     for collection in COLLECTIONS:
@@ -414,7 +418,7 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     if data_key:
         _declared(loaded.tables, f"{data_key}:{bool(profile_settings.get('mask_phone'))}", state.derived)
     inputs, unfollowed = input_files(root, config)
-    problems += unfollowed
+    problems += unfollowed + override_problems(site_overrides(root, inputs))
     # An editor reads the problems in the site's language (those made from a catalogue entry).
     messages = catalogue(str(config["site"]["locale"]))
     problems = [problem.localized(messages) for problem in problems]

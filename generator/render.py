@@ -17,6 +17,7 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     PackageLoader,
+    PrefixLoader,
     StrictUndefined,
     TemplateNotFound,
 )
@@ -24,13 +25,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from . import formats
+from .branding import Branding
 from .cache import cache_root
 from .i18n import translator
 from .model import ignored_name, outside_site
 from .output import Output
+from .overrides import BUILTIN_PREFIX, THEME_PACKAGE
 from .search import search_terms
 
-THEME_PACKAGE = "generator"
 SITE_THEME = "theme"
 
 
@@ -139,11 +141,14 @@ class Renderer:
     that tries fails the build with a SecurityError naming it."""
 
     def __init__(self, site_root: Path, locale: str, globals_: dict[str, Any]) -> None:
-        loaders: list[BaseLoader] = []
+        # "builtin/board.html" is always the package's template (a site's board.html extends it and replaces
+        # some of its blocks); "board.html" is the site's when it has one, else the package's.
+        builtin = PackageLoader(THEME_PACKAGE, "theme/templates")
+        loaders: list[BaseLoader] = [PrefixLoader({BUILTIN_PREFIX.rstrip("/"): builtin})]
         override = site_root / SITE_THEME / "templates"
         if override.is_dir() and not outside_site(site_root, override):
             loaders.append(_InsideLoader(site_root, str(override)))
-        loaders.append(PackageLoader(THEME_PACKAGE, "theme/templates"))
+        loaders.append(builtin)
         self.env = ImmutableSandboxedEnvironment(
             loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site_root),
@@ -231,9 +236,12 @@ class Renderer:
         )
         return Output(page.path, html.encode("utf-8"))
 
-    def static_files(self) -> Iterator[Output]:
-        """The theme's static files, each overridable by the site's theme/static/."""
-        files: dict[str, bytes] = {}
+    def static_files(self, branding: Branding, logo: str) -> Iterator[Output]:
+        """The theme's static files, each overridable by the site's theme/static/; the site's colours
+        (branding.css) and its logo (`logo`, its path in the site, checked by the configuration's loader)."""
+        files: dict[str, bytes] = {"branding.css": branding.css().encode("utf-8")}
+        if branding.logo:
+            files[branding.logo.removeprefix("static/")] = (self.site_root / logo).read_bytes()
         base = resources.files(THEME_PACKAGE).joinpath("theme", "static")
         stack = [(base, "")]
         while stack:

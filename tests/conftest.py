@@ -174,10 +174,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def copy_example_site(base: Path) -> Path:
-    """Copy the repository's example site (site.toml, data/, content/) into `base`, for tests that edit or
+    """Copy the repository's example site (site.toml, data/, content/, theme/) into `base`, for tests that edit or
     rebuild it; return `base`."""
     root = Path(__file__).resolve().parent.parent
-    for part in ("site.toml", "data", "content"):
+    for part in ("site.toml", "data", "content", "theme"):
         source = root / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, base / part)
     return base

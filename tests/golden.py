@@ -48,7 +48,7 @@ def site_for(locale: str, base: Path) -> Path:
         return ROOT
     site = base / f"site-{locale}"
     site.mkdir(parents=True)
-    for part in ("site.toml", "data", "content"):
+    for part in ("site.toml", "data", "content", "theme"):
         source = ROOT / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, site / part)
     toml = site / "site.toml"

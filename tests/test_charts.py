@@ -64,8 +64,8 @@ def test_each_kind_renders_an_svg_with_its_title_and_an_accessible_name() -> Non
 def test_a_trend_draws_its_points_in_the_colour_of_its_line() -> None:
     svg = render_svgs([trend()], "zh-CN", None)[0]
     line = re.findall(r'<path[^>]*stroke="(#[0-9a-f]{6})"[^>]*stroke-width="2"', svg)
-    assert line == [charts._BLUE]
-    assert svg.count(f'fill="{charts._BLUE}"') == len(DAYS)  # one point a day
+    assert line == [charts.SERIES_COLOUR]
+    assert svg.count(f'fill="{charts.SERIES_COLOUR}"') == len(DAYS)  # one point a day
     assert "#4c78a8" not in svg  # Vega's default blue
 
 

@@ -222,7 +222,7 @@ def test_new_creates_a_site_that_builds(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(target)], check=True)
     status = subprocess.run(["git", "-C", str(target), "status", "--porcelain", "--untracked-files=normal"],
                             capture_output=True, text=True, check=True).stdout.split()
-    assert sorted(status[1::2]) == [".gitignore", "content/", "data/", "site.toml"]
+    assert sorted(status[1::2]) == [".gitignore", "content/", "data/", "site.toml", "theme/"]
 
 
 def test_new_into_a_non_empty_folder_fails_cleanly(tmp_path: Path) -> None:

@@ -39,6 +39,9 @@ _.what
 render_markdown
 month_to_date
 
+# A click subcommand, called by click for `trackboard theme list` (cli.py).
+theme_list
+
 # Register page builders, named by string in metrics/registers.py REGISTERS (metrics cannot import pages/);
 # pages/registers.py builders() looks each up and fails when one is missing.
 build_receivables

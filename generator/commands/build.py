@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import TemplateError
 from markupsafe import Markup
 
+from .. import branding
 from ..cache import cache_root, canonical, code_version, digest
 from ..charts import Chart, engine_id, render_svgs
 from ..drawing import ChartDrawer
@@ -224,7 +225,8 @@ def page_key(base: str, page: Page) -> str:
 
 def template_globals(site: Site, plan: SitePlan) -> dict[str, Any]:
     """What every template sees besides its page's own context."""
-    return {"site": site.config["site"], "as_of": site.as_of, "nav": plan.nav, "profile": site.profile_name}
+    return {"site": site.config["site"], "as_of": site.as_of, "nav": plan.nav, "profile": site.profile_name,
+            "branding": branding.from_config(site.config["branding"])}
 
 
 def sections_base(site: Site) -> str:
@@ -266,7 +268,8 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     previous = previous or OutputCache(site.root, None, enabled=False)
     # Each section's charts are drawn in the background from when the section is made, on the core the
     # sections computed one after the other leave free, and the rest while the pages render.
-    drawer = ChartDrawer(site.locale, chart_cache(site), hint=chart_hint(site))
+    colour = branding.from_config(site.config["branding"]).chart
+    drawer = ChartDrawer(site.locale, chart_cache(site), hint=chart_hint(site), colour=colour)
     if not drawn_before(chart_cache(site)):
         drawer.warm_up(expected_charts(site))
     try:
@@ -302,7 +305,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
                 if drawer.failed:
                     notes.append("a chart worker failed, the build drew the rest")
                 svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site),
-                                   known=drawer.known)
+                                   known=drawer.known, colour=colour)
                 progress.advance(len(svgs))
                 svg_by_path = {item.path: svg for item, svg in zip(plan.charts, svgs, strict=True)}
                 if waiting:
@@ -333,7 +336,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     outputs.extend(reused)
     outputs.sort(key=lambda o: o.path)  # the same order whichever sections were reused
     with progress.stage("assets"):
-        outputs.extend(renderer.static_files())
+        outputs.extend(renderer.static_files(globals_["branding"], site.config["branding"]["logo"]))
         screen_text = "".join(o.data.decode("utf-8") for o in outputs if o.path.startswith("screen/")
                               and o.path.endswith(".html"))
         if screen_text:

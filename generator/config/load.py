@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..branding import LOGO_MAX_BYTES, LOGO_SUFFIXES, colour_problems
 from ..errors import Problem
 from ..inputs.schemas import DATASETS
 from .schema import SCHEMA, ListOf, MapOf, Opt, Section, StrMap
@@ -202,8 +204,9 @@ def _copy(value: object) -> object:
     return list(value) if isinstance(value, list) else value
 
 
-def parse_config(text: str, file: str = CONFIG_FILE) -> tuple[dict[str, Any], list[Problem]]:
-    """Return the configuration with defaults filled in, and the problems found in it."""
+def parse_config(text: str, file: str = CONFIG_FILE, root: Path | None = None) -> tuple[dict[str, Any], list[Problem]]:
+    """Return the configuration with defaults filled in, and the problems found in it; with the site's folder
+    (`root`), the files it names are checked too."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -214,6 +217,7 @@ def parse_config(text: str, file: str = CONFIG_FILE) -> tuple[dict[str, Any], li
     checker = _Checker(text, file)
     config = checker.section(SCHEMA, raw, "")
     _check_semantics(config, checker)
+    _check_branding(config["branding"], checker, root)
     return config, checker.problems
 
 
@@ -243,6 +247,46 @@ def _check_semantics(config: dict[str, Any], checker: _Checker) -> None:
                 dataset["encoding"] = None
 
 
+def _check_branding(branding: dict[str, Any], checker: _Checker, root: Path | None) -> None:
+    """Colours that are hex and legible (else the built-in ones, after an error); a logo that is an SVG or PNG
+    file inside the site."""
+    defaults = SCHEMA.options["branding"]
+    assert isinstance(defaults, Section)
+    for key, message in colour_problems(branding).items():
+        checker.error(f"branding.{key}", message)
+        default = defaults.options[key]
+        assert isinstance(default, Opt)
+        branding[key] = default.default
+    logo = branding["logo"]
+    if not logo or root is None:
+        return
+    problem = _logo_problem(root, logo)
+    if problem:
+        checker.error("branding.logo", problem)
+        branding["logo"] = ""
+
+
+def _logo_problem(root: Path, logo: str) -> str | None:
+    """Why a logo file cannot be used, or None."""
+    suffix = os.path.splitext(logo)[1].lower()
+    if suffix not in LOGO_SUFFIXES:
+        return f'"{logo}" is not an SVG or PNG file (expected a name ending in .svg or .png)'
+    path = root / logo
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    if os.path.isabs(logo) or not real.startswith(base + os.sep):  # the logo is published: never a file outside
+        return f'"{logo}" is outside the site folder; put the logo in the site (e.g. "theme/logo.svg")'
+    if not path.is_file():
+        return f'"{logo}" not found (a path relative to the site folder, e.g. "theme/logo.svg")'
+    if path.stat().st_size > LOGO_MAX_BYTES:
+        return f'"{logo}" is larger than {LOGO_MAX_BYTES // (1024 * 1024)} MB; export a smaller logo'
+    head = path.read_bytes()[:4096]
+    if suffix == ".png" and not head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return f'"{logo}" is not a PNG image'
+    if suffix == ".svg" and b"<svg" not in head:
+        return f'"{logo}" is not an SVG image (no <svg> element at its start)'
+    return None
+
+
 def load_config(site: Path) -> tuple[dict[str, Any], list[Problem]]:
     """Read `site.toml` from a site folder (a missing file means all defaults)."""
     path = site / CONFIG_FILE
@@ -253,7 +297,7 @@ def load_config(site: Path) -> tuple[dict[str, Any], list[Problem]]:
     except UnicodeDecodeError:
         problem = Problem(CONFIG_FILE, None, None, "is not UTF-8 text; save it as UTF-8", fatal=True)
         return parse_config("")[0], [problem]
-    return parse_config(text)
+    return parse_config(text, root=site)
 
 
 def default_config() -> dict[str, Any]:

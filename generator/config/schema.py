@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..branding import DEFAULT_ACCENT, DEFAULT_PRIMARY, DEFAULT_SCREEN_BACKGROUND
 from ..inputs.schemas import DATASETS
 from ..metrics.registers import CADENCE_DAYS, REGISTERS
 
@@ -147,6 +148,22 @@ SCHEMA = Section(
                 "battle": Opt("int", 6, "How many battle reports the board shows.", minimum=0),
             },
             help="The home page.",
+        ),
+        "branding": Section(
+            {
+                "logo": Opt("str", "", "The site's logo, an SVG or PNG file relative to the site (e.g. "
+                            "\"theme/logo.svg\"), shown in the masthead of every page and on the screens. "
+                            "Default: none, the site's title only."),
+                "primary": Opt("str", DEFAULT_PRIMARY, "House colour (hex): the masthead of every page, the "
+                               "screens' title bar and the charts' main series. White text on it must meet WCAG "
+                               "AA (4.5:1)."),
+                "accent": Opt("str", DEFAULT_ACCENT, "Second colour (hex): badges, battle reports, highlights. "
+                              "White text on it must meet WCAG AA (4.5:1)."),
+                "screen_background": Opt("str", DEFAULT_SCREEN_BACKGROUND, "Background of the office screens "
+                                         "(hex). Their white text on it must meet WCAG AA (4.5:1)."),
+            },
+            help="The site's own look: logo and colours, on every page, screen and chart (see \"Branding in five "
+                 "minutes\" in the guides).",
         ),
         "screens": ListOf(
             Section(
