@@ -125,10 +125,10 @@ def quiet_weasyprint() -> None:
 
 
 def make_pdfs(jobs: list[PdfJob], static: dict[str, bytes], site_root: Path, base_url: str, created: dt.date,
-              done: Callable[[int], None] | None = None) -> tuple[list[Output], int]:
-    """Return the PDFs of `jobs` and how many were printed now; the others come from the cache (by pdf_key).
-    Printed over every core when there are several (forked workers inherit the pages)."""
-    store = Store(site_root, NAMESPACE)
+              done: Callable[[int], None] | None = None, cache: bool = True) -> tuple[list[Output], int]:
+    """Return the PDFs of `jobs` and how many were printed now; with `cache`, the others come from the site's
+    cache (by pdf_key). Printed over every core when there are several (forked workers inherit the pages)."""
+    store = Store(site_root if cache else None, NAMESPACE)
     keys = [pdf_key(job, static, base_url, created) for job in jobs]
     found = [store.read(key, ".pdf") for key in keys]
     missing = [i for i, data in enumerate(found) if data is None]
