@@ -84,6 +84,10 @@ def _money(value: float, locale: str) -> str:
     return formats.money(value, locale)
 
 
+def _percent(value: float) -> str:
+    return formats.percent(value, "en")
+
+
 @pytest.fixture(scope="module")
 def en_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = _site(tmp_path_factory.mktemp("briefs-en") / "site", "en", 0)
@@ -117,11 +121,9 @@ def test_the_brief_shows_the_units_figures_computed_from_the_sales_rows(en_out: 
     year = sum(v for d, p, v in SALES if p in in_team and d[:4] == "2026" and d <= AS_OF.isoformat())
     page = html(en_out / "daily/2026-03-10/units/T1/index.html")
     rows = {r.css_first("th").text(): [td.text() for td in r.css("td")] for r in page.css("table.figures tbody tr")}
-    assert rows["Day"] == [_money(day, "en"), _money(62000 / 31, "en"), f"{day / (62000 / 31) * 100:.1f}%", "100.0%"]
-    assert rows["Month"] == [_money(month, "en"), _money(62000, "en"), f"{month / 62000 * 100:.1f}%",
-                             f"{10 / 31 * 100:.1f}%"]
-    assert rows["Year"] == [_money(year, "en"), _money(182000, "en"), f"{year / 182000 * 100:.1f}%",
-                            f"{69 / 365 * 100:.1f}%"]
+    assert rows["Day"] == [_money(day, "en"), _money(62000 / 31, "en"), _percent(day / (62000 / 31)), "100.0%"]
+    assert rows["Month"] == [_money(month, "en"), _money(62000, "en"), _percent(month / 62000), _percent(10 / 31)]
+    assert rows["Year"] == [_money(year, "en"), _money(182000, "en"), _percent(year / 182000), _percent(69 / 365)]
     # Yesterday's forecast (the tracker's 25,000 logged on 9 March) against the day.
     line = texts(page, ".forecast-line")[0]
     assert f"{_money(25000, 'en')} (tracker)" in line and f"made {_money(day, 'en')}" in line
@@ -153,7 +155,7 @@ def test_briefs_are_made_for_every_unit_for_the_last_days_and_linked(en_out: Pat
             assert (en_out / f"daily/{day}/units/{unit}/index.html").is_file(), (day, unit)
     assert not (en_out / "daily/2026-03-02/units").exists()
     report = html(en_out / "daily/2026-03-10/index.html")
-    assert "units/T1/index.html" in [a.attributes["href"] for a in report.css(".brief-links a")]
+    assert "../../daily/2026-03-10/units/T1/index.html" in [a.attributes["href"] for a in report.css(".brief-links a")]
     unit_page = html(en_out / "units/T1/index.html")
     assert [a.attributes["href"] for a in unit_page.css(".brief-link a")] == [
         "../../daily/2026-03-10/units/T1/index.html"]
