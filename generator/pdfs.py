@@ -103,8 +103,8 @@ def render_pdf(job: PdfJob, static: dict[str, bytes], base_url: str, created: dt
     public = bool(base_url)
     root = base_url.rstrip("/") + "/" if public else LOCAL_ROOT
     text = printable(job.html, public)
-    faces = print_faces(_TAGS.sub("", text) + _GENERATED + "".join(t.decode("utf-8", "replace") for n, t in static.items()
-                                                        if n.endswith(".css")), font_dir)
+    sheets = "".join(data.decode("utf-8", "replace") for name, data in static.items() if name.endswith(".css"))
+    faces = print_faces(_TAGS.sub("", text) + _GENERATED + sheets, font_dir)
     fetcher = _fetcher(root, static, {path.as_uri(): path for path, _ in faces})
     fonts = FontConfiguration()
     extra = CSS(string=font_css(faces), font_config=fonts, url_fetcher=fetcher)
