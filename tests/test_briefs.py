@@ -17,7 +17,7 @@ from conftest import BASELINE, html, texts, write_files
 
 from generator import formats
 from generator.commands.build import build
-from generator.metrics.briefs import of_the_day, working_day_number
+from generator.metrics.briefs import of_the_day, ranked, working_day_number
 from generator.progress import Progress
 
 AS_OF = dt.date(2026, 3, 10)  # a Tuesday
@@ -145,6 +145,12 @@ def test_the_members_are_ranked_by_the_months_premium_with_the_days(en_out: Path
     assert [r.css_first("th").text() for r in rows] == [names[p] for p in expected]
     first = [td.text() for td in rows[0].css("td")]
     assert first[:3] == ["1", _money(today[expected[0]], "en"), _money(month[expected[0]], "en")]
+
+
+def test_ranking_puts_the_highest_first_ties_share_a_place_and_none_counts_as_nothing() -> None:
+    rows = [("b", {"premium_mtd": 500.0}), ("a", {"premium_mtd": 900.0}), ("d", {"premium_mtd": None}),
+            ("c", {"premium_mtd": 500.0}), ("e", {"premium_mtd": 0.0})]
+    assert [(rank, key) for rank, key, _ in ranked(rows)] == [(1, "a"), (2, "b"), (2, "c"), (4, "d"), (4, "e")]
 
 
 @pytest.mark.slow

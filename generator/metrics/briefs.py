@@ -7,7 +7,7 @@ import calendar
 import datetime as dt
 import math
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -90,13 +90,13 @@ def forecast_check(found: Forecast, actual: float) -> dict:
             "difference": round(actual - found.value, 2), "hit": ratio(actual, found.value)}
 
 
-def ranked(frame: pd.DataFrame, column: str = "premium_mtd") -> pd.DataFrame:
-    """`frame` (KPI rows) highest `column` first, ties by id, with a competition `rank` (1, 1, 3)."""
-    if frame.empty:
-        return frame.assign(rank=pd.Series(dtype="float64"))
-    ids = frame.index.to_series().astype(str).to_numpy()
-    values = frame[column].fillna(0).to_numpy()
-    ordered = frame.assign(_id=ids, _value=values).sort_values(["_value", "_id"], ascending=[False, True],
-                                                                kind="mergesort")
-    ordered["rank"] = ordered["_value"].rank(method="min", ascending=False).astype("float64")
-    return ordered.drop(columns=["_id", "_value"])
+def ranked(items: list[tuple[str, dict[str, Any]]], column: str = "premium_mtd"
+           ) -> list[tuple[int, str, dict[str, Any]]]:
+    """(rank, id, row) of each (id, row), highest `column` first (none counts as 0), ties by id, with a
+    competition rank (1, 1, 3)."""
+    ordered = sorted(items, key=lambda item: (-(item[1][column] or 0), item[0]))
+    out: list[tuple[int, str, dict[str, Any]]] = []
+    for place, (key, row) in enumerate(ordered, 1):
+        tied = out and (out[-1][2][column] or 0) == (row[column] or 0)
+        out.append((out[-1][0] if tied else place, key, row))
+    return out

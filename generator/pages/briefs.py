@@ -27,6 +27,10 @@ from .notices import select_notices
 from .registers import present
 from .tables import Col, Table, clean
 
+# The KPIs a brief shows of its unit, its child units and its people.
+UNIT_COLUMNS = ["name", "premium_day", "premium_mtd", "premium_ytd", "target_month", "achievement_mtd", "headcount"]
+PERSON_COLUMNS = ["name", "premium_day", "premium_mtd", "cases_mtd", "target_month", "achievement_mtd"]
+
 # What one sheet holds besides the figures and the ranked members; the rest is counted ("and 4 more").
 SHEET_NOTICES = 3
 SHEET_REPORTS = 4
@@ -58,7 +62,7 @@ def faq_item(entries: list[Document], day: dt.date) -> dict[str, Any] | None:
             "category": doc.meta.get("category"), "html": doc.html}
 
 
-def _warnings(ctx: Context, day: dt.date) -> pd.DataFrame:
+def _warnings(ctx: Context, day: dt.date) -> list[dict[str, Any]]:
     """The open warnings about people on `day`: person, name, unit_name, kind (a wording key), detail."""
     tables, rules, t, fmt = ctx.tables, ctx.config["rules"], ctx.t, ctx.fmt
     parts = []
@@ -72,7 +76,8 @@ def _warnings(ctx: Context, day: dt.date) -> pd.DataFrame:
     found = warning_metrics.zero_this_month(tables, day)
     parts.append(found.assign(kind="warn.zero", detail=""))
     columns = ["person", "name", "unit", "unit_name", "kind", "detail"]
-    return pd.concat([p[columns] for p in parts], ignore_index=True)
+    return [{name: clean(value) for name, value in zip(columns, values, strict=True)}
+            for part in parts for values in part[columns].itertuples(index=False)]
 
 
 def _followups(ctx: Context, day: dt.date) -> list[reg.FollowUp]:
@@ -84,28 +89,35 @@ def _more(t: Any, shown: int, total: int) -> str | None:
     return t("brief.more", count=total - shown) if total > shown else None
 
 
-def _ranked_table(id: str, caption: str, first: Col, frame: pd.DataFrame, middle: Col, href: Any, t: Any) -> Table:
+def _ranked_table(id: str, caption: str, first: Col, items: list[tuple[str, dict[str, Any]]], middle: Col,
+                  href: Any, t: Any) -> Table:
     """KPI rows ranked by month premium: name, rank, the day's and month's premium, `middle`, target, achievement."""
     columns = [first, Col("rank", t("kpi.rank"), "rank"), Col("premium_day", t("kpi.premium_day"), "money"),
                Col("premium_mtd", t("kpi.premium_mtd"), "money"), middle,
                Col("target_month", t("kpi.target_month"), "money"),
                Col("achievement_mtd", t("kpi.achievement_mtd"), "percent")]
     rows = []
-    for key, record in metrics.ranked(frame).iterrows():
-        row = {col.key: clean(record[col.key]) for col in columns}
+    for rank, key, record in metrics.ranked(items):
+        row = {**record, "rank": rank}
         if href is not None:
-            row["_href"] = href(str(key))
+            row["_href"] = href(key)
         rows.append(row)
     return Table(id, caption, columns, rows, csv=False)
 
 
-def _people_table(ctx: Context, people: pd.DataFrame) -> Table:
+def _records(frame: pd.DataFrame, columns: list[str]) -> dict[str, dict[str, Any]]:
+    """The rows of a KPI frame by id, with the columns given, as plain values (None for a missing one)."""
+    return {str(key): {name: clean(value) for name, value in zip(columns, values, strict=True)}
+            for key, values in zip(frame.index, frame[columns].itertuples(index=False), strict=True)}
+
+
+def _people_table(ctx: Context, people: list[tuple[str, dict[str, Any]]]) -> Table:
     t = ctx.t
     return _ranked_table("brief-people", t("brief.people"), Col("name", t("kpi.person")), people,
                          Col("cases_mtd", t("kpi.cases_mtd"), "number"), person_href if ctx.show_people else None, t)
 
 
-def _units_table(ctx: Context, units: pd.DataFrame) -> Table:
+def _units_table(ctx: Context, units: list[tuple[str, dict[str, Any]]]) -> Table:
     t = ctx.t
     return _ranked_table("brief-units", t("brief.units"), Col("name", t("kpi.unit")), units,
                          Col("headcount", t("kpi.headcount"), "number"), unit_href, t)
@@ -116,9 +128,12 @@ class _Day:
     """What every brief of one day takes its part of."""
 
     day: dt.date
-    units: pd.DataFrame
-    people: pd.DataFrame
-    warnings: pd.DataFrame
+    units: dict[str, dict[str, Any]]  # each unit's UNIT_COLUMNS, by id
+    members: dict[str, list[tuple[str, dict[str, Any]]]]  # each unit's own people (employed, or with premium this
+    # month): id and PERSON_COLUMNS
+    names: dict[str, str]  # every person's name, by id
+    heads: dict[str, str]  # each unit's head (a person id), by unit id
+    warnings: list[dict[str, Any]]  # see _warnings
     followups: list[reg.FollowUp]
     notices: list[Document]
     reports: list[BattleReport]
@@ -129,19 +144,15 @@ class _Day:
 
 def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
     t, tree, tables = ctx.t, ctx.tree, ctx.tables
-    row = {k: clean(v) for k, v in day.units.loc[unit].items()}
+    row = day.units[unit]
     scope = set(members(tables, unit).astype(str))
-    subtree = {unit, *tree.descendants(unit)}
-    unit_names = {str(u) for u in day.units.loc[list(subtree), "name"]}
-    children = [c for c in tree.children.get(unit, []) if c in day.units.index]
-    own = day.people[(day.people["unit"].astype(object) == unit)
-                     & (day.people["employed"] | (day.people["premium_mtd"].fillna(0) != 0))]
-    people_names = dict(zip(day.people.index.astype(str), day.people["name"], strict=True))
-    heads = ctx.tables["units"].set_index(ctx.tables["units"]["id"].astype(str))["head"].to_dict()
-    warned = day.warnings[day.warnings["person"].isin(scope)]
+    unit_names = {day.units[u]["name"] for u in tree.descendants(unit) if u in day.units}
+    children = [c for c in tree.children.get(unit, []) if c in day.units]
+    own = day.members.get(unit)
+    people_names, heads = day.names, day.heads
+    warned = [r for r in day.warnings if r["person"] in scope]
     warnings = [{"name": r["name"], "unit": r["unit_name"], "kind": t(r["kind"]), "detail": r["detail"],
-                 "owner": clean(people_names.get(str(heads.get(r["unit"]))))}
-                for r in warned.head(SHEET_ITEMS).to_dict("records")]
+                 "owner": people_names.get(heads.get(r["unit"], ""))} for r in warned[:SHEET_ITEMS]]
     overdue = [f for f in day.followups if f.owner in scope]
     followups = [{"owner": people_names.get(f.owner, f.owner), "register": t(REGISTER[f.register].label),
                   "item": f.item, "days_overdue": f.days_overdue} for f in overdue[:SHEET_ITEMS]]
@@ -150,12 +161,12 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
     context = {
         "day": day.day,
         "unit": {"id": unit, "name": row["name"], "href": unit_href(unit)},
-        "ancestors": [(brief_href(day.day, a), day.units.loc[a, "name"]) for a in tree.ancestors(unit)],
+        "ancestors": [(brief_href(day.day, a), day.units[a]["name"]) for a in tree.ancestors(unit) if a in day.units],
         "figures": metrics.figures(row, tables, day.day, unit),
         "forecast": metrics.forecast_check(day.expected[unit], float(row["premium_day"] or 0)),
         "tomorrow": day.tomorrow[unit].value,
-        "units": _units_table(ctx, day.units.loc[children]) if children else None,
-        "people": _people_table(ctx, own) if not own.empty else None,
+        "units": _units_table(ctx, [(c, day.units[c]) for c in children]) if children else None,
+        "people": _people_table(ctx, own) if own is not None else None,
         "faq": day.faq,
         "notices": [{"title": d.title, "slug": d.slug, "date": d.meta["date"], "pinned": bool(d.meta.get("pinned"))}
                     for d in day.notices[:SHEET_NOTICES]],
@@ -193,13 +204,20 @@ def build(ctx: Context) -> Section | None:
     notices = ctx.site.documents["notices"]
     with_pdf = pdf_units(ctx.tree, chosen.pdf_levels)
     tables = ctx.tables
+    heads = {str(u): str(h) for u, h in zip(tables["units"]["id"], tables["units"]["head"], strict=True) if clean(h)}
     prepare(tables)
 
     def one(position: int) -> list[Page]:
         day = days[position]
-        units = unit_kpis(tables, day)
-        order = [u for u in ctx.tree.order if u in units.index]
-        found = _Day(day, units, person_kpis(tables, day), _warnings(ctx, day), _followups(ctx, day),
+        units = _records(unit_kpis(tables, day), UNIT_COLUMNS)
+        order = [u for u in ctx.tree.order if u in units]
+        people = person_kpis(tables, day)
+        shown = people[people["employed"] | (people["premium_mtd"].fillna(0) != 0)]
+        members_of: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for person, record in _records(shown, [*PERSON_COLUMNS, "unit"]).items():
+            members_of.setdefault(str(record.pop("unit")), []).append((person, record))
+        names = dict(zip(people.index.astype(str), people["name"], strict=True))
+        found = _Day(day, units, members_of, names, heads, _warnings(ctx, day), _followups(ctx, day),
                      select_notices(notices, day).current, reports, faq_item(entries, day),
                      metrics.day_forecasts(tables, day, order),
                      metrics.day_forecasts(tables, day + dt.timedelta(days=1), order))
