@@ -153,7 +153,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "show_daily": any(s.name == "daily" and s.target is not None for s in sections),
         "board_items": board_items,
         "awards": award_items(ctx),
-        "faq_today": faq_item(faq_order(site.documents["faq"])[0], site.as_of) if not site.excluded("faq") else None,
+        "faq_today": faq_item(faq_order(site.documents["faq"])[0], site.as_of, not site.excluded("faq")),
     })
     plan.pages.insert(0, home)
     plan.files.extend(table_files([home]))

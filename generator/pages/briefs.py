@@ -53,13 +53,14 @@ def brief_days(sales: pd.DataFrame, as_of: dt.date, days: int) -> list[dt.date]:
     return report_dates(sales, as_of)[-days:] if days > 0 else []
 
 
-def faq_item(entries: list[Document], day: dt.date) -> dict[str, Any] | None:
-    """The booklet's entry of the day (see metrics.briefs.of_the_day), as the brief and the board show it."""
+def faq_item(entries: list[Document], day: dt.date, linked: bool) -> dict[str, Any] | None:
+    """The booklet's entry of the day (see metrics.briefs.of_the_day), as the brief and the board show it; linked
+    to its place in the booklet when the booklet's page is made."""
     doc = metrics.of_the_day(entries, day)
     if doc is None:
         return None
     return {"rank": doc.meta["rank"], "question": doc.meta["question"], "slug": doc.slug,
-            "category": doc.meta.get("category"), "html": doc.html}
+            "href": f"faq/#{doc.slug}" if linked else None}
 
 
 def _warnings(ctx: Context, day: dt.date) -> list[dict[str, Any]]:
@@ -120,7 +121,7 @@ def _people_table(ctx: Context, people: list[tuple[str, dict[str, Any]]]) -> Tab
 def _units_table(ctx: Context, units: list[tuple[str, dict[str, Any]]]) -> Table:
     t = ctx.t
     return _ranked_table("brief-units", t("brief.units"), Col("name", t("kpi.unit")), units,
-                         Col("headcount", t("kpi.headcount"), "number"), unit_href, t)
+                         Col("headcount", t("kpi.headcount"), "number"), unit_href if ctx.wants("units") else None, t)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
     stamp = day.day.isoformat()
     context = {
         "day": day.day,
-        "unit": {"id": unit, "name": row["name"], "href": unit_href(unit)},
+        "unit": {"id": unit, "name": row["name"], "href": unit_href(unit) if ctx.wants("units") else None},
         "ancestors": [(brief_href(day.day, a), day.units[a]["name"]) for a in tree.ancestors(unit) if a in day.units],
         "figures": metrics.figures(row, tables, day.day, unit),
         "forecast": metrics.forecast_check(day.expected[unit], float(row["premium_day"] or 0)),
@@ -177,7 +178,8 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
         "warnings_more": _more(t, len(warnings), len(warned)),
         "followups": followups,
         "followups_more": _more(t, len(followups), len(overdue)),
-        "daily_href": f"daily/{stamp}/",
+        "daily_href": f"daily/{stamp}/" if ctx.wants("daily") else None,
+        "notices_linked": ctx.wants("notices"),
         "pdf": brief_pdf(day.day, unit).rpartition("/")[2] if pdf else None,
     }
     path = brief_href(day.day, unit)
@@ -218,7 +220,7 @@ def build(ctx: Context) -> Section | None:
             members_of.setdefault(str(record.pop("unit")), []).append((person, record))
         names = dict(zip(people.index.astype(str), people["name"], strict=True))
         found = _Day(day, units, members_of, names, heads, _warnings(ctx, day), _followups(ctx, day),
-                     select_notices(notices, day).current, reports, faq_item(entries, day),
+                     select_notices(notices, day).current, reports, faq_item(entries, day, ctx.wants("faq")),
                      metrics.day_forecasts(tables, day, order),
                      metrics.day_forecasts(tables, day + dt.timedelta(days=1), order))
         return [_brief(ctx, found, unit, day == ctx.as_of and unit in with_pdf) for unit in order]
