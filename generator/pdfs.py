@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Store, cache_root, code_version, digest
+from .errors import TrackboardError
 from .fonts import WEB_FAMILY, font_version, print_faces
 from .output import Output
 from .parallel import forked_map
@@ -119,6 +120,18 @@ def render_pdf(job: PdfJob, static: dict[str, bytes], base_url: str, created: dt
     return pdf
 
 
+def check_engine() -> None:
+    """Fail with what to do when WeasyPrint cannot run here (its Pango libraries missing), before any page is
+    printed: otherwise every worker would fail with a traceback."""
+    try:
+        import weasyprint  # noqa: F401 - loads Pango: what fails on a machine without it
+    except (ImportError, OSError) as exc:
+        raise TrackboardError(
+            f"build failed: PDFs cannot be printed here ({type(exc).__name__}: {exc}). Install WeasyPrint's "
+            "libraries (bash scripts/install-system-deps.sh --fonts-only installs Pango), or set "
+            "[briefs] pdf_levels = 0 in site.toml to make no PDF; the previous output is unchanged") from exc
+
+
 def quiet_weasyprint() -> None:
     """WeasyPrint logs each refused fetch and unsupported CSS rule of the screen stylesheet as a warning: they
     are expected (the fetcher refuses on purpose), and would flood the build's output."""
@@ -134,6 +147,8 @@ def make_pdfs(jobs: list[PdfJob], static: dict[str, bytes], site_root: Path, bas
     found = [store.read(key, ".pdf") for key in keys]
     missing = [i for i, data in enumerate(found) if data is None]
     font_dir = (cache_root(site_root) / "fonts").resolve()  # a file URL needs an absolute path
+    if missing:
+        check_engine()
     quiet_weasyprint()
     made = forked_map(lambda i: render_pdf(jobs[i], static, base_url, created, font_dir), missing,
                       min_items=POOL_MIN, done=done)

@@ -197,6 +197,24 @@ def test_the_brief_and_the_board_show_the_item_of_the_day(en_out: Path) -> None:
     assert shown("daily/2026-03-10/units/HQ/index.html") == tuesday
 
 
+def test_a_machine_without_weasyprints_libraries_gets_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from generator.errors import TrackboardError
+    from generator.pdfs import check_engine
+
+    real_import = builtins.__import__
+
+    def no_pango(name: str, *args: object, **kwargs: object) -> object:
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(TrackboardError, match=r"install-system-deps.sh.*pdf_levels = 0"):
+        check_engine()
+
+
 # -- the PDFs -------------------------------------------------------------------------------------------------------
 
 
