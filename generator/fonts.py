@@ -355,3 +355,35 @@ def subset_woff2(text: str, cache_dir: Path | None = None) -> bytes | None:
             write_atomically(cached, data)
     return data
 
+
+
+def print_faces(text: str, cache_dir: Path) -> list[tuple[Path, str]]:
+    """Write OpenType subsets of the CJK font with the characters of ``text`` (its regular face, and its bold one
+    when the machine has it) under the family name WEB_FAMILY, for a PDF to embed; return (file, CSS weight) for
+    each, or an empty list with no CJK font or when they cannot be written.
+
+    A subset file of its own, not the machine's collection: a PDF renderer takes the first face of a collection,
+    which is not always the simplified-Chinese one. The same text and font give the same files."""
+    font = find_cjk_font()
+    if font is None:
+        return []
+    chars = subset_text(text)
+    key = hashlib.sha256("\0".join([_font_id(font), chars, "print"]).encode()).hexdigest()[:32]
+    faces = [("Regular", "400", font.path, font.index)] + ([("Bold", "700", *font.bold)] if font.bold else [])
+    out = []
+    try:
+        for style, weight, source, index in faces:
+            path = cache_dir / f"print-{key}-{style}.otf"
+            if not path.is_file():
+                write_atomically(path, _subset(str(source), index, chars, None, WEB_FAMILY, style))
+            out.append((path, weight))
+    except OSError:  # a full disk: the PDF then uses whatever font the renderer finds
+        return []
+    return out
+
+
+def font_version() -> str:
+    """What decides the glyphs a document embeds besides its text: the CJK font file and the subsetting
+    libraries ('' with no CJK font)."""
+    font = find_cjk_font()
+    return _font_id(font) if font is not None else ""

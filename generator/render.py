@@ -45,6 +45,7 @@ class Page:
     title: str
     section: str  # the navigation entry it belongs to
     context: dict[str, Any] = field(default_factory=dict)
+    pdf: str | None = None  # where the page is also published as a PDF (its print stylesheet on A4), if anywhere
 
 
 class _InsideLoader(FileSystemLoader):

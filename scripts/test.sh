@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
 
-bash scripts/install-system-deps.sh          # Debian's chromium, a CJK font, Java for the HTML checker
+bash scripts/install-system-deps.sh          # Debian's chromium, a CJK font, Java for the HTML checker, WeasyPrint's
+                                             # libraries and poppler-utils (the tests read the PDFs back)
 if [ "${1:-}" = "--newest" ]; then
     shift
     use_venv .venv-newest newest '[test]'

@@ -53,3 +53,7 @@ build_followups
 # Apprise's HTTP plugins read these from the plugin object (notify/delivery.py sets them per target).
 _.socket_connect_timeout
 _.socket_read_timeout
+
+# WeasyPrint calls a URL fetcher's fetch() and reads a document's metadata when it writes the PDF (pdfs.py).
+_.fetch
+_.modified

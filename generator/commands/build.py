@@ -31,6 +31,7 @@ from ..model import Site, load_site
 from ..output import Output
 from ..pages import SitePlan, plan_site
 from ..parallel import forked_map, settle, settled
+from ..pdfs import PdfJob, make_pdfs
 from ..progress import Progress
 from ..render import Page, Renderer
 from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, IndexJob, glob_matcher, index_site, search_glob
@@ -343,7 +344,23 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
             font = subset_woff2(visible_text(screen_text), cache_dir=cache_root(site.root) / "fonts")
             if font is not None:
                 outputs.append(Output("static/fonts/cjk.woff2", font))
+    outputs.extend(print_pdfs(site, plan.pages, done, outputs, progress, previous.enabled))
     return outputs
+
+
+def print_pdfs(site: Site, pages: list[Page], done: dict[int, Output], outputs: list[Output], progress: Progress,
+               cache: bool) -> list[Output]:
+    """The PDFs the pages ask for (Page.pdf), printed from their rendered HTML with the theme's stylesheets in
+    `outputs`; with `cache`, unchanged ones are taken from the site's cache."""
+    jobs = [PdfJob(page.pdf, page.path, done[i].data) for i, page in enumerate(pages) if page.pdf]
+    if not jobs:
+        return []
+    static = {o.path.removeprefix("static/"): o.data for o in outputs if o.path.startswith("static/")}
+    with progress.stage("pdfs", total=len(jobs)):
+        pdfs, printed = make_pdfs(jobs, static, site.root, site.config["site"]["base_url"], site.as_of,
+                                  progress.advance, cache)
+        progress.note("pdfs", f"{printed} of {len(jobs)} printed, the rest unchanged")
+    return pdfs
 
 
 def visible_text(html: str) -> str:

@@ -63,7 +63,7 @@ SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards")
 # Sections of the site a profile can leave out (page folders of the URL map); the registers' come from their
 # declaration (metrics/registers.py), so a new register can be left out without a change here.
 SECTIONS = (
-    "people", "leaderboard", "daily", "units", "battle", "notices", "faq", "meetings", "scripts", "tracking",
+    "people", "leaderboard", "daily", "briefs", "units", "battle", "notices", "faq", "meetings", "scripts", "tracking",
     "warnings", *(register.name for register in REGISTERS), "training", "talks",
     "resources", "quality", "search", "screen",
 )
@@ -164,6 +164,18 @@ SCHEMA = Section(
             },
             help="The site's own look: logo and colours, on every page, screen and chart (see \"Branding in five "
                  "minutes\" in the guides).",
+        ),
+        "briefs": Section(
+            {
+                "days": Opt("int", 7, "Morning briefs (daily/<day>/units/<unit>/) are made for every unit for this "
+                            "many of the most recent days with a daily report; 0 makes none.", minimum=0),
+                "pdf_levels": Opt("int", 2, "The as-of day's briefs of the units this many levels from the top are "
+                                  "also PDFs (daily/<day>/units/<unit>.pdf): 1 the top units, 2 adds the divisions, "
+                                  "3 the teams. The as-of daily report is a PDF too (daily/<day>/report.pdf) "
+                                  "unless this is 0.",
+                                  minimum=0),
+            },
+            help="Morning briefs: one A4 page per unit and day for its morning meeting.",
         ),
         "screens": ListOf(
             Section(

@@ -34,10 +34,13 @@ from ..output import Output
 from ..render import Page
 from . import warning_rules  # noqa: F401 - registers the warning rules about people, trackers and texts
 from .battle import build as _battle
+from .briefs import build as _briefs
+from .briefs import faq_item
 from .chartfiles import ChartFile
 from .context import BoardItem, Context, Section
 from .daily import build as _daily
 from .faq import build as _faq
+from .faq import faq_order
 from .meetings import build as _meetings
 from .notices import build as _notices
 from .notices import select_notices
@@ -74,7 +77,7 @@ class SitePlan:
 # In navigation order. plan_site makes the daily reports (daily.build) before these, since they show its KPIs,
 # and the board (index.html) after them, from what they give it.
 SECTIONS: list[Callable[[Context], Section | None]] = [
-    _units, _people, _leaderboard, _training, _talks, _resources,
+    _units, _people, _leaderboard, _briefs, _training, _talks, _resources,
     _warnings, _tracking, _meetings, _scripts, _registers, *register_builders(),
     _battle, _notices, _faq, _quality, _search, _screens,
 ]
@@ -130,7 +133,8 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
             plan.records.append(SectionRecord(
                 name, section_key(base, name, groups, reads), reads, section.name if section else None,
                 section.target if section else None, section.board if section else [],
-                [*(p.path for p in section.pages), *(f.path for f in section.files), *(c.path for c in section.charts)]
+                [*(p.path for p in section.pages), *(p.pdf for p in section.pages if p.pdf),
+                 *(f.path for f in section.files), *(c.path for c in section.charts)]
                 if section else [], section.payload if section else None))
         if build is _daily:
             assert section is not None
@@ -149,6 +153,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "show_daily": any(s.name == "daily" and s.target is not None for s in sections),
         "board_items": board_items,
         "awards": award_items(ctx),
+        "faq_today": faq_item(faq_order(site.documents["faq"])[0], site.as_of, not site.excluded("faq")),
     })
     plan.pages.insert(0, home)
     plan.files.extend(table_files([home]))

@@ -17,7 +17,7 @@ from ..parallel import forked_map
 from ..render import Page
 from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
-from .links import person_href, unit_href
+from .links import brief_href, person_href, unit_href
 from .tables import Col, Table, clean, row_dicts, table_files
 
 UNITS_CSV = ["unit", "name", "parent", "level", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_day",
@@ -67,15 +67,19 @@ def _causes_table(causes: list[daily_metrics.Cause], caption: str, t: Translator
 
 
 def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.date, t: Translator, fmt: Formatter,
-                  show_people: bool) -> tuple[list[Page], list[Output], pd.DataFrame, pd.DataFrame]:
+                  show_people: bool, briefs: int = 0, pdf: bool = False
+                  ) -> tuple[list[Page], list[Output], pd.DataFrame, pd.DataFrame]:
     """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages.
+
+    The reports of the last `briefs` days link to their units' morning briefs; with `pdf`, the as-of day's report
+    is also a PDF.
 
     Each day is computed on its own (its KPIs, CSV files and page), so a year of reports is spread over every
     core (forked workers inherit the tables).
     """
     dates = report_dates(tables["sales"], as_of)
     prepare(tables)
-    job = (tables, tree, as_of, t, fmt, show_people, dates)
+    job = (tables, tree, as_of, t, fmt, show_people, dates, set(dates[-briefs:]) if briefs > 0 else set(), pdf)
     days = forked_map(lambda position: _day(position, job), range(len(dates)))
     pages = [page for day_pages, _, _ in days for page in day_pages]
     files = [file for _, day_files, _ in days for file in day_files]
@@ -89,7 +93,7 @@ _DayOutputs = tuple[list[Page], list[Output], tuple[pd.DataFrame, pd.DataFrame] 
 
 def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
     """The page(s) and CSV files of one day's report, and its KPIs when it is the as-of date."""
-    tables, tree, as_of, t, fmt, show_people, dates = job
+    tables, tree, as_of, t, fmt, show_people, dates, brief_days, pdf = job
     day = dates[position]
     pages: list[Page] = []
     files: list[Output] = []
@@ -148,9 +152,13 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
             Col("forecast", t("daily.forecast_value"), "money")],
             [{k: clean(v) for k, v in r.items()} for r in row_dicts(notes)], csv=False),
         "people_columns": person_columns(t),
+        "briefs": [{"name": names[u], "href": brief_href(day, u), "depth": tree.depth[u]} for u in tree.order
+                   if u in names] if day in brief_days else [],
+        "report_pdf": pdf and day == as_of,
     }
     title = t("daily.title_for", date=fmt.date(day, year=True))
-    pages.append(Page(f"daily/{stamp}/index.html", "daily.html", title, "daily", {**context, "csv_base": ""}))
+    pages.append(Page(f"daily/{stamp}/index.html", "daily.html", title, "daily", {**context, "csv_base": ""},
+                      pdf=f"daily/{stamp}/report.pdf" if context["report_pdf"] else None))
     if day == as_of:
         pages.append(Page("daily/index.html", "daily.html", title, "daily", {**context, "csv_base": f"{stamp}/"}))
         latest = (units, people)
@@ -162,7 +170,10 @@ def build(ctx: Context) -> Section:
     """daily/: the daily reports. Always made, even when the profile leaves the pages out: its payload, the
     KPIs of every unit and person as of the as-of date, is what the other sections show."""
     site = ctx.site
-    pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people)
+    briefs = site.config["briefs"]
+    days = briefs["days"] if ctx.wants("briefs") else 0
+    pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people,
+                                                days, days > 0 and briefs["pdf_levels"] > 0)
     section = (Section("daily", "daily/", pages, files, table_files=False) if not site.excluded("daily")
                else Section("daily", None))
     section.payload = (units, people)

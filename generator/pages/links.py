@@ -5,6 +5,7 @@ Every link to a unit or a person goes through these, so that a page and every li
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 
@@ -32,3 +33,13 @@ def unit_href(unit_id: str) -> str:
 
 def person_href(person_id: str) -> str:
     return f"people/{id_segment(person_id)}/"
+
+
+def brief_href(day: dt.date, unit_id: str) -> str:
+    """The folder of a unit's morning brief of a day (see pages/briefs.py)."""
+    return f"daily/{day.isoformat()}/units/{id_segment(unit_id)}/"
+
+
+def brief_pdf(day: dt.date, unit_id: str) -> str:
+    """The PDF of a unit's morning brief of a day, beside its folder."""
+    return f"daily/{day.isoformat()}/units/{id_segment(unit_id)}.pdf"

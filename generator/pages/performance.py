@@ -16,13 +16,14 @@ from ..render import Page
 from .chartfiles import ChartFile, compare_chart, cumulative_chart, trend_chart
 from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
-from .links import person_href, unit_href
+from .links import brief_href, person_href, unit_href
 from .tables import Col, Table, clean, index_dicts, row_dicts
 
 
 def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables: dict[str, pd.DataFrame],
-               as_of: dt.date, t: Translator, fmt: Formatter, show_people: bool) -> tuple[list[Page], list[ChartFile]]:
-    """The units overview and one page per unit."""
+               as_of: dt.date, t: Translator, fmt: Formatter, show_people: bool, briefs: bool = False
+               ) -> tuple[list[Page], list[ChartFile]]:
+    """The units overview and one page per unit; with `briefs`, each links to its morning brief of the as-of day."""
     pages: list[Page] = []
     charts: list[ChartFile] = []
     person_link = person_href if show_people else None
@@ -67,6 +68,7 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
                               [dict(unit_rows[c]) for c in child_ids]) if child_ids else None,
             "members": Table("members", t("units.members"), person_columns(t), [dict(row) for row in members])
             if members else None,
+            "brief": brief_href(as_of, unit_id) if briefs else None,
         }
         return Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context), page_charts
 
@@ -159,7 +161,9 @@ def build_units(ctx: Context) -> Section | None:
     """units/: the overview of every unit and a page per unit."""
     if not ctx.wants("units"):
         return None
-    pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people)
+    briefs = ctx.wants("briefs") and ctx.config["briefs"]["days"] > 0
+    pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people,
+                               briefs)
     return Section("units", "units/", pages, charts=charts)
 
 
