@@ -112,7 +112,7 @@ def input_files(root: Path, config: dict[str, Any]) -> tuple[list[Path], list[Pr
             linked = folder.is_symlink() and outside_site(root, folder)
             top = os.path.realpath(folder) if linked else str(root)
             found.update(p for p in _files_under(str(folder), top, skipped) if p.endswith(".md"))
-    for part in ("templates", "static"):
+    for part in ("templates", "static", "posters"):
         base = root / "theme" / part
         if base.is_dir() and not outside_site(root, base):
             found.update(_files_under(str(base), str(root), skipped))

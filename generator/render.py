@@ -44,7 +44,7 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-class _InsideLoader(FileSystemLoader):
+class InsideLoader(FileSystemLoader):
     """The site's template overrides, but for a template that is a link out of the site (never followed)."""
 
     def __init__(self, site_root: Path, folder: str) -> None:
@@ -141,7 +141,7 @@ class Renderer:
         loaders: list[BaseLoader] = []
         override = site_root / SITE_THEME / "templates"
         if override.is_dir() and not outside_site(site_root, override):
-            loaders.append(_InsideLoader(site_root, str(override)))
+            loaders.append(InsideLoader(site_root, str(override)))
         loaders.append(PackageLoader(THEME_PACKAGE, "theme/templates"))
         self.env = ImmutableSandboxedEnvironment(
             loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,

@@ -64,7 +64,7 @@ SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards")
 SECTIONS = (
     "people", "leaderboard", "daily", "units", "battle", "notices", "faq", "meetings", "scripts", "tracking",
     "warnings", *(register.name for register in REGISTERS), "training", "talks",
-    "resources", "quality", "search", "screen",
+    "resources", "quality", "search", "screen", "posters",
 )
 
 DATA_OPTIONS = Section(
@@ -147,6 +147,18 @@ SCHEMA = Section(
                 "battle": Opt("int", 6, "How many battle reports the board shows.", minimum=0),
             },
             help="The home page.",
+        ),
+        "posters": Section(
+            {
+                "width": Opt("int", 1080, "Width of every poster, in pixels.", minimum=240),
+                "height": Opt("int", 1440, "Height of every poster, in pixels.", minimum=240),
+                "days": Opt("int", 1, "The most recent report days that get a top-ten poster (1: the as-of day "
+                            "only; 0: none).", minimum=0),
+            },
+            help="Posters: PNG pictures to share in the work chat (a 喜报 for each battle report and big order, the "
+                 "day's top ten, the month's stars), drawn from the SVG templates in theme/posters/ (a site's own "
+                 "theme/posters/<kind>.svg replaces the package's). Leave them out with a profile's exclude "
+                 "\"posters\".",
         ),
         "screens": ListOf(
             Section(

@@ -44,6 +44,7 @@ from .notices import select_notices
 from .performance import build_leaderboard as _leaderboard
 from .performance import build_people as _people
 from .performance import build_units as _units
+from .posters import build as _posters
 from .quality import build as _quality
 from .registers import build_nav as _registers
 from .registers import builders as register_builders
@@ -76,7 +77,7 @@ class SitePlan:
 SECTIONS: list[Callable[[Context], Section | None]] = [
     _units, _people, _leaderboard, _training, _talks, _resources,
     _warnings, _tracking, _meetings, _scripts, _registers, *register_builders(),
-    _battle, _notices, _faq, _quality, _search, _screens,
+    _battle, _notices, _faq, _quality, _search, _screens, _posters,
 ]
 
 
@@ -149,6 +150,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "show_daily": any(s.name == "daily" and s.target is not None for s in sections),
         "board_items": board_items,
         "awards": award_items(ctx),
+        "star_posters": ctx.wants("posters"),
     })
     plan.pages.insert(0, home)
     plan.files.extend(table_files([home]))

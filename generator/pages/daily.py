@@ -14,6 +14,7 @@ from ..metrics import daily as daily_metrics
 from ..metrics.kpis import UnitTree, person_kpis, prepare, unit_kpis
 from ..output import Output
 from ..parallel import forked_map
+from ..posters import poster_days
 from ..render import Page
 from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
@@ -67,15 +68,17 @@ def _causes_table(causes: list[daily_metrics.Cause], caption: str, t: Translator
 
 
 def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.date, t: Translator, fmt: Formatter,
-                  show_people: bool) -> tuple[list[Page], list[Output], pd.DataFrame, pd.DataFrame]:
-    """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages.
+                  show_people: bool, poster_count: int) -> tuple[list[Page], list[Output], pd.DataFrame,
+                                                                    pd.DataFrame]:
+    """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages. The
+    `poster_count` most recent reports link their top-ten poster (see pages/posters.py).
 
     Each day is computed on its own (its KPIs, CSV files and page), so a year of reports is spread over every
     core (forked workers inherit the tables).
     """
     dates = report_dates(tables["sales"], as_of)
     prepare(tables)
-    job = (tables, tree, as_of, t, fmt, show_people, dates)
+    job = (tables, tree, as_of, t, fmt, show_people, dates, set(poster_days(dates, poster_count)))
     days = forked_map(lambda position: _day(position, job), range(len(dates)))
     pages = [page for day_pages, _, _ in days for page in day_pages]
     files = [file for _, day_files, _ in days for file in day_files]
@@ -89,7 +92,7 @@ _DayOutputs = tuple[list[Page], list[Output], tuple[pd.DataFrame, pd.DataFrame] 
 
 def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
     """The page(s) and CSV files of one day's report, and its KPIs when it is the as-of date."""
-    tables, tree, as_of, t, fmt, show_people, dates = job
+    tables, tree, as_of, t, fmt, show_people, dates, poster_dates = job
     day = dates[position]
     pages: list[Page] = []
     files: list[Output] = []
@@ -148,6 +151,7 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
             Col("forecast", t("daily.forecast_value"), "money")],
             [{k: clean(v) for k, v in r.items()} for r in row_dicts(notes)], csv=False),
         "people_columns": person_columns(t),
+        "poster": day in poster_dates,
     }
     title = t("daily.title_for", date=fmt.date(day, year=True))
     pages.append(Page(f"daily/{stamp}/index.html", "daily.html", title, "daily", {**context, "csv_base": ""}))
@@ -162,7 +166,9 @@ def build(ctx: Context) -> Section:
     """daily/: the daily reports. Always made, even when the profile leaves the pages out: its payload, the
     KPIs of every unit and person as of the as-of date, is what the other sections show."""
     site = ctx.site
-    pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people)
+    posters = int(ctx.config["posters"]["days"]) if ctx.wants("posters") else 0
+    pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people,
+                                                posters)
     section = (Section("daily", "daily/", pages, files, table_files=False) if not site.excluded("daily")
                else Section("daily", None))
     section.payload = (units, people)
