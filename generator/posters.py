@@ -136,7 +136,7 @@ class PosterMaker:
         self.env.globals.update(
             t=translator(locale), fit=fit, wrap=wrap, width=width, height=height, view_width=VIEW_WIDTH,
             view_height=round(VIEW_WIDTH * height / width),
-            font_family=", ".join([*(f"'{f}'" for f in families), "sans-serif"]),
+            font_family=", ".join([*families, "sans-serif"]),
             **{**DEFAULT_COLOURS, **(colours or {})},
         )
         money: Callable[[Any], str] = lambda v: formats.money(v, locale)  # noqa: E731
