@@ -169,6 +169,9 @@ SCHEMA = Section(
                     "seconds": Opt("int", 15, "Seconds per slide.", minimum=3),
                     "refresh_seconds": Opt("int", 60, "How often the screen checks build.json for a new build.",
                                            minimum=5),
+                    "unit": Opt("str", "", "Only this unit's subtree (a unit id): its figures, its teams and people in "
+                                "the rankings, its battle reports, the notices meant for it. Default: the whole "
+                                "site."),
                 }
             ),
             help="Bulletin screens for the office walls.",
@@ -204,6 +207,11 @@ SCHEMA = Section(
                     "title": Opt("str", "", "Title of the site in this profile (default: the site title)."),
                     "mask_phone": Opt("bool", False, "Mask phone numbers (138****5678)."),
                     "exclude": Opt("list[str]", [], "Sections left out.", choices=SECTIONS),
+                    "units": Opt("list[str]", [], "Unit ids: a build of these units' subtrees only, for a workplace's "
+                                 "own folder or USB copy. Every page, CSV, search index, poster and build.json "
+                                 "holds only their rows and documents (notices and battle reports meant for them), "
+                                 "and the names of other units and people are blanked (＊＊) in what text is left. "
+                                 "Default: the whole site."),
                 }
             ),
             help="Audiences: `trackboard build --profile NAME`.",
