@@ -16,6 +16,7 @@ import pandas as pd
 from .cache import KnownFiles, Store, canonical, code_version, digest
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
+from .i18n import translator
 from .inputs.content import Document, check_collections, load_collections
 from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load_datasets, locate
 from .inputs.parsing import DocumentParser
@@ -376,10 +377,11 @@ def check_document_units(documents: dict[str, list[Document]], tables: dict[str,
             for docs in documents.values() for doc in docs for unit in units_of(doc) if unit not in known]
 
 
-def scoped(profile: str, unit_ids: list[str], tables: dict[str, pd.DataFrame], sources: dict[str, Source],
-           documents: dict[str, list[Document]], problems: list[Problem]
+def scoped(profile: str, unit_ids: list[str], totals_above: bool, others: str, tables: dict[str, pd.DataFrame],
+           sources: dict[str, Source], documents: dict[str, list[Document]], problems: list[Problem]
            ) -> tuple[dict[str, pd.DataFrame], dict[str, list[Document]], list[Problem], frozenset[str]]:
-    """A profile's scope (`units`): the rows and documents of its subtrees only, outside names blanked in the
+    """A profile's scope (`units`): the rows and documents of its subtrees only (with `totals_above`, the units
+    above with their totals, the sales outside carried by stand-ins named `others`), outside names blanked in the
     text left, and the problems of the rows kept; also the files left out (build.json does not name them)."""
     units = tables.get("units", pd.DataFrame(columns=["id", "parent"]))
     known = {str(u) for u in units["id"]}
@@ -389,9 +391,9 @@ def scoped(profile: str, unit_ids: list[str], tables: dict[str, pd.DataFrame], s
         raise TrackboardError(f'site.toml [profiles.{profile}] units: "{unknown[0]}" is not a unit id of the units '
                               "table" + (f";{hint}" if hint else ""))
     tree = unit_tree(units)
-    scope = scope_of(tables, unit_ids, tree)
+    scope = scope_of(tables, unit_ids, tree, totals_above)
     redactor = Redactor(tables, scope, tree)
-    kept = {name: redactor.frame(frame) for name, frame in scope_tables(tables, scope).items()}
+    kept = {name: redactor.frame(frame) for name, frame in scope_tables(tables, scope, tree, others).items()}
     documents, dropped = scope_documents(documents, tables, scope, tree, redactor)
     rows = {sources[name].file: set(frame[ROW]) for name, frame in kept.items()
             if name in sources and ROW in frame.columns}
@@ -445,11 +447,13 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     hidden: frozenset[str] = frozenset()
     if profile_settings.get("units"):
         # At the source, as masking: whatever page, CSV, index or poster is made shows the scope only.
-        tables, documents, problems, hidden = scoped(profile or "", profile_settings["units"], loaded.tables,
-                                                     loaded.sources, documents, problems)
+        others = translator(str(config["site"]["locale"]))("scope.others")
+        tables, documents, problems, hidden = scoped(profile or "", profile_settings["units"],
+                                                     bool(profile_settings.get("totals_above")), others,
+                                                     loaded.tables, loaded.sources, documents, problems)
         loaded = dataclasses.replace(loaded, tables=tables)
         if data_key:
-            data_key += ":units=" + ",".join(profile_settings["units"])
+            data_key += ":units=" + ",".join(profile_settings["units"]) + f":{profile_settings.get('totals_above')}"
     if profile_settings.get("mask_phone"):
         # At the source: whatever page, CSV or index shows a personal column shows it masked.
         mask_personal(loaded.tables)

@@ -132,3 +132,27 @@ def test_the_example_site_scoped_to_a_division_names_no_one_outside_it(
     board = files["index.html"]
     assert any(n in board for n in names_in)  # not empty: the division's own names are there
     assert any(path.startswith("posters/battle/") for path in files)
+
+
+def test_the_totals_above_a_scope_are_kept_without_naming_anyone_outside(tmp_path: Path,
+                                                                         make_site: Callable[..., Path]) -> None:
+    site = make_site(tmp_path / "site", {"site.toml": BASELINE["site.toml"]
+                                         + '\n[profiles.t1]\nunits = ["T1"]\ntotals_above = true\n'})
+    out = tmp_path / "out"
+    build(site, out=out, profile="t1", clock=lambda: FIXED_NOW)
+    files = text_files(out)
+    everything = "\n".join(files.values())
+    for name in ("赵新人", "张经理", "钱督办", "二组", "康宁终身"):
+        assert name not in everything, name
+    # 测试分公司 with the whole branch's month: 12,000 + 94,000 (二组's, unnamed) + 3,000.
+    board = files["index.html"]
+    assert "测试分公司 · 今日业绩" in board and "10.9万" in board
+    assert "order-3" not in everything  # 赵新人's big order is no one's battle report here
+    leaderboard = files["leaderboard/index.html"]
+    assert "其他单位（合计）" not in leaderboard and "王业务" in leaderboard
+    plain = tmp_path / "plain"
+    build(make_site(tmp_path / "site2", {"site.toml": BASELINE["site.toml"] + '\n[profiles.t1]\nunits = ["T1"]\n'}),
+          out=plain, profile="t1", clock=lambda: FIXED_NOW)
+    scoped_board = (plain / "index.html").read_text("utf-8")
+    assert "一组 · 今日业绩" in scoped_board and "测试分公司 · 今日业绩" not in scoped_board
+    assert "10.9万" not in scoped_board

@@ -212,6 +212,9 @@ SCHEMA = Section(
                                  "holds only their rows and documents (notices and battle reports meant for them), "
                                  "and the names of other units and people are blanked (＊＊) in what text is left. "
                                  "Default: the whole site."),
+                    "totals_above": Opt("bool", False, "With units: also show the units above them, with their whole "
+                                        "figures (the sales of everyone outside the scope summed into one unnamed "
+                                        "line per unit above, never ranked). No other unit or person is named."),
                 }
             ),
             help="Audiences: `trackboard build --profile NAME`.",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..inputs.content import Document
+from .scope import is_stand_in
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def battle_reports(documents: list[Document], sales: pd.DataFrame, people: pd.Da
         for record in big.to_dict("records"):
             date = record["date"].date()
             person_id = record["person"]
-            if (person_id, date, record["premium"]) in written:
+            if (person_id, date, record["premium"]) in written or is_stand_in(person_id):
                 continue
             reports.append(BattleReport(
                 key=f"order-{record['_row']}", date=date, title="", person=person_names.get(person_id, person_id),

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from ..inputs.content import Document
+from ..inputs.datasets import ROW
 from ..inputs.schemas import DATASETS
 from .kpis import UnitTree, text_or_none
 
@@ -59,20 +60,90 @@ def meant_for(document: HasMeta, unit_ids: Sequence[str] | None, tree: UnitTree)
 
 @dataclass(frozen=True)
 class Scope:
-    """What a scoped build keeps: the units of its subtrees and the people in them."""
+    """What a scoped build keeps: the units of its subtrees and the people in them; with `above`, the units above
+    them too (their names and whole totals: see scope_tables)."""
 
     roots: tuple[str, ...]  # the units the profile names
     units: frozenset[str]
     people: frozenset[str]
+    above: tuple[str, ...] = ()  # the units above the roots, top first (empty unless the totals above are kept)
 
 
-def scope_of(tables: dict[str, pd.DataFrame], unit_ids: Sequence[str], tree: UnitTree) -> Scope:
+def scope_of(tables: dict[str, pd.DataFrame], unit_ids: Sequence[str], tree: UnitTree,
+             totals_above: bool = False) -> Scope:
     units = subtree(tree, unit_ids)
     people = tables.get("people")
     members: set[str] = set()
     if people is not None and not people.empty:
         members = {str(p) for p, u in zip(people["id"], people["unit"], strict=True) if text_or_none(u) in units}
-    return Scope(tuple(unit_ids), frozenset(units), frozenset(members))
+    above = [a for root in unit_ids if root in tree.parent for a in tree.ancestors(root) if a not in units]
+    return Scope(tuple(unit_ids), frozenset(units), frozenset(members),
+                 tuple(dict.fromkeys(above)) if totals_above else ())
+
+
+STAND_IN = "~others"
+
+
+def others_id(unit: str) -> str:
+    """The id of the stand-in that carries, in a unit above the scope, the sales of everyone outside it."""
+    return f"{unit}{STAND_IN}"
+
+
+def is_stand_in(person: object) -> bool:
+    """Whether a person id is such a stand-in: its sales are sums of others' orders, no order of its own."""
+    return isinstance(person, str) and person.endswith(STAND_IN)
+
+
+def _nearest_above(unit: object, tree: UnitTree, above: tuple[str, ...]) -> str | None:
+    """The deepest of the units above the scope that holds `unit` (None when none does)."""
+    text = text_or_none(unit)
+    chain = tree.ancestors(text) if text is not None and text in tree.parent else []
+    return next((a for a in reversed(chain) if a in above), None)
+
+
+def _totals_above(tables: dict[str, pd.DataFrame], out: dict[str, pd.DataFrame], scope: Scope, tree: UnitTree,
+                  others: str) -> None:
+    """Keep the totals of the units above the scope, in `out`: the units themselves (their names, parents and
+    unit targets), and for each a stand-in member (`others`, a staff role: never ranked) that carries the sales
+    of everyone outside the scope below it, summed by day and product. Nobody outside is named."""
+    units = tables["units"]
+    kept_units = units[units["id"].map(lambda u: text_or_none(u) in set(scope.above)).astype(bool)].copy()
+    for column in ("head", "tracker"):
+        if column in kept_units.columns:
+            kept_units[column] = kept_units[column].where(_inside(kept_units[column], scope.people))
+    inside = out["units"].copy()
+    if "parent" in tables["units"].columns:
+        parents = dict(zip(units["id"].astype(str), units["parent"], strict=True))
+        inside["parent"] = [parents.get(str(u)) if str(u) in scope.roots else p
+                            for u, p in zip(inside["id"], inside["parent"], strict=True)]
+    order = {u: i for i, u in enumerate(units["id"].astype(str))}
+    merged = pd.concat([kept_units, inside], ignore_index=True)
+    out["units"] = merged.iloc[sorted(range(len(merged)), key=lambda i: order.get(str(merged["id"].iat[i]), 0))
+                               ].reset_index(drop=True)
+    people = tables["people"]
+    stand_ins = pd.DataFrame({"id": [others_id(a) for a in scope.above], "name": [others] * len(scope.above),
+                              "unit": list(scope.above), "role": ["staff"] * len(scope.above)})
+    out["people"] = pd.concat([out["people"], stand_ins.astype({c: people[c].dtype for c in stand_ins.columns})],
+                              ignore_index=True)
+    sales = tables.get("sales")
+    if sales is not None and not sales.empty:
+        units_of_people = dict(zip(people["id"].astype(str), people["unit"], strict=True))
+        outside = sales[~sales["person"].map(lambda p: text_or_none(p) in scope.people).astype(bool)].copy()
+        holder = outside["person"].map(lambda p: _nearest_above(units_of_people.get(str(p)), tree, scope.above))
+        outside = outside[holder.notna()].assign(person=holder[holder.notna()].map(others_id))
+        # One row a day for each stand-in: the sums only, not the orders (their products, numbers, customers).
+        sums = [c for c in ("premium", "fyc", "cases") if c in outside.columns]
+        first = [c for c in outside.columns if c not in (*sums, "date", "person")]
+        outside = outside.groupby(["date", "person"], as_index=False, sort=True).agg(
+            {**{c: "sum" for c in sums}, **{c: "first" for c in first}})
+        for column in first:
+            if column != ROW:
+                outside[column] = None
+        out["sales"] = pd.concat([out["sales"], outside.astype(out["sales"].dtypes.to_dict())], ignore_index=True)
+    targets = tables.get("targets")
+    if targets is not None and not targets.empty and "unit" in targets.columns:
+        theirs = targets[targets["unit"].map(lambda u: text_or_none(u) in set(scope.above)).astype(bool)]
+        out["targets"] = pd.concat([out["targets"], theirs], ignore_index=True)
 
 
 def _inside(values: pd.Series, keep: frozenset[str]) -> pd.Series:
@@ -80,10 +151,12 @@ def _inside(values: pd.Series, keep: frozenset[str]) -> pd.Series:
     return values.map(lambda v: (text := text_or_none(v)) is None or text in keep).astype(bool)
 
 
-def scope_tables(tables: dict[str, pd.DataFrame], scope: Scope) -> dict[str, pd.DataFrame]:
+def scope_tables(tables: dict[str, pd.DataFrame], scope: Scope, tree: UnitTree, others: str
+                 ) -> dict[str, pd.DataFrame]:
     """The rows of every table that concern the scope only: a row is kept when every person and unit it names
     (its columns that refer to people or units) is inside. The units table keeps the scope's units, the top
-    ones without their parent (outside), and leaves out a head or tracker from outside."""
+    ones without their parent (outside), and leaves out a head or tracker from outside. With the scope's
+    `above`, the units above keep their totals (see _totals_above; `others` names their stand-ins)."""
     out: dict[str, pd.DataFrame] = {}
     for name, frame in tables.items():
         dataset = DATASETS.get(name)
@@ -102,6 +175,8 @@ def scope_tables(tables: dict[str, pd.DataFrame], scope: Scope) -> dict[str, pd.
         for column, keep in refs:
             kept &= _inside(frame[column], keep)
         out[name] = frame[kept].reset_index(drop=True) if not kept.all() else frame
+    if scope.above and "units" in out and "people" in out:
+        _totals_above(tables, out, scope, tree, others)
     return out
 
 

@@ -35,9 +35,14 @@ def battle_values(ctx: Context) -> list[tuple[str, dict[str, Any]]]:
     }) for report in ctx.reports]
 
 
+def sellers(people: pd.DataFrame) -> pd.DataFrame:
+    """The sales force who sold on the day (ranked as the leaderboard ranks)."""
+    return people[people["sales_force"].fillna(False).astype(bool) & (people["premium_day"].fillna(0) > 0)]
+
+
 def top_people(people: pd.DataFrame, count: int) -> pd.DataFrame:
-    """The people with the day's highest premium (above zero), highest first; ties by person id."""
-    sold = people[people["premium_day"].fillna(0) > 0]
+    """The sellers of the day with the highest premium, highest first; ties by person id."""
+    sold = sellers(people)
     return sold.assign(_id=sold.index.astype(str)).sort_values(["premium_day", "_id"], ascending=[False, True]
                                                                 ).head(count)
 
@@ -48,7 +53,7 @@ def daily_values(ctx: Context) -> list[tuple[str, dict[str, Any]]]:
     out = []
     for day in poster_days(report_dates(ctx.tables["sales"], ctx.as_of), int(ctx.config["posters"]["days"])):
         people = ctx.people if day == ctx.as_of and not ctx.people.empty else person_kpis(ctx.tables, day)
-        sold = people[people["premium_day"].fillna(0) > 0]
+        sold = sellers(people)
         rows = [{"rank": rank, "name": str(row["name"] or pid), "unit": str(row["unit_name"] or ""),
                  "amount": fmt.money(row["premium_day"])}
                 for rank, (pid, row) in enumerate(top_people(people, TOP).iterrows(), start=1)]
