@@ -190,3 +190,19 @@ def test_a_profile_can_leave_the_posters_out(tmp_path: Path, make_site: Callable
     assert not (out / "posters").exists()
     assert not html(out / "battle" / "index.html").css("a.poster-link")
     assert not html(out / "daily" / "index.html").css("a.poster-link")
+
+
+@needs_cjk
+def test_a_site_template_that_links_out_of_the_site_is_not_used(tmp_path: Path,
+                                                                make_site: Callable[..., Path]) -> None:
+    outside = tmp_path / "elsewhere" / "battle.svg"
+    outside.parent.mkdir()
+    outside.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}" height="{{ height }}">'
+                       '<rect width="100%" height="100%" fill="#00ff00"/></svg>', encoding="utf-8")
+    site = poster_site(make_site, tmp_path / "site")
+    (site / "theme" / "posters").mkdir(parents=True)
+    (site / "theme" / "posters" / "battle.svg").symlink_to(outside)
+    out = tmp_path / "out"
+    build(site, out=out, clock=lambda: FIXED_NOW)
+    pixels = decode_png((out / "posters" / "battle" / "first-order.png").read_bytes())
+    assert tuple(pixels[390, 290, :3]) != (0, 255, 0)  # the package's 喜报, not the file outside
