@@ -82,7 +82,8 @@ def test_fit_cuts_a_long_text_with_an_ellipsis_and_never_overflows() -> None:
     assert fit("王业务", 300, 100) == "王业务"  # three full-width characters in three ems
     cut = fit("王业务签下金福年金", 300, 100)
     assert cut.endswith(ELLIPSIS) and text_width(cut) <= 3
-    assert fit("ABCDE", 300, 100) == "ABCDE"  # Latin letters are narrower: five fit in three ems
+    assert fit("abcde", 300, 100) == "abcde"  # Latin letters are narrower: five fit in three ems
+    assert fit("WWWWW", 300, 100).endswith(ELLIPSIS)  # but not the broadest capitals
     lines = wrap("一二三四五六七八九十" * 3, 400, 100, lines=2)
     assert len(lines) == 2 and lines[0] == "一二三四" and lines[1].endswith(ELLIPSIS)
     assert all(text_width(line) <= 4 for line in lines)
