@@ -42,7 +42,7 @@ NARROW = 0.58
 CAPITAL = 0.7
 BROAD = 0.95
 THIN = 0.32
-_THIN = set(" il.,:;'!|`ijft()[]")
+_THIN = frozenset(" il.,:;'!|`ijft()[]")
 
 
 def char_width(char: str) -> float:
