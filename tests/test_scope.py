@@ -156,3 +156,11 @@ def test_the_totals_above_a_scope_are_kept_without_naming_anyone_outside(tmp_pat
     scoped_board = (plain / "index.html").read_text("utf-8")
     assert "一组 · 今日业绩" in scoped_board and "测试分公司 · 今日业绩" not in scoped_board
     assert "10.9万" not in scoped_board
+
+
+def test_a_document_for_a_unit_that_does_not_exist_is_a_warning(tmp_path: Path,
+                                                                 make_site: Callable[..., Path]) -> None:
+    notice = "---\ntitle: 通知\ndate: 2026-03-02\nunits: [T1, T9]\n---\n\n正文\n"
+    site = make_site(tmp_path / "site", {"content/notices/typo.md": notice})
+    problems = [str(p) for p in load_site(site, today=FIXED_NOW.date()).problems]
+    assert 'content/notices/typo.md:units: "T9" is not a unit id of the units table' in problems
