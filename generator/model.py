@@ -444,6 +444,7 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     if dated and data_key:
         data_key += f":{today.isoformat()}"  # which rows are left depends on the day too
     problems += check_document_units(documents, loaded.tables)
+    as_of = as_of or default_as_of(loaded.tables, today)  # the whole site's, whatever the scope
     hidden: frozenset[str] = frozenset()
     if profile_settings.get("units"):
         # At the source, as masking: whatever page, CSV, index or poster is made shows the scope only.
@@ -470,9 +471,9 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         documents=documents,
         problems=problems,
         missing=loaded.missing,
-        as_of=as_of or default_as_of(loaded.tables, today),
+        as_of=as_of,
         fingerprints=fingerprint(root, inputs, state.files),
         profile_name=profile,
         profile=profile_settings,
-        unlisted=unpublished(documents, as_of or default_as_of(loaded.tables, today)) | hidden,
+        unlisted=unpublished(documents, as_of) | hidden,
     )
