@@ -16,13 +16,15 @@ import pandas as pd
 from .cache import KnownFiles, Store, canonical, code_version, digest
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
-from .i18n import catalogue
+from .i18n import catalogue, translator
 from .inputs.content import Document, check_collections, load_collections
 from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load_datasets, locate
 from .inputs.parsing import DocumentParser
 from .inputs.schemas import COLLECTIONS, DATASETS
+from .metrics.kpis import unit_tree
 from .metrics.memo import Derived, Tables
 from .overrides import override_problems, site_overrides
+from .metrics.scope import Redactor, scope_documents, scope_of, scope_tables, units_of
 from .state import BuildState
 
 # Profiles every site has, unless site.toml defines its own under the same name.
@@ -117,7 +119,7 @@ def input_files(root: Path, config: dict[str, Any]) -> tuple[list[Path], list[Pr
             linked = folder.is_symlink() and outside_site(root, folder)
             top = os.path.realpath(folder) if linked else str(root)
             found.update(p for p in _files_under(str(folder), top, skipped) if p.endswith(".md"))
-    for part in ("templates", "static"):
+    for part in ("templates", "static", "posters"):
         base = root / "theme" / part
         if base.is_dir() and not outside_site(root, base):
             found.update(_files_under(str(base), str(root), skipped))
@@ -370,6 +372,40 @@ def load_data(root: Path, config: dict[str, Any], cache: bool, state: BuildState
     return loaded, problems, key if keep else ""
 
 
+def check_document_units(documents: dict[str, list[Document]], tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """A warning for each unit id a document's `units` names that the units table does not have (the document
+    then reaches no one through it)."""
+    units = tables.get("units")
+    known = {str(u) for u in units["id"]} if units is not None else set()
+    return [Problem(doc.file, None, "units", f'"{unit}" is not a unit id of the units table', "warning")
+            for docs in documents.values() for doc in docs for unit in units_of(doc) if unit not in known]
+
+
+def scoped(profile: str, unit_ids: list[str], totals_above: bool, others: str, tables: dict[str, pd.DataFrame],
+           sources: dict[str, Source], documents: dict[str, list[Document]], problems: list[Problem]
+           ) -> tuple[dict[str, pd.DataFrame], dict[str, list[Document]], list[Problem], frozenset[str]]:
+    """A profile's scope (`units`): the rows and documents of its subtrees only (with `totals_above`, the units
+    above with their totals, the sales outside carried by stand-ins named `others`), outside names blanked in the
+    text left, and the problems of the rows kept; also the files left out (build.json does not name them)."""
+    units = tables.get("units", pd.DataFrame(columns=["id", "parent"]))
+    known = {str(u) for u in units["id"]}
+    unknown = [u for u in unit_ids if u not in known]
+    if unknown:
+        hint = did_you_mean(unknown[0], tuple(sorted(known)))
+        raise TrackboardError(f'site.toml [profiles.{profile}] units: "{unknown[0]}" is not a unit id of the units '
+                              "table" + (f";{hint}" if hint else ""))
+    tree = unit_tree(units)
+    scope = scope_of(tables, unit_ids, tree, totals_above)
+    redactor = Redactor(tables, scope, tree)
+    kept = {name: redactor.frame(frame) for name, frame in scope_tables(tables, scope, tree, others).items()}
+    documents, dropped = scope_documents(documents, tables, scope, tree, redactor)
+    rows = {sources[name].file: set(frame[ROW]) for name, frame in kept.items()
+            if name in sources and ROW in frame.columns}
+    left = [dataclasses.replace(p, message=redactor.text(p.message)) for p in problems
+            if p.file not in dropped and (p.file not in rows or p.row is None or p.row <= 1 or p.row in rows[p.file])]
+    return kept, documents, left, frozenset(dropped)
+
+
 def unpublished(documents: dict[str, list[Document]], as_of: dt.date) -> frozenset[str]:
     """The files of the notices not published at `as_of` (dated after it)."""
     return frozenset(d.file for d in documents.get("notices", [])
@@ -411,6 +447,18 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     problems += dated
     if dated and data_key:
         data_key += f":{today.isoformat()}"  # which rows are left depends on the day too
+    problems += check_document_units(documents, loaded.tables)
+    as_of = as_of or default_as_of(loaded.tables, today)  # the whole site's, whatever the scope
+    hidden: frozenset[str] = frozenset()
+    if profile_settings.get("units"):
+        # At the source, as masking: whatever page, CSV, index or poster is made shows the scope only.
+        others = translator(str(config["site"]["locale"]))("scope.others")
+        tables, documents, problems, hidden = scoped(profile or "", profile_settings["units"],
+                                                     bool(profile_settings.get("totals_above")), others,
+                                                     loaded.tables, loaded.sources, documents, problems)
+        loaded = dataclasses.replace(loaded, tables=tables)
+        if data_key:
+            data_key += ":units=" + ",".join(profile_settings["units"]) + f":{profile_settings.get('totals_above')}"
     if profile_settings.get("mask_phone"):
         # At the source: whatever page, CSV or index shows a personal column shows it masked.
         mask_personal(loaded.tables)
@@ -430,9 +478,9 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         documents=documents,
         problems=problems,
         missing=loaded.missing,
-        as_of=as_of or default_as_of(loaded.tables, today),
+        as_of=as_of,
         fingerprints=fingerprint(root, inputs, state.files),
         profile_name=profile,
         profile=profile_settings,
-        unlisted=unpublished(documents, as_of or default_as_of(loaded.tables, today)),
+        unlisted=unpublished(documents, as_of) | hidden,
     )

@@ -48,7 +48,7 @@ class Page:
     pdf: str | None = None  # where the page is also published as a PDF (its print stylesheet on A4), if anywhere
 
 
-class _InsideLoader(FileSystemLoader):
+class InsideLoader(FileSystemLoader):
     """The site's template overrides, but for a template that is a link out of the site (never followed)."""
 
     def __init__(self, site_root: Path, folder: str) -> None:
@@ -148,7 +148,7 @@ class Renderer:
         loaders: list[BaseLoader] = [PrefixLoader({BUILTIN_PREFIX.rstrip("/"): builtin})]
         override = site_root / SITE_THEME / "templates"
         if override.is_dir() and not outside_site(site_root, override):
-            loaders.append(_InsideLoader(site_root, str(override)))
+            loaders.append(InsideLoader(site_root, str(override)))
         loaders.append(builtin)
         self.env = ImmutableSandboxedEnvironment(
             loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,

@@ -38,7 +38,7 @@ def test_valid_notice() -> None:
     assert problems == []
     assert document is not None
     assert document.meta == {"title": "三月开门红", "date": dt.date(2026, 3, 1), "expires": dt.date(2026, 3, 31),
-                             "pinned": True, "category": None, "audience": None}
+                             "pinned": True, "category": None, "audience": None, "units": None}
     assert document.title == "三月开门红"
 
 
@@ -141,10 +141,24 @@ def test_unknown_field_is_a_warning_with_a_suggestion() -> None:
     assert problems == ['content/notices/x.md:4:pined: unknown field; did you mean "pinned"?']
 
 
+@pytest.mark.parametrize(("value", "expected"), [("[HD01, HD02-1]", ["HD01", "HD02-1"]), ("HD01", ["HD01"]),
+                                               ("[HD01, '']", ["HD01"])])
+def test_the_units_a_notice_is_for(value: str, expected: list[str]) -> None:
+    document, problems = parse(f"---\ntitle: 通知\ndate: 2026-03-01\nunits: {value}\n---\n")
+    assert problems == [] and document is not None
+    assert document.meta["units"] == expected
+
+
+def test_units_that_are_not_ids_are_an_error_naming_the_field() -> None:
+    _, problems = parse("---\ntitle: 通知\ndate: 2026-03-01\nunits: [{HD01: 1}]\n---\n")
+    assert problems == ["content/notices/x.md:4:units: \"[{'HD01': 1}]\" expected a list of ids, e.g. [HD01, HD02]"]
+
+
 def test_unknown_field_without_a_close_match_lists_the_fields() -> None:
     _, problems = parse("---\ntitle: 通知\ndate: 2026-03-01\nzzz: 1\n---\n")
     assert problems == [
-        "content/notices/x.md:4:zzz: unknown field; fields are: title, date, expires, pinned, category, audience"
+        "content/notices/x.md:4:zzz: unknown field; fields are: title, date, expires, pinned, category, audience, "
+        "units"
     ]
 
 

@@ -93,10 +93,12 @@ HELPER_PREFIXES = ("level.", "mkind.")
 
 
 def _sources() -> dict[Path, str]:
-    """The package's Python (its comments left out: they quote t("key") as an example) and templates."""
+    """The package's Python (its comments left out: they quote t("key") as an example) and templates (pages and
+    posters)."""
     return {p: re.sub(r"(?m)  # .*$", "", p.read_text(encoding="utf-8")) if p.suffix == ".py"
             else p.read_text(encoding="utf-8")
-            for p in sorted(PACKAGE.rglob("*")) if p.suffix in (".py", ".html") and "__pycache__" not in p.parts}
+            for p in sorted(PACKAGE.rglob("*"))
+            if p.suffix in (".py", ".html", ".svg") and "__pycache__" not in p.parts}
 
 
 def test_every_key_used_exists():

@@ -65,7 +65,7 @@ SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards")
 SECTIONS = (
     "people", "leaderboard", "daily", "briefs", "units", "battle", "notices", "faq", "meetings", "scripts", "tracking",
     "warnings", *(register.name for register in REGISTERS), "training", "talks",
-    "resources", "quality", "search", "screen",
+    "resources", "quality", "search", "screen", "posters",
 )
 
 DATA_OPTIONS = Section(
@@ -177,6 +177,18 @@ SCHEMA = Section(
             },
             help="Morning briefs: one A4 page per unit and day for its morning meeting.",
         ),
+        "posters": Section(
+            {
+                "width": Opt("int", 1080, "Width of every poster, in pixels.", minimum=240),
+                "height": Opt("int", 1440, "Height of every poster, in pixels.", minimum=240),
+                "days": Opt("int", 1, "The most recent report days that get a top-ten poster (1: the as-of day "
+                            "only; 0: none).", minimum=0),
+            },
+            help="Posters: PNG pictures to share in the work chat (a 喜报 for each battle report and big order, the "
+                 "day's top ten, the month's stars), drawn from the SVG templates in theme/posters/ (a site's own "
+                 "theme/posters/<kind>.svg replaces the package's). Leave them out with a profile's exclude "
+                 "\"posters\".",
+        ),
         "screens": ListOf(
             Section(
                 {
@@ -186,6 +198,9 @@ SCHEMA = Section(
                     "seconds": Opt("int", 15, "Seconds per slide.", minimum=3),
                     "refresh_seconds": Opt("int", 60, "How often the screen checks build.json for a new build.",
                                            minimum=5),
+                    "unit": Opt("str", "", "Only this unit's subtree (a unit id): its figures, its teams and people in "
+                                "the rankings, its battle reports, the notices meant for it. Default: the whole "
+                                "site."),
                 }
             ),
             help="Bulletin screens for the office walls.",
@@ -221,6 +236,14 @@ SCHEMA = Section(
                     "title": Opt("str", "", "Title of the site in this profile (default: the site title)."),
                     "mask_phone": Opt("bool", False, "Mask phone numbers (138****5678)."),
                     "exclude": Opt("list[str]", [], "Sections left out.", choices=SECTIONS),
+                    "units": Opt("list[str]", [], "Unit ids: a build of these units' subtrees only, for a workplace's "
+                                 "own folder or USB copy. Every page, CSV, search index, poster and build.json "
+                                 "holds only their rows and documents (notices and battle reports meant for them), "
+                                 "and the names of other units and people are blanked (＊＊) in what text is left. "
+                                 "Default: the whole site."),
+                    "totals_above": Opt("bool", False, "With units: also show the units above them, with their whole "
+                                        "figures (the sales of everyone outside the scope summed into one unnamed "
+                                        "line per unit above, never ranked). No other unit or person is named."),
                 }
             ),
             help="Audiences: `trackboard build --profile NAME`.",

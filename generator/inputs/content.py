@@ -348,6 +348,11 @@ def _line_of(front: str, name: str) -> int:
 
 
 def _check_field(spec: Field, value: Any) -> Any:
+    if spec.type == "list":  # a YAML list of ids, or one id
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, (dict, list)) for v in items):
+            raise ValueError("expected a list of ids, e.g. [HD01, HD02]")
+        return [text for v in items if (text := str(v).strip())]
     if spec.type == "text":
         if isinstance(value, (dict, list)):
             raise ValueError("expected text")

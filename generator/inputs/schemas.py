@@ -346,6 +346,8 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("pinned", "bool", default=False, help="Keep on top of the board."),
                 Field("category", help="Category, e.g. 通知, 制度, 活动."),
                 Field("audience", help="Who it is for."),
+                Field("units", "list", help="Unit ids it is for, e.g. [HD01]: then shown only on those units' "
+                      "screens and in their scoped builds (and above them). Default: everyone."),
             ),
             reserved=("archive",),  # pages.notices.ARCHIVE: the archive by month
         ),
@@ -358,6 +360,8 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("person", help="Person id or name."),
                 Field("unit", help="Unit id or name."),
                 Field("amount", "money", help="Premium won."),
+                Field("units", "list", help="Unit ids it is for, e.g. [HD01]: then shown only on those units' "
+                      "screens and in their scoped builds (and above them). Default: everyone."),
             ),
         ),
         Collection(

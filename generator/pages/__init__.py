@@ -47,6 +47,7 @@ from .notices import select_notices
 from .performance import build_leaderboard as _leaderboard
 from .performance import build_people as _people
 from .performance import build_units as _units
+from .posters import build as _posters
 from .quality import build as _quality
 from .registers import build_nav as _registers
 from .registers import builders as register_builders
@@ -79,7 +80,7 @@ class SitePlan:
 SECTIONS: list[Callable[[Context], Section | None]] = [
     _units, _people, _leaderboard, _briefs, _training, _talks, _resources,
     _warnings, _tracking, _meetings, _scripts, _registers, *register_builders(),
-    _battle, _notices, _faq, _quality, _search, _screens,
+    _battle, _notices, _faq, _quality, _search, _screens, _posters,
 ]
 
 
@@ -154,6 +155,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "board_items": board_items,
         "awards": award_items(ctx),
         "faq_today": faq_item(faq_order(site.documents["faq"])[0], site.as_of, not site.excluded("faq")),
+        "star_posters": ctx.wants("posters"),
     })
     plan.pages.insert(0, home)
     plan.files.extend(table_files([home]))

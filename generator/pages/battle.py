@@ -18,8 +18,10 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 
 
-def battle_page(reports: list[BattleReport], t: Translator) -> Page:
-    return Page("battle/index.html", "battle.html", t("battle.title"), "battle", {"reports": reports})
+def battle_page(reports: list[BattleReport], t: Translator, posters: bool) -> Page:
+    """battle/; with `posters`, each report links its 喜报 (posters/battle/<key>.png)."""
+    return Page("battle/index.html", "battle.html", t("battle.title"), "battle", {"reports": reports,
+                                                                                  "posters": posters})
 
 
 def report_title(report: BattleReport, t: Translator, money: Callable[[float | None], str]) -> str:
@@ -104,4 +106,4 @@ def build(ctx: Context) -> Section | None:
         return None
     site = ctx.config["site"]
     feed = atom_feed(ctx.reports, site["title"], site["base_url"], site["timezone"], ctx.t, ctx.fmt.money)
-    return Section("battle", "battle/", [battle_page(ctx.reports, ctx.t)], [feed])
+    return Section("battle", "battle/", [battle_page(ctx.reports, ctx.t, ctx.wants("posters"))], [feed])

@@ -14,6 +14,7 @@ from ..metrics import daily as daily_metrics
 from ..metrics.kpis import UnitTree, person_kpis, prepare, unit_kpis
 from ..output import Output
 from ..parallel import forked_map
+from ..posters import poster_days
 from ..render import Page
 from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
@@ -67,9 +68,10 @@ def _causes_table(causes: list[daily_metrics.Cause], caption: str, t: Translator
 
 
 def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.date, t: Translator, fmt: Formatter,
-                  show_people: bool, briefs: int = 0, pdf: bool = False
+                  show_people: bool, briefs: int = 0, pdf: bool = False, poster_count: int = 0
                   ) -> tuple[list[Page], list[Output], pd.DataFrame, pd.DataFrame]:
-    """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages.
+    """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages. The
+    `poster_count` most recent reports link their top-ten poster (see pages/posters.py).
 
     The reports of the last `briefs` days link to their units' morning briefs; with `pdf`, the as-of day's report
     is also a PDF.
@@ -79,7 +81,8 @@ def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.dat
     """
     dates = report_dates(tables["sales"], as_of)
     prepare(tables)
-    job = (tables, tree, as_of, t, fmt, show_people, dates, set(dates[-briefs:]) if briefs > 0 else set(), pdf)
+    job = (tables, tree, as_of, t, fmt, show_people, dates, set(dates[-briefs:]) if briefs > 0 else set(), pdf,
+           set(poster_days(dates, poster_count)))
     days = forked_map(lambda position: _day(position, job), range(len(dates)))
     pages = [page for day_pages, _, _ in days for page in day_pages]
     files = [file for _, day_files, _ in days for file in day_files]
@@ -93,7 +96,7 @@ _DayOutputs = tuple[list[Page], list[Output], tuple[pd.DataFrame, pd.DataFrame] 
 
 def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
     """The page(s) and CSV files of one day's report, and its KPIs when it is the as-of date."""
-    tables, tree, as_of, t, fmt, show_people, dates, brief_days, pdf = job
+    tables, tree, as_of, t, fmt, show_people, dates, brief_days, pdf, poster_dates = job
     day = dates[position]
     pages: list[Page] = []
     files: list[Output] = []
@@ -155,6 +158,7 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
         "briefs": [{"name": names[u], "href": brief_href(day, u), "depth": tree.depth[u]} for u in tree.order
                    if u in names] if day in brief_days else [],
         "report_pdf": pdf and day == as_of,
+        "poster": day in poster_dates,
     }
     title = t("daily.title_for", date=fmt.date(day, year=True))
     pages.append(Page(f"daily/{stamp}/index.html", "daily.html", title, "daily", {**context, "csv_base": ""},
@@ -172,8 +176,9 @@ def build(ctx: Context) -> Section:
     site = ctx.site
     briefs = site.config["briefs"]
     days = briefs["days"] if ctx.wants("briefs") else 0
+    posters = int(ctx.config["posters"]["days"]) if ctx.wants("posters") else 0
     pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people,
-                                                days, days > 0 and briefs["pdf_levels"] > 0)
+                                                days, days > 0 and briefs["pdf_levels"] > 0, posters)
     section = (Section("daily", "daily/", pages, files, table_files=False) if not site.excluded("daily")
                else Section("daily", None))
     section.payload = (units, people)

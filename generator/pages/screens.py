@@ -12,11 +12,13 @@ from typing import Any
 import pandas as pd
 
 from ..charts import Chart
+from ..errors import TrackboardError
 from ..formats import Formatter
 from ..i18n import Translator
 from ..inputs.content import Document
 from ..metrics.battle import BattleReport
 from ..metrics.kpis import UnitTree, daily_totals, leaderboard
+from ..metrics.scope import meant_for, reaches
 from ..render import Page
 from .chartfiles import ChartFile
 from .context import Context, Section
@@ -84,43 +86,89 @@ def _has_content(slide: dict[str, Any]) -> bool:
     return True
 
 
+def _trend_chart(tables: dict[str, pd.DataFrame], unit: dict[str, Any], path: str, as_of: dt.date, t: Translator,
+                 fmt: Formatter) -> ChartFile:
+    """The 30-day trend of a unit, for the chart slide."""
+    trend = daily_totals(tables, as_of, unit=unit["id"], days=30)
+    data = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
+            for d, v in zip(trend["date"], trend["premium"], strict=True)]
+    title = f"{unit['name']} · {t('chart.trend')}"
+    best = max(data, key=lambda r: r["premium"]) if data else None
+    best_day = fmt.date(dt.date.fromisoformat(best["date"])) if best and best["premium"] else "—"
+    summary = t("chart.trend_summary", days=len(data), total=fmt.money(sum(r["premium"] for r in data)),
+                best=best_day)
+    table = Table("screen-chart", title, [Col("date", t("kpi.date")), Col("premium", t("kpi.premium"), "money")],
+                  data, csv=False)
+    return ChartFile(path, Chart("trend", title, data, summary), table)
+
+
+def report_for(report: BattleReport, unit: str, tree: UnitTree) -> bool:
+    """Whether a unit's screen shows a battle report: one meant for units (`units`) when it reaches this one, else
+    one of this unit's subtree (or of no unit: the whole site's)."""
+    if report.units:
+        return reaches(report.units, [unit], tree)
+    return report.unit_id is None or report.unit_id in tree.descendants(unit)
+
+
 def screen_pages(screens: list[dict[str, Any]], people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree,
                  tables: dict[str, pd.DataFrame], reports: list[BattleReport], notices: list[Document],
                  as_of: dt.date, t: Translator, fmt: Formatter, site_title: str,
                  awards: list[dict[str, Any]] | None = None) -> tuple[list[Page], list[ChartFile]]:
-    """The default screen at screen/ and one page per configured screen at screen/<name>/."""
-    tops = [{**{k: clean(v) for k, v in row_items(units, u)}, "id": u} for u in tree.order
-            if tree.depth[u] == 0 and u in units.index]
-    chart = None
-    if tops:
-        trend = daily_totals(tables, as_of, unit=tops[0]["id"], days=30)
-        data = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
-                for d, v in zip(trend["date"], trend["premium"], strict=True)]
-        title = f"{tops[0]['name']} · {t('chart.trend')}"
-        best = max(data, key=lambda r: r["premium"]) if data else None
-        best_day = fmt.date(dt.date.fromisoformat(best["date"])) if best and best["premium"] else "—"
-        summary = t("chart.trend_summary", days=len(data), total=fmt.money(sum(r["premium"] for r in data)),
-                    best=best_day)
-        table = Table("screen-chart", title, [Col("date", t("kpi.date")), Col("premium", t("kpi.premium"), "money")],
-                      data, csv=False)
-        chart = ChartFile("screen/trend.svg", Chart("trend", title, data, summary), table)
-    pages = []
+    """The default screen at screen/ and one page per configured screen at screen/<name>/. A screen with a `unit`
+    shows that unit's subtree only: its figures and chart, its people and teams, its battle reports, the notices
+    meant for it and its people's awards."""
+    pages: list[Page] = []
+    charts: list[ChartFile] = []
     for screen in [DEFAULT_SCREEN, *screens]:
         path = f"screen/{screen['name']}/index.html" if screen["name"] else "screen/index.html"
-        slides = _slides(list(screen["slides"]), tops, people, units, tree, reports, notices, as_of, chart,
-                         awards or [])
+        unit = screen.get("unit") or None
+        if unit is None:
+            tops = [{**{k: clean(v) for k, v in row_items(units, u)}, "id": u} for u in tree.order
+                    if tree.depth[u] == 0 and u in units.index]
+            scoped_units, scoped_people, shown, said, won = units, people, reports, notices, awards or []
+            chart_path = "screen/trend.svg"
+        else:
+            inside = tree.descendants(unit)
+            tops = [{**{k: clean(v) for k, v in row_items(units, unit)}, "id": unit}] if unit in units.index else []
+            scoped_units = units.loc[[u for u in inside if u in units.index]] if not units.empty else units
+            scoped_people = people[people["unit"].isin(inside)] if not people.empty else people
+            shown = [r for r in reports if report_for(r, unit, tree)]
+            said = [n for n in notices if meant_for(n, [unit], tree)]
+            won = [a for a in awards or [] if a["person"] in scoped_people.index]
+            chart_path = f"screen/{screen['name']}/trend.svg"
+        chart = _trend_chart(tables, tops[0], chart_path, as_of, t, fmt) if tops else None
+        if chart is not None and chart.path not in {c.path for c in charts}:
+            charts.append(chart)
+        slides = _slides(list(screen["slides"]), tops, scoped_people, scoped_units, tree, shown, said, as_of, chart,
+                         won)
         pages.append(Page(path, "screen.html", screen["title"] or site_title, "screen", {
-            "screen": screen, "slides": slides, "battle_keys": [r.key for r in reports[:20]],
+            "screen": screen, "slides": slides, "battle_keys": [r.key for r in shown[:20]],
             "others": [s for s in screens if s["name"] != screen["name"]],
         }))
-    return pages, [chart] if chart else []
+    return pages, charts
+
+
+def check_screens(screens: list[dict[str, Any]], tree: UnitTree, scoped: bool) -> list[dict[str, Any]]:
+    """The screens to make: a screen's `unit` must be a unit id (an error naming the setting when not); in a
+    scoped build (a profile's `units`), a screen of a unit outside the scope is left out."""
+    kept = []
+    for index, screen in enumerate(screens):
+        unit = screen.get("unit")
+        if unit and unit not in tree.parent:
+            if scoped:
+                continue
+            raise TrackboardError(f'site.toml [[screens]] #{index + 1} ("{screen["name"]}") unit: "{unit}" is not a '
+                                  "unit id of the units table")
+        kept.append(screen)
+    return kept
 
 
 def build(ctx: Context) -> Section | None:
     """screen/: a page per screen of site.toml's [[screens]]."""
     if not ctx.wants("screen"):
         return None
-    pages, charts = screen_pages(ctx.config["screens"], ctx.people, ctx.units, ctx.tree, ctx.tables, ctx.reports,
+    screens = check_screens(ctx.config["screens"], ctx.tree, bool(ctx.site.profile.get("units")))
+    pages, charts = screen_pages(screens, ctx.people, ctx.units, ctx.tree, ctx.tables, ctx.reports,
                                  ctx.notices, ctx.as_of, ctx.t, ctx.fmt, ctx.config["site"]["title"],
                                  awards=screen_award_items(ctx))
     return Section("screen", "screen/", pages, charts=charts)
