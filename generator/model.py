@@ -23,8 +23,8 @@ from .inputs.parsing import DocumentParser
 from .inputs.schemas import COLLECTIONS, DATASETS
 from .metrics.kpis import unit_tree
 from .metrics.memo import Derived, Tables
-from .overrides import override_problems, site_overrides
 from .metrics.scope import Redactor, scope_documents, scope_of, scope_tables, units_of
+from .overrides import override_problems, site_overrides
 from .state import BuildState
 
 # Profiles every site has, unless site.toml defines its own under the same name.
