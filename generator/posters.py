@@ -24,7 +24,8 @@ from .charts import engine_id
 from .errors import TrackboardError
 from .i18n import translator
 from .model import outside_site
-from .render import SITE_THEME, THEME_PACKAGE, InsideLoader
+from .overrides import THEME_PACKAGE
+from .render import SITE_THEME, InsideLoader
 
 KINDS = ("battle", "daily", "stars")
 POSTER_FOLDER = "posters"

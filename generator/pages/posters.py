@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..branding import DEFAULT_PRIMARY, from_config
 from ..metrics.kpis import person_kpis
 from ..output import Output
 from ..posters import PosterMaker, poster_days, poster_path
@@ -78,7 +79,10 @@ def build(ctx: Context) -> Section | None:
     if not ctx.wants("posters"):
         return None
     settings = ctx.config["posters"]
-    maker = PosterMaker(ctx.site.root, ctx.site.locale, int(settings["width"]), int(settings["height"]))
+    branding = from_config(ctx.config["branding"])
+    # A site's house colour is its posters' ground; the gold highlight stays, it reads on any dark colour.
+    colours = {"primary": branding.primary} if branding.primary != DEFAULT_PRIMARY else None
+    maker = PosterMaker(ctx.site.root, ctx.site.locale, int(settings["width"]), int(settings["height"]), colours)
     common = {"site_title": ctx.config["site"]["title"]}
     files: list[Output] = []
     for kind, wanted, values in (("battle", ctx.wants("battle"), battle_values),
