@@ -63,7 +63,7 @@ SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards")
 # declaration (metrics/registers.py), so a new register can be left out without a change here.
 SECTIONS = (
     "people", "leaderboard", "daily", "units", "battle", "notices", "faq", "meetings", "scripts", "tracking",
-    "warnings", *(register.name for register in REGISTERS), "training", "talks",
+    "warnings", *(register.name for register in REGISTERS), "training", "talks", "manpower",
     "resources", "quality", "search", "screen",
 )
 

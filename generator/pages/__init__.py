@@ -38,6 +38,7 @@ from .chartfiles import ChartFile
 from .context import BoardItem, Context, Section
 from .daily import build as _daily
 from .faq import build as _faq
+from .manpower import build as _manpower
 from .meetings import build as _meetings
 from .notices import build as _notices
 from .notices import select_notices
@@ -74,7 +75,7 @@ class SitePlan:
 # In navigation order. plan_site makes the daily reports (daily.build) before these, since they show its KPIs,
 # and the board (index.html) after them, from what they give it.
 SECTIONS: list[Callable[[Context], Section | None]] = [
-    _units, _people, _leaderboard, _training, _talks, _resources,
+    _units, _people, _leaderboard, _manpower, _training, _talks, _resources,
     _warnings, _tracking, _meetings, _scripts, _registers, *register_builders(),
     _battle, _notices, _faq, _quality, _search, _screens,
 ]
@@ -149,6 +150,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "show_daily": any(s.name == "daily" and s.target is not None for s in sections),
         "board_items": board_items,
         "awards": award_items(ctx),
+        "manpower": next((s.payload for s in sections if s.name == "manpower"), None),
     })
     plan.pages.insert(0, home)
     plan.files.extend(table_files([home]))

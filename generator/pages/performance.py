@@ -17,12 +17,14 @@ from .chartfiles import ChartFile, compare_chart, cumulative_chart, trend_chart
 from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
 from .links import person_href, unit_href
+from .manpower import summaries as manpower_summaries
 from .tables import Col, Table, clean, index_dicts, row_dicts
 
 
 def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables: dict[str, pd.DataFrame],
-               as_of: dt.date, t: Translator, fmt: Formatter, show_people: bool) -> tuple[list[Page], list[ChartFile]]:
-    """The units overview and one page per unit."""
+               as_of: dt.date, t: Translator, fmt: Formatter, show_people: bool,
+               manpower: dict[str, dict[str, Any]] | None = None) -> tuple[list[Page], list[ChartFile]]:
+    """The units overview and one page per unit; each with its manpower summary when `manpower` is given."""
     pages: list[Page] = []
     charts: list[ChartFile] = []
     person_link = person_href if show_people else None
@@ -67,6 +69,7 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
                               [dict(unit_rows[c]) for c in child_ids]) if child_ids else None,
             "members": Table("members", t("units.members"), person_columns(t), [dict(row) for row in members])
             if members else None,
+            "manpower": [manpower[unit_id]] if manpower and unit_id in manpower else None,
         }
         return Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context), page_charts
 
@@ -159,7 +162,9 @@ def build_units(ctx: Context) -> Section | None:
     """units/: the overview of every unit and a page per unit."""
     if not ctx.wants("units"):
         return None
-    pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people)
+    manpower = manpower_summaries(ctx) if ctx.wants("manpower") else None
+    pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people,
+                               manpower)
     return Section("units", "units/", pages, charts=charts)
 
 
