@@ -29,7 +29,8 @@ COLUMN_TYPES = {
 }
 
 # Front matter is YAML, not a spreadsheet: the same types, written differently.
-FIELD_TYPES = {**COLUMN_TYPES, "date": "date YYYY-MM-DD", "money": "number, e.g. 50000", "bool": "true / false"}
+FIELD_TYPES = {**COLUMN_TYPES, "date": "date YYYY-MM-DD", "money": "number, e.g. 50000", "bool": "true / false",
+               "list": "list, e.g. [T1, T2]", "tiers": "list of {name, threshold}"}
 
 
 def cell(text: object) -> str:

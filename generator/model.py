@@ -16,6 +16,7 @@ import pandas as pd
 from .cache import KnownFiles, Store, canonical, code_version, digest
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
+from .inputs.campaigns import check_campaigns
 from .inputs.content import Document, check_collections, load_collections
 from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load_datasets, locate
 from .inputs.parsing import DocumentParser
@@ -400,6 +401,8 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     if cache:
         parser.save()
     problems = problems + loaded.problems + content_problems + check_collections(documents)
+    documents["campaigns"], campaign_problems = check_campaigns(documents["campaigns"], loaded.tables["units"])
+    problems += campaign_problems
     problems += data_limits + limit_document_text(documents)
     # Rows dated after today are errors; a report built for a later day (--as-of) takes rows up to that day.
     dated = check_past_dates(loaded.tables, loaded.sources, max(today, as_of) if as_of is not None else today)

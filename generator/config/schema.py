@@ -58,12 +58,12 @@ class StrMap:
 # Follow-up cadences of the registers: the days each allows are declared in metrics/registers.py.
 CADENCES = tuple(CADENCE_DAYS)
 NOTIFY_KINDS = ("morning", "battle", "overdue")
-SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards")
+SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards", "campaign")
 # Sections of the site a profile can leave out (page folders of the URL map); the registers' come from their
 # declaration (metrics/registers.py), so a new register can be left out without a change here.
 SECTIONS = (
     "people", "leaderboard", "daily", "units", "battle", "notices", "faq", "meetings", "scripts", "tracking",
-    "warnings", *(register.name for register in REGISTERS), "training", "talks", "manpower",
+    "warnings", *(register.name for register in REGISTERS), "training", "talks", "manpower", "campaigns",
     "resources", "quality", "search", "screen",
 )
 

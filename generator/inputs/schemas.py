@@ -331,6 +331,9 @@ class Collection:
 
 
 LEVELS = ("branch", "division", "team")
+# What a campaign ranks by: sums of the sales, joiners of the units, people with a case, premium against target.
+CAMPAIGN_METRICS = ("premium", "fyc", "cases", "recruits", "active", "achievement")
+CAMPAIGN_REPEATS = ("weekly", "monthly")
 MEETING_KINDS = ("kick-off", "analysis", "morning", "daily", "celebration", "sharing", "training")
 
 COLLECTIONS: dict[str, Collection] = {
@@ -392,6 +395,27 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("unit", help="Unit id."),
                 Field("presenter", help="Presenter."),
                 Field("submitted", "datetime", required=True, help="When submitted."),
+            ),
+        ),
+        Collection(
+            "campaigns",
+            "Sales campaigns and contests (开门红, 决胜冬季, 破零): rankings and progress over their dates.",
+            (
+                Field("title", required=True, help="Name of the campaign."),
+                Field("start", "date", required=True, help="First day."),
+                Field("end", "date", help="Last day; required unless the campaign repeats (then it may run on)."),
+                Field("metric", choices=CAMPAIGN_METRICS, default="premium",
+                      help="premium, fyc, cases, recruits (sales-force joiners), active (people with a case) or "
+                           "achievement (premium ÷ target; target is then each person's target)."),
+                Field("target", "number", minimum=0,
+                      help="The campaign's goal in its metric, for the progress bar; with achievement, each "
+                           "person's premium target (a unit's is it × its headcount)."),
+                Field("units", "list", help="Unit ids taking part, with the units below them. Default: everyone."),
+                Field("tiers", "tiers", help="Prize tiers: a list of {name, threshold}; a person reaching a "
+                                             "threshold of the metric earns the tier (the highest reached)."),
+                Field("repeat", choices=CAMPAIGN_REPEATS,
+                      help="weekly (Monday–Sunday) or monthly: the contest starts again each period, within "
+                           "start and end."),
             ),
         ),
         Collection(

@@ -34,6 +34,7 @@ from ..output import Output
 from ..render import Page
 from . import warning_rules  # noqa: F401 - registers the warning rules about people, trackers and texts
 from .battle import build as _battle
+from .campaigns import build as _campaigns
 from .chartfiles import ChartFile
 from .context import BoardItem, Context, Section
 from .daily import build as _daily
@@ -75,7 +76,7 @@ class SitePlan:
 # In navigation order. plan_site makes the daily reports (daily.build) before these, since they show its KPIs,
 # and the board (index.html) after them, from what they give it.
 SECTIONS: list[Callable[[Context], Section | None]] = [
-    _units, _people, _leaderboard, _manpower, _training, _talks, _resources,
+    _units, _people, _leaderboard, _campaigns, _manpower, _training, _talks, _resources,
     _warnings, _tracking, _meetings, _scripts, _registers, *register_builders(),
     _battle, _notices, _faq, _quality, _search, _screens,
 ]
@@ -151,6 +152,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "board_items": board_items,
         "awards": award_items(ctx),
         "manpower": next((s.payload for s in sections if s.name == "manpower"), None),
+        "campaigns": next((s.payload for s in sections if s.name == "campaigns"), None),
     })
     plan.pages.insert(0, home)
     plan.files.extend(table_files([home]))

@@ -18,6 +18,7 @@ from ..inputs.content import Document
 from ..metrics.battle import BattleReport
 from ..metrics.kpis import UnitTree, daily_totals, leaderboard
 from ..render import Page
+from .campaigns import screen_items
 from .chartfiles import ChartFile
 from .context import Context, Section
 from .tables import Col, Table, clean, row_items
@@ -44,7 +45,8 @@ def shorten(text: object, limit: int = LONG_TEXT) -> str:
 
 def _slides(kinds: list[str], tops: list[dict[str, Any]], people: pd.DataFrame, units: pd.DataFrame,
             tree: UnitTree, reports: list[BattleReport], notices: list[Document], as_of: dt.date,
-            chart: ChartFile | None, awards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            chart: ChartFile | None, awards: list[dict[str, Any]],
+            campaigns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     recent = [r for r in reports if (as_of - r.date).days < BATTLE_DAYS]
     sales_force = people[people["role"].isin(["agent", "supervisor"]) & people["employed"]] if not people.empty \
         else people
@@ -75,6 +77,8 @@ def _slides(kinds: list[str], tops: list[dict[str, Any]], people: pd.DataFrame, 
             slides.append({"kind": kind, "chart": chart})
         elif kind == "awards" and awards:
             slides.append({"kind": kind, "awards": awards})
+        elif kind == "campaign":  # a slide for each running campaign
+            slides.extend({"kind": kind, "campaign": item} for item in campaigns)
     return [s for s in slides if _has_content(s)]
 
 
@@ -87,7 +91,8 @@ def _has_content(slide: dict[str, Any]) -> bool:
 def screen_pages(screens: list[dict[str, Any]], people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree,
                  tables: dict[str, pd.DataFrame], reports: list[BattleReport], notices: list[Document],
                  as_of: dt.date, t: Translator, fmt: Formatter, site_title: str,
-                 awards: list[dict[str, Any]] | None = None) -> tuple[list[Page], list[ChartFile]]:
+                 awards: list[dict[str, Any]] | None = None, campaigns: list[dict[str, Any]] | None = None
+                 ) -> tuple[list[Page], list[ChartFile]]:
     """The default screen at screen/ and one page per configured screen at screen/<name>/."""
     tops = [{**{k: clean(v) for k, v in row_items(units, u)}, "id": u} for u in tree.order
             if tree.depth[u] == 0 and u in units.index]
@@ -108,7 +113,7 @@ def screen_pages(screens: list[dict[str, Any]], people: pd.DataFrame, units: pd.
     for screen in [DEFAULT_SCREEN, *screens]:
         path = f"screen/{screen['name']}/index.html" if screen["name"] else "screen/index.html"
         slides = _slides(list(screen["slides"]), tops, people, units, tree, reports, notices, as_of, chart,
-                         awards or [])
+                         awards or [], campaigns or [])
         pages.append(Page(path, "screen.html", screen["title"] or site_title, "screen", {
             "screen": screen, "slides": slides, "battle_keys": [r.key for r in reports[:20]],
             "others": [s for s in screens if s["name"] != screen["name"]],
@@ -122,5 +127,11 @@ def build(ctx: Context) -> Section | None:
         return None
     pages, charts = screen_pages(ctx.config["screens"], ctx.people, ctx.units, ctx.tree, ctx.tables, ctx.reports,
                                  ctx.notices, ctx.as_of, ctx.t, ctx.fmt, ctx.config["site"]["title"],
-                                 awards=screen_award_items(ctx))
+                                 awards=screen_award_items(ctx),
+                                 campaigns=screen_items(ctx) if "campaign" in _kinds(ctx) else [])
     return Section("screen", "screen/", pages, charts=charts)
+
+
+def _kinds(ctx: Context) -> set[str]:
+    """The slide kinds some screen shows."""
+    return {kind for screen in [DEFAULT_SCREEN, *ctx.config["screens"]] for kind in screen["slides"]}
