@@ -114,6 +114,8 @@ SCHEMA = Section(
                                               "the last three months to maintain the supervisor's grade.", minimum=0),
                 "inactive_days": Opt("int", 7, "Days without a sale after which a salesperson is inactive.",
                                      minimum=1),
+                "target_rollup": Opt("bool", False, "A unit without a target of its own for a metric and period "
+                                     "takes the sum of its children's targets (their own, or summed in turn)."),
                 "laggard_percent": Opt("number", 60, "Below this percentage of the monthly target is lagging.",
                                        minimum=0),
                 "laggard_months": Opt("int", 3, "Complete months in a row below laggard_percent that make a chronic "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Column types the loader knows how to coerce (see inputs/coerce.py).
-TYPES = ("text", "int", "number", "money", "date", "datetime", "period", "time", "bool")
+TYPES = ("text", "int", "number", "money", "date", "datetime", "period", "span", "time", "bool")
 
 
 @dataclass(frozen=True)
@@ -110,14 +110,18 @@ DATASETS: dict[str, Dataset] = {
         ),
         Dataset(
             "targets",
-            "Targets per unit or person per month (YYYY-MM) or week (YYYY-Www).",
+            "Targets per unit or person for a month (YYYY-MM), a week (YYYY-Www) or any span of dates "
+            "(YYYY-MM-DD..YYYY-MM-DD), of premium, FYC, cases or manpower (units only).",
             (
-                _c("period", "period", "Month YYYY-MM or ISO week YYYY-Www.", "期间", "月份", required=True),
+                _c("period", "span", "Month YYYY-MM, ISO week YYYY-Www (Monday–Sunday) or dates "
+                   "YYYY-MM-DD..YYYY-MM-DD (both days included).", "期间", "月份", required=True),
                 _c("unit", "text", "Unit id.", "单位编码", "单位", ref="units"),
                 _c("person", "text", "Person id.", "工号", ref="people"),
                 _c(
-                    "metric", "text", "premium, fyc or cases.", "指标", default="premium",
-                    choices={"premium": ("保费",), "fyc": ("首年佣金",), "cases": ("件数",)},
+                    "metric", "text", "premium, fyc, cases or manpower (headcount at the period's end; units "
+                    "only).", "指标", default="premium",
+                    choices={"premium": ("保费",), "fyc": ("首年佣金", "FYC"), "cases": ("件数",),
+                             "manpower": ("人力", "人数")},
                 ),
                 _c("target", "money", "Target value.", "目标", "目标值", required=True, minimum=0),
             ),

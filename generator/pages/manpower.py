@@ -10,6 +10,7 @@ import pandas as pd
 from ..charts import Chart
 from ..i18n import Translator
 from ..metrics.manpower import monthly, pipeline, site_monthly, unit_summary
+from ..metrics.targets import current_targets
 from ..render import Page
 from .chartfiles import ChartFile
 from .context import Context, Section
@@ -27,6 +28,7 @@ def summaries(ctx: Context) -> dict[str, dict[str, Any]]:
     for unit, row in index_dicts(frame).items():
         item = {k: clean(v) for k, v in row.items()}
         item["active_rate"] = clean(active.get(unit))
+        item["span"] = _span_text(item["span"])
         out[str(unit)] = item
     return out
 
@@ -73,10 +75,21 @@ def build(ctx: Context) -> Section | None:
     unit_rows = []
     for unit in tree.order:
         row = units[unit]
-        unit_rows.append({**row, "unit": unit, "name": names.get(unit, unit), "span": _span_text(row["span"]),
+        unit_rows.append({**row, "unit": unit, "name": names.get(unit, unit),
                           "_href": unit_href(unit) if ctx.wants("units") else None,
                           "_class": f"level-{tree.depth[unit]}"})
-    units_table = Table("manpower-units", t("manpower.by_unit"), _unit_columns(t), unit_rows)
+    # Manpower targets whose period holds the as-of date: the headcount ÷ the target, beside the unit's figures.
+    found = current_targets(ctx.tables, ctx.as_of)
+    goals = found[(found["metric"] == "manpower") & (found["owner_kind"] == "unit")]
+    goal_of = {str(u): (clean(g), clean(a)) for u, g, a in zip(goals["owner"], goals["target"], goals["achievement"],
+                                                                strict=True)}
+    for row in unit_rows:
+        row["target"], row["target_achievement"] = goal_of.get(row["unit"], (None, None))
+    columns = _unit_columns(t)
+    if goal_of:
+        columns += [Col("target", t("manpower.target"), "number"),
+                    Col("target_achievement", t("manpower.target_achievement"), "percent")]
+    units_table = Table("manpower-units", t("manpower.by_unit"), columns, unit_rows)
     history_rows = [{**{k: clean(v) for k, v in row.items()}, "name": names.get(row["unit"], row["unit"])}
                     for row in row_dicts(by_unit)]
     history_table = Table("manpower-unit-months", t("manpower.unit_months"),
@@ -120,5 +133,5 @@ def build(ctx: Context) -> Section | None:
         "history": history_table, "pipeline": pipeline_table, "definitions": definitions,
         "as_of_note": t("manpower.as_of_note", date=ctx.fmt.date(ctx.as_of)),
     })
-    board = [{"id": u, "name": names.get(u, u), **units[u], "span": _span_text(units[u]["span"])} for u in tree.roots]
+    board = [{"id": u, "name": names.get(u, u), **units[u]} for u in tree.roots]
     return Section("manpower", "manpower/", [page], charts=[chart], payload=board)
