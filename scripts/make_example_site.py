@@ -503,6 +503,16 @@ def make_targets(rng: random.Random, org: Org, sales: list[Sale]) -> list[tuple[
                 push = 1.1 if month >= "2026-11" else 1.0
                 target = round_to(typical * push / rng.uniform(0.85, 1.1), 1_000)
             rows.append((month, "", person.id, "保费", target))
+    # Targets of the other kinds, drawn from nothing random: each division's headcount for the year-end months
+    # (its sales force on 1 November and two recruits more), and its cases in the week of 16–22 November.
+    parent = {u.id: u.parent for u in org.units}
+    start = date(2026, 11, 1)
+    for unit in (u for u in org.units if u.level == "division"):
+        force = [p for p in org.people if p.role in ("agent", "supervisor") and unit.id in (p.unit, parent[p.unit])
+                 and p.join <= start and (p.leave is None or p.leave > start)]
+        for month in TARGET_MONTHS[4:]:
+            rows.append((month, unit.id, "", "人力", len(force) + 2))
+        rows.append(("2026-W47", unit.id, "", "件数", 50))
     return rows
 
 
