@@ -145,25 +145,24 @@ def standing(tables: dict[str, pd.DataFrame], campaign: Campaign, first: dt.date
     # Units: the teams in scope, each with the people of it and below taking part.
     scope_units = {u for unit in (campaign.units or org.tree.roots) for u in org.tree.descendants(unit)}
     teams = [u for u in org.tree.order if u in scope_units and not org.tree.children.get(u)]
-    rows = []
     # Recruits: sales-force joiners of the scope over the round (they are taking part, having joined in it).
     joins = org.joined_on[taking_part]
     recruited = ~np.isnat(joins) & (joins >= np.datetime64(first, "D")) & (joins <= np.datetime64(end, "D"))
-    for team in teams:
-        members = set(org.tree.descendants(team))
-        mask = np.array([u in members for u in units_of], dtype=bool)
-        participants = int(mask.sum())
-        if metric in MONEY_METRICS or metric == "cases":
-            value = float(person_value[mask].sum())
-        elif metric == "active":
-            value = float((cases[mask] > 0).sum())
-        elif metric == "recruits":
-            value = float((recruited & mask).sum())
-        else:
-            share = (campaign.target or 0.0) * participants
-            value = float(money["premium"][mask].sum() / share) if share else float("nan")
-        rows.append({"unit": team, "name": org.unit_names.get(team, team), "value": value,
-                     "participants": participants})
+    # Each count per person over everyone (zero for those not taking part), rolled up into every unit at once.
+    columns = (np.ones(len(ids), dtype=np.int64), sums["premium_w"].to_numpy(), sums["fyc_w"].to_numpy(),
+               cases, (cases > 0).astype(np.int64), recruited.astype(np.int64))
+    per_person = np.zeros((len(org.index), len(columns)), dtype=np.int64)
+    per_person[taking_part] = np.column_stack(columns).astype(np.int64)
+    rolled = org.roll(per_person)
+    at = np.array([org.position[team] for team in teams], dtype=np.int64)
+    participants, premium_cents, fyc_cents, team_cases, active, recruits = (rolled[at, k] for k in range(6))
+    team_value = {"premium": premium_cents / 100, "fyc": fyc_cents / 100, "cases": team_cases,
+                  "active": active, "recruits": recruits}.get(metric)
+    if team_value is None:  # achievement: premium ÷ (target × people taking part)
+        share = (campaign.target or 0.0) * participants
+        team_value = np.divide(premium_cents / 100, share, out=np.full(len(teams), np.nan), where=share > 0)
+    rows = [{"unit": team, "name": org.unit_names.get(team, team), "value": float(value),
+             "participants": int(count)} for team, value, count in zip(teams, team_value, participants, strict=True)]
     unit_frame = pd.DataFrame(rows, columns=["unit", "name", "value", "participants"]).set_index("unit", drop=False)
     unit_frame = leaderboard(unit_frame, "value").reset_index(drop=True) if rows else unit_frame.assign(rank=[])
     unit_frame["tier"] = pd.Series([_tier(v, campaign.tiers) if metric == "recruits" else None

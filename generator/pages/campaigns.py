@@ -12,7 +12,7 @@ from .context import Context, Section
 from .links import id_segment, person_href, unit_href
 from .tables import Col, Table, clean, row_dicts
 
-SCREEN_TOP = 8  # people on a campaign's screen slide
+SCREEN_TOP = 6  # people on a campaign's screen slide: with its tiles, what a 720-line screen holds
 
 
 def value_kind(metric: str) -> str:
