@@ -178,8 +178,9 @@ def standing(tables: dict[str, pd.DataFrame], campaign: Campaign, first: dt.date
         people["tier"] = pd.Series([_tier(None if pd.isna(v) else float(v), campaign.tiers) for v in people["value"]],
                                    index=people.index, dtype=object)
 
+    # Money totalled in whole cents, then yuan: exactly the sum of the rows (see metrics/kpis.py).
     if metric in MONEY_METRICS:
-        total = float(money[metric].sum())
+        total = int(sums[f"{metric}_w"].sum()) / 100
     elif metric == "cases":
         total = float(cases.sum())
     elif metric == "active":
@@ -188,7 +189,7 @@ def standing(tables: dict[str, pd.DataFrame], campaign: Campaign, first: dt.date
         total = float(recruited.sum())
     else:
         goal_all = (campaign.target or 0.0) * len(ids)
-        total = float(money["premium"].sum() / goal_all) if goal_all else float("nan")
+        total = int(sums["premium_w"].sum()) / 100 / goal_all if goal_all else float("nan")
     goal: float | None = 1.0 if metric == "achievement" else campaign.target
     progress = total / goal if goal and not np.isnan(total) else None
     return Standing(first, last, counted, state, days, elapsed, max((last - as_of).days, 0), people, unit_frame,
