@@ -13,6 +13,7 @@ Data each kind expects (extra keys are dropped, so a spec carries only what it d
   month; days after the as-of date have ``cumulative`` None, the target line runs to month end.
 - ``compare``: ``{"name": str, "premium": float}`` per child unit (premium month-to-date).
 - ``leaders``: ``{"name": str, "premium": float, "unit": str (optional)}`` per person.
+- ``headcount``: ``{"month": "YYYY-MM", "headcount": int}`` per month, oldest first (manpower).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from .cache import write_atomically
 from .i18n import catalogue
 from .parallel import start_worker
 
-KINDS = ("trend", "cumulative", "compare", "leaders")
+KINDS = ("trend", "cumulative", "compare", "leaders", "headcount")
 
 # Bump when the SVG post-processing changes, so cached SVGs from older code are not reused.
 _RENDER_REVISION = "3"
@@ -59,7 +60,7 @@ _GREY = "#6b7280"
 _GOLD = "#d97706"
 
 # The axis and legend titles, from the catalogues (generator/locales/): both languages, for the templates.
-_AXES = ("date", "premium", "cumulative", "target", "premium_mtd", "unit", "name", "rank", "series")
+_AXES = ("date", "premium", "cumulative", "target", "premium_mtd", "unit", "name", "rank", "series", "headcount")
 _TEXT = {lang: {name: catalogue(lang)[f"chart.axis.{name}"] for name in _AXES} for lang in ("zh-CN", "en")}
 
 _DATE_FORMAT = {"zh-CN": "%-m月%-d日", "en": "%b %-d"}
@@ -146,6 +147,15 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
         bars = base.mark_bar(cornerRadiusEnd=2).encode(color=color)
         labels = base.mark_text(align="left", dx=4, color="#111827").encode(text="premium_label:N")
         chart = alt.layer(bars, labels, data=empty).properties(width=_WIDTH - 140, height=alt.Step(_BAR_STEP))
+    elif kind == "headcount":
+        # Months as ordered categories (sort=None keeps the rows' order); the count on top of each bar.
+        base = alt.Chart().encode(
+            x=alt.X("month:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=0)),
+            y=alt.Y("headcount:Q", axis=_money_axis(alt, t["headcount"])),
+        )
+        bars = base.mark_bar(color=_BLUE, cornerRadiusEnd=2)
+        labels = base.mark_text(baseline="bottom", dy=-3, color="#111827").encode(text="headcount:Q")
+        chart = alt.layer(bars, labels, data=empty).properties(width=_WIDTH, height=_HEIGHT)
     else:
         raise ValueError(f"unknown chart kind: {kind!r}")
     spec = chart.to_dict(validate=validate)
@@ -248,6 +258,8 @@ def _rows(kind: str, data: list[dict[str, Any]], lang: str) -> tuple[list[dict[s
         rows = [{"date": _iso(r["date"]), "cumulative": _num(r.get("cumulative")), "target": _num(r.get("target"))}
                 for r in data]
         return rows, ["cumulative", "target"]
+    if kind == "headcount":
+        return [{"month": str(r["month"]), "headcount": _num(r.get("headcount")) or 0} for r in data], ["headcount"]
     named: list[dict[str, Any]] = [{"name": _short(str(r["name"]), LABEL_CHARS), "premium": _num(r.get("premium")) or 0,
                                     "unit": _short(str(r["unit"]), LABEL_CHARS) if r.get("unit") else None}
                                    for r in data]

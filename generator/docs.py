@@ -25,12 +25,14 @@ TYPES = {
 COLUMN_TYPES = {
     "text": "text", "int": "integer", "number": "number", "money": "money (¥94,000.00 accepted)",
     "date": "date (YYYY-MM-DD, YYYY/MM/DD, Excel date)", "datetime": "date and time (YYYY-MM-DD HH:MM)",
-    "period": "month YYYY-MM or week YYYY-Www", "time": "time HH:MM", "bool": "yes / no (是/否)",
+    "period": "month YYYY-MM or week YYYY-Www",
+    "span": "month YYYY-MM, week YYYY-Www or dates YYYY-MM-DD..YYYY-MM-DD", "time": "time HH:MM",
+    "bool": "yes / no (是/否)",
 }
 
 # Front matter is YAML, not a spreadsheet: the same types, written differently.
 FIELD_TYPES = {**COLUMN_TYPES, "date": "date YYYY-MM-DD", "money": "number, e.g. 50000", "bool": "true / false",
-               "list": "list of ids, e.g. [HD01, HD02]"}
+               "list": "list of ids, e.g. [HD01, HD02]", "tiers": "list of {name, threshold}"}
 
 
 def cell(text: object) -> str:

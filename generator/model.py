@@ -17,11 +17,13 @@ from .cache import KnownFiles, Store, canonical, code_version, digest
 from .config import did_you_mean, load_config
 from .errors import Problem, TrackboardError
 from .i18n import catalogue, translator
+from .inputs.campaigns import check_campaigns
 from .inputs.content import Document, check_collections, load_collections
 from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load_datasets, locate
 from .inputs.parsing import DocumentParser
 from .inputs.schemas import COLLECTIONS, DATASETS
 from .metrics.kpis import unit_tree
+from .inputs.targets import check_targets, roll_up_targets
 from .metrics.memo import Derived, Tables
 from .metrics.scope import Redactor, scope_documents, scope_of, scope_tables, units_of
 from .overrides import override_problems, site_overrides
@@ -441,6 +443,12 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     if cache:
         parser.save()
     problems = problems + loaded.problems + content_problems + check_collections(documents)
+    documents["campaigns"], campaign_problems = check_campaigns(documents["campaigns"], loaded.tables["units"])
+    problems += campaign_problems
+    loaded.tables["targets"], target_problems = check_targets(loaded.tables["targets"], loaded.sources.get("targets"))
+    problems += target_problems
+    if config["rules"]["target_rollup"]:
+        loaded.tables["targets"] = roll_up_targets(loaded.tables["targets"], loaded.tables["units"])
     problems += data_limits + limit_document_text(documents)
     # Rows dated after today are errors; a report built for a later day (--as-of) takes rows up to that day.
     dated = check_past_dates(loaded.tables, loaded.sources, max(today, as_of) if as_of is not None else today)

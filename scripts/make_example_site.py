@@ -503,6 +503,16 @@ def make_targets(rng: random.Random, org: Org, sales: list[Sale]) -> list[tuple[
                 push = 1.1 if month >= "2026-11" else 1.0
                 target = round_to(typical * push / rng.uniform(0.85, 1.1), 1_000)
             rows.append((month, "", person.id, "保费", target))
+    # Targets of the other kinds, drawn from nothing random: each division's headcount for the year-end months
+    # (its sales force on 1 November and two recruits more), and its cases in the week of 16–22 November.
+    parent = {u.id: u.parent for u in org.units}
+    start = date(2026, 11, 1)
+    for unit in (u for u in org.units if u.level == "division"):
+        force = [p for p in org.people if p.role in ("agent", "supervisor") and unit.id in (p.unit, parent[p.unit])
+                 and p.join <= start and (p.leave is None or p.leave > start)]
+        for month in TARGET_MONTHS[4:]:
+            rows.append((month, unit.id, "", "人力", len(force) + 2))
+        rows.append(("2026-W47", unit.id, "", "件数", 50))
     return rows
 
 
@@ -693,6 +703,10 @@ def fixed_zip(data: bytes) -> bytes:
 
 
 def yaml_value(value: object) -> str:
+    if isinstance(value, list):  # a flow sequence: [HD01, HD02], [{name: 铜牌, threshold: 30000}]
+        return "[" + ", ".join(yaml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {yaml_value(item)}" for key, item in value.items()) + "}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float, date)):
@@ -944,6 +958,29 @@ class BattleReports:
 # ---------------------------------------------------------------------------------------------
 # Notices
 # ---------------------------------------------------------------------------------------------
+
+# The campaigns: the winter push of the notice below, ranked by premium with prize tiers, and a monthly
+# break-zero contest (people with a case) that starts again each month without a new file.
+CAMPAIGNS: tuple[Entry, ...] = (
+    (
+        "决胜冬季.md",
+        {"title": "决胜冬季", "start": date(2026, 11, 10), "end": date(2026, 12, 31), "metric": "premium",
+         "target": 18000000, "tiers": [{"name": "铜牌", "threshold": 30000}, {"name": "银牌", "threshold": 60000},
+                                       {"name": "金牌", "threshold": 100000}]},
+        """
+全分公司11—12月冲刺年度目标。个人累计保费达到3万、6万、10万分别获得铜牌、银牌、金牌，
+年终总结会上颁奖。详见通知《“决胜冬季”年终冲刺方案》。
+""",
+    ),
+    (
+        "月度破零赛.md",
+        {"title": "月度破零赛", "start": date(2026, 7, 1), "metric": "active", "repeat": "monthly"},
+        """
+每月一期：比一比哪个团队出单的人最多。每位伙伴当月至少签一件，团队全员破零的，主管在晨会上分享经验。
+""",
+    ),
+)
+
 
 NOTICES = (
     (
@@ -1396,6 +1433,7 @@ def main(argv: list[str] | None = None) -> None:
         "content/notices": write_collection(root, "notices", list(NOTICES)),
         "content/battle": write_collection(root, "battle", BattleReports(org, sales, targets).make()),
         "content/faq": write_collection(root, "faq", faq_entries()),
+        "content/campaigns": write_collection(root, "campaigns", list(CAMPAIGNS)),
     }
     # Further datasets come from modules of their own, each with its own random stream so that adding
     # one never changes the files above.

@@ -32,6 +32,7 @@ KINDS: dict[str, str] = {
     "meeting": "meetings",
     "debrief": "debriefs",
     "script": "scripts",
+    "campaign": "campaigns",
 }
 FAQ_RANKS = range(1, 11)
 MEETING_TIME = "09:00"
@@ -135,6 +136,14 @@ def plan_document(kind: str, title: str, now: dt.datetime, locale: str, document
         fields = [("title", yaml_string(title), ""), ("meeting", yaml_string(meeting.slug), hint("meeting")),
                   ("unit", "", hint("unit")), ("presenter", "", hint("presenter")),
                   ("submitted", yaml_string(now.strftime("%Y-%m-%d %H:%M")), hint("submitted"))]
+        prefix = today.isoformat()
+    elif kind == "campaign":
+        # From today to the end of the month: a contest as most are run; the metric as the file schema's default.
+        month_end = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        fields = [("title", yaml_string(title), ""), ("start", today.isoformat(), hint("start")),
+                  ("end", month_end.isoformat(), hint("end")), ("metric", "premium", hint("metric")),
+                  ("target", "", hint("target")), ("units", "", hint("units")), ("tiers", "", hint("tiers")),
+                  ("repeat", "", hint("repeat"))]
         prefix = today.isoformat()
     else:  # script
         fields = [("title", yaml_string(title), ""), ("channel", SCRIPT_CHANNEL, hint("channel")),

@@ -59,12 +59,12 @@ class StrMap:
 # Follow-up cadences of the registers: the days each allows are declared in metrics/registers.py.
 CADENCES = tuple(CADENCE_DAYS)
 NOTIFY_KINDS = ("morning", "battle", "overdue")
-SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards")
+SLIDES = ("kpis", "leaderboard", "battle", "notices", "chart", "awards", "campaign")
 # Sections of the site a profile can leave out (page folders of the URL map); the registers' come from their
 # declaration (metrics/registers.py), so a new register can be left out without a change here.
 SECTIONS = (
     "people", "leaderboard", "daily", "briefs", "units", "battle", "notices", "faq", "meetings", "scripts", "tracking",
-    "warnings", *(register.name for register in REGISTERS), "training", "talks",
+    "warnings", *(register.name for register in REGISTERS), "training", "talks", "manpower", "campaigns",
     "resources", "quality", "search", "screen", "posters",
 )
 
@@ -115,6 +115,8 @@ SCHEMA = Section(
                                               "the last three months to maintain the supervisor's grade.", minimum=0),
                 "inactive_days": Opt("int", 7, "Days without a sale after which a salesperson is inactive.",
                                      minimum=1),
+                "target_rollup": Opt("bool", False, "A unit without a target of its own for a metric and period "
+                                     "takes the sum of its children's targets (their own, or summed in turn)."),
                 "laggard_percent": Opt("number", 60, "Below this percentage of the monthly target is lagging.",
                                        minimum=0),
                 "laggard_months": Opt("int", 3, "Complete months in a row below laggard_percent that make a chronic "

@@ -187,6 +187,36 @@ def parse_period(value: object) -> str:
     raise ValueError("is not a period (expected a month YYYY-MM or a week YYYY-Www)")
 
 
+# A span of dates for targets: two dates joined by "..", "~", "～", "至" or "到" (2026-11-01..2026-11-15).
+_SPAN = re.compile(r"^(.+?)\s*(?:\.\.|~|～|至|到)\s*(.+)$")
+
+
+def parse_span(value: object) -> str:
+    """A month (YYYY-MM), an ISO week (YYYY-Www) or a span of dates (YYYY-MM-DD..YYYY-MM-DD), in that canonical
+    form. A week must exist (2026-W53 does, 2025-W53 does not); a span must not end before it starts."""
+    text = unicodedata.normalize("NFKC", parse_text(value)) if not isinstance(value, (dt.date, dt.datetime)) else ""
+    span = _SPAN.match(text)
+    if span:
+        try:
+            first, last = parse_date(span.group(1)), parse_date(span.group(2))
+        except ValueError:
+            raise ValueError("is not a span of dates (expected YYYY-MM-DD..YYYY-MM-DD)") from None
+        if last < first:
+            raise ValueError("ends before it starts")
+        return f"{first.isoformat()}..{last.isoformat()}"
+    try:
+        period = parse_period(value)
+    except ValueError:
+        raise ValueError("is not a period (expected a month YYYY-MM, a week YYYY-Www or dates "
+                         "YYYY-MM-DD..YYYY-MM-DD)") from None
+    if "-W" in period:
+        try:
+            dt.date.fromisocalendar(int(period[:4]), int(period[6:]), 1)
+        except ValueError:
+            raise ValueError(f"is not a week: {period[:4]} has no week {int(period[6:])}") from None
+    return period
+
+
 def parse_time(value: object) -> str:
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
@@ -209,7 +239,7 @@ def parse_bool(value: object) -> bool:
 
 PARSERS: dict[str, Parser] = {
     "text": parse_text, "int": parse_int, "number": parse_number, "money": parse_money, "date": parse_date,
-    "datetime": parse_datetime, "period": parse_period, "time": parse_time, "bool": parse_bool,
+    "datetime": parse_datetime, "period": parse_period, "span": parse_span, "time": parse_time, "bool": parse_bool,
 }
 
 

@@ -347,12 +347,37 @@ def _line_of(front: str, name: str) -> int:
     return 1
 
 
+def _check_list(value: Any) -> list[str]:
+    """A list of texts: a YAML list, or one line of items separated by commas (either width) or 、."""
+    items = value if isinstance(value, list) else re.split(r"[,，、]", str(value))
+    if any(isinstance(item, (dict, list)) for item in items):
+        raise ValueError("expected a list of texts, e.g. [T1, T2]")
+    return [text for item in items if (text := str(item).strip())]
+
+
+def _check_tiers(value: Any) -> list[dict[str, Any]]:
+    """Prize tiers: a list of {name, threshold}, each threshold a number at least 0, returned lowest first."""
+    if not isinstance(value, list):
+        raise ValueError("expected a list of tiers, each `- {name: 铜牌, threshold: 10000}`")
+    tiers = []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or is_empty(item.get("name")) or is_empty(item.get("threshold")):
+            raise ValueError(f"tier {number} needs a name and a threshold, e.g. {{name: 铜牌, threshold: 10000}}")
+        try:
+            threshold = float(PARSERS["number"](item["threshold"]))  # type: ignore[arg-type]  # the number parser gives a float
+        except ValueError as exc:
+            raise ValueError(f"tier {number}: threshold {exc}") from None
+        if threshold < 0:
+            raise ValueError(f"tier {number}: threshold must be at least 0")
+        tiers.append({"name": str(item["name"]).strip(), "threshold": threshold})
+    return sorted(tiers, key=lambda tier: tier["threshold"])
+
+
 def _check_field(spec: Field, value: Any) -> Any:
-    if spec.type == "list":  # a YAML list of ids, or one id
-        items = value if isinstance(value, list) else [value]
-        if any(isinstance(v, (dict, list)) for v in items):
-            raise ValueError("expected a list of ids, e.g. [HD01, HD02]")
-        return [text for v in items if (text := str(v).strip())]
+    if spec.type == "list":
+        return _check_list(value)
+    if spec.type == "tiers":
+        return _check_tiers(value)
     if spec.type == "text":
         if isinstance(value, (dict, list)):
             raise ValueError("expected text")

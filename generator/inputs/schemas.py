@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Column types the loader knows how to coerce (see inputs/coerce.py).
-TYPES = ("text", "int", "number", "money", "date", "datetime", "period", "time", "bool")
+TYPES = ("text", "int", "number", "money", "date", "datetime", "period", "span", "time", "bool")
 
 
 @dataclass(frozen=True)
@@ -110,14 +110,18 @@ DATASETS: dict[str, Dataset] = {
         ),
         Dataset(
             "targets",
-            "Targets per unit or person per month (YYYY-MM) or week (YYYY-Www).",
+            "Targets per unit or person for a month (YYYY-MM), a week (YYYY-Www) or any span of dates "
+            "(YYYY-MM-DD..YYYY-MM-DD), of premium, FYC, cases or manpower (units only).",
             (
-                _c("period", "period", "Month YYYY-MM or ISO week YYYY-Www.", "期间", "月份", required=True),
+                _c("period", "span", "Month YYYY-MM, ISO week YYYY-Www (Monday–Sunday) or dates "
+                   "YYYY-MM-DD..YYYY-MM-DD (both days included).", "期间", "月份", required=True),
                 _c("unit", "text", "Unit id.", "单位编码", "单位", ref="units"),
                 _c("person", "text", "Person id.", "工号", ref="people"),
                 _c(
-                    "metric", "text", "premium, fyc or cases.", "指标", default="premium",
-                    choices={"premium": ("保费",), "fyc": ("首年佣金",), "cases": ("件数",)},
+                    "metric", "text", "premium, fyc, cases or manpower (headcount at the period's end; units "
+                    "only).", "指标", default="premium",
+                    choices={"premium": ("保费",), "fyc": ("首年佣金", "FYC"), "cases": ("件数",),
+                             "manpower": ("人力", "人数")},
                 ),
                 _c("target", "money", "Target value.", "目标", "目标值", required=True, minimum=0),
             ),
@@ -331,6 +335,9 @@ class Collection:
 
 
 LEVELS = ("branch", "division", "team")
+# What a campaign ranks by: sums of the sales, joiners of the units, people with a case, premium against target.
+CAMPAIGN_METRICS = ("premium", "fyc", "cases", "recruits", "active", "achievement")
+CAMPAIGN_REPEATS = ("weekly", "monthly")
 MEETING_KINDS = ("kick-off", "analysis", "morning", "daily", "celebration", "sharing", "training")
 
 COLLECTIONS: dict[str, Collection] = {
@@ -396,6 +403,27 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("unit", help="Unit id."),
                 Field("presenter", help="Presenter."),
                 Field("submitted", "datetime", required=True, help="When submitted."),
+            ),
+        ),
+        Collection(
+            "campaigns",
+            "Sales campaigns and contests (开门红, 决胜冬季, 破零): rankings and progress over their dates.",
+            (
+                Field("title", required=True, help="Name of the campaign."),
+                Field("start", "date", required=True, help="First day."),
+                Field("end", "date", help="Last day; required unless the campaign repeats (then it may run on)."),
+                Field("metric", choices=CAMPAIGN_METRICS, default="premium",
+                      help="premium, fyc, cases, recruits (sales-force joiners), active (people with a case) or "
+                           "achievement (premium ÷ target; target is then each person's target)."),
+                Field("target", "number", minimum=0,
+                      help="The campaign's goal in its metric, for the progress bar; with achievement, each "
+                           "person's premium target (a unit's is it × its headcount)."),
+                Field("units", "list", help="Unit ids taking part, with the units below them. Default: everyone."),
+                Field("tiers", "tiers", help="Prize tiers: a list of {name, threshold}; a person reaching a "
+                                             "threshold of the metric earns the tier (the highest reached)."),
+                Field("repeat", choices=CAMPAIGN_REPEATS,
+                      help="weekly (Monday–Sunday) or monthly: the contest starts again each period, within "
+                           "start and end."),
             ),
         ),
         Collection(

@@ -36,11 +36,13 @@ from . import warning_rules  # noqa: F401 - registers the warning rules about pe
 from .battle import build as _battle
 from .briefs import build as _briefs
 from .briefs import faq_item
+from .campaigns import build as _campaigns
 from .chartfiles import ChartFile
 from .context import BoardItem, Context, Section
 from .daily import build as _daily
 from .faq import build as _faq
 from .faq import faq_order
+from .manpower import build as _manpower
 from .meetings import build as _meetings
 from .notices import build as _notices
 from .notices import select_notices
@@ -78,7 +80,7 @@ class SitePlan:
 # In navigation order. plan_site makes the daily reports (daily.build) before these, since they show its KPIs,
 # and the board (index.html) after them, from what they give it.
 SECTIONS: list[Callable[[Context], Section | None]] = [
-    _units, _people, _leaderboard, _briefs, _training, _talks, _resources,
+    _units, _people, _leaderboard, _briefs, _campaigns, _manpower, _training, _talks, _resources,
     _warnings, _tracking, _meetings, _scripts, _registers, *register_builders(),
     _battle, _notices, _faq, _quality, _search, _screens, _posters,
 ]
@@ -156,6 +158,8 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "awards": award_items(ctx),
         "faq_today": faq_item(faq_order(site.documents["faq"])[0], site.as_of, not site.excluded("faq")),
         "star_posters": ctx.wants("posters"),
+        "manpower": next((s.payload for s in sections if s.name == "manpower"), None),
+        "campaigns": next((s.payload for s in sections if s.name == "campaigns"), None),
     })
     plan.pages.insert(0, home)
     plan.files.extend(table_files([home]))

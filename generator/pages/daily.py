@@ -12,6 +12,7 @@ from ..formats import Formatter
 from ..i18n import Translator
 from ..metrics import daily as daily_metrics
 from ..metrics.kpis import UnitTree, person_kpis, prepare, unit_kpis
+from ..metrics.manpower import FLOW_COLUMNS, day_flows
 from ..output import Output
 from ..parallel import forked_map
 from ..posters import poster_days
@@ -21,10 +22,12 @@ from .kpi_tables import person_columns, records, unit_columns
 from .links import brief_href, person_href, unit_href
 from .tables import Col, Table, clean, row_dicts, table_files
 
+# The manpower flows come last (joiners and leavers of the day and of the month to date, metrics/manpower.py):
+# readers of the older columns keep their places.
 UNITS_CSV = ["unit", "name", "parent", "level", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_day",
-             "cases_mtd", "active_mtd", "headcount", "target_month", "achievement_mtd"]
+             "cases_mtd", "active_mtd", "headcount", "target_month", "achievement_mtd", *FLOW_COLUMNS]
 PEOPLE_CSV = ["person", "name", "unit", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_mtd",
-              "rank_in_unit"]
+              "rank_in_unit", *FLOW_COLUMNS]
 
 
 def report_dates(sales: pd.DataFrame, as_of: dt.date) -> list[dt.date]:
@@ -105,9 +108,10 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
     units = unit_kpis(tables, day)
     people = person_kpis(tables, day)
     stamp = day.isoformat()
-    files.append(Output(f"daily/{stamp}/units.csv", units_csv(units)))
+    people_flows, unit_flows = day_flows(tables, day)
+    files.append(Output(f"daily/{stamp}/units.csv", units_csv(units.join(unit_flows))))
     if show_people:  # a profile without people (the wall screens) gets no per-person download
-        files.append(Output(f"daily/{stamp}/people.csv", people_csv(people)))
+        files.append(Output(f"daily/{stamp}/people.csv", people_csv(people.join(people_flows))))
     focus = [u for u in tree.order if tree.depth[u] <= 1]
     forecasts = daily_metrics.forecasts(tables, day, focus)
     names = units["name"].to_dict()

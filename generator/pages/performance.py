@@ -17,13 +17,18 @@ from .chartfiles import ChartFile, compare_chart, cumulative_chart, trend_chart
 from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
 from .links import brief_href, person_href, unit_href
+from .manpower import summaries as manpower_summaries
 from .tables import Col, Table, clean, index_dicts, row_dicts
+from .targets import target_tables
 
 
 def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables: dict[str, pd.DataFrame],
-               as_of: dt.date, t: Translator, fmt: Formatter, show_people: bool, briefs: bool = False
+               as_of: dt.date, t: Translator, fmt: Formatter, show_people: bool, briefs: bool = False,
+               manpower: dict[str, dict[str, Any]] | None = None, targets: dict[tuple[str, str], Table] | None = None
                ) -> tuple[list[Page], list[ChartFile]]:
-    """The units overview and one page per unit; with `briefs`, each links to its morning brief of the as-of day."""
+    """The units overview and one page per unit; with `briefs`, each links to its morning brief of the as-of day;
+    each with its manpower summary when `manpower` is given, and its current targets of every kind from `targets`
+    (by ("unit", id))."""
     pages: list[Page] = []
     charts: list[ChartFile] = []
     person_link = person_href if show_people else None
@@ -69,6 +74,8 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
             "members": Table("members", t("units.members"), person_columns(t), [dict(row) for row in members])
             if members else None,
             "brief": brief_href(as_of, unit_id) if briefs else None,
+            "manpower": [manpower[unit_id]] if manpower and unit_id in manpower else None,
+            "targets": (targets or {}).get(("unit", unit_id)),
         }
         return Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context), page_charts
 
@@ -81,7 +88,8 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
 
 
 def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd.DataFrame], as_of: dt.date,
-                 t: Translator, fmt: Formatter) -> tuple[list[Page], list[ChartFile]]:
+                 t: Translator, fmt: Formatter, targets: dict[tuple[str, str], Table] | None = None
+                 ) -> tuple[list[Page], list[ChartFile]]:
     """One page per person.
 
     A branch has thousands of people: their 30-day trends and orders are computed for everyone at once (one
@@ -123,7 +131,7 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
             "unit_name": unit_names.get(unit_id, unit_id),
             "unit_link": unit_href(unit_id) if unit_id in unit_names else None,
             "charts": [chart], "orders": Table("orders", t("people.orders"), order_columns, orders.get(person_id, [])),
-            "awards": awards.get(person_id, []),
+            "awards": awards.get(person_id, []), "targets": (targets or {}).get(("person", person_id)),
         }))
     return pages, charts
 
@@ -162,8 +170,9 @@ def build_units(ctx: Context) -> Section | None:
     if not ctx.wants("units"):
         return None
     briefs = ctx.wants("briefs") and ctx.config["briefs"]["days"] > 0
+    manpower = manpower_summaries(ctx) if ctx.wants("manpower") else None
     pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people,
-                               briefs)
+                               briefs, manpower, target_tables(ctx))
     return Section("units", "units/", pages, charts=charts)
 
 
@@ -172,7 +181,7 @@ def build_people(ctx: Context) -> Section | None:
     if not ctx.show_people:
         return None
     pages, charts = person_pages(ctx.people, ctx.tables["units"].set_index("id"), ctx.tables, ctx.as_of, ctx.t,
-                                 ctx.fmt)
+                                 ctx.fmt, target_tables(ctx))
     return Section("people", None, pages, charts=charts)
 
 

@@ -20,6 +20,7 @@ from ..metrics.battle import BattleReport
 from ..metrics.kpis import UnitTree, daily_totals, leaderboard
 from ..metrics.scope import meant_for, reaches
 from ..render import Page
+from .campaigns import screen_items
 from .chartfiles import ChartFile
 from .context import Context, Section
 from .tables import Col, Table, clean, row_items
@@ -46,7 +47,8 @@ def shorten(text: object, limit: int = LONG_TEXT) -> str:
 
 def _slides(kinds: list[str], tops: list[dict[str, Any]], people: pd.DataFrame, units: pd.DataFrame,
             tree: UnitTree, reports: list[BattleReport], notices: list[Document], as_of: dt.date,
-            chart: ChartFile | None, awards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            chart: ChartFile | None, awards: list[dict[str, Any]],
+            campaigns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     recent = [r for r in reports if (as_of - r.date).days < BATTLE_DAYS]
     sales_force = people[people["role"].isin(["agent", "supervisor"]) & people["employed"]] if not people.empty \
         else people
@@ -77,6 +79,8 @@ def _slides(kinds: list[str], tops: list[dict[str, Any]], people: pd.DataFrame, 
             slides.append({"kind": kind, "chart": chart})
         elif kind == "awards" and awards:
             slides.append({"kind": kind, "awards": awards})
+        elif kind == "campaign":  # a slide for each running campaign
+            slides.extend({"kind": kind, "campaign": item} for item in campaigns)
     return [s for s in slides if _has_content(s)]
 
 
@@ -113,7 +117,8 @@ def report_for(report: BattleReport, unit: str, tree: UnitTree) -> bool:
 def screen_pages(screens: list[dict[str, Any]], people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree,
                  tables: dict[str, pd.DataFrame], reports: list[BattleReport], notices: list[Document],
                  as_of: dt.date, t: Translator, fmt: Formatter, site_title: str,
-                 awards: list[dict[str, Any]] | None = None) -> tuple[list[Page], list[ChartFile]]:
+                 awards: list[dict[str, Any]] | None = None, campaigns: list[dict[str, Any]] | None = None
+                 ) -> tuple[list[Page], list[ChartFile]]:
     """The default screen at screen/ and one page per configured screen at screen/<name>/. A screen with a `unit`
     shows that unit's subtree only: its figures and chart, its people and teams, its battle reports, the notices
     meant for it and its people's awards."""
@@ -140,7 +145,7 @@ def screen_pages(screens: list[dict[str, Any]], people: pd.DataFrame, units: pd.
         if chart is not None and chart.path not in {c.path for c in charts}:
             charts.append(chart)
         slides = _slides(list(screen["slides"]), tops, scoped_people, scoped_units, tree, shown, said, as_of, chart,
-                         won)
+                         won, campaigns or [])
         pages.append(Page(path, "screen.html", screen["title"] or site_title, "screen", {
             "screen": screen, "slides": slides, "battle_keys": [r.key for r in shown[:20]],
             "others": [s for s in screens if s["name"] != screen["name"]],
@@ -170,5 +175,11 @@ def build(ctx: Context) -> Section | None:
     screens = check_screens(ctx.config["screens"], ctx.tree, bool(ctx.site.profile.get("units")))
     pages, charts = screen_pages(screens, ctx.people, ctx.units, ctx.tree, ctx.tables, ctx.reports,
                                  ctx.notices, ctx.as_of, ctx.t, ctx.fmt, ctx.config["site"]["title"],
-                                 awards=screen_award_items(ctx))
+                                 awards=screen_award_items(ctx),
+                                 campaigns=screen_items(ctx) if "campaign" in _kinds(ctx) else [])
     return Section("screen", "screen/", pages, charts=charts)
+
+
+def _kinds(ctx: Context) -> set[str]:
+    """The slide kinds some screen shows."""
+    return {kind for screen in [DEFAULT_SCREEN, *ctx.config["screens"]] for kind in screen["slides"]}
