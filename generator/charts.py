@@ -153,7 +153,7 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
             x=alt.X("month:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=0)),
             y=alt.Y("headcount:Q", axis=_money_axis(alt, t["headcount"])),
         )
-        bars = base.mark_bar(color=_BLUE, cornerRadiusEnd=2)
+        bars = base.mark_bar(color=SERIES_COLOUR, cornerRadiusEnd=2)
         labels = base.mark_text(baseline="bottom", dy=-3, color="#111827").encode(text="headcount:Q")
         chart = alt.layer(bars, labels, data=empty).properties(width=_WIDTH, height=_HEIGHT)
     else:

@@ -22,8 +22,8 @@ from .inputs.content import Document, check_collections, load_collections
 from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load_datasets, locate
 from .inputs.parsing import DocumentParser
 from .inputs.schemas import COLLECTIONS, DATASETS
-from .metrics.kpis import unit_tree
 from .inputs.targets import check_targets, roll_up_targets
+from .metrics.kpis import unit_tree
 from .metrics.memo import Derived, Tables
 from .metrics.scope import Redactor, scope_documents, scope_of, scope_tables, units_of
 from .overrides import override_problems, site_overrides
