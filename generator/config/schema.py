@@ -120,6 +120,9 @@ SCHEMA = Section(
                                       "laggard (the list for leapfrog talks).", minimum=1),
                 "receivable_large": Opt("number", 100000, "Outstanding amount at or above which a receivable is on "
                                         "the large-amount watch list.", minimum=0),
+                "remedy_grace_days": Opt("int", 0, "Days an item of a register may be overdue for follow-up before "
+                                         "a remedy plan (补救措施) in the follow-up log is required; overdue longer "
+                                         "without one is listed on warnings/ and the board.", minimum=0),
                 "training_sessions_per_month": Opt("int", 2, "Training sessions each team should hold a month; "
                                                    "teams below it are flagged on training/.", minimum=0),
                 "training_min_score": Opt("number", 3.5, "Training sessions scoring under this (1–5) are flagged.",

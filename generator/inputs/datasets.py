@@ -195,6 +195,7 @@ class _DatasetLoader:
             for position, message in errors.items():
                 self.problem(file, int(rows[position]), header, message)
                 bad[position] = True
+            before = bad.copy()  # a value refused as a choice is reported once, not again as empty
             if column.choices:
                 values = self.choose(values, column, rows, file, header, bad)
             if column.minimum is not None or column.maximum is not None:
@@ -205,7 +206,7 @@ class _DatasetLoader:
                        if values.count(EMPTY) else [])
             final = list(values) if empties else values
             for position in empties:
-                if column.required and position not in errors:
+                if column.required and position not in errors and not (bad[position] and not before[position]):
                     self.problem(file, int(rows[position]), header, "is empty; a value is required")
                     bad[position] = True
                 final[position] = column.default
@@ -431,7 +432,7 @@ def _file(sources: dict[str, Source], dataset: str) -> str:
 
 # References whose target may be unknown without losing the row: the value is dropped with a warning.
 SOFT_REFERENCES = {("units", "head"), ("units", "tracker"), ("training", "trainer"),
-                   ("resources", "from_owner"), ("sms_groups", "person")}
+                   ("resources", "from_owner"), ("sms_groups", "person"), ("followup_log", "by")}
 
 
 def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]) -> list[Problem]:
@@ -481,6 +482,8 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
             continue
         bad = np.zeros(len(frame), dtype=bool)
         for column in dataset.columns:
+            if column.ref_by is not None:
+                bad |= _check_ref_by(frame, name, column.name, column.ref_by, keys, sources, dropped, problems)
             if column.ref is None or (name, column.name) == ("units", "parent"):
                 continue
             values = frame[column.name]
@@ -503,6 +506,20 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
                 keys[name] -= set(frame.loc[bad, key.name])
             tables[name] = frame[~bad].reset_index(drop=True)
     return problems
+
+
+def _check_ref_by(frame: pd.DataFrame, name: str, column: str, by: str, keys: dict[str, set[Any]],
+                  sources: dict[str, Source], dropped: dict[str, dict[str, int]], problems: list[Problem]
+                  ) -> np.ndarray:
+    """Rows whose `column` is not a key of the dataset their `by` column names (reported; the caller drops them)."""
+    targets = frame[by].to_numpy()
+    values = frame[column].to_numpy()
+    unknown = np.array([value is not None and not pd.isna(value) and value not in keys.get(str(target), set())
+                        for target, value in zip(targets, values, strict=True)], dtype=bool)
+    for position in np.flatnonzero(unknown):
+        record = frame.iloc[position]
+        problems.append(_reference_problem(record, column, name, sources, dropped, str(targets[position])))
+    return unknown
 
 
 # Dates that have happened (Column.past) lie from EARLIEST to today + AHEAD (a clock or time zone off by a day or

@@ -20,6 +20,9 @@ class Column:
     # canonical value -> accepted spellings (Chinese exports rarely use our English words)
     choices: dict[str, tuple[str, ...]] | None = None
     ref: str | None = None  # name of the dataset whose key this column refers to
+    # name of the column (with dataset names as its choices) naming, row by row, the dataset whose key this
+    # column refers to: the follow-up log points into whichever register its row names
+    ref_by: str | None = None
     key: bool = False
     headers: tuple[str, ...] = ()  # header spellings recognised without a mapping
     personal: bool = False  # masked by profiles with mask_phone
@@ -61,6 +64,15 @@ ROLES = {
     "staff": ("内勤", "职员", "行政"),
 }
 SALES_FORCE = ("agent", "supervisor")
+# The registers' datasets as the follow-up log names them (metrics/registers.py REGISTERS declares the registers;
+# a test keeps the two in step).
+REGISTER_CHOICES = {
+    "receivables": ("回款", "回款台账"),
+    "aftersales": ("售后", "售后台账"),
+    "leads": ("销线", "销线台账"),
+    "projects": ("项目", "项目台账"),
+    "followups": ("督办事项", "一次性事项"),
+}
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
@@ -250,6 +262,24 @@ DATASETS: dict[str, Dataset] = {
                 _c("due", "date", "Due date.", "截止日期"),
                 _c("status", "text", "Status.", "状态"),
                 _c("last_followup", "date", "Date of the last follow-up.", "最近跟进"),
+            ),
+        ),
+        Dataset(
+            "followup_log",
+            "The follow-up history of the register items (督办跟进记录): one row per follow-up of any register's "
+            "item. An item's latest entry is its last follow-up; an overdue item needs a remedy plan (补救措施).",
+            (
+                _c("register", "text", "The register the item is in.", "台账", "台账类型", required=True,
+                   choices=REGISTER_CHOICES),
+                _c("item", "text", "The item's id in that register.", "编号", "事项编号", required=True,
+                   ref_by="register"),
+                _c("date", "date", "Date of the follow-up.", "跟进日期", "日期", required=True),
+                _c("by", "text", "Person id of who followed up.", "跟进人", ref="people"),
+                _c("note", "text", "What was done and found.", "跟进情况", "记录"),
+                _c("next_date", "date", "Date of the next follow-up agreed.", "下次跟进", "下次跟进日期"),
+                _c("remedy_plan", "text", "The remedy plan for a slipping item (倒逼出的补救措施).", "补救措施",
+                   "补救方案", "整改计划"),
+                _c("status", "text", "Where the item stands after this follow-up.", "状态", "进展"),
             ),
         ),
         Dataset(

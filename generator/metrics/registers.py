@@ -18,6 +18,10 @@ Rules, stated once:
   start); one with neither date is overdue with no day count.
 - Ageing of a receivable is by its invoice date, or its due date when it has no invoice date. "Within
   3 months" includes an invoice exactly 3 calendar months old; "3–6 months" includes exactly 6.
+- The follow-up log (followup_log) holds every follow-up of every register's items. An item's last follow-up
+  is the later of its register's own date and its latest log entry on or before the as-of date (editors may
+  keep either up to date). Its remedy plan is the plan of its latest log entry that has one. An item overdue by
+  more than the grace days (or overdue with no date at all) without a remedy plan is pushed (倒逼) for one.
 - A project's cycle runs from its start to its expected end: up to 3 calendar months is short, up to 6
   medium, longer is long; without an expected end its cycle is unknown and it is followed up on the long
   cadence.
@@ -28,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -112,6 +116,7 @@ class FollowUp:
     days_since: int | None
     days_overdue: int | None  # None when there is no date at all (always overdue)
     row: int | None = None  # spreadsheet row
+    plan: str | None = None  # the remedy plan on record in the follow-up log
 
     @property
     def overdue(self) -> bool:
@@ -361,16 +366,94 @@ def item_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> 
                       r["_row"]) for r in rows if not r["done"]]
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# The follow-up log (督办跟进记录)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One follow-up of one register item."""
+
+    register: str
+    item: str
+    date: dt.date
+    by: str | None
+    note: str | None
+    next_date: dt.date | None
+    plan: str | None
+    status: str | None
+    row: int | None
+
+
+Log = dict[tuple[str, str], list[LogEntry]]  # (register, item id): its entries, oldest first
+
+
+def log_entries(frame: pd.DataFrame | None, as_of: dt.date) -> Log:
+    """The log by (register, item id): entries on or before the as-of date, oldest first (file order within a
+    day), so that a site built as of an earlier day does not see later follow-ups."""
+    found: Log = {}
+    for r in _records(frame) if frame is not None else []:
+        day = _date(r.get("date"))
+        if day is None or day > as_of:
+            continue
+        found.setdefault((str(r["register"]), str(r["item"])), []).append(LogEntry(
+            str(r["register"]), str(r["item"]), day, _text(r.get("by")), _text(r.get("note")),
+            _date(r.get("next_date")), _text(r.get("remedy_plan")), _text(r.get("status")), r.get("_row")))
+    for entries in found.values():
+        entries.sort(key=lambda e: e.date)  # stable: file order within a day
+    return found
+
+
+def latest_plan(entries: list[LogEntry]) -> LogEntry | None:
+    """The latest entry carrying a remedy plan."""
+    return next((e for e in reversed(entries) if e.plan), None)
+
+
+def with_log(rows: list[dict[str, Any]], register: str, key: str, log: Log) -> list[dict[str, Any]]:
+    """The rows with their last follow-up (`key`) taken from the log when its latest entry is later."""
+    out = []
+    for row in rows:
+        entries = log.get((register, row["id"]))
+        if entries:
+            own = row[key]
+            row = {**row, key: entries[-1].date if own is None or entries[-1].date > own else own}
+        out.append(row)
+    return out
+
+
+def with_plans(items: Iterable[FollowUp], log: Log) -> list[FollowUp]:
+    """The follow-ups with their remedy plan on record."""
+    out = []
+    for item in items:
+        entry = latest_plan(log.get((item.register, item.id), []))
+        out.append(replace(item, plan=entry.plan) if entry else item)
+    return out
+
+
+def remedy_missing(items: Iterable[FollowUp], grace: int) -> list[FollowUp]:
+    """Overdue by more than `grace` days (or with no date at all) and no remedy plan on record; by owner."""
+    return overdue_only(i for i in items if i.plan is None and (i.days_overdue is None or i.days_overdue > grace))
+
+
+def register_rows(register: Register, tables: dict[str, pd.DataFrame], as_of: dt.date, log: Log
+                  ) -> list[dict[str, Any]]:
+    """The register's rows, their last follow-up brought up to date from the log."""
+    return with_log(register.rows(tables[register.dataset], as_of), register.name, register.last, log)
+
+
 def register_followups(tables: dict[str, pd.DataFrame], present: Iterable[str], cadences: dict[str, str],
                        as_of: dt.date) -> dict[str, list[FollowUp]]:
-    """Every open item of every register given, against its cadence (overdue or not), by register."""
+    """Every open item of every register given, against its cadence (overdue or not), with its remedy plan on
+    record, by register."""
+    log = log_entries(tables.get("followup_log"), as_of)
     out: dict[str, list[FollowUp]] = {}
     for name in present:
         register = REGISTER[name]
-        frame = tables.get(register.dataset)
-        if frame is None:
+        if tables.get(register.dataset) is None:
             continue
-        out[name] = register.followups(register.rows(frame, as_of), register.cadence(cadences), as_of)
+        rows = register_rows(register, tables, as_of, log)
+        out[name] = with_plans(register.followups(rows, register.cadence(cadences), as_of), log)
     return out
 
 
@@ -402,6 +485,7 @@ class Register:
     title: str  # translation key: its page's title
     intro: str  # translation key: the line under the title
     page: str  # name of its builder in pages/registers.py, `(ctx) -> Section | None`
+    last: str  # the key of its rows' last follow-up date, which the follow-up log brings up to date
 
     def cadence(self, cadences: dict[str, str]) -> Any:
         """What `followups` is given of the [cadence] table: the register's one cadence, or the whole table
@@ -416,21 +500,21 @@ REGISTERS: tuple[Register, ...] = (
         cadences=(Cadence("receivables", "2/month", "Receivables (回款)."),),
         rows=receivable_rows, followups=receivable_followups,
         label="registers.receivables", title="registers.title.receivables", intro="receivables.intro",
-        page="build_receivables",
+        page="build_receivables", last="last_followup",
     ),
     Register(
         "aftersales", dataset="aftersales",
         cadences=(Cadence("aftersales", "2/week", "After-sales cases (售后)."),),
         rows=aftersales_rows, followups=aftersales_followups,
         label="registers.aftersales", title="registers.title.aftersales", intro="aftersales.intro",
-        page="build_aftersales",
+        page="build_aftersales", last="last_followup",
     ),
     Register(
         "leads", dataset="leads",
         cadences=(Cadence("leads", "daily", "Sales leads (销线)."),),
         rows=lead_rows, followups=lead_followups,
         label="registers.leads", title="registers.title.leads", intro="leads.intro",
-        page="build_leads",
+        page="build_leads", last="last_update",
     ),
     Register(
         "projects", dataset="projects",
@@ -441,14 +525,14 @@ REGISTERS: tuple[Register, ...] = (
         ),
         rows=project_rows, followups=project_followups,
         label="registers.projects", title="registers.title.projects", intro="projects.intro",
-        page="build_projects",
+        page="build_projects", last="last_update",
     ),
     Register(
         "followups", dataset="followups",
         cadences=(Cadence("followups", "weekly", "One-off supervised items."),),
         rows=followup_rows, followups=item_followups,
         label="registers.followups", title="registers.title.followups", intro="followups.intro",
-        page="build_followups",
+        page="build_followups", last="last_followup",
     ),
 )
 REGISTER: dict[str, Register] = {register.name: register for register in REGISTERS}

@@ -47,6 +47,7 @@ from .performance import build_units as _units
 from .quality import build as _quality
 from .registers import build_nav as _registers
 from .registers import builders as register_builders
+from .registers import remedy_owners
 from .resources import build as _resources
 from .screens import build as _screens
 from .scripts_page import build as _scripts
@@ -149,6 +150,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "show_daily": any(s.name == "daily" and s.target is not None for s in sections),
         "board_items": board_items,
         "awards": award_items(ctx),
+        "remedy_owners": remedy_owners(ctx),
     })
     plan.pages.insert(0, home)
     plan.files.extend(table_files([home]))

@@ -17,7 +17,7 @@ from ..metrics import registers as reg
 from ..metrics.registers import REGISTER, REGISTERS, FollowUp, Register
 from ..render import Page
 from .context import Context, Section
-from .links import person_href
+from .links import id_segment, person_href
 from .tables import Col, Table
 from .warnings import WarningList, warning_rule
 
@@ -44,12 +44,51 @@ def _wanted(ctx: Context, name: str) -> Register | None:
     return spec if ctx.wants(spec.name, spec.dataset) else None
 
 
-def _rows(ctx: Context, spec: Register, names: dict[str, str]) -> list[dict[str, Any]]:
-    """The register's rows, each with its owner's name; no row links (the owner's link is for overdue lists)."""
-    rows = [_owner(r, names, ctx) for r in spec.rows(ctx.tables[spec.dataset], ctx.as_of)]
+def _log(ctx: Context) -> reg.Log:
+    return reg.log_entries(ctx.tables.get("followup_log"), ctx.as_of)
+
+
+def _rows(ctx: Context, spec: Register, names: dict[str, str], log: reg.Log) -> list[dict[str, Any]]:
+    """The register's rows (last follow-up from the log when later), each with its owner's name; with a follow-up
+    log, each row's id links to its timeline (the owner's link is for the overdue lists)."""
+    rows = [_owner(r, names, ctx) for r in reg.register_rows(spec, ctx.tables, ctx.as_of, log)]
+    linked = ctx.site.has("followup_log")
     for r in rows:
         r.pop("_href", None)
+        if linked:
+            r["_href"] = f"{spec.name}/#{_anchor(r['id'])}"
     return rows
+
+
+def _anchor(item: str) -> str:
+    """The id of an item's timeline on its register page."""
+    return f"item-{id_segment(item)}"
+
+
+def _label(row: dict[str, Any]) -> str:
+    """What an item is, in a few words: its customer, name, task or stage."""
+    return str(row.get("customer") or row.get("name") or row.get("item") or row.get("stage") or "")
+
+
+def _timeline(ctx: Context, spec: Register, rows: list[dict[str, Any]], log: reg.Log, names: dict[str, str]
+              ) -> dict[str, Any] | None:
+    """Every item's follow-up history, oldest first, under its own anchor; and the register's log as a CSV."""
+    if not ctx.site.has("followup_log"):
+        return None
+    t = ctx.t
+    items, entries = [], []
+    for r in rows:
+        found = log.get((spec.name, r["id"]), [])
+        shown = [{"date": e.date, "by": names.get(e.by, e.by) if e.by else None, "note": e.note,
+                  "next_date": e.next_date, "plan": e.plan, "status": e.status} for e in found]
+        items.append({"anchor": _anchor(r["id"]), "id": r["id"], "label": _label(r), "owner_name": r["owner_name"],
+                      "last": r[spec.last], "entries": shown})
+        entries += [{"id": r["id"], **entry} for entry in shown]
+    table = Table("followup-log", t("followlog.title"), [
+        Col("id", t("col.id")), Col("date", t("followlog.date"), "date"), Col("by", t("followlog.by")),
+        Col("note", t("followlog.note")), Col("next_date", t("followlog.next_date"), "date"),
+        Col("plan", t("followlog.plan")), Col("status", t("col.status"))], entries)
+    return {"items": items, "log": table, "rule": t("followlog.rule")}
 
 
 def _names(ctx: Context) -> dict[str, str]:
@@ -72,14 +111,14 @@ def _owner(row: dict[str, Any], names: dict[str, str], ctx: Context) -> dict[str
     return {**row, **extra}
 
 
-def _overdue_blocks(ctx: Context, items: list[FollowUp], names: dict[str, str], with_cadence: bool = False
-                    ) -> list[dict[str, Any]]:
+def _overdue_blocks(ctx: Context, items: list[FollowUp], names: dict[str, str], log: reg.Log,
+                    with_cadence: bool = False) -> list[dict[str, Any]]:
     t = ctx.t
-    overdue = reg.overdue_only(items)
+    overdue = reg.overdue_only(reg.with_plans(items, log))
     rows = [_owner({
         "owner": i.owner, "id": i.id, "item": i.item, "cadence": _cadence_text(ctx, i.cadence), "last": i.last,
         "never": t("registers.never") if i.never else None, "days_since": i.days_since,
-        "days_overdue": i.days_overdue, "_row": i.row,
+        "days_overdue": i.days_overdue, "plan": i.plan or t("followlog.no_plan"), "_row": i.row,
     }, names, ctx) for i in overdue]
     columns = [Col("owner_name", t("col.owner")), Col("owner", t("col.owner_id")), Col("id", t("col.id")),
                Col("item", t("col.item"))]
@@ -87,6 +126,8 @@ def _overdue_blocks(ctx: Context, items: list[FollowUp], names: dict[str, str], 
         columns.append(Col("cadence", t("col.cadence")))
     columns += [Col("last", t("col.last"), "date"), Col("never", t("col.never")),
                 Col("days_since", t("col.days_since"), "number"), Col("days_overdue", t("col.days_overdue"), "number")]
+    if ctx.site.has("followup_log"):
+        columns.append(Col("plan", t("followlog.plan")))
     owners = [_owner({**entry}, names, ctx) for entry in reg.by_owner(overdue)]
     return [
         {"id": "overdue", "title": t("registers.overdue"), "notes": [t("registers.cadence_rule")],
@@ -101,12 +142,12 @@ def _overdue_blocks(ctx: Context, items: list[FollowUp], names: dict[str, str], 
 
 
 def _section(ctx: Context, spec: Register, intro: str, notes: list[str], tiles: list[dict[str, Any]],
-             blocks: list[dict[str, Any]]) -> Section:
+             blocks: list[dict[str, Any]], timeline: dict[str, Any] | None) -> Section:
     """The register's section: its one page, linking every register built (no navigation entry of its own)."""
     subnav = [(n, f"{n}/", ctx.t(REGISTER[n].label)) for n in present(ctx)]
     page = Page(f"{spec.name}/index.html", "register.html", ctx.t(spec.title), "registers", {
         "register": spec.name, "subnav": subnav, "intro": intro, "notes": notes, "tiles": tiles,
-        "blocks": blocks,
+        "blocks": blocks, "timeline": timeline,
     })
     return Section(spec.name, None, [page])
 
@@ -130,8 +171,8 @@ def build_receivables(ctx: Context) -> Section | None:
     t, as_of = ctx.t, ctx.as_of
     cadence = spec.cadence(ctx.config["cadence"])
     threshold = float(ctx.config["rules"]["receivable_large"])
-    names = _names(ctx)
-    rows = _rows(ctx, spec, names)
+    names, log = _names(ctx), _log(ctx)
+    rows = _rows(ctx, spec, names, log)
     for r in rows:
         r["kind_label"] = t(f"kind.{r['kind']}") if r["kind"] in reg.KINDS else (r["kind"] or t("kind.none"))
         r["bucket_label"] = t(f"col.{r['bucket']}")
@@ -163,7 +204,7 @@ def build_receivables(ctx: Context) -> Section | None:
             Col("days_past_due", t("col.days_past_due"), "number"),
             Col("outstanding", t("col.outstanding"), "money")], overdue_pay, [t("receivables.overdue_pay_rule")],
             t("registers.none")),
-        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names),
+        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names, log),
         _block("all", t("registers.all"), [
             *item_cols, Col("invoice_date", t("col.invoice_date"), "date"), Col("due_date", t("col.due_date"), "date"),
             *money_cols, Col("age_days", t("col.age_days"), "number"), Col("bucket_label", t("col.bucket"),
@@ -177,7 +218,8 @@ def build_receivables(ctx: Context) -> Section | None:
         {"label": t("receivables.large_count"), "value": len(large), "kind": "number"},
     ]
     intro = t(spec.intro, cadence=_cadence_text(ctx, cadence))
-    return _section(ctx, spec, intro, [_cadence_line(ctx, cadence), *notes], tiles, blocks)
+    return _section(ctx, spec, intro, [_cadence_line(ctx, cadence), *notes], tiles, blocks,
+                    _timeline(ctx, spec, rows, log, names))
 
 
 def _cadence_line(ctx: Context, cadence: str) -> str:
@@ -190,8 +232,8 @@ def build_aftersales(ctx: Context) -> Section | None:
         return None
     t, as_of = ctx.t, ctx.as_of
     cadence = spec.cadence(ctx.config["cadence"])
-    names = _names(ctx)
-    rows = _rows(ctx, spec, names)
+    names, log = _names(ctx), _log(ctx)
+    rows = _rows(ctx, spec, names, log)
     for r in rows:
         r["status_label"] = t("col.closed") if r["closed"] else t("col.open")
     open_cases = sorted((r for r in rows if not r["closed"]), key=lambda r: (-(r["days_open"] or 0), r["id"]))
@@ -222,7 +264,7 @@ def build_aftersales(ctx: Context) -> Section | None:
         _block("by-responsibility", t("aftersales.by_responsibility"),
                [Col("label", t("col.responsibility"), csv_key="responsibility"), *stat_cols],
                grouped("responsibility"), empty=t("registers.none")),
-        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names),
+        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names, log),
         _block("all", t("registers.all"), [
             *case_cols, Col("status_label", t("col.status"), csv_key="status"),
             Col("resolved", t("col.resolved"), "date"),
@@ -238,7 +280,8 @@ def build_aftersales(ctx: Context) -> Section | None:
         {"label": t("aftersales.longest"), "value": max(times) if times else None, "kind": "number"},
     ]
     intro = t(spec.intro, cadence=_cadence_text(ctx, cadence))
-    return _section(ctx, spec, intro, [_cadence_line(ctx, cadence)], tiles, blocks)
+    return _section(ctx, spec, intro, [_cadence_line(ctx, cadence)], tiles, blocks,
+                    _timeline(ctx, spec, rows, log, names))
 
 
 def build_leads(ctx: Context) -> Section | None:
@@ -247,8 +290,8 @@ def build_leads(ctx: Context) -> Section | None:
         return None
     t, as_of = ctx.t, ctx.as_of
     cadence = spec.cadence(ctx.config["cadence"])
-    names = _names(ctx)
-    rows = _rows(ctx, spec, names)
+    names, log = _names(ctx), _log(ctx)
+    rows = _rows(ctx, spec, names, log)
     for r in rows:
         if r["node_passed"]:
             r["_class"] = "flag"
@@ -269,7 +312,7 @@ def build_leads(ctx: Context) -> Section | None:
                                                  Col("value", t("col.value"), "money")],
                sorted(stages.values(), key=lambda e: (-e["count"], e["stage"])), empty=t("registers.none")),
         _block("active", t("leads.list"), lead_cols, active, [t("leads.node_rule")], t("registers.none")),
-        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names),
+        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names, log),
         _block("closed", t("registers.closed"), lead_cols, closed, empty=t("registers.none")),
     ]
     tiles = [
@@ -277,7 +320,8 @@ def build_leads(ctx: Context) -> Section | None:
         {"label": t("leads.value"), "value": round(sum(r["value"] for r in active), 2), "kind": "money"},
         {"label": t("leads.node_passed"), "value": sum(1 for r in active if r["node_passed"]), "kind": "number"},
     ]
-    return _section(ctx, spec, t(spec.intro), [_cadence_line(ctx, cadence)], tiles, blocks)
+    return _section(ctx, spec, t(spec.intro), [_cadence_line(ctx, cadence)], tiles, blocks,
+                    _timeline(ctx, spec, rows, log, names))
 
 
 def build_projects(ctx: Context) -> Section | None:
@@ -286,8 +330,8 @@ def build_projects(ctx: Context) -> Section | None:
         return None
     t, as_of = ctx.t, ctx.as_of
     cadences = spec.cadence(ctx.config["cadence"])  # one per cycle
-    names = _names(ctx)
-    rows = _rows(ctx, spec, names)
+    names, log = _names(ctx), _log(ctx)
+    rows = _rows(ctx, spec, names, log)
     for r in rows:
         if r["node_passed"]:
             r["_class"] = "flag"
@@ -309,7 +353,7 @@ def build_projects(ctx: Context) -> Section | None:
                               + _cadence_line(ctx, cadence)], t("registers.none")))
     blocks[0]["notes"].insert(0, t("projects.cycle_rule"))
     blocks += [
-        *_overdue_blocks(ctx, spec.followups(rows, cadences, as_of), names, with_cadence=True),
+        *_overdue_blocks(ctx, spec.followups(rows, cadences, as_of), names, log, with_cadence=True),
         _block("closed", t("registers.closed"), cols, [r for r in rows if r["closed"]], empty=t("registers.none")),
     ]
     tiles = [{"label": t("projects.active"), "value": len(active), "kind": "number"}]
@@ -318,7 +362,7 @@ def build_projects(ctx: Context) -> Section | None:
     intro = t(spec.intro, short=_cadence_text(ctx, cadences["projects_short"]),
               medium=_cadence_text(ctx, cadences["projects_medium"]),
               long=_cadence_text(ctx, cadences["projects_long"]))
-    return _section(ctx, spec, intro, [], tiles, blocks)
+    return _section(ctx, spec, intro, [], tiles, blocks, _timeline(ctx, spec, rows, log, names))
 
 
 def build_followups(ctx: Context) -> Section | None:
@@ -327,8 +371,8 @@ def build_followups(ctx: Context) -> Section | None:
         return None
     t, as_of = ctx.t, ctx.as_of
     cadence = spec.cadence(ctx.config["cadence"])
-    names = _names(ctx)
-    rows = _rows(ctx, spec, names)
+    names, log = _names(ctx), _log(ctx)
+    rows = _rows(ctx, spec, names, log)
     for r in rows:
         if r["past_due"] is not None:
             r["_class"] = "flag"
@@ -339,7 +383,7 @@ def build_followups(ctx: Context) -> Section | None:
     blocks = [
         _block("open-items", t("followups.list"), [*cols, Col("past_due", t("col.past_due"), "number")], open_items,
                empty=t("registers.none")),
-        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names),
+        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names, log),
         _block("closed", t("registers.closed"), cols, [r for r in rows if r["done"]], empty=t("registers.none")),
     ]
     tiles = [
@@ -347,7 +391,8 @@ def build_followups(ctx: Context) -> Section | None:
         {"label": t("followups.past_due"), "value": sum(1 for r in open_items if r["past_due"] is not None),
          "kind": "number"},
     ]
-    return _section(ctx, spec, t(spec.intro), [_cadence_line(ctx, cadence)], tiles, blocks)
+    return _section(ctx, spec, t(spec.intro), [_cadence_line(ctx, cadence)], tiles, blocks,
+                    _timeline(ctx, spec, rows, log, names))
 
 
 @warning_rule(order=90)
@@ -372,3 +417,45 @@ def overdue_register_items(ctx: Context) -> WarningList | None:
     rule = t("overdue_rule.rule", **{key: _cadence_text(ctx, value) for key, value in cadences.items()})
     return WarningList("register-followups", t("overdue_rule.title"), rule, columns, rows,
                        [t("registers.cadence_rule")])
+
+
+def _remedy_missing(ctx: Context) -> list[FollowUp] | None:
+    """Overdue items without a remedy plan beyond the grace days, across the registers given; None without a
+    follow-up log (where plans are recorded) or a register."""
+    names = present(ctx)
+    if not names or not ctx.site.has("followup_log"):
+        return None
+    found = reg.register_followups(ctx.tables, names, ctx.config["cadence"], ctx.as_of)
+    return reg.remedy_missing((i for items in found.values() for i in items),
+                              int(ctx.config["rules"]["remedy_grace_days"]))
+
+
+@warning_rule(order=91)
+def remedy_plans_missing(ctx: Context) -> WarningList | None:
+    """Overdue register items with no remedy plan in the follow-up log: the owner is pushed (倒逼) for one."""
+    items = _remedy_missing(ctx)
+    if items is None:
+        return None
+    t = ctx.t
+    people = _names(ctx)
+    rows = [{
+        "id": i.id, "owner_name": people.get(i.owner, i.owner), "owner": i.owner,
+        "register": t(REGISTER[i.register].label), "item": i.item, "last": i.last,
+        "never": t("registers.never") if i.never else None, "days_overdue": i.days_overdue,
+        "_href": f"{i.register}/#{_anchor(i.id)}",
+    } for i in items]
+    columns = [Col("id", t("col.id")), Col("owner_name", t("col.owner")), Col("owner", t("col.owner_id")),
+               Col("register", t("col.register")), Col("item", t("col.item")), Col("last", t("col.last"), "date"),
+               Col("never", t("col.never")), Col("days_overdue", t("col.days_overdue"), "number")]
+    grace = int(ctx.config["rules"]["remedy_grace_days"])
+    return WarningList("remedy-missing", t("remedy.title"), t("remedy.rule", days=grace), columns, rows,
+                       [t("followlog.rule")])
+
+
+def remedy_owners(ctx: Context) -> list[dict[str, Any]]:
+    """For the board: per owner, the overdue items without a remedy plan and the longest overdue, most first."""
+    items = _remedy_missing(ctx) or []
+    people = _names(ctx)
+    owners = reg.by_owner(items)
+    href = "warnings/#remedy-missing-h" if ctx.wants("warnings") else None
+    return [{**entry, "owner_name": people.get(entry["owner"], entry["owner"]), "href": href} for entry in owners]
