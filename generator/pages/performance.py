@@ -18,6 +18,7 @@ from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
 from .links import person_href, unit_href
 from .tables import Col, Table, clean, index_dicts, row_dicts
+from .tracker_accounts import rule_text, unit_forecast_tables
 
 
 def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables: dict[str, pd.DataFrame],
@@ -42,6 +43,8 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
     members_of = {unit: [member_rows[i] for i in positions.tolist()]  # type: ignore[union-attr]
                   for unit, positions in shown.groupby("unit", sort=False).indices.items()}
     unit_values = units.to_dict("index")
+    forecast_tables = unit_forecast_tables(tables, as_of, t)
+    forecast_rule = rule_text(t, fmt, as_of)
 
     def one(position: int) -> tuple[Page, list[ChartFile]]:
         unit_id = units.index[position]
@@ -67,6 +70,7 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
                               [dict(unit_rows[c]) for c in child_ids]) if child_ids else None,
             "members": Table("members", t("units.members"), person_columns(t), [dict(row) for row in members])
             if members else None,
+            "forecast_accuracy": forecast_tables.get(unit_id), "forecast_rule": forecast_rule,
         }
         return Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context), page_charts
 
