@@ -32,18 +32,18 @@ LOG = """\
 督办事项,F2,2026-02-20,P005,场地冲突,2026-02-24,改订B场地,进行中
 督办事项,F2,2026-02-25,P005,B场地待确认,2026-03-01,,进行中
 """
-# R2: its register date (02-17) is later than its entry, so still overdue by 1 — with a plan. R1: the entry is after
-# the as-of date and ignored (still at the 15-day limit). A5: the register says 02-28 (overdue by 1 on 2/week), the
+# R2: its register date (02-17) is later than its entry, so still overdue (by 12 on the invoiced 2/week cadence)
+# — with a plan. R1: the entry is after the as-of date and ignored (overdue by 11, invoiced). A5: the register says 02-28 (overdue by 1 on 2/week), the
 # log 03-03: 2 days, not overdue. L2: register 03-03 is later than the entry: overdue by 1, no plan. F2: overdue by
 # 1; its plan is the 02-20 entry's (the latest entry that has one).
 
 # Every overdue item with whether it has a plan: (register, id) -> (days overdue or None for no date, plan?).
 OVERDUE = {
-    ("receivables", "R2"): (1, True), ("receivables", "R3"): (166, False), ("leads", "L2"): (1, False),
+    ("receivables", "R1"): (11, False), ("receivables", "R2"): (12, True), ("receivables", "R3"): (166, False), ("leads", "L2"): (1, False),
     ("leads", "L5"): (1, False), ("projects", "J4"): (1, False), ("projects", "J5"): (1, False),
     ("followups", "F2"): (1, True), ("followups", "F3"): (None, False),
 }
-OWNERS = {"R2": "P002", "R3": "P003", "L2": "P002", "L5": "P001", "J4": "P003", "J5": "P001", "F2": "P005",
+OWNERS = {"R1": "P002", "R2": "P002", "R3": "P003", "L2": "P002", "L5": "P001", "J4": "P003", "J5": "P001", "F2": "P005",
           "F3": "P002"}
 
 
@@ -99,7 +99,8 @@ def test_last_follow_up_is_the_later_of_register_and_log(tmp_path, make_site) ->
     site = _site(tmp_path, make_site)
     log = reg.log_entries(site.tables["followup_log"], site.as_of)
     assert ("receivables", "R1") not in log  # dated after the as-of date
-    found = reg.register_followups(site.tables, [r.name for r in reg.REGISTERS], site.config["cadence"], site.as_of)
+    found = reg.register_followups(site.tables, [r.name for r in reg.REGISTERS], site.config["cadence"],
+                                   site.config["rules"], site.as_of)
     items = {(i.register, i.id): i for v in found.values() for i in v}
     assert items[("aftersales", "A5")].last == AS_OF.replace(day=3) and not items[("aftersales", "A5")].overdue
     assert items[("receivables", "R2")].last == AS_OF.replace(month=2, day=17)
@@ -161,8 +162,8 @@ def test_warnings_page_and_board_show_the_remedy_list(rendered) -> None:
     assert "../leads/index.html#item-L2" in [a.attributes["href"] for a in warnings.css("#remedy-missing th a")]
     board = tree(rendered["index.html"])
     owners = texts(board, ".remedy-missing li")
-    # two items each (P001: L5, J5; P002: L2, F3 with no date; P003: R3, J4), so by owner id; longest with a count
-    assert owners == ["张经理 2 最长逾期 1 天", "李主管 2 最长逾期 1 天", "王业务 2 最长逾期 166 天"]
+    # most items first (P002: R1, L2, F3 with no date), then by owner id (P001: L5, J5; P003: R3, J4); longest
+    assert owners == ["李主管 3 最长逾期 11 天", "张经理 2 最长逾期 1 天", "王业务 2 最长逾期 166 天"]
     links = [a.attributes["href"] for a in board.css(".remedy-missing li a")]
     assert links == ["warnings/index.html#remedy-missing-h"] * 3
 

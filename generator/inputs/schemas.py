@@ -190,11 +190,13 @@ DATASETS: dict[str, Dataset] = {
                 _c("customer", "text", "Customer.", "客户", "单位", required=True),
                 _c("owner", "text", "Person responsible.", "负责人", required=True, ref="people"),
                 _c(
-                    "kind", "text", "prepayment, in-sale, invoiced or warranty.", "类型", required=True,
+                    "kind", "text", "prepayment, in-sale, invoiced, fixed-term (a partner with a payment term) or "
+                    "warranty.", "类型", required=True,
                     choices={
                         "prepayment": ("预付款",),
                         "in-sale": ("售中", "售中货款"),
                         "invoiced": ("已开票", "已开票到账期"),
+                        "fixed-term": ("固定合作", "固定合作有账期", "账期客户"),
                         "warranty": ("质保", "质保款"),
                     },
                 ),
@@ -203,6 +205,10 @@ DATASETS: dict[str, Dataset] = {
                 _c("amount", "money", "Amount due.", "金额", "应收金额", required=True),
                 _c("paid", "money", "Amount paid so far.", "已回款", default=0.0),
                 _c("last_followup", "date", "Date of the last follow-up (督办).", "最近跟进", "跟进日期"),
+                _c("plan", "text", "The collection plan: when and how the amount comes in.", "回款计划"),
+                _c("feasibility", "text", "How feasible the plan is (可行性).", "可行性", "计划可行性"),
+                _c("customer_risk", "text", "The customer's business risk seen (经营风险).", "客户风险", "经营风险"),
+                _c("remedy", "text", "The remedy for a delayed payment (延期补救方案).", "补救方案", "延期补救方案"),
             ),
         ),
         Dataset(

@@ -16,6 +16,8 @@ Rules, stated once:
   from its last follow-up to the as-of date exceed that (exactly at the limit is not overdue). An item
   never followed up counts from the day it was opened (invoice or due date, registration, creation,
   start); one with neither date is overdue with no day count.
+- A receivable is followed up on the shortest of the cadences that apply to it: every receivable's, invoiced
+  items' (已开票到账期), and that of amounts outstanding at or above [rules] receivable_large (大额款项).
 - Ageing of a receivable is by its invoice date, or its due date when it has no invoice date. "Within
   3 months" includes an invoice exactly 3 calendar months old; "3–6 months" includes exactly 6.
 - The follow-up log (followup_log) holds every follow-up of every register's items. An item's last follow-up
@@ -38,7 +40,7 @@ from typing import Any
 import pandas as pd
 
 CADENCE_DAYS: dict[str, int] = {"daily": 1, "2/week": 4, "weekly": 7, "2/month": 15, "monthly": 31}
-KINDS = ("prepayment", "in-sale", "invoiced", "warranty")
+KINDS = ("prepayment", "in-sale", "invoiced", "fixed-term", "warranty")
 BUCKETS = ("within_3", "3_to_6", "over_6", "no_date")
 CYCLES = ("short", "medium", "long", "unknown")
 
@@ -184,7 +186,9 @@ def receivable_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]
             "age_basis": "invoice" if invoice else ("due" if due else None),
             "age_days": (as_of - age_date).days if age_date else None,
             "bucket": age_bucket(age_date, as_of), "days_past_due": past_due,
-            "last_followup": _date(r.get("last_followup")), "_row": r.get("_row"),
+            "last_followup": _date(r.get("last_followup")), "plan": _text(r.get("plan")),
+            "feasibility": _text(r.get("feasibility")), "customer_risk": _text(r.get("customer_risk")),
+            "remedy": _text(r.get("remedy")), "_row": r.get("_row"),
         })
     return rows
 
@@ -231,9 +235,19 @@ def overdue_payments(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(found, key=lambda r: (-r["days_past_due"], r["id"]))
 
 
-def receivable_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> list[FollowUp]:
+def receivable_cadence(row: dict[str, Any], settings: dict[str, Any]) -> str:
+    """The shortest of the cadences that apply to a receivable: every one's, invoiced items', large amounts'."""
+    found = [settings["receivables"]]
+    if row["kind"] == "invoiced":
+        found.append(settings["receivables_invoiced"])
+    if row["outstanding"] >= float(settings["receivable_large"]):
+        found.append(settings["receivables_large"])
+    return min(found, key=CADENCE_DAYS.__getitem__)
+
+
+def receivable_followups(rows: list[dict[str, Any]], settings: dict[str, Any], as_of: dt.date) -> list[FollowUp]:
     return [follow_up("receivables", r["id"], r["customer"], r["owner"], r["last_followup"], r["age_date"],
-                      cadence, as_of, r["_row"]) for r in rows if r["outstanding"] > 0]
+                      receivable_cadence(r, settings), as_of, r["_row"]) for r in rows if r["outstanding"] > 0]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -443,7 +457,7 @@ def register_rows(register: Register, tables: dict[str, pd.DataFrame], as_of: dt
 
 
 def register_followups(tables: dict[str, pd.DataFrame], present: Iterable[str], cadences: dict[str, str],
-                       as_of: dt.date) -> dict[str, list[FollowUp]]:
+                       rules: dict[str, Any], as_of: dt.date) -> dict[str, list[FollowUp]]:
     """Every open item of every register given, against its cadence (overdue or not), with its remedy plan on
     record, by register."""
     log = log_entries(tables.get("followup_log"), as_of)
@@ -453,7 +467,7 @@ def register_followups(tables: dict[str, pd.DataFrame], present: Iterable[str], 
         if tables.get(register.dataset) is None:
             continue
         rows = register_rows(register, tables, as_of, log)
-        out[name] = with_plans(register.followups(rows, register.cadence(cadences), as_of), log)
+        out[name] = with_plans(register.followups(rows, register.cadence(cadences, rules), as_of), log)
     return out
 
 
@@ -486,21 +500,29 @@ class Register:
     intro: str  # translation key: the line under the title
     page: str  # name of its builder in pages/registers.py, `(ctx) -> Section | None`
     last: str  # the key of its rows' last follow-up date, which the follow-up log brings up to date
+    rules: tuple[str, ...] = ()  # the [rules] options its follow-ups need beside the cadences
 
-    def cadence(self, cadences: dict[str, str]) -> Any:
-        """What `followups` is given of the [cadence] table: the register's one cadence, or the whole table
-        when it has several (projects, one per cycle)."""
-        return cadences[self.cadences[0].key] if len(self.cadences) == 1 else cadences
+    def cadence(self, cadences: dict[str, str], rules: dict[str, Any]) -> Any:
+        """What `followups` is given: the register's one cadence, or the whole [cadence] table with the [rules]
+        options it names when it has several (projects, one per cycle; receivables by kind and amount)."""
+        if len(self.cadences) == 1 and not self.rules:
+            return cadences[self.cadences[0].key]
+        return {**cadences, **{key: rules[key] for key in self.rules}}
 
 
 # In the order of the registers' navigation; the first register given is the site navigation's entry.
 REGISTERS: tuple[Register, ...] = (
     Register(
         "receivables", dataset="receivables",
-        cadences=(Cadence("receivables", "2/month", "Receivables (回款)."),),
+        cadences=(  # the shortest that applies: see receivable_cadence
+            Cadence("receivables", "2/month", "Receivables (回款)."),
+            Cadence("receivables_invoiced", "2/week", "Invoiced receivables (已开票到账期), if shorter."),
+            Cadence("receivables_large", "weekly", "Receivables outstanding at or above [rules] receivable_large "
+                                                   "(大额款项), if shorter."),
+        ),
         rows=receivable_rows, followups=receivable_followups,
         label="registers.receivables", title="registers.title.receivables", intro="receivables.intro",
-        page="build_receivables", last="last_followup",
+        page="build_receivables", last="last_followup", rules=("receivable_large",),
     ),
     Register(
         "aftersales", dataset="aftersales",

@@ -169,7 +169,8 @@ def build_receivables(ctx: Context) -> Section | None:
     if spec is None:
         return None
     t, as_of = ctx.t, ctx.as_of
-    cadence = spec.cadence(ctx.config["cadence"])
+    settings = spec.cadence(ctx.config["cadence"], ctx.config["rules"])
+    cadence = settings["receivables"]
     threshold = float(ctx.config["rules"]["receivable_large"])
     names, log = _names(ctx), _log(ctx)
     rows = _rows(ctx, spec, names, log)
@@ -193,23 +194,28 @@ def build_receivables(ctx: Context) -> Section | None:
                  Col("owner", t("col.owner_id")), Col("kind_label", t("col.kind"), csv_key="kind")]
     money_cols = [Col("amount", t("col.amount"), "money"), Col("paid", t("col.paid"), "money"),
                   Col("outstanding", t("col.outstanding"), "money")]
+    # The collection plan and its risks (optional columns): shown when the register has them.
+    plan_cols = [Col(key, t(f"receivables.{key}")) for key in ("plan", "feasibility", "customer_risk", "remedy")
+                 if any(r[key] for r in rows)]
     overpaid = [r["id"] for r in rows if r["outstanding"] < 0]
     notes = [t("receivables.overpaid", count=len(overpaid), ids=t("sep.list").join(overpaid))] if overpaid else []
     blocks = [
         _block("ageing", t("receivables.ageing"), ageing_cols, ageing, [t("receivables.ageing_rule")]),
-        _block("large", t("receivables.large"), [*item_cols, *money_cols, Col("due_date", t("col.due_date"), "date")],
+        _block("large", t("receivables.large"), [*item_cols, *money_cols, Col("due_date", t("col.due_date"), "date"),
+                                                 *plan_cols],
                large, [t("receivables.large_rule", threshold=ctx.fmt.money(threshold))], t("registers.none")),
         _block("overdue-payments", t("receivables.overdue_pay"), [
             *item_cols, Col("due_date", t("col.due_date"), "date"),
             Col("days_past_due", t("col.days_past_due"), "number"),
-            Col("outstanding", t("col.outstanding"), "money")], overdue_pay, [t("receivables.overdue_pay_rule")],
+            Col("outstanding", t("col.outstanding"), "money"), *plan_cols], overdue_pay,
+            [t("receivables.overdue_pay_rule")],
             t("registers.none")),
-        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names, log),
+        *_overdue_blocks(ctx, spec.followups(rows, settings, as_of), names, log, with_cadence=True),
         _block("all", t("registers.all"), [
             *item_cols, Col("invoice_date", t("col.invoice_date"), "date"), Col("due_date", t("col.due_date"), "date"),
             *money_cols, Col("age_days", t("col.age_days"), "number"), Col("bucket_label", t("col.bucket"),
                                                                            csv_key="bucket"),
-            Col("last_followup", t("col.last"), "date")], rows, empty=t("registers.none")),
+            Col("last_followup", t("col.last"), "date"), *plan_cols], rows, empty=t("registers.none")),
     ]
     tiles: list[dict[str, Any]] = [
         {"label": t("receivables.outstanding"), "value": totals["outstanding"], "kind": "money"},
@@ -218,7 +224,9 @@ def build_receivables(ctx: Context) -> Section | None:
         {"label": t("receivables.large_count"), "value": len(large), "kind": "number"},
     ]
     intro = t(spec.intro, cadence=_cadence_text(ctx, cadence))
-    return _section(ctx, spec, intro, [_cadence_line(ctx, cadence), *notes], tiles, blocks,
+    shorter = t("receivables.cadence_shorter", invoiced=_cadence_text(ctx, settings["receivables_invoiced"]),
+                large=_cadence_text(ctx, settings["receivables_large"]), threshold=ctx.fmt.money(threshold))
+    return _section(ctx, spec, intro, [_cadence_line(ctx, cadence), shorter, *notes], tiles, blocks,
                     _timeline(ctx, spec, rows, log, names))
 
 
@@ -231,7 +239,7 @@ def build_aftersales(ctx: Context) -> Section | None:
     if spec is None:
         return None
     t, as_of = ctx.t, ctx.as_of
-    cadence = spec.cadence(ctx.config["cadence"])
+    cadence = spec.cadence(ctx.config["cadence"], ctx.config["rules"])
     names, log = _names(ctx), _log(ctx)
     rows = _rows(ctx, spec, names, log)
     for r in rows:
@@ -289,7 +297,7 @@ def build_leads(ctx: Context) -> Section | None:
     if spec is None:
         return None
     t, as_of = ctx.t, ctx.as_of
-    cadence = spec.cadence(ctx.config["cadence"])
+    cadence = spec.cadence(ctx.config["cadence"], ctx.config["rules"])
     names, log = _names(ctx), _log(ctx)
     rows = _rows(ctx, spec, names, log)
     for r in rows:
@@ -329,7 +337,7 @@ def build_projects(ctx: Context) -> Section | None:
     if spec is None:
         return None
     t, as_of = ctx.t, ctx.as_of
-    cadences = spec.cadence(ctx.config["cadence"])  # one per cycle
+    cadences = spec.cadence(ctx.config["cadence"], ctx.config["rules"])  # one per cycle
     names, log = _names(ctx), _log(ctx)
     rows = _rows(ctx, spec, names, log)
     for r in rows:
@@ -370,7 +378,7 @@ def build_followups(ctx: Context) -> Section | None:
     if spec is None:
         return None
     t, as_of = ctx.t, ctx.as_of
-    cadence = spec.cadence(ctx.config["cadence"])
+    cadence = spec.cadence(ctx.config["cadence"], ctx.config["rules"])
     names, log = _names(ctx), _log(ctx)
     rows = _rows(ctx, spec, names, log)
     for r in rows:
@@ -403,7 +411,7 @@ def overdue_register_items(ctx: Context) -> WarningList | None:
         return None
     t = ctx.t
     cadences = ctx.config["cadence"]
-    found = reg.register_followups(ctx.tables, names, cadences, ctx.as_of)
+    found = reg.register_followups(ctx.tables, names, cadences, ctx.config["rules"], ctx.as_of)
     people = _names(ctx)
     items = reg.overdue_only(i for register_items in found.values() for i in register_items)
     rows = [{
@@ -425,7 +433,7 @@ def _remedy_missing(ctx: Context) -> list[FollowUp] | None:
     names = present(ctx)
     if not names or not ctx.site.has("followup_log"):
         return None
-    found = reg.register_followups(ctx.tables, names, ctx.config["cadence"], ctx.as_of)
+    found = reg.register_followups(ctx.tables, names, ctx.config["cadence"], ctx.config["rules"], ctx.as_of)
     return reg.remedy_missing((i for items in found.values() for i in items),
                               int(ctx.config["rules"]["remedy_grace_days"]))
 
