@@ -32,19 +32,21 @@ LOG = """\
 督办事项,F2,2026-02-20,P005,场地冲突,2026-02-24,改订B场地,进行中
 督办事项,F2,2026-02-25,P005,B场地待确认,2026-03-01,,进行中
 """
-# R2: its register date (02-17) is later than its entry, so still overdue (by 12 on the invoiced 2/week cadence)
-# — with a plan. R1: the entry is after the as-of date and ignored (overdue by 11, invoiced). A5: the register says 02-28 (overdue by 1 on 2/week), the
-# log 03-03: 2 days, not overdue. L2: register 03-03 is later than the entry: overdue by 1, no plan. F2: overdue by
+# R2: its register date (02-17) is later than its entry, so still overdue (by 12 on the invoiced 2/week
+# cadence), with a plan. R1: the entry is after the as-of date and ignored (overdue by 11, invoiced). A5: the
+# register says 02-28 (overdue by 1 on 2/week), the log 03-03: 2 days, not overdue.
+# L2: register 03-03 is later than the entry: overdue by 1, no plan. F2: overdue by
 # 1; its plan is the 02-20 entry's (the latest entry that has one).
 
 # Every overdue item with whether it has a plan: (register, id) -> (days overdue or None for no date, plan?).
 OVERDUE = {
-    ("receivables", "R1"): (11, False), ("receivables", "R2"): (12, True), ("receivables", "R3"): (166, False), ("leads", "L2"): (1, False),
-    ("leads", "L5"): (1, False), ("projects", "J4"): (1, False), ("projects", "J5"): (1, False),
+    ("receivables", "R1"): (11, False), ("receivables", "R2"): (12, True),
+    ("receivables", "R3"): (166, False), ("leads", "L2"): (1, False), ("leads", "L5"): (1, False),
+    ("projects", "J4"): (1, False), ("projects", "J5"): (1, False),
     ("followups", "F2"): (1, True), ("followups", "F3"): (None, False),
 }
-OWNERS = {"R1": "P002", "R2": "P002", "R3": "P003", "L2": "P002", "L5": "P001", "J4": "P003", "J5": "P001", "F2": "P005",
-          "F3": "P002"}
+OWNERS = {"R1": "P002", "R2": "P002", "R3": "P003", "L2": "P002", "L5": "P001", "J4": "P003", "J5": "P001",
+          "F2": "P005", "F3": "P002"}
 
 
 def expected_missing(grace: int) -> set[str]:

@@ -120,6 +120,8 @@ SCHEMA = Section(
                                       "laggard (the list for leapfrog talks).", minimum=1),
                 "receivable_large": Opt("number", 100000, "Outstanding amount at or above which a receivable is on "
                                         "the large-amount watch list.", minimum=0),
+                "lead_quota": Opt("int", 0, "Open sales leads (销线) each owner should carry; the leads register shows "
+                                  "each owner's fill. 0: no quota.", minimum=0),
                 "remedy_grace_days": Opt("int", 0, "Days an item of a register may be overdue for follow-up before "
                                          "a remedy plan (补救措施) in the follow-up log is required; overdue longer "
                                          "without one is listed on warnings/ and the board.", minimum=0),

@@ -227,6 +227,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("resolved", "date", "Date resolved.", "解决日期"),
                 _c("responsibility", "text", "Whose responsibility.", "责任判定", "责任"),
                 _c("last_followup", "date", "Date of the last follow-up (督办).", "最近跟进", "跟进日期"),
+                _c("method", "text", "How the case is handled (处理办法).", "处理办法", "处理方式"),
             ),
         ),
         Dataset(
@@ -241,6 +242,8 @@ DATASETS: dict[str, Dataset] = {
                 _c("next_step", "text", "Next step.", "下一步"),
                 _c("next_date", "date", "Date of the next step.", "节点日期"),
                 _c("value", "money", "Expected value.", "预计金额", default=0.0),
+                _c("probability", "number", "Chance of closing, 0–100 (销线质量: 合作几率).", "成交概率", "合作几率",
+                   minimum=0, maximum=100),
             ),
         ),
         Dataset(
@@ -256,6 +259,9 @@ DATASETS: dict[str, Dataset] = {
                 _c("next_milestone", "text", "Next milestone.", "下一节点"),
                 _c("next_date", "date", "Date of the next milestone.", "节点日期"),
                 _c("last_update", "date", "Date of the last follow-up.", "更新日期"),
+                _c("handoff", "date", "Date handed to the back end (流转后端).", "移交日期", "流转日期"),
+                _c("next_target", "text", "The back end's next target after the hand-off.", "移交后目标",
+                   "后端下一步目标"),
             ),
         ),
         Dataset(
@@ -268,6 +274,11 @@ DATASETS: dict[str, Dataset] = {
                 _c("due", "date", "Due date.", "截止日期"),
                 _c("status", "text", "Status.", "状态"),
                 _c("last_followup", "date", "Date of the last follow-up.", "最近跟进"),
+                _c("line", "text", "The line (条线) the item belongs to.", "条线"),
+                _c("priority", "text", "Priority: high, normal or low.", "优先级",
+                   choices={"high": ("高", "重要紧急", "紧急"), "normal": ("中", "一般"), "low": ("低",)}),
+                _c("contact_times", "text", "The communication times agreed (约定沟通时间).", "约定沟通时间",
+                   "沟通时间"),
             ),
         ),
         Dataset(

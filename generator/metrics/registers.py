@@ -86,6 +86,12 @@ def _money(value: Any) -> float:
     return float(value)
 
 
+def _number(value: Any) -> float | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of a canonical table as dicts, in spreadsheet order."""
     if frame.empty:
@@ -267,7 +273,7 @@ def aftersales_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]
             "registered": registered, "reason": _text(r.get("reason")), "closed": closed, "resolved": resolved,
             "responsibility": _text(r.get("responsibility")), "days_to_resolve": days,
             "days_open": (as_of - registered).days if not closed and registered else None,
-            "last_followup": _date(r.get("last_followup")), "_row": r.get("_row"),
+            "last_followup": _date(r.get("last_followup")), "method": _text(r.get("method")), "_row": r.get("_row"),
         })
     return rows
 
@@ -293,6 +299,34 @@ def resolution_by(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return table
 
 
+def monthly_returns(rows: list[dict[str, Any]], as_of: dt.date, months: int = 12) -> list[dict[str, Any]]:
+    """The monthly return (一月一返) of the last `months` calendar months to the as-of date, newest first: cases
+    registered in the month, cases resolved in it (closed with a resolution date in the month), cases open at its
+    end (registered by then and not resolved by then; a closed case without a date counts as resolved), and the
+    average days to resolution of the month's resolved cases. Months before the first case are left out."""
+    registered = [r["registered"] for r in rows if r["registered"] is not None]
+    if not registered:
+        return []
+    out = []
+    for back in range(months):
+        first = add_months(as_of.replace(day=1), -back)
+        end = min(add_months(first, 1) - dt.timedelta(days=1), as_of)
+        if end < min(registered):
+            break
+        resolved = [r for r in rows if r["closed"] and r["resolved"] and first <= r["resolved"] <= end]
+        times = [r["days_to_resolve"] for r in resolved
+                 if r["days_to_resolve"] is not None and r["days_to_resolve"] >= 0]
+        out.append({
+            "month": f"{first.year:04d}-{first.month:02d}",
+            "registered": sum(1 for r in rows if r["registered"] and first <= r["registered"] <= end),
+            "resolved": len(resolved),
+            "open_at_end": sum(1 for r in rows if r["registered"] and r["registered"] <= end
+                               and not (r["closed"] and (r["resolved"] is None or r["resolved"] <= end))),
+            "average": round(sum(times) / len(times), 1) if times else None,
+        })
+    return out
+
+
 def aftersales_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> list[FollowUp]:
     return [follow_up("aftersales", r["id"], r["customer"], r["owner"], r["last_followup"], r["registered"],
                       cadence, as_of, r["_row"]) for r in rows if not r["closed"]]
@@ -312,10 +346,31 @@ def lead_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
             "id": str(r["id"]), "owner": str(r["owner"]), "stage": _text(r.get("stage")),
             "created": _date(r.get("created")), "last_update": _date(r.get("last_update")),
             "next_step": _text(r.get("next_step")), "next_date": next_date, "value": _money(r.get("value")),
-            "closed": closed, "node_passed": bool(not closed and next_date and next_date < as_of),
+            "probability": _number(r.get("probability")), "closed": closed,
+            "node_passed": bool(not closed and next_date and next_date < as_of),
             "_row": r.get("_row"),
         })
     return rows
+
+
+def lead_quota(rows: list[dict[str, Any]], quota: int) -> list[dict[str, Any]]:
+    """Per owner of an open lead: open leads, the quota and its fill (open ÷ quota; None without a quota), the
+    expected value weighted by probability (value × probability ÷ 100, over the leads that have one) and the mean
+    probability; the emptiest quota first, then by owner."""
+    owners: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if not r["closed"]:
+            owners.setdefault(r["owner"], []).append(r)
+    out = []
+    for owner, leads in owners.items():
+        rated = [r for r in leads if r["probability"] is not None]
+        out.append({
+            "owner": owner, "open": len(leads), "quota": quota or None, "fill": len(leads) / quota if quota else None,
+            "short": max(quota - len(leads), 0) if quota else None,
+            "weighted": round(sum(r["value"] * r["probability"] / 100 for r in rated), 2) if rated else None,
+            "probability": round(sum(r["probability"] for r in rated) / len(rated), 1) if rated else None,
+        })
+    return sorted(out, key=lambda e: (e["fill"] if e["fill"] is not None else 0, e["owner"]))
 
 
 def lead_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> list[FollowUp]:
@@ -346,7 +401,8 @@ def project_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
             "cycle_days": (end - start).days if start and end else None, "stage": _text(r.get("stage")),
             "next_milestone": _text(r.get("next_milestone")), "next_date": next_date,
             "last_update": _date(r.get("last_update")), "closed": closed,
-            "node_passed": bool(not closed and next_date and next_date < as_of), "_row": r.get("_row"),
+            "node_passed": bool(not closed and next_date and next_date < as_of),
+            "handoff": _date(r.get("handoff")), "next_target": _text(r.get("next_target")), "_row": r.get("_row"),
         })
     return rows
 
@@ -369,6 +425,8 @@ def followup_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
         rows.append({
             "id": str(r["id"]), "item": _text(r.get("item")) or "", "owner": str(r["owner"]), "due": due,
             "status": _text(r.get("status")), "last_followup": _date(r.get("last_followup")), "done": done,
+            "line": _text(r.get("line")), "priority": _text(r.get("priority")),
+            "contact_times": _text(r.get("contact_times")),
             "past_due": (as_of - due).days if due and due < as_of and not done else None, "_row": r.get("_row"),
         })
     return rows

@@ -255,6 +255,7 @@ def build_aftersales(ctx: Context) -> Section | None:
             entry["label"] = entry[key] or t("aftersales.unknown")
         return out
 
+    method = [Col("method", t("aftersales.method"))] if any(r["method"] for r in rows) else []
     stat_cols = [Col("open", t("col.open"), "number"), Col("closed", t("col.closed"), "number"),
                  Col("average", t("col.average"), "number"), Col("longest", t("col.longest_days"), "number")]
     case_cols = [Col("id", t("col.id")), Col("customer", t("col.customer")), Col("owner_name", t("col.owner")),
@@ -265,8 +266,14 @@ def build_aftersales(ctx: Context) -> Section | None:
     blocks = [
         _block("open-cases", t("aftersales.open_cases"), [
             *case_cols, Col("days_open", t("col.days_open"), "number"), Col("reason", t("col.reason")),
-            Col("responsibility", t("col.responsibility")), Col("last_followup", t("col.last"), "date")],
+            Col("responsibility", t("col.responsibility")), *method, Col("last_followup", t("col.last"), "date")],
             open_cases, empty=t("registers.none")),
+        _block("monthly-return", t("aftersales.monthly"), [
+            Col("month", t("aftersales.month")), Col("registered", t("aftersales.registered"), "number"),
+            Col("resolved", t("aftersales.resolved"), "number"),
+            Col("open_at_end", t("aftersales.open_at_end"), "number"),
+            Col("average", t("col.average"), "number")], reg.monthly_returns(rows, as_of),
+            [t("aftersales.monthly_rule")], t("registers.none")),
         _block("by-reason", t("aftersales.by_reason"), [Col("label", t("col.reason"), csv_key="reason"), *stat_cols],
                grouped("reason"), notes, t("registers.none")),
         _block("by-responsibility", t("aftersales.by_responsibility"),
@@ -277,7 +284,7 @@ def build_aftersales(ctx: Context) -> Section | None:
             *case_cols, Col("status_label", t("col.status"), csv_key="status"),
             Col("resolved", t("col.resolved"), "date"),
             Col("days_to_resolve", t("col.days_to_resolve"), "number"), Col("reason", t("col.reason")),
-            Col("responsibility", t("col.responsibility")), Col("last_followup", t("col.last"), "date")], rows,
+            Col("responsibility", t("col.responsibility")), *method, Col("last_followup", t("col.last"), "date")], rows,
             empty=t("registers.none")),
     ]
     tiles = [
@@ -315,10 +322,35 @@ def build_leads(ctx: Context) -> Section | None:
                  Col("stage", t("col.stage")), Col("created", t("col.created"), "date"),
                  Col("last_update", t("col.last_update"), "date"), Col("next_step", t("col.next_step")),
                  Col("next_date", t("col.next_date"), "date"), Col("value", t("col.value"), "money")]
+    rated = any(r["probability"] is not None for r in rows)
+    if rated:
+        for r in rows:
+            r["weighted"] = round(r["value"] * r["probability"] / 100, 2) if r["probability"] is not None else None
+        lead_cols += [Col("probability", t("leads.probability"), "number"),
+                      Col("weighted", t("leads.weighted"), "money")]
+    quota = int(ctx.config["rules"]["lead_quota"])
+    quota_blocks = []
+    if quota or rated:
+        quota_rows = [_owner(entry, names, ctx) for entry in reg.lead_quota(rows, quota)]
+        for entry in quota_rows:
+            if entry["short"]:
+                entry["_class"] = "flag"
+        quota_cols = [Col("owner_name", t("col.owner")), Col("owner", t("col.owner_id")),
+                      Col("open", t("leads.open"), "number")]
+        if quota:
+            quota_cols += [Col("quota", t("leads.quota"), "number"), Col("fill", t("leads.fill"), "percent"),
+                           Col("short", t("leads.short"), "number")]
+        if rated:
+            quota_cols += [Col("probability", t("leads.mean_probability"), "number"),
+                           Col("weighted", t("leads.weighted"), "money")]
+        quota_blocks.append(_block("quota", t("leads.quota_title"), quota_cols, quota_rows,
+                                   [t("leads.quota_rule", quota=quota) if quota else t("leads.quality_rule")],
+                                   t("registers.none")))
     blocks = [
         _block("by-stage", t("leads.by_stage"), [Col("stage", t("col.stage")), Col("count", t("col.count"), "number"),
                                                  Col("value", t("col.value"), "money")],
                sorted(stages.values(), key=lambda e: (-e["count"], e["stage"])), empty=t("registers.none")),
+        *quota_blocks,
         _block("active", t("leads.list"), lead_cols, active, [t("leads.node_rule")], t("registers.none")),
         *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names, log),
         _block("closed", t("registers.closed"), lead_cols, closed, empty=t("registers.none")),
@@ -349,6 +381,8 @@ def build_projects(ctx: Context) -> Section | None:
             Col("expected_end", t("col.expected_end"), "date"), Col("cycle_days", t("col.cycle_days"), "number"),
             Col("stage", t("col.stage")), Col("next_milestone", t("col.next_milestone")),
             Col("next_date", t("col.next_date"), "date"), Col("last_update", t("col.last_update"), "date")]
+    if any(r["handoff"] or r["next_target"] for r in rows):
+        cols += [Col("handoff", t("projects.handoff"), "date"), Col("next_target", t("projects.next_target"))]
     blocks = []
     for cycle in reg.CYCLES:
         chosen = sorted((r for r in active if r["cycle"] == cycle), key=lambda r: (r["next_date"] or as_of, r["id"]))
@@ -388,10 +422,16 @@ def build_followups(ctx: Context) -> Section | None:
     cols = [Col("id", t("col.id")), Col("item", t("col.item")), Col("owner_name", t("col.owner")),
             Col("owner", t("col.owner_id")), Col("due", t("col.due"), "date"), Col("status", t("col.status")),
             Col("last_followup", t("col.last"), "date")]
+    for r in rows:
+        r["priority_label"] = t(f"followups.priority.{r['priority']}") if r["priority"] else None
+    cols += [Col(key, t(f"followups.{key}"), csv_key=csv) for key, csv in (
+        ("line", None), ("priority_label", "priority"), ("contact_times", None)) if any(r[key] for r in rows)]
+    items = reg.with_plans(spec.followups(rows, cadence, as_of), log)
     blocks = [
         _block("open-items", t("followups.list"), [*cols, Col("past_due", t("col.past_due"), "number")], open_items,
                empty=t("registers.none")),
-        *_overdue_blocks(ctx, spec.followups(rows, cadence, as_of), names, log),
+        *_overdue_blocks(ctx, items, names, log),
+        *_by_line(ctx, items, rows),
         _block("closed", t("registers.closed"), cols, [r for r in rows if r["done"]], empty=t("registers.none")),
     ]
     tiles = [
@@ -401,6 +441,27 @@ def build_followups(ctx: Context) -> Section | None:
     ]
     return _section(ctx, spec, t(spec.intro), [_cadence_line(ctx, cadence)], tiles, blocks,
                     _timeline(ctx, spec, rows, log, names))
+
+
+def _by_line(ctx: Context, items: list[FollowUp], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Open items and those overdue for follow-up per line (条线), when the register names lines."""
+    line_of = {r["id"]: r["line"] for r in rows}
+    if not any(line_of.values()):
+        return []
+    t = ctx.t
+    lines: dict[str, dict[str, Any]] = {}
+    for item in items:
+        name = line_of.get(item.id) or t("followups.no_line")
+        entry = lines.setdefault(name, {"line": name, "open": 0, "overdue": 0, "no_plan": 0})
+        entry["open"] += 1
+        if item.overdue:
+            entry["overdue"] += 1
+            entry["no_plan"] += item.plan is None
+    found = sorted(lines.values(), key=lambda e: (-e["overdue"], e["line"]))
+    return [_block("by-line", t("followups.by_line"), [
+        Col("line", t("followups.line")), Col("open", t("col.open"), "number"),
+        Col("overdue", t("followups.overdue"), "number"), Col("no_plan", t("followups.no_plan"), "number")],
+        found, [t("followups.by_line_rule")], t("registers.none"))]
 
 
 @warning_rule(order=90)
