@@ -177,7 +177,7 @@ def collection_reference(collection: Collection) -> list[str]:
     lines = [f"### `content/{collection.name}/`", "", cell(collection.help), "",
              "| field | type | required | default | allowed values | meaning |", "|---|---|---|---|---|---|"]
     for f in collection.fields:
-        allowed = ", ".join(f"`{c}`" for c in f.choices) if f.choices else (
+        allowed = _choices(f.aliases) if f.aliases else ", ".join(f"`{c}`" for c in f.choices) if f.choices else (
             _column_limits(f.minimum, f.maximum) or "—")
         lines.append(f"| `{f.name}` | {cell(FIELD_TYPES.get(f.type, f.type))} | {'yes' if f.required else ''} | "
                      f"{toml_value(f.default) if f.default is not None else ''} | {cell(allowed)} | {cell(f.help)} |")

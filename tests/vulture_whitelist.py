@@ -50,3 +50,7 @@ build_followups
 # Apprise's HTTP plugins read these from the plugin object (notify/delivery.py sets them per target).
 _.socket_connect_timeout
 _.socket_read_timeout
+
+# A meeting's preparation, shown by the meeting page's template (_meeting_review.html).
+_.agenda
+_.material

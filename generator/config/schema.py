@@ -120,6 +120,11 @@ SCHEMA = Section(
                                       "laggard (the list for leapfrog talks).", minimum=1),
                 "receivable_large": Opt("number", 100000, "Outstanding amount at or above which a receivable is on "
                                         "the large-amount watch list.", minimum=0),
+                "meeting_evaluation_days": Opt("int", 2, "Days after a meeting by which its evaluation (会后评估) "
+                                               "must be written; later without one, it is a warning.", minimum=0),
+                "debrief_redo_days": Opt("int", 1, "Days after submission a debrief marked redo (重做) must be done "
+                                         "again, unless it gives redo_by; still redo after that, it is a warning.",
+                                         minimum=0),
                 "lead_quota": Opt("int", 0, "Open sales leads (销线) each owner should carry; the leads register shows "
                                   "each owner's fill. 0: no quota.", minimum=0),
                 "remedy_grace_days": Opt("int", 0, "Days an item of a register may be overdue for follow-up before "

@@ -363,6 +363,8 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] | None = None
+    # canonical choice -> other accepted spellings (editors write 早会, not morning)
+    aliases: dict[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -377,8 +379,33 @@ class Collection:
         return tuple(f.name for f in self.fields)
 
 
-LEVELS = ("branch", "division", "team")
-MEETING_KINDS = ("kick-off", "analysis", "morning", "daily", "celebration", "sharing", "training")
+LEVEL_NAMES = {
+    "branch": ("分公司", "市分公司", "中支", "机构"),
+    "division": ("营业部", "部", "事业部", "营业区"),
+    "team": ("团队", "组", "营业组"),
+}
+LEVELS = tuple(LEVEL_NAMES)
+# The seed's meetings: the branch's brainstorming of senior managers, kick-off, analysis at each stage, cadres' and
+# group trainers' regular meetings; the division's kick-off, supervisors' morning meeting, morning and evening
+# meetings, daily follow-up, celebration, sharing, part-time lecturers' meeting and the not-broken-zero meeting.
+MEETING_KIND_NAMES = {
+    "kick-off": ("启动会", "启动大会"),
+    "analysis": ("经营分析会", "分析会", "业务分析会"),
+    "morning": ("早会",),
+    "evening": ("夕会", "晚会"),
+    "daily": ("日新追踪会", "追踪会", "日新会"),
+    "celebration": ("表彰会", "庆功会"),
+    "sharing": ("经验分享会", "分享会"),
+    "training": ("培训会", "培训"),
+    "brainstorm": ("高层头脑风暴会", "头脑风暴会"),
+    "cadre": ("干部例会", "营销管理干部例会"),
+    "trainer": ("组训例会",),
+    "lecturer": ("讲师会", "兼职讲师会"),
+    "supervisor-morning": ("督导早会", "主管早会"),
+    "zero": ("未破零专题会", "未破零会"),
+}
+MEETING_KINDS = tuple(MEETING_KIND_NAMES)
+DEBRIEF_STATUS = {"passed": ("通过", "合格"), "redo": ("重做", "不合格", "退回", "返工")}
 
 COLLECTIONS: dict[str, Collection] = {
     c.name: c
@@ -423,11 +450,17 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("title", help="Title."),
                 Field("date", "date", required=True, help="Date."),
                 Field("time", "text", help="Start time HH:MM."),
-                Field("level", choices=LEVELS, help="branch, division or team."),
-                Field("kind", choices=MEETING_KINDS, help="Kind of meeting."),
+                Field("level", choices=LEVELS, aliases=LEVEL_NAMES, help="branch, division or team (or 分公司, "
+                      "营业部, 团队)."),
+                Field("kind", choices=MEETING_KINDS, aliases=MEETING_KIND_NAMES, help="Kind of meeting (or its "
+                      "Chinese name: 早会, 夕会, 干部例会, 未破零专题会 …)."),
                 Field("unit", help="Unit id."),
                 Field("host", help="Host."),
                 Field("attendees", help="Attendees."),
+                Field("agenda", help="Preparation: the agenda (议程)."),
+                Field("material", help="Preparation: the material prepared (会议材料)."),
+                Field("evaluation", help="The evaluation after the meeting (会后评估); missing two days after the "
+                      "meeting ([rules] meeting_evaluation_days) it is a warning."),
             ),
         ),
         Collection(
@@ -439,6 +472,10 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("unit", help="Unit id."),
                 Field("presenter", help="Presenter."),
                 Field("submitted", "datetime", required=True, help="When submitted."),
+                Field("status", choices=tuple(DEBRIEF_STATUS), aliases=DEBRIEF_STATUS,
+                      help="passed (通过) or redo (重做): a debrief that fails the template is done again."),
+                Field("redo_by", "date", help="When a redo is due; without it, [rules] debrief_redo_days after "
+                      "submission."),
             ),
         ),
         Collection(
