@@ -322,6 +322,9 @@ DATASETS: dict[str, Dataset] = {
                 _c("person", "text", "Person talked to.", "员工", "工号", required=True, ref="people"),
                 _c("topic", "text", "Topic.", "主题"),
                 _c("notes", "text", "Notes.", "记录"),
+                _c("kind", "text", "performance (the supervisor's monthly talk) or leapfrog (越级谈话: a senior "
+                   "manager with a chronic laggard).", "类型", "谈话类型",
+                   choices={"performance": ("绩效面谈", "绩效谈话", "面谈"), "leapfrog": ("越级谈话", "越级")}),
             ),
         ),
         Dataset(

@@ -292,3 +292,17 @@ def laggards(tables: dict[str, pd.DataFrame], as_of: dt.date, percent: float, mo
     out = out[below_all]
     order = out.sort_values(["mean_achievement", "person"], kind="mergesort").index
     return out.loc[order].reset_index(drop=True), names
+
+
+def without_leapfrog_talk(laggards: pd.DataFrame, talks: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The laggards (rows of `laggards`) with no leapfrog talk (kind leapfrog) from the first of as_of's month to
+    as_of, with `last_talk`: the date of their latest leapfrog talk before that, or NaT."""
+    kind = talks["kind"].map(text_or_none)
+    leapfrog = talks[(kind == "leapfrog").to_numpy() & talks["date"].notna().to_numpy()
+                     & (talks["date"] <= pd.Timestamp(as_of)).to_numpy()]
+    person = leapfrog["person"].map(text_or_none)
+    latest = leapfrog.groupby(person)["date"].max()
+    last = laggards["person"].map(latest)
+    out = laggards.assign(last_talk=last.astype("datetime64[ns]").to_numpy())
+    talked = out["last_talk"].notna() & (out["last_talk"] >= pd.Timestamp(as_of.replace(day=1)))
+    return out[~talked.to_numpy()].reset_index(drop=True)
