@@ -172,3 +172,31 @@ def test_no_forecast_logged_shows_no_unit_table(tmp_path, make_site) -> None:
     plan = plan_site(site)
     unit = next(p for p in plan.pages if p.path == "units/T1/index.html")
     assert unit.context["forecast_accuracy"] is None
+
+
+@pytest.mark.parametrize(("depth", "count", "best", "worst"), [
+    (1, 1, ["A"], ["B"]),  # B and C tie at 50%: by id
+    (1, 2, ["A", "B"], ["C"]),  # B is among the best, so not among the worst again
+    (1, 3, ["A", "B", "C"], []),
+    (1, 0, [], []),
+    (2, 1, ["E"], []),  # the only unit at level 2; D has no target and is never chosen
+])
+def test_units_summoned_best_and_worst(depth, count, best, worst) -> None:
+    import pandas as pd
+
+    from generator.metrics.warnings import summons
+
+    units = pd.DataFrame({"level": [1, 1, 1, 1, 2], "achievement_mtd": [0.9, 0.5, 0.5, None, 1.5]},
+                         index=["A", "B", "C", "D", "E"])
+    found_best, found_worst = summons(units, depth, count)
+    assert [u for u, _ in found_best] == best and [u for u, _ in found_worst] == worst
+
+
+def test_board_lists_the_units_summoned(tmp_path) -> None:
+    site = _site(tmp_path)
+    plan = plan_site(site)
+    renderer = Renderer(site.root, site.locale, template_globals(site, plan))
+    board = tree(renderer.render(plan.pages[0]).data)
+    # T1 25,000 of 50,000 and T2 100,000 of 200,000: both 50%, T1 first by id
+    assert texts(board, ".summons dt") == ["表现最好", "表现最差"]
+    assert texts(board, ".summons dd") == ["一组 50.0%", "二组 50.0%"]

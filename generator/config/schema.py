@@ -125,6 +125,11 @@ SCHEMA = Section(
                 "debrief_redo_days": Opt("int", 1, "Days after submission a debrief marked redo (重做) must be done "
                                          "again, unless it gives redo_by; still redo after that, it is a warning.",
                                          minimum=0),
+                "summon_count": Opt("int", 1, "Each week the best and the worst this many units (by month-to-date "
+                                    "achievement) are summoned to a one-on-one debrief (述职), shown on the board; 0: "
+                                    "none.", minimum=0),
+                "summon_level": Opt("int", 1, "The level of the tree the summoned units are taken from: 0 the top "
+                                    "unit, 1 the units under it, and so on.", minimum=0),
                 "lead_quota": Opt("int", 0, "Open sales leads (销线) each owner should carry; the leads register shows "
                                   "each owner's fill. 0: no quota.", minimum=0),
                 "remedy_grace_days": Opt("int", 0, "Days an item of a register may be overdue for follow-up before "

@@ -52,6 +52,7 @@ from .resources import build as _resources
 from .screens import build as _screens
 from .scripts_page import build as _scripts
 from .search import build as _search
+from .summons import summon_items
 from .tables import table_files
 from .talks import award_items
 from .talks import build as _talks
@@ -151,6 +152,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "board_items": board_items,
         "awards": award_items(ctx),
         "remedy_owners": remedy_owners(ctx),
+        "summons": summon_items(ctx),
     })
     plan.pages.insert(0, home)
     plan.files.extend(table_files([home]))
