@@ -125,6 +125,8 @@ SCHEMA = Section(
                 "debrief_redo_days": Opt("int", 1, "Days after submission a debrief marked redo (重做) must be done "
                                          "again, unless it gives redo_by; still redo after that, it is a warning.",
                                          minimum=0),
+                "clearance_days": Opt("int", 30, "Days after joining by which a newcomer should have passed all ten "
+                                      "problems of the booklet (通关); later, a warning.", minimum=0),
                 "summon_count": Opt("int", 1, "Each week the best and the worst this many units (by month-to-date "
                                     "achievement) are summoned to a one-on-one debrief (述职), shown on the board; 0: "
                                     "none.", minimum=0),

@@ -432,7 +432,8 @@ def _file(sources: dict[str, Source], dataset: str) -> str:
 
 # References whose target may be unknown without losing the row: the value is dropped with a warning.
 SOFT_REFERENCES = {("units", "head"), ("units", "tracker"), ("training", "trainer"),
-                   ("resources", "from_owner"), ("sms_groups", "person"), ("followup_log", "by")}
+                   ("resources", "from_owner"), ("sms_groups", "person"), ("followup_log", "by"),
+                   ("clearance", "examiner")}
 
 
 def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]) -> list[Problem]:

@@ -343,6 +343,19 @@ DATASETS: dict[str, Dataset] = {
             ),
         ),
         Dataset(
+            "clearance",
+            "Newcomers' 通关: each problem of the top-ten booklet a person has answered before an examiner.",
+            (
+                _c("person", "text", "Person id.", "工号", "姓名工号", required=True, ref="people"),
+                _c("problem", "int", "The problem's rank in the top-ten booklet, 1–10.", "问题序号", "题号",
+                   "问题", required=True, minimum=1, maximum=10),
+                _c("date", "date", "Date of the attempt.", "日期", "通关日期", required=True, past=True),
+                _c("result", "text", "passed or failed.", "结果", default="passed",
+                   choices={"passed": ("通过", "已通关", "合格"), "failed": ("未通过", "不通过", "不合格")}),
+                _c("examiner", "text", "Person id of the examiner.", "考官", "主考", ref="people"),
+            ),
+        ),
+        Dataset(
             "awards",
             "Monthly recognitions.",
             (

@@ -14,6 +14,7 @@ from ..metrics.kpis import UnitTree, leaderboard, prepare, trend_and_month
 from ..parallel import forked_map
 from ..render import Page
 from .chartfiles import ChartFile, compare_chart, cumulative_chart, trend_chart
+from .clearance import person_clearance, unit_clearance
 from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
 from .links import person_href, unit_href
@@ -22,8 +23,9 @@ from .tracker_accounts import rule_text, unit_forecast_tables
 
 
 def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables: dict[str, pd.DataFrame],
-               as_of: dt.date, t: Translator, fmt: Formatter, show_people: bool) -> tuple[list[Page], list[ChartFile]]:
-    """The units overview and one page per unit."""
+               as_of: dt.date, t: Translator, fmt: Formatter, show_people: bool,
+               clearance: dict[str, dict[str, Any]] | None = None) -> tuple[list[Page], list[ChartFile]]:
+    """The units overview and one page per unit (with its newcomers' 通关 pass rate when `clearance` is given)."""
     pages: list[Page] = []
     charts: list[ChartFile] = []
     person_link = person_href if show_people else None
@@ -71,6 +73,7 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
             "members": Table("members", t("units.members"), person_columns(t), [dict(row) for row in members])
             if members else None,
             "forecast_accuracy": forecast_tables.get(unit_id), "forecast_rule": forecast_rule,
+            "clearance": (clearance or {}).get(unit_id),
         }
         return Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context), page_charts
 
@@ -83,8 +86,9 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
 
 
 def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd.DataFrame], as_of: dt.date,
-                 t: Translator, fmt: Formatter) -> tuple[list[Page], list[ChartFile]]:
-    """One page per person.
+                 t: Translator, fmt: Formatter, clearance: dict[str, dict[str, Any]] | None = None
+                 ) -> tuple[list[Page], list[ChartFile]]:
+    """One page per person (with their 通关 progress when `clearance` is given).
 
     A branch has thousands of people: their 30-day trends and orders are computed for everyone at once (one
     group-by, one sort), not person by person.
@@ -125,7 +129,7 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
             "unit_name": unit_names.get(unit_id, unit_id),
             "unit_link": unit_href(unit_id) if unit_id in unit_names else None,
             "charts": [chart], "orders": Table("orders", t("people.orders"), order_columns, orders.get(person_id, [])),
-            "awards": awards.get(person_id, []),
+            "awards": awards.get(person_id, []), "clearance": (clearance or {}).get(str(person_id)),
         }))
     return pages, charts
 
@@ -163,7 +167,10 @@ def build_units(ctx: Context) -> Section | None:
     """units/: the overview of every unit and a page per unit."""
     if not ctx.wants("units"):
         return None
-    pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people)
+    clearance = (unit_clearance(ctx.tables, ctx.tree, ctx.as_of, int(ctx.config["rules"]["newcomer_months"]))
+                 if ctx.site.has("clearance") else None)
+    pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people,
+                               clearance)
     return Section("units", "units/", pages, charts=charts)
 
 
@@ -171,8 +178,10 @@ def build_people(ctx: Context) -> Section | None:
     """people/: a page per person, reached from the unit pages (no navigation entry of its own)."""
     if not ctx.show_people:
         return None
+    clearance = (person_clearance(ctx.tables, ctx.as_of, int(ctx.config["rules"]["newcomer_months"]))
+                 if ctx.site.has("clearance") else None)
     pages, charts = person_pages(ctx.people, ctx.tables["units"].set_index("id"), ctx.tables, ctx.as_of, ctx.t,
-                                 ctx.fmt)
+                                 ctx.fmt, clearance)
     return Section("people", None, pages, charts=charts)
 
 
