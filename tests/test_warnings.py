@@ -237,6 +237,15 @@ def test_laggards_without_a_leapfrog_talk_this_month(tmp_path, p003_talk, listed
     assert [r["name"] for r in rows] == [n for p, n in (("P006", "孙单位"), ("P003", "王个人")) if p in listed]
 
 
+def test_laggards_when_no_talk_says_its_kind(tmp_path) -> None:
+    talks = "日期,主管,员工,主题\n2026-04-02,P001,P003,连续三月未达标\n"  # no kind column: no leapfrog talk
+    write_files(tmp_path, {**BASELINE, **FILES, "data/talks.csv": talks})
+    site = load_site(tmp_path, today=AS_OF, as_of=AS_OF)
+    found, _ = metrics.laggards(site.tables, AS_OF, 60, 3)
+    missing = metrics.without_leapfrog_talk(found, site.tables["talks"], AS_OF)
+    assert list(missing["person"]) == ["P006", "P003"] and missing["last_talk"].isna().all()
+
+
 def read_csv_bytes(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 

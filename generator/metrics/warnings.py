@@ -300,10 +300,12 @@ def without_leapfrog_talk(laggards: pd.DataFrame, talks: pd.DataFrame, as_of: dt
     kind = talks["kind"].map(text_or_none)
     leapfrog = talks[(kind == "leapfrog").to_numpy() & talks["date"].notna().to_numpy()
                      & (talks["date"] <= pd.Timestamp(as_of)).to_numpy()]
-    person = leapfrog["person"].map(text_or_none)
-    latest = leapfrog.groupby(person)["date"].max()
-    last = laggards["person"].map(latest)
-    out = laggards.assign(last_talk=last.astype("datetime64[ns]").to_numpy())
+    latest: dict[str, pd.Timestamp] = {}
+    for who, day in zip(leapfrog["person"].map(text_or_none), leapfrog["date"], strict=True):
+        if who is not None and (who not in latest or day > latest[who]):
+            latest[who] = day
+    last = pd.Series([latest.get(p, pd.NaT) for p in laggards["person"]], dtype="datetime64[ns]")
+    out = laggards.assign(last_talk=last.to_numpy())
     talked = out["last_talk"].notna() & (out["last_talk"] >= pd.Timestamp(as_of.replace(day=1)))
     return out[~talked.to_numpy()].reset_index(drop=True)
 
