@@ -13,7 +13,7 @@ from pathlib import Path
 from .config.schema import SCHEMA, ListOf, MapOf, Opt, Section, StrMap
 from .inputs.coerce import LIMITS
 from .inputs.datasets import AHEAD, EARLIEST
-from .inputs.schemas import COLLECTIONS, DATASETS, Collection, Dataset
+from .inputs.schemas import COLLECTIONS, DATASETS, Collection, Column, Dataset
 
 REFERENCE = Path("docs") / "reference.md"
 COMMAND = "python -m generator.docs"
@@ -166,15 +166,21 @@ def dataset_reference(dataset: Dataset) -> list[str]:
         lines.append(
             f"| `{c.name}` | {cell(COLUMN_TYPES.get(c.type, c.type))} | {'yes' if c.required else ''} | "
             f"{toml_value(c.default) if c.default is not None else ''} | {cell(allowed)} | "
-            f"{f'`{c.ref}`' if c.ref else ''} | {cell(', '.join(c.headers))} | {cell(meaning)} |")
+            f"{_refers(c)} | {cell(', '.join(c.headers))} | {cell(meaning)} |")
     return [*lines, ""]
+
+
+def _refers(column: Column) -> str:
+    if column.ref_by:
+        return f"the dataset named by `{column.ref_by}`"
+    return f"`{column.ref}`" if column.ref else ""
 
 
 def collection_reference(collection: Collection) -> list[str]:
     lines = [f"### `content/{collection.name}/`", "", cell(collection.help), "",
              "| field | type | required | default | allowed values | meaning |", "|---|---|---|---|---|---|"]
     for f in collection.fields:
-        allowed = ", ".join(f"`{c}`" for c in f.choices) if f.choices else (
+        allowed = _choices(f.aliases) if f.aliases else ", ".join(f"`{c}`" for c in f.choices) if f.choices else (
             _column_limits(f.minimum, f.maximum) or "—")
         lines.append(f"| `{f.name}` | {cell(FIELD_TYPES.get(f.type, f.type))} | {'yes' if f.required else ''} | "
                      f"{toml_value(f.default) if f.default is not None else ''} | {cell(allowed)} | {cell(f.help)} |")

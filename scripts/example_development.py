@@ -11,7 +11,8 @@ September to November 2026 (the as-of date is 2026-11-20) and plants what the pa
 - resources: the office hands telesales lists to team heads, who pass parts on to their agents;
   a leaver's customers go to a teammate. One batch has waited a week to be received, one waits
   within the limit, and one team head's resource table has not been updated for two weeks;
-- awards: 最佳业务员, 月度之星 and 最佳新人 for September, October and November, from the sales.
+- awards: 最佳业务员, 月度之星 and 最佳新人 for September, October and November, from the sales;
+- clearance: the newcomers' attempts at the top-ten problems (通关), some failed once, a few stalled.
 
 Deterministic: a random stream of its own (not the one passed in, whose seed depends on how many
 other example modules exist), no clock.
@@ -285,8 +286,33 @@ def make_awards(org: Any, monthly: dict[tuple[str, str], float]) -> list[list[An
     return rows
 
 
+def make_clearance(org: Any) -> list[list[Any]]:
+    """Newcomers' attempts at the top-ten problems before their team head: most pass one every few days, some
+    fail one before passing it, and a few stall well past thirty days (planted for the warning)."""
+    rng = random.Random(STREAM + "-clearance")  # its own stream: the other files stay as they were
+    cutoff = date(2026, 8, 20)  # three months before the as-of date
+    newcomers = sorted((p for p in org.people if p.role in ("agent", "supervisor") and p.employed(AS_OF)
+                        and p.join > cutoff), key=lambda p: p.id)
+    rows: list[list[Any]] = []
+    for n, person in enumerate(newcomers):
+        examiner = supervisor_of(org, person)
+        stall = n % 5 == 2  # every fifth newcomer stops after a few problems
+        day = person.join + timedelta(days=4 + rng.randint(0, 3))
+        for problem in range(1, 11):
+            if day > AS_OF or (stall and problem > 3 + n % 3):
+                break
+            if rng.random() < 0.15:  # failed first, passed at the next session
+                rows.append([person.id, problem, day, "未通过", examiner.id if examiner else ""])
+                day += timedelta(days=2)
+                if day > AS_OF:
+                    break
+            rows.append([person.id, problem, day, "通过", examiner.id if examiner else ""])
+            day += timedelta(days=2 + rng.randint(0, 4))
+    return rows
+
+
 def write_all(root: Path, org: Any, sales: list[Any], rng: random.Random) -> dict[str, int]:
-    """Write data/training.csv, talks.csv, resources.csv and awards.csv; return the row count of each."""
+    """Write data/training.csv, talks.csv, resources.csv, awards.csv and clearance.csv; return their row counts."""
     del rng  # see the module docstring: a stream of our own keeps these files stable
     own = random.Random(STREAM)
     monthly: dict[tuple[str, str], float] = defaultdict(float)
@@ -302,5 +328,8 @@ def write_all(root: Path, org: Any, sales: list[Any], rng: random.Random) -> dic
     write_csv(root / "data/resources.csv",
               ["编号", "类型", "数量", "移交人", "接收人", "分配日期", "接收日期", "状态", "更新日期"], resources)
     write_csv(root / "data/awards.csv", ["月份", "工号", "奖项"], awards)
+    clearance = make_clearance(org)
+    write_csv(root / "data/clearance.csv", ["工号", "问题序号", "通关日期", "结果", "考官"], clearance)
     return {"data/training.csv": len(training), "data/talks.csv": len(talks),
-            "data/resources.csv": len(resources), "data/awards.csv": len(awards)}
+            "data/resources.csv": len(resources), "data/awards.csv": len(awards),
+            "data/clearance.csv": len(clearance)}

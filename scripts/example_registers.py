@@ -10,6 +10,8 @@ phone-sales supervision map of the source documents:
 - ``data/aftersales.csv``, ``data/leads.csv``, ``data/projects.csv``, ``data/followups.csv`` (UTF-8):
   after-sales cases with reasons and responsibility, leads at every stage, projects of short, medium
   and long cycles, and one-off items; some overdue for follow-up on their cadence.
+- ``data/followup_log.csv`` (UTF-8): the follow-up history of register items, with remedy plans for some of
+  the items overdue on their cadence and none for others.
 - ``content/meetings`` (11 meetings from October to December 2026 at branch, division and team level,
   with minutes and decisions), ``content/debriefs`` (5, two of them late) and ``content/scripts``
   (three call scripts, five SMS templates of the four kinds, one longer than one message).
@@ -269,6 +271,55 @@ def make_followups(cast: Cast) -> list[list[Any]]:
     return rows
 
 
+# The follow-up log (督办跟进记录): (register, item number, days ago, by the tracker rather than the owner, note,
+# next follow-up in days from the entry, remedy plan, status). Planted: items overdue on their cadence with a
+# remedy plan (HK-002, HK-005, XX-010, XM-009, DB-003) and without one (HK-007, HK-016, XX-005, XM-006,
+# DB-009, and HK-014, DB-004 with no entry at all); SH-009 is overdue by its register's date but followed up
+# since in the log, so it is not overdue.
+FOLLOWUP_LOG = (
+    ("回款", "HK2026-001", 24, False, "客户财务确认分两笔支付，首笔6万已到账", 14, None, "部分回款"),
+    ("回款", "HK2026-001", 9, True, "第二笔仍在客户内部审批，已约财务总监下周面谈", 7, None, "跟进中"),
+    ("回款", "HK2026-002", 40, False, "质保期满，客户称需先做服务评估", 15, None, "跟进中"),
+    ("回款", "HK2026-002", 22, True, "客户评估未启动，款项逾期", 7,
+     "由分部经理带队上门做服务评估报告，评估后三个工作日内催收", "已逾期"),
+    ("回款", "HK2026-005", 18, False, "对方付款流程卡在董事长签字", 7,
+     "请客户经理联系董事长秘书约时间，同时发函确认应付金额", "已逾期"),
+    ("回款", "HK2026-007", 55, False, "质保款尚未到期，电话告知到期时间", 30, None, "未到期"),
+    ("回款", "HK2026-007", 40, False, "客户联系人离职，新联系人未确认", 14, None, "跟进中"),
+    ("回款", "HK2026-008", 4, False, "已回款15万，余款约定月底前支付", 10, None, "部分回款"),
+    ("回款", "HK2026-013", 2, False, "首期10万到账，第二期按合同12月支付", 14, None, "部分回款"),
+    ("回款", "HK2026-016", 30, True, "质保款明年4月到期，登记备查", 30, None, "未到期"),
+    ("售后", "SH2026-009", 15, False, "理赔资料已补齐，等待总公司审核", 5, None, "处理中"),
+    ("售后", "SH2026-009", 2, True, "总公司已受理，预计本周内结案", 3, None, "处理中"),
+    ("售后", "SH2026-012", 6, False, "补交材料清单已发给客户人事", 3, None, "处理中"),
+    ("销线", "XX2026-005", 6, False, "问卷发出，客户未回复", 2, None, "跟进中"),
+    ("销线", "XX2026-010", 8, False, "老板出差，面谈推迟", 3,
+     "改为视频会议，先把方案摘要发给老板助理，下周一再约", "推迟"),
+    ("项目", "XM2026-006", 10, False, "二轮报价已提交，等待客户比价结果", 7, None, "报价中"),
+    ("项目", "XM2026-009", 40, True, "二期方案需求尚未确定", 14,
+     "由项目负责人每周一电话确认需求进展，12月5日前出二期方案框架", "推进中"),
+    ("督办事项", "DB2026-003", 12, True, "已谈话6人，剩余4人未约到", 5,
+     "由各组主管本周内补谈，谈话记录交督办", "进行中"),
+    ("督办事项", "DB2026-009", 22, True, "已提交离职名单，待平台管理员清理", 7, None, "进行中"),
+    ("督办事项", "DB2026-009", 15, False, "平台管理员休假，清理未执行", 7, None, "进行中"),
+)
+_REGISTER_ROWS = {"回款": make_receivables, "售后": make_aftersales, "销线": make_leads, "项目": make_projects,
+                  "督办事项": make_followups}
+
+
+def make_followup_log(cast: Cast) -> list[list[Any]]:
+    """The log's rows, by the item's owner (from its register) or by the tracker of the branch."""
+    owners = {row[0]: row[1 if register == "销线" else 2]  # the owner's column of each register's rows
+              for register, make in _REGISTER_ROWS.items() for row in make(cast)}
+    rows = []
+    for register, item, ago, by_tracker, note, next_in, plan, status in FOLLOWUP_LOG:
+        day = _ago(ago)
+        assert day is not None
+        rows.append([register, item, day, cast.trackers[0].id if by_tracker else owners[item], note,
+                     date.fromordinal(day.toordinal() + next_in), plan, status])
+    return rows
+
+
 # ---------------------------------------------------------------------------------------------
 # Meetings and debriefs
 # ---------------------------------------------------------------------------------------------
@@ -511,6 +562,9 @@ def write_all(root: Path, org: Any, sales: list[Any], rng: random.Random) -> dic
         "data/followups.csv": _write_csv(root / "data/followups.csv",
                                          ["编号", "事项", "负责人", "截止日期", "状态", "最近跟进"],
                                          make_followups(cast)),
+        "data/followup_log.csv": _write_csv(root / "data/followup_log.csv",
+                                            ["台账", "编号", "跟进日期", "跟进人", "跟进情况", "下次跟进", "补救措施",
+                                             "状态"], make_followup_log(cast)),
         "content/meetings": _write_collection(root, "meetings", meetings),
         "content/debriefs": _write_collection(root, "debriefs", make_debriefs(cast, meetings)),
         "content/scripts": _write_collection(root, "scripts", make_scripts()),

@@ -125,11 +125,17 @@ def test_meeting_and_debrief_placeholders(site: Path) -> None:
     meeting, new_meeting = add_document(site, "meeting", "三月分析会", FIXED_NOW)
     meta = yaml.safe_load(new_meeting.text.split("---")[1])
     assert meta == {"title": "三月分析会", "date": dt.date(2026, 3, 5), "time": "09:00", "level": "team",
-                    "kind": "morning", "unit": None, "host": None, "attendees": None}
+                    "kind": "morning", "unit": None, "host": None, "attendees": None, "agenda": None,
+                    "material": None, "evaluation": None}
     _, debrief = add_document(site, "debrief", "一组述职", FIXED_NOW)
     meta = yaml.safe_load(debrief.text.split("---")[1])
     assert meta["meeting"] == meeting.stem
     assert meta["submitted"] == "2026-03-05 20:00"  # 12:00 UTC in Shanghai
+    assert meta["status"] is None and meta["redo_by"] is None
+    # the seed's debriefing template: results, problems, causes, improvements
+    body = debrief.text.split("---", 2)[2]
+    headings = [line for line in body.splitlines() if line.startswith("## ")]
+    assert headings == ["## 成绩", "## 问题", "## 原因", "## 改进"]
     assert debrief.notes == (f"meeting: {meeting.stem} (2026-03-05); change `meeting:` if the debrief is for "
                              "another meeting",)
 

@@ -72,7 +72,8 @@ def test_every_column_with_its_chinese_spellings_and_references() -> None:
         for column in dataset.columns:
             _, _, required, _, allowed, ref, headers, _ = rows[column.name]
             assert (required == "yes") == column.required
-            assert ref == (f"`{column.ref}`" if column.ref else "")
+            assert ref == (f"the dataset named by `{column.ref_by}`" if column.ref_by else (
+                f"`{column.ref}`" if column.ref else ""))
             assert headers == ", ".join(column.headers)
             for value, spellings in (column.choices or {}).items():
                 assert f"`{value}`" in allowed and all(s in allowed for s in spellings)

@@ -156,7 +156,8 @@ def test_cadence_days_and_the_limit_itself_is_not_overdue() -> None:
 
 def test_cadence_config_defaults_and_validation() -> None:
     config, problems = parse_config("")
-    assert config["cadence"] == {"receivables": "2/month", "aftersales": "2/week", "leads": "daily",
+    assert config["cadence"] == {"receivables": "2/month", "receivables_invoiced": "2/week",
+                                 "receivables_large": "weekly", "aftersales": "2/week", "leads": "daily",
                                  "projects_short": "2/week", "projects_medium": "weekly", "projects_long": "monthly",
                                  "followups": "weekly"}
     assert config["rules"]["receivable_large"] == 100000
@@ -223,13 +224,31 @@ def test_watch_list_overdue_payments_and_totals(loaded) -> None:
 
 def test_receivables_overdue_for_follow_up(loaded) -> None:
     rows = reg.receivable_rows(loaded.tables["receivables"], loaded.as_of)
-    found = {f.id: f for f in reg.receivable_followups(rows, "2/month", loaded.as_of)}
+    same = {"receivables": "2/month", "receivables_invoiced": "2/month", "receivables_large": "2/month",
+            "receivable_large": 100000}
+    found = {f.id: f for f in reg.receivable_followups(rows, same, loaded.as_of)}
     assert "R6" not in found  # paid: nothing to follow up
     assert found["R1"].days_since == 15 and not found["R1"].overdue  # exactly at the limit
     assert found["R2"].days_overdue == 1
     # never followed up: counts from the invoice date (2025-09-05), 181 days
     assert found["R3"].never and found["R3"].days_since == 181 and found["R3"].overdue
     assert [f.id for f in reg.overdue_only(found.values())] == ["R2", "R3"]
+
+
+@pytest.mark.parametrize(("large", "expected"), [
+    # R1 (invoiced, 100,000 outstanding, 15 days) and R2 (invoiced, 50,000, 16 days) on the invoiced 2/week (4 days);
+    # R5 (in-sale, 99,999, followed up today) and R4 (prepayment, 80,000, 4 days) are within any cadence
+    (100000, {"R1": ("2/week", 11), "R2": ("2/week", 12), "R3": ("2/month", 166)}),
+    # at 25,000 R3 (warranty, 25,000 outstanding, never followed up) is a large amount: weekly
+    (25000, {"R1": ("2/week", 11), "R2": ("2/week", 12), "R3": ("weekly", 174)}),
+    # just above it, R3 is not
+    (25000.01, {"R1": ("2/week", 11), "R2": ("2/week", 12), "R3": ("2/month", 166)}),
+])
+def test_receivables_on_the_shortest_cadence_that_applies(loaded, large, expected) -> None:
+    rows = reg.receivable_rows(loaded.tables["receivables"], loaded.as_of)
+    settings = {**reg.REGISTER["receivables"].cadence(loaded.config["cadence"], {"receivable_large": large})}
+    found = reg.overdue_only(reg.receivable_followups(rows, settings, loaded.as_of))
+    assert {f.id: (f.cadence, f.days_overdue) for f in found} == expected
 
 
 # --- after-sales, projects, leads, follow-ups -------------------------------------------------------------------
@@ -274,8 +293,8 @@ def test_leads_and_one_off_items_overdue(loaded) -> None:
 
 
 EXPECTED_OVERDUE = {  # (register label, item id) -> days overdue, across every register
-    ("回款", "R2"): "1", ("回款", "R3"): "166", ("售后", "A5"): "1", ("项目", "J4"): "1", ("项目", "J5"): "1",
-    ("销线", "L2"): "1", ("销线", "L5"): "1", ("单件事项", "F2"): "1", ("单件事项", "F3"): "",
+    ("回款", "R1"): "11", ("回款", "R2"): "12", ("回款", "R3"): "166", ("售后", "A5"): "1", ("项目", "J4"): "1",
+    ("项目", "J5"): "1", ("销线", "L2"): "1", ("销线", "L5"): "1", ("单件事项", "F2"): "1", ("单件事项", "F3"): "",
 }
 
 
@@ -295,7 +314,7 @@ def test_receivables_page_shows_the_numbers_and_its_csvs(rendered) -> None:
     ageing = read_csv(rendered["receivables/ageing-table.csv"])
     assert ageing[-1]["outstanding"] == "364999" and ageing[-1]["no_date"] == "10000"
     overdue = read_csv(rendered["receivables/overdue-followups.csv"])
-    assert [(r["owner"], r["id"]) for r in overdue] == [("P002", "R2"), ("P003", "R3")]
+    assert [(r["owner"], r["id"]) for r in overdue] == [("P002", "R2"), ("P002", "R1"), ("P003", "R3")]
     # the shared sub-navigation links every register and marks this one
     assert texts(page, "nav.subnav a") == ["回款", "售后", "销线", "项目", "单件事项"]
     assert texts(page, "nav.subnav a[aria-current=page]") == ["回款"]

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import BASELINE, FIXED_NOW, html, write_files
 
@@ -205,6 +206,48 @@ def test_chronic_laggards_use_own_targets_else_unit_target_per_head(tables) -> N
     # Two months instead of three: February and March only, where P002 is below too.
     two, _ = metrics.laggards(tables, AS_OF, 60, 2)
     assert "P002" in set(two["person"])
+
+
+@pytest.mark.parametrize(("p003_talk", "listed"), [
+    ("2026-04-01", ["P006"]),  # the first of the month counts
+    ("2026-03-31", ["P006", "P003"]),  # last month's does not
+    ("2026-04-16", ["P006", "P003"]),  # after the as-of date: not held yet
+])
+def test_laggards_without_a_leapfrog_talk_this_month(tmp_path, p003_talk, listed) -> None:
+    # P006's leapfrog talk is last month's; this month P006 only had a performance talk.
+    talks = f"""\
+日期,主管,员工,主题,类型
+2026-03-20,P001,P006,连续三月未达标,越级谈话
+2026-04-10,P002,P006,月度绩效,绩效面谈
+{p003_talk},P001,P003,连续三月未达标,越级
+"""
+    write_files(tmp_path, {**BASELINE, **FILES, "data/talks.csv": talks})
+    site = load_site(tmp_path, today=AS_OF, as_of=AS_OF)
+    assert not site.errors, site.errors
+    found, _ = metrics.laggards(site.tables, AS_OF, 60, 3)
+    missing = metrics.without_leapfrog_talk(found, site.tables["talks"], AS_OF)
+    assert list(missing["person"]) == listed
+    last = dict(zip(missing["person"], missing["last_talk"], strict=True))
+    assert last["P006"] == pd.Timestamp("2026-03-20")
+    if "P003" in last:
+        assert pd.isna(last["P003"]) == (p003_talk > "2026-04-15")
+    from generator.pages import plan_site
+
+    rows = read_csv_bytes(next(f.data for f in plan_site(site).files if f.path == "warnings/laggards-no-talk.csv"))
+    assert [r["name"] for r in rows] == [n for p, n in (("P006", "孙单位"), ("P003", "王个人")) if p in listed]
+
+
+def test_laggards_when_no_talk_says_its_kind(tmp_path) -> None:
+    talks = "日期,主管,员工,主题\n2026-04-02,P001,P003,连续三月未达标\n"  # no kind column: no leapfrog talk
+    write_files(tmp_path, {**BASELINE, **FILES, "data/talks.csv": talks})
+    site = load_site(tmp_path, today=AS_OF, as_of=AS_OF)
+    found, _ = metrics.laggards(site.tables, AS_OF, 60, 3)
+    missing = metrics.without_leapfrog_talk(found, site.tables["talks"], AS_OF)
+    assert list(missing["person"]) == ["P006", "P003"] and missing["last_talk"].isna().all()
+
+
+def read_csv_bytes(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 # --- the page -------------------------------------------------------------------------------

@@ -57,3 +57,6 @@ _.socket_read_timeout
 # WeasyPrint calls a URL fetcher's fetch() and reads a document's metadata when it writes the PDF (pdfs.py).
 _.fetch
 _.modified
+# A meeting's preparation, shown by the meeting page's template (_meeting_review.html).
+_.agenda
+_.material

@@ -124,7 +124,8 @@ def plan_document(kind: str, title: str, now: dt.datetime, locale: str, document
         fields = [("title", yaml_string(title), ""), ("date", today.isoformat(), hint("date")),
                   ("time", yaml_string(MEETING_TIME), hint("time")), ("level", MEETING_LEVEL, hint("level")),
                   ("kind", MEETING_KIND, hint("kind")), ("unit", "", hint("unit")), ("host", "", hint("host")),
-                  ("attendees", "", hint("attendees"))]
+                  ("attendees", "", hint("attendees")), ("agenda", "", hint("agenda")),
+                  ("material", "", hint("material")), ("evaluation", "", hint("evaluation"))]
         prefix = today.isoformat()
     elif kind == "debrief":
         meeting = nearest_meeting(documents.get("meetings", []), today)
@@ -135,7 +136,8 @@ def plan_document(kind: str, title: str, now: dt.datetime, locale: str, document
                      "debrief is for another meeting")
         fields = [("title", yaml_string(title), ""), ("meeting", yaml_string(meeting.slug), hint("meeting")),
                   ("unit", "", hint("unit")), ("presenter", "", hint("presenter")),
-                  ("submitted", yaml_string(now.strftime("%Y-%m-%d %H:%M")), hint("submitted"))]
+                  ("submitted", yaml_string(now.strftime("%Y-%m-%d %H:%M")), hint("submitted")),
+                  ("status", "", hint("status")), ("redo_by", "", hint("redo_by"))]
         prefix = today.isoformat()
     elif kind == "campaign":
         # From today to the end of the month: a contest as most are run; the metric as the file schema's default.
@@ -156,7 +158,8 @@ def plan_document(kind: str, title: str, now: dt.datetime, locale: str, document
     for name, value, comment in fields:
         line = f"{name}: {value}" if value else f"{name}:"
         lines.append(f"{line}  # {comment}" if comment else line)
-    lines += ["---", "", hints["add.body"], ""]
+    # A debrief follows the seed's template: results, problems, causes, improvements (成绩/问题/原因/改进).
+    lines += ["---", "", hints["add.debrief.body" if kind == "debrief" else "add.body"], ""]
     return NewDocument(f"{CONTENT_DIR}/{collection}/{stem}.md", "\n".join(lines), tuple(notes))
 
 

@@ -123,6 +123,23 @@ SCHEMA = Section(
                                       "laggard (the list for leapfrog talks).", minimum=1),
                 "receivable_large": Opt("number", 100000, "Outstanding amount at or above which a receivable is on "
                                         "the large-amount watch list.", minimum=0),
+                "meeting_evaluation_days": Opt("int", 2, "Days after a meeting by which its evaluation (会后评估) "
+                                               "must be written; later without one, it is a warning.", minimum=0),
+                "debrief_redo_days": Opt("int", 1, "Days after submission a debrief marked redo (重做) must be done "
+                                         "again, unless it gives redo_by; still redo after that, it is a warning.",
+                                         minimum=0),
+                "clearance_days": Opt("int", 30, "Days after joining by which a newcomer should have passed all ten "
+                                      "problems of the booklet (通关); later, a warning.", minimum=0),
+                "summon_count": Opt("int", 1, "Each week the best and the worst this many units (by month-to-date "
+                                    "achievement) are summoned to a one-on-one debrief (述职), shown on the board; 0: "
+                                    "none.", minimum=0),
+                "summon_level": Opt("int", 1, "The level of the tree the summoned units are taken from: 0 the top "
+                                    "unit, 1 the units under it, and so on.", minimum=0),
+                "lead_quota": Opt("int", 0, "Open sales leads (销线) each owner should carry; the leads register shows "
+                                  "each owner's fill. 0: no quota.", minimum=0),
+                "remedy_grace_days": Opt("int", 0, "Days an item of a register may be overdue for follow-up before "
+                                         "a remedy plan (补救措施) in the follow-up log is required; overdue longer "
+                                         "without one is listed on warnings/ and the board.", minimum=0),
                 "training_sessions_per_month": Opt("int", 2, "Training sessions each team should hold a month; "
                                                    "teams below it are flagged on training/.", minimum=0),
                 "training_min_score": Opt("number", 3.5, "Training sessions scoring under this (1–5) are flagged.",

@@ -496,6 +496,9 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
                                     f"contains control character(s) {control_characters(meta[spec.name])}; they are "
                                     "dropped (they break pages and charts)", "warning"))
             meta[spec.name] = CONTROL.sub("", meta[spec.name])
+        if spec.aliases and isinstance(meta[spec.name], str):
+            meta[spec.name] = next((choice for choice, names in spec.aliases.items()
+                                    if meta[spec.name].strip() in names), meta[spec.name])
         if spec.choices and meta[spec.name] not in spec.choices:
             hint = did_you_mean(str(meta[spec.name]), spec.choices)
             problems.append(Problem(file, _line_of(front, spec.name), spec.name,

@@ -196,6 +196,7 @@ class _DatasetLoader:
             for position, message in errors.items():
                 self.problem(file, int(rows[position]), header, message)
                 bad[position] = True
+            before = bad.copy()  # a value refused as a choice is reported once, not again as empty
             if column.choices:
                 values = self.choose(values, column, rows, file, header, bad)
             if column.minimum is not None or column.maximum is not None:
@@ -206,7 +207,7 @@ class _DatasetLoader:
                        if values.count(EMPTY) else [])
             final = list(values) if empties else values
             for position in empties:
-                if column.required and position not in errors:
+                if column.required and position not in errors and not (bad[position] and not before[position]):
                     self.problem(file, int(rows[position]), header, "is empty; a value is required")
                     bad[position] = True
                 final[position] = column.default
@@ -432,7 +433,8 @@ def _file(sources: dict[str, Source], dataset: str) -> str:
 
 # References whose target may be unknown without losing the row: the value is dropped with a warning.
 SOFT_REFERENCES = {("units", "head"), ("units", "tracker"), ("training", "trainer"),
-                   ("resources", "from_owner"), ("sms_groups", "person")}
+                   ("resources", "from_owner"), ("sms_groups", "person"), ("followup_log", "by"),
+                   ("clearance", "examiner")}
 
 
 def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]) -> list[Problem]:
@@ -483,6 +485,9 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
             continue
         bad = np.zeros(len(frame), dtype=bool)
         for column in dataset.columns:
+            if column.ref_by is not None:
+                bad |= _check_ref_by(frame, name, column.name, column.ref_by, keys, sources, dropped, problems,
+                                     hints)
             if column.ref is None or (name, column.name) == ("units", "parent"):
                 continue
             values = frame[column.name]
@@ -505,6 +510,20 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
                 keys[name] -= set(frame.loc[bad, key.name])
             tables[name] = frame[~bad].reset_index(drop=True)
     return problems
+
+
+def _check_ref_by(frame: pd.DataFrame, name: str, column: str, by: str, keys: dict[str, set[Any]],
+                  sources: dict[str, Source], dropped: dict[str, dict[str, int]], problems: list[Problem],
+                  hints: IdHints) -> np.ndarray:
+    """Rows whose `column` is not a key of the dataset their `by` column names (reported; the caller drops them)."""
+    targets = frame[by].to_numpy()
+    values = frame[column].to_numpy()
+    unknown = np.array([value is not None and not pd.isna(value) and value not in keys.get(str(target), set())
+                        for target, value in zip(targets, values, strict=True)], dtype=bool)
+    for position in np.flatnonzero(unknown):
+        record = frame.iloc[position]
+        problems.append(_reference_problem(record, column, name, sources, dropped, str(targets[position]), hints))
+    return unknown
 
 
 # Dates that have happened (Column.past) lie from EARLIEST to today + AHEAD (a clock or time zone off by a day or
@@ -553,12 +572,18 @@ class IdHints:
         self.names: dict[str, dict[str, list[str]]] = {}
         self.given = 0
 
+    @staticmethod
+    def _key(target: str) -> str | None:
+        key = DATASETS[target].key if target in DATASETS else None
+        return key.name if key is not None else None
+
     def _by_name(self, target: str) -> dict[str, list[str]]:
         if target not in self.names:
             frame = self.tables.get(target)
             found: dict[str, list[str]] = {}
-            if frame is not None and "name" in frame.columns:
-                for name, key in zip(frame["name"], frame["id"]):
+            key_column = self._key(target)
+            if frame is not None and key_column is not None and "name" in frame.columns:
+                for name, key in zip(frame["name"], frame[key_column]):
                     if isinstance(name, str):
                         found.setdefault(name, []).append(str(key))
             self.names[target] = found
@@ -573,10 +598,10 @@ class IdHints:
             return f'; {value} is {ids[0]}: did you mean "{ids[0]}"?'
         if ids:
             return f"; {len(ids)} have the name {value}: " + ", ".join(ids[:5]) + ("…" if len(ids) > 5 else "")
-        frame = self.tables.get(target)
-        if frame is None or frame.empty or len(frame) > self.CLOSE_IDS:
+        frame, key_column = self.tables.get(target), self._key(target)
+        if frame is None or key_column is None or frame.empty or len(frame) > self.CLOSE_IDS:
             return ""
-        close = difflib.get_close_matches(value, frame["id"].astype(str).tolist(), n=1, cutoff=0.75)
+        close = difflib.get_close_matches(value, frame[key_column].astype(str).tolist(), n=1, cutoff=0.75)
         return f'; did you mean "{close[0]}"?' if close else ""
 
 

@@ -20,6 +20,9 @@ class Column:
     # canonical value -> accepted spellings (Chinese exports rarely use our English words)
     choices: dict[str, tuple[str, ...]] | None = None
     ref: str | None = None  # name of the dataset whose key this column refers to
+    # name of the column (with dataset names as its choices) naming, row by row, the dataset whose key this
+    # column refers to: the follow-up log points into whichever register its row names
+    ref_by: str | None = None
     key: bool = False
     headers: tuple[str, ...] = ()  # header spellings recognised without a mapping
     personal: bool = False  # masked by profiles with mask_phone
@@ -61,6 +64,15 @@ ROLES = {
     "staff": ("内勤", "职员", "行政"),
 }
 SALES_FORCE = ("agent", "supervisor")
+# The registers' datasets as the follow-up log names them (metrics/registers.py REGISTERS declares the registers;
+# a test keeps the two in step).
+REGISTER_CHOICES = {
+    "receivables": ("回款", "回款台账"),
+    "aftersales": ("售后", "售后台账"),
+    "leads": ("销线", "销线台账"),
+    "projects": ("项目", "项目台账"),
+    "followups": ("督办事项", "一次性事项"),
+}
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
@@ -182,11 +194,13 @@ DATASETS: dict[str, Dataset] = {
                 _c("customer", "text", "Customer.", "客户", "单位", required=True),
                 _c("owner", "text", "Person responsible.", "负责人", required=True, ref="people"),
                 _c(
-                    "kind", "text", "prepayment, in-sale, invoiced or warranty.", "类型", required=True,
+                    "kind", "text", "prepayment, in-sale, invoiced, fixed-term (a partner with a payment term) or "
+                    "warranty.", "类型", required=True,
                     choices={
                         "prepayment": ("预付款",),
                         "in-sale": ("售中", "售中货款"),
                         "invoiced": ("已开票", "已开票到账期"),
+                        "fixed-term": ("固定合作", "固定合作有账期", "账期客户"),
                         "warranty": ("质保", "质保款"),
                     },
                 ),
@@ -195,6 +209,10 @@ DATASETS: dict[str, Dataset] = {
                 _c("amount", "money", "Amount due.", "金额", "应收金额", required=True),
                 _c("paid", "money", "Amount paid so far.", "已回款", default=0.0),
                 _c("last_followup", "date", "Date of the last follow-up (督办).", "最近跟进", "跟进日期"),
+                _c("plan", "text", "The collection plan: when and how the amount comes in.", "回款计划"),
+                _c("feasibility", "text", "How feasible the plan is (可行性).", "可行性", "计划可行性"),
+                _c("customer_risk", "text", "The customer's business risk seen (经营风险).", "客户风险", "经营风险"),
+                _c("remedy", "text", "The remedy for a delayed payment (延期补救方案).", "补救方案", "延期补救方案"),
             ),
         ),
         Dataset(
@@ -213,6 +231,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("resolved", "date", "Date resolved.", "解决日期"),
                 _c("responsibility", "text", "Whose responsibility.", "责任判定", "责任"),
                 _c("last_followup", "date", "Date of the last follow-up (督办).", "最近跟进", "跟进日期"),
+                _c("method", "text", "How the case is handled (处理办法).", "处理办法", "处理方式"),
             ),
         ),
         Dataset(
@@ -227,6 +246,8 @@ DATASETS: dict[str, Dataset] = {
                 _c("next_step", "text", "Next step.", "下一步"),
                 _c("next_date", "date", "Date of the next step.", "节点日期"),
                 _c("value", "money", "Expected value.", "预计金额", default=0.0),
+                _c("probability", "number", "Chance of closing, 0–100 (销线质量: 合作几率).", "成交概率", "合作几率",
+                   minimum=0, maximum=100),
             ),
         ),
         Dataset(
@@ -242,6 +263,9 @@ DATASETS: dict[str, Dataset] = {
                 _c("next_milestone", "text", "Next milestone.", "下一节点"),
                 _c("next_date", "date", "Date of the next milestone.", "节点日期"),
                 _c("last_update", "date", "Date of the last follow-up.", "更新日期"),
+                _c("handoff", "date", "Date handed to the back end (流转后端).", "移交日期", "流转日期"),
+                _c("next_target", "text", "The back end's next target after the hand-off.", "移交后目标",
+                   "后端下一步目标"),
             ),
         ),
         Dataset(
@@ -254,6 +278,29 @@ DATASETS: dict[str, Dataset] = {
                 _c("due", "date", "Due date.", "截止日期"),
                 _c("status", "text", "Status.", "状态"),
                 _c("last_followup", "date", "Date of the last follow-up.", "最近跟进"),
+                _c("line", "text", "The line (条线) the item belongs to.", "条线"),
+                _c("priority", "text", "Priority: high, normal or low.", "优先级",
+                   choices={"high": ("高", "重要紧急", "紧急"), "normal": ("中", "一般"), "low": ("低",)}),
+                _c("contact_times", "text", "The communication times agreed (约定沟通时间).", "约定沟通时间",
+                   "沟通时间"),
+            ),
+        ),
+        Dataset(
+            "followup_log",
+            "The follow-up history of the register items (督办跟进记录): one row per follow-up of any register's "
+            "item. An item's latest entry is its last follow-up; an overdue item needs a remedy plan (补救措施).",
+            (
+                _c("register", "text", "The register the item is in.", "台账", "台账类型", required=True,
+                   choices=REGISTER_CHOICES),
+                _c("item", "text", "The item's id in that register.", "编号", "事项编号", required=True,
+                   ref_by="register"),
+                _c("date", "date", "Date of the follow-up.", "跟进日期", "日期", required=True),
+                _c("by", "text", "Person id of who followed up.", "跟进人", ref="people"),
+                _c("note", "text", "What was done and found.", "跟进情况", "记录"),
+                _c("next_date", "date", "Date of the next follow-up agreed.", "下次跟进", "下次跟进日期"),
+                _c("remedy_plan", "text", "The remedy plan for a slipping item (倒逼出的补救措施).", "补救措施",
+                   "补救方案", "整改计划"),
+                _c("status", "text", "Where the item stands after this follow-up.", "状态", "进展"),
             ),
         ),
         Dataset(
@@ -279,6 +326,9 @@ DATASETS: dict[str, Dataset] = {
                 _c("person", "text", "Person talked to.", "员工", "工号", required=True, ref="people"),
                 _c("topic", "text", "Topic.", "主题"),
                 _c("notes", "text", "Notes.", "记录"),
+                _c("kind", "text", "performance (the supervisor's monthly talk) or leapfrog (越级谈话: a senior "
+                   "manager with a chronic laggard).", "类型", "谈话类型",
+                   choices={"performance": ("绩效面谈", "绩效谈话", "面谈"), "leapfrog": ("越级谈话", "越级")}),
             ),
         ),
         Dataset(
@@ -294,6 +344,19 @@ DATASETS: dict[str, Dataset] = {
                 _c("received", "date", "Date received.", "接收日期"),
                 _c("status", "text", "Status.", "状态"),
                 _c("updated", "date", "Date the resource table was last updated.", "更新日期"),
+            ),
+        ),
+        Dataset(
+            "clearance",
+            "Newcomers' 通关: each problem of the top-ten booklet a person has answered before an examiner.",
+            (
+                _c("person", "text", "Person id.", "工号", "姓名工号", required=True, ref="people"),
+                _c("problem", "int", "The problem's rank in the top-ten booklet, 1–10.", "问题序号", "题号",
+                   "问题", required=True, minimum=1, maximum=10),
+                _c("date", "date", "Date of the attempt.", "日期", "通关日期", required=True, past=True),
+                _c("result", "text", "passed or failed.", "结果", default="passed",
+                   choices={"passed": ("通过", "已通关", "合格"), "failed": ("未通过", "不通过", "不合格")}),
+                _c("examiner", "text", "Person id of the examiner.", "考官", "主考", ref="people"),
             ),
         ),
         Dataset(
@@ -320,6 +383,8 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] | None = None
+    # canonical choice -> other accepted spellings (editors write 早会, not morning)
+    aliases: dict[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -334,11 +399,36 @@ class Collection:
         return tuple(f.name for f in self.fields)
 
 
-LEVELS = ("branch", "division", "team")
+LEVEL_NAMES = {
+    "branch": ("分公司", "市分公司", "中支", "机构"),
+    "division": ("营业部", "部", "事业部", "营业区"),
+    "team": ("团队", "组", "营业组"),
+}
+LEVELS = tuple(LEVEL_NAMES)
+# The seed's meetings: the branch's brainstorming of senior managers, kick-off, analysis at each stage, cadres' and
+# group trainers' regular meetings; the division's kick-off, supervisors' morning meeting, morning and evening
+# meetings, daily follow-up, celebration, sharing, part-time lecturers' meeting and the not-broken-zero meeting.
+MEETING_KIND_NAMES = {
+    "kick-off": ("启动会", "启动大会"),
+    "analysis": ("经营分析会", "分析会", "业务分析会"),
+    "morning": ("早会",),
+    "evening": ("夕会", "晚会"),
+    "daily": ("日新追踪会", "追踪会", "日新会"),
+    "celebration": ("表彰会", "庆功会"),
+    "sharing": ("经验分享会", "分享会"),
+    "training": ("培训会", "培训"),
+    "brainstorm": ("高层头脑风暴会", "头脑风暴会"),
+    "cadre": ("干部例会", "营销管理干部例会"),
+    "trainer": ("组训例会",),
+    "lecturer": ("讲师会", "兼职讲师会"),
+    "supervisor-morning": ("督导早会", "主管早会"),
+    "zero": ("未破零专题会", "未破零会"),
+}
+MEETING_KINDS = tuple(MEETING_KIND_NAMES)
+DEBRIEF_STATUS = {"passed": ("通过", "合格"), "redo": ("重做", "不合格", "退回", "返工")}
 # What a campaign ranks by: sums of the sales, joiners of the units, people with a case, premium against target.
 CAMPAIGN_METRICS = ("premium", "fyc", "cases", "recruits", "active", "achievement")
 CAMPAIGN_REPEATS = ("weekly", "monthly")
-MEETING_KINDS = ("kick-off", "analysis", "morning", "daily", "celebration", "sharing", "training")
 
 COLLECTIONS: dict[str, Collection] = {
     c.name: c
@@ -387,11 +477,17 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("title", help="Title."),
                 Field("date", "date", required=True, help="Date."),
                 Field("time", "text", help="Start time HH:MM."),
-                Field("level", choices=LEVELS, help="branch, division or team."),
-                Field("kind", choices=MEETING_KINDS, help="Kind of meeting."),
+                Field("level", choices=LEVELS, aliases=LEVEL_NAMES, help="branch, division or team (or 分公司, "
+                      "营业部, 团队)."),
+                Field("kind", choices=MEETING_KINDS, aliases=MEETING_KIND_NAMES, help="Kind of meeting (or its "
+                      "Chinese name: 早会, 夕会, 干部例会, 未破零专题会 …)."),
                 Field("unit", help="Unit id."),
                 Field("host", help="Host."),
                 Field("attendees", help="Attendees."),
+                Field("agenda", help="Preparation: the agenda (议程)."),
+                Field("material", help="Preparation: the material prepared (会议材料)."),
+                Field("evaluation", help="The evaluation after the meeting (会后评估); missing two days after the "
+                      "meeting ([rules] meeting_evaluation_days) it is a warning."),
             ),
         ),
         Collection(
@@ -403,6 +499,10 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("unit", help="Unit id."),
                 Field("presenter", help="Presenter."),
                 Field("submitted", "datetime", required=True, help="When submitted."),
+                Field("status", choices=tuple(DEBRIEF_STATUS), aliases=DEBRIEF_STATUS,
+                      help="passed (通过) or redo (重做): a debrief that fails the template is done again."),
+                Field("redo_by", "date", help="When a redo is due; without it, [rules] debrief_redo_days after "
+                      "submission."),
             ),
         ),
         Collection(

@@ -77,6 +77,80 @@ def _logged_forecasts(tracking: pd.DataFrame, derived: Derived) -> dict[pd.Times
     return derived.memo("daily.logged").get((tracking,), build)
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Forecasts held to account
+# ---------------------------------------------------------------------------------------------------------------
+
+CHECK_COLUMNS = ["date", "unit", "trackers", "forecast", "actual"]
+
+
+def forecast_checks(tables: dict[str, pd.DataFrame], first: dt.date, last: dt.date) -> pd.DataFrame:
+    """The trackers' forecasts against what happened: one row per unit and day from `first` to `last` for which a
+    forecast was logged the day before (the daily report's "tomorrow").
+
+    Columns CHECK_COLUMNS: date (the day forecast, a date), unit, trackers (the ids who logged a part, sorted; a
+    unit's forecast is their sum, as on the daily report), forecast and actual (the unit's premium that day, its
+    own and everything below it), both in money. Sorted by date, unit. Model estimates are not checked: this holds
+    the trackers to what they forecast.
+    """
+    tracking = tables["tracking"]
+    logged = tracking[tracking["date"].notna() & tracking["forecast"].notna()]
+    target = (pd.to_datetime(logged["date"]) + pd.Timedelta(days=1)).dt.date
+    frame = pd.DataFrame({
+        "date": target.to_numpy(), "unit": logged["unit"].map(text_or_none).astype(object).to_numpy(),
+        "tracker": logged["tracker"].map(text_or_none).astype(object).to_numpy(),
+        "forecast": logged["forecast"].astype("float64").to_numpy(),
+    })
+    frame = frame[(frame["date"] >= first) & (frame["date"] <= last) & frame["unit"].notna()]
+    org = org_of(tables)
+    frame = frame[frame["unit"].isin(org.position)]
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("forecast", "actual") else object)
+                             for c in CHECK_COLUMNS})
+    prepared = prepared_sales(tables)
+    summed: dict[tuple[dt.date, str], tuple[set[str], float]] = {}
+    for day, unit, tracker, forecast in zip(frame["date"].tolist(), frame["unit"].tolist(),
+                                            frame["tracker"].tolist(), frame["forecast"].tolist(), strict=True):
+        who, total = summed.get((day, str(unit)), (set(), 0.0))
+        summed[(day, str(unit))] = (who | ({str(tracker)} if tracker is not None else set()), total + float(forecast))
+    rows = [(day, unit, tuple(sorted(who)), round(total, 2)) for (day, unit), (who, total) in sorted(summed.items())]
+    actual: dict[dt.date, np.ndarray] = {}
+    for day in sorted({row[0] for row in rows}):
+        actual[day] = org.roll(span_sums(prepared, day, day)["premium"][:, None])[:, 0]
+    return pd.DataFrame([(day, unit, trackers, forecast, int(actual[day][org.position[unit]]) / 100)
+                         for day, unit, trackers, forecast in rows], columns=CHECK_COLUMNS)
+
+
+def forecast_accuracy(checks: pd.DataFrame, by: str) -> list[dict[str, Any]]:
+    """Accuracy per unit (`by="unit"`), per tracker (`"tracker"`; a day counts for every tracker who logged part of
+    it) or per tracker and unit (`"pair"`), sorted by key.
+
+    - MAPE, the mean absolute percentage error: the mean over the days of |forecast − actual| ÷ actual. Days
+      without premium (actual 0) cannot be divided by and are left out of it (`scored` counts the others).
+    - Bias: (total forecast − total actual) ÷ total actual; above 0 the forecasts were too high, below too low.
+    Either is None when nothing can be measured.
+    """
+    groups: dict[tuple[str, ...], list[tuple[float, float]]] = {}
+    for unit, trackers, forecast, actual in zip(checks["unit"].tolist(), checks["trackers"].tolist(),
+                                                checks["forecast"].tolist(), checks["actual"].tolist(), strict=True):
+        keys = ([(str(unit),)] if by == "unit" else [(str(t),) for t in trackers] if by == "tracker"
+                else [(str(t), str(unit)) for t in trackers])
+        for key in keys:
+            groups.setdefault(key, []).append((float(forecast), float(actual)))
+    out = []
+    for group in sorted(groups):
+        pairs = groups[group]
+        errors = [abs(f - a) / a for f, a in pairs if a > 0]
+        forecast, actual = sum(f for f, _ in pairs), sum(a for _, a in pairs)
+        entry: dict[str, Any] = dict(zip(("unit",) if by == "unit" else ("tracker",) if by == "tracker"
+                                         else ("tracker", "unit"), group, strict=True))
+        out.append({**entry, "days": len(pairs), "scored": len(errors),
+                    "mape": sum(errors) / len(errors) if errors else None,
+                    "bias": (forecast - actual) / actual if actual > 0 else None,
+                    "forecast": round(forecast, 2), "actual": round(actual, 2)})
+    return out
+
+
 def month_end_projections(tables: dict[str, pd.DataFrame], as_of: dt.date, units: list[str | None]) -> list[dict]:
     """Project the month's premium of each of `units` (everyone for None) from its month-to-date daily average,
     in the order given.

@@ -10,6 +10,10 @@ each, the owner after 负责人： and the due date after 截止:
 `[x]` at the start of an item marks it done. Dates may be 2026-11-25, 2026/11/25, 2026年11月25日 or
 11月25日 (the year of the meeting; the next year when that would fall more than a month before it).
 
+A meeting is evaluated when its front matter has an evaluation (会后评估); one without it `days` or more days
+after its date is listed. A debrief marked redo (重做) is due again by its redo_by date, else `days` after its
+submission; still marked redo after that day, it is a late redo.
+
 A debrief is late when it was submitted less than 24 hours before its meeting's date and time (a meeting
 without a time starts at 00:00 of its day), or after the meeting.
 """
@@ -20,11 +24,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..inputs import schemas
 from ..inputs.content import Document, safe_segment
 
 DEBRIEF_NOTICE = dt.timedelta(hours=24)
-LEVELS = ("branch", "division", "team")
-KINDS = ("kick-off", "analysis", "morning", "daily", "celebration", "sharing", "training")
+LEVELS = schemas.LEVELS
+KINDS = schemas.MEETING_KINDS
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 _DECISION_HEADING = re.compile(r"^#{1,6}\s*(决议|决议事项|决定事项|会议决议|decisions?)\s*[:：]?\s*$", re.IGNORECASE)
@@ -73,6 +78,9 @@ class Meeting:
     host: str | None
     attendees: list[str]
     decisions: list[Decision] = field(default_factory=list)
+    agenda: str | None = None
+    material: str | None = None
+    evaluation: str | None = None
 
     @property
     def slug(self) -> str:
@@ -175,10 +183,23 @@ def make_meetings(documents: list[Document]) -> list[Meeting]:
             time_text=str(meta["time"]) if meta.get("time") and time is None else None,
             level=meta.get("level"), kind=meta.get("kind"), unit=meta.get("unit") or None,
             host=meta.get("host") or None, attendees=split_names(meta.get("attendees")),
-            decisions=parse_decisions(doc.source, meta["date"]),
+            decisions=parse_decisions(doc.source, meta["date"]), agenda=_text(meta.get("agenda")),
+            material=_text(meta.get("material")), evaluation=_text(meta.get("evaluation")),
         ))
     meetings.sort(key=lambda m: (m.start, m.slug))
     return meetings
+
+
+def _text(value: object) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def unevaluated(meetings: list[Meeting], as_of: dt.date, days: int) -> list[tuple[Meeting, int]]:
+    """Meetings held `days` or more days before the as-of date without an evaluation, with the days since;
+    the oldest first."""
+    found = [(m, (as_of - m.date).days) for m in meetings if m.evaluation is None and (as_of - m.date).days >= days]
+    return sorted(found, key=lambda pair: (pair[0].start, pair[0].slug))
 
 
 def split_by_date(meetings: list[Meeting], as_of: dt.date) -> tuple[list[Meeting], list[Meeting]]:
@@ -213,6 +234,21 @@ class Debrief:
     deadline: dt.datetime | None  # 24 hours before the meeting starts
     late: bool
     hours_before: float | None  # hours between submission and the meeting's start (negative: after it)
+    status: str | None = None  # passed, redo or None (not yet judged)
+    redo_by: dt.date | None = None
+
+
+def late_redos(debriefs: list[Debrief], as_of: dt.date, days: int) -> list[tuple[Debrief, dt.date, int]]:
+    """Debriefs still marked redo after their redo was due (redo_by, else `days` after submission), with the due
+    day and the days late; the longest late first."""
+    found = []
+    for d in debriefs:
+        if d.status != "redo":
+            continue
+        due = d.redo_by or d.submitted.date() + dt.timedelta(days=days)
+        if as_of > due:
+            found.append((d, due, (as_of - due).days))
+    return sorted(found, key=lambda item: (-item[2], item[0].doc.slug))
 
 
 def find_meeting(reference: str, meetings: list[Meeting]) -> Meeting | None:
@@ -230,11 +266,13 @@ def make_debriefs(documents: list[Document], meetings: list[Meeting]) -> list[De
     for doc in documents:
         meeting = find_meeting(doc.meta["meeting"], meetings)
         submitted = doc.meta["submitted"]
+        status, redo_by = doc.meta.get("status"), doc.meta.get("redo_by")
         if meeting is None:
-            out.append(Debrief(doc, None, submitted, None, False, None))
+            out.append(Debrief(doc, None, submitted, None, False, None, status, redo_by))
             continue
         deadline = meeting.start - DEBRIEF_NOTICE
         hours = (meeting.start - submitted).total_seconds() / 3600
-        out.append(Debrief(doc, meeting, submitted, deadline, submitted > deadline, round(hours, 1)))
+        out.append(Debrief(doc, meeting, submitted, deadline, submitted > deadline, round(hours, 1), status,
+                           redo_by))
     out.sort(key=lambda d: (d.meeting is None, d.meeting.start if d.meeting else d.submitted, d.submitted, d.doc.slug))
     return out

@@ -16,8 +16,14 @@ Rules, stated once:
   from its last follow-up to the as-of date exceed that (exactly at the limit is not overdue). An item
   never followed up counts from the day it was opened (invoice or due date, registration, creation,
   start); one with neither date is overdue with no day count.
+- A receivable is followed up on the shortest of the cadences that apply to it: every receivable's, invoiced
+  items' (已开票到账期), and that of amounts outstanding at or above [rules] receivable_large (大额款项).
 - Ageing of a receivable is by its invoice date, or its due date when it has no invoice date. "Within
   3 months" includes an invoice exactly 3 calendar months old; "3–6 months" includes exactly 6.
+- The follow-up log (followup_log) holds every follow-up of every register's items. An item's last follow-up
+  is the later of its register's own date and its latest log entry on or before the as-of date (editors may
+  keep either up to date). Its remedy plan is the plan of its latest log entry that has one. An item overdue by
+  more than the grace days (or overdue with no date at all) without a remedy plan is pushed (倒逼) for one.
 - A project's cycle runs from its start to its expected end: up to 3 calendar months is short, up to 6
   medium, longer is long; without an expected end its cycle is unknown and it is followed up on the long
   cadence.
@@ -28,13 +34,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
 CADENCE_DAYS: dict[str, int] = {"daily": 1, "2/week": 4, "weekly": 7, "2/month": 15, "monthly": 31}
-KINDS = ("prepayment", "in-sale", "invoiced", "warranty")
+KINDS = ("prepayment", "in-sale", "invoiced", "fixed-term", "warranty")
 BUCKETS = ("within_3", "3_to_6", "over_6", "no_date")
 CYCLES = ("short", "medium", "long", "unknown")
 
@@ -80,6 +86,12 @@ def _money(value: Any) -> float:
     return float(value)
 
 
+def _number(value: Any) -> float | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of a canonical table as dicts, in spreadsheet order."""
     if frame.empty:
@@ -112,6 +124,7 @@ class FollowUp:
     days_since: int | None
     days_overdue: int | None  # None when there is no date at all (always overdue)
     row: int | None = None  # spreadsheet row
+    plan: str | None = None  # the remedy plan on record in the follow-up log
 
     @property
     def overdue(self) -> bool:
@@ -179,7 +192,9 @@ def receivable_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]
             "age_basis": "invoice" if invoice else ("due" if due else None),
             "age_days": (as_of - age_date).days if age_date else None,
             "bucket": age_bucket(age_date, as_of), "days_past_due": past_due,
-            "last_followup": _date(r.get("last_followup")), "_row": r.get("_row"),
+            "last_followup": _date(r.get("last_followup")), "plan": _text(r.get("plan")),
+            "feasibility": _text(r.get("feasibility")), "customer_risk": _text(r.get("customer_risk")),
+            "remedy": _text(r.get("remedy")), "_row": r.get("_row"),
         })
     return rows
 
@@ -226,9 +241,19 @@ def overdue_payments(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(found, key=lambda r: (-r["days_past_due"], r["id"]))
 
 
-def receivable_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> list[FollowUp]:
+def receivable_cadence(row: dict[str, Any], settings: dict[str, Any]) -> str:
+    """The shortest of the cadences that apply to a receivable: every one's, invoiced items', large amounts'."""
+    found = [settings["receivables"]]
+    if row["kind"] == "invoiced":
+        found.append(settings["receivables_invoiced"])
+    if row["outstanding"] >= float(settings["receivable_large"]):
+        found.append(settings["receivables_large"])
+    return min(found, key=CADENCE_DAYS.__getitem__)
+
+
+def receivable_followups(rows: list[dict[str, Any]], settings: dict[str, Any], as_of: dt.date) -> list[FollowUp]:
     return [follow_up("receivables", r["id"], r["customer"], r["owner"], r["last_followup"], r["age_date"],
-                      cadence, as_of, r["_row"]) for r in rows if r["outstanding"] > 0]
+                      receivable_cadence(r, settings), as_of, r["_row"]) for r in rows if r["outstanding"] > 0]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -248,7 +273,7 @@ def aftersales_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]
             "registered": registered, "reason": _text(r.get("reason")), "closed": closed, "resolved": resolved,
             "responsibility": _text(r.get("responsibility")), "days_to_resolve": days,
             "days_open": (as_of - registered).days if not closed and registered else None,
-            "last_followup": _date(r.get("last_followup")), "_row": r.get("_row"),
+            "last_followup": _date(r.get("last_followup")), "method": _text(r.get("method")), "_row": r.get("_row"),
         })
     return rows
 
@@ -274,6 +299,34 @@ def resolution_by(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return table
 
 
+def monthly_returns(rows: list[dict[str, Any]], as_of: dt.date, months: int = 12) -> list[dict[str, Any]]:
+    """The monthly return (一月一返) of the last `months` calendar months to the as-of date, newest first: cases
+    registered in the month, cases resolved in it (closed with a resolution date in the month), cases open at its
+    end (registered by then and not resolved by then; a closed case without a date counts as resolved), and the
+    average days to resolution of the month's resolved cases. Months before the first case are left out."""
+    registered = [r["registered"] for r in rows if r["registered"] is not None]
+    if not registered:
+        return []
+    out = []
+    for back in range(months):
+        first = add_months(as_of.replace(day=1), -back)
+        end = min(add_months(first, 1) - dt.timedelta(days=1), as_of)
+        if end < min(registered):
+            break
+        resolved = [r for r in rows if r["closed"] and r["resolved"] and first <= r["resolved"] <= end]
+        times = [r["days_to_resolve"] for r in resolved
+                 if r["days_to_resolve"] is not None and r["days_to_resolve"] >= 0]
+        out.append({
+            "month": f"{first.year:04d}-{first.month:02d}",
+            "registered": sum(1 for r in rows if r["registered"] and first <= r["registered"] <= end),
+            "resolved": len(resolved),
+            "open_at_end": sum(1 for r in rows if r["registered"] and r["registered"] <= end
+                               and not (r["closed"] and (r["resolved"] is None or r["resolved"] <= end))),
+            "average": round(sum(times) / len(times), 1) if times else None,
+        })
+    return out
+
+
 def aftersales_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> list[FollowUp]:
     return [follow_up("aftersales", r["id"], r["customer"], r["owner"], r["last_followup"], r["registered"],
                       cadence, as_of, r["_row"]) for r in rows if not r["closed"]]
@@ -293,10 +346,31 @@ def lead_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
             "id": str(r["id"]), "owner": str(r["owner"]), "stage": _text(r.get("stage")),
             "created": _date(r.get("created")), "last_update": _date(r.get("last_update")),
             "next_step": _text(r.get("next_step")), "next_date": next_date, "value": _money(r.get("value")),
-            "closed": closed, "node_passed": bool(not closed and next_date and next_date < as_of),
+            "probability": _number(r.get("probability")), "closed": closed,
+            "node_passed": bool(not closed and next_date and next_date < as_of),
             "_row": r.get("_row"),
         })
     return rows
+
+
+def lead_quota(rows: list[dict[str, Any]], quota: int) -> list[dict[str, Any]]:
+    """Per owner of an open lead: open leads, the quota and its fill (open ÷ quota; None without a quota), the
+    expected value weighted by probability (value × probability ÷ 100, over the leads that have one) and the mean
+    probability; the emptiest quota first, then by owner."""
+    owners: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if not r["closed"]:
+            owners.setdefault(r["owner"], []).append(r)
+    out = []
+    for owner, leads in owners.items():
+        rated = [r for r in leads if r["probability"] is not None]
+        out.append({
+            "owner": owner, "open": len(leads), "quota": quota or None, "fill": len(leads) / quota if quota else None,
+            "short": max(quota - len(leads), 0) if quota else None,
+            "weighted": round(sum(r["value"] * r["probability"] / 100 for r in rated), 2) if rated else None,
+            "probability": round(sum(r["probability"] for r in rated) / len(rated), 1) if rated else None,
+        })
+    return sorted(out, key=lambda e: (e["fill"] if e["fill"] is not None else 0, e["owner"]))
 
 
 def lead_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> list[FollowUp]:
@@ -327,7 +401,8 @@ def project_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
             "cycle_days": (end - start).days if start and end else None, "stage": _text(r.get("stage")),
             "next_milestone": _text(r.get("next_milestone")), "next_date": next_date,
             "last_update": _date(r.get("last_update")), "closed": closed,
-            "node_passed": bool(not closed and next_date and next_date < as_of), "_row": r.get("_row"),
+            "node_passed": bool(not closed and next_date and next_date < as_of),
+            "handoff": _date(r.get("handoff")), "next_target": _text(r.get("next_target")), "_row": r.get("_row"),
         })
     return rows
 
@@ -350,6 +425,8 @@ def followup_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
         rows.append({
             "id": str(r["id"]), "item": _text(r.get("item")) or "", "owner": str(r["owner"]), "due": due,
             "status": _text(r.get("status")), "last_followup": _date(r.get("last_followup")), "done": done,
+            "line": _text(r.get("line")), "priority": _text(r.get("priority")),
+            "contact_times": _text(r.get("contact_times")),
             "past_due": (as_of - due).days if due and due < as_of and not done else None, "_row": r.get("_row"),
         })
     return rows
@@ -361,16 +438,94 @@ def item_followups(rows: list[dict[str, Any]], cadence: str, as_of: dt.date) -> 
                       r["_row"]) for r in rows if not r["done"]]
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# The follow-up log (督办跟进记录)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One follow-up of one register item."""
+
+    register: str
+    item: str
+    date: dt.date
+    by: str | None
+    note: str | None
+    next_date: dt.date | None
+    plan: str | None
+    status: str | None
+    row: int | None
+
+
+Log = dict[tuple[str, str], list[LogEntry]]  # (register, item id): its entries, oldest first
+
+
+def log_entries(frame: pd.DataFrame | None, as_of: dt.date) -> Log:
+    """The log by (register, item id): entries on or before the as-of date, oldest first (file order within a
+    day), so that a site built as of an earlier day does not see later follow-ups."""
+    found: Log = {}
+    for r in _records(frame) if frame is not None else []:
+        day = _date(r.get("date"))
+        if day is None or day > as_of:
+            continue
+        found.setdefault((str(r["register"]), str(r["item"])), []).append(LogEntry(
+            str(r["register"]), str(r["item"]), day, _text(r.get("by")), _text(r.get("note")),
+            _date(r.get("next_date")), _text(r.get("remedy_plan")), _text(r.get("status")), r.get("_row")))
+    for entries in found.values():
+        entries.sort(key=lambda e: e.date)  # stable: file order within a day
+    return found
+
+
+def latest_plan(entries: list[LogEntry]) -> LogEntry | None:
+    """The latest entry carrying a remedy plan."""
+    return next((e for e in reversed(entries) if e.plan), None)
+
+
+def with_log(rows: list[dict[str, Any]], register: str, key: str, log: Log) -> list[dict[str, Any]]:
+    """The rows with their last follow-up (`key`) taken from the log when its latest entry is later."""
+    out = []
+    for row in rows:
+        entries = log.get((register, row["id"]))
+        if entries:
+            own = row[key]
+            row = {**row, key: entries[-1].date if own is None or entries[-1].date > own else own}
+        out.append(row)
+    return out
+
+
+def with_plans(items: Iterable[FollowUp], log: Log) -> list[FollowUp]:
+    """The follow-ups with their remedy plan on record."""
+    out = []
+    for item in items:
+        entry = latest_plan(log.get((item.register, item.id), []))
+        out.append(replace(item, plan=entry.plan) if entry else item)
+    return out
+
+
+def remedy_missing(items: Iterable[FollowUp], grace: int) -> list[FollowUp]:
+    """Overdue by more than `grace` days (or with no date at all) and no remedy plan on record; by owner."""
+    return overdue_only(i for i in items if i.plan is None and (i.days_overdue is None or i.days_overdue > grace))
+
+
+def register_rows(register: Register, tables: dict[str, pd.DataFrame], as_of: dt.date, log: Log
+                  ) -> list[dict[str, Any]]:
+    """The register's rows, their last follow-up brought up to date from the log."""
+    return with_log(register.rows(tables[register.dataset], as_of), register.name, register.last, log)
+
+
 def register_followups(tables: dict[str, pd.DataFrame], present: Iterable[str], cadences: dict[str, str],
-                       as_of: dt.date) -> dict[str, list[FollowUp]]:
-    """Every open item of every register given, against its cadence (overdue or not), by register."""
+                       rules: dict[str, Any], as_of: dt.date) -> dict[str, list[FollowUp]]:
+    """Every open item of every register given, against its cadence (overdue or not), with its remedy plan on
+    record, by register."""
+    log = log_entries(tables.get("followup_log"), as_of)
     out: dict[str, list[FollowUp]] = {}
     for name in present:
         register = REGISTER[name]
-        frame = tables.get(register.dataset)
-        if frame is None:
+        if tables.get(register.dataset) is None:
             continue
-        out[name] = register.followups(register.rows(frame, as_of), register.cadence(cadences), as_of)
+        rows = register_rows(register, tables, as_of, log)
+        out[name] = with_plans(register.followups(rows, register.cadence(cadences, rules), as_of), log)
     return out
 
 
@@ -402,35 +557,44 @@ class Register:
     title: str  # translation key: its page's title
     intro: str  # translation key: the line under the title
     page: str  # name of its builder in pages/registers.py, `(ctx) -> Section | None`
+    last: str  # the key of its rows' last follow-up date, which the follow-up log brings up to date
+    rules: tuple[str, ...] = ()  # the [rules] options its follow-ups need beside the cadences
 
-    def cadence(self, cadences: dict[str, str]) -> Any:
-        """What `followups` is given of the [cadence] table: the register's one cadence, or the whole table
-        when it has several (projects, one per cycle)."""
-        return cadences[self.cadences[0].key] if len(self.cadences) == 1 else cadences
+    def cadence(self, cadences: dict[str, str], rules: dict[str, Any]) -> Any:
+        """What `followups` is given: the register's one cadence, or the whole [cadence] table with the [rules]
+        options it names when it has several (projects, one per cycle; receivables by kind and amount)."""
+        if len(self.cadences) == 1 and not self.rules:
+            return cadences[self.cadences[0].key]
+        return {**cadences, **{key: rules[key] for key in self.rules}}
 
 
 # In the order of the registers' navigation; the first register given is the site navigation's entry.
 REGISTERS: tuple[Register, ...] = (
     Register(
         "receivables", dataset="receivables",
-        cadences=(Cadence("receivables", "2/month", "Receivables (回款)."),),
+        cadences=(  # the shortest that applies: see receivable_cadence
+            Cadence("receivables", "2/month", "Receivables (回款)."),
+            Cadence("receivables_invoiced", "2/week", "Invoiced receivables (已开票到账期), if shorter."),
+            Cadence("receivables_large", "weekly", "Receivables outstanding at or above [rules] receivable_large "
+                                                   "(大额款项), if shorter."),
+        ),
         rows=receivable_rows, followups=receivable_followups,
         label="registers.receivables", title="registers.title.receivables", intro="receivables.intro",
-        page="build_receivables",
+        page="build_receivables", last="last_followup", rules=("receivable_large",),
     ),
     Register(
         "aftersales", dataset="aftersales",
         cadences=(Cadence("aftersales", "2/week", "After-sales cases (售后)."),),
         rows=aftersales_rows, followups=aftersales_followups,
         label="registers.aftersales", title="registers.title.aftersales", intro="aftersales.intro",
-        page="build_aftersales",
+        page="build_aftersales", last="last_followup",
     ),
     Register(
         "leads", dataset="leads",
         cadences=(Cadence("leads", "daily", "Sales leads (销线)."),),
         rows=lead_rows, followups=lead_followups,
         label="registers.leads", title="registers.title.leads", intro="leads.intro",
-        page="build_leads",
+        page="build_leads", last="last_update",
     ),
     Register(
         "projects", dataset="projects",
@@ -441,14 +605,14 @@ REGISTERS: tuple[Register, ...] = (
         ),
         rows=project_rows, followups=project_followups,
         label="registers.projects", title="registers.title.projects", intro="projects.intro",
-        page="build_projects",
+        page="build_projects", last="last_update",
     ),
     Register(
         "followups", dataset="followups",
         cadences=(Cadence("followups", "weekly", "One-off supervised items."),),
         rows=followup_rows, followups=item_followups,
         label="registers.followups", title="registers.title.followups", intro="followups.intro",
-        page="build_followups",
+        page="build_followups", last="last_followup",
     ),
 )
 REGISTER: dict[str, Register] = {register.name: register for register in REGISTERS}

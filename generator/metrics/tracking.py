@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -111,6 +111,34 @@ def tracker_summary(days: pd.DataFrame) -> pd.DataFrame:
     grouped = frame.groupby(["tracker", "unit"], sort=True)
     out = grouped[["days", "logged", "below", "below_calls", "below_sms", "missing", "calls", "sms"]].sum()
     return out.astype("int64").reset_index()
+
+
+def tracker_scorecard(tracking: pd.DataFrame, days: pd.DataFrame, first: dt.date, last: dt.date
+                      ) -> list[dict[str, Any]]:
+    """Per tracker, over `days` (tracker_days from `first` to `last`), sorted by tracker:
+
+    entries (working days × units followed), met (entries at the standard), logged (entries with a row), filled
+    (logged entries with a forecast and a highlight or a problem: the log's fields complete) and units (the ids
+    followed, sorted).
+    """
+    if days.empty:
+        return []
+    frame = pd.DataFrame({
+        "date": _dates(tracking["date"]), "tracker": tracking["tracker"].map(text_or_none).astype(object),
+        "unit": tracking["unit"].map(text_or_none).astype(object),
+        "filled": (tracking["forecast"].notna() & (tracking["highlights"].map(text_or_none).notna()
+                                                   | tracking["problems"].map(text_or_none).notna())).to_numpy(),
+    })
+    frame = frame[_in_span(frame["date"], first, last) & frame["tracker"].notna() & frame["unit"].notna()]
+    filled = frame.groupby(["date", "tracker", "unit"])["filled"].any()
+    joined = days.join(filled, on=["date", "tracker", "unit"])
+    joined["filled"] = joined["filled"].fillna(False).astype(bool) & joined["logged"]
+    out = []
+    for tracker, group in joined.groupby("tracker", sort=True):
+        out.append({"tracker": str(tracker), "entries": len(group), "met": int((~group["below"]).sum()),
+                    "logged": int(group["logged"].sum()), "filled": int(group["filled"].sum()),
+                    "units": sorted({str(u) for u in group["unit"]})})
+    return out
 
 
 def tracker_notes(tracking: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:

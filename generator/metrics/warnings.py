@@ -292,3 +292,36 @@ def laggards(tables: dict[str, pd.DataFrame], as_of: dt.date, percent: float, mo
     out = out[below_all]
     order = out.sort_values(["mean_achievement", "person"], kind="mergesort").index
     return out.loc[order].reset_index(drop=True), names
+
+
+def without_leapfrog_talk(laggards: pd.DataFrame, talks: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The laggards (rows of `laggards`) with no leapfrog talk (kind leapfrog) from the first of as_of's month to
+    as_of, with `last_talk`: the date of their latest leapfrog talk before that, or NaT."""
+    kind = talks["kind"].map(text_or_none)
+    leapfrog = talks[(kind == "leapfrog").to_numpy() & talks["date"].notna().to_numpy()
+                     & (talks["date"] <= pd.Timestamp(as_of)).to_numpy()]
+    latest: dict[str, pd.Timestamp] = {}
+    for who, day in zip(leapfrog["person"].map(text_or_none), leapfrog["date"], strict=True):
+        if who is not None and (who not in latest or day > latest[who]):
+            latest[who] = day
+    last = pd.Series([latest.get(p, pd.NaT) for p in laggards["person"]], dtype="datetime64[ns]")
+    out = laggards.assign(last_talk=last.to_numpy())
+    talked = out["last_talk"].notna() & (out["last_talk"] >= pd.Timestamp(as_of.replace(day=1)))
+    return out[~talked.to_numpy()].reset_index(drop=True)
+
+
+def summons(units: pd.DataFrame, depth: int, count: int) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """The units to summon for a one-on-one debrief (述职): among the units at `depth` of the tree (0 the top)
+    with a month target, the `count` best by month-to-date achievement (premium ÷ target) and the `count` worst of
+    the others, ties by unit id, each with its achievement. `units` is the unit KPIs (index: unit id; columns level,
+    achievement_mtd)."""
+    if units.empty or count <= 0:
+        return [], []
+    chosen = units[(units["level"] == depth).to_numpy() & units["achievement_mtd"].notna().to_numpy()]
+    ranked = sorted(zip(chosen["achievement_mtd"].astype(float).tolist(), [str(u) for u in chosen.index]),
+                    key=lambda pair: (-pair[0], pair[1]))
+    best = [(unit, value) for value, unit in ranked[:count]]
+    chosen_best = {unit for unit, _ in best}
+    rest = [(value, unit) for value, unit in ranked if unit not in chosen_best]
+    worst = [(unit, value) for value, unit in sorted(rest, key=lambda pair: (pair[0], pair[1]))[:count]]
+    return best, worst

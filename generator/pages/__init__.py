@@ -53,10 +53,12 @@ from .posters import build as _posters
 from .quality import build as _quality
 from .registers import build_nav as _registers
 from .registers import builders as register_builders
+from .registers import remedy_owners
 from .resources import build as _resources
 from .screens import build as _screens
 from .scripts_page import build as _scripts
 from .search import build as _search
+from .summons import summon_items
 from .tables import table_files
 from .talks import award_items
 from .talks import build as _talks
@@ -160,6 +162,8 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "star_posters": ctx.wants("posters"),
         "manpower": next((s.payload for s in sections if s.name == "manpower"), None),
         "campaigns": next((s.payload for s in sections if s.name == "campaigns"), None),
+        "remedy_owners": remedy_owners(ctx),
+        "summons": summon_items(ctx),
     })
     plan.pages.insert(0, home)
     plan.files.extend(table_files([home]))

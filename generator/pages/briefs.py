@@ -82,7 +82,7 @@ def _warnings(ctx: Context, day: dt.date) -> list[dict[str, Any]]:
 
 
 def _followups(ctx: Context, day: dt.date) -> list[reg.FollowUp]:
-    found = reg.register_followups(ctx.tables, present(ctx), ctx.config["cadence"], day)
+    found = reg.register_followups(ctx.tables, present(ctx), ctx.config["cadence"], ctx.config["rules"], day)
     return reg.overdue_only(i for items in found.values() for i in items)
 
 

@@ -131,6 +131,15 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
     results = Table("results", t("daily.results"), unit_columns(t), records(units, unit_href, unit_columns(t)))
     for row in results.rows:
         row["_class"] = f"level-{row['level']}"
+    # Yesterday's forecast for this day (the tracker's or the model's, as yesterday's report showed it) against it.
+    premium_day = units["premium_day"].to_dict()
+    check_rows = []
+    for f in daily_metrics.forecasts(tables, day - dt.timedelta(days=1), focus):
+        actual = float(premium_day[f.unit])
+        check_rows.append({"name": names[f.unit], "forecast": f.value, "source": t(f"daily.source_{f.source}"),
+                           "actual": actual, "error": round(f.value - actual, 2),
+                           "error_share": (f.value - actual) / actual if actual else None,
+                           "_href": unit_href(f.unit)})
     forecast_rows = [{"name": names[f.unit], "value": f.value,
                       "source": t(f"daily.source_{f.source}"), "_href": unit_href(f.unit)} for f in forecasts]
     projection_rows = [{**{k: clean(v) for k, v in p.items()}, "_href": unit_href(p["unit"])} for p in projections]
@@ -144,6 +153,11 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
         "forecast": Table("forecast", t("daily.forecast"), [
             Col("name", t("kpi.unit")), Col("value", t("daily.forecast_value"), "money"),
             Col("source", t("daily.source"))], forecast_rows, csv=False),
+        "forecast_check": Table("forecast-check", t("daily.check"), [
+            Col("name", t("kpi.unit")), Col("forecast", t("daily.check_forecast"), "money"),
+            Col("source", t("daily.source")), Col("actual", t("daily.check_actual"), "money"),
+            Col("error", t("daily.check_error"), "change"), Col("error_share", t("daily.check_share"), "percent")],
+            check_rows, csv=False),
         "model_note": t("daily.model_note"),
         "any_model": any(f.source == "model" for f in forecasts),
         "projection": Table("projection", t("daily.projection"), [

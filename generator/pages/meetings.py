@@ -13,14 +13,17 @@ from ..metrics.meetings import (
     Meeting,
     calendar_counts,
     decision_status,
+    late_redos,
     make_debriefs,
     make_meetings,
     split_by_date,
+    unevaluated,
 )
 from ..render import Page
 from .context import Context, Section
 from .links import unit_href
 from .tables import Col, Table
+from .warnings import WarningList, warning_rule
 
 
 def meeting_href(meeting: Meeting) -> str:
@@ -100,6 +103,7 @@ def _debrief_rows(debriefs: list[Debrief], ctx: Context, units: dict[str, str], 
             "deadline": d.deadline.strftime("%Y-%m-%d %H:%M") if d.deadline else None,
             "hours": ctx.fmt.number(d.hours_before, 1) if d.hours_before is not None else None,
             "status": status, "late": d.late,
+            "review": t(f"debrief.review.{d.status}") if d.status else t("debrief.review.none"),
         }
         if d.late or d.meeting is None:
             row["_class"] = "flag"
@@ -114,7 +118,7 @@ def _debrief_columns(t: Translator) -> list[Col]:
             Col("unit", t("meetings.unit")),
             Col("meeting", t("meetings.meeting")), Col("submitted", t("debrief.submitted")),
             Col("deadline", t("debrief.deadline")), Col("hours", t("debrief.hours")),
-            Col("status", t("debrief.status"))]
+            Col("status", t("debrief.status")), Col("review", t("debrief.review"))]
 
 
 def _people_names(ctx: Context) -> dict[str, str]:
@@ -190,3 +194,33 @@ def build(ctx: Context) -> Section | None:
             "debrief_docs": [d.doc for d in mine],
         }))
     return Section("meetings", "meetings/", pages)
+
+
+@warning_rule(order=95)
+def meetings_without_evaluation(ctx: Context) -> WarningList | None:
+    """Meetings held the set number of days ago or more with no evaluation (会后评估) written."""
+    if not ctx.wants("meetings") or not ctx.site.documents.get("meetings"):
+        return None
+    t, days = ctx.t, int(ctx.config["rules"]["meeting_evaluation_days"])
+    units = _unit_names(ctx)
+    found = unevaluated(make_meetings(ctx.site.documents["meetings"]), ctx.as_of, days)
+    rows = [{**_meeting_row(m, ctx, units), "days": since} for m, since in found]
+    return WarningList("meetings-unevaluated", t("review.unevaluated"), t("review.unevaluated_rule", days=days),
+                       [*_meeting_columns(t), Col("days", t("review.days_since"), "number")], rows)
+
+
+@warning_rule(order=96)
+def debriefs_redo_late(ctx: Context) -> WarningList | None:
+    """Debriefs marked redo (重做) and not done again by their due day."""
+    if not ctx.wants("meetings") or not ctx.site.documents.get("debriefs"):
+        return None
+    t, days = ctx.t, int(ctx.config["rules"]["debrief_redo_days"])
+    meetings = make_meetings(ctx.site.documents.get("meetings", []))
+    found = late_redos(make_debriefs(ctx.site.documents["debriefs"], meetings), ctx.as_of, days)
+    units = _unit_names(ctx)
+    shown = _debrief_rows([d for d, _, _ in found], ctx, units, True)
+    rows = [{**row, "due": due, "days_late": late} for (_, due, late), row in zip(found, shown, strict=True)]
+    return WarningList("debriefs-redo", t("review.redo_late"), t("review.redo_rule", days=days), [
+        Col("title", t("debrief.title")), Col("presenter", t("debrief.presenter")), Col("unit", t("meetings.unit")),
+        Col("meeting", t("meetings.meeting")), Col("submitted", t("debrief.submitted")),
+        Col("due", t("review.redo_due"), "date"), Col("days_late", t("review.days_late"), "number")], rows)

@@ -14,21 +14,23 @@ from ..metrics.kpis import UnitTree, leaderboard, prepare, trend_and_month
 from ..parallel import forked_map
 from ..render import Page
 from .chartfiles import ChartFile, compare_chart, cumulative_chart, trend_chart
+from .clearance import person_clearance, unit_clearance
 from .context import Context, Section
 from .kpi_tables import person_columns, records, unit_columns
 from .links import brief_href, person_href, unit_href
 from .manpower import summaries as manpower_summaries
 from .tables import Col, Table, clean, index_dicts, row_dicts
 from .targets import target_tables
+from .tracker_accounts import rule_text, unit_forecast_tables
 
 
 def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables: dict[str, pd.DataFrame],
                as_of: dt.date, t: Translator, fmt: Formatter, show_people: bool, briefs: bool = False,
-               manpower: dict[str, dict[str, Any]] | None = None, targets: dict[tuple[str, str], Table] | None = None
-               ) -> tuple[list[Page], list[ChartFile]]:
+               manpower: dict[str, dict[str, Any]] | None = None, targets: dict[tuple[str, str], Table] | None = None,
+               clearance: dict[str, dict[str, Any]] | None = None) -> tuple[list[Page], list[ChartFile]]:
     """The units overview and one page per unit; with `briefs`, each links to its morning brief of the as-of day;
-    each with its manpower summary when `manpower` is given, and its current targets of every kind from `targets`
-    (by ("unit", id))."""
+    each with its manpower summary when `manpower` is given, its current targets of every kind from `targets`
+    (by ("unit", id)) and its newcomers' 通关 pass rate when `clearance` is given."""
     pages: list[Page] = []
     charts: list[ChartFile] = []
     person_link = person_href if show_people else None
@@ -48,6 +50,8 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
     members_of = {unit: [member_rows[i] for i in positions.tolist()]  # type: ignore[union-attr]
                   for unit, positions in shown.groupby("unit", sort=False).indices.items()}
     unit_values = units.to_dict("index")
+    forecast_tables = unit_forecast_tables(tables, as_of, t)
+    forecast_rule = rule_text(t, fmt, as_of)
 
     def one(position: int) -> tuple[Page, list[ChartFile]]:
         unit_id = units.index[position]
@@ -76,6 +80,8 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
             "brief": brief_href(as_of, unit_id) if briefs else None,
             "manpower": [manpower[unit_id]] if manpower and unit_id in manpower else None,
             "targets": (targets or {}).get(("unit", unit_id)),
+            "forecast_accuracy": forecast_tables.get(unit_id), "forecast_rule": forecast_rule,
+            "clearance": (clearance or {}).get(unit_id),
         }
         return Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context), page_charts
 
@@ -88,9 +94,9 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
 
 
 def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd.DataFrame], as_of: dt.date,
-                 t: Translator, fmt: Formatter, targets: dict[tuple[str, str], Table] | None = None
-                 ) -> tuple[list[Page], list[ChartFile]]:
-    """One page per person.
+                 t: Translator, fmt: Formatter, targets: dict[tuple[str, str], Table] | None = None,
+                 clearance: dict[str, dict[str, Any]] | None = None) -> tuple[list[Page], list[ChartFile]]:
+    """One page per person (with their 通关 progress when `clearance` is given).
 
     A branch has thousands of people: their 30-day trends and orders are computed for everyone at once (one
     group-by, one sort), not person by person.
@@ -132,6 +138,7 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
             "unit_link": unit_href(unit_id) if unit_id in unit_names else None,
             "charts": [chart], "orders": Table("orders", t("people.orders"), order_columns, orders.get(person_id, [])),
             "awards": awards.get(person_id, []), "targets": (targets or {}).get(("person", person_id)),
+            "clearance": (clearance or {}).get(str(person_id)),
         }))
     return pages, charts
 
@@ -171,8 +178,10 @@ def build_units(ctx: Context) -> Section | None:
         return None
     briefs = ctx.wants("briefs") and ctx.config["briefs"]["days"] > 0
     manpower = manpower_summaries(ctx) if ctx.wants("manpower") else None
+    clearance = (unit_clearance(ctx.tables, ctx.tree, ctx.as_of, int(ctx.config["rules"]["newcomer_months"]))
+                 if ctx.site.has("clearance") else None)
     pages, charts = unit_pages(ctx.units, ctx.people, ctx.tree, ctx.tables, ctx.as_of, ctx.t, ctx.fmt, ctx.show_people,
-                               briefs, manpower, target_tables(ctx))
+                               briefs, manpower, target_tables(ctx), clearance)
     return Section("units", "units/", pages, charts=charts)
 
 
@@ -180,8 +189,10 @@ def build_people(ctx: Context) -> Section | None:
     """people/: a page per person, reached from the unit pages (no navigation entry of its own)."""
     if not ctx.show_people:
         return None
+    clearance = (person_clearance(ctx.tables, ctx.as_of, int(ctx.config["rules"]["newcomer_months"]))
+                 if ctx.site.has("clearance") else None)
     pages, charts = person_pages(ctx.people, ctx.tables["units"].set_index("id"), ctx.tables, ctx.as_of, ctx.t,
-                                 ctx.fmt, target_tables(ctx))
+                                 ctx.fmt, target_tables(ctx), clearance)
     return Section("people", None, pages, charts=charts)
 
 

@@ -13,6 +13,7 @@ from ..render import Page
 from .context import Context, Section
 from .links import unit_href
 from .tables import Col, Table, clean, row_dicts
+from .tracker_accounts import accountability
 
 WEEKS = 4  # the log, the summary and the SMS tables cover the last four ISO weeks (the current one to date)
 GRID_DAYS = 14  # the day-by-day grid: the working days of the last two weeks
@@ -240,6 +241,7 @@ def build(ctx: Context) -> Section | None:
         "window": ctx.t("tracking.window", first=ctx.fmt.date(first, year=True), last=ctx.fmt.date(last, year=True),
                         weeks=WEEKS),
         "trackers": _tracker_section(ctx, first) if has_log else None,
+        "accountability": accountability(ctx) if has_log else None,
         "sms": _sms_section(ctx, first) if has_sms else None,
     }
     page = Page("tracking/index.html", "tracking.html", ctx.t("tracking.title"), "tracking", context)

@@ -173,6 +173,27 @@ def laggards(ctx: Context) -> WarningList | None:
         columns, _people_rows(ctx, found, extra))
 
 
+@warning_rule(51)
+def laggards_without_leapfrog_talk(ctx: Context) -> WarningList | None:
+    """Chronic laggards with no leapfrog talk (越级谈话) this month: the talks the laggard list is for."""
+    if not ctx.site.has("targets") or not ctx.site.has("talks"):
+        return None
+    rules, t = ctx.config["rules"], ctx.t
+    percent, count = float(rules["laggard_percent"]), int(rules["laggard_months"])
+    found, _ = metrics.laggards(ctx.tables, ctx.as_of, percent, count)
+    missing = metrics.without_leapfrog_talk(found, ctx.tables["talks"], ctx.as_of)
+
+    def extra(r: dict[str, Any]) -> dict[str, Any]:
+        return {"mean_achievement": r["mean_achievement"], "last_talk": _day(r["last_talk"])}
+
+    return WarningList(
+        "laggards-no-talk", t("warn.leapfrog"),
+        t("warn.leapfrog_rule", first=_date(ctx, ctx.as_of.replace(day=1)), last=_date(ctx, ctx.as_of)),
+        [*_who(ctx), Col("mean_achievement", t("warn.mean_achievement"), "percent"),
+         Col("last_talk", t("warn.last_leapfrog"), "date")],
+        _people_rows(ctx, missing, extra))
+
+
 @warning_rule(60)
 def trackers_below_standard(ctx: Context) -> WarningList | None:
     """Trackers with days below three calls and three messages (or not logged) in the last week."""
