@@ -212,7 +212,7 @@ exclude = ["people", "receivables"]
     assert config["screens"] == [{"name": "lobby", "title": "", "seconds": 15, "refresh_seconds": 60,
                                   "slides": ["kpis", "leaderboard", "battle", "notices", "chart"], "unit": ""}]
     assert config["profiles"]["screen"] == {"title": "", "mask_phone": True, "exclude": ["people", "receivables"],
-                                            "units": []}
+                                            "units": [], "totals_above": False}
 
 
 def test_missing_site_toml_means_defaults_with_a_warning(tmp_path) -> None:
@@ -239,7 +239,8 @@ def test_site_toml_not_in_utf8_is_a_clear_error(tmp_path) -> None:
 
 def test_builtin_and_configured_profiles() -> None:
     config, _ = parse_config('[profiles.wall]\nmask_phone = true\nexclude = ["faq"]\n')
-    assert resolve_profile(config, "wall") == {"title": "", "mask_phone": True, "exclude": ["faq"], "units": []}
+    assert resolve_profile(config, "wall") == {"title": "", "mask_phone": True, "exclude": ["faq"], "units": [],
+                                             "totals_above": False}
     assert resolve_profile(config, "screen")["mask_phone"] is True
     assert resolve_profile(config, None)["exclude"] == []
 
