@@ -359,6 +359,7 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("unit", help="Unit id or name."),
                 Field("amount", "money", help="Premium won."),
             ),
+            reserved=("page", "month", "unit"),  # pages.battle: the list's pages and its filters
         ),
         Collection(
             "faq",

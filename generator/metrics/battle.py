@@ -21,6 +21,7 @@ class BattleReport:
     html: str  # sanitised body ('' for generated reports, which the template words itself)
     product: str | None = None
     generated: bool = False
+    unit_id: str | None = None  # the unit's id when the units file knows it (for the list by unit)
 
 
 def battle_reports(documents: list[Document], sales: pd.DataFrame, people: pd.DataFrame, units: pd.DataFrame,
@@ -33,6 +34,7 @@ def battle_reports(documents: list[Document], sales: pd.DataFrame, people: pd.Da
     unit_names = dict(zip(units["id"], units["name"]))
     person_names = dict(zip(people["id"], people["name"]))
     person_units = dict(zip(people["id"], people["unit"]))
+    unit_ids = {name: uid for uid, name in reversed(list(unit_names.items()))}  # a report may name its unit
     reports: list[BattleReport] = []
     written: set[tuple[str | None, dt.date, float | None]] = set()
     for doc in documents:
@@ -45,8 +47,9 @@ def battle_reports(documents: list[Document], sales: pd.DataFrame, people: pd.Da
         amount = doc.meta.get("amount")
         written.add((person_id, date, amount))
         written.add((person, date, amount))
+        known = unit_id if unit_id in unit_names else unit_ids.get(unit_id)
         reports.append(BattleReport(doc.slug, date, doc.title, person, unit_names.get(unit_id, unit_id), amount,
-                                    doc.html))
+                                    doc.html, unit_id=known))
     if not sales.empty and big_order > 0:
         day = pd.Timestamp(as_of)
         big = sales[(sales["premium"] >= big_order) & (sales["date"] <= day)]
@@ -59,6 +62,7 @@ def battle_reports(documents: list[Document], sales: pd.DataFrame, people: pd.Da
                 key=f"order-{record['_row']}", date=date, title="", person=person_names.get(person_id, person_id),
                 unit=unit_names.get(person_units.get(person_id)), amount=float(record["premium"]), html="",
                 product=record["product"], generated=True,
+                unit_id=person_units.get(person_id) if person_units.get(person_id) in unit_names else None,
             ))
     reports.sort(key=lambda r: (r.date, r.amount or 0, r.key), reverse=True)
     return reports

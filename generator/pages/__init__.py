@@ -34,6 +34,7 @@ from ..output import Output
 from ..render import Page
 from . import warning_rules  # noqa: F401 - registers the warning rules about people, trackers and texts
 from .battle import build as _battle
+from .battle import report_links
 from .chartfiles import ChartFile
 from .context import BoardItem, Context, Section
 from .daily import build as _daily
@@ -145,6 +146,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
     home = Page("index.html", "board.html", site.config["site"]["title"], "board", {
         "notices": notices.current[: board["notices"]],
         "reports": reports[: board["battle"]],
+        "report_links": report_links(reports[: board["battle"]]),
         "tiles": [{**units.loc[u].to_dict(), "id": u} for u in tops] if not units.empty else [],
         "show_daily": any(s.name == "daily" and s.target is not None for s in sections),
         "board_items": board_items,
