@@ -50,12 +50,28 @@ _POOL_MIN = 32
 # then faster per chart (see fonts.measurement_font).
 _SUBSET_MIN = 8
 
-_WIDTH = 560
-_HEIGHT = 220
-_BAR_STEP = 22
+# Chart text must read at no less than _MIN_TEXT CSS px wherever a chart is shown. A chart is an image scaled to
+# its column, so its text shrinks with it: every chart is drawn exactly _WIDTH px wide, whatever its labels
+# (autosize fit-x), and shown no narrower than _MIN_SHOWN px (style.css: `.chart img` min-width; a narrower screen
+# scrolls the chart in its frame), so text of _FONT px reads at least _MIN_TEXT px.
+_WIDTH = 420
+_MIN_SHOWN = 320
+_MIN_TEXT = 11
+_FONT = math.ceil(_MIN_TEXT * _WIDTH / _MIN_SHOWN)
+_TITLE_FONT = _FONT + 2
+_HEIGHT = 200
+_BAR_STEP = _FONT + 12
 _BLUE = "#2563eb"
 _GREY = "#6b7280"
 _GOLD = "#d97706"
+THEMES = ("light", "dark")  # dark: the wall screens' colours (static/screen.css)
+# Per theme: the line and bars, the target line, the top three, the ink of labels and titles, grid, axis lines.
+_PALETTE = {
+    "light": {"main": _BLUE, "second": _GREY, "top": _GOLD, "ink": "#374151", "title": "#111827",
+              "grid": "#e5e7eb", "axis": "#9ca3af", "background": "white"},
+    "dark": {"main": "#4cc9f0", "second": "#b9c6d3", "top": "#ffd166", "ink": "#dfe7ef", "title": "#ffffff",
+             "grid": "#2c4a66", "axis": "#5b7a99", "background": "#15283d"},
+}
 
 # The axis and legend titles, from the catalogues (generator/locales/): both languages, for the templates.
 _AXES = ("date", "premium", "cumulative", "target", "premium_mtd", "unit", "name", "rank", "series")
@@ -99,19 +115,22 @@ def _date_x(alt: Any, lang: str) -> Any:
                                tickCount=alt.TickCount(interval="week", step=1)))
 
 
-def _build(kind: str, lang: str, validate: bool = False, font: str | None = None) -> dict[str, Any]:
-    """Build one kind's template with altair, its text in `font` (the machine's font list when None). Not validated
-    against the Vega-Lite schema here: that is most of the time, for templates that are ours and fixed (a test
-    validates each)."""
+def _build(kind: str, lang: str, validate: bool = False, font: str | None = None, theme: str = "light"
+           ) -> dict[str, Any]:
+    """Build one kind's template with altair, its text in `font` (the machine's font list when None), in a theme's
+    colours. Not validated against the Vega-Lite schema here: that is most of the time, for templates that are ours
+    and fixed (a test validates each)."""
     import altair as alt
 
     # No tooltips: the charts are static SVGs (a tooltip needs Vega running in the page), and their fields cost
     # Vega rendering time for nothing drawn.
     t = _TEXT[lang]
+    colour = _PALETTE[theme]
     empty = alt.Data(values=[])
     if kind == "trend":
         # The points in the line's colour: `point=True` draws them in Vega's default blue beside it.
-        chart = alt.Chart(empty).mark_line(point=alt.OverlayMarkDef(color=_BLUE), color=_BLUE, strokeWidth=2).encode(
+        chart = alt.Chart(empty).mark_line(point=alt.OverlayMarkDef(color=colour["main"]), color=colour["main"],
+                                                strokeWidth=2).encode(
             x=_date_x(alt, lang),
             y=alt.Y("premium:Q", axis=_money_axis(alt, t["premium"])),
         ).properties(width=_WIDTH, height=_HEIGHT)
@@ -123,7 +142,7 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
         ).mark_line(strokeWidth=2.5).encode(
             x=_date_x(alt, lang),
             y=alt.Y("value:Q", axis=_money_axis(alt, t["cumulative"])),
-            color=alt.Color("series_label:N", scale=alt.Scale(domain=names, range=[_BLUE, _GREY]),
+            color=alt.Color("series_label:N", scale=alt.Scale(domain=names, range=[colour["main"], colour["second"]]),
                             legend=alt.Legend(title=None, orient="top-left")),
             strokeDash=alt.StrokeDash("series_label:N", scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]]),
                                       legend=None),
@@ -132,33 +151,37 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
         # y is a unique key ("<index>|<label>") so two people with the same name stay two bars; the
         # axis shows only the label part. Rows arrive sorted, and sort=None keeps that order.
         label_expr = "slice(datum.value, indexof(datum.value, '|') + 1)"
-        y = alt.Y("key:N", title=None, sort=None, axis=alt.Axis(labelExpr=label_expr, ticks=False, labelLimit=160))
+        y = alt.Y("key:N", title=None, sort=None, axis=alt.Axis(labelExpr=label_expr, ticks=False, labelLimit=120))
         x_title = t["premium_mtd"] if kind == "compare" else t["premium"]
-        color: Any = alt.value(_BLUE)
+        color: Any = alt.value(colour["main"])
         if kind == "leaders":
-            color = alt.condition("datum.rank <= 3", alt.value(_GOLD), alt.value(_BLUE))
+            color = alt.condition("datum.rank <= 3", alt.value(colour["top"]), alt.value(colour["main"]))
         base = alt.Chart().transform_calculate(premium_label=_money_expr("datum.premium", lang)).encode(
             y=y, x=alt.X("premium:Q", axis=_money_axis(alt, x_title)),
         )
         bars = base.mark_bar(cornerRadiusEnd=2).encode(color=color)
-        labels = base.mark_text(align="left", dx=4, color="#111827").encode(text="premium_label:N")
-        chart = alt.layer(bars, labels, data=empty).properties(width=_WIDTH - 140, height=alt.Step(_BAR_STEP))
+        labels = base.mark_text(align="left", dx=4, color=colour["title"]).encode(text="premium_label:N")
+        chart = alt.layer(bars, labels, data=empty).properties(width=_WIDTH, height=alt.Step(_BAR_STEP))
     else:
         raise ValueError(f"unknown chart kind: {kind!r}")
     spec = chart.to_dict(validate=validate)
     family = font if font is not None else fonts.font_stack()
     # aria=False: Vega's own per-mark ARIA labels are in English ("Oct 01, 2026") and list every
     # point; the SVG gets one role="img" label and a <title>/<desc> from the chart instead.
+    # The width is the whole chart's, labels and title included (see _WIDTH).
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     spec["config"] = {
         "font": family,
         "aria": False,
-        "background": "white",
+        "background": colour["background"],
         "view": {"stroke": None},
-        "title": {"anchor": "start", "fontSize": 15, "fontWeight": "bold", "color": "#111827", "offset": 10},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151", "titleColor": "#374151",
-                 "gridColor": "#e5e7eb", "domainColor": "#9ca3af", "tickColor": "#9ca3af"},
-        "legend": {"labelFontSize": 12, "symbolStrokeWidth": 2.5},
-        "text": {"fontSize": 12},
+        "title": {"anchor": "start", "fontSize": _TITLE_FONT, "fontWeight": "bold", "color": colour["title"],
+                  "offset": 10, "limit": _WIDTH},
+        "axis": {"labelFontSize": _FONT, "titleFontSize": _FONT, "labelColor": colour["ink"],
+                 "titleColor": colour["ink"], "gridColor": colour["grid"], "domainColor": colour["axis"],
+                 "tickColor": colour["axis"]},
+        "legend": {"labelFontSize": _FONT, "symbolStrokeWidth": 2.5, "labelColor": colour["ink"]},
+        "text": {"fontSize": _FONT},
     }
     return spec
 
@@ -171,8 +194,13 @@ _FONT_PLACEHOLDER = "@font-stack@"
 
 
 def built_templates() -> dict[str, dict[str, Any]]:
-    """Every kind's template in every language, made by altair, with the font list's placeholder."""
-    return {f"{kind}|{lang}": _build(kind, lang, font=_FONT_PLACEHOLDER) for kind in KINDS for lang in _TEXT}
+    """Every kind's template in every language and theme, made by altair, with the font list's placeholder."""
+    return {_template_key(kind, lang, theme): _build(kind, lang, font=_FONT_PLACEHOLDER, theme=theme)
+            for kind in KINDS for lang in _TEXT for theme in THEMES}
+
+
+def _template_key(kind: str, lang: str, theme: str) -> str:
+    return f"{kind}|{lang}" if theme == "light" else f"{kind}|{lang}|{theme}"
 
 
 def write_templates() -> None:
@@ -191,10 +219,10 @@ def _kept_templates() -> dict[str, Any]:
 
 
 @cache
-def _template(kind: str, lang: str) -> dict[str, Any]:
-    kept = _kept_templates().get(f"{kind}|{lang}")
+def _template(kind: str, lang: str, theme: str = "light") -> dict[str, Any]:
+    kept = _kept_templates().get(_template_key(kind, lang, theme))
     if not isinstance(kept, dict) or kept.get("config", {}).get("font") != _FONT_PLACEHOLDER:
-        return _build(kind, lang)  # a kind or language the file does not have yet
+        return _build(kind, lang, theme=theme)  # a kind, language or theme the file does not have yet
     return {**kept, "config": {**kept["config"], "font": fonts.font_stack()}}
 
 
@@ -276,6 +304,7 @@ class Chart:
     title: str
     data: list[dict]
     summary: str
+    theme: str = "light"  # one of THEMES
 
     def spec(self, locale: str) -> dict:
         """Return the filled Vega-Lite spec: the kind's shared template with this chart's data."""
@@ -283,7 +312,7 @@ class Chart:
         rows, money = _rows(self.kind, self.data, lang)
         # A shallow copy: only top-level keys differ between charts of a kind, the rest is shared
         # with the template, so callers must not mutate the nested parts of the returned dict.
-        spec = dict(_template(self.kind, lang))
+        spec = dict(_template(self.kind, lang, self.theme))
         spec["data"] = {"values": rows}
         spec["title"] = _short(self.title, TITLE_CHARS)
         spec["description"] = _short(self.summary, SUMMARY_CHARS)

@@ -103,7 +103,8 @@ def screen_pages(screens: list[dict[str, Any]], people: pd.DataFrame, units: pd.
                     best=best_day)
         table = Table("screen-chart", title, [Col("date", t("kpi.date")), Col("premium", t("kpi.premium"), "money")],
                       data, csv=False)
-        chart = ChartFile("screen/trend.svg", Chart("trend", title, data, summary), table)
+        # In the screens' dark colours: a white chart on a dark wall screen dazzles from across the room.
+        chart = ChartFile("screen/trend.svg", Chart("trend", title, data, summary, theme="dark"), table)
     pages = []
     for screen in [DEFAULT_SCREEN, *screens]:
         path = f"screen/{screen['name']}/index.html" if screen["name"] else "screen/index.html"
