@@ -18,10 +18,29 @@ from ..incremental import ReadList, ReadLog
 from ..inputs.content import Document
 from ..metrics.battle import BattleReport
 from ..metrics.kpis import UnitTree
+from ..metrics.pace import Status, pace, time_progress
 from ..model import Site
 from ..output import Output
 from ..render import Page
 from .chartfiles import ChartFile
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """The time progress of the as-of month and the pace of any achievement rate against it, as every page shows
+    them beside a rate (the `pace_rate` macro; a template sees it as `pacing`)."""
+
+    progress: float  # share of the month gone, 0–1
+    tolerance: float  # share either side of the progress that is on track (0.05 for 5 points)
+
+    def status(self, achievement: float | None) -> Status | None:
+        return pace(achievement, self.progress, self.tolerance)
+
+
+def pacing_of(site: Site) -> Pacing:
+    """The site's pacing as of its as-of date, by its [rules] time_progress and pace_tolerance."""
+    rules = site.config["rules"]
+    return Pacing(time_progress(site.as_of, rules["time_progress"]), float(rules["pace_tolerance"]) / 100)
 
 
 @dataclass
@@ -64,6 +83,10 @@ class Context:
     @property
     def config(self) -> dict[str, Any]:
         return self.site.config
+
+    @property
+    def pacing(self) -> Pacing:
+        return pacing_of(self.site)
 
     @property
     def show_people(self) -> bool:
