@@ -63,3 +63,25 @@ def pace(achievement: float | None, progress: float, tolerance: float) -> Status
     if gap > tolerance:
         return "ahead"
     return "on_track"
+
+
+def still_needed(target: float | None, achieved: float) -> float | None:
+    """The amount still needed to reach a target (还差): nothing once reached; None without a target."""
+    if target is None or target != target:
+        return None
+    return max(float(target) - float(achieved), 0.0)
+
+
+def days_left(as_of: dt.date) -> int:
+    """The days of the month after `as_of` (its own sales are in)."""
+    return calendar.monthrange(as_of.year, as_of.month)[1] - as_of.day
+
+
+def daily_needed(target: float | None, achieved: float, as_of: dt.date) -> float | None:
+    """The amount a day needed over the rest of the month to reach a target; None without a target or when the
+    month has no day left."""
+    needed = still_needed(target, achieved)
+    left = days_left(as_of)
+    if needed is None or left == 0:
+        return None
+    return needed / left
