@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..inputs.schemas import DATASETS
+from ..metrics.pace import PROGRESS_MODES
 from ..metrics.registers import CADENCE_DAYS, REGISTERS
 
 
@@ -131,6 +132,13 @@ SCHEMA = Section(
                                              "after assignment is a warning.", minimum=0),
                 "resource_update_days": Opt("int", 7, "A resource table not updated for more than this many days "
                                             "is a warning.", minimum=0),
+                "time_progress": Opt("str", "calendar", "How the time progress shown beside every achievement "
+                                     "rate is counted: calendar (day of the month ÷ days in it) or working_days "
+                                     "(Monday–Friday elapsed ÷ Monday–Friday in the month).",
+                                     choices=PROGRESS_MODES),
+                "pace_tolerance": Opt("number", 5, "Percentage points an achievement rate may lie below or above "
+                                      "the time progress and still be on track; further is behind or ahead.",
+                                      minimum=0),
             },
             help="Business rules and thresholds.",
         ),
