@@ -63,6 +63,14 @@ def test_the_phone_navigation_is_one_line(chromium, server: str) -> None:
     page.close()
 
 
+def test_the_phone_navigation_shows_the_current_entry(chromium, server: str) -> None:
+    """The last entries are beyond the row's right edge: the current one is scrolled into view."""
+    page = open_page(chromium, PHONE, server + "search/index.html")
+    current = page.locator(".masthead nav [aria-current=page]").bounding_box()
+    assert current is not None and current["x"] >= 0 and current["x"] + current["width"] <= PHONE["width"]
+    page.close()
+
+
 def test_phone_tiles_stand_two_a_row(chromium, server: str) -> None:
     page = open_page(chromium, PHONE, server + "units/index.html")
     page.locator("table.data tbody th a").first.click()
