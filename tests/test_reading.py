@@ -371,3 +371,25 @@ def test_time_progress_is_visible_on_the_board(out: Path, chromium, size: tuple[
         box = progress.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size[0]
         page.close()
+
+
+def test_holidays_are_not_working_days(tmp_path: Path, make_site) -> None:
+    from generator.commands.build import build
+
+    # 2 March 2026 a holiday: 6 of 21 working days gone by the 10th
+    root = make_site(tmp_path / "site")
+    toml = (root / "site.toml").read_text("utf-8")
+    (root / "site.toml").write_text(toml + 'time_progress = "working_days"\nholidays = [2026-03-02]\n', "utf-8")
+    result = build(root, as_of=AS_OF)
+    assert not result.site.errors, result.site.errors
+    assert f"时间进度 {6 / 21 * 100:.1f}%" in _page(root / "output", "index.html").css_first("main").text()
+
+
+def test_a_holiday_written_as_text_is_refused_by_name(tmp_path: Path, make_site) -> None:
+    from generator.config.load import load_config
+
+    root = make_site(tmp_path / "site")
+    toml = (root / "site.toml").read_text("utf-8")
+    (root / "site.toml").write_text(toml + 'holidays = ["2026-03-02"]\n', "utf-8")
+    _, errors = load_config(root)
+    assert any("rules.holidays" in str(e) and "item 1" in str(e) for e in errors), errors
