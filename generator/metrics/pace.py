@@ -14,7 +14,6 @@ from typing import Literal
 
 PROGRESS_MODES = ("calendar", "working_days")
 Status = Literal["behind", "on_track", "ahead"]
-STATUSES: tuple[Status, ...] = ("behind", "on_track", "ahead")
 
 
 def _working_days(first: dt.date, last: dt.date, holidays: Collection[dt.date]) -> int:

@@ -33,20 +33,21 @@ class Pacing:
     progress: float  # share of the month gone, 0–1
     tolerance: float  # share either side of the progress that is on track (0.05 for 5 points)
     mode: str = "calendar"  # how the progress is counted (metrics.pace.PROGRESS_MODES)
+    holidays: tuple[dt.date, ...] = ()  # days off, not working days
 
     def status(self, achievement: float | None) -> Status | None:
         return pace(achievement, self.progress, self.tolerance)
 
     def on(self, day: dt.date) -> Pacing:
         """The same rules as of another day (a past daily report reads against its own day's progress)."""
-        return replace(self, progress=time_progress(day, self.mode))
+        return replace(self, progress=time_progress(day, self.mode, self.holidays))
 
 
 def pacing_of(site: Site) -> Pacing:
     """The site's pacing as of its as-of date, by its [rules] time_progress and pace_tolerance."""
     rules = site.config["rules"]
-    mode = rules["time_progress"]
-    return Pacing(time_progress(site.as_of, mode), float(rules["pace_tolerance"]) / 100, mode)
+    mode, holidays = rules["time_progress"], tuple(rules["holidays"])
+    return Pacing(time_progress(site.as_of, mode, holidays), float(rules["pace_tolerance"]) / 100, mode, holidays)
 
 
 @dataclass

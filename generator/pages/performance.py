@@ -75,6 +75,7 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
             "ancestors": [(a, unit_values[a]["name"]) for a in tree.ancestors(unit_id) if a in unit_values],
             "charts": page_charts,
             "roles": unit_roles(unit_id, tables["units"], people, person_link),
+            "any_left": any(not row.get("employed") for row in members),
             "children": Table("children", t("units.children"), columns,
                               [dict(unit_rows[c]) for c in child_ids]) if child_ids else None,
             "members": Table("members", t("units.members"), member_columns, [dict(row) for row in members])
@@ -195,7 +196,7 @@ def leaderboard_page(people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree, 
     with_target = sales_force[sales_force["achievement_mtd"].notna()]
     teams_with_target = teams[teams["achievement_mtd"].notna()]
     if len(with_target) or len(teams_with_target):
-        sections.append({
+        sections.insert(2, {  # after the month's premium, the month's other reading
             "period": "rate",
             "people": Table("people-rate", t("leaderboard.by_rate"), [
                 Col("rank", t("kpi.rank"), "rank"), Col("name", t("kpi.person")), Col("unit_name", t("kpi.unit")),
