@@ -80,16 +80,21 @@ def test_phone_tiles_stand_two_a_row(chromium, server: str) -> None:
     page.close()
 
 
-@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
-def test_no_page_scrolls_sideways(chromium, site: Path, server: str, viewport: dict[str, int]) -> None:
+@pytest.mark.parametrize(("viewport", "locale"), [(PHONE, "zh-CN"), (PHONE, "en"), (LAPTOP, "zh-CN")],
+                         ids=["phone", "phone-en", "laptop"])
+def test_no_page_scrolls_sideways(chromium, example_build: Callable[..., Path], viewport: dict[str, int],
+                                  locale: str) -> None:
+    """One page of every kind (English words are longer than Chinese ones: the English site too)."""
+    site = example_build(locale=locale)
     page = chromium.new_page(viewport=viewport)
     wide = []
-    for path in page_kinds(site):
-        page.goto(server + path)
-        page.wait_for_load_state("load")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > viewport["width"]:
-            wide.append((path, width))
+    with serve_folder(site) as server:
+        for path in page_kinds(site):
+            page.goto(server + path)
+            page.wait_for_load_state("load")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > viewport["width"]:
+                wide.append((path, width))
     page.close()
     assert len(page_kinds(site)) > 20
     assert wide == []
