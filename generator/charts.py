@@ -156,8 +156,13 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
         color: Any = alt.value(colour["main"])
         if kind == "leaders":
             color = alt.condition("datum.rank <= 3", alt.value(colour["top"]), alt.value(colour["main"]))
+        # The bars end short of the chart's right edge, leaving room for the longest amount written after a bar
+        # (1,678,980 is nine characters): the chart's width is fixed (autosize fit), so nothing else makes room.
+        # Three ticks: five amounts of an English axis do not fit under bars this wide at this text size.
+        axis = alt.Axis(title=x_title, labelExpr=_AXIS_LABEL, tickCount=3, labelLimit=0, labelOverlap=True)
+        room = alt.Scale(range=[0, {"expr": f"width - {_FONT * 6}"}])
         base = alt.Chart().transform_calculate(premium_label=_money_expr("datum.premium", lang)).encode(
-            y=y, x=alt.X("premium:Q", axis=_money_axis(alt, x_title)),
+            y=y, x=alt.X("premium:Q", axis=axis, scale=room),
         )
         bars = base.mark_bar(cornerRadiusEnd=2).encode(color=color)
         labels = base.mark_text(align="left", dx=4, color=colour["title"]).encode(text="premium_label:N")
