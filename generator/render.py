@@ -181,8 +181,7 @@ class Renderer:
         """▲ / ▼ / – for a change, with its direction in words for a screen reader."""
         trend = trend_of(value)
         words = escape(self.t(f"trend.{trend}"))
-        return Markup(f'<span class="trend-mark" aria-hidden="true">{_TRENDS[trend]}</span>'
-                      f'<span class="visually-hidden">{words}</span>')
+        return Markup(f'<span class="trend-mark" role="img" aria-label="{words}">{_TRENDS[trend]}</span>')
 
     def cell_formatter(self, kind: str, progress: float | None = None) -> Callable[[Any], str]:
         """How a table cell of this kind is written (its HTML, as the theme's `cell` macro writes it), for a value

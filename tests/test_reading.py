@@ -194,13 +194,12 @@ def test_the_rate_says_its_pace_in_words(out: Path, tmp_path: Path) -> None:
 
 
 def _changes(page: HTMLParser, tile: int) -> dict[str, str]:
-    """The changes in a tile: label → the figure as shown (arrow, sign, amount), the screen reader's word apart."""
+    """The changes in a tile: label → (the figure as shown: arrow, sign, amount; the arrow's word for a screen
+    reader)."""
     out = {}
     for node in page.css(".tiles .tile")[tile].css(".change"):
-        hidden = node.css_first(".visually-hidden").text()
-        text = node.text().replace(hidden, "")
-        label, _, figure = text.partition(" ")
-        out[label] = (figure, hidden)
+        label, _, figure = node.text().partition(" ")
+        out[label] = (figure, node.css_first(".trend-mark").attributes["aria-label"])
     return out
 
 

@@ -14,7 +14,7 @@ from ..i18n import Translator
 from ..metrics.kpis import leaderboard
 from .context import BoardItem, Pacing
 from .links import person_href
-from .tables import index_dicts
+from .tables import clean, index_dicts
 
 # The board's counts, most severe first (a severity not listed sorts with warnings).
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -52,7 +52,7 @@ def progress_rows(units: pd.DataFrame, ids: list[str], pacing: Pacing) -> list[d
         row = values[unit_id]
         rate = row["achievement_mtd"]
         rate = None if rate != rate else float(rate)
-        rows.append({"id": unit_id, "name": row["name"], "premium": float(row["premium_mtd"]),
+        rows.append({"id": unit_id, "name": clean(row["name"]), "premium": float(row["premium_mtd"]),
                      "target": None if row["target_month"] != row["target_month"] else float(row["target_month"]),
                      "rate": rate, "bar": round(min(rate, 1.0) * 100, 1) if rate is not None else 0.0,
                      "status": pacing.status(rate)})
@@ -73,7 +73,7 @@ def day_top(people: pd.DataFrame, top: int, show_people: bool) -> list[dict[str,
     """The day's best sellers: premium of the day, highest first, those who sold nothing left out."""
     sold = people[people["premium_day"].fillna(0) > 0]
     ranked = leaderboard(sold, "premium_day", top=top)
-    return [{"rank": int(r["rank"]), "name": r["name"], "unit_name": r["unit_name"],
+    return [{"rank": int(r["rank"]), "name": clean(r["name"]), "unit_name": clean(r["unit_name"]),
              "premium_day": float(r["premium_day"]), "cases_day": int(r["cases_day"]),
              "_href": person_href(str(pid)) if show_people else None}
             for pid, r in ranked.iterrows()]
