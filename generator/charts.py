@@ -52,12 +52,28 @@ _POOL_MIN = 32
 # then faster per chart (see fonts.measurement_font).
 _SUBSET_MIN = 8
 
-_WIDTH = 560
-_HEIGHT = 220
-_BAR_STEP = 22
+# Chart text must read at no less than _MIN_TEXT CSS px wherever a chart is shown. A chart is an image scaled to
+# its column, so its text shrinks with it: every chart is drawn exactly _WIDTH px wide, whatever its labels
+# (autosize fit-x), and shown no narrower than _MIN_SHOWN px (style.css: `.chart img` min-width; a narrower screen
+# scrolls the chart in its frame), so text of _FONT px reads at least _MIN_TEXT px.
+_WIDTH = 420
+_MIN_SHOWN = 320
+_MIN_TEXT = 11
+_FONT = math.ceil(_MIN_TEXT * _WIDTH / _MIN_SHOWN)
+_TITLE_FONT = _FONT + 2
+_HEIGHT = 200
+_BAR_STEP = _FONT + 12
 SERIES_COLOUR = DEFAULT_CHART  # the main series, swapped for a site's own colour (see _coloured)
 _GREY = "#6b7280"
 _GOLD = "#d97706"
+THEMES = ("light", "dark")  # dark: the wall screens' colours (static/screen.css)
+# Per theme: the line and bars, the target line, the top three, the ink of labels and titles, grid, axis lines.
+_PALETTE = {
+    "light": {"main": SERIES_COLOUR, "second": _GREY, "top": _GOLD, "ink": "#374151", "title": "#111827",
+              "grid": "#e5e7eb", "axis": "#9ca3af", "background": "white"},
+    "dark": {"main": "#4cc9f0", "second": "#b9c6d3", "top": "#ffd166", "ink": "#dfe7ef", "title": "#ffffff",
+             "grid": "#2c4a66", "axis": "#5b7a99", "background": "#15283d"},
+}
 
 # The axis and legend titles, from the catalogues (generator/locales/): both languages, for the templates.
 _AXES = ("date", "premium", "cumulative", "target", "premium_mtd", "unit", "name", "rank", "series", "headcount")
@@ -101,21 +117,22 @@ def _date_x(alt: Any, lang: str) -> Any:
                                tickCount=alt.TickCount(interval="week", step=1)))
 
 
-def _build(kind: str, lang: str, validate: bool = False, font: str | None = None) -> dict[str, Any]:
-    """Build one kind's template with altair, its text in `font` (the machine's font list when None). Not validated
-    against the Vega-Lite schema here: that is most of the time, for templates that are ours and fixed (a test
-    validates each)."""
+def _build(kind: str, lang: str, validate: bool = False, font: str | None = None, theme: str = "light"
+           ) -> dict[str, Any]:
+    """Build one kind's template with altair, its text in `font` (the machine's font list when None), in a theme's
+    colours. Not validated against the Vega-Lite schema here: that is most of the time, for templates that are ours
+    and fixed (a test validates each)."""
     import altair as alt
 
     # No tooltips: the charts are static SVGs (a tooltip needs Vega running in the page), and their fields cost
     # Vega rendering time for nothing drawn.
     t = _TEXT[lang]
+    colour = _PALETTE[theme]
     empty = alt.Data(values=[])
     if kind == "trend":
         # The points in the line's colour: `point=True` draws them in Vega's default blue beside it.
-        line = alt.Chart(empty).mark_line(point=alt.OverlayMarkDef(color=SERIES_COLOUR), color=SERIES_COLOUR,
-                                          strokeWidth=2)
-        chart = line.encode(
+        chart = alt.Chart(empty).mark_line(point=alt.OverlayMarkDef(color=colour["main"]), color=colour["main"],
+                                                strokeWidth=2).encode(
             x=_date_x(alt, lang),
             y=alt.Y("premium:Q", axis=_money_axis(alt, t["premium"])),
         ).properties(width=_WIDTH, height=_HEIGHT)
@@ -127,7 +144,7 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
         ).mark_line(strokeWidth=2.5).encode(
             x=_date_x(alt, lang),
             y=alt.Y("value:Q", axis=_money_axis(alt, t["cumulative"])),
-            color=alt.Color("series_label:N", scale=alt.Scale(domain=names, range=[SERIES_COLOUR, _GREY]),
+            color=alt.Color("series_label:N", scale=alt.Scale(domain=names, range=[colour["main"], colour["second"]]),
                             legend=alt.Legend(title=None, orient="top-left")),
             strokeDash=alt.StrokeDash("series_label:N", scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]]),
                                       legend=None),
@@ -136,25 +153,30 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
         # y is a unique key ("<index>|<label>") so two people with the same name stay two bars; the
         # axis shows only the label part. Rows arrive sorted, and sort=None keeps that order.
         label_expr = "slice(datum.value, indexof(datum.value, '|') + 1)"
-        y = alt.Y("key:N", title=None, sort=None, axis=alt.Axis(labelExpr=label_expr, ticks=False, labelLimit=160))
+        y = alt.Y("key:N", title=None, sort=None, axis=alt.Axis(labelExpr=label_expr, ticks=False, labelLimit=120))
         x_title = t["premium_mtd"] if kind == "compare" else t["premium"]
-        color: Any = alt.value(SERIES_COLOUR)
+        color: Any = alt.value(colour["main"])
         if kind == "leaders":
-            color = alt.condition("datum.rank <= 3", alt.value(_GOLD), alt.value(SERIES_COLOUR))
+            color = alt.condition("datum.rank <= 3", alt.value(colour["top"]), alt.value(colour["main"]))
+        # The bars end short of the chart's right edge, leaving room for the longest amount written after a bar
+        # (1,678,980 is nine characters): the chart's width is fixed (autosize fit), so nothing else makes room.
+        # Three ticks: five amounts of an English axis do not fit under bars this wide at this text size.
+        axis = alt.Axis(title=x_title, labelExpr=_AXIS_LABEL, tickCount=3, labelLimit=0, labelOverlap=True)
+        room = alt.Scale(range=[0, {"expr": f"width - {_FONT * 6}"}])
         base = alt.Chart().transform_calculate(premium_label=_money_expr("datum.premium", lang)).encode(
-            y=y, x=alt.X("premium:Q", axis=_money_axis(alt, x_title)),
+            y=y, x=alt.X("premium:Q", axis=axis, scale=room),
         )
         bars = base.mark_bar(cornerRadiusEnd=2).encode(color=color)
-        labels = base.mark_text(align="left", dx=4, color="#111827").encode(text="premium_label:N")
-        chart = alt.layer(bars, labels, data=empty).properties(width=_WIDTH - 140, height=alt.Step(_BAR_STEP))
+        labels = base.mark_text(align="left", dx=4, color=colour["title"]).encode(text="premium_label:N")
+        chart = alt.layer(bars, labels, data=empty).properties(width=_WIDTH, height=alt.Step(_BAR_STEP))
     elif kind == "headcount":
         # Months as ordered categories (sort=None keeps the rows' order); the count on top of each bar.
         base = alt.Chart().encode(
             x=alt.X("month:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=0)),
             y=alt.Y("headcount:Q", axis=_money_axis(alt, t["headcount"])),
         )
-        bars = base.mark_bar(color=SERIES_COLOUR, cornerRadiusEnd=2)
-        labels = base.mark_text(baseline="bottom", dy=-3, color="#111827").encode(text="headcount:Q")
+        bars = base.mark_bar(color=colour["main"], cornerRadiusEnd=2)
+        labels = base.mark_text(baseline="bottom", dy=-3, color=colour["title"]).encode(text="headcount:Q")
         chart = alt.layer(bars, labels, data=empty).properties(width=_WIDTH, height=_HEIGHT)
     else:
         raise ValueError(f"unknown chart kind: {kind!r}")
@@ -162,16 +184,20 @@ def _build(kind: str, lang: str, validate: bool = False, font: str | None = None
     family = font if font is not None else fonts.font_stack()
     # aria=False: Vega's own per-mark ARIA labels are in English ("Oct 01, 2026") and list every
     # point; the SVG gets one role="img" label and a <title>/<desc> from the chart instead.
+    # The width is the whole chart's, labels and title included (see _WIDTH).
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     spec["config"] = {
         "font": family,
         "aria": False,
-        "background": "white",
+        "background": colour["background"],
         "view": {"stroke": None},
-        "title": {"anchor": "start", "fontSize": 15, "fontWeight": "bold", "color": "#111827", "offset": 10},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151", "titleColor": "#374151",
-                 "gridColor": "#e5e7eb", "domainColor": "#9ca3af", "tickColor": "#9ca3af"},
-        "legend": {"labelFontSize": 12, "symbolStrokeWidth": 2.5},
-        "text": {"fontSize": 12},
+        "title": {"anchor": "start", "fontSize": _TITLE_FONT, "fontWeight": "bold", "color": colour["title"],
+                  "offset": 10, "limit": _WIDTH},
+        "axis": {"labelFontSize": _FONT, "titleFontSize": _FONT, "labelColor": colour["ink"],
+                 "titleColor": colour["ink"], "gridColor": colour["grid"], "domainColor": colour["axis"],
+                 "tickColor": colour["axis"]},
+        "legend": {"labelFontSize": _FONT, "symbolStrokeWidth": 2.5, "labelColor": colour["ink"]},
+        "text": {"fontSize": _FONT},
     }
     return spec
 
@@ -184,8 +210,13 @@ _FONT_PLACEHOLDER = "@font-stack@"
 
 
 def built_templates() -> dict[str, dict[str, Any]]:
-    """Every kind's template in every language, made by altair, with the font list's placeholder."""
-    return {f"{kind}|{lang}": _build(kind, lang, font=_FONT_PLACEHOLDER) for kind in KINDS for lang in _TEXT}
+    """Every kind's template in every language and theme, made by altair, with the font list's placeholder."""
+    return {_template_key(kind, lang, theme): _build(kind, lang, font=_FONT_PLACEHOLDER, theme=theme)
+            for kind in KINDS for lang in _TEXT for theme in THEMES}
+
+
+def _template_key(kind: str, lang: str, theme: str) -> str:
+    return f"{kind}|{lang}" if theme == "light" else f"{kind}|{lang}|{theme}"
 
 
 def write_templates() -> None:
@@ -204,18 +235,19 @@ def _kept_templates() -> dict[str, Any]:
 
 
 @cache
-def _template(kind: str, lang: str) -> dict[str, Any]:
-    kept = _kept_templates().get(f"{kind}|{lang}")
+def _template(kind: str, lang: str, theme: str = "light") -> dict[str, Any]:
+    kept = _kept_templates().get(_template_key(kind, lang, theme))
     if not isinstance(kept, dict) or kept.get("config", {}).get("font") != _FONT_PLACEHOLDER:
-        return _build(kind, lang)  # a kind or language the file does not have yet
+        return _build(kind, lang, theme=theme)  # a kind, language or theme the file does not have yet
     return {**kept, "config": {**kept["config"], "font": fonts.font_stack()}}
 
 
 @cache
-def _coloured(kind: str, lang: str, colour: str) -> dict[str, Any]:
-    """A kind's template with its main series in `colour` (a site's house colour, `[branding] primary`)."""
-    template = _template(kind, lang)
-    if colour == SERIES_COLOUR:
+def _coloured(kind: str, lang: str, colour: str, theme: str = "light") -> dict[str, Any]:
+    """A kind's template in a theme, its main series in `colour` (a site's house colour, `[branding] primary`) on
+    the light pages; the screens' dark theme keeps its own colours, made to read on the dark wall."""
+    template = _template(kind, lang, theme)
+    if colour == SERIES_COLOUR or theme != "light":
         return template
     return json.loads(json.dumps(template).replace(json.dumps(SERIES_COLOUR), json.dumps(colour)))
 
@@ -300,6 +332,7 @@ class Chart:
     title: str
     data: list[dict]
     summary: str
+    theme: str = "light"  # one of THEMES
 
     def spec(self, locale: str, colour: str = SERIES_COLOUR) -> dict:
         """Return the filled Vega-Lite spec: the kind's shared template, its main series in `colour`, with this
@@ -308,7 +341,7 @@ class Chart:
         rows, money = _rows(self.kind, self.data, lang)
         # A shallow copy: only top-level keys differ between charts of a kind, the rest is shared
         # with the template, so callers must not mutate the nested parts of the returned dict.
-        spec = dict(_coloured(self.kind, lang, colour))
+        spec = dict(_coloured(self.kind, lang, colour, self.theme))
         spec["data"] = {"values": rows}
         spec["title"] = _short(self.title, TITLE_CHARS)
         spec["description"] = _short(self.summary, SUMMARY_CHARS)

@@ -21,6 +21,7 @@ COMMAND = "python -m generator.docs"
 TYPES = {
     "str": "text", "int": "integer", "number": "number", "bool": "true / false", "time": "time HH:MM",
     "list[str]": "list of text", "list[time]": "list of times HH:MM",
+    "list[date]": "list of dates YYYY-MM-DD",
 }
 COLUMN_TYPES = {
     "text": "text", "int": "integer", "number": "number", "money": "money (¥94,000.00 accepted)",

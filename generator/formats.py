@@ -51,6 +51,28 @@ def money(value: float | None, locale: str) -> str:
     return format_decimal(round(value), locale=_babel(locale))
 
 
+def money_as(value: float | None, like: float | None, locale: str) -> str:
+    """Format an amount in the unit of another it stands beside: a change of 5,000 beside 12.4万 is 0.5万, so
+    that the two read in one unit. Otherwise as money()."""
+    bands = _compact_bands(locale) if locale == "zh-CN" else None
+    if _missing(value) or _missing(like) or not bands:
+        return money(value, locale)
+    assert value is not None and like is not None
+    for magnitude, divisor, suffix in bands:
+        if abs(like) >= magnitude:
+            if abs(value) >= magnitude:
+                return money(value, locale)
+            share = Decimal(str(value)) / divisor
+            # a tenth of the unit, or a hundredth for a change smaller than that (not "0万" for 300)
+            digits = 1 if abs(share) >= Decimal("0.1") or share == 0 else 2
+            rounded = round(share, digits)
+            if rounded == 0 and share != 0:  # too small for this unit (5,000 beside 1.5亿): the next one down
+                continue
+            text = format(rounded.normalize(), "f")
+            return ("0" if text in ("0", "-0") else text) + suffix
+    return money(value, locale)
+
+
 @cache
 def _plain_decimals(locale: str) -> bool:
     """Whether the locale writes numbers as Python's format does (groups of three digits with ",", "." before
@@ -165,6 +187,11 @@ def date(value: dt.date | None, locale: str, year: bool = False) -> str:
     return format_skeleton("yMMMd" if year else "MMMd", value, locale=_babel(locale))
 
 
+def other_year(value: dt.date | None, as_of: dt.date | None) -> bool:
+    """Whether a date needs its year to be read right: it lies in another year than the as-of date."""
+    return value is not None and as_of is not None and value.year != as_of.year
+
+
 def month(value: dt.date, locale: str) -> str:
     """Format a month: 2026年11月 / November 2026."""
     return format_skeleton("yMMMM", value, locale=_babel(locale))
@@ -178,10 +205,11 @@ def long_date(value: dt.date | None, locale: str) -> str:
 
 
 class Formatter:
-    """The formats above, bound to one locale."""
+    """The formats above, bound to one locale; with the as-of date, a date of another year says its year."""
 
-    def __init__(self, locale: str) -> None:
+    def __init__(self, locale: str, as_of: dt.date | None = None) -> None:
         self.locale = locale
+        self.as_of = as_of
 
     def money(self, value: float | None) -> str:
         return money(value, self.locale)
@@ -192,8 +220,11 @@ class Formatter:
     def percent(self, value: float | None, digits: int = 1) -> str:
         return percent(value, self.locale, digits)
 
+    def money_as(self, value: float | None, like: float | None) -> str:
+        return money_as(value, like, self.locale)
+
     def date(self, value: dt.date | None, year: bool = False) -> str:
-        return date(value, self.locale, year)
+        return date(value, self.locale, year or other_year(value, self.as_of))
 
     def long_date(self, value: dt.date | None) -> str:
         return long_date(value, self.locale)

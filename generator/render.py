@@ -6,7 +6,7 @@ import contextlib
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -117,7 +117,14 @@ def _escaped(value: Any) -> str:
 
 
 # The kinds whose cells are formatted once per distinct value of a column (see _column_cells).
-_FORMATTED = frozenset({"money", "number", "rank", "percent", "date", "change"})
+_FORMATTED = frozenset({"money", "number", "rank", "percent", "date", "change", "pace"})
+
+# One marking of a change everywhere (tables, tiles): an arrow for the eye, a word for a screen reader.
+_TRENDS = {"up": "▲", "down": "▼", "flat": "–"}
+
+
+def trend_of(value: float) -> str:
+    return "up" if value > 0 else ("down" if value < 0 else "flat")
 
 
 def _column_cells(values: list[Any], write: Callable[[Any], str], kind: str) -> list[str]:
@@ -158,21 +165,33 @@ class Renderer:
         self.site_root = site_root
         self.locale = locale
         self.env.globals.update(globals_)
-        self.env.globals["t"] = translator(locale)
+        self.t = translator(locale)
+        self.env.globals["t"] = self.t
         self.env.globals["json_for_script"] = json_for_script
         self.env.globals["table_rows"] = self.table_rows
         self.env.globals["masthead"] = self.masthead
         self._mastheads: dict[tuple[str, str], Markup] = {}
+        as_of = globals_.get("as_of")
+        self.as_of = as_of
+        self.env.globals["trend_mark"] = self.trend_mark
         self.env.filters.update(
             money=lambda v: formats.money(v, locale),
+            money_as=lambda v, like: formats.money_as(v, like, locale),
             number=lambda v, digits=0: formats.number(v, locale, digits),
             percent=lambda v, digits=1: formats.percent(v, locale, digits),
-            date=lambda v, year=False: formats.date(v, locale, year),
+            # a date of another year than the as-of date's says its year (a 2018 join date is not next month's)
+            date=lambda v, year=False: formats.date(v, locale, year or formats.other_year(v, as_of)),
             long_date=lambda v: formats.long_date(v, locale),
             search_terms=search_terms,
         )
 
-    def cell_formatter(self, kind: str) -> Callable[[Any], str]:
+    def trend_mark(self, value: float) -> Markup:
+        """▲ / ▼ / – for a change, with its direction in words for a screen reader."""
+        trend = trend_of(value)
+        words = escape(self.t(f"trend.{trend}"))
+        return Markup(f'<span class="trend-mark" role="img" aria-label="{words}">{_TRENDS[trend]}</span>')
+
+    def cell_formatter(self, kind: str, progress: float | None = None) -> Callable[[Any], str]:
         """How a table cell of this kind is written (its HTML, as the theme's `cell` macro writes it), for a value
         that is not None. Money, numbers and percentages are made of digits, separators and units only: they
         need no escaping (a daily report has thousands of such cells)."""
@@ -184,12 +203,28 @@ class Renderer:
         if kind == "percent":
             return lambda value: formats.percent(value, locale)
         if kind == "date":
-            return lambda value: str(escape(formats.date(value, locale)))
+            as_of = self.as_of
+            return lambda value: str(escape(formats.date(value, locale, formats.other_year(value, as_of))))
         if kind == "change":
             def change(value: Any) -> str:
-                trend = "up" if value > 0 else ("down" if value < 0 else "flat")
-                return f'<span class="{trend}">{"+" if value > 0 else ""}{formats.money(value, locale)}</span>'
+                trend = trend_of(value)
+                return (f'<span class="{trend}">{self.trend_mark(value)}{"+" if value > 0 else ""}'
+                        f'{formats.money(value, locale)}</span>')
             return change
+        if kind == "pace":
+            pacing: Any = self.env.globals.get("pacing")  # pages.context.Pacing (render sits below pages)
+            if pacing is None:  # a renderer without a site (a theme preview): the rate alone
+                return lambda value: formats.percent(value, locale)
+            t = self.t
+            if progress is not None:
+                pacing = replace(pacing, progress=progress)
+
+            def paced(value: Any) -> str:
+                status = pacing.status(value)
+                cue = f' <span class="pace-cue">{escape(t("pace." + status))}</span>' if status else ""
+                return (f'<span class="pace pace-{status}"><span class="pace-rate">{formats.percent(value, locale)}'
+                        f'</span>{cue}</span>')
+            return paced
         return _escaped
 
     def table_rows(self, table: Any, url: Callable[[str], str]) -> Markup:
@@ -198,7 +233,7 @@ class Renderer:
 
         Made column by column: each distinct number or date of a column is formatted, and its cell written, once
         (a large site's pages hold millions of cells, most of them amounts and counts seen before)."""
-        columns = [(c.key, self.cell_formatter(c.kind), c.kind) for c in table.columns]
+        columns = [(c.key, self.cell_formatter(c.kind, getattr(c, "progress", None)), c.kind) for c in table.columns]
         rows = table.rows
         if not columns:
             return Markup("".join(f'      <tr class="{escape(row["_class"])}"></tr>\n' if row.get("_class")

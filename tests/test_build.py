@@ -149,7 +149,12 @@ def test_battle_feed_is_well_formed_atom(rich_site: Path) -> None:
     assert [e.findtext(f"{ATOM}updated") for e in entries] == ["2026-03-03T00:00:00+08:00", "2026-03-02T00:00:00+08:00"]
     assert len({e.findtext(f"{ATOM}id") for e in entries}) == 2
     page = html(rich_site / "output" / "battle" / "index.html")
-    assert texts(page, "article.battle h2") == ["赵新人签单康宁终身9.4万", "王业务签下金福年金"]
+    assert texts(page, "ul.battle-index > li > a") == ["赵新人签单康宁终身9.4万", "王业务签下金福年金"]
+    # each entry links to the report's own page, which shows it whole
+    links = [a.attributes["href"] for a in page.css("ul.battle-index > li > a")]
+    assert [f"../battle/{e.find(f'{ATOM}link').get('href')}" for e in entries] == links
+    report = html(rich_site / "output" / "battle" / links[1].removeprefix("../battle/"))
+    assert texts(report, "article.battle h1") == ["王业务签下金福年金"]
 
 
 @pytest.mark.slow

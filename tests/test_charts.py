@@ -89,7 +89,8 @@ def test_each_template_is_valid_vega_lite(lang: str) -> None:
 def test_a_template_that_is_not_valid_vega_lite_fails_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
     import altair as alt
 
-    monkeypatch.setattr(charts, "_GOLD", [1])  # a colour must be a colour's name or code
+    # a colour must be a colour's name or code
+    monkeypatch.setitem(charts._PALETTE, "light", {**charts._PALETTE["light"], "top": [1]})
     charts._build("leaders", "zh-CN")  # not checked
     with pytest.raises(alt.utils.schemapi.SchemaValidationError):
         charts._build("leaders", "zh-CN", validate=True)
@@ -143,7 +144,8 @@ def test_a_cache_hit_does_not_render(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_the_packaged_templates_are_the_ones_altair_makes_now() -> None:
     kept = json.loads(charts.TEMPLATES_FILE.read_text(encoding="utf-8"))
     assert kept == charts.built_templates(), "run `python -m generator.charts` to write chart_templates.json again"
-    assert set(kept) == {f"{kind}|{lang}" for kind in charts.KINDS for lang in ("zh-CN", "en")}
+    assert set(kept) == {f"{kind}|{lang}{suffix}" for kind in charts.KINDS for lang in ("zh-CN", "en")
+                         for suffix in ("", "|dark")}
 
 
 @needs_cjk

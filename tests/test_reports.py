@@ -170,9 +170,9 @@ def test_unit_page_tiles_show_the_figures(out: Path) -> None:
 def test_leaderboard_ranks_ties_alike(out: Path) -> None:
     page = HTMLParser((out / "leaderboard" / "index.html").read_text("utf-8"))
     day = page.css_first("#people-day")
-    assert [row.css("td")[0].text() for row in day.css("tbody tr")][:3] == ["钱三", "王一", "周五"]
+    assert [row.css_first("th").text() for row in day.css("tbody tr")][:3] == ["钱三", "王一", "周五"]
     month = page.css_first("#people-mtd")
-    rows = [(row.css_first("th").text(), row.css("td")[0].text()) for row in month.css("tbody tr")]
+    rows = [(row.css_first("td.rank").text(), row.css_first("th").text()) for row in month.css("tbody tr")]
     # 赵二 leads with 94,000; 王一 and 钱三 both have 18,000: they share second place and the next rank is 4.
     assert rows[0] == ("1", "赵二")
     assert sorted(rows[1:3]) == [("2", "王一"), ("2", "钱三")]

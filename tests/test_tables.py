@@ -28,7 +28,9 @@ def test_rows_are_escaped_formatted_by_kind_and_linked() -> None:
     rows = LexborHTMLParser(html).css("tbody tr")
     assert [row.attributes.get("class") for row in rows] == ["level-1", None]
     first = [cell.text() for cell in rows[0].css("th, td")]
-    assert first == ['<script>alert("x")</script>', "9.4万", "-1,200", "87.5%", "—"]
+    # a change is marked ▼ for the eye and "下降" for a screen reader
+    assert first == ['<script>alert("x")</script>', "9.4万", "▼-1,200", "87.5%", "—"]
+    assert rows[0].css_first("span.down .trend-mark").attributes["aria-label"] == "下降"
     assert rows[0].css_first("th a").attributes["href"] == '../units/"a"/'
     assert rows[0].css_first("span.down") is not None and rows[1].css_first("span.flat") is not None
     assert [c.attributes.get("class") for c in rows[1].css("td")] == ["num", "num", "num", None]

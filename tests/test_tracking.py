@@ -192,8 +192,8 @@ def test_tracking_page_shows_the_standard_by_tracker_and_day(out: Path) -> None:
     assert summary["周督办", "测试分公司"][:6] == ["7", "5", "2", "0", "0", "2"]
     grid = {(r[0], r[1]): r[2:] for r in rows(page, ".tracking-grid")}
     dates = [" ".join(th.text().split()) for th in page.css(".tracking-grid thead th")][2:]
-    assert dates[-1] == "3月5日"
-    assert grid["钱督办", "一组"][-1] == "4/2" and grid["钱督办", "二组"][-2] == "—"
+    assert dates[0] == "3月5日" and dates[1] == "3月4日"  # newest first: the latest day is always in view
+    assert grid["钱督办", "一组"][0] == "4/2" and grid["钱督办", "二组"][1] == "—"
     below = [td.text() for td in page.css(".tracking-grid td.below")]
     assert "2/5" in below and "3/3" not in below
     notes = rows(page, "#tracking-notes")

@@ -30,6 +30,7 @@ from ..metrics.freshness import next_change
 from ..model import Site, load_site
 from ..output import Output
 from ..pages import SitePlan, plan_site
+from ..pages.context import pacing_of
 from ..parallel import forked_map, settle, settled
 from ..pdfs import PdfJob, make_pdfs
 from ..progress import Progress
@@ -227,7 +228,8 @@ def page_key(base: str, page: Page) -> str:
 def template_globals(site: Site, plan: SitePlan) -> dict[str, Any]:
     """What every template sees besides its page's own context."""
     return {"site": site.config["site"], "as_of": site.as_of, "nav": plan.nav, "profile": site.profile_name,
-            "branding": branding.from_config(site.config["branding"])}
+            "branding": branding.from_config(site.config["branding"]),
+            "pacing": pacing_of(site)}
 
 
 def sections_base(site: Site) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import os
@@ -22,7 +23,13 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 _TYPE_NAMES = {
     "str": "a string", "int": "an integer", "number": "a number", "bool": "true or false",
     "time": 'a time "HH:MM"', "list[str]": "a list of strings", "list[time]": 'a list of times "HH:MM"',
+    "list[date]": "a list of dates (TOML dates, unquoted: 2026-10-01)", "date": "a date (2026-10-01, unquoted)",
 }
+
+
+def _is_date(value: object) -> bool:
+    """A TOML date (a date, not a date and time)."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -170,13 +177,16 @@ class _Checker:
             "time": isinstance(value, str) and bool(_TIME.match(value)),
             "list[str]": isinstance(value, list) and all(isinstance(v, str) for v in value),
             "list[time]": isinstance(value, list) and all(isinstance(v, str) and _TIME.match(v) for v in value),
+            "list[date]": isinstance(value, list) and all(_is_date(v) for v in value),
         }[spec.type]
         if not ok:
             message = f"expected {expected}, got {_describe(value)}"
             if isinstance(value, list) and spec.type.startswith("list["):  # name the item that is wrong
                 item_type = spec.type[len("list["):-1]
-                number, bad = next((i, v) for i, v in enumerate(value, start=1) if not isinstance(v, str) or (
-                    item_type == "time" and not _TIME.match(v)))
+                number, bad = next((i, v) for i, v in enumerate(value, start=1) if not _is_date(v)) \
+                    if item_type == "date" else next(
+                    (i, v) for i, v in enumerate(value, start=1) if not isinstance(v, str) or (
+                        item_type == "time" and not _TIME.match(v)))
                 message = f"expected {expected}; item {number} is {_describe(bad)}, not {_TYPE_NAMES[item_type]}"
             self.error(dotted, message)
             return _copy(spec.default)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..branding import DEFAULT_ACCENT, DEFAULT_PRIMARY, DEFAULT_SCREEN_BACKGROUND
 from ..inputs.schemas import DATASETS
+from ..metrics.pace import PROGRESS_MODES
 from ..metrics.registers import CADENCE_DAYS, REGISTERS
 
 
@@ -13,7 +14,7 @@ from ..metrics.registers import CADENCE_DAYS, REGISTERS
 class Opt:
     """A scalar or list option."""
 
-    type: str  # "str", "int", "number", "bool", "time", "list[str]", "list[time]"
+    type: str  # "str", "int", "number", "bool", "time", "list[str]", "list[time]", "list[date]"
     default: object = None
     help: str = ""
     choices: tuple[str, ...] | None = None  # for str, or for each item of a list
@@ -151,6 +152,15 @@ SCHEMA = Section(
                                              "after assignment is a warning.", minimum=0),
                 "resource_update_days": Opt("int", 7, "A resource table not updated for more than this many days "
                                             "is a warning.", minimum=0),
+                "time_progress": Opt("str", "calendar", "How the time progress shown beside every achievement "
+                                     "rate is counted: calendar (day of the month ÷ days in it) or working_days "
+                                     "(Monday–Friday elapsed ÷ Monday–Friday in the month).",
+                                     choices=PROGRESS_MODES),
+                "holidays": Opt("list[date]", [], "Days off left out of the working days when time_progress = "
+                                "working_days (TOML dates: [2026-10-01, 2026-10-02])."),
+                "pace_tolerance": Opt("number", 5, "Percentage points an achievement rate may lie below or above "
+                                      "the time progress and still be on track; further is behind or ahead.",
+                                      minimum=0),
             },
             help="Business rules and thresholds.",
         ),

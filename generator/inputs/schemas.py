@@ -460,6 +460,7 @@ COLLECTIONS: dict[str, Collection] = {
                 Field("units", "list", help="Unit ids it is for, e.g. [HD01]: then shown only on those units' "
                       "screens and in their scoped builds (and above them). Default: everyone."),
             ),
+            reserved=("page", "month", "unit"),  # pages.battle: the list's pages and its filters
         ),
         Collection(
             "faq",

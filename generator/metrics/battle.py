@@ -36,7 +36,7 @@ def battle_reports(documents: list[Document], sales: pd.DataFrame, people: pd.Da
     unit_names = dict(zip(units["id"], units["name"]))
     person_names = dict(zip(people["id"], people["name"]))
     person_units = dict(zip(people["id"], people["unit"]))
-    unit_ids = {name: unit for unit, name in unit_names.items()}  # a report may name its unit by name
+    unit_ids = {name: uid for uid, name in reversed(list(unit_names.items()))}  # a report may name its unit
     reports: list[BattleReport] = []
     written: set[tuple[str | None, dt.date, float | None]] = set()
     for doc in documents:
@@ -63,7 +63,8 @@ def battle_reports(documents: list[Document], sales: pd.DataFrame, people: pd.Da
             reports.append(BattleReport(
                 key=f"order-{record['_row']}", date=date, title="", person=person_names.get(person_id, person_id),
                 unit=unit_names.get(person_units.get(person_id)), amount=float(record["premium"]), html="",
-                product=record["product"], generated=True, unit_id=person_units.get(person_id),
+                product=record["product"], generated=True,
+                unit_id=person_units.get(person_id) if person_units.get(person_id) in unit_names else None,
             ))
     reports.sort(key=lambda r: (r.date, r.amount or 0, r.key), reverse=True)
     return reports

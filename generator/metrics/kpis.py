@@ -22,7 +22,7 @@ from .memo import Derived, derived_of
 
 # Periods summed for premium, FYC and cases; the comparison periods only for premium.
 PERIODS = ("day", "wtd", "mtd", "ytd")
-COMPARISONS = ("prev_day", "same_weekday_last_week", "prev_month_to_date")
+COMPARISONS = ("prev_day", "same_weekday_last_week", "prev_month_to_date", "last_year_month_to_date")
 METRICS = ("premium", "fyc", "cases")
 MONEY = ("premium", "fyc")
 
@@ -117,6 +117,9 @@ def periods(as_of: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
     prev_last = prev_first.replace(day=min(as_of.day, days_in_month(prev_first)))
     yesterday = as_of - dt.timedelta(days=1)
     last_week = as_of - dt.timedelta(days=7)
+    # The same month a year before, to the same day (29 February compares with 1–28 February).
+    year_first = first.replace(year=first.year - 1)
+    year_last = year_first.replace(day=min(as_of.day, days_in_month(year_first)))
     return {
         "day": (as_of, as_of),
         "wtd": (as_of - dt.timedelta(days=as_of.weekday()), as_of),  # ISO week: Monday to as_of
@@ -125,6 +128,7 @@ def periods(as_of: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
         "prev_day": (yesterday, yesterday),
         "same_weekday_last_week": (last_week, last_week),
         "prev_month_to_date": (prev_first, prev_last),
+        "last_year_month_to_date": (year_first, year_last),
     }
 
 
@@ -444,13 +448,23 @@ def _money_columns(sums: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def _change_columns(sums: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The comparison periods' premium and the changes against them."""
+def reaches_back(prepared: _Sales, day: dt.date) -> bool:
+    """Whether the sales go back to `day` (the first sale on or before it): before the first sale, a period's
+    zero is no sales recorded, not no sales made, and is not compared with."""
+    return bool(len(prepared.days)) and _EPOCH + dt.timedelta(days=int(prepared.days[0])) <= day
+
+
+def _change_columns(sums: dict[str, np.ndarray], prepared: _Sales, as_of: dt.date) -> dict[str, np.ndarray]:
+    """The comparison periods' premium and the changes against them; the change on the same month last year
+    only where the sales reach back to it (NaN otherwise)."""
     out = {name: sums[f"premium_{name}"] / 100 for name in COMPARISONS}
     # Differences taken in cents, so a change is exact (no 0.30000000000000004).
     out["change_day"] = (sums["premium_day"] - sums["premium_prev_day"]) / 100
     out["change_week"] = (sums["premium_day"] - sums["premium_same_weekday_last_week"]) / 100
     out["change_month"] = (sums["premium_mtd"] - sums["premium_prev_month_to_date"]) / 100
+    out["change_year"] = (sums["premium_mtd"] - sums["premium_last_year_month_to_date"]) / 100
+    if not reaches_back(prepared, periods(as_of)["last_year_month_to_date"][1]):
+        out["change_year"] = np.full(len(out["change_year"]), np.nan)
     return out
 
 
@@ -545,10 +559,14 @@ class _Org:
             sums = period_sums(prepared, as_of)
             employed, _ = _employment_on(self.joined_on, self.left_on, as_of)
             force = self.sales_force & employed
+            # One split of the headcount (the sales force employed on the day): active (a case this month) or
+            # not yet broken zero (未破零). A leaver's or a manager's sale counts in the premium, not here, so
+            # active + zero == headcount and the activity rate is active ÷ headcount.
+            sold = sums["cases_mtd"] > 0
             counts = {
                 "headcount": force.astype(np.int64),
-                "active_mtd": (sums["cases_mtd"] > 0).astype(np.int64),
-                "zero_mtd": (force & (sums["cases_mtd"] <= 0)).astype(np.int64),
+                "active_mtd": (force & sold).astype(np.int64),
+                "zero_mtd": (force & ~sold).astype(np.int64),
             }
             columns = [*SUM_COLUMNS, *COUNT_COLUMNS]
             values = np.column_stack([sums[c] for c in SUM_COLUMNS] + [counts[c] for c in COUNT_COLUMNS])
@@ -587,7 +605,7 @@ def person_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame
         "achievement_mtd": _ratio(money["premium_mtd"], target),
         "rank_in_unit": _rank_within(sums["premium_mtd"], np.where(ranked, org.unit_codes, -1)),
         "broke_zero": sums["cases_mtd"] > 0,
-        **_change_columns(sums),
+        **_change_columns(sums, prepared, as_of),
     }
     # Every array above is the frame's own (cached ones copied; the cached Series are copied on write).
     return pd.DataFrame(columns, index=org.index, copy=False)
@@ -611,7 +629,7 @@ def unit_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
         "activity_rate": _ratio(totals["active_mtd"].astype("float64"), headcount),
         "per_capita_mtd": _ratio(money["premium_mtd"], headcount),
         "zero_mtd": totals["zero_mtd"].copy(),
-        **_change_columns(totals),
+        **_change_columns(totals, prepared, as_of),
     }
     # Every array above is the frame's own (cached ones copied; the cached Series are copied on write).
     return pd.DataFrame(columns, index=org.order, copy=False)

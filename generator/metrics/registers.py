@@ -190,7 +190,9 @@ def receivable_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]
             "kind": r.get("kind"), "invoice_date": invoice, "due_date": due, "amount": amount, "paid": paid,
             "outstanding": outstanding, "age_date": age_date,
             "age_basis": "invoice" if invoice else ("due" if due else None),
-            "age_days": (as_of - age_date).days if age_date else None,
+            # unknown (shown "—"), not negative, when the date it is aged from is still to come (a due date
+            # standing in for a missing invoice date): −10 days of age reads as a typo
+            "age_days": (as_of - age_date).days if age_date and age_date <= as_of else None,
             "bucket": age_bucket(age_date, as_of), "days_past_due": past_due,
             "last_followup": _date(r.get("last_followup")), "plan": _text(r.get("plan")),
             "feasibility": _text(r.get("feasibility")), "customer_risk": _text(r.get("customer_risk")),

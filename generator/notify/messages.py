@@ -221,7 +221,10 @@ class Published:
             if scope_names is not None and not scope_names & set(summary.split(" · ")):
                 continue
             lines = [entry.findtext(f"{ATOM}title") or "", summary]
-            url = self.link(f"battle/#{key}")
+            # The report's own page, as the feed links it (relative to battle/ when the site has no base_url).
+            page = entry.find(f"{ATOM}link")
+            href = page.get("href", "") if page is not None else ""
+            url = self.link(href.removeprefix(self.base_url) if href.startswith(self.base_url) else f"battle/{href}")
             if url:
                 lines.append(self.t("notify.battle.link", url=url))
             title = self.t("notify.battle.title", date=formats.date(day, self.locale))

@@ -28,7 +28,7 @@ from ..formats import Formatter
 from ..i18n import translator
 from ..incremental import SectionRecord, input_groups, section_key
 from ..metrics.battle import battle_reports
-from ..metrics.kpis import unit_tree
+from ..metrics.kpis import daily_totals, unit_tree
 from ..model import Site
 from ..output import Output
 from ..render import Page
@@ -37,6 +37,7 @@ from .battle import build as _battle
 from .briefs import build as _briefs
 from .briefs import faq_item
 from .campaigns import build as _campaigns
+from .battle import report_links
 from .chartfiles import ChartFile
 from .context import BoardItem, Context, Section
 from .daily import build as _daily
@@ -51,6 +52,7 @@ from .performance import build_people as _people
 from .performance import build_units as _units
 from .posters import build as _posters
 from .quality import build as _quality
+from .reading import board_groups, progress_rows, trend_bars
 from .registers import build_nav as _registers
 from .registers import builders as register_builders
 from .registers import remedy_owners
@@ -104,7 +106,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
     """
     previous = previous or {}
     t = translator(site.locale)
-    fmt = Formatter(site.locale)
+    fmt = Formatter(site.locale, site.as_of)
     tables = site.tables
     tree = unit_tree(tables["units"])
     groups = input_groups(site.fingerprints)
@@ -151,12 +153,20 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
     board = site.config["board"]
     tops = [u for u in tree.order if tree.depth[u] == 0]
     board_items: list[BoardItem] = [item for s in sections for item in s.board]
+    alerts, infos = board_groups(board_items)
     home = Page("index.html", "board.html", site.config["site"]["title"], "board", {
         "notices": notices.current[: board["notices"]],
         "reports": reports[: board["battle"]],
+        "report_links": report_links(reports[: board["battle"]]),
         "tiles": [{**units.loc[u].to_dict(), "id": u} for u in tops] if not units.empty else [],
         "show_daily": any(s.name == "daily" and s.target is not None for s in sections),
-        "board_items": board_items,
+        "alerts": alerts,
+        "infos": infos,
+        "trends": [{"id": u, "name": units.loc[u, "name"], "trend": trend_bars(daily_totals(tables, site.as_of, u),
+                                                                               fmt, t)} for u in tops]
+        if not units.empty else [],
+        "progress": progress_rows(units, [c for u in tops for c in tree.children.get(u, []) if c in units.index],
+                                  ctx.pacing) if not units.empty else [],
         "awards": award_items(ctx),
         "faq_today": faq_item(faq_order(site.documents["faq"])[0], site.as_of, not site.excluded("faq")),
         "star_posters": ctx.wants("posters"),

@@ -1,4 +1,9 @@
-"""Battle reports: the page and its Atom feed."""
+"""Battle reports: the list, paged and filtered by month and by unit; a page per report; the Atom feed.
+
+battle/ lists every report, newest first, PAGE_SIZE a page (battle/page/2/ …); battle/month/YYYY-MM/ and
+battle/unit/<unit>/ list one month's or one unit's (with the units below it), paged alike; each report has its
+own page at battle/<key>/. Static pages, not a script: the lists work from a file share and with scripts off.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +11,103 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..formats import Formatter
 from ..i18n import Translator
 from ..metrics.battle import BattleReport
+from ..metrics.kpis import UnitTree
 from ..output import Output
 from ..render import Page
 from .context import Context, Section
+from .links import id_segment
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
+PAGE_SIZE = 30  # reports a list page shows: a year of big orders would otherwise be one page of megabytes
+# Folders under battle/ of the list's pages and filters: reserved among the reports' slugs (inputs/schemas.py).
+PAGE_FOLDER, MONTH_FOLDER, UNIT_FOLDER = "page", "month", "unit"
 
 
-def battle_page(reports: list[BattleReport], t: Translator, posters: bool) -> Page:
-    """battle/; with `posters`, each report links its 喜报 (posters/battle/<key>.png)."""
-    return Page("battle/index.html", "battle.html", t("battle.title"), "battle", {"reports": reports,
-                                                                                  "posters": posters})
+def report_href(report: BattleReport) -> str:
+    """The page of one report (every link to a report goes through here)."""
+    return f"battle/{id_segment(report.key)}/"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One way to narrow the list: a month or a unit, its list's folder, its name and how many reports it holds."""
+
+    href: str  # e.g. "battle/month/2026-11/"
+    label: str
+    count: int
+    depth: int = 0  # a unit's depth in the tree, to indent the list of units
+
+
+def month_filters(reports: list[BattleReport], fmt: Formatter) -> list[tuple[Filter, list[BattleReport]]]:
+    """The months that have reports, newest first, each with its reports (newest first, as given)."""
+    by_month: dict[str, list[BattleReport]] = {}
+    for report in reports:
+        by_month.setdefault(report.date.strftime("%Y-%m"), []).append(report)
+    return [(Filter(f"battle/{MONTH_FOLDER}/{key}/", fmt.month(listed[0].date), len(listed)), listed)
+            for key, listed in sorted(by_month.items(), reverse=True)]
+
+
+def unit_filters(reports: list[BattleReport], tree: UnitTree, names: dict[str, str]
+                 ) -> list[tuple[Filter, list[BattleReport]]]:
+    """The units that have reports, in the tree's order, each with its own reports and those of the units below."""
+    by_unit: dict[str, list[BattleReport]] = {}
+    for report in reports:
+        if report.unit_id is not None and report.unit_id in tree.depth:
+            for unit in tree.ancestors(report.unit_id):
+                by_unit.setdefault(unit, []).append(report)
+    return [(Filter(f"battle/{UNIT_FOLDER}/{id_segment(unit)}/", names.get(unit, unit), len(by_unit[unit]),
+                    tree.depth[unit]), by_unit[unit])
+            for unit in tree.order if unit in by_unit]
+
+
+def report_links(reports: list[BattleReport]) -> dict[str, str]:
+    """The page of each report, by key: what a template links a report to."""
+    return {report.key: report_href(report) for report in reports}
+
+
+def page_href(folder: str, number: int) -> str:
+    """The link of page `number` (from 1) of a list whose first page is `folder`."""
+    return folder if number == 1 else f"{folder}{PAGE_FOLDER}/{number}/"
+
+
+def list_pages(reports: list[BattleReport], folder: str, title: str, context: dict[str, Any]) -> list[Page]:
+    """A list of reports as pages of PAGE_SIZE: the first at `folder`, the next at `folder`page/2/ …, each with
+    the links to every page of the list."""
+    chunks = [reports[i: i + PAGE_SIZE] for i in range(0, len(reports), PAGE_SIZE)] or [[]]
+    links = [page_href(folder, n) for n in range(1, len(chunks) + 1)]
+    return [Page(f"{links[n - 1]}index.html", "battle.html", title, "battle", {
+        **context, "reports": chunk, "links": report_links(chunk), "total": len(reports),
+        "pager": {"number": n, "links": links}})
+        for n, chunk in enumerate(chunks, 1)]
+
+
+def battle_pages(reports: list[BattleReport], tree: UnitTree, unit_names: dict[str, str], t: Translator,
+                 fmt: Formatter, posters: bool = False) -> list[Page]:
+    """Every list page (all, by month, by unit) and a page per report; with `posters`, each report links its 喜报
+    (posters/battle/<key>.png)."""
+    title = t("battle.title")
+    months = month_filters(reports, fmt)
+    units = unit_filters(reports, tree, unit_names)
+    shared = {"months": [f for f, _ in months], "units": [f for f, _ in units], "current": None, "posters": posters}
+    pages = list_pages(reports, "battle/", title, shared)
+    for choice, listed in [*months, *units]:
+        pages.extend(list_pages(listed, choice.href, f"{choice.label} · {title}", {**shared, "current": choice}))
+    month_of = {r.key: f for f, listed in months for r in listed}
+    for i, report in enumerate(reports):
+        newer, older = reports[i - 1] if i > 0 else None, reports[i + 1] if i + 1 < len(reports) else None
+        pages.append(Page(f"{report_href(report)}index.html", "battle_report.html", report_title(report, t, fmt.money),
+                          "battle", {"report": report, "month": month_of[report.key], "newer": newer,
+                                     "older": older, "links": report_links([r for r in (newer, older) if r]),
+                                     "posters": posters}))
+    return pages
 
 
 def report_title(report: BattleReport, t: Translator, money: Callable[[float | None], str]) -> str:
@@ -63,12 +149,9 @@ def atom_feed(
             f"{base}battle/#{report.key}" if base else f"urn:trackboard:battle:{report.key}"
         )
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = stamp(report.date)
-        ET.SubElement(
-            entry,
-            f"{{{ATOM}}}link",
-            rel="alternate",
-            href=f"{base}battle/index.html#{report.key}" if base else f"index.html#{report.key}",
-        )
+        # The id stays what it was before reports had pages of their own: a reader would show them again as new.
+        page = report_href(report).removeprefix("battle/") + "index.html"
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{base}battle/{page}" if base else page)
         summary = " · ".join(
             x for x in (report.unit, report.person, money(report.amount) if report.amount else None) if x
         )
@@ -101,9 +184,11 @@ def _text(tag: str, value: str) -> ET.Element:
 
 
 def build(ctx: Context) -> Section | None:
-    """battle/: the reports and their Atom feed."""
+    """battle/: the reports' lists and pages, and their Atom feed."""
     if not ctx.wants("battle"):
         return None
     site = ctx.config["site"]
     feed = atom_feed(ctx.reports, site["title"], site["base_url"], site["timezone"], ctx.t, ctx.fmt.money)
-    return Section("battle", "battle/", [battle_page(ctx.reports, ctx.t, ctx.wants("posters"))], [feed])
+    units = ctx.tables["units"]
+    names = dict(zip(units["id"], units["name"], strict=True))
+    return Section("battle", "battle/", battle_pages(ctx.reports, ctx.tree, names, ctx.t, ctx.fmt, ctx.wants("posters")), [feed])

@@ -18,10 +18,36 @@ from ..incremental import ReadList, ReadLog
 from ..inputs.content import Document
 from ..metrics.battle import BattleReport
 from ..metrics.kpis import UnitTree
+from ..metrics.pace import Status, pace, time_progress
 from ..model import Site
 from ..output import Output
 from ..render import Page
 from .chartfiles import ChartFile
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """The time progress of the as-of month and the pace of any achievement rate against it, as every page shows
+    them beside a rate (the `pace_rate` macro; a template sees it as `pacing`)."""
+
+    progress: float  # share of the month gone, 0–1
+    tolerance: float  # share either side of the progress that is on track (0.05 for 5 points)
+    mode: str = "calendar"  # how the progress is counted (metrics.pace.PROGRESS_MODES)
+    holidays: tuple[dt.date, ...] = ()  # days off, not working days
+
+    def status(self, achievement: float | None) -> Status | None:
+        return pace(achievement, self.progress, self.tolerance)
+
+    def on(self, day: dt.date) -> Pacing:
+        """The same rules as of another day (a past daily report reads against its own day's progress)."""
+        return replace(self, progress=time_progress(day, self.mode, self.holidays))
+
+
+def pacing_of(site: Site) -> Pacing:
+    """The site's pacing as of its as-of date, by its [rules] time_progress and pace_tolerance."""
+    rules = site.config["rules"]
+    mode, holidays = rules["time_progress"], tuple(rules["holidays"])
+    return Pacing(time_progress(site.as_of, mode, holidays), float(rules["pace_tolerance"]) / 100, mode, holidays)
 
 
 @dataclass
@@ -64,6 +90,10 @@ class Context:
     @property
     def config(self) -> dict[str, Any]:
         return self.site.config
+
+    @property
+    def pacing(self) -> Pacing:
+        return pacing_of(self.site)
 
     @property
     def show_people(self) -> bool:

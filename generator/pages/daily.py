@@ -11,21 +11,23 @@ from ..csvfiles import frame_csv_bytes
 from ..formats import Formatter
 from ..i18n import Translator
 from ..metrics import daily as daily_metrics
-from ..metrics.kpis import UnitTree, person_kpis, prepare, unit_kpis
+from ..metrics.kpis import UnitTree, daily_totals, person_kpis, prepare, unit_kpis
 from ..metrics.manpower import FLOW_COLUMNS, day_flows
 from ..output import Output
 from ..parallel import forked_map
 from ..posters import poster_days
 from ..render import Page
-from .context import Context, Section
+from .context import Context, Pacing, Section
 from .kpi_tables import person_columns, records, unit_columns
 from .links import brief_href, person_href, unit_href
+from .reading import day_top, month_calendar, trend_bars
 from .tables import Col, Table, clean, row_dicts, table_files
 
 # The manpower flows come last (joiners and leavers of the day and of the month to date, metrics/manpower.py):
 # readers of the older columns keep their places.
 UNITS_CSV = ["unit", "name", "parent", "level", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_day",
              "cases_mtd", "active_mtd", "headcount", "target_month", "achievement_mtd", *FLOW_COLUMNS]
+DAY_TOP = 10  # the day's best sellers shown
 PEOPLE_CSV = ["person", "name", "unit", "premium_day", "premium_mtd", "premium_ytd", "fyc_mtd", "cases_mtd",
               "rank_in_unit", *FLOW_COLUMNS]
 
@@ -59,7 +61,7 @@ def _causes_table(causes: list[daily_metrics.Cause], caption: str, t: Translator
     rows = []
     for cause in causes:
         row: dict[str, Any] = {"name": cause.name, "today": cause.today, "before": cause.before,
-                               "change": cause.change, "share": cause.share}
+                               "change": cause.change}
         if cause.kind == "unit":
             row["_href"] = unit_href(cause.id)
         elif show_people:
@@ -67,11 +69,11 @@ def _causes_table(causes: list[daily_metrics.Cause], caption: str, t: Translator
         rows.append(row)
     return Table(f"causes-{caption}", caption, [
         Col("name", t("kpi.name")), Col("today", t("daily.today"), "money"), Col("before", t("daily.before"), "money"),
-        Col("change", t("daily.change"), "change"), Col("share", t("daily.share"), "percent")], rows, csv=False)
+        Col("change", t("daily.change"), "change")], rows, csv=False)
 
 
 def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.date, t: Translator, fmt: Formatter,
-                  show_people: bool, briefs: int = 0, pdf: bool = False, poster_count: int = 0
+                  show_people: bool, pacing: Pacing, briefs: int = 0, pdf: bool = False, poster_count: int = 0
                   ) -> tuple[list[Page], list[Output], pd.DataFrame, pd.DataFrame]:
     """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages. The
     `poster_count` most recent reports link their top-ten poster (see pages/posters.py).
@@ -85,7 +87,7 @@ def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.dat
     dates = report_dates(tables["sales"], as_of)
     prepare(tables)
     job = (tables, tree, as_of, t, fmt, show_people, dates, set(dates[-briefs:]) if briefs > 0 else set(), pdf,
-           set(poster_days(dates, poster_count)))
+           set(poster_days(dates, poster_count)), pacing)
     days = forked_map(lambda position: _day(position, job), range(len(dates)))
     pages = [page for day_pages, _, _ in days for page in day_pages]
     files = [file for _, day_files, _ in days for file in day_files]
@@ -99,8 +101,9 @@ _DayOutputs = tuple[list[Page], list[Output], tuple[pd.DataFrame, pd.DataFrame] 
 
 def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
     """The page(s) and CSV files of one day's report, and its KPIs when it is the as-of date."""
-    tables, tree, as_of, t, fmt, show_people, dates, brief_days, pdf, poster_dates = job
+    tables, tree, as_of, t, fmt, show_people, dates, brief_days, pdf, poster_dates, pacing = job
     day = dates[position]
+    paced = pacing.on(day)  # a past report reads against its own day's time progress
     pages: list[Page] = []
     files: list[Output] = []
     tops = [u for u in tree.order if tree.depth[u] == 0]
@@ -128,7 +131,8 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
             "people": _causes_table(people_part, t("daily.causes_people"), t, show_people) if people_part else None,
         })
     notes = daily_metrics.tracker_notes(tables, day)
-    results = Table("results", t("daily.results"), unit_columns(t), records(units, unit_href, unit_columns(t)))
+    columns = unit_columns(t, fmt, paced.progress)
+    results = Table("results", t("daily.results"), columns, records(units, unit_href, columns))
     for row in results.rows:
         row["_class"] = f"level-{row['level']}"
     # Yesterday's forecast for this day (the tracker's or the model's, as yesterday's report showed it) against it.
@@ -148,7 +152,15 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
         "people_csv": show_people,
         "previous": dates[position - 1] if position else None,
         "following": dates[position + 1] if position + 1 < len(dates) else None,
-        "top_units": [{**{k: clean(v) for k, v in units.loc[u].items()}, "id": u} for u in tops],
+        "top_units": [{**{k: clean(v) for k, v in units.loc[u].items()}, "id": u,
+                       "trend": trend_bars(daily_totals(tables, day, u, days=30), fmt, t)} for u in tops],
+        "paced": paced,
+        "calendar": month_calendar(day, set(dates)),
+        "month_label": fmt.month(day),
+        "top": Table("top", t("daily.top", count=DAY_TOP), [
+            Col("rank", t("kpi.rank"), "rank"), Col("name", t("kpi.person")), Col("unit_name", t("kpi.unit")),
+            Col("premium_day", t("kpi.premium_day"), "money"), Col("cases_day", t("kpi.cases"), "number")],
+            day_top(people, DAY_TOP, show_people), csv=False),
         "results": results,
         "forecast": Table("forecast", t("daily.forecast"), [
             Col("name", t("kpi.unit")), Col("value", t("daily.forecast_value"), "money"),
@@ -172,7 +184,7 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
             Col("highlights", t("daily.highlights")), Col("problems", t("daily.problems")),
             Col("forecast", t("daily.forecast_value"), "money")],
             [{k: clean(v) for k, v in r.items()} for r in row_dicts(notes)], csv=False),
-        "people_columns": person_columns(t),
+        "people_columns": person_columns(t, fmt, paced.progress),
         "briefs": [{"name": names[u], "href": brief_href(day, u), "depth": tree.depth[u]} for u in tree.order
                    if u in names] if day in brief_days else [],
         "report_pdf": pdf and day == as_of,
@@ -196,7 +208,7 @@ def build(ctx: Context) -> Section:
     days = briefs["days"] if ctx.wants("briefs") else 0
     posters = int(ctx.config["posters"]["days"]) if ctx.wants("posters") else 0
     pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people,
-                                                days, days > 0 and briefs["pdf_levels"] > 0, posters)
+                                                ctx.pacing, days, days > 0 and briefs["pdf_levels"] > 0, posters)
     section = (Section("daily", "daily/", pages, files, table_files=False) if not site.excluded("daily")
                else Section("daily", None))
     section.payload = (units, people)

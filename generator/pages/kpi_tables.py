@@ -10,16 +10,26 @@ from typing import Any
 
 import pandas as pd
 
+from ..formats import Formatter
 from ..i18n import Translator
 from .tables import Col, clean
 
 
-def unit_columns(t: Translator) -> list[Col]:
+def achievement_column(t: Translator, fmt: Formatter | None = None, progress: float | None = None) -> Col:
+    """The month's achievement rate, read against the time progress of the table's day (named in the header:
+    one figure for the table, not one per row)."""
+    label = t("kpi.achievement_mtd")
+    if fmt is not None and progress is not None:
+        label = t("pace.column", rate=label, progress=fmt.percent(progress))
+    return Col("achievement_mtd", label, "pace", progress=progress)
+
+
+def unit_columns(t: Translator, fmt: Formatter | None = None, progress: float | None = None) -> list[Col]:
     return [
         Col("name", t("kpi.unit")), Col("premium_day", t("kpi.premium_day"), "money"),
         Col("premium_wtd", t("kpi.premium_wtd"), "money"), Col("premium_mtd", t("kpi.premium_mtd"), "money"),
         Col("premium_ytd", t("kpi.premium_ytd"), "money"), Col("target_month", t("kpi.target_month"), "money"),
-        Col("achievement_mtd", t("kpi.achievement_mtd"), "percent"), Col("cases_mtd", t("kpi.cases_mtd"), "number"),
+        achievement_column(t, fmt, progress), Col("cases_mtd", t("kpi.cases_mtd"), "number"),
         Col("headcount", t("kpi.headcount"), "number"), Col("active_mtd", t("kpi.active_mtd"), "number"),
         Col("activity_rate", t("kpi.activity_rate"), "percent"),
         Col("per_capita_mtd", t("kpi.per_capita_mtd"), "money"), Col("zero_mtd", t("kpi.zero_mtd"), "number"),
@@ -27,13 +37,13 @@ def unit_columns(t: Translator) -> list[Col]:
     ]
 
 
-def person_columns(t: Translator) -> list[Col]:
+def person_columns(t: Translator, fmt: Formatter | None = None, progress: float | None = None) -> list[Col]:
     return [
         Col("name", t("kpi.person")), Col("premium_day", t("kpi.premium_day"), "money"),
         Col("premium_wtd", t("kpi.premium_wtd"), "money"), Col("premium_mtd", t("kpi.premium_mtd"), "money"),
         Col("premium_ytd", t("kpi.premium_ytd"), "money"), Col("fyc_mtd", t("kpi.fyc_mtd"), "money"),
         Col("cases_mtd", t("kpi.cases_mtd"), "number"), Col("target_month", t("kpi.target_month"), "money"),
-        Col("achievement_mtd", t("kpi.achievement_mtd"), "percent"),
+        achievement_column(t, fmt, progress),
         Col("rank_in_unit", t("kpi.rank_in_unit"), "rank"),
     ]
 

@@ -103,7 +103,8 @@ def _trend_chart(tables: dict[str, pd.DataFrame], unit: dict[str, Any], path: st
                 best=best_day)
     table = Table("screen-chart", title, [Col("date", t("kpi.date")), Col("premium", t("kpi.premium"), "money")],
                   data, csv=False)
-    return ChartFile(path, Chart("trend", title, data, summary), table)
+    # In the screens' dark colours: a white chart on a dark wall screen dazzles from across the room.
+    return ChartFile(path, Chart("trend", title, data, summary, theme="dark"), table)
 
 
 def report_for(report: BattleReport, unit: str, tree: UnitTree) -> bool:

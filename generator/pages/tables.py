@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 class Col:
     key: str
     label: str
-    kind: str = "text"  # text, money, number, percent, rank, change
+    kind: str = "text"  # text, money, number, percent, rank, change, pace (a rate against time progress)
     csv_key: str | None = None  # header in the CSV download (default: key)
+    progress: float | None = None  # pace: the time progress the rates are read against (default: the as-of date's)
 
 
 @dataclass

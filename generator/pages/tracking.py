@@ -109,9 +109,10 @@ def _tracker_section(ctx: Context, first: dt.date) -> dict[str, Any]:
 
 
 def _grid(days: pd.DataFrame, as_of: dt.date, person: Names, unit: Names) -> dict[str, Any]:
-    """The last GRID_DAYS days' working days as columns, one row per tracker and unit."""
+    """The last GRID_DAYS days' working days as columns, newest first (the day a reader looks for is then in view
+    on any screen, without scrolling the grid), one row per tracker and unit."""
     recent = days[days["date"] > pd.Timestamp(as_of - dt.timedelta(days=GRID_DAYS))]
-    dates = sorted({_date(d) for d in recent["date"]})
+    dates = sorted({_date(d) for d in recent["date"]}, reverse=True)
     cells: dict[tuple[str, str], dict[dt.date, dict[str, Any]]] = {}
     for row in row_dicts(recent):
         cells.setdefault((row["tracker"], row["unit"]), {})[_date(row["date"])] = {
