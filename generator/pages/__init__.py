@@ -34,10 +34,10 @@ from ..output import Output
 from ..render import Page
 from . import warning_rules  # noqa: F401 - registers the warning rules about people, trackers and texts
 from .battle import build as _battle
+from .battle import report_links
 from .briefs import build as _briefs
 from .briefs import faq_item
 from .campaigns import build as _campaigns
-from .battle import report_links
 from .chartfiles import ChartFile
 from .context import BoardItem, Context, Section
 from .daily import build as _daily

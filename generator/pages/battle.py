@@ -191,4 +191,5 @@ def build(ctx: Context) -> Section | None:
     feed = atom_feed(ctx.reports, site["title"], site["base_url"], site["timezone"], ctx.t, ctx.fmt.money)
     units = ctx.tables["units"]
     names = dict(zip(units["id"], units["name"], strict=True))
-    return Section("battle", "battle/", battle_pages(ctx.reports, ctx.tree, names, ctx.t, ctx.fmt, ctx.wants("posters")), [feed])
+    pages = battle_pages(ctx.reports, ctx.tree, names, ctx.t, ctx.fmt, ctx.wants("posters"))
+    return Section("battle", "battle/", pages, [feed])
