@@ -132,9 +132,10 @@ def test_daily_report_shows_yesterdays_forecast_against_today(built) -> None:
     rows = [r.split() for r in texts(page, "#forecast-check tbody tr")]
     # T1: the tracker's 4,000 against 3,000; T2 and the branch: the model (no T2 or HQ sale on the four Thursdays
     # before) gives 0 against 6,000 and 9,000
-    assert rows == [["测试分公司", "0", "模型估算", "9,000", "-9,000", "-100.0%"],
-                    ["一组", "4,000", "督办预测", "3,000", "+1,000", "33.3%"],
-                    ["二组", "0", "模型估算", "6,000", "-6,000", "-100.0%"]]
+    # (the difference carries the site's one up/down marking, ▲▼)
+    assert rows == [["测试分公司", "0", "模型估算", "9,000", "▼", "-9,000", "-100.0%"],
+                    ["一组", "4,000", "督办预测", "3,000", "▲", "+1,000", "33.3%"],
+                    ["二组", "0", "模型估算", "6,000", "▼", "-6,000", "-100.0%"]]
 
 
 @pytest.mark.parametrize("calls", [3, 2])

@@ -464,30 +464,29 @@ def smtp() -> Iterator[tuple[int, list[bytes]]]:
     controller.stop()
 
 
-def test_mail_through_a_real_smtp_server_with_the_poster_attached(make_notify_site, smtp) -> None:
+def test_mail_through_a_real_smtp_server_with_the_pdf_and_poster_attached(make_notify_site, smtp) -> None:
     port, received = smtp
     site = make_notify_site(target("邮件", f"mailto://127.0.0.1:{port}?from=tb@example.com&to=boss@example.com",
                                    send=["morning"]))
-    poster = site / "output" / "posters" / "daily" / "2026-03-05.png"
-    poster.parent.mkdir(parents=True)
-    poster.write_bytes(b"\x89PNG\r\n\x1a\nposter")
     assert not run(site).failed
     mail = email.message_from_bytes(received[0], policy=email.policy.default)
     assert "测试分公司晨报" in str(mail["Subject"])
     assert "当日前三：王业务 2.1万" in mail.get_body(("plain",)).get_content()
-    assert [part.get_filename() for part in mail.iter_attachments()] == ["2026-03-05.png"]
+    parts = {part.get_filename(): part.get_content() for part in mail.iter_attachments()}
+    assert list(parts) == ["report.pdf", "2026-03-05.png"]  # what the build made: the day's report and poster
+    assert parts["report.pdf"].startswith(b"%PDF") and parts["2026-03-05.png"].startswith(b"\x89PNG")
 
 
-def test_a_missing_poster_is_no_error_and_json_takes_attachments(make_notify_site, receiver) -> None:
+def test_a_missing_pdf_or_poster_is_no_error_and_json_takes_attachments(make_notify_site, receiver) -> None:
     chat = receiver()
     site = make_notify_site(target("群", chat.url(), send=["morning"]))
     run(site)
-    assert chat.requests[0]["body"]["attachments"] == []
-    pdf = site / "output" / "daily" / "2026-03-05" / "report.pdf"
-    pdf.write_bytes(b"%PDF-1.4 report")
+    assert [a["filename"] for a in chat.requests[0]["body"]["attachments"]] == ["report.pdf", "2026-03-05.png"]
+    (site / "output" / "daily" / "2026-03-05" / "report.pdf").unlink()
+    (site / "output" / "posters" / "daily" / "2026-03-05.png").unlink()
     (site / ".trackboard-notify" / "ledger.jsonl").unlink()
-    run(site)
-    assert [a["filename"] for a in chat.requests[1]["body"]["attachments"]] == ["report.pdf"]
+    assert not run(site).failed
+    assert chat.requests[1]["body"]["attachments"] == []
 
 
 @pytest.fixture
@@ -568,6 +567,7 @@ def test_example_site_morning_figures_equal_units_csv(tmp_path: Path, example_bu
     config = (REPO / "site.toml").read_text(encoding="utf-8")
     (site / "site.toml").write_text(config + "\n" + target("一部群", chat.url(), unit="HD01", send=["morning"]),
                                     encoding="utf-8")
+    shutil.copytree(REPO / "theme", site / "theme")  # the branding's logo
     assert not run(site, out=out).failed
     as_of = json.loads((out / "build.json").read_text(encoding="utf-8"))["as_of"]
     units = read_csv(out / "daily" / as_of / "units.csv")

@@ -97,7 +97,9 @@ def test_the_screen_wears_the_colours_logo_and_chart_colour(branded: Path) -> No
     assert "../../static/branding.css" in [n.attributes["href"] for n in tree.css('link[rel="stylesheet"]')]
     chart = tree.css_first(".screen-chart svg")
     assert chart is not None
-    assert CRIMSON in chart.html and DEFAULT_CHART not in chart.html
+    # The wall's chart is drawn in the screens' dark theme (charts.py), made to read across a room on any
+    # dark background: neither the pages' default blue nor the house colour, which a dark wall may swallow.
+    assert "#4cc9f0" in chart.html and DEFAULT_CHART not in chart.html and CRIMSON not in chart.html
 
 
 @pytest.mark.slow
@@ -229,13 +231,13 @@ def test_a_slide_kind_is_overridden_with_the_slide_in_scope(branded: Path) -> No
 @pytest.mark.parametrize(("name", "template", "message"), [
     ("board.html", '{% extends "builtin/board.html" %}{% block foo %}x{% endblock %}',
      "theme/templates/board.html: block 'foo' does not exist in the built-in board.html; blocks: alerts, awards, "
-     "battle, footer, head, header, kpis, main, notices, title"),
+     "battle, campaigns, faq, footer, head, header, kpis, main, manpower, notices, remedies, summons, title"),
     ("faq.html", '{% extends "base.html" %}{% block mian %}x{% endblock %}',
      "theme/templates/faq.html: block 'mian' does not exist in the built-in base.html; blocks: footer, head, "
      "header, main"),
     ("board.html", '{% extends "builtin/bord.html" %}',
      'theme/templates/board.html: extends "builtin/bord.html", which is not a built-in template; built-in '
-     "templates: _macros.html, _masthead.html, base.html"),
+     "templates: _board_reading.html, _brief_links.html"),
     ("board.html", '{% extends "builtin/board.html" %}{% block notices %}',
      "theme/templates/board.html: line 1: Unexpected end of template."),
 ])
@@ -268,11 +270,11 @@ def test_theme_list_marks_the_blocks_a_site_replaces(tmp_path: Path, make_site: 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Built-in templates and their blocks (* replaced by the site's theme/templates/):"
-    assert ("board.html: alerts, awards, battle, kpis, main, notices*, title; and base.html's: footer, head, "
-            "header  [blocks replaced by theme/templates/board.html]") in lines
+    assert ("board.html: alerts, awards, battle, campaigns, faq, kpis, main, manpower, notices*, remedies, summons, "
+            "title; and base.html's: footer, head, header  [blocks replaced by theme/templates/board.html]") in lines
     assert "base.html: footer, head, header, main" in lines
-    assert ("screen.html: bar, slide_awards, slide_battle, slide_chart, slide_kpis, slide_leaderboard, "
-            "slide_notices") in lines
+    assert ("screen.html: bar, slide_awards, slide_battle, slide_campaign, slide_chart, slide_kpis, "
+            "slide_leaderboard, slide_notices") in lines
     assert lines[-2:] == ["The site's own templates:", "  theme/templates/_hotline.html"]
 
 

@@ -351,7 +351,7 @@ def _check_list(value: Any) -> list[str]:
     """A list of texts: a YAML list, or one line of items separated by commas (either width) or 、."""
     items = value if isinstance(value, list) else re.split(r"[,，、]", str(value))
     if any(isinstance(item, (dict, list)) for item in items):
-        raise ValueError("expected a list of texts, e.g. [T1, T2]")
+        raise ValueError("expected a list of ids, e.g. [HD01, HD02]")
     return [text for item in items if (text := str(item).strip())]
 
 
