@@ -22,8 +22,13 @@ class Problem:
     message: str
     severity: str = "error"  # or "warning"
     fatal: bool = False  # the whole file (or the configuration) is unusable: the build must stop
+    # A row named in words instead of `row`: a database row by its identity columns ("row with 保单号=X")
+    place: str | None = None
 
     def __str__(self) -> str:
+        if self.place:
+            column = f": {self.column}" if self.column else ""
+            return f"{self.file}: {self.place}{column}: {self.message}"
         place = self.file
         if self.row is not None:
             place += f":{self.row}"

