@@ -17,7 +17,9 @@ import argparse
 import datetime as dt
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -201,6 +203,50 @@ def make_large(target: Path, people_count: int = PEOPLE, days: int = DAYS, notic
                                                  float_format="%.0f")
     write_notices(target / "content" / "notices", notices, SEED + 1)
     return target
+
+
+# The datasets as a database holds them: sales typed (dates as DATE, amounts as NUMERIC), the rest as text.
+SALES_TYPES = {"日期": "date", "保费": "numeric(14, 2)", "FYC": "numeric(14, 2)", "件数": "integer"}
+DATABASE_TOML = """
+[data.{name}]
+{setting}
+connection = "{connection}"
+"""
+
+
+def load_into_postgres(site: Path, connect: Callable[[], Any]) -> dict[str, int]:
+    """Copy the site's CSV datasets into tables of the same names (sales typed, see SALES_TYPES), in file order;
+    return the rows of each. `connect` opens a psycopg connection with autocommit."""
+    counts = {}
+    with connect() as connection:
+        for path in sorted((site / "data").glob("*.csv")):
+            name = path.stem
+            with path.open(encoding="utf-8") as text:
+                header = text.readline().rstrip("\n").split(",")
+            types = SALES_TYPES if name == "sales" else {}
+            columns = ", ".join(f'"{h}" {types.get(h, "text")}' for h in header)
+            connection.execute(f"DROP TABLE IF EXISTS {name}")
+            connection.execute(f"CREATE TABLE {name} ({columns})")
+            with connection.cursor() as cursor:
+                with cursor.copy(f"COPY {name} FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, \
+                        path.open("rb") as source:
+                    while block := source.read(1 << 22):
+                        copy.write(block)
+                counts[name] = int(cursor.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+    return counts
+
+
+def read_from_postgres(site: Path, connection: str) -> None:
+    """Point the site's datasets at the tables load_into_postgres made (sales through a query, the rest as
+    tables) and delete their CSV files."""
+    settings = []
+    for path in sorted((site / "data").glob("*.csv")):
+        name = path.stem
+        setting = f'sql = "SELECT * FROM {name}"' if name == "sales" else f'table = "{name}"'
+        settings.append(DATABASE_TOML.format(name=name, setting=setting, connection=connection))
+        path.unlink()
+    with (site / "site.toml").open("a", encoding="utf-8", newline="\n") as toml:
+        toml.write("".join(settings))
 
 
 HUGO_CONFIG = """\

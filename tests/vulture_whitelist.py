@@ -50,3 +50,6 @@ build_followups
 # Apprise's HTTP plugins read these from the plugin object (notify/delivery.py sets them per target).
 _.socket_connect_timeout
 _.socket_read_timeout
+
+# psycopg reads it: the connection's transactions are read-only (inputs/database.py: a dataset's query reads).
+_.read_only

@@ -101,6 +101,15 @@ def hidden(text: str, secrets: list[str]) -> str:
     return text
 
 
+def _postgres(url: str) -> bool:
+    return "://" in url and url.split("://", 1)[0].lower() in _SCHEMES
+
+
+def _not_postgres(query: Query) -> Fetched:
+    return _failure(query, "connection", "is not a PostgreSQL URL: expected postgresql://user@host:port/database "
+                    "(PostgreSQL is the database read so far)")
+
+
 def _failure(query: Query, setting: str, message: str) -> Fetched:
     return Fetched(query, problem=Problem("site.toml", None, query.key(setting), message, fatal=True))
 
@@ -110,10 +119,9 @@ def check(query: Query) -> Fetched | None:
     if not query.connection:
         return _failure(query, "connection", f"is needed with {query.setting} = …: the database URL, such as "
                         '"postgresql://user@host/db" (a password as ${NAME}, read from the environment)')
-    scheme = query.connection.split("://", 1)[0].lower() if "://" in query.connection else ""
-    if scheme not in _SCHEMES and "${" not in scheme:
-        return _failure(query, "connection", "is not a PostgreSQL URL: expected postgresql://user@host:port/database "
-                        "(PostgreSQL is the database read so far)")
+    head = query.connection.split("://", 1)[0] if "://" in query.connection else query.connection
+    if "${" not in head and not _postgres(query.connection):
+        return _not_postgres(query)
     if query.setting == "table" and not _TABLE.match(query.text):
         return _failure(query, "table", f'"{query.text}" is not a table name (name or schema.name); for anything '
                         'else write the query as sql = "SELECT …"')
@@ -130,6 +138,8 @@ def fetch(query: Query, environ: Mapping[str, str]) -> Fetched:
         url = query.resolve(environ)
     except ValueError as exc:
         return _failure(query, "connection", str(exc))
+    if not _postgres(url):
+        return _not_postgres(query)
     import psycopg
 
     # Dates as YYYY-MM-DD whatever the server's DateStyle; a transaction that cannot write: a dataset's query reads.

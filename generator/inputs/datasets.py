@@ -138,7 +138,7 @@ class _DatasetLoader:
             source.failed = True
             return empty_frame(self.dataset), source
         frame = self.typed(raw, file, source)
-        columns = {c: raw.cells[p] for c, p in self.positions.items() if c in identity(self.dataset)}
+        columns = {c: raw.cells[self.positions[c]] for c in identity(self.dataset) if c in self.positions}
         self.problems = place_rows(self.problems, source, pd.DataFrame(columns).set_axis(raw.rows.to_numpy()))
         return frame, source
 
