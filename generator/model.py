@@ -403,13 +403,14 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         check_as_of(as_of, today)
     config, problems = load_config(root)
     profile_settings = resolve_profile(config, profile)
-    # The databases first (the network, at the edge): the data key and the fingerprints take their results' digests.
-    fetched = fetch_queries(config, problems, os.environ)
     # Markdown first: its worker processes are forked before the data readers start any threads, and parse
     # while the data files are read.
     parser = DocumentParser(root, cache, state.files)
     parser.start()
     try:
+        # The databases' queries (the network, at the edge) while the workers parse: the data key and the
+        # fingerprints take their results' digests.
+        fetched = fetch_queries(config, problems, os.environ)
         loaded, data_limits, data_key = load_data(root, config, cache, state, fetched)
         parser.collect()
     finally:
