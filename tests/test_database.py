@@ -254,3 +254,20 @@ def test_a_generated_site_from_postgresql_equals_the_same_site_from_csv(server: 
     assert from_csv.keys() == from_db.keys()
     assert differing(from_csv, from_db) <= {"build.json", "quality/index.html"} | {
         p for p in from_db if p.startswith("search/")}
+
+
+def test_notify_reads_the_phone_numbers_of_people_from_the_database(make_site: Callable[..., Path], tmp_path: Path,
+                                                                     database: Any) -> None:
+    from conftest import BASELINE
+
+    from generator.commands.notify import load_phones
+    from generator.config import load_config
+
+    database.execute("DROP TABLE IF EXISTS people")
+    database.execute("CREATE TABLE people AS SELECT * FROM (VALUES ('P001', '张经理', 'HQ', '经理', '138-0000-0001')) "
+                     "AS p(工号, 姓名, 所属单位, 岗位, 手机)")
+    people = '[data.people]\ntable = "people"\nconnection = "${TB_TEST_DW}"\n'
+    site = make_site(tmp_path / "site", {"site.toml": BASELINE["site.toml"] + people, "data/people.csv": None})
+    config, problems = load_config(site)
+    assert problems == []
+    assert load_phones(site, config) == {"P001": "13800000001"}

@@ -23,7 +23,7 @@ from ..cache import canonical as canonical_json
 from ..config import did_you_mean
 from ..errors import Problem
 from .coerce import EMPTY, PARSERS, coerce_column, is_empty, parse_text, shown
-from .database import Fetched, from_database
+from .database import Fetched, Query, fetch, from_database
 from .schemas import DATASETS, Column, Dataset
 from .tables import FileError, RawTable, read_csv_bytes, read_table
 
@@ -349,7 +349,11 @@ def place_in_table(problems: list[Problem], source: Source | None, frame: pd.Dat
 
 def load_one(site: Path, name: str, options: dict[str, Any]) -> pd.DataFrame | None:
     """Return one dataset read and typed on its own (no references checked, nothing cached), or None when its
-    file is absent: for commands that need a single table, not the whole site."""
+    file is absent (its query fails): for commands that need a single table, not the whole site."""
+    if from_database(options):
+        result = fetch(Query.from_options(name, options), os.environ)
+        return None if result.problem is not None else _DatasetLoader(site, DATASETS[name], options).load_result(
+            result)[0]
     path = locate(site, name, options)
     if path is None or not path.exists():
         return None
