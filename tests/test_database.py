@@ -271,3 +271,25 @@ def test_notify_reads_the_phone_numbers_of_people_from_the_database(make_site: C
     config, problems = load_config(site)
     assert problems == []
     assert load_phones(site, config) == {"P001": "13800000001"}
+
+
+def test_sales_summed_per_person_day_in_the_database_give_the_same_figures(
+        make_site: Callable[..., Path], tmp_path: Path, database: Any) -> None:
+    """Two orders of one person on one day: summed by the database (GROUP BY), every unit page, daily report and
+    leaderboard shows the same figures as from the orders; only what lists orders (a person's page, battle
+    reports) differs."""
+    database.execute("INSERT INTO sales VALUES ('2026-03-05', 'P002', 2000, 1, '意外险', 'A4')")
+    summed = SALES_FROM_SQL.replace(
+        "SELECT 日期, 工号, 保费, 件数, 险种, 保单号 FROM sales ORDER BY 保单号",
+        "SELECT 日期, 工号, SUM(保费) AS 保费, SUM(件数) AS 件数 FROM sales GROUP BY 1, 2 ORDER BY 1, 2").replace(
+        'product = "险种"\norder = "保单号"\n', "")
+    orders = make_site(tmp_path / "orders", {"site.toml": site_toml(), "data/sales.csv": None})
+    days = make_site(tmp_path / "days", {"site.toml": site_toml(summed), "data/sales.csv": None})
+    first = build(orders, out=tmp_path / "out-orders", clock=clock)
+    second = build(days, out=tmp_path / "out-days", clock=clock)
+    assert len(first.site.tables["sales"]) == 4 and len(second.site.tables["sales"]) == 3
+    a, b = files(tmp_path / "out-orders"), files(tmp_path / "out-days")
+    # The board differs only in its battle reports' headlines, which name the order's product.
+    same = [p for p in a if p.startswith(("units/", "leaderboard/", "daily/"))]
+    assert len(same) > 5
+    assert [p for p in same if a[p] != b.get(p)] == []
