@@ -132,9 +132,9 @@ def _bench_module(name: str) -> Any:
     return module
 
 
-def bench_postgres() -> dict:
-    """The large site from CSV and from PostgreSQL, cold builds alternating (CSV, database, CSV, database), then
-    an unchanged rebuild of each: the database's cost is the query and its result read as CSV."""
+def bench_postgres(rounds: int = 2) -> dict:
+    """The large site from CSV and from PostgreSQL, cold builds alternating (CSV, database, CSV, database… for
+    `rounds`), then an unchanged rebuild of each: the database's cost is the query and its result read as CSV."""
     if not LARGE.is_dir():
         subprocess.run([sys.executable, str(HERE / "make_large_site.py"), "large"], check=True)
     pgserver, sites = _bench_module("pgserver"), _bench_module("make_large_site")
@@ -153,7 +153,7 @@ def bench_postgres() -> dict:
         try:
             runs: dict[str, list[dict]] = {"csv": [], "postgres": []}
             outputs = {"csv": GENERATED / "large-output", "postgres": GENERATED / "large-postgres-output"}
-            for _ in range(2):
+            for _ in range(rounds):
                 for kind, site in (("csv", LARGE), ("postgres", database)):
                     clean(site, outputs[kind])
                     settle()
@@ -313,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", choices=["large", "hugo", "serve", "postgres", "huge"],
                         help="run only these parts (repeatable)")
+    parser.add_argument("--rounds", type=int, default=2, help="cold builds of each kind for postgres (default 2)")
     args = parser.parse_args(argv)
     # The checkout holding this script is what is measured, in this process and in the builds it starts, whatever
     # trackboard is installed (or not) and wherever the script is run from.
@@ -334,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     if "serve" in parts:
         results["serve_large"] = bench_serve(LARGE)
     if "postgres" in parts:
-        results["large_postgres"] = bench_postgres()
+        results["large_postgres"] = bench_postgres(args.rounds)
     if "huge" in parts:
         results["huge"] = bench_huge()
     GENERATED.mkdir(parents=True, exist_ok=True)

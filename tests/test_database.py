@@ -232,6 +232,7 @@ def test_database_settings_are_checked_before_connecting(make_site: Callable[...
     with pytest.raises(TrackboardError) as failure:
         build(site, out=tmp_path / "out", clock=clock)
     assert expected in failure.value.format_message()
+    assert "is required" not in failure.value.format_message()  # the setting is the problem, not a missing file
 
 
 @pytest.mark.slow

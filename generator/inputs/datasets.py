@@ -134,7 +134,7 @@ class _DatasetLoader:
         try:
             raw = read_csv_bytes(fetched.data, "utf-8")
         except FileError as exc:
-            self.problem(file, None, None, f"the result {str(exc).removeprefix('is ')}", fatal=True)
+            self.problem(file, None, None, f"the query's result {exc}", fatal=True)
             source.failed = True
             return empty_frame(self.dataset), source
         frame = self.typed(raw, file, source)
@@ -460,10 +460,11 @@ def load_datasets(site: Path, config: dict[str, Any], cache: bool = False, kept:
     recent: dict[str, Entry] = {}
     for name, dataset in DATASETS.items():
         options = config["data"].get(name, {})
-        if name in fetched:
-            result = fetched[name]
-            if result.problem is not None:
+        if from_database(options):
+            result = fetched.get(name)  # None when its settings are wrong: the configuration's problems say so
+            if result is not None and result.problem is not None:
                 problems.append(result.problem)
+            if result is None or result.problem is not None:
                 tables[name] = empty_frame(dataset)
                 continue
             tables[name], sources[name], found, key = _load_cached(site, dataset, options, result, cache, recent,
