@@ -80,7 +80,7 @@ class Query:
         if userinfo:
             password = userinfo.partition(":")[2]
             found += [userinfo, password, urllib.parse.unquote(password)]
-        found += [part for part in urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get("password", [])]
+        found += urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get("password", [])
         return sorted({s for s in found if s}, key=len, reverse=True)
 
 
