@@ -129,13 +129,30 @@ def test_the_password_is_written_nowhere(db_site: Path, tmp_path: Path) -> None:
     assert b"data.sales (sql)" in (out / "build.json").read_bytes()
 
 
-def test_an_unchanged_table_rebuilds_nothing_and_a_changed_one_rebuilds(db_site: Path, database: Any) -> None:
+def test_an_unchanged_table_rebuilds_nothing_and_a_changed_one_rebuilds(db_site: Path, database: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import render
+    from generator.commands import build as build_module
+
+    rendered: list[str] = []
+    original = render.Renderer.render
+
+    def counting(self: Any, page: Any) -> Any:
+        rendered.append(page.path)
+        return original(self, page)
+
+    monkeypatch.setattr(render.Renderer, "render", counting)
+    monkeypatch.setattr(build_module, "POOL_MIN_PAGES", 10**9)  # render in this process, where it is counted
     first = build(db_site, clock=clock)
     before = files(db_site / "output")
+    assert rendered
+    rendered.clear()
     second = build(db_site, clock=clock)
+    assert rendered == [], "the same query result renders no page again"
     assert second.build_id == first.build_id and files(db_site / "output").keys() == before.keys()
     database.execute("UPDATE sales SET 保费 = 15000 WHERE 保单号 = 'A1'")
     third = build(db_site, clock=clock)
+    assert rendered and "units/T1/index.html" in rendered
     assert third.build_id != first.build_id
     assert third.site.fingerprints["data.sales (sql)"] != first.site.fingerprints["data.sales (sql)"]
     assert float(third.site.tables["sales"]["premium"].sum()) == 15000 + 94000 + 3000
