@@ -233,21 +233,31 @@ connection = "{connection}"
 """
 
 
+# A table has no order of its own: PostgreSQL puts a short row where it fits, so `SELECT *` returns a big table's
+# rows in another order than they were copied in. Each table numbers its rows in file order (LINE), and the
+# queries read_from_postgres writes sort by it: the same order as the file, so the same site.
+LINE = "line"
+
+
+def _headers(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as text:
+        return text.readline().rstrip("\n").split(",")
+
+
 def load_into_postgres(site: Path, connect: Callable[[], Any]) -> dict[str, int]:
-    """Copy the site's CSV datasets into tables of the same names (sales typed, see SALES_TYPES), in file order;
-    return the rows of each. `connect` opens a psycopg connection with autocommit."""
+    """Copy the site's CSV datasets into tables of the same names (sales typed, see SALES_TYPES), each row
+    numbered in file order (LINE); return the rows of each. `connect` opens a psycopg connection (autocommit)."""
     counts = {}
     with connect() as connection:
         for path in sorted((site / "data").glob("*.csv")):
-            name = path.stem
-            with path.open(encoding="utf-8") as text:
-                header = text.readline().rstrip("\n").split(",")
+            name, header = path.stem, _headers(path)
             types = SALES_TYPES if name == "sales" else {}
             columns = ", ".join(f'"{h}" {types.get(h, "text")}' for h in header)
             connection.execute(f"DROP TABLE IF EXISTS {name}")
-            connection.execute(f"CREATE TABLE {name} ({columns})")
+            connection.execute(f"CREATE TABLE {name} ({columns}, {LINE} bigint GENERATED ALWAYS AS IDENTITY)")
+            listed = ", ".join(f'"{h}"' for h in header)
             with connection.cursor() as cursor:
-                with cursor.copy(f"COPY {name} FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, \
+                with cursor.copy(f"COPY {name} ({listed}) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, \
                         path.open("rb") as source:
                     while block := source.read(1 << 22):
                         copy.write(block)
@@ -256,12 +266,12 @@ def load_into_postgres(site: Path, connect: Callable[[], Any]) -> dict[str, int]
 
 
 def read_from_postgres(site: Path, connection: str) -> None:
-    """Point the site's datasets at the tables load_into_postgres made (sales through a query, the rest as
-    tables) and delete their CSV files."""
+    """Point the site's datasets at the tables load_into_postgres made, each read by a query of its columns in
+    file order, and delete their CSV files."""
     settings = []
     for path in sorted((site / "data").glob("*.csv")):
-        name = path.stem
-        setting = f'sql = "SELECT * FROM {name}"' if name == "sales" else f'table = "{name}"'
+        name, listed = path.stem, ", ".join(f'"{h}"' for h in _headers(path))
+        setting = f"sql = 'SELECT {listed} FROM {name} ORDER BY {LINE}'"  # a TOML literal string: "…" as written
         settings.append(DATABASE_TOML.format(name=name, setting=setting, connection=connection))
         path.unlink()
     with (site / "site.toml").open("a", encoding="utf-8", newline="\n") as toml:
