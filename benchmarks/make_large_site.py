@@ -4,11 +4,18 @@
   (5,000 × 365 ≈ 1.8 million rows, UTF-8 CSV), monthly unit targets and 1,000 notices.
 - ``notices``: a small organisation with 10,000 Markdown notices, plus a Hugo site holding the very same
   Markdown files, so both generators can be timed on equal pages.
+- ``huge``: a provincial company: 50,000 people in 5,000 teams under 50 divisions, 365 days of person-day sales
+  (about 18 million rows, some 700 MB of UTF-8 CSV, written a month at a time so that the generator holds no
+  more than a month of rows), monthly unit targets and 1,000 notices. Not made by default.
+
+load_into_postgres() copies a generated site's CSV files into PostgreSQL tables and read_from_postgres() points
+its site.toml at them (benchmarks/run.py --only postgres; tests/test_database.py).
 
 Generated files go to benchmarks/generated/ (gitignored): they are rebuilt from this script, never committed.
 
-    python benchmarks/make_large_site.py            # both sites
+    python benchmarks/make_large_site.py            # large and notices
     python benchmarks/make_large_site.py large
+    python benchmarks/make_large_site.py huge       # the 50,000-person site (minutes, 700 MB)
 """
 
 from __future__ import annotations
@@ -17,7 +24,9 @@ import argparse
 import datetime as dt
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +42,7 @@ TEAMS_PER_DIVISION = 20  # 500 teams
 PEOPLE = 5_000
 NOTICES = 1_000
 HUGO_NOTICES = 10_000
+HUGE = {"people_count": 50_000, "divisions": 50, "teams_per_division": 100}  # 5,000 teams
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彩春菊凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛"
@@ -102,10 +112,11 @@ def organisation(rng: np.random.Generator, people: int, divisions: int, teams_pe
     return unit_frame, people_frame
 
 
-def person_day_sales(rng: np.random.Generator, people: pd.DataFrame, days: int) -> pd.DataFrame:
-    """One row per person and day: most days nothing, some days one or more cases."""
+def person_day_sales(rng: np.random.Generator, people: pd.DataFrame, days: int, end: dt.date = AS_OF
+                     ) -> pd.DataFrame:
+    """One row per person and day of the `days` days up to `end`: most days nothing, some days one or more cases."""
     ids = people["工号"].to_numpy()
-    dates = pd.date_range(end=pd.Timestamp(AS_OF), periods=days, freq="D").strftime("%Y-%m-%d").to_numpy()
+    dates = pd.date_range(end=pd.Timestamp(end), periods=days, freq="D").strftime("%Y-%m-%d").to_numpy()
     n = len(ids) * len(dates)
     cases = rng.binomial(3, 0.06, size=n)
     premium = np.where(cases > 0, np.round(rng.lognormal(8.6, 0.8, size=n) / 10) * 10 * cases, 0.0)
@@ -126,8 +137,18 @@ def monthly_targets(units: pd.DataFrame, sales: pd.DataFrame, people: pd.DataFra
     """A premium target per unit and month, as a branch sets them: each team last year's average, rounded up to
     ten thousand; each division and the branch the sum of their teams'."""
     months = sorted({d[:7] for d in sales["日期"].unique()})
+    return targets_of(units, unit_premiums(sales, people), months)
+
+
+def unit_premiums(sales: pd.DataFrame, people: pd.DataFrame) -> pd.Series:
+    """The premium of each person's unit over the sales."""
     team_of = dict(zip(people["工号"], people["所属单位"]))
-    per_unit = sales.groupby(sales["工号"].map(team_of))["保费"].sum() / len(months)
+    return sales.groupby(sales["工号"].map(team_of))["保费"].sum()
+
+
+def targets_of(units: pd.DataFrame, premiums: pd.Series, months: list[str]) -> pd.DataFrame:
+    """monthly_targets from each unit's premium over the months."""
+    per_unit = premiums / len(months)
     parent = {u: p for u, p in zip(units["单位编码"], units["上级单位"], strict=True) if isinstance(p, str) and p}
     teams = {u: float(np.ceil(value * 1.1 / 10_000) * 10_000) for u, value in per_unit.items()
              if u not in set(parent.values())}  # the staff of the branch itself is no team
@@ -203,6 +224,92 @@ def make_large(target: Path, people_count: int = PEOPLE, days: int = DAYS, notic
     return target
 
 
+# The datasets as a database holds them: sales typed (dates as DATE, amounts as NUMERIC), the rest as text.
+SALES_TYPES = {"日期": "date", "保费": "numeric(14, 2)", "FYC": "numeric(14, 2)", "件数": "integer"}
+DATABASE_TOML = """
+[data.{name}]
+{setting}
+connection = "{connection}"
+"""
+
+
+# A table has no order of its own: PostgreSQL puts a short row where it fits, so `SELECT *` returns a big table's
+# rows in another order than they were copied in. Each table numbers its rows in file order (LINE), and the
+# queries read_from_postgres writes sort by it: the same order as the file, so the same site.
+LINE = "line"
+
+
+def _headers(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as text:
+        return text.readline().rstrip("\n").split(",")
+
+
+def load_into_postgres(site: Path, connect: Callable[[], Any]) -> dict[str, int]:
+    """Copy the site's CSV datasets into tables of the same names (sales typed, see SALES_TYPES), each row
+    numbered in file order (LINE); return the rows of each. `connect` opens a psycopg connection (autocommit)."""
+    counts = {}
+    with connect() as connection:
+        for path in sorted((site / "data").glob("*.csv")):
+            name, header = path.stem, _headers(path)
+            types = SALES_TYPES if name == "sales" else {}
+            columns = ", ".join(f'"{h}" {types.get(h, "text")}' for h in header)
+            connection.execute(f"DROP TABLE IF EXISTS {name}")
+            connection.execute(f"CREATE TABLE {name} ({columns}, {LINE} bigint GENERATED ALWAYS AS IDENTITY)")
+            listed = ", ".join(f'"{h}"' for h in header)
+            with connection.cursor() as cursor:
+                with cursor.copy(f"COPY {name} ({listed}) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, \
+                        path.open("rb") as source:
+                    while block := source.read(1 << 22):
+                        copy.write(block)
+                counts[name] = int(cursor.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+    return counts
+
+
+def read_from_postgres(site: Path, connection: str) -> None:
+    """Point the site's datasets at the tables load_into_postgres made, each read by a query of its columns in
+    file order, and delete their CSV files."""
+    settings = []
+    for path in sorted((site / "data").glob("*.csv")):
+        name, listed = path.stem, ", ".join(f'"{h}"' for h in _headers(path))
+        setting = f"sql = 'SELECT {listed} FROM {name} ORDER BY {LINE}'"  # a TOML literal string: "…" as written
+        settings.append(DATABASE_TOML.format(name=name, setting=setting, connection=connection))
+        path.unlink()
+    with (site / "site.toml").open("a", encoding="utf-8", newline="\n") as toml:
+        toml.write("".join(settings))
+
+
+def make_huge(target: Path, people_count: int = HUGE["people_count"], days: int = DAYS, notices: int = NOTICES,
+              divisions: int = HUGE["divisions"], teams_per_division: int = HUGE["teams_per_division"]) -> Path:
+    """Write the 50,000-person site into target and return it: the large site's shape, its sales written a month
+    at a time (a year of 50,000 person-days at once would take the generator several GiB)."""
+    if target.exists():
+        shutil.rmtree(target)
+    rng = np.random.default_rng(SEED)
+    units, people = organisation(rng, people_count, divisions, teams_per_division)
+    (target / "data").mkdir(parents=True)
+    _write(target / "site.toml", SITE_TOML.format(title="基准测试省公司"))
+    units.to_csv(target / "data" / "units.csv", index=False, lineterminator="\n")
+    people.to_csv(target / "data" / "people.csv", index=False, lineterminator="\n")
+    first = AS_OF - dt.timedelta(days=days - 1)
+    premiums: pd.Series | None = None
+    months: set[str] = set()
+    with (target / "data" / "sales.csv").open("w", encoding="utf-8", newline="\n") as file:
+        start = first
+        while start <= AS_OF:
+            end = min(AS_OF, (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+            sales = person_day_sales(rng, people, (end - start).days + 1, end)
+            sales.to_csv(file, index=False, header=start == first, lineterminator="\n", float_format="%.2f")
+            months.add(start.strftime("%Y-%m"))
+            chunk = unit_premiums(sales, people)
+            premiums = chunk if premiums is None else premiums.add(chunk, fill_value=0.0)
+            start = end + dt.timedelta(days=1)
+    assert premiums is not None
+    targets_of(units, premiums, sorted(months)).to_csv(target / "data" / "targets.csv", index=False,
+                                                       lineterminator="\n", float_format="%.0f")
+    write_notices(target / "content" / "notices", notices, SEED + 1)
+    return target
+
+
 HUGO_CONFIG = """\
 baseURL = "http://localhost/"
 languageCode = "zh-cn"
@@ -260,17 +367,23 @@ def make_notices(target: Path) -> tuple[Path, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("which", nargs="*", help="large, notices (default: both)")
+    parser.add_argument("which", nargs="*", help="large, notices, huge (default: large and notices)")
     args = parser.parse_args(argv)
     which = args.which or ["large", "notices"]
-    unknown = set(which) - {"large", "notices"}
+    unknown = set(which) - {"large", "notices", "huge"}
     if unknown:
-        parser.error(f"unknown site(s): {', '.join(sorted(unknown))}; choose large or notices")
+        parser.error(f"unknown site(s): {', '.join(sorted(unknown))}; choose large, notices or huge")
     if "large" in which:
         site = make_large(GENERATED / "large")
         rows = sum(1 for _ in (site / "data" / "sales.csv").open(encoding="utf-8")) - 1
         print(f"{site}: {PEOPLE} people, {DIVISIONS * TEAMS_PER_DIVISION} teams, {rows} sales rows, "
               f"{NOTICES} notices")
+    if "huge" in which:
+        site = make_huge(GENERATED / "huge")
+        with (site / "data" / "sales.csv").open("rb") as sales:
+            rows = sum(block.count(b"\n") for block in iter(lambda: sales.read(1 << 24), b"")) - 1
+        print(f"{site}: {HUGE['people_count']} people, {HUGE['divisions'] * HUGE['teams_per_division']} teams, "
+              f"{rows} sales rows, {NOTICES} notices")
     if "notices" in which:
         tb, hugo = make_notices(GENERATED / "notices")
         print(f"{tb} and {hugo}: {HUGO_NOTICES} notices each")

@@ -1,13 +1,16 @@
 """Time trackboard on the benchmark sites and print the figures for the README.
 
     python benchmarks/run.py                 # everything (generates the sites first when missing)
-    python benchmarks/run.py --only large    # or: hugo, serve
+    python benchmarks/run.py --only large    # or: hugo, serve, postgres, huge
 
 Large site: a cold build (no cache, no output), an unchanged rebuild, a rebuild after one Markdown edit and one
 after a data change, each as a separate `trackboard build` process, with its peak memory (the build process's
 maximum resident set, from wait4), the output size and the heaviest page. Hugo: the same 10,000 Markdown notices
 built by Debian's hugo (installed with apt-get when missing) and by trackboard. Serve: how long after saving a
-Markdown file the dev server publishes the rebuilt page. Results go to benchmarks/generated/results.json.
+Markdown file the dev server publishes the rebuilt page. PostgreSQL: the large site built from CSV and, in the same
+run, from a throwaway PostgreSQL server holding the same tables (Debian's postgresql package), cold and unchanged.
+Huge (not run by default): the 50,000-person site, a cold build and an unchanged rebuild, with peak memory.
+Results go to benchmarks/generated/results.json.
 These are measurements, not tests: the figures depend on the machine and on what else it runs.
 """
 
@@ -24,11 +27,13 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 GENERATED = HERE / "generated"
 LARGE = GENERATED / "large"
 NOTICES = GENERATED / "notices"
+HUGE = GENERATED / "huge"
 TRACKBOARD = [sys.executable, "-m", "generator"]
 
 
@@ -115,6 +120,71 @@ def bench_large() -> dict:
     finally:
         for path, data in saved.items():
             path.write_bytes(data)
+    return results
+
+
+def _bench_module(name: str) -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def bench_postgres(rounds: int = 2) -> dict:
+    """The large site from CSV and from PostgreSQL, cold builds alternating (CSV, database, CSV, database… for
+    `rounds`), then an unchanged rebuild of each: the database's cost is the query and its result read as CSV."""
+    if not LARGE.is_dir():
+        subprocess.run([sys.executable, str(HERE / "make_large_site.py"), "large"], check=True)
+    pgserver, sites = _bench_module("pgserver"), _bench_module("make_large_site")
+    if pgserver.server_programs() is None:
+        return {"error": "PostgreSQL is not installed (bash scripts/install-system-deps.sh)"}
+    database = GENERATED / "large-postgres"
+    shutil.rmtree(database, ignore_errors=True)
+    shutil.copytree(LARGE, database, ignore=shutil.ignore_patterns(".trackboard-cache"))
+    results: dict = {}
+    with pgserver.PostgresServer() as server:
+        start = time.perf_counter()
+        results["rows_loaded"] = sites.load_into_postgres(database, server.connect)
+        results["load_seconds"] = round(time.perf_counter() - start, 2)
+        sites.read_from_postgres(database, "${TRACKBOARD_BENCH_DW}")
+        os.environ["TRACKBOARD_BENCH_DW"] = server.url()
+        try:
+            runs: dict[str, list[dict]] = {"csv": [], "postgres": []}
+            outputs = {"csv": GENERATED / "large-output", "postgres": GENERATED / "large-postgres-output"}
+            for _ in range(rounds):
+                for kind, site in (("csv", LARGE), ("postgres", database)):
+                    clean(site, outputs[kind])
+                    settle()
+                    runs[kind].append(run([*TRACKBOARD, "build", str(site), "--out", str(outputs[kind])]))
+            for kind, site in (("csv", LARGE), ("postgres", database)):
+                results[f"{kind}_cold"] = best(runs[kind])
+                results[f"{kind}_unchanged"] = run([*TRACKBOARD, "build", str(site), "--out", str(outputs[kind])])
+        finally:
+            os.environ.pop("TRACKBOARD_BENCH_DW", None)
+    results["ratio_cold"] = round(results["postgres_cold"]["seconds"] / results["csv_cold"]["seconds"], 2)
+    return results
+
+
+def bench_huge() -> dict:
+    """The 50,000-person site: one cold build and an unchanged rebuild (the cold build takes many minutes)."""
+    if not HUGE.is_dir():
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(HERE / "make_large_site.py"), "huge"], check=True)
+        generated = round(time.perf_counter() - start, 2)
+    else:
+        generated = None
+    out = GENERATED / "huge-output"
+    clean(HUGE, out)
+    settle()
+    build = [*TRACKBOARD, "build", str(HUGE), "--out", str(out)]
+    results: dict = {"generate_seconds": generated, "sales_bytes": (HUGE / "data" / "sales.csv").stat().st_size}
+    results["cold"] = run(build)
+    if results["cold"]["exit"] == 0:
+        size, count = folder_size(out)
+        results["output"] = {"bytes": size, "files": count}
+        results["unchanged"] = run(build)
     return results
 
 
@@ -241,14 +311,15 @@ def bench_serve(site: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", action="append", choices=["large", "hugo", "serve"],
+    parser.add_argument("--only", action="append", choices=["large", "hugo", "serve", "postgres", "huge"],
                         help="run only these parts (repeatable)")
+    parser.add_argument("--rounds", type=int, default=2, help="cold builds of each kind for postgres (default 2)")
     args = parser.parse_args(argv)
     # The checkout holding this script is what is measured, in this process and in the builds it starts, whatever
     # trackboard is installed (or not) and wherever the script is run from.
     sys.path.insert(0, str(HERE.parent))
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))
-    parts = args.only or ["large", "hugo", "serve"]
+    parts = args.only or ["large", "hugo", "serve", "postgres"]
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                  "system": platform.platform()}}
     # Compiled first, as pip compiles an installed package: run from a checkout where PYTHONDONTWRITEBYTECODE is
@@ -263,6 +334,10 @@ def main(argv: list[str] | None = None) -> int:
         results["notices_vs_hugo"] = bench_hugo()
     if "serve" in parts:
         results["serve_large"] = bench_serve(LARGE)
+    if "postgres" in parts:
+        results["large_postgres"] = bench_postgres(args.rounds)
+    if "huge" in parts:
+        results["huge"] = bench_huge()
     GENERATED.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, ensure_ascii=False, indent=2))

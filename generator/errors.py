@@ -25,8 +25,13 @@ class Problem:
     # The catalogue entry this message was made from, and its values: shown in the site's language (localized).
     key: str = ""
     values: tuple[tuple[str, str], ...] = ()
+    # A row named in words instead of `row`: a database row by its identity columns ("row with 保单号=X")
+    place: str | None = None
 
     def __str__(self) -> str:
+        if self.place:
+            column = f": {self.column}" if self.column else ""
+            return f"{self.file}: {self.place}{column}: {self.message}"
         place = self.file
         if self.row is not None:
             place += f":{self.row}"

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -19,7 +20,8 @@ from .errors import Problem, TrackboardError
 from .i18n import catalogue, translator
 from .inputs.campaigns import check_campaigns
 from .inputs.content import Document, check_collections, load_collections
-from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load_datasets, locate
+from .inputs.database import Fetched, Query, fetch, from_database
+from .inputs.datasets import ROW, Loaded, Source, check_past_dates, copied, load_datasets, locate, place_in_table
 from .inputs.parsing import DocumentParser
 from .inputs.schemas import COLLECTIONS, DATASETS
 from .inputs.targets import check_targets, roll_up_targets
@@ -300,11 +302,13 @@ def limit_table_text(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
                 continue
             long = values.map(lambda v: isinstance(v, str) and len(v) > MAX_TEXT).astype(bool)
             header = source.headers.get(column.name, column.name) if source else column.name
+            found = []
             for index in frame.index[long.to_numpy()]:
                 row = cast(int, frame.at[index, ROW]) if ROW in frame.columns else None  # ROW holds ints
-                problems.append(Problem(source.file if source else name, None if row is None else int(row), header,
-                                        f"is {len(values[index]):,} characters long; only the first {MAX_TEXT:,} "
-                                        "are used", "warning"))
+                found.append(Problem(source.file if source else name, None if row is None else int(row), header,
+                                     f"is {len(values[index]):,} characters long; only the first {MAX_TEXT:,} "
+                                     "are used", "warning"))
+            problems.extend(place_in_table(found, source, frame))
             frame.loc[long, column.name] = values[long].map(_cut)
     return problems
 
@@ -334,11 +338,21 @@ def _declared(tables: dict[str, pd.DataFrame], key: str, derived: Derived) -> No
         derived.same_content(frame, f"{key}:{name}")
 
 
-def _data_key(root: Path, config: dict[str, Any], known: KnownFiles) -> str:
-    """What decides the checked tables: the program, the data settings and each data file's bytes."""
+def _data_key(root: Path, config: dict[str, Any], known: KnownFiles, fetched: dict[str, Fetched]) -> str:
+    """What decides the checked tables: the program, the data settings and each data file's bytes (each query's
+    result for a dataset read from a database)."""
     files = [locate(root, name, config["data"].get(name, {})) for name in DATASETS]
     return digest("data", code_version(), canonical(config["data"]),
-                  canonical([[str(p), known.sha256(p)] if p is not None and p.is_file() else None for p in files]))
+                  canonical([[str(p), known.sha256(p)] if p is not None and p.is_file() else None for p in files]),
+                  canonical({name: result.sha256 for name, result in sorted(fetched.items())}))
+
+
+def fetch_queries(config: dict[str, Any], problems: list[Problem], environ: Mapping[str, str]) -> dict[str, Fetched]:
+    """Run the query of every dataset read from a database (inputs/database.py), but of those whose settings are
+    already in error (`problems`: the configuration's)."""
+    wrong = {p.column.split(".")[1] for p in problems if p.column and p.column.startswith("data.")}
+    return {name: fetch(Query.from_options(name, options), environ)
+            for name, options in config["data"].items() if from_database(options) and name not in wrong}
 
 
 # The tables as the last build checked them (references, long text), kept in the site's cache under the data
@@ -346,15 +360,17 @@ def _data_key(root: Path, config: dict[str, Any], known: KnownFiles) -> str:
 CHECKED = "checked"
 
 
-def load_data(root: Path, config: dict[str, Any], cache: bool, state: BuildState | None = None
-              ) -> tuple[Loaded, list[Problem], str]:
+def load_data(root: Path, config: dict[str, Any], cache: bool, state: BuildState | None = None,
+              fetched: dict[str, Fetched] | None = None) -> tuple[Loaded, list[Problem], str]:
     """Load the datasets, long text cut. With `cache`, the tables as the last build checked them when no data
-    file or data setting changed (see CHECKED); when the state keeps its tables (the dev server), the last
-    build's tables themselves. The third value is the key of that data ('' when not kept)."""
+    file, query result or data setting changed (see CHECKED); when the state keeps its tables (the dev server),
+    the last build's tables themselves. The third value is the key of that data ('' when not kept). `fetched`:
+    the results of the datasets read from a database (fetch_queries)."""
     state = state if state is not None else BuildState()
+    fetched = fetched or {}
     kept = state.tables
     keep = cache and kept.keep
-    key = _data_key(root, config, state.files) if cache else ""
+    key = _data_key(root, config, state.files, fetched) if cache else ""
     if keep and kept.checked is not None and kept.checked[0] == key:
         _, loaded, problems = kept.checked
         return _copy(loaded), list(problems), key
@@ -364,7 +380,7 @@ def load_data(root: Path, config: dict[str, Any], cache: bool, state: BuildState
         tables, (sources, found_problems, missing, problems) = found
         loaded = Loaded(tables, sources, found_problems, missing)
     else:
-        loaded = load_datasets(root, config, cache, kept, state.files, state.saves)
+        loaded = load_datasets(root, config, cache, kept, state.files, state.saves, fetched)
         problems = limit_table_text(loaded.tables, loaded.sources)
         if cache and store.save_frames(key, loaded.tables, (loaded.sources, loaded.problems, loaded.missing,
                                                             problems)):
@@ -435,7 +451,10 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     parser = DocumentParser(root, cache, state.files)
     parser.start()
     try:
-        loaded, data_limits, data_key = load_data(root, config, cache, state)
+        # The databases' queries (the network, at the edge) while the workers parse: the data key and the
+        # fingerprints take their results' digests.
+        fetched = fetch_queries(config, problems, os.environ)
+        loaded, data_limits, data_key = load_data(root, config, cache, state, fetched)
         parser.collect()
     finally:
         parser.close()
@@ -487,7 +506,8 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         problems=problems,
         missing=loaded.missing,
         as_of=as_of,
-        fingerprints=fingerprint(root, inputs, state.files),
+        fingerprints={**fingerprint(root, inputs, state.files),
+                      **{r.query.label: r.sha256 for r in fetched.values() if r.problem is None}},
         profile_name=profile,
         profile=profile_settings,
         unlisted=unpublished(documents, as_of) | hidden,

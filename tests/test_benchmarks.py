@@ -47,3 +47,22 @@ def test_the_large_site_generator_is_deterministic_and_its_site_builds_cleanly(t
     people_pages = list((tmp_path / "out" / "people").glob("*/index.html"))
     assert len(people_pages) == 90
     assert len(list((tmp_path / "out" / "notices").glob("*/index.html"))) == 12
+
+
+def test_the_huge_site_generator_writes_a_month_at_a_time_what_builds_cleanly(tmp_path: Path) -> None:
+    bench = make_large_site()
+    # The 50,000-person site's shape (divisions of many teams, a year written a month at a time), made small.
+    size = {"people_count": 120, "days": 75, "notices": 3, "divisions": 2, "teams_per_division": 6}
+    first = bench.make_huge(tmp_path / "a", **size)
+    assert digests(first) == digests(bench.make_huge(tmp_path / "b", **size))
+
+    sales = pd.read_csv(first / "data" / "sales.csv")
+    assert len(sales) == 120 * 75 and sales["工号"].nunique() == 120
+    assert sales["日期"].nunique() == 75 and sales["日期"].max() == bench.AS_OF.isoformat()
+    assert sales["日期"].is_monotonic_increasing
+    targets = pd.read_csv(first / "data" / "targets.csv")
+    assert set(targets["期间"]) == {d[:7] for d in sales["日期"]}
+
+    result = build(first, out=tmp_path / "out", strict=True, clock=lambda: dt.datetime(2026, 11, 21, tzinfo=dt.UTC))
+    assert result.site.errors == []
+    assert len(list((tmp_path / "out" / "people").glob("*/index.html"))) == 120

@@ -207,7 +207,8 @@ exclude = ["people", "receivables"]
     config, problems = parse_config(text)
     assert problems == []
     assert config["data"]["sales"] == {"file": "data/sales.xlsx", "sheet": "明细", "encoding": None,
-                                       "columns": {"date": "日期", "person": "工号", "premium": "保费"}}
+                                       "columns": {"date": "日期", "person": "工号", "premium": "保费"},
+                                       "sql": None, "table": None, "connection": None}
     assert config["data"]["people"]["encoding"] == "gb18030"
     assert config["screens"] == [{"name": "lobby", "title": "", "seconds": 15, "refresh_seconds": 60,
                                   "slides": ["kpis", "leaderboard", "battle", "notices", "chart"], "unit": ""}]

@@ -60,3 +60,5 @@ _.modified
 # A meeting's preparation, shown by the meeting page's template (_meeting_review.html).
 _.agenda
 _.material
+# psycopg reads it: the connection's transactions are read-only (inputs/database.py: a dataset's query reads).
+_.read_only

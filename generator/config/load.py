@@ -245,6 +245,16 @@ def _check_semantics(config: dict[str, Any], checker: _Checker) -> None:
             checker.error(f"screens[{i}].name", f'screen "{name}" is defined twice')
         seen.add(name)
     for name, dataset in config["data"].items():
+        # A dataset comes from one place: a file, a query or a table; a query needs a database to run in.
+        given = [key for key in ("file", "sql", "table") if dataset[key]]
+        if len(given) > 1:
+            checker.error(f"data.{name}.{given[1]}",
+                          f"set only one of file, sql and table (found {' and '.join(given)})")
+        elif given and given[0] != "file" and not dataset["connection"]:
+            checker.error(f"data.{name}.{given[0]}", 'needs a connection: the database URL '
+                          '(connection = "postgresql://user@host/database")')
+        elif dataset["connection"] and not (dataset["sql"] or dataset["table"]):
+            checker.error(f"data.{name}.connection", 'is used with sql = "SELECT …" or table = "…": set one of them')
         if dataset["sheet"] and dataset["file"] and not dataset["file"].lower().endswith((".xlsx", ".xlsm")):
             checker.error(f"data.{name}.sheet", "applies to XLSX files only")
         if dataset["encoding"]:

@@ -77,8 +77,17 @@ DATA_OPTIONS = Section(
         "encoding": Opt("str", help="CSV only: the encoding (utf-8, utf-8-sig, gb18030, gbk…). "
                         "Default: detected."),
         "columns": StrMap(help="Canonical column name = the header used in the file.", keys_from="dataset"),
+        # Reading from a database (inputs/database.py): instead of `file`, a query and where to run it.
+        "sql": Opt("str", help="Read the dataset from a database with this query instead of a file (needs "
+                   "connection). Its result's column names are the headers (map them with columns or AS 日期). "
+                   "Rows come in the order the database returns them: add ORDER BY for a stable order."),
+        "table": Opt("str", help="Read a whole database table instead of a file (name or schema.name; needs "
+                     "connection); the same as sql = \"SELECT * FROM <table>\"."),
+        "connection": Opt("str", help="The database URL for sql or table: postgresql://user@host:port/database. "
+                          "${NAME} is read from the environment when the build runs and never written anywhere "
+                          "(keep the password there: postgresql://report:${TRACKBOARD_DB_PASSWORD}@dw/sales)."),
     },
-    help="Where a dataset's file is and how its headers map to canonical column names.",
+    help="Where a dataset's file (or database table) is and how its headers map to canonical column names.",
 )
 
 SCHEMA = Section(

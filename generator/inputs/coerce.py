@@ -33,8 +33,9 @@ _PERIOD_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _PERIOD_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 _PERIOD_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(:\d{2})?$")
-_TRUE = {"true", "yes", "y", "1", "是", "对", "√", "x"}
-_FALSE = {"false", "no", "n", "0", "否", "不", ""}
+# t and f: PostgreSQL's booleans in a query's result (inputs/database.py)
+_TRUE = {"true", "yes", "y", "1", "是", "对", "√", "x", "t"}
+_FALSE = {"false", "no", "n", "0", "否", "不", "", "f"}
 
 # A parser takes one distinct raw value and returns the typed value, or raises ValueError with the
 # reason shown to the user.

@@ -7,6 +7,7 @@ with a row skips that row, and every skipped row is reported with its place and 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import difflib
 import os
@@ -22,9 +23,10 @@ from ..cache import BackgroundSaves, KnownFiles, Store, code_version, digest
 from ..cache import canonical as canonical_json
 from ..config import did_you_mean
 from ..errors import Problem
-from .coerce import EMPTY, PARSERS, coerce_column, parse_text, shown
+from .coerce import EMPTY, PARSERS, coerce_column, is_empty, parse_text, shown
+from .database import Fetched, Query, fetch, from_database
 from .schemas import DATASETS, Column, Dataset
-from .tables import FileError, RawTable, read_table
+from .tables import FileError, RawTable, read_csv_bytes, read_table
 
 ROW = "_row"  # the spreadsheet row each record came from, kept for traceability
 
@@ -43,6 +45,9 @@ class Source:
     rows_kept: int = 0
     failed: bool = False  # the file as a whole could not be used
     skipped_keys: dict[str, int] = field(default_factory=dict)  # key of a skipped row -> its row
+    # Read from a database: its rows are numbered as in the result exported to CSV (header = 1), and problems
+    # name a row by its identity columns instead (see place_rows), a number the user cannot look up.
+    database: bool = False
 
 
 @dataclass
@@ -58,7 +63,10 @@ def _norm(header: str) -> str:
 
 
 def locate(site: Path, name: str, options: dict[str, Any]) -> Path | None:
-    """Return the file of a dataset: the configured one, else data/<name>.csv or .xlsx."""
+    """Return the file of a dataset: the configured one, else data/<name>.csv or .xlsx; None when it is read
+    from a database."""
+    if from_database(options):
+        return None
     if options.get("file"):
         path = site / options["file"]
         return path if path.is_file() else None
@@ -101,6 +109,7 @@ class _DatasetLoader:
         self.dataset = dataset
         self.options = options
         self.problems: list[Problem] = []
+        self.positions: dict[str, int] = {}  # each canonical column's position in the table read
 
     def problem(self, file: str, row: int | None, column: str | None, message: str, severity: str = "error",
                 fatal: bool = False) -> None:
@@ -116,14 +125,34 @@ class _DatasetLoader:
             source.failed = True
             return empty_frame(self.dataset), source
         source.encoding, source.sheet = raw.encoding, raw.sheet
+        return self.typed(raw, file, source), source
+
+    def load_result(self, fetched: Fetched) -> tuple[pd.DataFrame, Source]:
+        """Load what a query returned (see inputs/database.py) as a file is loaded, its problems placed by the
+        rows' identity columns."""
+        file = fetched.query.label
+        source = Source(self.dataset.name, file, database=True)
+        try:
+            raw = read_csv_bytes(fetched.data, "utf-8")
+        except FileError as exc:
+            self.problem(file, None, None, f"the query's result {exc}", fatal=True)
+            source.failed = True
+            return empty_frame(self.dataset), source
+        frame = self.typed(raw, file, source)
+        columns = {c: raw.cells[self.positions[c]] for c in identity(self.dataset) if c in self.positions}
+        self.problems = place_rows(self.problems, source, pd.DataFrame(columns).set_axis(raw.rows.to_numpy()))
+        return frame, source
+
+    def typed(self, raw: RawTable, file: str, source: Source) -> pd.DataFrame:
         source.rows_read = len(raw.cells)
         positions = self.resolve_headers(raw, file, source)
         if positions is None:
             source.failed = True
-            return empty_frame(self.dataset), source
+            return empty_frame(self.dataset)
+        self.positions = positions
         frame = self.coerce(raw, positions, file, source)
         source.rows_kept = len(frame)
-        return frame, source
+        return frame
 
     def resolve_headers(self, raw: RawTable, file: str, source: Source) -> dict[str, int] | None:
         """Map each canonical column to the position of its header; None if the file is unusable."""
@@ -279,9 +308,54 @@ class _DatasetLoader:
         return frame[~duplicated]
 
 
+def identity(dataset: Dataset) -> tuple[str, ...]:
+    """The columns that name a row read from a database: the declared ones, else the key, else the required ones."""
+    if dataset.identity:
+        return dataset.identity
+    key = dataset.key
+    return (key.name,) if key is not None else tuple(c.name for c in dataset.columns if c.required)
+
+
+def _filled_value(value: object) -> bool:
+    return not (value is None or value is EMPTY or value is pd.NaT or value is pd.NA or is_empty(value))
+
+
+def place_rows(problems: list[Problem], source: Source | None, ids: pd.DataFrame) -> list[Problem]:
+    """Name the rows of a database dataset's problems by their identity columns ("row with 保单号=X"): a row number
+    of a query's result is nothing the user can look up. `ids` holds the identity columns, indexed by row number;
+    a problem of the header (the result's columns) gets no row. Other problems are returned as they are."""
+    if source is None or not source.database:
+        return problems
+    out = []
+    for problem in problems:
+        if problem.file != source.file or problem.row is None or problem.place:
+            out.append(problem)
+        elif problem.row not in ids.index:
+            out.append(dataclasses.replace(problem, row=None))
+        else:
+            record = ids.loc[problem.row]
+            named = [f"{source.headers.get(str(c), str(c))}={parse_text(v)}" for c, v in record.items()
+                     if _filled_value(v)]
+            place = ("row with " + ", ".join(named)) if named else f"row {problem.row - 1} of the result"
+            out.append(dataclasses.replace(problem, place=place))
+    return out
+
+
+def place_in_table(problems: list[Problem], source: Source | None, frame: pd.DataFrame) -> list[Problem]:
+    """place_rows with the identity values of a loaded table (problems found after loading)."""
+    if source is None or not source.database or not problems:
+        return problems
+    columns = [c for c in identity(DATASETS[source.dataset]) if c in frame.columns]
+    return place_rows(problems, source, frame.set_index(ROW)[columns])
+
+
 def load_one(site: Path, name: str, options: dict[str, Any]) -> pd.DataFrame | None:
     """Return one dataset read and typed on its own (no references checked, nothing cached), or None when its
-    file is absent: for commands that need a single table, not the whole site."""
+    file is absent (its query fails): for commands that need a single table, not the whole site."""
+    if from_database(options):
+        result = fetch(Query.from_options(name, options), os.environ)
+        return None if result.problem is not None else _DatasetLoader(site, DATASETS[name], options).load_result(
+            result)[0]
     path = locate(site, name, options)
     if path is None or not path.exists():
         return None
@@ -331,12 +405,13 @@ def _copies(entry: Entry) -> Entry:
     return copied(frame), copy.copy(source), list(problems)
 
 
-def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Path, cache: bool,
+def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Path | Fetched, cache: bool,
                  recent: dict[str, Entry], kept: KeptTables, files: KnownFiles, background: BackgroundSaves | None
                  ) -> tuple[pd.DataFrame, Source, list[Problem], str]:
-    """Load one dataset file, reusing the parsed table cached under the file's sha256, options and code (from
-    `kept` when it holds it). The table goes into `recent`: a copy for this build when it is kept for the next
-    (a build may add columns to its tables), else itself (copying a large table costs more than reading it)."""
+    """Load one dataset file (or a query's result), reusing the parsed table cached under the file's (result's)
+    sha256, options and code (from `kept` when it holds it). The table goes into `recent`: a copy for this build
+    when it is kept for the next (a build may add columns to its tables), else itself (copying a large table costs
+    more than reading it)."""
     store = Store(site if cache else None, "datasets", background)
 
     def taken(entry: Entry) -> Entry:
@@ -345,7 +420,7 @@ def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Pa
     key = ""
     if cache:
         try:
-            content = files.sha256(path)
+            content = path.sha256 if isinstance(path, Fetched) else files.sha256(path)
         except OSError:
             content = ""
         if content:
@@ -359,7 +434,7 @@ def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Pa
                 recent[key] = (frames["table"], source, problems)
                 return (*taken(recent[key]), key)
     loader = _DatasetLoader(site, dataset, options)
-    frame, source = loader.load(path)
+    frame, source = loader.load_result(path) if isinstance(path, Fetched) else loader.load(path)
     if key and store.save_frames(key, {"table": frame}, (source, loader.problems)):
         recent[key] = (frame, source, loader.problems)
         return (*taken(recent[key]), key)
@@ -367,13 +442,16 @@ def _load_cached(site: Path, dataset: Dataset, options: dict[str, Any], path: Pa
 
 
 def load_datasets(site: Path, config: dict[str, Any], cache: bool = False, kept: KeptTables | None = None,
-                  files: KnownFiles | None = None, background: BackgroundSaves | None = None) -> Loaded:
+                  files: KnownFiles | None = None, background: BackgroundSaves | None = None,
+                  fetched: dict[str, Fetched] | None = None) -> Loaded:
     """Load every dataset of the site, then check the references between them.
 
     With `cache`, parsed tables are kept in the site's .trackboard-cache/ and reused while the file is unchanged;
     `kept` holds the last build's tables (see KeptTables), `files` the digests of files read before, and
-    `background` writes large tables to the cache from forked children.
+    `background` writes large tables to the cache from forked children. `fetched` holds the results of the
+    datasets read from a database (inputs/database.py), by dataset.
     """
+    fetched = fetched or {}
     kept = kept if kept is not None else KeptTables()
     files = files if files is not None else KnownFiles()
     tables: dict[str, pd.DataFrame] = {}
@@ -384,6 +462,18 @@ def load_datasets(site: Path, config: dict[str, Any], cache: bool = False, kept:
     recent: dict[str, Entry] = {}
     for name, dataset in DATASETS.items():
         options = config["data"].get(name, {})
+        if from_database(options):
+            result = fetched.get(name)  # None when its settings are wrong: the configuration's problems say so
+            if result is not None and result.problem is not None:
+                problems.append(result.problem)
+            if result is None or result.problem is not None:
+                tables[name] = empty_frame(dataset)
+                continue
+            tables[name], sources[name], found, key = _load_cached(site, dataset, options, result, cache, recent,
+                                                                       kept, files, background)
+            used.add(key)
+            problems.extend(found)
+            continue
         path = locate(site, name, options)
         if path is not None and _linked_out(site, path):
             # data/ is the editors' folder: a link there must not publish a file from elsewhere on the machine.
@@ -415,7 +505,11 @@ def load_datasets(site: Path, config: dict[str, Any], cache: bool = False, kept:
         kept.files.clear()
         if kept.keep:
             kept.files.update(recent)
-    problems.extend(check_references(tables, sources))
+    before = dict(tables)  # check_references drops rows: their identity names the problems of database rows
+    found = check_references(tables, sources)
+    for name, source in sources.items():
+        found = place_in_table(found, source, before[name])
+    problems.extend(found)
     for name, source in sources.items():
         source.rows_kept = len(tables[name])
     return Loaded(tables, sources, problems, missing)
@@ -545,11 +639,13 @@ def check_past_dates(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
             bad = (values.notna() & ((values > pd.Timestamp(latest)) | (values < pd.Timestamp(EARLIEST)))).to_numpy()
             if not bad.any():
                 continue
+            found = []
             for day, row in zip(values[bad], frame.loc[bad, ROW]):
                 when = (f"is after today ({today.isoformat()}, + {AHEAD.days} days)" if day > pd.Timestamp(latest)
                         else f"is before {EARLIEST.isoformat()}")
-                problems.append(Problem(_file(sources, name), int(row), _header(sources, name, column.name),
-                                        f'"{day.date().isoformat()}" {when}: a typo? The row is skipped'))
+                found.append(Problem(_file(sources, name), int(row), _header(sources, name, column.name),
+                                     f'"{day.date().isoformat()}" {when}: a typo? The row is skipped'))
+            problems.extend(place_in_table(found, sources.get(name), frame))
             tables[name] = frame[~bad].reset_index(drop=True)
             if name in sources:
                 sources[name].rows_kept = len(tables[name])

@@ -39,6 +39,8 @@ class Dataset:
     required: bool = False
     # at least one of these columns must be filled on each row
     one_of: tuple[str, ...] = ()
+    # the columns that name a row read from a database in problems (default: the key, else the required columns)
+    identity: tuple[str, ...] = ()
 
     @property
     def key(self) -> Column | None:
@@ -119,6 +121,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("order", "text", "Order or policy number.", "保单号", "订单号"),
                 _c("customer", "text", "Customer.", "客户", "投保人"),
             ),
+            identity=("order", "date", "person"),
         ),
         Dataset(
             "targets",

@@ -87,6 +87,11 @@ def read_csv(path: Path, encoding: str | None = None) -> RawTable:
         data = path.read_bytes()
     except OSError as exc:
         raise FileError(f"cannot be read: {exc.strerror}") from None
+    return read_csv_bytes(data, encoding)
+
+
+def read_csv_bytes(data: bytes, encoding: str | None = None) -> RawTable:
+    """Read the bytes of a CSV file (or of a query's result, see inputs/database.py), every cell as a string."""
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FileError("is a binary file, not CSV text (an Excel file saved with a .csv name?)")
     text, used = decode(data, encoding)

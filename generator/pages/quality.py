@@ -24,7 +24,7 @@ def quality_outputs(site: Site, t: Translator) -> tuple[Page, Output]:
                 {"sources": sources, "problems": problems, "missing": site.missing})
     table = csv_bytes(
         ["severity", "file", "row", "column", "message"],
-        [[p.severity, p.file, p.row, p.column, p.message] for p in problems],
+        [[p.severity, p.file, p.place or p.row, p.column, p.message] for p in problems],  # place: a database row
     )
     return page, Output("quality/problems.csv", table)
 

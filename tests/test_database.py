@@ -1,0 +1,313 @@
+"""Datasets read from a real PostgreSQL server: the same site as from CSV, secrets never written, clear errors.
+
+The server is Debian's PostgreSQL (scripts/install-system-deps.sh installs it), a throwaway cluster made for this
+module in a temporary folder and removed after it (benchmarks/pgserver.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.commands.build import build
+from generator.errors import TrackboardError
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "Pg-s3cret-Zq7"  # a value that must appear nowhere a build writes
+NOW = dt.datetime(2026, 3, 6, 1, 0, tzinfo=dt.UTC)
+
+
+def _module(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pgserver = _module("pgserver")
+
+
+def clock() -> dt.datetime:
+    return NOW
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Any]:
+    if pgserver.server_programs() is None:
+        pytest.skip("PostgreSQL's server programs are not installed: run bash scripts/install-system-deps.sh")
+    with pgserver.PostgresServer(PASSWORD) as running:
+        yield running
+
+
+@pytest.fixture
+def database(server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The baseline site's sales in a typed table (dates as DATE, premiums as NUMERIC), and the connection URL
+    in the environment as TB_TEST_DW (its password in it)."""
+    server.execute("DROP TABLE IF EXISTS sales")
+    server.execute("CREATE TABLE sales (日期 date, 工号 text, 保费 numeric(14, 2), 件数 integer, 险种 text, "
+                   "保单号 text)")
+    server.execute("INSERT INTO sales VALUES ('2026-03-02', 'P003', 12000, 1, '金福年金', 'A1'), "
+                   "('2026-03-03', 'P004', 94000, 1, '康宁终身', 'A2'), "
+                   "('2026-03-05', 'P002', 3000, 1, '意外险', 'A3')")
+    monkeypatch.setenv("TB_TEST_DW", server.url())
+    return server
+
+
+SALES_FROM_SQL = """
+[data.sales]
+sql = "SELECT 日期, 工号, 保费, 件数, 险种, 保单号 FROM sales ORDER BY 保单号"
+connection = "${TB_TEST_DW}"
+[data.sales.columns]
+date = "日期"
+person = "工号"
+premium = "保费"
+cases = "件数"
+product = "险种"
+order = "保单号"
+"""
+
+
+def site_toml(sales: str = SALES_FROM_SQL) -> str:
+    from conftest import BASELINE
+
+    head, _, rest = BASELINE["site.toml"].partition("[data.sales]")
+    return head + sales.strip() + "\n\n[rules]" + rest.partition("[rules]")[2]
+
+
+@pytest.fixture
+def db_site(tmp_path: Path, make_site: Callable[..., Path], database: Any) -> Path:
+    """The baseline site with its sales read from PostgreSQL, and no data/sales.csv."""
+    return make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def everything_written(folder: Path) -> bytes:
+    return b"\n".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def differing(a: dict[str, bytes], b: dict[str, bytes]) -> set[str]:
+    return {path for path in a.keys() | b.keys() if a.get(path) != b.get(path)}
+
+
+def test_sales_read_from_postgresql_build_the_same_pages_as_from_csv(db_site: Path, site: Path, tmp_path: Path
+                                                                      ) -> None:
+    build(site, out=tmp_path / "csv", clock=clock)
+    result = build(db_site, out=tmp_path / "db", clock=clock)
+    from_csv, from_db = files(tmp_path / "csv"), files(tmp_path / "db")
+    # Only what names the source differs: build.json's inputs and the quality page's list of sources.
+    assert differing(from_csv, from_db) <= {"build.json", "quality/index.html", "search/index.html"} | {
+        p for p in from_db if p.startswith("search/")}
+    assert from_csv.keys() == from_db.keys()
+    assert b"data.sales (sql)" in from_db["quality/index.html"]
+    inputs = json.loads(from_db["build.json"])["inputs"]
+    assert "data/sales.csv" not in inputs and len(inputs["data.sales (sql)"]) == 64
+    assert result.site.sources["sales"].rows_kept == 3
+
+
+def test_the_password_is_written_nowhere(db_site: Path, tmp_path: Path) -> None:
+    """The URL's ${TB_TEST_DW} holds the password: not in the output, the cache, nor what the command prints."""
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "generator", "build", str(db_site), "--out", str(out), "--as-of",
+                           "2026-03-05"], capture_output=True, text=True, env=os.environ.copy(), check=False)
+    assert done.returncode == 0, done.stderr
+    assert PASSWORD not in done.stdout + done.stderr
+    assert PASSWORD.encode() not in everything_written(out)
+    assert PASSWORD.encode() not in everything_written(db_site)  # the cache and site.toml
+    assert b"data.sales (sql)" in (out / "build.json").read_bytes()
+
+
+def test_an_unchanged_table_rebuilds_nothing_and_a_changed_one_rebuilds(db_site: Path, database: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import render
+    from generator.commands import build as build_module
+
+    rendered: list[str] = []
+    original = render.Renderer.render
+
+    def counting(self: Any, page: Any) -> Any:
+        rendered.append(page.path)
+        return original(self, page)
+
+    monkeypatch.setattr(render.Renderer, "render", counting)
+    monkeypatch.setattr(build_module, "POOL_MIN_PAGES", 10**9)  # render in this process, where it is counted
+    first = build(db_site, clock=clock)
+    before = files(db_site / "output")
+    assert rendered
+    rendered.clear()
+    second = build(db_site, clock=clock)
+    assert rendered == [], "the same query result renders no page again"
+    assert second.build_id == first.build_id and files(db_site / "output").keys() == before.keys()
+    database.execute("UPDATE sales SET 保费 = 15000 WHERE 保单号 = 'A1'")
+    third = build(db_site, clock=clock)
+    assert rendered and "units/T1/index.html" in rendered
+    assert third.build_id != first.build_id
+    assert third.site.fingerprints["data.sales (sql)"] != first.site.fingerprints["data.sales (sql)"]
+    assert float(third.site.tables["sales"]["premium"].sum()) == 15000 + 94000 + 3000
+
+
+def test_a_bad_row_is_named_by_its_identity_not_a_row_number(make_site: Callable[..., Path], tmp_path: Path,
+                                                             database: Any) -> None:
+    database.execute("CREATE TABLE IF NOT EXISTS sales_text (日期 text, 工号 text, 保费 text, 保单号 text)")
+    database.execute("TRUNCATE sales_text")
+    database.execute("INSERT INTO sales_text VALUES ('2026-03-02', 'P003', '12000', 'A1'), "
+                     "('soon', 'P004', '94000', 'B7'), ('2026-03-04', 'P999', '100', 'C9')")
+    sales = ('[data.sales]\nsql = "SELECT * FROM sales_text ORDER BY 保单号"\nconnection = "${TB_TEST_DW}"\n'
+             '[data.sales.columns]\ndate = "日期"\nperson = "工号"\npremium = "保费"\norder = "保单号"\n')
+    site = make_site(tmp_path / "site", {"site.toml": site_toml(sales), "data/sales.csv": None})
+    result = build(site, out=tmp_path / "out", clock=clock)
+    shown = [str(p) for p in result.site.errors]
+    assert 'data.sales (sql): row with 保单号=B7, 日期=soon, 工号=P004: 日期: "soon" is not a date ' \
+           "(expected YYYY-MM-DD or YYYY/MM/DD)" in shown
+    assert any(s.startswith("data.sales (sql): row with 保单号=C9, 日期=2026-03-04, 工号=P999: 工号: unknown person")
+               for s in shown)
+    assert result.site.sources["sales"].rows_kept == 1
+    quality = (tmp_path / "out" / "quality" / "problems.csv").read_text(encoding="utf-8-sig")
+    assert "row with 保单号=B7" in quality
+
+
+def build_fails(site: Path, out: Path) -> str:
+    """Build into `out` (which holds an earlier build) expecting failure; the error as the user sees it."""
+    before = files(out)
+    with pytest.raises(TrackboardError) as failure:
+        build(site, out=out, clock=clock)
+    assert files(out) == before, "the previous output must stay untouched"
+    text = failure.value.format_message()
+    assert PASSWORD not in text
+    return text
+
+
+@pytest.mark.parametrize(("sales", "expected"), [
+    (SALES_FROM_SQL.replace("FROM sales ORDER", "FORM sales ORDER"),
+     "site.toml:[data.sales] sql: the database refused it: syntax error at or near"),
+    (SALES_FROM_SQL.replace("SELECT 日期,", "SELECT 签单日,"),
+     'site.toml:[data.sales] sql: the database refused it: column "签单日" does not exist'),
+    (SALES_FROM_SQL.replace("SELECT 日期,", "SELECT"),
+     "data.sales (sql):日期: column not found (site.toml maps date to it)"),
+    (SALES_FROM_SQL.replace('sql = "SELECT 日期, 工号, 保费, 件数, 险种, 保单号 FROM sales ORDER BY 保单号"',
+                            'table = "no_such_table"'),
+     'site.toml:[data.sales] table: the database refused it: relation "no_such_table" does not exist'),
+    (SALES_FROM_SQL.replace("SELECT 日期, 工号, 保费", "SELECT 日期, 工号, 日期 AS 保费"),
+     None),  # a wrong type: every row's premium is a date, not an amount (checked below)
+    (SALES_FROM_SQL.replace("${TB_TEST_DW}", "${TB_NOT_SET}"),
+     "site.toml:[data.sales] connection: the environment variable TB_NOT_SET is not set"),
+])
+def test_a_query_that_fails_names_the_dataset_and_setting_and_keeps_the_output(
+        make_site: Callable[..., Path], tmp_path: Path, database: Any, sales: str, expected: str | None) -> None:
+    site = make_site(tmp_path / "site", {"site.toml": site_toml(), "data/sales.csv": None})
+    out = tmp_path / "out"
+    build(site, out=out, clock=clock)
+    (site / "site.toml").write_text(site_toml(sales), encoding="utf-8")
+    if expected is None:
+        with pytest.raises(TrackboardError) as failure:
+            build(site, out=out, clock=clock, strict=True)
+        text = failure.value.format_message()
+        assert 'data.sales (sql): row with 保单号=A2, 日期=2026-03-03, 工号=P004: 保费: "2026-03-03" is not an amount' \
+               in text
+        return
+    assert expected in build_fails(site, out)
+
+
+def test_a_connection_that_fails_is_named_without_its_password(make_site: Callable[..., Path], tmp_path: Path,
+                                                               database: Any, monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    site = make_site(tmp_path / "site", {"site.toml": site_toml(), "data/sales.csv": None})
+    out = tmp_path / "out"
+    build(site, out=out, clock=clock)
+    monkeypatch.setenv("TB_TEST_DW", database.url(password=PASSWORD + "x"))  # a wrong password
+    text = build_fails(site, out)
+    assert "site.toml:[data.sales] connection: cannot connect:" in text and "password authentication failed" in text
+    assert PASSWORD + "x" not in text
+    monkeypatch.setenv("TB_TEST_DW", database.url().replace(f":{database.port}/", ":1/"))  # nothing listens
+    assert "site.toml:[data.sales] connection: cannot connect:" in build_fails(site, out)
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ('[data.sales]\nfile = "data/sales.csv"\nsql = "SELECT 1"\nconnection = "postgresql://x@h/d"',
+     "data.sales.sql: set only one of file, sql and table (found file and sql)"),
+    ('[data.sales]\ntable = "sales"', "data.sales.table: needs a connection"),
+    ('[data.sales]\nconnection = "postgresql://x@h/d"', "data.sales.connection: is used with sql"),
+    ('[data.sales]\ntable = "sales; DROP TABLE x"\nconnection = "postgresql://x@h/d"',
+     '[data.sales] table: "sales; DROP TABLE x" is not a table name'),
+    ('[data.sales]\ntable = "sales"\nconnection = "mysql://x@h/d"', "[data.sales] connection: is not a PostgreSQL URL"),
+])
+def test_database_settings_are_checked_before_connecting(make_site: Callable[..., Path], tmp_path: Path, data: str,
+                                                         expected: str) -> None:
+    site = make_site(tmp_path / "site", {"site.toml": site_toml(data)})
+    with pytest.raises(TrackboardError) as failure:
+        build(site, out=tmp_path / "out", clock=clock)
+    assert expected in failure.value.format_message()
+    assert "is required" not in failure.value.format_message()  # the setting is the problem, not a missing file
+
+
+@pytest.mark.slow
+def test_a_generated_site_from_postgresql_equals_the_same_site_from_csv(server: Any, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The benchmark's site shape, made small: every dataset read from PostgreSQL, sales as typed columns."""
+    bench = _module("make_large_site")
+    size = {"people_count": 120, "days": 45, "notices": 6, "divisions": 2, "teams_per_division": 4}
+    csv_site = bench.make_large(tmp_path / "csv", **size)
+    db_site = bench.make_large(tmp_path / "db", **size)
+    bench.load_into_postgres(db_site, server.connect)
+    bench.read_from_postgres(db_site, "${TB_TEST_DW}")
+    monkeypatch.setenv("TB_TEST_DW", server.url())
+    assert not list((db_site / "data").glob("*.csv"))
+    as_of = bench.AS_OF
+    build(csv_site, out=tmp_path / "out-csv", as_of=as_of, clock=clock)
+    result = build(db_site, out=tmp_path / "out-db", as_of=as_of, clock=clock)
+    assert result.site.errors == []
+    from_csv, from_db = files(tmp_path / "out-csv"), files(tmp_path / "out-db")
+    assert from_csv.keys() == from_db.keys()
+    assert differing(from_csv, from_db) <= {"build.json", "quality/index.html"} | {
+        p for p in from_db if p.startswith("search/")}
+
+
+def test_notify_reads_the_phone_numbers_of_people_from_the_database(make_site: Callable[..., Path], tmp_path: Path,
+                                                                     database: Any) -> None:
+    from conftest import BASELINE
+
+    from generator.commands.notify import load_phones
+    from generator.config import load_config
+
+    database.execute("DROP TABLE IF EXISTS people")
+    database.execute("CREATE TABLE people AS SELECT * FROM (VALUES ('P001', '张经理', 'HQ', '经理', '138-0000-0001')) "
+                     "AS p(工号, 姓名, 所属单位, 岗位, 手机)")
+    people = '[data.people]\ntable = "people"\nconnection = "${TB_TEST_DW}"\n'
+    site = make_site(tmp_path / "site", {"site.toml": BASELINE["site.toml"] + people, "data/people.csv": None})
+    config, problems = load_config(site)
+    assert problems == []
+    assert load_phones(site, config) == {"P001": "13800000001"}
+
+
+def test_sales_summed_per_person_day_in_the_database_give_the_same_figures(
+        make_site: Callable[..., Path], tmp_path: Path, database: Any) -> None:
+    """Two orders of one person on one day: summed by the database (GROUP BY), every unit page, daily report and
+    leaderboard shows the same figures as from the orders; only what lists orders (a person's page, battle
+    reports) differs."""
+    database.execute("INSERT INTO sales VALUES ('2026-03-05', 'P002', 2000, 1, '意外险', 'A4')")
+    summed = SALES_FROM_SQL.replace(
+        "SELECT 日期, 工号, 保费, 件数, 险种, 保单号 FROM sales ORDER BY 保单号",
+        "SELECT 日期, 工号, SUM(保费) AS 保费, SUM(件数) AS 件数 FROM sales GROUP BY 1, 2 ORDER BY 1, 2").replace(
+        'product = "险种"\norder = "保单号"\n', "")
+    orders = make_site(tmp_path / "orders", {"site.toml": site_toml(), "data/sales.csv": None})
+    days = make_site(tmp_path / "days", {"site.toml": site_toml(summed), "data/sales.csv": None})
+    first = build(orders, out=tmp_path / "out-orders", clock=clock)
+    second = build(days, out=tmp_path / "out-days", clock=clock)
+    assert len(first.site.tables["sales"]) == 4 and len(second.site.tables["sales"]) == 3
+    a, b = files(tmp_path / "out-orders"), files(tmp_path / "out-days")
+    # The board differs only in its battle reports' headlines, which name the order's product.
+    same = [p for p in a if p.startswith(("units/", "leaderboard/", "daily/"))]
+    assert len(same) > 5
+    assert [p for p in same if a[p] != b.get(p)] == []
