@@ -207,3 +207,17 @@ def test_a_site_template_that_links_out_of_the_site_is_not_used(tmp_path: Path,
     build(site, out=out, clock=lambda: FIXED_NOW)
     pixels = decode_png((out / "posters" / "battle" / "first-order.png").read_bytes())
     assert tuple(pixels[390, 290, :3]) != (0, 255, 0)  # the package's 喜报, not the file outside
+
+
+@needs_cjk
+def test_a_poster_wears_the_sites_house_colour(tmp_path: Path, make_site: Callable[..., Path]) -> None:
+    """[branding] primary is the poster's ground, as it is the pages' masthead: the corner pixel is that colour."""
+    plain = poster_site(make_site, tmp_path / "plain")
+    branded = poster_site(make_site, tmp_path / "branded", '\n[branding]\nprimary = "#0b6e4f"\n')
+    corners = []
+    for site in (plain, branded):
+        build(site, out=site / "out", clock=lambda: FIXED_NOW)
+        image = decode_png((site / "out" / "posters" / "battle" / "first-order.png").read_bytes())
+        corners.append(tuple(int(v) for v in image[2, 2, :3]))
+    assert corners[1] == (0x0B, 0x6E, 0x4F)
+    assert corners[0] != corners[1]  # the built-in red without [branding]

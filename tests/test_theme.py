@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from click.testing import CliRunner
@@ -338,6 +339,19 @@ def test_the_browser_shows_the_house_colour_and_the_logo(chromium, branded_serve
     assert logo.is_visible()
     assert logo.evaluate("e => e.complete && e.naturalWidth") > 0
     assert errors == []  # no Content-Security-Policy violation either
+    # The poster to share in the chat, as the browser shows it: its ground is the house colour too. (Opened on
+    # its own, an image makes the browser ask for /favicon.ico, which a site need not have.)
+    page.goto(branded_server + "battle/index.html")
+    href = page.locator("a.poster-link").first.get_attribute("href")
+    assert href is not None
+    page.goto(urljoin(branded_server + "battle/index.html", href))
+    corner = page.evaluate("""async () => {
+        const img = document.querySelector("img"); await img.decode();
+        const canvas = document.createElement("canvas");
+        canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+        const g = canvas.getContext("2d"); g.drawImage(img, 0, 0);
+        return Array.from(g.getImageData(2, 2, 1, 1).data); }""")
+    assert corner[:3] == [166, 25, 46]
     page.close()
 
 
