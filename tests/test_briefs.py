@@ -121,9 +121,16 @@ def test_the_brief_shows_the_units_figures_computed_from_the_sales_rows(en_out: 
     year = sum(v for d, p, v in SALES if p in in_team and d[:4] == "2026" and d <= AS_OF.isoformat())
     page = html(en_out / "daily/2026-03-10/units/T1/index.html")
     rows = {r.css_first("th").text(): [td.text() for td in r.css("td")] for r in page.css("table.figures tbody tr")}
-    assert rows["Day"] == [_money(day, "en"), _money(62000 / 31, "en"), _percent(day / (62000 / 31)), "100.0%"]
-    assert rows["Month"] == [_money(month, "en"), _money(62000, "en"), _percent(month / 62000), _percent(10 / 31)]
-    assert rows["Year"] == [_money(year, "en"), _money(182000, "en"), _percent(year / 182000), _percent(69 / 365)]
+    def paced(rate: float, progress: float) -> str:
+        """The rate with its cue in words, against the period's progress (the default tolerance, 5 points)."""
+        cue = "behind" if rate < progress - 0.05 else "ahead" if rate > progress + 0.05 else "on track"
+        return f"{_percent(rate)} {cue}"
+
+    assert rows["Day"] == [_money(day, "en"), _money(62000 / 31, "en"), paced(day / (62000 / 31), 1), "100.0%"]
+    assert rows["Month"] == [_money(month, "en"), _money(62000, "en"), paced(month / 62000, 10 / 31),
+                             _percent(10 / 31)]
+    assert rows["Year"] == [_money(year, "en"), _money(182000, "en"), paced(year / 182000, 69 / 365),
+                            _percent(69 / 365)]
     # Yesterday's forecast (the tracker's 25,000 logged on 9 March) against the day.
     line = texts(page, ".forecast-line")[0]
     assert f"{_money(25000, 'en')} (tracker)" in line and f"made {_money(day, 'en')}" in line
