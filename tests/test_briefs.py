@@ -263,3 +263,16 @@ def test_pdfs_are_byte_identical_across_builds_and_reused_from_the_cache(zh_site
     assert progress.notes["pdfs"].startswith("4 of 5 printed"), progress.notes
     team = Path("daily/2026-03-10/units/T1.pdf")
     assert (tmp_path / "again" / team).read_bytes() == first[team]
+
+
+@pytest.mark.slow
+def test_a_notice_meant_for_a_team_is_on_its_briefs_only(tmp_path: Path, make_site) -> None:
+    """Front matter `units: [T2]`: on T2's brief and the branch's above it, never on T1's."""
+    site = make_site(tmp_path / "site", {"content/notices/t2.md": "---\ntitle: 二组专场通知\ndate: 2026-03-02\n"
+                                                                  "units: [T2]\n---\n\n只发二组。\n"})
+    build(site, clock=lambda: dt.datetime(2026, 3, 5, 12, tzinfo=dt.UTC))
+    day = site / "output" / "daily" / "2026-03-05" / "units"
+    shown = {unit: "二组专场通知" in (day / unit / "index.html").read_text(encoding="utf-8")
+             for unit in ("HQ", "T1", "T2")}
+    assert shown == {"HQ": True, "T1": False, "T2": True}
+    assert "三月开门红启动" in (day / "T1" / "index.html").read_text(encoding="utf-8")  # a notice for everyone

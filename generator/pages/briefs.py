@@ -17,6 +17,7 @@ from ..metrics.battle import BattleReport
 from ..metrics.daily import Forecast
 from ..metrics.kpis import UnitTree, members, person_kpis, prepare, unit_kpis
 from ..metrics.registers import REGISTER
+from ..metrics.scope import meant_for
 from ..parallel import forked_map
 from ..render import Page
 from .context import Context, Section
@@ -25,6 +26,7 @@ from .faq import faq_order
 from .links import brief_href, brief_pdf, person_href, unit_href
 from .notices import select_notices
 from .registers import present
+from .screens import report_for
 from .tables import Col, Table, clean
 
 # The KPIs a brief shows of its unit, its child units and its people.
@@ -147,7 +149,6 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
     t, tree, tables = ctx.t, ctx.tree, ctx.tables
     row = day.units[unit]
     scope = set(members(tables, unit).astype(str))
-    unit_names = {day.units[u]["name"] for u in tree.descendants(unit) if u in day.units}
     children = [c for c in tree.children.get(unit, []) if c in day.units]
     own = day.members.get(unit)
     people_names, heads = day.names, day.heads
@@ -157,7 +158,9 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
     overdue = [f for f in day.followups if f.owner in scope]
     followups = [{"owner": people_names.get(f.owner, f.owner), "register": t(REGISTER[f.register].label),
                   "item": f.item, "days_overdue": f.days_overdue} for f in overdue[:SHEET_ITEMS]]
-    reports = [r for r in day.reports if r.date == day.day and r.unit in unit_names]
+    # The day's battle reports and the current notices meant for this unit (front matter `units`), as its screen.
+    reports = [r for r in day.reports if r.date == day.day and report_for(r, unit, tree)]
+    notices = [d for d in day.notices if meant_for(d, [unit], tree)]
     stamp = day.day.isoformat()
     context = {
         "day": day.day,
@@ -170,8 +173,8 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
         "people": _people_table(ctx, own) if own is not None else None,
         "faq": day.faq,
         "notices": [{"title": d.title, "slug": d.slug, "date": d.meta["date"], "pinned": bool(d.meta.get("pinned"))}
-                    for d in day.notices[:SHEET_NOTICES]],
-        "notices_more": _more(t, SHEET_NOTICES, len(day.notices)),
+                    for d in notices[:SHEET_NOTICES]],
+        "notices_more": _more(t, SHEET_NOTICES, len(notices)),
         "reports": reports[:SHEET_REPORTS],
         "reports_more": _more(t, SHEET_REPORTS, len(reports)),
         "warnings": warnings,
