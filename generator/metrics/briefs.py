@@ -14,17 +14,13 @@ import pandas as pd
 from .daily import Forecast, forecasts
 from .kpis import days_in_month, month_targets
 from .memo import derived_of
+from .pace import time_progress
 
 _T = TypeVar("_T")
 
 # A Monday: working days (Monday to Friday) are counted from it, so the booklet's rota never depends on the
 # data's first date or on when the site was first built.
 ROTA_EPOCH = dt.date(2001, 1, 1)
-
-
-def time_progress(day: dt.date) -> float:
-    """How far through its month `day` is: days elapsed (the day included) ÷ days in the month."""
-    return day.day / days_in_month(day)
 
 
 def year_progress(day: dt.date) -> float:
