@@ -13,6 +13,7 @@ from .commands.build import build as run_build
 from .commands.build import utc_now
 from .commands.check import check as run_check
 from .commands.check import sorted_problems
+from .commands.index import write_index
 from .commands.new import new_site
 from .commands.notify import notify as run_notify
 from .commands.serve import serve as run_serve
@@ -111,6 +112,23 @@ def _notify(site: Path, out: Path | None, dry_run: bool, only: str | None) -> No
 def notify(site: Path, out: Path | None, dry_run: bool, only: str | None) -> None:
     """Send the published build's news to the [[notify]] targets of site.toml, each message once."""
     _notify(site, out, dry_run, only)
+
+
+@main.command()
+@click.argument("public", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+              help="The site whose site.toml gives the index its title, language and colours, and whose profiles "
+                   "with units are the branch sites expected.")
+def index(public: Path, site: Path) -> None:
+    """Write PUBLIC/index.html listing the sites built side by side in PUBLIC's folders (one per branch profile);
+    exit 1 when a site is missing or cannot be read (the index lists the others)."""
+    found = write_index(public, site)
+    for problem in found.problems:
+        click.secho(problem.line, fg="red", err=True)
+    click.echo(f"Listed {len(found.sites)} site(s) in {public / 'index.html'}"
+               + (f"; {len(found.problems)} problem(s)" if found.problems else "") + ".")
+    if found.problems:
+        sys.exit(1)
 
 
 @main.command()
