@@ -7,7 +7,9 @@ import datetime as dt
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -244,6 +246,71 @@ def test_the_index_in_a_browser(company: tuple[Path, Path], tmp_path: Path, chro
             assert page.url == base + "t2/index.html" and "二组" in page.locator("main").inner_text()
             assert errors == []
             page.close()
+
+
+# --- the warehouse filters each branch's rows: a schema of views per branch, chosen by the job's environment -----
+
+
+PASSWORD = "Dw-s3cret-K9"
+BRANCH_SALES = """
+[data.sales]
+sql = "SELECT 日期, 工号, 保费, 件数, 险种 FROM sales ORDER BY 日期, 工号"
+connection = "postgresql://trackboard:${TB_DW_PASSWORD}@127.0.0.1:PORT/trackboard?options=-csearch_path%3D${TB_BRANCH}"
+"""
+
+
+@pytest.fixture(scope="module")
+def warehouse() -> Iterator[Any]:
+    """A PostgreSQL server holding the company's sales with each row's branch, and one schema per branch whose
+    `sales` view returns that branch's rows only (as a data team would make them)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pgserver", ROOT / "benchmarks" / "pgserver.py")
+    assert spec is not None and spec.loader is not None
+    pgserver = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pgserver)
+    if pgserver.server_programs() is None:
+        pytest.skip("PostgreSQL's server programs are not installed: run bash scripts/install-system-deps.sh")
+    with pgserver.PostgresServer(PASSWORD) as server:
+        server.execute("CREATE TABLE company_sales (机构 text, 日期 date, 工号 text, 保费 numeric(14, 2), "
+                       "件数 integer, 险种 text)")
+        server.execute("INSERT INTO company_sales VALUES ('T1', '2026-03-02', 'P003', 12000, 1, '金福年金'), "
+                       "('T2', '2026-03-03', 'P004', 94000, 1, '康宁终身'), "
+                       "('T1', '2026-03-05', 'P002', 3000, 1, '意外险')")
+        for branch in ("t1", "t2"):
+            server.execute(f"CREATE SCHEMA {branch}")
+            server.execute(f"CREATE VIEW {branch}.sales AS SELECT 日期, 工号, 保费, 件数, 险种 "
+                           f"FROM public.company_sales WHERE 机构 = '{branch.upper()}'")
+        yield server
+
+
+def test_a_branch_job_reads_only_its_branch_from_the_warehouse_and_builds_the_same_site(
+        company: tuple[Path, Path], warehouse: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connection's search_path (a libpq option in the URL) names the branch's schema from the job's
+    environment: the same site.toml reads each branch's rows only, and builds the branch's site the scope made
+    from the whole company's data, file for file."""
+    _, built = company
+    head, _, rest = BASELINE["site.toml"].partition("[data.sales]")
+    toml = head + BRANCH_SALES.replace("PORT", str(warehouse.port)) + "\n[rules]" + rest.partition("[rules]")[2]
+    site = tmp_path / "site"
+    write_files(site, {**BASELINE, "site.toml": toml + PROFILES, "data/sales.csv": None})
+    monkeypatch.setenv("TB_DW_PASSWORD", PASSWORD)
+    monkeypatch.setenv("TB_BRANCH", "t1")
+    whole = build(site, out=tmp_path / "whole", clock=lambda: FIXED_NOW)  # no profile: what the query returned
+    assert sorted(whole.site.tables["sales"]["person"]) == ["P002", "P003"]
+    result = build(site, out=tmp_path / "t1", profile="t1", clock=lambda: FIXED_NOW)
+    mine, theirs = (snapshot_of(tmp_path / "t1"), snapshot_of(built / "t1"))
+    assert set(mine) == set(theirs)
+    # build.json names the query instead of the file, the quality page the sources: every other file is the same
+    assert sorted(p for p in mine if mine[p] != theirs[p]) == ["build.json", "quality/index.html"]
+    assert PASSWORD not in "".join(p.read_text(encoding="utf-8", errors="replace")
+                                   for p in (tmp_path / "t1").rglob("*") if p.is_file())
+    assert "data.sales (sql)" in json.loads((tmp_path / "t1" / "build.json").read_text(encoding="utf-8"))["inputs"]
+    assert result.site.profile_name == "t1"
+
+
+def snapshot_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # --- the CI examples: one job per branch profile, then the index ---------------------------------------------
