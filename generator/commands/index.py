@@ -121,24 +121,26 @@ def _build_info(folder: Path) -> dict[str, Any] | Unusable:
     return info
 
 
-def _figures(folder: Path, as_of: dt.date, unit: str | None) -> tuple[dict[str, float | None], str, Unusable | None]:
+def _figures(folder: Path, as_of: dt.date, unit: str | None
+             ) -> tuple[dict[str, float | None], str, Unusable | None]:
     """The headline figures and name of the site's unit `unit` (when it has that row; else its top unit) from its
-    daily report of the as-of date; nothing when it publishes no daily report (a profile that excludes it)."""
+    daily report of the as-of date, and what is wrong with them; nothing when it publishes no daily report (a
+    profile that excludes it)."""
     relative = f"daily/{as_of.isoformat()}/units.csv"
     path = folder / relative
+
+    def bad(detail: str) -> Unusable:
+        return Unusable(folder.name, "bad_figures", (("file", f"{folder.name}/{relative}"), ("detail", detail)))
+
     if not path.is_file():
         return {}, "", None
-
-    def bad(detail: str) -> tuple[dict[str, float | None], str, Unusable]:
-        return {}, "", Unusable(folder.name, "bad_figures", (("file", f"{folder.name}/{relative}"), ("detail", detail)))
-
     try:
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        return bad(type(exc).__name__)
+        return {}, "", bad(type(exc).__name__)
     missing = [c for c in ("unit", "name", "parent", *FIGURES) if not rows or c not in rows[0]]
     if missing:
-        return bad("no rows" if not rows else f"column {missing[0]} missing")
+        return {}, "", bad("no rows" if not rows else f"column {missing[0]} missing")
     ids = {row["unit"] for row in rows}
     row = next((r for r in rows if r["unit"] == unit), None) or next(
         (r for r in rows if (r["parent"] or "") not in ids), rows[0])
@@ -147,7 +149,7 @@ def _figures(folder: Path, as_of: dt.date, unit: str | None) -> tuple[dict[str, 
         try:
             figures[column] = _number(row[column])
         except ValueError:
-            return {}, row["name"], bad(f"row of unit {row['unit']}: {column} {row[column]!r} is not a number")[2]
+            return {}, row["name"], bad(f"row of unit {row['unit']}: {column} {row[column]!r} is not a number")
     return figures, row["name"], None
 
 
