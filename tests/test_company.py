@@ -205,6 +205,10 @@ def test_nothing_is_replaced_that_the_index_did_not_write(company: tuple[Path, P
     result = invoke("index", public, "--site", site)
     assert result.exit_code == 1 and "a site must not be built into a folder named static" in result.stderr
     assert not (public / "index.html").exists()
+    (public / "index.html").mkdir()  # a folder where the page goes: refused, no traceback
+    result = invoke("index", public, "--site", site)
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: refusing to replace {public / 'index.html'}")
+    (public / "index.html").rmdir()
     assert invoke("index", tmp_path / "nowhere", "--site", site).stderr.strip() == (
         f"Error: {tmp_path / 'nowhere'}: no such folder (build the sites into folders under it first)")
     assert "site.toml not found" in invoke("index", built, "--site", tmp_path).stderr

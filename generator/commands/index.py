@@ -132,9 +132,9 @@ def _figures(folder: Path, as_of: dt.date, unit: str | None
     def bad(detail: str) -> Unusable:
         return Unusable(folder.name, "bad_figures", (("file", f"{folder.name}/{relative}"), ("detail", detail)))
 
-    if not path.is_file():
-        return {}, "", None
     try:
+        if not path.is_file():
+            return {}, "", None
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         return {}, "", bad(type(exc).__name__)
@@ -167,7 +167,10 @@ def find_sites(public: Path, config: dict[str, Any]) -> Found:
     folders = sorted(p for p in public.iterdir() if p.is_dir() and not ignored_name(p.name)
                      and not (p.name == STATIC and (p / STATIC_MARK).is_file()))
     for folder in folders:
-        info = _build_info(folder)
+        try:
+            info = _build_info(folder)
+        except OSError as exc:  # a folder the command may not read
+            info = Unusable(folder.name, "bad_build", (("detail", exc.strerror or type(exc).__name__),))
         if isinstance(info, Unusable):
             problems.append(info)
             continue
@@ -228,7 +231,7 @@ def _static_files(config: dict[str, Any], renderer: Renderer) -> list[Output]:
 def _check_ours(public: Path) -> None:
     """Refuse to replace an index.html or static/ folder that this command did not write (a site's own, say)."""
     page = public / INDEX_PAGE
-    if page.exists() and GENERATOR_META.encode() not in page.read_bytes()[:4096]:
+    if page.is_dir() or (page.exists() and GENERATOR_META.encode() not in page.read_bytes()[:4096]):
         raise TrackboardError(f"refusing to replace {page}: it was not written by trackboard index; "
                               "build each site into a folder of its own under the index's folder")
     static = public / STATIC
@@ -272,8 +275,11 @@ def write_index(public: Path, site: Path) -> Found:
     fatal = [p for p in problems if p.fatal]
     if fatal:
         raise TrackboardError("site.toml has errors; the index was not written", problems=fatal)
-    _check_ours(public)
-    found = find_sites(public, config)
+    try:
+        _check_ours(public)
+        found = find_sites(public, config)
+    except OSError as exc:
+        raise TrackboardError(f"cannot read {exc.filename or public}: {exc.strerror or exc}") from None
     locale = config["site"]["locale"]
     t = translator(locale)
     globals_ = {"site": config["site"], "as_of": found.latest, "branding": brand.from_config(config["branding"])}
@@ -282,6 +288,9 @@ def write_index(public: Path, site: Path) -> Found:
                 {"table": sites_table(found, t), "latest": found.latest,
                  "problems": [(p.folder, t(f"sites.problem.{p.key}", **dict(p.values))) for p in found.problems]})
     html = renderer.render(page).data
-    _write_static(public, _static_files(config, renderer))
-    _write_page(public, html)
+    try:
+        _write_static(public, _static_files(config, renderer))
+        _write_page(public, html)
+    except OSError as exc:
+        raise TrackboardError(f"cannot write the index into {public}: {exc.strerror or exc}") from None
     return found
