@@ -239,6 +239,12 @@ def test_the_index_in_a_browser(company: tuple[Path, Path], tmp_path: Path, chro
             page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
             page.goto(base + "index.html")
             assert page.locator("#sites tbody tr").count() == 3
+            if width == 1366:  # axe-core (WCAG 2 A/AA): no serious or critical problem
+                from axe_playwright_python.sync_playwright import Axe
+
+                found = [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"]
+                         if v.get("impact") in ("serious", "critical")]
+                assert found == []
             assert page.locator("#sites tbody tr", has_text="一组").locator("td").nth(3).inner_text() == (
                 formats.money(15000, "zh-CN"))
             background = page.eval_on_selector(".masthead", "e => getComputedStyle(e).backgroundColor")
