@@ -104,7 +104,8 @@ def test_the_register_shows_each_projects_current_indicators_with_pace(tmp_path,
     assert [r["pace"] for r in rows] == [words[status(t, a, period, d, 5)] for _, _, period, d, t, a in CURRENT]
     for r, (_, _, period, d, t, a) in zip(rows, CURRENT, strict=True):
         assert float(r["progress"]) == pytest.approx(progress(period, d), abs=0.005)  # CSV: 2 decimals
-        assert (float(r["achievement"]) if r["achievement"] else None) == (pytest.approx(a / t, abs=0.005) if t else None)
+        expected = pytest.approx(a / t, abs=0.005) if t else None
+        assert (float(r["achievement"]) if r["achievement"] else None) == expected
     assert [r["new"] for r in rows] == ["新项目" if (AS_OF - STARTS[r["id"]]).days <= 90 else "" for r in rows]
 
     renderer = Renderer(site.root, site.locale, template_globals(site, plan))

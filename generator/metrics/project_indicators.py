@@ -81,7 +81,9 @@ def current_indicators(frame: pd.DataFrame | None, as_of: dt.date, mode: str, ho
     indicator. `tolerance` is a share (0.05 for 5 percentage points)."""
     latest: dict[tuple[str, str, str], dict[str, Any]] = {}
     if frame is not None and not frame.empty:
-        for record in frame.to_dict("records"):
+        columns = [str(c) for c in frame.columns]
+        for values in frame.itertuples(index=False, name=None):
+            record: dict[str, Any] = dict(zip(columns, values, strict=True))
             day = record["date"]
             day = day.date() if isinstance(day, (pd.Timestamp, dt.datetime)) else day
             if not isinstance(day, dt.date) or day > as_of:
