@@ -201,6 +201,11 @@ def test_board_lists_the_units_summoned(tmp_path) -> None:
     # T1 25,000 of 50,000 and T2 100,000 of 200,000: both 50%, T1 first by id
     assert texts(board, ".summons dt") == ["表现最好", "表现最差"]
     assert texts(board, ".summons dd") == ["一组 50.0%", "二组 50.0%"]
+    # the list behind them, as a CSV beside the board
+    rows = read_csv(next(f.data for f in plan.files if f.path == "summons.csv"))
+    assert [(r["group"], r["unit"], r["premium_mtd"], r["target_month"], r["achievement"]) for r in rows] == [
+        ("表现最好", "T1", "25000", "50000", "0.5"), ("表现最差", "T2", "100000", "200000", "0.5")]
+    assert [a.attributes["href"] for a in board.css(".summons a.download")] == ["summons.csv"]
 
 
 def test_the_top_units_briefs_name_the_units_summoned_as_of_their_day(tmp_path) -> None:

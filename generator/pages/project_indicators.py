@@ -9,7 +9,6 @@ from ..metrics import project_indicators as metrics
 from ..metrics import registers as reg
 from ..metrics.registers import REGISTER
 from .context import Context
-from .links import person_href
 from .tables import Col, Table
 from .warnings import WarningList, warning_rule
 
@@ -40,21 +39,22 @@ def _rows(ctx: Context, indicators: list[metrics.Indicator], projects: list[dict
         }
         if i.behind:
             row["_class"] = "flag"
-        if ctx.show_people and project["owner"] in names:
-            row["_href"] = person_href(project["owner"])
+        if project.get("_href"):  # the project's timeline on the register page, when there is a follow-up log
+            row["_href"] = project["_href"]
         rows.append(row)
     return rows
 
 
 def _columns(ctx: Context) -> list[Col]:
     t = ctx.t
-    return [Col("id", t("col.id")), Col("name", t("col.name")), Col("owner_name", t("col.owner")),
-            Col("owner", t("col.owner_id")), Col("new", t("indicators.new_col")),
-            Col("indicator", t("indicators.indicator")),
-            Col("period_label", t("indicators.period"), csv_key="period"), Col("date", t("indicators.date"), "date"),
+    # the figures first, where a phone shows them without scrolling sideways; who and when after
+    return [Col("id", t("col.id")), Col("indicator", t("indicators.indicator")),
+            Col("period_label", t("indicators.period"), csv_key="period"),
             Col("target", t("indicators.target"), "number"), Col("actual", t("indicators.actual"), "number"),
-            Col("achievement", t("indicators.achievement"), "percent"),
-            Col("progress", t("pace.label"), "percent"), Col("pace", t("indicators.pace"))]
+            Col("achievement", t("indicators.achievement"), "percent"), Col("pace", t("indicators.pace")),
+            Col("progress", t("pace.label"), "percent"), Col("name", t("col.name")),
+            Col("owner_name", t("col.owner")), Col("owner", t("col.owner_id")), Col("new", t("indicators.new_col")),
+            Col("date", t("indicators.date"), "date")]
 
 
 def _rule(ctx: Context) -> str:

@@ -13,10 +13,12 @@ from ..metrics.tracking import week_start
 from ..metrics.warnings import summons
 from .context import Context
 from .links import unit_href
+from .tables import Col, Table
 
 
 def summon_items(ctx: Context) -> dict[str, Any] | None:
-    """For the board: the units summoned (best, worst) with their achievement, and the rule; None when none."""
+    """For the board: the units summoned (best, worst) with their achievement, the rule and the table behind them
+    (its CSV, summons.csv, is written beside the board); None when none."""
     return summons_on(ctx, ctx.units, ctx.as_of)
 
 
@@ -36,5 +38,13 @@ def summons_on(ctx: Context, units: pd.DataFrame, day: dt.date) -> dict[str, Any
         return {"name": names[unit], "achievement": achievement, "href": unit_href(unit) if link else None}
 
     week = week_start(day)
+    rows = [{"group": t(f"summon.{group}"), "unit": unit, "name": names[unit],
+             "premium_mtd": units.at[unit, "premium_mtd"], "target_month": units.at[unit, "target_month"],
+             "achievement": achievement} for group, found in (("best", best), ("worst", worst))
+            for unit, achievement in found]
+    table = Table("summons", t("summon.title"), [
+        Col("group", t("summon.group")), Col("unit", t("col.id")), Col("name", t("kpi.unit")),
+        Col("premium_mtd", t("kpi.premium_mtd"), "money"), Col("target_month", t("kpi.target_month"), "money"),
+        Col("achievement", t("kpi.achievement_mtd"), "percent")], rows)
     return {"best": [item(*u) for u in best], "worst": [item(*u) for u in worst],
-            "rule": t("summon.rule", count=count, level=depth, week=ctx.fmt.date(week, year=True))}
+            "rule": t("summon.rule", count=count, level=depth, week=ctx.fmt.date(week, year=True)), "table": table}
