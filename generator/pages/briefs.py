@@ -158,8 +158,12 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
     warnings = [{"name": r["name"], "unit": r["unit_name"], "kind": t(r["kind"]), "detail": r["detail"],
                  "owner": people_names.get(heads.get(r["unit"], ""))} for r in warned[:SHEET_ITEMS]]
     overdue = [f for f in day.followups if f.owner in scope]
+    # with a follow-up log, an item overdue past the grace days without a remedy plan says so (倒逼)
+    pushed = ({(f.register, f.id) for f in reg.remedy_missing(overdue, int(ctx.config["rules"]["remedy_grace_days"]))}
+              if ctx.site.has("followup_log") else set())
     followups = [{"owner": people_names.get(f.owner, f.owner), "register": t(REGISTER[f.register].label),
-                  "item": f.item, "days_overdue": f.days_overdue} for f in overdue[:SHEET_ITEMS]]
+                  "item": f.item, "days_overdue": f.days_overdue, "no_plan": (f.register, f.id) in pushed}
+                 for f in overdue[:SHEET_ITEMS]]
     # The day's battle reports and the current notices meant for this unit (front matter `units`), as its screen.
     reports = [r for r in day.reports if r.date == day.day and report_for(r, unit, tree)]
     notices = [d for d in day.notices if meant_for(d, [unit], tree)]
