@@ -6,8 +6,10 @@ September to November 2026 (the as-of date is 2026-11-20) and plants what the pa
 - training: every team should hold two sessions a month; a few teams fall short (one in October,
   three so far in November), one October session scores low and has a second-session plan, one
   November session scores low with no plan yet;
-- talks: supervisors talk with each of their people once a month; in November two team heads have
-  not yet talked with several of their people, and one division head has missed a team head;
+- talks: supervisors talk with each of their people once a month (绩效面谈); in November two team heads have
+  not yet talked with several of their people, and one division head has missed a team head. Division heads
+  hold leapfrog talks (越级谈话) with the weakest sellers of August to October: four in November, one only in
+  October (so still listed, with that date), one not at all;
 - resources: the office hands telesales lists to team heads, who pass parts on to their agents;
   a leaver's customers go to a teammate. One batch has waited a week to be received, one waits
   within the limit, and one team head's resource table has not been updated for two weeks;
@@ -174,7 +176,35 @@ def make_talks(rng: random.Random, org: Any, monthly: dict[tuple[str, str], floa
             notes = rng.choice(TALK_NOTES).format(target=target, done=round(done / 10_000, 1))
             rows.append((day, supervisor.id, person.id, topic, notes))
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
-    return [[d.isoformat(), sup, person, topic, notes] for d, sup, person, topic, notes in rows]
+    talks = [[d.isoformat(), sup, person, topic, notes, "绩效面谈"] for d, sup, person, topic, notes in rows]
+    talks += make_leapfrog_talks(org, monthly)
+    talks.sort(key=lambda r: (r[0], r[1], r[2]))
+    return talks
+
+
+LEAPFROG_NOTES = (
+    "讲道理、讲原则：连续三个月未达标，约定本月每日三访，周五向部经理汇报",
+    "了解到家中老人住院，拜访时间不足，部里协调名单和陪访，月底再谈",
+    "本人有畏难情绪，安排绩优伙伴一对一带教两周",
+    "对基本法考核有误解，已讲清标准；约定十二月目标 2 万",
+    "讲纪律：早会缺勤较多，约定按时参加早会，主管每周跟进",
+)
+
+
+def make_leapfrog_talks(org: Any, monthly: dict[tuple[str, str], float]) -> list[list[Any]]:
+    """Leapfrog talks (越级谈话) of the division heads with the six sellers who made least from August to October
+    (the likely chronic laggards): four talked to in November, one in October only, one not at all."""
+    rng = random.Random(STREAM + "-leapfrog")  # its own stream: the other talks stay as they were
+    sellers = [p for p in org.people if p.role == "agent" and p.join < date(2026, 8, 1) and p.employed(AS_OF)]
+    weakest = sorted(sellers, key=lambda p: (sum(monthly.get((p.id, f"2026-{m:02d}"), 0.0) for m in (8, 9, 10)),
+                                             p.id))[:6]
+    rows = []
+    for n, person in enumerate(weakest[:5]):
+        senior = org.unit(org.division_of(person)).head
+        day = date(2026, 10, 27) if n == 4 else date(2026, 11, 4 + 3 * n)
+        rows.append([day.isoformat(), senior.id, person.id, "越级谈话：连续三个月未达标",
+                     LEAPFROG_NOTES[n] if n < 4 else rng.choice(LEAPFROG_NOTES), "越级谈话"])
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,7 +354,7 @@ def write_all(root: Path, org: Any, sales: list[Any], rng: random.Random) -> dic
     awards = make_awards(org, monthly)
     write_csv(root / "data/training.csv", ["日期", "单位编码", "讲师", "主题", "实到", "应到", "评分", "后续计划"],
               training)
-    write_csv(root / "data/talks.csv", ["日期", "主管", "员工", "主题", "记录"], talks, "utf-8-sig")
+    write_csv(root / "data/talks.csv", ["日期", "主管", "员工", "主题", "记录", "类型"], talks, "utf-8-sig")
     write_csv(root / "data/resources.csv",
               ["编号", "类型", "数量", "移交人", "接收人", "分配日期", "接收日期", "状态", "更新日期"], resources)
     write_csv(root / "data/awards.csv", ["月份", "工号", "奖项"], awards)

@@ -12,8 +12,12 @@ phone-sales supervision map of the source documents:
   and long cycles, and one-off items; some overdue for follow-up on their cadence.
 - ``data/followup_log.csv`` (UTF-8): the follow-up history of register items, with remedy plans for some of
   the items overdue on their cadence and none for others.
+- ``data/project_indicators.csv`` (UTF-8): the new projects' daily, weekly and monthly indicators, reported each
+  working day of November; one new project behind on all three, one not new (so shown, never warned about).
 - ``content/meetings`` (11 meetings from October to December 2026 at branch, division and team level,
-  with minutes and decisions), ``content/debriefs`` (5, two of them late) and ``content/scripts``
+  with minutes and decisions, their agenda and material, and an evaluation of each past meeting but two: one
+  four days old (a warning) and one of the day before (not due yet)), ``content/debriefs`` (5, two of them late,
+  two sent back to be redone, one of those past its redo date) and ``content/scripts``
   (three call scripts, five SMS templates of the four kinds, one longer than one message).
 
 Everything is invented; the output depends only on ``org`` (no randomness is needed beyond the
@@ -302,6 +306,12 @@ FOLLOWUP_LOG = (
      "由各组主管本周内补谈，谈话记录交督办", "进行中"),
     ("督办事项", "DB2026-009", 22, True, "已提交离职名单，待平台管理员清理", 7, None, "进行中"),
     ("督办事项", "DB2026-009", 15, False, "平台管理员休假，清理未执行", 7, None, "进行中"),
+    # Added for the remedy rule ([rules] remedy_grace_days = 3 in site.toml): the longest overdue receivables
+    # got their plans, so that the list left is the few owners still to be pushed.
+    ("回款", "HK2026-009", 20, True, "客户称资金紧张，十二月前无法付款", 7,
+     "分两期付款：11月30日前付一半，余款12月20日前；由营业部经理出面与客户财务总监确认", "已逾期"),
+    ("回款", "HK2026-012", 9, False, "客户财务换人，付款申请需重新提交", 5,
+     "本周内重新提交付款申请并附对账单，督办每两天电话跟进一次", "跟进中"),
 )
 _REGISTER_ROWS = {"回款": make_receivables, "售后": make_aftersales, "销线": make_leads, "项目": make_projects,
                   "督办事项": make_followups}
@@ -317,6 +327,52 @@ def make_followup_log(cast: Cast) -> list[list[Any]]:
         assert day is not None
         rows.append([register, item, day, cast.trackers[0].id if by_tracker else owners[item], note,
                      date.fromordinal(day.toordinal() + next_in), plan, status])
+    return rows
+
+
+# New projects' indicators (新项目的日、周、月指标): (project number, indicator, period, target, pace). Each
+# working day of November the project's owner reports the day's figure and the week's and month's so far; `pace`
+# is the share of the target's working-day rate the project keeps. Planted: XM-007 (store staff, started 8 October)
+# behind on all three; XM-003 on track; XM-001 ahead; XM-010 a little behind on its month; XM-006 (started in
+# August, no longer new) behind on its month: shown on the register, never warned about.
+PROJECT_INDICATORS = (
+    (1, "客户沟通次数", "day", 3, 1.2),
+    (1, "投保意向确认人数", "week", 60, 1.15),
+    (1, "投保单签署份数", "month", 120, 1.1),
+    (3, "客户沟通次数", "day", 4, 1.0),
+    (3, "高管需求访谈", "week", 5, 1.0),
+    (3, "需求问卷回收", "month", 40, 1.05),
+    (6, "比价材料补充", "month", 6, 0.5),
+    (7, "门店走访", "day", 2, 0.5),
+    (7, "花名册收集门店数", "week", 8, 0.45),
+    (7, "花名册收集门店数", "month", 30, 0.5),
+    (10, "船队走访", "week", 3, 1.0),
+    (10, "船员信息登记人数", "month", 150, 0.8),
+)
+_PERIOD_NAMES = {"day": "日", "week": "周", "month": "月"}
+
+
+def make_project_indicators() -> list[list[Any]]:
+    """Each working day of November up to the as-of date: per indicator, the day's figure (day indicators) or the
+    week's or month's total so far, as reported that day."""
+    rng = random.Random("example-project-indicators")  # its own stream: the other files stay as they were
+    days = [date(2026, 11, d) for d in range(1, AS_OF.day + 1) if date(2026, 11, d).weekday() < 5]
+    rows = []
+    for number, indicator, period, target, pace in PROJECT_INDICATORS:
+        start = PROJECTS[number - 1][1]
+        week_total = month_total = 0
+        for day in days:
+            if day < start:
+                continue
+            if day.weekday() == 0:
+                week_total = 0
+            share = {"day": 1, "week": 5, "month": 21}[period]  # working days in the period
+            done = max(0, round(target / share * pace * rng.uniform(0.7, 1.3) + rng.uniform(-0.4, 0.4)))
+            week_total += done
+            month_total += done
+            actual = {"day": done, "week": week_total, "month": month_total}[period]
+            rows.append([f"XM2026-{number:03d}", indicator, _PERIOD_NAMES[period], day, target, actual])
+    rows.sort(key=lambda r: (r[3], r[0], list(_PERIOD_NAMES.values()).index(r[2]), r[1]))
     return rows
 
 
@@ -345,10 +401,12 @@ def make_meetings(cast: Cast) -> list[tuple[str, dict[str, object], str]]:
     entries: list[tuple[str, dict[str, object], str]] = []
 
     def add(name: str, title: str, day: date, time: str, level: str, kind: str, unit: str, host: Any,
-            attendees: str, body: str) -> None:
+            attendees: str, body: str, agenda: str | None = None, material: str | None = None,
+            evaluation: str | None = None) -> None:
         entries.append((f"{day.isoformat()}-{name}.md", {
             "title": title, "date": day, "time": time, "level": level, "kind": kind, "unit": unit,
-            "host": host.name, "attendees": attendees}, body))
+            "host": host.name, "attendees": attendees, "agenda": agenda, "material": material,
+            "evaluation": evaluation}, body))
 
     add("q4-kickoff", "四季度“决胜冬季”冲刺启动大会", date(2026, 10, 8), "09:00", "branch", "kick-off", "HD", boss,
         cadres + "、全体主管", f"""
@@ -364,7 +422,9 @@ def make_meetings(cast: Cast) -> list[tuple[str, dict[str, object], str]]:
 {_decisions([("各营业部十月十日前上报分周目标", d1, "10月10日"),
              ("督办组建立每日追踪台账，日报次日 8:30 前发布", tracker, "10月9日"),
              ("十大问题手册印发到每位伙伴", d2, "10月15日")], done=3)}
-""")
+""", agenda="宣布四季度冲刺方案；各营业部签订目标责任书；日新追踪与十大问题通关安排",
+    material="四季度冲刺方案、目标责任书",
+    evaluation="目标责任书全部签订，三项决议均按期完成；会议超时 20 分钟，下次控制发言时间")
     add("div1-analysis", f"{div['HD01'].name}九月经营分析会", date(2026, 10, 12), "14:00", "division", "analysis",
         "HD01", d1, f"{d1.name}、{div['HD01'].name}全体主管、{tracker.name}", f"""
 ## 会议要点
@@ -373,7 +433,9 @@ def make_meetings(cast: Cast) -> list[tuple[str, dict[str, object], str]]:
 
 {_decisions([("新人每周陪访两次，主管记录陪访结果", d1, "10月31日"),
              ("未破零伙伴名单每周一报督办", tracker, None)], done=1)}
-""")
+""", agenda="九月经营数据；各组长按模板述职；新人辅导安排",
+    material="九月经营分析表、各组述职材料",
+    evaluation="述职材料齐全，问题找得准；新人陪访已落实到组长，未破零名单报送仍需督办催促")
     add("team-training", f"{cast.units['HD01-2'].name}产品培训会", date(2026, 10, 21), "18:30", "team", "training",
         "HD01-2", cast.head("HD01-2"), f"{cast.units['HD01-2'].name}全体伙伴", """
 ## 培训内容
@@ -383,13 +445,15 @@ def make_meetings(cast: Cast) -> list[tuple[str, dict[str, object], str]]:
 ## 决议
 
 - 未通关的一位伙伴周五前补考 — 负责人：""" + cast.head("HD01-2").name + """（截止 10月23日）
-""")
+""", material="康宁终身产品要点讲义、异议处理演练脚本",
+    evaluation="参训 8 人全部到场，课后通关 7 人；演练时间偏短，下次增加角色扮演")
     add("october-celebration", "十月业绩表彰会", date(2026, 10, 30), "16:00", "branch", "celebration", "HD", boss,
         cadres + "、获奖伙伴", """
 ## 表彰
 
 表彰十月保费前十名和月度之星，分享签单故事。现场气氛热烈，各营业部喊出十一月口号。
-""")
+""", agenda="表彰十月前十名和月度之星；签单故事分享；十一月口号",
+    evaluation="气氛热烈，获奖伙伴的分享具体可学；表彰名单提前一天公布效果更好")
     add("october-analysis", "十月经营分析会", date(2026, 11, 4), "09:00", "branch", "analysis", "HD", boss,
         cadres, f"""
 ## 会议要点
@@ -403,7 +467,9 @@ def make_meetings(cast: Cast) -> list[tuple[str, dict[str, object], str]]:
              ("营业四部新人转正风险名单逐一制定辅导计划", d4, "11月10日"),
              ("团险回款台账每月两次更新，大额款项每周跟进", tracker, "11月30日"),
              ("述职材料统一按模板提前一天提交", d2, None)], done=1)}
-""")
+""", agenda="十月经营数据；四位营业部经理述职；活动率与新人转正问题",
+    material="十月经营分析表、四份述职材料",
+    evaluation="数据说话，问题定位清楚；两个营业部述职材料晚交，营业二部述职退回重做")
     add("div2-morning", f"{div['HD02'].name}周一晨会", date(2026, 11, 16), "08:45", "division", "morning", "HD02",
         d2, f"{div['HD02'].name}全体伙伴", """
 ## 晨会流程
@@ -412,7 +478,7 @@ def make_meetings(cast: Cast) -> list[tuple[str, dict[str, object], str]]:
 2. 上周战报：两位伙伴签下年金大单
 3. 十大问题通关：第三问“我再考虑考虑”
 4. 个人汇报：今日拜访计划
-""")
+""", agenda="早操口号；上周战报；十大问题通关第三问；今日拜访计划")
     add("team-daily", f"{team1.name}日新追踪会", date(2026, 11, 19), "17:30", "team", "daily", team1.id, t1,
         f"{t1.name}、{team1.name}全体伙伴、{tracker.name}", f"""
 ## 当日情况
@@ -420,7 +486,7 @@ def make_meetings(cast: Cast) -> list[tuple[str, dict[str, object], str]]:
 当日保费 3.2 万，明日预测 4 万。问题：两位伙伴客户约访改期。
 
 {_decisions([("改期客户明日上午重新约访并报结果", t1, "11月20日")])}
-""")
+""", agenda="当日保费与明日预测；约访改期问题")
     add("november-midterm", "十一月冲刺中期经营分析会", date(2026, 11, 24), "09:00", "branch", "analysis", "HD",
         boss, cadres, """
 ## 议程
@@ -428,13 +494,14 @@ def make_meetings(cast: Cast) -> list[tuple[str, dict[str, object], str]]:
 1. 十一月前三周业绩与月末预测
 2. 各营业部述职：成绩、问题、原因、改进（材料 11月23日 9:00 前提交）
 3. 团险回款与售后台账逾期事项
-""")
+""", agenda="十一月前三周业绩与月末预测；各营业部述职；回款与售后逾期事项",
+    material="十一月中期经营分析表、各营业部述职材料（11月23日 9:00 前提交）、督办台账逾期清单")
     add("div2-sharing", f"{team2.name}经验分享会", date(2026, 11, 26), "19:00", "team", "sharing", team2.id, t2,
         f"{team2.name}全体伙伴", """
 ## 议程
 
 绩优伙伴分享“转介绍名单”的做法，专家门诊解答伙伴问题。
-""")
+""", material="转介绍名单模板")
     add("december-kickoff", "岁末冲刺·开门红启动会", date(2026, 12, 1), "09:00", "branch", "kick-off", "HD", boss,
         cadres + "、全体主管", """
 ## 议程
@@ -442,13 +509,13 @@ def make_meetings(cast: Cast) -> list[tuple[str, dict[str, object], str]]:
 1. 十二月冲刺方案和开门红准备
 2. 各营业部签订目标责任书
 3. 表彰十一月绩优团队
-""")
+""", agenda="十二月冲刺方案和开门红准备；签订目标责任书；表彰十一月绩优团队", material="开门红方案（征求意见稿）")
     add("div4-training", f"{div['HD04'].name}未破零伙伴专题培训", date(2026, 12, 3), "14:00", "division", "training",
         "HD04", d4, "本月未破零伙伴、各组主管", """
 ## 议程
 
 “敢开口”训练：电话约访话术、异议处理演练，主管一对一陪练。
-""")
+""", agenda="“敢开口”电话约访训练；异议处理演练；主管一对一陪练", material="电话约访话术卡、十大问题手册")
     return entries
 
 
@@ -460,9 +527,11 @@ def make_debriefs(cast: Cast, meetings: list[Entry]) -> list[Entry]:
     analysis = next(s for t, s in slug.items() if t == "十月经营分析会")
     div1 = next(s for t, s in slug.items() if t.endswith("九月经营分析会"))
     entries = []
-    # (unit, submitted) for the October analysis meeting of 4 November 09:00: due by 3 November 09:00.
-    plan = (("HD01", "2026-11-02 16:30"), ("HD02", "2026-11-03 10:30"), ("HD03", "2026-11-03 08:40"),
-            ("HD04", "2026-11-03 21:15"))
+    # (unit, submitted, status, redo by) for the October analysis meeting of 4 November 09:00: due by 3 November
+    # 09:00. Planted: HD02's debrief was sent back to be redone by 10 November and is still not redone (a late
+    # redo); HD04's is to be redone by 25 November (not late yet).
+    plan = (("HD01", "2026-11-02 16:30", "通过", None), ("HD02", "2026-11-03 10:30", "重做", date(2026, 11, 10)),
+            ("HD03", "2026-11-03 08:40", "通过", None), ("HD04", "2026-11-03 21:15", "重做", date(2026, 11, 25)))
     texts = {
         "HD01": ("达成率 112%，两位新人首月破零。", "高端客户储备不足。", "转介绍名单来源单一。",
                  "每周组织一次客户答谢会，拓展转介绍。"),
@@ -473,17 +542,17 @@ def make_debriefs(cast: Cast, meetings: list[Entry]) -> list[Entry]:
         "HD04": ("新人招募 4 人。", "新人转正率偏低。", "新人辅导计划不落地。",
                  "逐一制定新人辅导计划，主管每周汇报进度。"),
     }
-    for unit, submitted in plan:
+    for unit, submitted, status, redo_by in plan:
         division = cast.units[unit]
         good, problem, reason, improve = texts[unit]
         entries.append((f"2026-11-04-{unit.lower()}.md", {
             "title": f"{division.name}十月述职", "meeting": analysis, "unit": unit,
-            "presenter": division.head.name, "submitted": submitted,
+            "presenter": division.head.name, "submitted": submitted, "status": status, "redo_by": redo_by,
         }, f"## 成绩\n\n{good}\n\n## 问题\n\n{problem}\n\n## 原因\n\n{reason}\n\n## 改进\n\n{improve}\n"))
     team = cast.units["HD01-1"]
     entries.append(("2026-10-12-hd01-1.md", {
         "title": f"{team.name}九月述职", "meeting": div1, "unit": team.id, "presenter": team.head.name,
-        "submitted": "2026-10-10 17:00",
+        "submitted": "2026-10-10 17:00", "status": "通过",
     }, "## 成绩\n\n九月达成率 101%。\n\n## 问题\n\n新人产能偏低。\n\n## 原因\n\n新人名单准备不足。\n\n"
        "## 改进\n\n新人每人列出一百人名单，主管逐一过目。\n"))
     return entries
@@ -562,6 +631,9 @@ def write_all(root: Path, org: Any, sales: list[Any], rng: random.Random) -> dic
         "data/followups.csv": _write_csv(root / "data/followups.csv",
                                          ["编号", "事项", "负责人", "截止日期", "状态", "最近跟进"],
                                          make_followups(cast)),
+        "data/project_indicators.csv": _write_csv(root / "data/project_indicators.csv",
+                                                  ["项目编号", "指标", "周期", "日期", "目标", "完成"],
+                                                  make_project_indicators()),
         "data/followup_log.csv": _write_csv(root / "data/followup_log.csv",
                                             ["台账", "编号", "跟进日期", "跟进人", "跟进情况", "下次跟进", "补救措施",
                                              "状态"], make_followup_log(cast)),

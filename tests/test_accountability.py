@@ -201,3 +201,31 @@ def test_board_lists_the_units_summoned(tmp_path) -> None:
     # T1 25,000 of 50,000 and T2 100,000 of 200,000: both 50%, T1 first by id
     assert texts(board, ".summons dt") == ["表现最好", "表现最差"]
     assert texts(board, ".summons dd") == ["一组 50.0%", "二组 50.0%"]
+    # the list behind them, as a CSV beside the board
+    rows = read_csv(next(f.data for f in plan.files if f.path == "summons.csv"))
+    assert [(r["group"], r["unit"], r["premium_mtd"], r["target_month"], r["achievement"]) for r in rows] == [
+        ("表现最好", "T1", "25000", "50000", "0.5"), ("表现最差", "T2", "100000", "200000", "0.5")]
+    assert [a.attributes["href"] for a in board.css(".summons a.download")] == ["summons.csv"]
+
+
+def test_the_top_units_briefs_name_the_units_summoned_as_of_their_day(tmp_path) -> None:
+    site = _site(tmp_path)
+    plan = plan_site(site)
+    renderer = Renderer(site.root, site.locale, template_globals(site, plan))
+    pages = {p.path: p for p in plan.pages}
+    targets = {"T1": 50000, "T2": 200000}
+    team = {"P002": "T1", "P003": "T1", "P004": "T2"}
+    names = {"T1": "一组", "T2": "二组"}
+    for day in ("2026-03-03", "2026-03-05"):
+        # each team's March premium up to the brief's day against its target: the best, then the worst (ties by id)
+        rates = {u: sum(int(r[2]) for r in (line.split(",") for line in SALES.splitlines()[1:])
+                        if team[r[1]] == u and "2026-03-01" <= r[0] <= day) / target for u, target in targets.items()}
+        ranked = sorted(rates, key=lambda u: (-rates[u], u))
+        brief = tree(renderer.render(pages[f"daily/{day}/units/HQ/index.html"]).data)
+        assert texts(brief, ".brief-summons dt") == ["表现最好", "表现最差"]
+        assert texts(brief, ".brief-summons dd") == [f"{names[u]} {rates[u] * 100:.1f}%" for u in ranked]
+        team_brief = tree(renderer.render(pages[f"daily/{day}/units/T1/index.html"]).data)
+        assert team_brief.css(".brief-summons") == []
+    # on 3 March T2's 94,000 of 200,000 (47%) is ahead of T1's 22,000 of 50,000 (44%); by the 5th both are at 50%
+    assert texts(tree(renderer.render(pages["daily/2026-03-03/units/HQ/index.html"]).data), ".brief-summons dd")[0] \
+        == "二组 47.0%"

@@ -170,6 +170,23 @@ def test_warnings_page_and_board_show_the_remedy_list(rendered) -> None:
     assert links == ["warnings/index.html#remedy-missing-h"] * 3
 
 
+@pytest.mark.parametrize("grace", [0, 11])
+def test_a_units_brief_marks_its_overdue_items_without_a_plan(tmp_path, make_site, grace) -> None:
+    site = _site(tmp_path, make_site, grace)
+    plan = plan_site(site)
+    renderer = Renderer(site.root, site.locale, template_globals(site, plan))
+    brief = tree(renderer.render(next(p for p in plan.pages if p.path == "daily/2026-03-05/units/T1/index.html"))
+                 .data)
+    # T1's people are P002 and P003: their overdue items, and those of them without a plan beyond the grace days
+    items = {item for (_, item), _ in OVERDUE.items() if OWNERS[item] in ("P002", "P003")}
+    names = {"R1": "杭州甲科技有限公司", "R2": "宁波乙物流有限公司", "R3": "绍兴丙纺织有限公司", "L2": "出方案",
+             "J4": "丁年金项目", "F3": "名单清理"}
+    shown = texts(brief, ".brief-lists section:last-child li")
+    assert sorted(next(i for i, n in names.items() if f"· {n} ·" in line) for line in shown) == sorted(items)
+    marked = {i for i, n in names.items() for line in shown if f"· {n} ·" in line and line.endswith("未报补救措施")}
+    assert marked == expected_missing(grace) & items
+
+
 @pytest.mark.parametrize(("row", "header", "expected"), [
     ("台账X,R1,2026-03-01,P005,,,,", "台账", "is not an allowed register"),
     ("回款,R99,2026-03-01,P005,,,,", "编号", 'unknown receivables "R99" (not in data/receivables.csv)'),

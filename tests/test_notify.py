@@ -214,6 +214,30 @@ def test_morning_battle_and_overdue_reach_the_chat_once(make_notify_site, receiv
     assert again.targets[0].sent == 0 and len(chat.requests) == 3 and len(ledger_lines(site)) == 3
 
 
+@pytest.mark.parametrize("grace", [5, 6])
+def test_overdue_items_without_a_remedy_plan_are_told_by_owner_once(tmp_path, receiver, grace: int) -> None:
+    # DB1 (王业务) is 13 days from its last follow-up on a weekly cadence: overdue by 6, with no plan in the log;
+    # DB2 (李主管) is overdue by 1 with a plan. Over the grace days DB1 is pushed for a plan, else a plain overdue.
+    log = "台账,编号,跟进日期,跟进人,跟进情况,下次跟进,补救措施,状态\n" \
+          "督办事项,DB1,2026-02-20,P003,客户未接电话,2026-02-27,,跟进中\n" \
+          "督办事项,DB2,2026-02-25,P002,资料缺两份,2026-03-01,周五前补齐并交督办,进行中\n"
+    site = tmp_path / "site"
+    chat = receiver()
+    write_files(site, {**BASELINE, **EXTRA, "data/followup_log.csv": log,
+                       "site.toml": BASELINE["site.toml"] + f"remedy_grace_days = {grace}\n\n"
+                       + target("全员群", chat.url(), send=["overdue"])})
+    build(site, clock=lambda: FIXED_NOW)
+    missing = read_csv(site / "output" / "warnings" / "remedy-missing.csv")
+    assert [(r["owner"], r["id"]) for r in missing] == ([("P003", "DB1")] if grace < 6 else [])
+    assert not run(site).failed
+    (overdue,) = chat.texts()
+    assert "逾期待跟进 2 项，涉及 2 人" in overdue  # DB1 once, though it is on both lists
+    pushed = "王业务（1 项）：单件事项「客户回访」逾期 6 天，未报补救措施"
+    plain = "王业务（1 项）：单件事项「客户回访」逾期 6 天\n"
+    assert (pushed in overdue) == (grace < 6) and (plain in overdue + "\n") == (grace >= 6)
+    assert "李主管（1 项）：单件事项「资料整理」逾期 1 天" in overdue and overdue.count("未报补救措施") == (grace < 6)
+
+
 def battle_key(site: Path) -> str:
     feed = (site / "output" / "battle" / "feed.xml").read_text(encoding="utf-8")
     return "order-" + feed.split("urn:trackboard:battle:order-", 1)[1].split("<", 1)[0]

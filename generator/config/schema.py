@@ -150,6 +150,10 @@ SCHEMA = Section(
                 "remedy_grace_days": Opt("int", 0, "Days an item of a register may be overdue for follow-up before "
                                          "a remedy plan (补救措施) in the follow-up log is required; overdue longer "
                                          "without one is listed on warnings/ and the board.", minimum=0),
+                "project_new_days": Opt("int", 90, "A project is new (新项目) until this many days after its start: "
+                                        "an open new project's daily, weekly or monthly indicator "
+                                        "(project_indicators) behind its pace (pace_tolerance) is listed on "
+                                        "warnings/.", minimum=0),
                 "training_sessions_per_month": Opt("int", 2, "Training sessions each team should hold a month; "
                                                    "teams below it are flagged on training/.", minimum=0),
                 "training_min_score": Opt("number", 3.5, "Training sessions scoring under this (1–5) are flagged.",

@@ -272,6 +272,27 @@ DATASETS: dict[str, Dataset] = {
             ),
         ),
         Dataset(
+            "project_indicators",
+            "New projects' daily, weekly and monthly indicators (新项目的日、周、月指标): one row per project, "
+            "indicator and period, with its target and what is done so far. A project's current figure of an "
+            "indicator is its latest row of the as-of day, week (Monday–Sunday) or month.",
+            (
+                _c("project", "text", "The project's id in the projects register.", "项目编号", "编号",
+                   required=True, ref="projects"),
+                _c("indicator", "text", "What is measured (外呼量, 拜访客户数, 签约件数 …).", "指标", "指标名称",
+                   required=True),
+                _c("period", "text", "day, week or month: the period the target is for.", "周期", "指标周期",
+                   required=True, choices={"day": ("日", "每日", "日指标", "当日"),
+                                           "week": ("周", "每周", "周指标", "本周"),
+                                           "month": ("月", "每月", "月指标", "本月")}),
+                _c("date", "date", "The day the figure is as of (a day of the week or month for week and month "
+                   "indicators).", "日期", "统计日期", required=True, past=True),
+                _c("target", "number", "The period's target.", "目标", "目标值", required=True, minimum=0),
+                _c("actual", "number", "Done in the period up to that day; empty counts as 0.", "完成", "实际",
+                   "完成值", default=0, minimum=0),
+            ),
+        ),
+        Dataset(
             "followups",
             "One-off supervised items.",
             (

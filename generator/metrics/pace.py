@@ -46,6 +46,20 @@ def time_progress(as_of: dt.date, mode: str = "calendar", holidays: Collection[d
     return _working_days(first, as_of, holidays) / total
 
 
+def week_progress(day: dt.date, mode: str = "calendar", holidays: Collection[dt.date] = ()) -> float:
+    """Return the share of `day`'s week (Monday–Sunday) passed by the end of `day` (0–1), counted as
+    time_progress counts a month's; a week without a working day counts as over (1.0)."""
+    if mode not in PROGRESS_MODES:
+        raise ValueError(f"unknown time progress mode {mode!r}; expected one of {', '.join(PROGRESS_MODES)}")
+    first = day - dt.timedelta(days=day.weekday())
+    if mode == "calendar":
+        return (day.weekday() + 1) / 7
+    total = _working_days(first, first + dt.timedelta(days=6), holidays)
+    if total == 0:
+        return 1.0
+    return _working_days(first, day, holidays) / total
+
+
 def pace(achievement: float | None, progress: float, tolerance: float) -> Status | None:
     """Return how an achievement rate stands against the time progress (both shares, 0.633 for 63.3%).
 

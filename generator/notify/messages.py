@@ -28,8 +28,10 @@ OWNERS_SHOWN = 10  # in an overdue message; the rest are counted, the link lists
 ITEMS_SHOWN = 3  # for each owner
 ATOM = "{http://www.w3.org/2005/Atom}"
 
-# Warning lists of warnings/ whose rows have an owner who must act, and the column naming them.
-OWNER_LISTS = {"register-followups": "owner", "talks-missing": "supervisor", "resources-stale": "owner"}
+# Warning lists of warnings/ whose rows have an owner who must act, and the column naming them. An item overdue
+# without a remedy plan (remedy-missing) is also in register-followups: it is told once, as the louder of the two.
+OWNER_LISTS = {"remedy-missing": "owner", "register-followups": "owner", "talks-missing": "supervisor",
+               "resources-stale": "owner"}
 PERSON_COLUMNS = ("person", "owner", "supervisor")  # ids of people, to place a row in a unit
 UNIT_NAME_COLUMNS = ("unit", "unit_name")  # names of units
 
@@ -238,10 +240,13 @@ class Published:
         lists = self.warning_lists()
         owners: dict[str, list[tuple[int, str]]] = {}
         names: dict[str, str] = {}
+        pushed = {(row.get("register"), row.get("id")) for row in lists.get("remedy-missing", [])}
         for list_id, column in OWNER_LISTS.items():
             for row in lists.get(list_id, []):
                 owner = row.get(column) or ""
                 if not owner or (scope is not None and self.person_unit.get(owner) not in scope):
+                    continue
+                if list_id == "register-followups" and (row.get("register"), row.get("id")) in pushed:
                     continue
                 days, item = self._item(list_id, row)
                 owners.setdefault(owner, []).append((days, item))
@@ -278,6 +283,12 @@ class Published:
                 return 10**6, self.t("notify.overdue.register_never", register=row.get("register", ""),
                                    item=row.get("item", ""))
             return days, self.t("notify.overdue.register", register=row.get("register", ""), item=row.get("item", ""),
+                              days=days)
+        if list_id == "remedy-missing":
+            if not row.get("days_overdue"):
+                return 10**6, self.t("notify.overdue.remedy_never", register=row.get("register", ""),
+                                   item=row.get("item", ""))
+            return days, self.t("notify.overdue.remedy", register=row.get("register", ""), item=row.get("item", ""),
                               days=days)
         if list_id == "talks-missing":
             return days, self.t("notify.overdue.talk", name=row.get("name", ""), days=days)

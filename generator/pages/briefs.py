@@ -27,6 +27,7 @@ from .links import brief_href, brief_pdf, person_href, unit_href
 from .notices import select_notices
 from .registers import present
 from .screens import report_for
+from .summons import summons_on
 from .tables import Col, Table, clean
 
 # The KPIs a brief shows of its unit, its child units and its people.
@@ -143,6 +144,7 @@ class _Day:
     faq: dict[str, Any] | None
     expected: dict[str, Forecast]  # each unit's forecast of the day, made the day before
     tomorrow: dict[str, Forecast]  # each unit's forecast of the next day
+    summons: dict[str, Any] | None = None  # the units summoned this week (pages/summons.py), for the top units
 
 
 def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
@@ -156,8 +158,12 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
     warnings = [{"name": r["name"], "unit": r["unit_name"], "kind": t(r["kind"]), "detail": r["detail"],
                  "owner": people_names.get(heads.get(r["unit"], ""))} for r in warned[:SHEET_ITEMS]]
     overdue = [f for f in day.followups if f.owner in scope]
+    # with a follow-up log, an item overdue past the grace days without a remedy plan says so (倒逼)
+    pushed = ({(f.register, f.id) for f in reg.remedy_missing(overdue, int(ctx.config["rules"]["remedy_grace_days"]))}
+              if ctx.site.has("followup_log") else set())
     followups = [{"owner": people_names.get(f.owner, f.owner), "register": t(REGISTER[f.register].label),
-                  "item": f.item, "days_overdue": f.days_overdue} for f in overdue[:SHEET_ITEMS]]
+                  "item": f.item, "days_overdue": f.days_overdue, "no_plan": (f.register, f.id) in pushed}
+                 for f in overdue[:SHEET_ITEMS]]
     # The day's battle reports and the current notices meant for this unit (front matter `units`), as its screen.
     reports = [r for r in day.reports if r.date == day.day and report_for(r, unit, tree)]
     notices = [d for d in day.notices if meant_for(d, [unit], tree)]
@@ -184,6 +190,8 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
         "daily_href": f"daily/{stamp}/" if ctx.wants("daily") else None,
         "notices_linked": ctx.wants("notices"),
         "pdf": brief_pdf(day.day, unit).rpartition("/")[2] if pdf else None,
+        # the top unit's management holds the one-on-one debriefs (述职), so its brief names who is summoned
+        "summons": day.summons if tree.depth[unit] == 0 else None,
     }
     path = brief_href(day.day, unit)
     return Page(f"{path}index.html", "brief.html", t("brief.title_for", unit=row["name"],
@@ -214,7 +222,8 @@ def build(ctx: Context) -> Section | None:
 
     def one(position: int) -> list[Page]:
         day = days[position]
-        units = _records(unit_kpis(tables, day), UNIT_COLUMNS)
+        kpis = unit_kpis(tables, day)
+        units = _records(kpis, UNIT_COLUMNS)
         order = [u for u in ctx.tree.order if u in units]
         people = person_kpis(tables, day)
         shown = people[people["employed"] | (people["premium_mtd"].fillna(0) != 0)]
@@ -225,7 +234,7 @@ def build(ctx: Context) -> Section | None:
         found = _Day(day, units, members_of, names, heads, _warnings(ctx, day), _followups(ctx, day),
                      select_notices(notices, day).current, reports, faq_item(entries, day, ctx.wants("faq")),
                      metrics.day_forecasts(tables, day, order),
-                     metrics.day_forecasts(tables, day + dt.timedelta(days=1), order))
+                     metrics.day_forecasts(tables, day + dt.timedelta(days=1), order), summons_on(ctx, kpis, day))
         return [_brief(ctx, found, unit, day == ctx.as_of and unit in with_pdf) for unit in order]
 
     pages = [page for day_pages in forked_map(one, range(len(days)), min_items=2) for page in day_pages]

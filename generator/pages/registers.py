@@ -18,6 +18,7 @@ from ..metrics.registers import REGISTER, REGISTERS, FollowUp, Register
 from ..render import Page
 from .context import Context, Section
 from .links import id_segment, person_href
+from .project_indicators import indicator_block
 from .tables import Col, Table
 from .warnings import WarningList, warning_rule
 
@@ -401,6 +402,10 @@ def build_projects(ctx: Context) -> Section | None:
     tiles = [{"label": t("projects.active"), "value": len(active), "kind": "number"}]
     tiles += [{"label": t(f"projects.cycle.{c}"), "value": sum(1 for r in active if r["cycle"] == c),
                "kind": "number"} for c in ("short", "medium", "long")]
+    indicators = indicator_block(ctx, rows, names)  # new projects' daily, weekly and monthly indicators
+    if indicators is not None:
+        blocks.insert(0, indicators[0])
+        tiles.append(indicators[1])
     intro = t(spec.intro, short=_cadence_text(ctx, cadences["projects_short"]),
               medium=_cadence_text(ctx, cadences["projects_medium"]),
               long=_cadence_text(ctx, cadences["projects_long"]))
