@@ -23,7 +23,7 @@ from .. import branding
 from ..cache import cache_root, canonical, code_version, digest
 from ..charts import Chart, engine_id, render_svgs
 from ..drawing import ChartDrawer
-from ..errors import TrackboardError
+from ..errors import TrackboardError, say
 from ..fonts import subset_woff2
 from ..incremental import OutputCache
 from ..metrics.freshness import next_change
@@ -79,11 +79,10 @@ def fatal_check(site: Site, strict: bool) -> None:
     fatal = [p for p in site.problems if p.fatal]
     if fatal:
         files = len({p.file for p in fatal})
-        raise TrackboardError(f"build failed: {files} input file(s) cannot be used as they are; "
-                              "the previous output is unchanged", problems=fatal)
+        raise TrackboardError(say("cli.build_fatal", files=files), problems=fatal, locale=site.locale)
     if strict and site.errors:
-        raise TrackboardError(f"build failed (--strict): {len(site.errors)} error(s) in the inputs; "
-                              "the previous output is unchanged", problems=site.errors)
+        raise TrackboardError(say("cli.build_strict", errors=len(site.errors)), problems=site.errors,
+                              locale=site.locale)
 
 
 def chart_hint(site: Site) -> str:
