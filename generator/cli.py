@@ -18,7 +18,7 @@ from .commands.notify import notify as run_notify
 from .commands.serve import serve as run_serve
 from .commands.theme import theme_listing
 from .config.schema import NOTIFY_KINDS
-from .errors import Problem, TrackboardError, say
+from .errors import BadOption, Problem, say
 from .i18n import catalogue
 from .model import site_locale
 from .progress import Progress
@@ -90,7 +90,7 @@ def _as_of_date(site: Path, text: str | None) -> dt.date | None:
     try:
         return dt.datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
-        raise TrackboardError(say("cli.invalid_as_of", as_of=text), locale=site_locale(site)) from None
+        raise BadOption(say("cli.invalid_as_of", as_of=text), locale=site_locale(site)) from None
 
 
 @main.command()

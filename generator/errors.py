@@ -151,3 +151,9 @@ class TrackboardError(click.ClickException):
             click.echo(str(problem), file=file, err=True, color=self.show_color)
         label = catalogue(self.locale or "en")["problem.error_label"]
         click.echo(f"{label}{self.message}", file=file, err=True, color=self.show_color)
+
+
+class BadOption(TrackboardError):
+    """A command-line option that cannot be read: exit code 2, as click's own usage errors."""
+
+    exit_code = 2
