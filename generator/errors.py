@@ -138,6 +138,13 @@ class TrackboardError(click.ClickException):
         super().__init__(shown)
         self.problems = problems or []
         self.locale = locale
+        self.text = message if isinstance(message, Text) else None
+
+    def localized(self, locale: str) -> TrackboardError:
+        """This error in the language of `locale`, when it was raised before the site's language was known."""
+        if self.locale or self.text is None:
+            return self
+        return type(self)(self.text, [p.localized(locale) for p in self.problems], locale)
 
     def format_message(self) -> str:
         lines = [str(p) for p in self.problems]

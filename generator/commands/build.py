@@ -167,7 +167,7 @@ def keep_result(done: dict[int, Output], index: int, result: PageResult) -> None
     if isinstance(result, Output):
         done[index] = result
     elif isinstance(result, Failed):
-        raise TrackboardError(f"build failed: {result.message}; the previous output is unchanged")
+        raise TrackboardError(say("cli.template_failed", reason=result.message))
 
 
 def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> list[PageResult]:
@@ -519,7 +519,10 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
     key = build_key(site) if cache else ""
     outputs, unchanged = previous.same_build(key)
     if outputs is None:
-        outputs = render_site(site, previous, progress)  # compute, plan the pages, render them
+        try:
+            outputs = render_site(site, previous, progress)  # compute, plan the pages, render them
+        except TrackboardError as error:  # a theme's template failed: said in the site's language
+            raise error.localized(site.locale) from None
     elif unchanged:
         progress.note("write", "inputs unchanged: the published pages stay, build.json is written again")
     else:
