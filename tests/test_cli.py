@@ -266,6 +266,7 @@ def test_check_suggests_the_id_of_the_person_whose_name_was_typed(tmp_path: Path
         "data/sales.csv": BASELINE["data/sales.csv"] + "2026-03-04,王业务,1,1,a\n2026-03-04,P0O3,1,1,a\n",
     })
     lines = invoke("check", site).stderr.splitlines()
-    assert "data/sales.csv 第 5 行「工号」：人员“王业务”不存在（data/people.csv 里没有），请检查编号；王业务 的编号是 " \
-           "P003，是不是要填“P003”？" in lines
-    assert "data/sales.csv 第 6 行「工号」：人员“P0O3”不存在（data/people.csv 里没有），请检查编号，是不是“P003”？" in lines
+    assert ("data/sales.csv 第 5 行「工号」：人员“王业务”不存在（data/people.csv 里没有），请检查编号；"
+            "王业务 的编号是 P003，是不是要填“P003”？") in lines
+    assert ("data/sales.csv 第 6 行「工号」：人员“P0O3”不存在（data/people.csv 里没有），请检查编号，"
+            "是不是“P003”？") in lines

@@ -143,7 +143,8 @@ def fetch(query: Query, environ: Mapping[str, str]) -> Fetched:
     try:
         connection = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, application_name="trackboard")
     except (psycopg.Error, ValueError) as exc:
-        return _failure(query, "connection", say("problem.db.cannot_connect", reason=hidden(_one_line(str(exc)), secrets)))
+        return _failure(query, "connection",
+                        say("problem.db.cannot_connect", reason=hidden(_one_line(str(exc)), secrets)))
     buffer = io.BytesIO()
     try:
         with connection:

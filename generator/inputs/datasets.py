@@ -479,11 +479,12 @@ def load_datasets(site: Path, config: dict[str, Any], cache: bool = False, kept:
             continue
         if path is None or not path.exists():
             if options.get("file"):
-                why = "problem.data.file_is_folder" if (site / options["file"]).is_dir() else "problem.data.file_missing"
-                problems.append(explained(options["file"], None, None, say(why, dataset=name), fatal=True))
+                folder = (site / options["file"]).is_dir()
+                why = say("problem.data.file_is_folder" if folder else "problem.data.file_missing", dataset=name)
+                problems.append(explained(options["file"], None, None, why, fatal=True))
             elif dataset.required:
-                problems.append(explained(f"data/{name}.csv", None, None, say("problem.data.required_file", dataset=name),
-                                          fatal=True))
+                problems.append(explained(f"data/{name}.csv", None, None,
+                                          say("problem.data.required_file", dataset=name), fatal=True))
             else:
                 missing.append(name)
             tables[name] = empty_frame(dataset)
