@@ -283,8 +283,8 @@ def test_failure_while_writing_leaves_the_old_output(site: Path, monkeypatch: py
     result = CliRunner().invoke(main, ["build", str(site), "--as-of", "2026-03-05"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert result.stderr.strip() == (f"Error: cannot write the site to {site / 'output'} "
-                                     "(No space left on device); the previous output is unchanged")
+    assert result.stderr.strip() == (f"错误：无法把网站写到 {site / 'output'}（No space left on device）；"
+                                     "已发布的网站保持不变")
     assert len(calls) == 4  # three files were already staged
     assert snapshot(site / "output") == before
     assert staging_leftovers(site) == []
@@ -584,9 +584,8 @@ def test_refuses_a_non_empty_folder_that_is_not_a_build(tmp_path: Path, site: Pa
     result = CliRunner().invoke(main, ["build", str(site), "--out", str(out)])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        f"Error: refusing to replace {out}: it is not empty and was not made by Trackboard (it holds no "
-        ".trackboard-output file nor a build.json of an earlier build); "
-        "choose another --out or empty it")
+        f"错误：不能替换 {out}：它不是空的，也不是本程序生成的（里面没有 .trackboard-output 文件，也没有以前生成的 "
+        "build.json）；请换一个 --out，或先清空它")
     assert snapshot(out) == {"report.docx": b"precious"}
 
 
@@ -597,7 +596,8 @@ def test_refuses_to_build_over_the_site(site: Path, target: str, reason: str) ->
     before = snapshot(site)
     with pytest.raises(TrackboardError) as info:
         run_build(site, out=site / target)
-    assert info.value.message == f"refusing to build into {site / target}: {reason}"
+    assert str(info.value.text) == f"refusing to build into {site / target}: {reason}"  # English; the site's:
+    assert info.value.message.startswith(f"不能生成到 {site / target}：")
     assert snapshot(site) == before
 
 

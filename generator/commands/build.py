@@ -27,7 +27,7 @@ from ..errors import TrackboardError, say
 from ..fonts import subset_woff2
 from ..incremental import OutputCache
 from ..metrics.freshness import next_change
-from ..model import Site, load_site
+from ..model import Site, load_site, site_locale
 from ..output import Output
 from ..pages import SitePlan, plan_site
 from ..pages.context import pacing_of
@@ -499,10 +499,13 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     BuildState when not given.
     """
     state = state if state is not None else BuildState()
-    out = output_folder(out or site_dir / "output")
-    check_target(out, site_dir)  # before the lock file is made beside it
-    with output_lock(out), settled(), state.saving_in_background():
-        return _build(site_dir, out, as_of, profile, strict, clock, cache, progress, in_place, state)
+    try:
+        out = output_folder(out or site_dir / "output")
+        check_target(out, site_dir)  # before the lock file is made beside it
+        with output_lock(out), settled(), state.saving_in_background():
+            return _build(site_dir, out, as_of, profile, strict, clock, cache, progress, in_place, state)
+    except TrackboardError as error:  # the output folder's, a theme's: said in the site's language
+        raise error.localized(site_locale(site_dir)) from error.__cause__
 
 
 def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str | None, strict: bool,
@@ -519,10 +522,7 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
     key = build_key(site) if cache else ""
     outputs, unchanged = previous.same_build(key)
     if outputs is None:
-        try:
-            outputs = render_site(site, previous, progress)  # compute, plan the pages, render them
-        except TrackboardError as error:  # a theme's template failed: said in the site's language
-            raise error.localized(site.locale) from None
+        outputs = render_site(site, previous, progress)  # compute, plan the pages, render them
     elif unchanged:
         progress.note("write", "inputs unchanged: the published pages stay, build.json is written again")
     else:
