@@ -39,8 +39,8 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(:\d{2})?$")
 _TRUE = {"true", "yes", "y", "1", "是", "对", "√", "x", "t"}
 _FALSE = {"false", "no", "n", "0", "否", "不", "", "f"}
 
-# A parser takes one distinct raw value and returns the typed value, or raises ValueError with the
-# reason shown to the user.
+# A parser takes one distinct raw value and returns the typed value, or raises ValueError (Explained: the
+# reason shown to the user, a catalogue entry, so that it reads in the site's language).
 Parser = Callable[[object], object]
 
 
@@ -58,11 +58,6 @@ def cell(value: object) -> str:
         value = int(value)
     written = str(value).strip()
     return written[:37] + "…" if len(written) > 40 else written
-
-
-def shown(value: object) -> str:
-    """Return a raw value as the user would see it in an English message (quoted, shortened)."""
-    return f'"{cell(value)}"'
 
 
 def parse_text(value: object) -> str:
