@@ -80,8 +80,10 @@ def test_a_screen_unit_that_is_no_unit_is_an_error_naming_the_setting(tmp_path: 
                                                                       make_site: Callable[..., Path]) -> None:
     site = make_site(tmp_path / "site", {"site.toml": BASELINE["site.toml"] + '\n[[screens]]\nname = "x"\n'
                                                                              'unit = "T9"\n'})
-    with pytest.raises(TrackboardError, match=r'\[\[screens\]\] #1 \("x"\) unit: "T9" is not a unit id'):
+    refused = r"\[\[screens\]\] 第 1 个（“x”）的 unit：“T9”不是单位表里的单位编码"  # in the site's language
+    with pytest.raises(TrackboardError, match=refused) as info:
         build(site, out=tmp_path / "out", clock=lambda: FIXED_NOW)
+    assert str(info.value.text) == 'site.toml [[screens]] #1 ("x") unit: "T9" is not a unit id of the units table'
 
 
 def test_a_profile_unit_that_is_no_unit_is_an_error_naming_the_profile(tmp_path: Path,
