@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .errors import Text, say
+
 DEFAULT_PRIMARY = "#1d232b"  # the masthead's dark slate
 DEFAULT_ACCENT = "#b3261e"  # the red of a battle report
 DEFAULT_SCREEN_BACKGROUND = "#0d1b2a"  # the night blue of the office screens
@@ -35,10 +37,10 @@ LOGO_FOLDER = "static/branding"  # where a build publishes the logo, as logo.svg
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 # Each colour key, and what is written on it (white text on the masthead, on a badge, on the screens).
-COLOUR_KEYS = {
-    "primary": "white text on it (the masthead of every page)",
-    "accent": "white text on it (badges, battle reports)",
-    "screen_background": "the screens' white text on it and on their tiles (a little lighter)",
+COLOUR_KEYS = {  # each colour key, and what is written on it (a catalogue entry, for the contrast error)
+    "primary": "problem.colour.on.primary",
+    "accent": "problem.colour.on.accent",
+    "screen_background": "problem.colour.on.screen_background",
 }
 
 
@@ -114,22 +116,22 @@ def contrast(one: str, other: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def colour_problems(section: dict[str, Any]) -> dict[str, str]:
+def colour_problems(section: dict[str, Any]) -> dict[str, Text]:
     """What is wrong with each colour key of a `[branding]` table, by key: not a hex colour, or too little contrast
     for the text written on it."""
-    problems: dict[str, str] = {}
+    problems: dict[str, Text] = {}
     for key, text_on_it in COLOUR_KEYS.items():
         value = section[key]
         colour = normal_hex(value)
         if colour is None:
-            problems[key] = f'"{value}" is not a hex colour (expected "#rrggbb", e.g. "#b3261e")'
+            problems[key] = say("problem.colour.not_hex", value=value)
             continue
         # The screens' tiles are the lightest surface their white text is written on.
         surface = _lighter(colour, PANEL_WHITE) if key == "screen_background" else colour
         ratio = contrast(surface, WHITE)
         if ratio < MIN_CONTRAST:
-            problems[key] = (f"{colour} is too light for {text_on_it}: contrast {ratio:.2f}:1, WCAG AA needs "
-                             f"{MIN_CONTRAST}:1; choose a darker colour")
+            problems[key] = say("problem.colour.too_light", colour=colour, on=say(text_on_it), ratio=f"{ratio:.2f}",
+                                needed=MIN_CONTRAST)
     return problems
 
 

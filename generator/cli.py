@@ -19,7 +19,9 @@ from .commands.notify import notify as run_notify
 from .commands.serve import serve as run_serve
 from .commands.theme import theme_listing
 from .config.schema import NOTIFY_KINDS
-from .errors import Problem
+from .errors import BadOption, Problem, say
+from .i18n import catalogue
+from .model import site_locale
 from .progress import Progress
 
 SHOWN_PROBLEMS = 20  # in a build summary; `check` and the quality page list them all
@@ -28,13 +30,18 @@ site_argument = click.argument("site", type=click.Path(file_okay=False, path_typ
                                required=False)
 
 
-def _echo_problems(problems: list[Problem], limit: int | None = None) -> None:
+def _echo_problems(problems: list[Problem], locale: str, limit: int | None = None) -> None:
     ordered = sorted_problems(problems)
     for problem in ordered[:limit]:
         color = "red" if problem.is_error else "yellow"
         click.secho(str(problem), fg=color, err=True)
     if limit is not None and len(ordered) > limit:
-        click.echo(f"… and {len(ordered) - limit} more (all are listed on the quality page)", err=True)
+        click.echo(_say(locale, "cli.more", count=len(ordered) - limit), err=True)
+
+
+def _say(locale: str, key: str, **values: object) -> str:
+    """A line of the command's own output in the site's language."""
+    return say(key, **values).render(catalogue(locale))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,34 +53,45 @@ def main() -> None:
 @main.command()
 @site_argument
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: SITE/output).")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
               help="The date the site is built for, from 2000-01-01 to a year after today (default: the "
                    "latest date in the sales data up to today).")
 @click.option("--profile", help="Build for an audience defined under [profiles] (e.g. screen, managers).")
 @click.option("--strict", is_flag=True, help="Fail on any error in the inputs instead of skipping bad rows.")
 @click.option("--notify", "then_notify", is_flag=True, help="Then send what is owed to the [[notify]] targets.")
-def build(site: Path, out: Path | None, as_of: dt.datetime | None, profile: str | None, strict: bool,
+def build(site: Path, out: Path | None, as_of: str | None, profile: str | None, strict: bool,
           then_notify: bool) -> None:
     """Validate the inputs, compute, render and publish the site atomically."""
+    day = _as_of_date(site, as_of)
     progress = Progress.for_terminal()
     try:
-        result = run_build(site, out=out, as_of=as_of.date() if as_of else None, profile=profile, strict=strict,
-                           progress=progress)
+        result = run_build(site, out=out, as_of=day, profile=profile, strict=strict, progress=progress)
     finally:
         progress.close()
     s = result.site
-    _echo_problems(s.problems, SHOWN_PROBLEMS)
+    _echo_problems(s.problems, s.locale, SHOWN_PROBLEMS)
     skipped = sum(len(rows) for rows in s.skipped_rows().values())
-    click.echo(f"Built {result.pages} pages ({result.files} files) into {result.out} "
-               f"as of {s.as_of.isoformat()}" + (f", profile {s.profile_name}" if s.profile_name else "") + ".")
+    profile_name = say("cli.built_profile", profile=s.profile_name) if s.profile_name else ""
+    click.echo(_say(s.locale, "cli.built", pages=result.pages, files=result.files, out=result.out,
+                    as_of=s.as_of.isoformat(), profile=profile_name))
     if s.problems:
-        click.echo(f"{len(s.errors)} error(s), {len(s.warnings)} warning(s), {skipped} row(s) skipped: "
-                   f"see {result.out / 'quality' / 'index.html'}")
+        click.echo(_say(s.locale, "cli.build_problems", errors=len(s.errors), warnings=len(s.warnings),
+                        skipped=skipped, page=result.out / "quality" / "index.html"))
     if s.missing:
-        click.echo("Not provided (pages left out): " + ", ".join(s.missing))
-    click.echo(f"Open {(result.out / 'index.html').resolve().as_uri()}")
+        click.echo(_say(s.locale, "cli.not_provided", datasets=", ".join(s.missing)))
+    click.echo(_say(s.locale, "cli.open", uri=(result.out / "index.html").resolve().as_uri()))
     if then_notify:
         _notify(site, result.out, dry_run=False, only=None)
+
+
+def _as_of_date(site: Path, text: str | None) -> dt.date | None:
+    """The --as-of date; a mistyped one refused in the site's language (so parsed here, not by click)."""
+    if text is None:
+        return None
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise BadOption(say("cli.invalid_as_of", as_of=text), locale=site_locale(site)) from None
 
 
 @main.command()
@@ -81,11 +99,11 @@ def build(site: Path, out: Path | None, as_of: dt.datetime | None, profile: str 
 def check(site: Path) -> None:
     """Check the inputs; print every problem as file:row:column: message; exit 1 on any error."""
     result = run_check(site, today=utc_now().date())
-    _echo_problems(result.problems)
+    _echo_problems(result.problems, result.locale)
     rows = sum(s.rows_read for s in result.sources.values())
-    click.echo(f"Checked {len(result.sources)} data files ({rows} rows) and "
-               f"{sum(len(d) for d in result.documents.values())} Markdown files: "
-               f"{len(result.errors)} error(s), {len(result.warnings)} warning(s).")
+    click.echo(_say(result.locale, "cli.checked", files=len(result.sources), rows=rows,
+                    documents=sum(len(d) for d in result.documents.values()), errors=len(result.errors),
+                    warnings=len(result.warnings)))
     if result.errors:
         sys.exit(1)
 

@@ -15,9 +15,9 @@ from typing import Any, cast
 import pandas as pd
 
 from .cache import KnownFiles, Store, canonical, code_version, digest
-from .config import did_you_mean, load_config
-from .errors import Problem, TrackboardError
-from .i18n import catalogue, translator
+from .config import default_config, load_config
+from .errors import Problem, TrackboardError, explained, hint, say
+from .i18n import translator
 from .inputs.campaigns import check_campaigns
 from .inputs.content import Document, check_collections, load_collections
 from .inputs.database import Fetched, Query, fetch, from_database
@@ -129,9 +129,8 @@ def input_files(root: Path, config: dict[str, Any]) -> tuple[list[Path], list[Pr
             found.update(_files_under(str(base), str(root), skipped))
         elif base.is_dir():
             skipped.append(str(base))
-    warnings = [Problem(os.path.relpath(p, root).replace(os.sep, "/"), None, None,
-                        "is a link out of the site folder: not read and not published", severity="warning")
-                for p in sorted(skipped)]
+    warnings = [explained(os.path.relpath(p, root).replace(os.sep, "/"), None, None, say("problem.site.link_out"),
+                          "warning") for p in sorted(skipped)]
     # In the order of sorted Path objects (by their parts), without making and comparing ten thousand of them.
     return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))], warnings
 
@@ -189,8 +188,8 @@ def resolve_profile(config: dict[str, Any], name: str | None) -> dict[str, Any]:
         return dict(BUILTIN_PROFILES["managers"])
     profiles = {**BUILTIN_PROFILES, **config["profiles"]}
     if name not in profiles:
-        hint = did_you_mean(name, tuple(profiles)) or " profiles: " + ", ".join(profiles)
-        raise TrackboardError(f'unknown profile "{name}";{hint}')
+        raise TrackboardError(say("cli.unknown_profile", hint(name, profiles, "cli.profiles"), name=name),
+                              locale=config["site"]["locale"])
     return dict(profiles[name])
 
 
@@ -206,11 +205,11 @@ FIRST_AS_OF = dt.date(2000, 1, 1)
 AS_OF_AHEAD = dt.timedelta(days=366)
 
 
-def check_as_of(as_of: dt.date, today: dt.date) -> None:
-    """Refuse an as-of date no report is built for (a typo such as 2300-01-01), before anything is read."""
+def check_as_of(as_of: dt.date, today: dt.date, locale: str) -> None:
+    """Refuse an as-of date no report is built for (a typo such as 2300-01-01), before any data is read."""
     if not FIRST_AS_OF <= as_of <= today + AS_OF_AHEAD:
-        raise TrackboardError(f"--as-of {as_of.isoformat()}: expected a date from {FIRST_AS_OF.isoformat()} to "
-                              f"{(today + AS_OF_AHEAD).isoformat()} (a year after today)")
+        raise TrackboardError(say("cli.as_of_range", as_of=as_of.isoformat(), first=FIRST_AS_OF.isoformat(),
+                                  last=(today + AS_OF_AHEAD).isoformat()), locale=locale)
 
 
 _NUMBER_RUN = re.compile(r"\+?\d[\d \-()]*\d|\d")
@@ -305,9 +304,9 @@ def limit_table_text(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
             found = []
             for index in frame.index[long.to_numpy()]:
                 row = cast(int, frame.at[index, ROW]) if ROW in frame.columns else None  # ROW holds ints
-                found.append(Problem(source.file if source else name, None if row is None else int(row), header,
-                                     f"is {len(values[index]):,} characters long; only the first {MAX_TEXT:,} "
-                                     "are used", "warning"))
+                found.append(explained(source.file if source else name, None if row is None else int(row), header,
+                                       say("problem.data.too_long", length=f"{len(values[index]):,}",
+                                           limit=f"{MAX_TEXT:,}"), "warning"))
             problems.extend(place_in_table(found, source, frame))
             frame.loc[long, column.name] = values[long].map(_cut)
     return problems
@@ -320,8 +319,9 @@ def limit_document_text(documents: dict[str, list[Document]]) -> list[Problem]:
         for doc in docs:
             for key, value in doc.meta.items():
                 if isinstance(value, str) and len(value) > MAX_TEXT:
-                    problems.append(Problem(doc.file, None, key, f"is {len(value):,} characters long; only the "
-                                            f"first {MAX_TEXT:,} are used", "warning"))
+                    problems.append(explained(doc.file, None, key, say("problem.data.too_long",
+                                                                       length=f"{len(value):,}",
+                                                                       limit=f"{MAX_TEXT:,}"), "warning"))
                     doc.meta[key] = _cut(value)
     return problems
 
@@ -395,12 +395,12 @@ def check_document_units(documents: dict[str, list[Document]], tables: dict[str,
     then reaches no one through it)."""
     units = tables.get("units")
     known = {str(u) for u in units["id"]} if units is not None else set()
-    return [Problem(doc.file, None, "units", f'"{unit}" is not a unit id of the units table', "warning")
+    return [explained(doc.file, None, "units", say("problem.doc.unknown_unit", unit=unit), "warning")
             for docs in documents.values() for doc in docs for unit in units_of(doc) if unit not in known]
 
 
 def scoped(profile: str, unit_ids: list[str], totals_above: bool, others: str, tables: dict[str, pd.DataFrame],
-           sources: dict[str, Source], documents: dict[str, list[Document]], problems: list[Problem]
+           sources: dict[str, Source], documents: dict[str, list[Document]], problems: list[Problem], locale: str = "en"
            ) -> tuple[dict[str, pd.DataFrame], dict[str, list[Document]], list[Problem], frozenset[str]]:
     """A profile's scope (`units`): the rows and documents of its subtrees only (with `totals_above`, the units
     above with their totals, the sales outside carried by stand-ins named `others`), outside names blanked in the
@@ -409,9 +409,8 @@ def scoped(profile: str, unit_ids: list[str], totals_above: bool, others: str, t
     known = {str(u) for u in units["id"]}
     unknown = [u for u in unit_ids if u not in known]
     if unknown:
-        hint = did_you_mean(unknown[0], tuple(sorted(known)))
-        raise TrackboardError(f'site.toml [profiles.{profile}] units: "{unknown[0]}" is not a unit id of the units '
-                              "table" + (f";{hint}" if hint else ""))
+        raise TrackboardError(say("cli.scope_unit", hint(unknown[0], sorted(known)), profile=profile, unit=unknown[0]),
+                              locale=locale)
     tree = unit_tree(units)
     scope = scope_of(tables, unit_ids, tree, totals_above)
     redactor = Redactor(tables, scope, tree)
@@ -419,7 +418,8 @@ def scoped(profile: str, unit_ids: list[str], totals_above: bool, others: str, t
     documents, dropped = scope_documents(documents, tables, scope, tree, redactor)
     rows = {sources[name].file: set(frame[ROW]) for name, frame in kept.items()
             if name in sources and ROW in frame.columns}
-    left = [dataclasses.replace(p, message=redactor.text(p.message)) for p in problems
+    # The message as redacted is final (text=None): localizing it again would bring back the names.
+    left = [dataclasses.replace(p, message=redactor.text(p.message), text=None) for p in problems
             if p.file not in dropped and (p.file not in rows or p.row is None or p.row <= 1 or p.row in rows[p.file])]
     return kept, documents, left, frozenset(dropped)
 
@@ -428,6 +428,13 @@ def unpublished(documents: dict[str, list[Document]], as_of: dt.date) -> frozens
     """The files of the notices not published at `as_of` (dated after it)."""
     return frozenset(d.file for d in documents.get("notices", [])
                      if isinstance(d.meta.get("date"), dt.date) and d.meta["date"] > as_of)
+
+
+def site_locale(root: Path) -> str:
+    """The language of the site at `root` (the default one when it has no folder or no usable site.toml): for the
+    command's own messages before the site is loaded."""
+    config = load_config(root)[0] if root.is_dir() else default_config()
+    return str(config["site"]["locale"])
 
 
 def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None,
@@ -440,11 +447,12 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     `state` holds what earlier builds of this process kept (see BuildState); a fresh one when not given.
     """
     state = state if state is not None else BuildState()
-    if not root.is_dir():
-        raise TrackboardError(f"{root}: no such site folder")
-    if as_of is not None:
-        check_as_of(as_of, today)
+    if not root.is_dir():  # no site.toml to read its language from: the default one's
+        raise TrackboardError(say("cli.no_site", site=root), locale=site_locale(root))
     config, problems = load_config(root)
+    locale = str(config["site"]["locale"])
+    if as_of is not None:
+        check_as_of(as_of, today, locale)
     profile_settings = resolve_profile(config, profile)
     # Markdown first: its worker processes are forked before the data readers start any threads, and parse
     # while the data files are read.
@@ -476,13 +484,15 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         data_key += f":{today.isoformat()}"  # which rows are left depends on the day too
     problems += check_document_units(documents, loaded.tables)
     as_of = as_of or default_as_of(loaded.tables, today)  # the whole site's, whatever the scope
+    # An editor reads the problems in the site's language; before a scope redacts their text.
+    problems = [problem.localized(locale) for problem in problems]
     hidden: frozenset[str] = frozenset()
     if profile_settings.get("units"):
         # At the source, as masking: whatever page, CSV, index or poster is made shows the scope only.
-        others = translator(str(config["site"]["locale"]))("scope.others")
+        others = translator(locale)("scope.others")
         tables, documents, problems, hidden = scoped(profile or "", profile_settings["units"],
                                                      bool(profile_settings.get("totals_above")), others,
-                                                     loaded.tables, loaded.sources, documents, problems)
+                                                     loaded.tables, loaded.sources, documents, problems, locale)
         loaded = dataclasses.replace(loaded, tables=tables)
         if data_key:
             data_key += ":units=" + ",".join(profile_settings["units"]) + f":{profile_settings.get('totals_above')}"
@@ -493,10 +503,7 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     if data_key:
         _declared(loaded.tables, f"{data_key}:{bool(profile_settings.get('mask_phone'))}", state.derived)
     inputs, unfollowed = input_files(root, config)
-    problems += unfollowed + override_problems(site_overrides(root, inputs))
-    # An editor reads the problems in the site's language (those made from a catalogue entry).
-    messages = catalogue(str(config["site"]["locale"]))
-    problems = [problem.localized(messages) for problem in problems]
+    problems += [p.localized(locale) for p in unfollowed + override_problems(site_overrides(root, inputs))]
     return Site(
         root=root,
         config=config,

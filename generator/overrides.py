@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
-from .errors import Problem
+from .errors import Problem, Text, explained, say
 
 THEME_PACKAGE = "generator"
 SITE_TEMPLATES = "theme/templates"
@@ -76,7 +76,7 @@ class Override:
     name: str  # "board.html"
     extends: str | None  # the built-in template it extends block by block, else None
     blocks: tuple[str, ...]
-    problem: str | None  # why it cannot be used, else None
+    problem: Text | None  # why it cannot be used, else None
 
 
 def read_override(root: Path, path: Path, site_names: frozenset[str] = frozenset()) -> Override:
@@ -87,9 +87,9 @@ def read_override(root: Path, path: Path, site_names: frozenset[str] = frozenset
     try:
         tree = _parse(path.read_text(encoding="utf-8"), relative)
     except UnicodeDecodeError:
-        return Override(relative, name, None, (), "is not UTF-8 text; save it as UTF-8")
+        return Override(relative, name, None, (), say("problem.file.not_utf8"))
     except TemplateSyntaxError as exc:
-        return Override(relative, name, None, (), f"line {exc.lineno}: {exc.message}")
+        return Override(relative, name, None, (), say("problem.theme.syntax", line=exc.lineno, reason=exc.message))
     blocks = tuple(_blocks(tree))
     parent = _parent(tree)
     plain_builtin = parent in builtin_sources() and parent not in site_names
@@ -97,15 +97,13 @@ def read_override(root: Path, path: Path, site_names: frozenset[str] = frozenset
         return Override(relative, name, None, blocks, None)
     base = parent.removeprefix(BUILTIN_PREFIX)
     if base not in builtin_sources():
-        return Override(relative, name, base, blocks,
-                        f'extends "{parent}", which is not a built-in template; built-in templates: '
-                        + ", ".join(sorted(builtin_sources())))
+        return Override(relative, name, base, blocks, say("problem.theme.unknown_parent", parent=parent,
+                                                          templates=", ".join(sorted(builtin_sources()))))
     available = builtin_blocks(base)
     unknown = [block for block in blocks if block not in available]
     if unknown:
-        return Override(relative, name, base, blocks,
-                        f"block '{unknown[0]}' does not exist in the built-in {base}; blocks: "
-                        + (", ".join(available) or "none"))
+        return Override(relative, name, base, blocks, say("problem.theme.unknown_block", block=unknown[0], base=base,
+                                                          blocks=", ".join(available) or say("problem.theme.none")))
     return Override(relative, name, base, blocks, None)
 
 
@@ -120,4 +118,4 @@ def site_overrides(root: Path, files: list[Path]) -> list[Override]:
 def override_problems(overrides: list[Override]) -> list[Problem]:
     """An error for each override that cannot be used: the build stops rather than silently showing the
     built-in block."""
-    return [Problem(o.path, None, None, o.problem, fatal=True) for o in overrides if o.problem]
+    return [explained(o.path, None, None, o.problem, fatal=True) for o in overrides if o.problem]

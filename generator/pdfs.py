@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Store, cache_root, code_version, digest
-from .errors import TrackboardError
+from .errors import TrackboardError, say
 from .fonts import WEB_FAMILY, font_version, print_faces
 from .output import Output
 from .parallel import forked_map
@@ -126,10 +126,7 @@ def check_engine() -> None:
     try:
         import weasyprint  # noqa: F401 - loads Pango: what fails on a machine without it
     except (ImportError, OSError) as exc:
-        raise TrackboardError(
-            f"build failed: PDFs cannot be printed here ({type(exc).__name__}: {exc}). Install WeasyPrint's "
-            "libraries (bash scripts/install-system-deps.sh --fonts-only installs Pango), or set "
-            "[briefs] pdf_levels = 0 in site.toml to make no PDF; the previous output is unchanged") from exc
+        raise TrackboardError(say("cli.no_pdf_engine", reason=f"{type(exc).__name__}: {exc}")) from exc
 
 
 def quiet_weasyprint() -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import TrackboardError
+from .errors import TrackboardError, say
 from .output import Output
 from .parallel import workers
 
@@ -317,7 +317,7 @@ def swap_in(staging: Path, out: Path, keep_spare: bool = False) -> None:
     then kept as the spare folder (`keep_spare`) or deleted."""
     if out.exists() and not out.is_dir():
         shutil.rmtree(staging, ignore_errors=True)
-        raise TrackboardError(f"{out} exists and is not a folder")
+        raise TrackboardError(say("cli.out_not_folder", out=out))
     if out.exists():
         if _exchange(staging, out):
             _put_aside(staging, out, keep_spare)  # it now holds the previous output
@@ -397,7 +397,7 @@ def _open_lock(path: Path, out: Path) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     except OSError as exc:
-        raise TrackboardError(f"cannot lock the output folder {out} ({path}: {exc.strerror or exc})") from exc
+        raise TrackboardError(say("cli.cannot_lock", out=out, path=path, reason=exc.strerror or exc)) from exc
 
 
 def _is_at(fd: int, path: Path) -> bool:
@@ -429,8 +429,7 @@ def output_lock(out: Path, timeout: float | None = None, waiting: Callable[[str]
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise TrackboardError(f"another build is still writing {out} (it holds {path}); gave up "
-                                          f"after waiting {timeout:g} seconds") from None
+                    raise TrackboardError(say("cli.locked", out=out, path=path, seconds=f"{timeout:g}")) from None
                 if not told:
                     waiting(f"another build is writing {out}: waiting for it to finish (up to {timeout:g} seconds)")
                     told = True
@@ -456,16 +455,14 @@ def check_target(out: Path, site: Path) -> None:
     or empty folder, or one Trackboard made (see made_by_trackboard), is replaced."""
     resolved, root = out.resolve(), site.resolve()
     if resolved == root or resolved in root.parents:
-        raise TrackboardError(f"refusing to build into {out}: it contains the site itself")
+        raise TrackboardError(say("cli.out_holds_site", out=out))
     for folder in ("data", "content", "theme"):
         if resolved == root / folder or (root / folder) in resolved.parents:
-            raise TrackboardError(f"refusing to build into {out}: it is inside the site's {folder}/ folder")
+            raise TrackboardError(say("cli.out_inside_site", out=out, folder=folder))
     if os.path.lexists(out) and not out.is_dir():
-        raise TrackboardError(f"refusing to replace {out}: it is not a folder")
+        raise TrackboardError(say("cli.out_is_file", out=out))
     if out.is_dir() and any(out.iterdir()) and not made_by_trackboard(out):
-        raise TrackboardError(f"refusing to replace {out}: it is not empty and was not made by Trackboard (it holds "
-                              f"no {OUTPUT_MARKER} file nor a build.json of an earlier build); choose another --out or "
-                              "empty it")
+        raise TrackboardError(say("cli.out_not_ours", out=out, marker=OUTPUT_MARKER))
 
 
 def publish_in_place(out: Path, files: Iterable[Output], gone: Iterable[str]) -> None:
@@ -492,7 +489,7 @@ def publish_in_place(out: Path, files: Iterable[Output], gone: Iterable[str]) ->
     except OSError as exc:
         reason = exc.strerror or str(exc)
         detail = f"{exc.filename}: {reason}" if exc.filename else reason
-        raise TrackboardError(f"cannot write the site to {out} ({detail})") from exc
+        raise TrackboardError(say("cli.cannot_write", out=out, reason=detail)) from exc
 
 
 def publish(out: Path, files: Iterable[Output], finish: Callable[[Path], None] | None = None,
@@ -513,4 +510,4 @@ def publish(out: Path, files: Iterable[Output], finish: Callable[[Path], None] |
     except OSError as exc:  # disk full, no permission: one clear line, not a traceback
         reason = exc.strerror or str(exc)
         detail = f"{exc.filename}: {reason}" if exc.filename else reason
-        raise TrackboardError(f"cannot write the site to {out} ({detail}); the previous output is unchanged") from exc
+        raise TrackboardError(say("cli.cannot_write_kept", out=out, reason=detail)) from exc

@@ -169,11 +169,11 @@ def test_faq_lists_the_ten_problems_in_rank_order(rich_site: Path) -> None:
 # --- data quality, lenient and strict builds ------------------------------------------------------------------
 
 BAD_SALES = BASELINE["data/sales.csv"] + "2026-13-01,P003,100,1,a\n2026-03-04,P003,abc,1,a\n2026-03-04,P999,100,1,a\n"
-BAD_PROBLEMS = [
-    ["error", "data/sales.csv", "5", "日期", '"2026-13-01" is not a date (expected YYYY-MM-DD or YYYY/MM/DD)'],
-    ["error", "data/sales.csv", "6", "保费",
-     '"abc" is not an amount (expected a number such as 94000 or "¥94,000.00")'],
-    ["error", "data/sales.csv", "7", "工号", 'unknown person "P999" (not in data/people.csv)'],
+BAD_PROBLEMS = [  # in the baseline site's language
+    ["error", "data/sales.csv", "5", "日期",
+     "“2026-13-01”不是日期，请写成“年-月-日”，如 2026-11-20（也可写 2026/11/20）"],
+    ["error", "data/sales.csv", "6", "保费", "“abc”不是金额，请填数字，如 94000 或 ¥94,000.00"],
+    ["error", "data/sales.csv", "7", "工号", "人员“P999”不存在（data/people.csv 里没有），请检查编号"],
 ]
 
 
@@ -210,8 +210,8 @@ def test_lenient_build_from_the_command_line_summarises(tmp_path: Path, make_sit
     site = make_site(tmp_path / "site", {"data/sales.csv": BAD_SALES})
     result = CliRunner().invoke(main, ["build", str(site), "--as-of", "2026-03-05"])
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == [f"{f}:{r}:{c}: {m}" for _, f, r, c, m in BAD_PROBLEMS]
-    assert "3 error(s), 0 warning(s), 3 row(s) skipped" in result.stdout
+    assert result.stderr.splitlines() == [f"{f} 第 {r} 行「{c}」：{m}" for _, f, r, c, m in BAD_PROBLEMS]
+    assert "3 个错误，0 个提醒，3 行未读入" in result.stdout
 
 
 @pytest.mark.slow
@@ -224,8 +224,8 @@ def test_strict_build_fails_and_keeps_the_previous_output(tmp_path: Path, make_s
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.stderr.splitlines() == [
-        *(f"{f}:{r}:{c}: {m}" for _, f, r, c, m in BAD_PROBLEMS),
-        "Error: build failed (--strict): 3 error(s) in the inputs; the previous output is unchanged",
+        *(f"{f} 第 {r} 行「{c}」：{m}" for _, f, r, c, m in BAD_PROBLEMS),
+        "错误：生成失败（--strict）：输入中有 3 个错误；已发布的网站保持不变",
     ]
     assert snapshot(site / "output") == before
     assert staging_leftovers(site) == []
@@ -283,8 +283,8 @@ def test_failure_while_writing_leaves_the_old_output(site: Path, monkeypatch: py
     result = CliRunner().invoke(main, ["build", str(site), "--as-of", "2026-03-05"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert result.stderr.strip() == (f"Error: cannot write the site to {site / 'output'} "
-                                     "(No space left on device); the previous output is unchanged")
+    assert result.stderr.strip() == (f"错误：无法把网站写到 {site / 'output'}（No space left on device）；"
+                                     "已发布的网站保持不变")
     assert len(calls) == 4  # three files were already staged
     assert snapshot(site / "output") == before
     assert staging_leftovers(site) == []
@@ -319,9 +319,9 @@ def test_fatal_input_error_leaves_the_old_output(site: Path) -> None:
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.stderr.splitlines()[0] == (
-        'data/people.csv:1:name: required column is missing: expected a header "name" or "姓名", or map it in '
-        'site.toml ([data.people.columns] name = "your header")')
-    assert result.stderr.splitlines()[-1].startswith("Error: build failed")
+        "data/people.csv 第 1 行「name」：缺少必需的列：请加一列，表头写成“name”或“姓名”；如果文件里的表头是别的写法，"
+        '请在 site.toml 的 [data.people.columns] 里写 name = "文件里的表头"')
+    assert result.stderr.splitlines()[-1].startswith("错误：生成失败")
     assert snapshot(site / "output") == before
     assert staging_leftovers(site) == []
 
@@ -584,9 +584,8 @@ def test_refuses_a_non_empty_folder_that_is_not_a_build(tmp_path: Path, site: Pa
     result = CliRunner().invoke(main, ["build", str(site), "--out", str(out)])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        f"Error: refusing to replace {out}: it is not empty and was not made by Trackboard (it holds no "
-        ".trackboard-output file nor a build.json of an earlier build); "
-        "choose another --out or empty it")
+        f"错误：不能替换 {out}：它不是空的，也不是本程序生成的（里面没有 .trackboard-output 文件，也没有以前生成的 "
+        "build.json）；请换一个 --out，或先清空它")
     assert snapshot(out) == {"report.docx": b"precious"}
 
 
@@ -597,7 +596,8 @@ def test_refuses_to_build_over_the_site(site: Path, target: str, reason: str) ->
     before = snapshot(site)
     with pytest.raises(TrackboardError) as info:
         run_build(site, out=site / target)
-    assert info.value.message == f"refusing to build into {site / target}: {reason}"
+    assert str(info.value.text) == f"refusing to build into {site / target}: {reason}"  # English; the site's:
+    assert info.value.message.startswith(f"不能生成到 {site / target}：")
     assert snapshot(site) == before
 
 

@@ -27,8 +27,7 @@ def test_check_clean_site(site: Path) -> None:
     result = invoke("check", site)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert result.stdout.strip() == (
-        "Checked 3 data files (11 rows) and 3 Markdown files: 0 error(s), 0 warning(s).")
+    assert result.stdout.strip() == "已检查 3 个数据文件（11 行）和 3 个 Markdown 文件：0 个错误，0 个提醒。"
 
 
 def test_check_prints_every_problem_and_exits_1(tmp_path: Path, make_site) -> None:
@@ -41,37 +40,36 @@ def test_check_prints_every_problem_and_exits_1(tmp_path: Path, make_site) -> No
     result = invoke("check", site)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [  # errors first, by file and row; then warnings
-        "content/notices/bad.md:1:title: 必填字段，不能为空",
-        'data/people.csv:7:岗位: "boss" is not an allowed role; expected one of agent, supervisor, manager, tracker, '
-        "staff (or 业务员, 主管, 经理, 督办, 内勤)",
-        'data/sales.csv:5:日期: "2026-13-01" is not a date (expected YYYY-MM-DD or YYYY/MM/DD)',
-        'data/sales.csv:6:工号: unknown person "P999" (not in data/people.csv)',
-        'content/notices/typo.md:4:pined: 没有这个字段，是不是“pinned”？',
+        "content/notices/bad.md 第 1 行「title」：必填字段，不能为空",
+        "data/people.csv 第 7 行「岗位」：“boss”不是 role 可以填的值，可填：agent, supervisor, manager, tracker, staff"
+        "（或 业务员, 主管, 经理, 督办, 内勤）",
+        "data/sales.csv 第 5 行「日期」：“2026-13-01”不是日期，请写成“年-月-日”，如 2026-11-20（也可写 2026/11/20）",
+        "data/sales.csv 第 6 行「工号」：人员“P999”不存在（data/people.csv 里没有），请检查编号",
+        "content/notices/typo.md 第 4 行「pined」：没有这个字段，是不是“pinned”？",
     ]
-    assert result.stdout.strip() == (
-        "Checked 3 data files (14 rows) and 4 Markdown files: 4 error(s), 1 warning(s).")
+    assert result.stdout.strip() == "已检查 3 个数据文件（14 行）和 4 个 Markdown 文件：4 个错误，1 个提醒。"
 
 
 def test_check_with_only_warnings_exits_0(tmp_path: Path, make_site) -> None:
     site = make_site(tmp_path, {"content/notices/typo.md": "---\ntitle: 通知\ndate: 2026-03-01\npined: true\n---\n"})
     result = invoke("check", site)
     assert result.exit_code == 0
-    assert result.stderr.splitlines() == ['content/notices/typo.md:4:pined: 没有这个字段，是不是“pinned”？']
+    assert result.stderr.splitlines() == ["content/notices/typo.md 第 4 行「pined」：没有这个字段，是不是“pinned”？"]
 
 
 def test_check_missing_site_folder(tmp_path: Path) -> None:
     result = invoke("check", tmp_path / "nowhere")
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"Error: {tmp_path / 'nowhere'}: no such site folder"
+    assert result.stderr.strip() == f"错误：{tmp_path / 'nowhere'}：没有这个站点文件夹"  # the default locale's
 
 
 def test_check_folder_without_anything(tmp_path: Path) -> None:
     result = invoke("check", tmp_path)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        "data/people.csv: not found: the people dataset is required (data/people.csv or .xlsx)",
-        "data/units.csv: not found: the units dataset is required (data/units.csv or .xlsx)",
-        "site.toml: not found; using the defaults",
+    assert result.stderr.splitlines() == [  # no site.toml: the default locale's words
+        "data/people.csv：找不到这个文件：people 数据是必需的，请放入 data/people.csv 或 data/people.xlsx",
+        "data/units.csv：找不到这个文件：units 数据是必需的，请放入 data/units.csv 或 data/units.xlsx",
+        "site.toml：找不到这个文件，全部使用默认设置",
     ]
 
 
@@ -117,7 +115,7 @@ def test_no_traceback_for_any_bad_input(tmp_path: Path, make_site, files) -> Non
     assert built.exception is None or isinstance(built.exception, SystemExit), repr(built.exception)
     assert "Traceback" not in built.output
     if checked.exit_code == 1:  # every error check reports is one the build stops on or skips
-        assert built.exit_code == 1 or "row(s) skipped" in built.stdout or "error(s)" in built.stdout
+        assert built.exit_code == 1 or "个错误" in built.stdout
 
 
 def test_broken_theme_override_is_reported_without_traceback(tmp_path: Path, make_site) -> None:
@@ -132,7 +130,7 @@ def test_bad_as_of_is_a_usage_error(site: Path) -> None:
     result = invoke("build", site, "--as-of", "2026-02-30")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    assert "Invalid value for '--as-of'" in result.stderr
+    assert result.stderr.strip() == "错误：--as-of 2026-02-30：不是日期，请写成“年-月-日”，如 2026-11-20"
 
 
 @pytest.mark.slow
@@ -142,14 +140,14 @@ def test_real_process_python_m_generator(tmp_path: Path, make_site) -> None:
                              text=True, encoding="utf-8", timeout=60)
     assert process.returncode == 1
     assert process.stderr.splitlines() == [
-        'data/sales.csv:5:日期: "2026-13-01" is not a date (expected YYYY-MM-DD or YYYY/MM/DD)']
+        "data/sales.csv 第 5 行「日期」：“2026-13-01”不是日期，请写成“年-月-日”，如 2026-11-20（也可写 2026/11/20）"]
     assert "Traceback" not in process.stderr
     broken = make_site(tmp_path / "broken", {"data/units.csv": b"\x00\x01binary"})
     process = subprocess.run([sys.executable, "-m", "generator", "build", str(broken)], capture_output=True,
                              text=True, encoding="utf-8", timeout=60)
     assert process.returncode == 1
     assert process.stderr.splitlines()[0] == (
-        "data/units.csv: is a binary file, not CSV text (an Excel file saved with a .csv name?)")
+        "data/units.csv：不是 CSV 文本文件（是不是把 Excel 文件改成了 .csv 的名字？）；请在 Excel 里“另存为 CSV”")
     assert "Traceback" not in process.stderr
     assert not (broken / "output").exists()
 
@@ -160,8 +158,8 @@ def test_real_process_build_ends_with_its_summary_the_whole_site_and_the_right_s
     process = subprocess.run([sys.executable, "-m", "generator", "build", str(site), "--out", str(site / "out")],
                              capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert process.returncode == 0, process.stderr
-    assert process.stdout.splitlines()[-1].startswith("Open file://")
-    assert any(line.startswith("Built ") for line in process.stdout.splitlines())
+    assert process.stdout.splitlines()[-1].startswith("打开 file://")
+    assert any(line.startswith("已生成 ") for line in process.stdout.splitlines())
     in_process = invoke("build", str(site), "--out", str(site / "in-process"))
     assert in_process.exit_code == 0
 
@@ -246,7 +244,7 @@ def test_example_site_checks_clean() -> None:
     result = invoke("check", REPO)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
-    assert result.stdout.strip().endswith(": 0 error(s), 0 warning(s).")
+    assert result.stdout.strip().endswith("：0 个错误，0 个提醒。")
 
 
 @pytest.mark.slow
@@ -268,6 +266,7 @@ def test_check_suggests_the_id_of_the_person_whose_name_was_typed(tmp_path: Path
         "data/sales.csv": BASELINE["data/sales.csv"] + "2026-03-04,王业务,1,1,a\n2026-03-04,P0O3,1,1,a\n",
     })
     lines = invoke("check", site).stderr.splitlines()
-    assert 'data/sales.csv:5:工号: unknown person "王业务" (not in data/people.csv); 王业务 is P003: did you mean ' \
-           '"P003"?' in lines
-    assert 'data/sales.csv:6:工号: unknown person "P0O3" (not in data/people.csv); did you mean "P003"?' in lines
+    assert ("data/sales.csv 第 5 行「工号」：人员“王业务”不存在（data/people.csv 里没有），请检查编号；"
+            "王业务 的编号是 P003，是不是要填“P003”？") in lines
+    assert ("data/sales.csv 第 6 行「工号」：人员“P0O3”不存在（data/people.csv 里没有），请检查编号，"
+            "是不是“P003”？") in lines

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.config import default_config, load_config, parse_config
-from generator.errors import TrackboardError
+from generator.errors import TrackboardError, hint, say
 from generator.model import resolve_profile
 
 
@@ -249,13 +249,15 @@ def test_builtin_and_configured_profiles() -> None:
 def test_unknown_profile_is_an_error_with_a_suggestion() -> None:
     with pytest.raises(TrackboardError) as info:
         resolve_profile(default_config(), "scren")
-    assert info.value.format_message() == 'unknown profile "scren"; did you mean "screen"?'
+    assert info.value.format_message() == "没有名为“scren”的发布配置（profile），是不是“screen”？"  # the default locale
+    assert str(say("cli.unknown_profile", hint("scren", ["screen"]), name="scren")) == \
+        'unknown profile "scren"; did you mean "screen"?'
 
 
 def test_unknown_profile_on_the_command_line(site) -> None:
     result = CliRunner().invoke(main, ["build", str(site), "--profile", "scren"])
     assert result.exit_code == 1
-    assert result.stderr.strip() == 'Error: unknown profile "scren"; did you mean "screen"?'
+    assert result.stderr.strip() == "错误：没有名为“scren”的发布配置（profile），是不是“screen”？"
     assert "Traceback" not in result.output
     assert not (site / "output").exists()
 
@@ -265,9 +267,9 @@ def test_config_error_stops_check_and_build(site) -> None:
     runner = CliRunner()
     check = runner.invoke(main, ["check", str(site)])
     assert check.exit_code == 1
-    assert 'site.toml:2:site.titel: unknown key; did you mean "title"?' in check.stderr.splitlines()
+    assert "site.toml 第 2 行「site.titel」：没有这个设置项，是不是“title”？" in check.stderr.splitlines()
     build = runner.invoke(main, ["build", str(site)])
     assert build.exit_code == 1
-    assert 'site.toml:2:site.titel: unknown key; did you mean "title"?' in build.stderr.splitlines()
+    assert "site.toml 第 2 行「site.titel」：没有这个设置项，是不是“title”？" in build.stderr.splitlines()
     assert "Traceback" not in build.output
     assert not (site / "output").exists()

@@ -168,24 +168,29 @@ def test_a_bad_row_is_named_by_its_identity_not_a_row_number(make_site: Callable
              '[data.sales.columns]\ndate = "日期"\nperson = "工号"\npremium = "保费"\norder = "保单号"\n')
     site = make_site(tmp_path / "site", {"site.toml": site_toml(sales), "data/sales.csv": None})
     result = build(site, out=tmp_path / "out", clock=clock)
-    shown = [str(p) for p in result.site.errors]
+    shown = [str(p.localized("en")) for p in result.site.errors]  # the baseline site is Chinese
     assert 'data.sales (sql): row with 保单号=B7, 日期=soon, 工号=P004: 日期: "soon" is not a date ' \
            "(expected YYYY-MM-DD or YYYY/MM/DD)" in shown
     assert any(s.startswith("data.sales (sql): row with 保单号=C9, 日期=2026-03-04, 工号=P999: 工号: unknown person")
                for s in shown)
     assert result.site.sources["sales"].rows_kept == 1
     quality = (tmp_path / "out" / "quality" / "problems.csv").read_text(encoding="utf-8-sig")
-    assert "row with 保单号=B7" in quality
+    assert "保单号=B7, 日期=soon, 工号=P004 的那一行" in quality
+
+
+def english(failure: TrackboardError) -> str:
+    """The problems of a failed build as an English site shows them (the baseline site is Chinese)."""
+    return "\n".join(str(p.localized("en")) for p in failure.problems)
 
 
 def build_fails(site: Path, out: Path) -> str:
-    """Build into `out` (which holds an earlier build) expecting failure; the error as the user sees it."""
+    """Build into `out` (which holds an earlier build) expecting failure; the error as the user sees it, in English."""
     before = files(out)
     with pytest.raises(TrackboardError) as failure:
         build(site, out=out, clock=clock)
     assert files(out) == before, "the previous output must stay untouched"
-    text = failure.value.format_message()
-    assert PASSWORD not in text
+    text = english(failure.value)
+    assert PASSWORD not in text and PASSWORD not in failure.value.format_message()
     return text
 
 
@@ -213,7 +218,7 @@ def test_a_query_that_fails_names_the_dataset_and_setting_and_keeps_the_output(
     if expected is None:
         with pytest.raises(TrackboardError) as failure:
             build(site, out=out, clock=clock, strict=True)
-        text = failure.value.format_message()
+        text = english(failure.value)
         assert 'data.sales (sql): row with 保单号=A2, 日期=2026-03-03, 工号=P004: 保费: "2026-03-03" is not an amount' \
                in text
         return
@@ -248,8 +253,8 @@ def test_database_settings_are_checked_before_connecting(make_site: Callable[...
     site = make_site(tmp_path / "site", {"site.toml": site_toml(data)})
     with pytest.raises(TrackboardError) as failure:
         build(site, out=tmp_path / "out", clock=clock)
-    assert expected in failure.value.format_message()
-    assert "is required" not in failure.value.format_message()  # the setting is the problem, not a missing file
+    assert expected in english(failure.value)
+    assert "is required" not in english(failure.value)  # the setting is the problem, not a missing file
 
 
 @pytest.mark.slow

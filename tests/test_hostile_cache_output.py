@@ -153,7 +153,8 @@ def test_a_folder_with_someone_elses_build_json_is_not_replaced(site: Path, tmp_
     before = snapshot(out)
     with pytest.raises(TrackboardError) as info:
         run_build(site, out)
-    assert str(out) in info.value.message and "not made by Trackboard" in info.value.message
+    assert str(out) in info.value.message and "也不是本程序生成的" in info.value.message  # the site's language
+    assert "not made by Trackboard" in str(info.value.text)
     assert snapshot(out) == before
 
 

@@ -33,7 +33,8 @@ def _quality(site: Path) -> str:
 
 
 def _messages(result: BuildResult) -> list[str]:
-    return [str(p) for p in result.site.problems]
+    """The problems as an English site shows them (the baseline site, whose check output is asserted, is Chinese)."""
+    return [str(p.localized("en")) for p in result.site.problems]
 
 
 @pytest.mark.parametrize("header", ["日期,工号,保费,件数,险种", "日期,工号,险种,保费,件数"])
@@ -47,11 +48,11 @@ def test_stray_quote_does_not_swallow_the_rows_after_it(tmp_path: Path, make_sit
         lines.append(",".join(cells[c] for c in columns))
     site = make_site(tmp_path / "site", {"data/sales.csv": "\n".join(lines) + "\n"})
     output = _check(site)
-    assert "data/sales.csv:6:险种: a quote opened here is never closed" in output
+    assert "data/sales.csv 第 6 行「险种」：这一格的引号只有开头没有结尾" in output
     result = _build(site)
     assert len(result.site.tables["sales"]) == 1000  # the rows after the stray quote are read, not lost
     assert sum(result.site.tables["sales"]["premium"]) == sum(100 + i for i in range(1000))
-    assert "never closed" in _quality(site)
+    assert "引号只有开头没有结尾" in _quality(site)
 
 
 @pytest.mark.parametrize("bad", ["\x1b", "\x01", "\ufffe", "\x85"])
@@ -59,12 +60,12 @@ def test_control_characters_in_text_are_reported_and_dropped(tmp_path: Path, mak
                                                            bad: str) -> None:
     people = BASELINE["data/people.csv"].replace("P003,王业务", f"P003,王{bad}业务")
     site = make_site(tmp_path / "site", {"data/people.csv": people})
-    assert "data/people.csv:4:姓名: " in _check(site)
+    assert "data/people.csv 第 4 行「姓名」：" in _check(site)
     result = _build(site)
     assert any(m.startswith("data/people.csv:4:姓名: ") and "control character" in m for m in _messages(result))
     names = result.site.tables["people"].set_index("id")["name"]
     assert names["P003"] == "王业务"
-    assert "control character" in _quality(site)
+    assert "控制字符" in _quality(site)
 
 
 SALES = "日期,工号,保费,件数,险种\n2026-03-02,P003,1000,1,意外险\n"
@@ -82,7 +83,7 @@ SALES = "日期,工号,保费,件数,险种\n2026-03-02,P003,1000,1,意外险\n"
 def test_numbers_out_of_range_are_errors_for_their_cell(tmp_path: Path, make_site: Callable[..., Path], row: str,
                                                         column: str) -> None:
     site = make_site(tmp_path / "site", {"data/sales.csv": SALES + row + "\n"})
-    assert f"data/sales.csv:3:{column}: " in _check(site)
+    assert f"data/sales.csv 第 3 行「{column}」：" in _check(site)
     result = _build(site)
     assert any(m.startswith(f"data/sales.csv:3:{column}: ") for m in _messages(result))
     assert len(result.site.tables["sales"]) == 1
@@ -123,7 +124,7 @@ def test_sales_dates_beyond_today_or_before_2000_are_errors(tmp_path: Path, make
     assert result.site.as_of == dt.date(2026, 3, 5)  # the latest real sale, not the typo
     assert any(m.startswith("data/sales.csv:5:日期: ") for m in _messages(result))
     assert len(result.site.tables["sales"]) == 3
-    assert "data/sales.csv:5:日期: " in _check(site) or day == "2026-03-20"  # check's clock is today's
+    assert "data/sales.csv 第 5 行「日期」：" in _check(site) or day == "2026-03-20"  # check's clock is today's
 
 
 def _xlsx_with_far_cell(row: int, column: int) -> bytes:
@@ -150,7 +151,7 @@ def test_xlsx_with_a_huge_used_range_is_refused(tmp_path: Path, make_site: Calla
         "site.toml": BASELINE["site.toml"].replace('file = "data/sales.csv"', 'file = "data/sales.xlsx"'),
         "data/sales.csv": None, "data/sales.xlsx": data})
     output = _check(site)
-    assert "data/sales.xlsx: " in output and "XFD1048576" in output
+    assert "data/sales.xlsx：" in output and "XFD1048576" in output
     with pytest.raises(TrackboardError) as caught:
         _build(site)
     assert any("XFD1048576" in str(p) for p in caught.value.problems)
@@ -168,6 +169,7 @@ def test_control_characters_in_front_matter_are_reported_and_dropped(tmp_path: P
     battle = BASELINE["content/battle/first-order.md"].replace("title: 王业务签下金福年金",
                                                                'title: "王业务\\e签下\\x01金福年金"')
     site = make_site(tmp_path / "site", {"content/battle/first-order.md": battle})
-    assert "content/battle/first-order.md:2:title: contains control character(s) U+0001, U+001B" in _check(site)
+    assert ("content/battle/first-order.md 第 2 行「title」：含有看不见的控制字符（U+0001, U+001B），已删去"
+            in _check(site))
     result = _build(site)
     assert [d.meta["title"] for d in result.site.documents["battle"]] == ["王业务签下金福年金"]

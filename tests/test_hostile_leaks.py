@@ -146,7 +146,7 @@ def test_a_data_file_linked_out_of_the_site_is_not_read(tmp_path: Path, make_sit
     (site / "data" / "sales.csv").symlink_to(elsewhere)
     with pytest.raises(TrackboardError) as failure:
         build(site, out=tmp_path / "out", clock=lambda: FIXED_NOW)
-    assert "data/sales.csv: is a link leading out of the site folder" in failure.value.format_message()
+    assert "data/sales.csv：是指向站点文件夹以外的链接，不读取" in failure.value.format_message()
     assert not (tmp_path / "out").exists()
 
     (site / "data" / "sales.csv").unlink()

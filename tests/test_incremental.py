@@ -373,7 +373,7 @@ def test_checked_tables_are_read_back_until_a_data_file_changes(site: Path, monk
         assert list(cached.tables[name].dtypes) == list(table.dtypes), name
         assert cached.tables[name].equals(table), name
     assert cached.problems == fresh.problems
-    assert any("characters long" in p.message for p in cached.problems)
+    assert any("characters long" in str(p.localized("en")) for p in cached.problems)
     assert any("NO-SUCH-UNIT" in str(p) for p in cached.problems)
 
     people.write_text(people.read_text(encoding="utf-8").replace("NO-SUCH-UNIT", "ALSO-MISSING"), encoding="utf-8")

@@ -71,7 +71,8 @@ def test_an_unknown_chinese_kind_is_an_error_at_its_field(tmp_path) -> None:
     write_files(tmp_path, {**BASELINE, "content/meetings/x.md": meeting("x", "2026-03-03", "营业部", "茶话会")})
     site = load_site(tmp_path, today=AS_OF)
     assert [(p.file, p.column) for p in site.errors] == [("content/meetings/x.md", "kind")]
-    assert '"茶话会" is not allowed' in site.errors[0].message
+    assert "“茶话会”不是可以填的值" in site.errors[0].message  # in the site's language
+    assert '"茶话会" is not allowed' in site.errors[0].localized("en").message
 
 
 @pytest.mark.parametrize(("days", "expected"), [(2, {"二部夕会": "2"}), (1, {"二部夕会": "2", "未破零专题会": "1"}),

@@ -642,4 +642,4 @@ def test_each_new_battle_report_is_sent_once(make_notify_site, receiver) -> None
 def test_an_unknown_profile_on_a_target_is_an_error(make_notify_site) -> None:
     site = make_notify_site(target("群", "json://127.0.0.1:9/x", profile="scren"))
     result = CliRunner().invoke(main, ["notify", str(site)])
-    assert result.exit_code == 1 and 'unknown profile "scren"; did you mean "screen"?' in result.output
+    assert result.exit_code == 1 and "没有名为“scren”的发布配置（profile），是不是“screen”？" in result.output

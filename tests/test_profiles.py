@@ -197,5 +197,5 @@ def test_unknown_profile_is_a_clear_error(tmp_path: Path, make_site) -> None:
     from generator.errors import TrackboardError
 
     site = make_site(tmp_path / "site")
-    with pytest.raises(TrackboardError, match='unknown profile "scren"'):
+    with pytest.raises(TrackboardError, match="没有名为“scren”的发布配置"):
         load_site(site, today=FIXED_NOW.date(), profile="scren")

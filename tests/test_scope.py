@@ -80,14 +80,16 @@ def test_a_screen_unit_that_is_no_unit_is_an_error_naming_the_setting(tmp_path: 
                                                                       make_site: Callable[..., Path]) -> None:
     site = make_site(tmp_path / "site", {"site.toml": BASELINE["site.toml"] + '\n[[screens]]\nname = "x"\n'
                                                                              'unit = "T9"\n'})
-    with pytest.raises(TrackboardError, match=r'\[\[screens\]\] #1 \("x"\) unit: "T9" is not a unit id'):
+    refused = r"\[\[screens\]\] 第 1 个（“x”）的 unit：“T9”不是单位表里的单位编码"  # in the site's language
+    with pytest.raises(TrackboardError, match=refused) as info:
         build(site, out=tmp_path / "out", clock=lambda: FIXED_NOW)
+    assert str(info.value.text) == 'site.toml [[screens]] #1 ("x") unit: "T9" is not a unit id of the units table'
 
 
 def test_a_profile_unit_that_is_no_unit_is_an_error_naming_the_profile(tmp_path: Path,
                                                                        make_site: Callable[..., Path]) -> None:
     site = make_site(tmp_path / "site", {"site.toml": BASELINE["site.toml"] + '\n[profiles.t1]\nunits = ["T01"]\n'})
-    with pytest.raises(TrackboardError, match=r'\[profiles\.t1\] units: "T01" is not a unit id .*did you mean "T1"'):
+    with pytest.raises(TrackboardError, match=r"\[profiles\.t1\] 的 units：“T01”不是单位表里的单位编码，是不是“T1”？"):
         build(site, out=tmp_path / "out", profile="t1", clock=lambda: FIXED_NOW)
 
 
@@ -163,4 +165,4 @@ def test_a_document_for_a_unit_that_does_not_exist_is_a_warning(tmp_path: Path,
     notice = "---\ntitle: 通知\ndate: 2026-03-02\nunits: [T1, T9]\n---\n\n正文\n"
     site = make_site(tmp_path / "site", {"content/notices/typo.md": notice})
     problems = [str(p) for p in load_site(site, today=FIXED_NOW.date()).problems]
-    assert 'content/notices/typo.md:units: "T9" is not a unit id of the units table' in problems
+    assert "content/notices/typo.md「units」：“T9”不是单位表里的单位编码，请检查" in problems

@@ -76,7 +76,7 @@ def test_edit_is_served_then_a_broken_front_matter_shows_the_error_page(site: Pa
     wait_for(lambda: fetch(server.url)[0] == 500)
     status, body = fetch(server.url + "notices/index.html")
     assert status == 500
-    assert "content/notices/welcome.md:" in body and "文件头格式有误" in body
+    assert "content/notices/welcome.md 第 3 行：文件头格式有误" in body
     assert SCRIPT_PATH in body  # the error page reloads itself once the file is fixed
 
     file.write_text(notice("三月开门红再启动", "2026-03-01"), encoding="utf-8")
@@ -184,7 +184,7 @@ def test_an_open_tab_reloads_by_itself_and_shows_a_broken_edit(site: Path, serve
 
         file.write_text("---\ntitle: [unclosed\ndate: 2026-03-01\n---\n正文\n", encoding="utf-8")
         wait_for(lambda: "文件头格式有误" in text("main"))
-        assert "content/notices/welcome.md:" in text("main")
+        assert "content/notices/welcome.md 第 3 行" in text("main")
 
         file.write_text(notice("三月开门红再启动", "2026-03-01"), encoding="utf-8")
         wait_for(lambda: heading() == "三月开门红再启动")  # the error page reloaded itself once fixed

@@ -23,11 +23,11 @@ from .. import branding
 from ..cache import cache_root, canonical, code_version, digest
 from ..charts import Chart, engine_id, render_svgs
 from ..drawing import ChartDrawer
-from ..errors import TrackboardError
+from ..errors import TrackboardError, say
 from ..fonts import subset_woff2
 from ..incremental import OutputCache
 from ..metrics.freshness import next_change
-from ..model import Site, load_site
+from ..model import Site, load_site, site_locale
 from ..output import Output
 from ..pages import SitePlan, plan_site
 from ..pages.context import pacing_of
@@ -79,11 +79,10 @@ def fatal_check(site: Site, strict: bool) -> None:
     fatal = [p for p in site.problems if p.fatal]
     if fatal:
         files = len({p.file for p in fatal})
-        raise TrackboardError(f"build failed: {files} input file(s) cannot be used as they are; "
-                              "the previous output is unchanged", problems=fatal)
+        raise TrackboardError(say("cli.build_fatal", files=files), problems=fatal, locale=site.locale)
     if strict and site.errors:
-        raise TrackboardError(f"build failed (--strict): {len(site.errors)} error(s) in the inputs; "
-                              "the previous output is unchanged", problems=site.errors)
+        raise TrackboardError(say("cli.build_strict", errors=len(site.errors)), problems=site.errors,
+                              locale=site.locale)
 
 
 def chart_hint(site: Site) -> str:
@@ -168,7 +167,7 @@ def keep_result(done: dict[int, Output], index: int, result: PageResult) -> None
     if isinstance(result, Output):
         done[index] = result
     elif isinstance(result, Failed):
-        raise TrackboardError(f"build failed: {result.message}; the previous output is unchanged")
+        raise TrackboardError(say("cli.template_failed", reason=result.message))
 
 
 def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> list[PageResult]:
@@ -500,10 +499,13 @@ def build(site_dir: Path, out: Path | None = None, as_of: dt.date | None = None,
     BuildState when not given.
     """
     state = state if state is not None else BuildState()
-    out = output_folder(out or site_dir / "output")
-    check_target(out, site_dir)  # before the lock file is made beside it
-    with output_lock(out), settled(), state.saving_in_background():
-        return _build(site_dir, out, as_of, profile, strict, clock, cache, progress, in_place, state)
+    try:
+        out = output_folder(out or site_dir / "output")
+        check_target(out, site_dir)  # before the lock file is made beside it
+        with output_lock(out), settled(), state.saving_in_background():
+            return _build(site_dir, out, as_of, profile, strict, clock, cache, progress, in_place, state)
+    except TrackboardError as error:  # the output folder's, a theme's: said in the site's language
+        raise error.localized(site_locale(site_dir)) from error.__cause__
 
 
 def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str | None, strict: bool,

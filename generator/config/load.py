@@ -13,18 +13,20 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..branding import LOGO_MAX_BYTES, LOGO_SUFFIXES, colour_problems
-from ..errors import Problem
+from ..errors import Problem, Text, explained, hint, say
 from ..inputs.schemas import DATASETS
 from .schema import SCHEMA, ListOf, MapOf, Opt, Section, StrMap
 
 CONFIG_FILE = "site.toml"
 _HEADER = re.compile(r"^\s*(\[\[?)([^\[\]]+)\]\]?\s*(#.*)?$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
-_TYPE_NAMES = {
-    "str": "a string", "int": "an integer", "number": "a number", "bool": "true or false",
-    "time": 'a time "HH:MM"', "list[str]": "a list of strings", "list[time]": 'a list of times "HH:MM"',
-    "list[date]": "a list of dates (TOML dates, unquoted: 2026-10-01)", "date": "a date (2026-10-01, unquoted)",
+_TYPE_NAMES = {  # each setting type's name, a catalogue entry
+    "str": "problem.type.str", "int": "problem.type.int", "number": "problem.type.number",
+    "bool": "problem.type.bool", "time": "problem.type.time", "list[str]": "problem.type.list_str",
+    "list[time]": "problem.type.list_time", "list[date]": "problem.type.list_date", "date": "problem.type.date",
 }
+_KINDS = {bool: "problem.kind.boolean", int: "problem.kind.integer", float: "problem.kind.number",
+          str: "problem.kind.string", list: "problem.kind.list", dict: "problem.kind.table"}
 
 
 def _is_date(value: object) -> bool:
@@ -38,10 +40,8 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return f' did you mean "{close[0]}"?' if close else ""
 
 
-def _describe(value: object) -> str:
-    kind = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list", dict: "table"}.get(
-        type(value), type(value).__name__
-    )
+def _describe(value: object) -> Text:
+    kind = say(_KINDS[type(value)]) if type(value) in _KINDS else say("problem.as_given", reason=type(value).__name__)
     if isinstance(value, (dict, list)):
         return kind
     # Written as in TOML (double quotes, true/false), so the user recognises their own value.
@@ -49,7 +49,7 @@ def _describe(value: object) -> str:
         shown = json.dumps(value, ensure_ascii=False)
     else:
         shown = value.isoformat() if hasattr(value, "isoformat") else repr(value)  # TOML dates and times
-    return f"{shown} ({kind})"
+    return say("problem.config.given", value=shown, kind=kind)
 
 
 class _Checker:
@@ -97,25 +97,25 @@ class _Checker:
                 return number
         return None
 
-    def error(self, dotted: str, message: str) -> None:
-        self.problems.append(Problem(self.file, self.line_of(dotted), dotted, message, fatal=True))
+    def error(self, dotted: str, message: Text) -> None:
+        self.problems.append(explained(self.file, self.line_of(dotted), dotted, message, fatal=True))
 
     def section(self, spec: Section, value: object, path: str, dataset: str | None = None) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.error(path, f"expected a table, got {_describe(value)}")
+            self.error(path, say("problem.config.not_table", got=_describe(value)))
             value = {}
         out: dict[str, Any] = {}
         for key in value:
             if key not in spec.options:
-                self.error(_join(path, key), "unknown key;" + (did_you_mean(key, tuple(spec.options)) or
-                           " expected one of " + ", ".join(spec.options)))
+                self.error(_join(path, key), say("problem.config.unknown_key",
+                                                 hint(key, spec.options, "problem.hint.expected")))
         for key, sub in spec.options.items():
             dotted = _join(path, key)
             present = key in value
             if isinstance(sub, Opt):
                 if not present:
                     if sub.required:
-                        self.error(dotted, "is required")
+                        self.error(dotted, say("problem.config.required"))
                     out[key] = _copy(sub.default)
                 else:
                     out[key] = self.option(sub, value[key], dotted)
@@ -131,26 +131,26 @@ class _Checker:
 
     def mapping(self, spec: MapOf, value: object, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.error(path, f"expected a table, got {_describe(value)}")
+            self.error(path, say("problem.config.not_table", got=_describe(value)))
             return {}
         out = {}
         for name, item in value.items():
             if spec.keys is not None and name not in spec.keys:
-                self.error(_join(path, name), "unknown name;" + (did_you_mean(name, spec.keys) or
-                           " expected one of " + ", ".join(spec.keys)))
+                self.error(_join(path, name), say("problem.config.unknown_name",
+                                                  hint(name, spec.keys, "problem.hint.expected")))
                 continue
             out[name] = self.section(spec.item, item, _join(path, name), dataset=name)
         return out
 
     def array(self, spec: ListOf, value: object, path: str) -> list[dict[str, Any]]:
         if not isinstance(value, list):
-            self.error(path, f"expected an array of tables ([[{path}]]), got {_describe(value)}")
+            self.error(path, say("problem.config.not_array", path=path, got=_describe(value)))
             return []
         return [self.section(spec.item, item, f"{path}[{i}]") for i, item in enumerate(value)]
 
     def strmap(self, spec: StrMap, value: object, path: str, dataset: str | None) -> dict[str, str]:
         if not isinstance(value, dict):
-            self.error(path, f"expected a table, got {_describe(value)}")
+            self.error(path, say("problem.config.not_table", got=_describe(value)))
             return {}
         keys = spec.keys
         if spec.keys_from == "dataset" and dataset in DATASETS:
@@ -159,16 +159,15 @@ class _Checker:
         for key, item in value.items():
             dotted = _join(path, key)
             if keys is not None and key not in keys:
-                self.error(dotted, "unknown column;" + (did_you_mean(key, keys) or
-                           " expected one of " + ", ".join(keys)))
+                self.error(dotted, say("problem.config.unknown_column", hint(key, keys, "problem.hint.expected")))
             elif not isinstance(item, str) or not item.strip():
-                self.error(dotted, f"expected the header as a non-empty string, got {_describe(item)}")
+                self.error(dotted, say("problem.config.not_header", got=_describe(item)))
             else:
                 out[key] = item.strip()
         return out
 
     def option(self, spec: Opt, value: object, dotted: str) -> object:
-        expected = _TYPE_NAMES[spec.type]
+        expected = say(_TYPE_NAMES[spec.type])
         ok = {
             "str": isinstance(value, str),
             "int": isinstance(value, int) and not isinstance(value, bool),
@@ -180,28 +179,29 @@ class _Checker:
             "list[date]": isinstance(value, list) and all(_is_date(v) for v in value),
         }[spec.type]
         if not ok:
-            message = f"expected {expected}, got {_describe(value)}"
+            message = say("problem.config.wrong_type", expected=expected, got=_describe(value))
             if isinstance(value, list) and spec.type.startswith("list["):  # name the item that is wrong
                 item_type = spec.type[len("list["):-1]
                 number, bad = next((i, v) for i, v in enumerate(value, start=1) if not _is_date(v)) \
                     if item_type == "date" else next(
                     (i, v) for i, v in enumerate(value, start=1) if not isinstance(v, str) or (
                         item_type == "time" and not _TIME.match(v)))
-                message = f"expected {expected}; item {number} is {_describe(bad)}, not {_TYPE_NAMES[item_type]}"
+                message = say("problem.config.wrong_item", expected=expected, number=number, got=_describe(bad),
+                              item=say(_TYPE_NAMES[item_type]))
             self.error(dotted, message)
             return _copy(spec.default)
         if spec.minimum is not None and isinstance(value, (int, float)) and value < spec.minimum:
-            self.error(dotted, f"must be at least {spec.minimum:g}, got {value}")
+            self.error(dotted, say("problem.config.too_small", minimum=f"{spec.minimum:g}", got=value))
             return _copy(spec.default)
         if spec.length is not None and isinstance(value, list) and len(value) != spec.length:
-            self.error(dotted, f"expected {spec.length} items, got {len(value)}")
+            self.error(dotted, say("problem.config.length", length=spec.length, got=len(value)))
             return _copy(spec.default)
         if spec.choices is not None:
             items = value if isinstance(value, list) else [value]
             for item in items:
                 if item not in spec.choices:
-                    self.error(dotted, f'"{item}" is not allowed;' + (did_you_mean(str(item), spec.choices) or
-                               " expected one of " + ", ".join(spec.choices)))
+                    self.error(dotted, say("problem.config.not_allowed",
+                                           hint(str(item), spec.choices, "problem.hint.expected"), value=item))
                     return _copy(spec.default)
         return value
 
@@ -223,7 +223,8 @@ def parse_config(text: str, file: str = CONFIG_FILE, root: Path | None = None) -
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line = int(match.group(1)) if match else None
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        return parse_config("", file)[0], [Problem(file, line, None, f"not valid TOML: {message}", fatal=True)]
+        return parse_config("", file)[0], [explained(file, line, None, say("problem.config.toml", reason=message),
+                                                     fatal=True)]
     checker = _Checker(text, file)
     config = checker.section(SCHEMA, raw, "")
     _check_semantics(config, checker)
@@ -235,35 +236,32 @@ def _check_semantics(config: dict[str, Any], checker: _Checker) -> None:
     try:
         ZoneInfo(config["site"]["timezone"])
     except (ZoneInfoNotFoundError, ValueError):
-        checker.error("site.timezone", f'"{config["site"]["timezone"]}" is not a known time zone '
-                      '(expected an IANA name such as "Asia/Shanghai")')
+        checker.error("site.timezone", say("problem.config.timezone", value=config["site"]["timezone"]))
         config["site"]["timezone"] = "Asia/Shanghai"
     seen: set[str] = set()
     for i, screen in enumerate(config["screens"]):
         name = screen["name"] or ""
         if name in seen:
-            checker.error(f"screens[{i}].name", f'screen "{name}" is defined twice')
+            checker.error(f"screens[{i}].name", say("problem.config.screen_twice", name=name))
         seen.add(name)
     for name, dataset in config["data"].items():
         # A dataset comes from one place: a file, a query or a table; a query needs a database to run in.
         given = [key for key in ("file", "sql", "table") if dataset[key]]
         if len(given) > 1:
-            checker.error(f"data.{name}.{given[1]}",
-                          f"set only one of file, sql and table (found {' and '.join(given)})")
+            checker.error(f"data.{name}.{given[1]}", say("problem.config.one_source", found=" and ".join(given)))
         elif given and given[0] != "file" and not dataset["connection"]:
-            checker.error(f"data.{name}.{given[0]}", 'needs a connection: the database URL '
-                          '(connection = "postgresql://user@host/database")')
+            checker.error(f"data.{name}.{given[0]}", say("problem.config.needs_connection"))
         elif dataset["connection"] and not (dataset["sql"] or dataset["table"]):
-            checker.error(f"data.{name}.connection", 'is used with sql = "SELECT …" or table = "…": set one of them')
+            checker.error(f"data.{name}.connection", say("problem.config.connection_alone"))
         if dataset["sheet"] and dataset["file"] and not dataset["file"].lower().endswith((".xlsx", ".xlsm")):
-            checker.error(f"data.{name}.sheet", "applies to XLSX files only")
+            checker.error(f"data.{name}.sheet", say("problem.config.sheet_not_xlsx"))
         if dataset["encoding"]:
             import codecs
 
             try:
                 codecs.lookup(dataset["encoding"])
             except LookupError:
-                checker.error(f"data.{name}.encoding", f'"{dataset["encoding"]}" is not a known encoding')
+                checker.error(f"data.{name}.encoding", say("problem.config.encoding", value=dataset["encoding"]))
                 dataset["encoding"] = None
 
 
@@ -286,24 +284,24 @@ def _check_branding(branding: dict[str, Any], checker: _Checker, root: Path | No
         branding["logo"] = ""
 
 
-def _logo_problem(root: Path, logo: str) -> str | None:
+def _logo_problem(root: Path, logo: str) -> Text | None:
     """Why a logo file cannot be used, or None."""
     suffix = os.path.splitext(logo)[1].lower()
     if suffix not in LOGO_SUFFIXES:
-        return f'"{logo}" is not an SVG or PNG file (expected a name ending in .svg or .png)'
+        return say("problem.logo.kind", logo=logo)
     path = root / logo
     real, base = os.path.realpath(path), os.path.realpath(root)
     if os.path.isabs(logo) or not real.startswith(base + os.sep):  # the logo is published: never a file outside
-        return f'"{logo}" is outside the site folder; put the logo in the site (e.g. "theme/logo.svg")'
+        return say("problem.logo.outside", logo=logo)
     if not path.is_file():
-        return f'"{logo}" not found (a path relative to the site folder, e.g. "theme/logo.svg")'
+        return say("problem.logo.missing", logo=logo)
     if path.stat().st_size > LOGO_MAX_BYTES:
-        return f'"{logo}" is larger than {LOGO_MAX_BYTES // (1024 * 1024)} MB; export a smaller logo'
+        return say("problem.logo.large", logo=logo, megabytes=LOGO_MAX_BYTES // (1024 * 1024))
     head = path.read_bytes()[:4096]
     if suffix == ".png" and not head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return f'"{logo}" is not a PNG image'
+        return say("problem.logo.not_png", logo=logo)
     if suffix == ".svg" and b"<svg" not in head:
-        return f'"{logo}" is not an SVG image (no <svg> element at its start)'
+        return say("problem.logo.not_svg", logo=logo)
     return None
 
 
@@ -311,11 +309,11 @@ def load_config(site: Path) -> tuple[dict[str, Any], list[Problem]]:
     """Read `site.toml` from a site folder (a missing file means all defaults)."""
     path = site / CONFIG_FILE
     if not path.exists():
-        return parse_config("")[0], [Problem(CONFIG_FILE, None, None, "not found; using the defaults", "warning")]
+        return parse_config("")[0], [explained(CONFIG_FILE, None, None, say("problem.config.missing"), "warning")]
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        problem = Problem(CONFIG_FILE, None, None, "is not UTF-8 text; save it as UTF-8", fatal=True)
+        problem = explained(CONFIG_FILE, None, None, say("problem.file.not_utf8"), fatal=True)
         return parse_config("")[0], [problem]
     return parse_config(text, root=site)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..config import did_you_mean
-from ..errors import Problem
+from ..errors import Problem, explained, hint, say
 from .content import Document
 
 
@@ -18,19 +17,17 @@ def check_campaigns(documents: list[Document], units: pd.DataFrame) -> tuple[lis
     for doc in documents:
         meta, found = doc.meta, []
         if meta.get("end") is None and meta.get("repeat") is None:
-            found.append(Problem(doc.file, None, "end", "is missing; a campaign that does not repeat needs an end "
-                                 "date"))
+            found.append(explained(doc.file, None, "end", say("problem.campaign.no_end")))
         elif meta.get("end") is not None and meta["end"] < meta["start"]:
-            found.append(Problem(doc.file, None, "end", f"{meta['end'].isoformat()} is before the start "
-                                 f"{meta['start'].isoformat()}"))
+            found.append(explained(doc.file, None, "end", say("problem.campaign.end_before_start",
+                                                              end=meta["end"].isoformat(),
+                                                              start=meta["start"].isoformat())))
         if meta.get("metric") == "achievement" and not meta.get("target"):
-            found.append(Problem(doc.file, None, "target", "is missing; metric achievement ranks premium against "
-                                 "each person's target"))
+            found.append(explained(doc.file, None, "target", say("problem.campaign.no_target")))
         for unit in meta.get("units") or []:
             if unit not in known:
-                hint = did_you_mean(unit, known)
-                found.append(Problem(doc.file, None, "units", f'"{unit}" is not a unit id of the units table'
-                                     f"{';' + hint if hint else ''}"))
+                found.append(explained(doc.file, None, "units", say("problem.doc.unknown_unit", hint(unit, known),
+                                                                    unit=unit)))
         problems.extend(found)
         if not found:
             kept.append(doc)

@@ -14,6 +14,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from ..errors import Explained, Text, reason, say
+
 EMPTY = object()  # marker: the cell is empty
 MIN_YEAR, MAX_YEAR = 1900, 2199  # dates outside are typos (and beyond what pandas' datetime64[ns] holds)
 # The largest magnitude of each numeric type: beyond it a value is a typo (and overflows sums, charts and Int64).
@@ -37,8 +39,8 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(:\d{2})?$")
 _TRUE = {"true", "yes", "y", "1", "是", "对", "√", "x", "t"}
 _FALSE = {"false", "no", "n", "0", "否", "不", "", "f"}
 
-# A parser takes one distinct raw value and returns the typed value, or raises ValueError with the
-# reason shown to the user.
+# A parser takes one distinct raw value and returns the typed value, or raises ValueError (Explained: the
+# reason shown to the user, a catalogue entry, so that it reads in the site's language).
 Parser = Callable[[object], object]
 
 
@@ -50,14 +52,12 @@ def is_empty(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def shown(value: object) -> str:
-    """Return a raw value as the user would see it in a message (quoted, shortened)."""
+def cell(value: object) -> str:
+    """Return a raw value as the user would see it in a message (shortened); the message quotes it."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
-    if len(text) > 40:
-        text = text[:37] + "…"
-    return f'"{text}"'
+    written = str(value).strip()
+    return written[:37] + "…" if len(written) > 40 else written
 
 
 def parse_text(value: object) -> str:
@@ -73,7 +73,7 @@ def parse_text(value: object) -> str:
 def _in_range(day: dt.date) -> dt.date:
     """Refuse years no business record has (a typo such as 3026): they also overflow the tables' date type."""
     if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise ValueError(f"is out of range (expected a year from {MIN_YEAR} to {MAX_YEAR})")
+        raise Explained(say("problem.value.year_range", first=MIN_YEAR, last=MAX_YEAR))
     return day
 
 
@@ -90,7 +90,7 @@ def parse_date(value: object) -> dt.date:
         except ValueError:
             continue
         return _in_range(day)
-    raise ValueError("is not a date (expected YYYY-MM-DD or YYYY/MM/DD)")
+    raise Explained(say("problem.value.not_date"))
 
 
 def parse_datetime(value: object) -> dt.datetime:
@@ -113,21 +113,21 @@ def parse_datetime(value: object) -> dt.datetime:
     except ValueError as exc:
         if "out of range" in str(exc):
             raise
-        raise ValueError("is not a date and time (expected YYYY-MM-DD HH:MM)") from None
+        raise Explained(say("problem.value.not_datetime")) from None
     return dt.datetime(day.year, day.month, day.day)
 
 
 def _limited(number: float, limit: float) -> float:
     if not np.isfinite(number):
-        raise ValueError("is not a finite number")
+        raise Explained(say("problem.value.not_finite"))
     if abs(number) > limit:
-        raise ValueError(f"is out of range (expected a value within ±{limit:,.0f})")
+        raise Explained(say("problem.value.number_range", limit=f"{limit:,.0f}"))
     return number
 
 
 def parse_number(value: object) -> float:
     if isinstance(value, bool):
-        raise ValueError("is not a number")
+        raise Explained(say("problem.value.not_number"))
     if isinstance(value, (int, float)):
         return _limited(float(value), LIMITS["number"])
     text = unicodedata.normalize("NFKC", str(value)).strip()
@@ -141,7 +141,7 @@ def parse_number(value: object) -> float:
     try:
         number = float(text) * scale
     except ValueError:
-        raise ValueError("is not a number") from None
+        raise Explained(say("problem.value.not_number")) from None
     return _limited(-number if negative else number, LIMITS["number"])
 
 
@@ -150,8 +150,8 @@ def parse_money(value: object) -> float:
         number = parse_number(value)
     except ValueError as exc:
         if "range" in str(exc):
-            raise ValueError(f"is out of range (expected an amount within ±{LIMITS['money']:,.0f})") from None
-        raise ValueError('is not an amount (expected a number such as 94000 or "¥94,000.00")') from None
+            raise Explained(say("problem.value.money_range", limit=f"{LIMITS['money']:,.0f}")) from None
+        raise Explained(say("problem.value.not_money")) from None
     return round(_limited(number, LIMITS["money"]), 2)
 
 
@@ -160,10 +160,10 @@ def parse_int(value: object) -> int:
         number = parse_number(value)
     except ValueError as exc:
         if "range" in str(exc):
-            raise ValueError(f"is out of range (expected a whole number within ±{LIMITS['int']:,.0f})") from None
-        raise ValueError("is not a whole number") from None
+            raise Explained(say("problem.value.int_range", limit=f"{LIMITS['int']:,.0f}")) from None
+        raise Explained(say("problem.value.not_int")) from None
     if not float(number).is_integer():
-        raise ValueError("is not a whole number")
+        raise Explained(say("problem.value.not_int"))
     _limited(number, LIMITS["int"])
     return int(number)
 
@@ -185,7 +185,7 @@ def parse_period(value: object) -> str:
         return f"{day.year:04d}-{day.month:02d}"
     except ValueError:
         pass
-    raise ValueError("is not a period (expected a month YYYY-MM or a week YYYY-Www)")
+    raise Explained(say("problem.value.not_period"))
 
 
 # A span of dates for targets: two dates joined by "..", "~", "～", "至" or "到" (2026-11-01..2026-11-15).
@@ -201,20 +201,19 @@ def parse_span(value: object) -> str:
         try:
             first, last = parse_date(span.group(1)), parse_date(span.group(2))
         except ValueError:
-            raise ValueError("is not a span of dates (expected YYYY-MM-DD..YYYY-MM-DD)") from None
+            raise Explained(say("problem.value.not_span")) from None
         if last < first:
-            raise ValueError("ends before it starts")
+            raise Explained(say("problem.value.span_backwards"))
         return f"{first.isoformat()}..{last.isoformat()}"
     try:
         period = parse_period(value)
     except ValueError:
-        raise ValueError("is not a period (expected a month YYYY-MM, a week YYYY-Www or dates "
-                         "YYYY-MM-DD..YYYY-MM-DD)") from None
+        raise Explained(say("problem.value.not_span_period")) from None
     if "-W" in period:
         try:
             dt.date.fromisocalendar(int(period[:4]), int(period[6:]), 1)
         except ValueError:
-            raise ValueError(f"is not a week: {period[:4]} has no week {int(period[6:])}") from None
+            raise Explained(say("problem.value.no_week", year=period[:4], week=int(period[6:]))) from None
     return period
 
 
@@ -223,7 +222,7 @@ def parse_time(value: object) -> str:
         return value.strftime("%H:%M")
     match = _TIME.match(parse_text(value))
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ValueError("is not a time (expected HH:MM)")
+        raise Explained(say("problem.value.not_time"))
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
@@ -235,7 +234,7 @@ def parse_bool(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError("is not yes or no (expected true/false, 是/否)")
+    raise Explained(say("problem.value.not_bool", chinese="是/否"))
 
 
 PARSERS: dict[str, Parser] = {
@@ -249,7 +248,7 @@ def control_characters(text: str) -> str:
     return ", ".join(sorted({f"U+{ord(c):04X}" for c in CONTROL.findall(text)}))
 
 
-def coerce_column(raw: pd.Series, parser: Parser) -> tuple[list[object], dict[int, str], dict[int, str]]:
+def coerce_column(raw: pd.Series, parser: Parser) -> tuple[list[object], dict[int, Text], dict[int, Text]]:
     """Parse every cell of a column.
 
     Returns the values (EMPTY for an empty cell) and, by position, the message for each cell that
@@ -257,12 +256,11 @@ def coerce_column(raw: pd.Series, parser: Parser) -> tuple[list[object], dict[in
     """
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     parsed: list[object] = []
-    failures: dict[int, str] = {}
-    cleaned: dict[int, str] = {}
+    failures: dict[int, Text] = {}
+    cleaned: dict[int, Text] = {}
     for i, value in enumerate(uniques):
         if isinstance(value, str) and CONTROL.search(value):
-            cleaned[i] = (f"contains control character(s) {control_characters(value)}; they are dropped "
-                          "(they break pages and charts)")
+            cleaned[i] = say("problem.value.control", characters=control_characters(value))
             value = CONTROL.sub("", value)
         if is_empty(value):
             parsed.append(EMPTY)
@@ -271,7 +269,7 @@ def coerce_column(raw: pd.Series, parser: Parser) -> tuple[list[object], dict[in
             parsed.append(parser(value))
         except ValueError as exc:
             parsed.append(EMPTY)
-            failures[i] = f"{shown(value)} {exc}"
+            failures[i] = say("problem.value.refused", value=cell(value), reason=reason(exc))
     lookup = np.empty(len(parsed) + 1, dtype=object)
     lookup[: len(parsed)] = parsed
     lookup[-1] = EMPTY  # code -1: a missing cell

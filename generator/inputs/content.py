@@ -20,10 +20,9 @@ import markdown.util
 import nh3
 import yaml
 
-from ..config import did_you_mean
-from ..errors import Problem
+from ..errors import Explained, Problem, closest, explained, hint, reason, say
 from .coerce import CONTROL, PARSERS, control_characters, is_empty
-from .frontmatter import explained, yaml_problem
+from .frontmatter import yaml_problem
 from .schemas import COLLECTIONS, Collection, Field
 
 CONTENT_DIR = "content"
@@ -351,24 +350,28 @@ def _check_list(value: Any) -> list[str]:
     """A list of texts: a YAML list, or one line of items separated by commas (either width) or 、."""
     items = value if isinstance(value, list) else re.split(r"[,，、]", str(value))
     if any(isinstance(item, (dict, list)) for item in items):
-        raise ValueError("expected a list of ids, e.g. [HD01, HD02]")
+        raise Explained(say("problem.doc.not_ids"))
     return [text for item in items if (text := str(item).strip())]
+
+
+# How a prize tier is written, quoted by the messages in either language (the name is an example of the data's).
+_TIER = "{name: 铜牌, threshold: 10000}"
 
 
 def _check_tiers(value: Any) -> list[dict[str, Any]]:
     """Prize tiers: a list of {name, threshold}, each threshold a number at least 0, returned lowest first."""
     if not isinstance(value, list):
-        raise ValueError("expected a list of tiers, each `- {name: 铜牌, threshold: 10000}`")
+        raise Explained(say("problem.doc.not_tiers", example=_TIER))
     tiers = []
     for number, item in enumerate(value, start=1):
         if not isinstance(item, dict) or is_empty(item.get("name")) or is_empty(item.get("threshold")):
-            raise ValueError(f"tier {number} needs a name and a threshold, e.g. {{name: 铜牌, threshold: 10000}}")
+            raise Explained(say("problem.doc.tier_incomplete", number=number, example=_TIER))
         try:
             threshold = float(PARSERS["number"](item["threshold"]))  # type: ignore[arg-type]  # the number parser gives a float
         except ValueError as exc:
-            raise ValueError(f"tier {number}: threshold {exc}") from None
+            raise Explained(say("problem.doc.tier_threshold", number=number, reason=reason(exc))) from None
         if threshold < 0:
-            raise ValueError(f"tier {number}: threshold must be at least 0")
+            raise Explained(say("problem.doc.tier_negative", number=number))
         tiers.append({"name": str(item["name"]).strip(), "threshold": threshold})
     return sorted(tiers, key=lambda tier: tier["threshold"])
 
@@ -380,16 +383,16 @@ def _check_field(spec: Field, value: Any) -> Any:
         return _check_tiers(value)
     if spec.type == "text":
         if isinstance(value, (dict, list)):
-            raise ValueError("expected text")
+            raise Explained(say("problem.doc.not_text"))
         return str(value).strip()
     if spec.type == "bool" and not isinstance(value, bool):
         return PARSERS["bool"](value)
     parsed = PARSERS[spec.type](value)
     if isinstance(parsed, (int, float)) and not isinstance(parsed, bool):
         if spec.minimum is not None and parsed < spec.minimum:
-            raise ValueError(f"must be at least {spec.minimum:g}")
+            raise Explained(say("problem.doc.below", minimum=f"{spec.minimum:g}"))
         if spec.maximum is not None and parsed > spec.maximum:
-            raise ValueError(f"must be at most {spec.maximum:g}")
+            raise Explained(say("problem.doc.above", maximum=f"{spec.maximum:g}"))
     return parsed
 
 
@@ -420,22 +423,20 @@ def check_limits(text: str, file: str) -> Problem | None:
     """The first limit the file's text goes past, as an error placed at its line; None when within them all.
     Linear in the text's length."""
     if len(text) > MAX_DOCUMENT_CHARS:
-        return Problem(file, 1, None, f"is too large ({len(text):,} characters; at most {MAX_DOCUMENT_CHARS:,}); "
-                       "split it into several files")
+        return explained(file, 1, None, say("problem.doc.too_large", length=f"{len(text):,}",
+                                             limit=f"{MAX_DOCUMENT_CHARS:,}"))
     lines = text.count("\n") + 1
     if lines > MAX_LINES:
-        return Problem(file, MAX_LINES + 1, None, f"has too many lines ({lines:,}; at most {MAX_LINES:,}); "
-                       "split it into several files")
+        return explained(file, MAX_LINES + 1, None, say("problem.doc.too_many_lines", lines=f"{lines:,}",
+                                                         limit=f"{MAX_LINES:,}"))
     if text.count("&") > MAX_ENTITIES:
         for number, match in enumerate(_ENTITY.finditer(text), start=1):
             if number > MAX_ENTITIES:
-                return Problem(file, text.count("\n", 0, match.start()) + 1, None,
-                               f"has too many character references such as &#x1F600; (at most {MAX_ENTITIES:,}); "
-                               "type the characters themselves")
+                return explained(file, text.count("\n", 0, match.start()) + 1, None,
+                                 say("problem.doc.too_many_entities", limit=f"{MAX_ENTITIES:,}"))
     for number, line in enumerate(text.split("\n"), start=1):
         if _nesting(line) > MAX_NESTING:
-            return Problem(file, number, None, f"nests lists, quotes or indentation more than {MAX_NESTING} "
-                           "levels deep")
+            return explained(file, number, None, say("problem.doc.too_nested", limit=MAX_NESTING))
     return None
 
 
@@ -453,69 +454,67 @@ def parse_document(text: str, file: str, collection: Collection, stem: str) -> t
     match = _FRONT.match(text)
     if not match:
         opened = re.match(r"\A\ufeff?---[ \t]*\r?\n", text) is not None
-        return None, [explained(file, 1, None, "problem.front.unclosed" if opened else "problem.front.missing")]
+        return None, [explained(file, 1, None, say("problem.front.unclosed" if opened else "problem.front.missing"))]
     front, body = match.group(1), match.group(2)
     if _count_fields(front) > MAX_FIELDS:
-        return None, [Problem(file, 2, None, f"front matter has more than {MAX_FIELDS} fields")]
+        return None, [explained(file, 2, None, say("problem.doc.too_many_fields", limit=MAX_FIELDS))]
     try:
         raw = _load_front(front) or {}
     except RecursionError:
-        return None, [Problem(file, 2, None, "front matter is nested too deeply to read")]
+        return None, [explained(file, 2, None, say("problem.doc.front_too_deep"))]
     except yaml.YAMLError as exc:
         return None, [yaml_problem(file, front, exc)]
     if not isinstance(raw, dict):
         return None, [yaml_problem(file, front, None)]
     if len(raw) > MAX_FIELDS:
-        return None, [Problem(file, 2, None, f"front matter has more than {MAX_FIELDS} fields")]
+        return None, [explained(file, 2, None, say("problem.doc.too_many_fields", limit=MAX_FIELDS))]
     meta: dict[str, Any] = {}
     fields = {f.name: f for f in collection.fields}
     for name in raw:
         if str(name) not in fields:
-            close = did_you_mean(str(name), tuple(fields))
+            close = closest(str(name), tuple(fields))
             line = _line_of(front, str(name))
-            key = "problem.front.unknown_similar" if close else "problem.front.unknown"
-            problems.append(explained(file, line, str(name), key, "warning", line=line, field=name,
-                                      fields=", ".join(fields), similar=close.split('"')[1] if close else ""))
+            found = (say("problem.front.unknown_similar", similar=close) if close
+                     else say("problem.front.unknown", fields=", ".join(fields)))
+            problems.append(explained(file, line, str(name), found, "warning"))
     usable = True
     for spec in collection.fields:
         value = raw.get(spec.name)
         if is_empty(value):
             if spec.required:
-                problems.append(explained(file, 1, spec.name, "problem.front.required", field=spec.name))
+                problems.append(explained(file, 1, spec.name, say("problem.front.required")))
                 usable = False
             meta[spec.name] = spec.default
             continue
         try:
             meta[spec.name] = _check_field(spec, value)
         except ValueError as exc:
-            problems.append(Problem(file, _line_of(front, spec.name), spec.name, f'"{value}" {exc}'))
+            problems.append(explained(file, _line_of(front, spec.name), spec.name,
+                                      say("problem.value.refused", value=value, reason=reason(exc))))
             usable = False
             continue
         if isinstance(meta[spec.name], str) and CONTROL.search(meta[spec.name]):
-            problems.append(Problem(file, _line_of(front, spec.name), spec.name,
-                                    f"contains control character(s) {control_characters(meta[spec.name])}; they are "
-                                    "dropped (they break pages and charts)", "warning"))
+            problems.append(explained(file, _line_of(front, spec.name), spec.name,
+                                      say("problem.value.control", characters=control_characters(meta[spec.name])),
+                                      "warning"))
             meta[spec.name] = CONTROL.sub("", meta[spec.name])
         if spec.aliases and isinstance(meta[spec.name], str):
             meta[spec.name] = next((choice for choice, names in spec.aliases.items()
                                     if meta[spec.name].strip() in names), meta[spec.name])
         if spec.choices and meta[spec.name] not in spec.choices:
-            hint = did_you_mean(str(meta[spec.name]), spec.choices)
-            problems.append(Problem(file, _line_of(front, spec.name), spec.name,
-                                    f'"{meta[spec.name]}" is not allowed; expected one of '
-                                    f"{', '.join(spec.choices)}{';' + hint if hint else ''}"))
+            problems.append(explained(file, _line_of(front, spec.name), spec.name,
+                                      say("problem.doc.choice", hint(str(meta[spec.name]), spec.choices),
+                                          value=meta[spec.name], choices=", ".join(spec.choices))))
             usable = False
     if not usable:
         return None, problems
     defused, changed = defuse(body)
     if changed:
-        problems.append(Problem(file, None, None, "a paragraph holds so many [ and < that they are shown as typed, "
-                                "not as links", "warning"))
+        problems.append(explained(file, None, None, say("problem.doc.defused"), "warning"))
     try:
         html = _render(defused)
     except RecursionError:
-        problems.append(Problem(file, None, None, "the text is nested too deeply to format; it is shown as plain text",
-                                "warning"))
+        problems.append(explained(file, None, None, say("problem.doc.body_too_deep"), "warning"))
         html = "<pre>" + escape(body) + "</pre>"
     return Document(collection.name, safe_segment(stem), file, meta, html, body), problems
 
@@ -545,9 +544,10 @@ def load_collections(site: Path, parse: Parse = parse_document, read: Callable[[
     if root.is_dir():
         for child in sorted(root.iterdir()):
             if child.is_dir() and child.name not in COLLECTIONS and not child.name.startswith((".", "_")):
-                hint = did_you_mean(child.name, tuple(COLLECTIONS)) or " collections are: " + ", ".join(COLLECTIONS)
-                problems.append(Problem(f"{CONTENT_DIR}/{child.name}", None, None,
-                                        f"unknown collection; its files are ignored;{hint}", "warning"))
+                problems.append(explained(f"{CONTENT_DIR}/{child.name}", None, None,
+                                          say("problem.doc.unknown_collection",
+                                              hint(child.name, COLLECTIONS, "problem.hint.collections")),
+                                          "warning"))
     for name, collection in COLLECTIONS.items():
         docs: list[Document] = []
         used: set[str] = {slug.casefold() for slug in collection.reserved}
@@ -560,7 +560,7 @@ def load_collections(site: Path, parse: Parse = parse_document, read: Callable[[
                 try:
                     text = Path(path).read_bytes().decode("gb18030")
                 except UnicodeDecodeError:
-                    problems.append(Problem(file, None, None, "is not UTF-8 text; save it as UTF-8"))
+                    problems.append(explained(file, None, None, say("problem.file.not_utf8")))
                     continue
             document, found = parse(text, file, collection, stem)
             problems.extend(found)
@@ -583,7 +583,7 @@ def check_collections(documents: dict[str, list[Document]]) -> list[Problem]:
     for doc in sorted(documents.get("faq", []), key=lambda d: (d.meta["rank"], d.file)):
         rank = doc.meta["rank"]
         if rank in seen:
-            problems.append(Problem(doc.file, None, "rank", f"rank {rank} is also used by {seen[rank].file}",
-                                    "warning"))
+            problems.append(explained(doc.file, None, "rank", say("problem.doc.rank_twice", rank=rank,
+                                                                  file=seen[rank].file), "warning"))
         seen.setdefault(rank, doc)
     return problems

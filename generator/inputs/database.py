@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Explained, Problem, Text, explained, reason, say
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # A table name as `table = "…"` takes it: identifiers (any letters, so 销售 too), dotted for a schema; anything
@@ -65,8 +65,7 @@ class Query:
         """The URL with every ${NAME} read from the environment; raises ValueError naming a missing one."""
         missing = [name for name in _VARIABLE.findall(self.connection) if not environ.get(name)]
         if missing:
-            raise ValueError(f"the environment variable {missing[0]} is not set (the connection uses "
-                             f"${{{missing[0]}}})")
+            raise Explained(say("problem.db.no_variable", name=missing[0]))
         return _VARIABLE.sub(lambda m: environ[m.group(1)], self.connection)
 
     def secrets(self, environ: Mapping[str, str]) -> list[str]:
@@ -106,25 +105,22 @@ def _postgres(url: str) -> bool:
 
 
 def _not_postgres(query: Query) -> Fetched:
-    return _failure(query, "connection", "is not a PostgreSQL URL: expected postgresql://user@host:port/database "
-                    "(PostgreSQL is the database read so far)")
+    return _failure(query, "connection", say("problem.db.not_postgres"))
 
 
-def _failure(query: Query, setting: str, message: str) -> Fetched:
-    return Fetched(query, problem=Problem("site.toml", None, query.key(setting), message, fatal=True))
+def _failure(query: Query, setting: str, message: Text) -> Fetched:
+    return Fetched(query, problem=explained("site.toml", None, query.key(setting), message, fatal=True))
 
 
 def check(query: Query) -> Fetched | None:
     """The settings' own mistakes, found before any connection is made."""
     if not query.connection:
-        return _failure(query, "connection", f"is needed with {query.setting} = …: the database URL, such as "
-                        '"postgresql://user@host/db" (a password as ${NAME}, read from the environment)')
+        return _failure(query, "connection", say("problem.db.no_connection", setting=query.setting))
     head = query.connection.split("://", 1)[0] if "://" in query.connection else query.connection
     if "${" not in head and not _postgres(query.connection):
         return _not_postgres(query)
     if query.setting == "table" and not _TABLE.match(query.text):
-        return _failure(query, "table", f'"{query.text}" is not a table name (name or schema.name); for anything '
-                        'else write the query as sql = "SELECT …"')
+        return _failure(query, "table", say("problem.db.not_table", table=query.text))
     return None
 
 
@@ -137,7 +133,7 @@ def fetch(query: Query, environ: Mapping[str, str]) -> Fetched:
     try:
         url = query.resolve(environ)
     except ValueError as exc:
-        return _failure(query, "connection", str(exc))
+        return _failure(query, "connection", reason(exc))
     if not _postgres(url):
         return _not_postgres(query)
     import psycopg
@@ -147,7 +143,8 @@ def fetch(query: Query, environ: Mapping[str, str]) -> Fetched:
     try:
         connection = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, application_name="trackboard")
     except (psycopg.Error, ValueError) as exc:
-        return _failure(query, "connection", "cannot connect: " + hidden(_one_line(str(exc)), secrets))
+        return _failure(query, "connection",
+                        say("problem.db.cannot_connect", reason=hidden(_one_line(str(exc)), secrets)))
     buffer = io.BytesIO()
     try:
         with connection:
@@ -158,7 +155,7 @@ def fetch(query: Query, environ: Mapping[str, str]) -> Fetched:
                     for block in copy:
                         buffer.write(block)
     except psycopg.Error as exc:
-        return _failure(query, query.setting, "the database refused it: " + hidden(_refusal(exc), secrets))
+        return _failure(query, query.setting, say("problem.db.refused", reason=hidden(_refusal(exc), secrets)))
     finally:
         connection.close()
     data = buffer.getvalue()

@@ -21,9 +21,8 @@ import pandas as pd
 
 from ..cache import BackgroundSaves, KnownFiles, Store, code_version, digest
 from ..cache import canonical as canonical_json
-from ..config import did_you_mean
-from ..errors import Problem
-from .coerce import EMPTY, PARSERS, coerce_column, is_empty, parse_text, shown
+from ..errors import Problem, Text, explained, hint, reason, say
+from .coerce import EMPTY, PARSERS, cell, coerce_column, is_empty, parse_text
 from .database import Fetched, Query, fetch, from_database
 from .schemas import DATASETS, Column, Dataset
 from .tables import FileError, RawTable, read_csv_bytes, read_table
@@ -111,9 +110,9 @@ class _DatasetLoader:
         self.problems: list[Problem] = []
         self.positions: dict[str, int] = {}  # each canonical column's position in the table read
 
-    def problem(self, file: str, row: int | None, column: str | None, message: str, severity: str = "error",
+    def problem(self, file: str, row: int | None, column: str | None, message: Text, severity: str = "error",
                 fatal: bool = False) -> None:
-        self.problems.append(Problem(file, row, column, message, severity, fatal))
+        self.problems.append(explained(file, row, column, message, severity, fatal))
 
     def load(self, path: Path) -> tuple[pd.DataFrame, Source]:
         file = _display(self.site, path)
@@ -121,7 +120,7 @@ class _DatasetLoader:
         try:
             raw = read_table(path, self.options.get("encoding"), self.options.get("sheet"))
         except FileError as exc:
-            self.problem(file, None, None, str(exc), fatal=True)
+            self.problem(file, None, None, reason(exc), fatal=True)
             source.failed = True
             return empty_frame(self.dataset), source
         source.encoding, source.sheet = raw.encoding, raw.sheet
@@ -135,7 +134,7 @@ class _DatasetLoader:
         try:
             raw = read_csv_bytes(fetched.data, "utf-8")
         except FileError as exc:
-            self.problem(file, None, None, f"the query's result {exc}", fatal=True)
+            self.problem(file, None, None, say("problem.data.query_result", reason=reason(exc)), fatal=True)
             source.failed = True
             return empty_frame(self.dataset), source
         frame = self.typed(raw, file, source)
@@ -162,7 +161,7 @@ class _DatasetLoader:
             if not header:
                 continue
             if _norm(header) in by_header:
-                self.problem(file, raw.header_row, header, "header appears twice; the first one is used", "warning")
+                self.problem(file, raw.header_row, header, say("problem.data.header_twice"), "warning")
                 continue
             by_header[_norm(header)] = position
         claimed = {_norm(h) for h in mapping.values()}
@@ -174,10 +173,9 @@ class _DatasetLoader:
                 if _norm(wanted) in by_header:
                     positions[column.name] = by_header[_norm(wanted)]
                     continue
-                hint = did_you_mean(wanted, [h for h in raw.headers if h]) or " headers are: " + ", ".join(
-                    h for h in raw.headers if h)
+                headers = hint(wanted, [h for h in raw.headers if h], "problem.hint.headers")
                 self.problem(file, raw.header_row, wanted,
-                             f"column not found (site.toml maps {column.name} to it);{hint}", fatal=True)
+                             say("problem.data.mapped_missing", headers, column=column.name), fatal=True)
                 fatal = True
                 continue
             for candidate in (column.name, *column.headers):
@@ -187,24 +185,19 @@ class _DatasetLoader:
                     break
             else:
                 if column.required:
-                    expected = " or ".join(f'"{h}"' for h in (column.name, *column.headers))
-                    self.problem(
-                        file, raw.header_row, column.name,
-                        f"required column is missing: expected a header {expected}, or map it in site.toml "
-                        f'([data.{self.dataset.name}.columns] {column.name} = "your header")', fatal=True,
-                    )
+                    expected = alternatives((column.name, *column.headers), quoted=True)
+                    self.problem(file, raw.header_row, column.name, say(
+                        "problem.data.required_column", expected=expected, dataset=self.dataset.name,
+                        column=column.name), fatal=True)
                     fatal = True
         used = set(positions.values())
         source.headers = {name: raw.headers[p] for name, p in positions.items()}
         source.ignored = [h for p, h in enumerate(raw.headers) if h and p not in used]
         for row, count in raw.ragged or []:
-            self.problem(file, row, None, f"row has {count} cells but the header has {len(raw.headers)}; "
-                         "the extra cells are ignored", "warning")
+            self.problem(file, row, None, say("problem.data.ragged", count=count, header=len(raw.headers)), "warning")
         for row, position, lines in raw.strays or []:
             named = raw.headers[position] if position < len(raw.headers) and raw.headers[position] else None
-            self.problem(file, row, named, f"a quote opened here is never closed; {lines} following line(s) were "
-                         "read as part of this cell; they are read as rows, and this line's quotes as written",
-                         "warning")
+            self.problem(file, row, named, say("problem.data.stray_quote", lines=lines), "warning")
         return None if fatal else positions
 
     def coerce(self, raw: RawTable, positions: dict[str, int], file: str, source: Source) -> pd.DataFrame:
@@ -237,7 +230,7 @@ class _DatasetLoader:
             final = list(values) if empties else values
             for position in empties:
                 if column.required and position not in errors and not (bad[position] and not before[position]):
-                    self.problem(file, int(rows[position]), header, "is empty; a value is required")
+                    self.problem(file, int(rows[position]), header, say("problem.data.empty"))
                     bad[position] = True
                 final[position] = column.default
             columns[column.name] = _typed(final, column)
@@ -245,9 +238,9 @@ class _DatasetLoader:
         frame[ROW] = rows
         if self.dataset.one_of:
             missing = frame[list(self.dataset.one_of)].isna().all(axis=1).to_numpy() & ~bad
-            names = " or ".join(source.headers.get(c, c) for c in self.dataset.one_of)
+            names = alternatives([source.headers.get(c, c) for c in self.dataset.one_of], quoted=False)
             for at in np.flatnonzero(missing):
-                self.problem(file, int(rows[at]), None, f"needs a value in {names}")
+                self.problem(file, int(rows[at]), None, say("problem.data.one_of", names=names))
             bad |= missing
         key = self.dataset.key
         if key is not None:
@@ -267,7 +260,7 @@ class _DatasetLoader:
                 spelling[_norm(word)] = choice
         allowed = ", ".join(column.choices)
         examples = [aliases[0] for aliases in column.choices.values() if aliases]
-        chinese = f" (or {', '.join(examples)})" if examples else ""
+        chinese = say("problem.data.choice_words", examples=", ".join(examples)) if examples else None
         out = []
         for position, value in enumerate(values):
             if value is EMPTY:
@@ -275,10 +268,9 @@ class _DatasetLoader:
                 continue
             canonical = spelling.get(_norm(str(value)))
             if canonical is None:
-                hint = did_you_mean(str(value), list(spelling))
                 self.problem(file, int(rows[position]), header,
-                             f"{shown(value)} is not an allowed {column.name}; expected one of {allowed}"
-                             f"{chinese}{';' + hint if hint else ''}")
+                             say("problem.data.choice", chinese, hint(str(value), list(spelling)), value=cell(value),
+                                 column=column.name, allowed=allowed))
                 bad[position] = True
                 out.append(EMPTY)
             else:
@@ -291,10 +283,12 @@ class _DatasetLoader:
             if value is EMPTY or not isinstance(value, (int, float)):
                 continue
             if column.minimum is not None and value < column.minimum:
-                self.problem(file, int(rows[position]), header, f"{value:g} is below the minimum {column.minimum:g}")
+                self.problem(file, int(rows[position]), header,
+                             say("problem.data.below", value=f"{value:g}", minimum=f"{column.minimum:g}"))
                 bad[position] = True
             elif column.maximum is not None and value > column.maximum:
-                self.problem(file, int(rows[position]), header, f"{value:g} is above the maximum {column.maximum:g}")
+                self.problem(file, int(rows[position]), header,
+                             say("problem.data.above", value=f"{value:g}", maximum=f"{column.maximum:g}"))
                 bad[position] = True
 
     def deduplicate(self, frame: pd.DataFrame, key: Column, file: str, header: str) -> pd.DataFrame:
@@ -303,8 +297,8 @@ class _DatasetLoader:
             first_rows = frame.drop_duplicates(key.name).set_index(key.name)[ROW]
             for _, record in frame[duplicated].iterrows():
                 value = record[key.name]
-                self.problem(file, int(record[ROW]), header,
-                             f"duplicate {key.name} {shown(value)} (first on row {int(first_rows[value])})")
+                self.problem(file, int(record[ROW]), header, say("problem.data.duplicate", key=key.name,
+                                                                 value=cell(value), first=int(first_rows[value])))
         return frame[~duplicated]
 
 
@@ -336,8 +330,9 @@ def place_rows(problems: list[Problem], source: Source | None, ids: pd.DataFrame
             record = ids.loc[problem.row]
             named = [f"{source.headers.get(str(c), str(c))}={parse_text(v)}" for c, v in record.items()
                      if _filled_value(v)]
-            place = ("row with " + ", ".join(named)) if named else f"row {problem.row - 1} of the result"
-            out.append(dataclasses.replace(problem, place=place))
+            place = (say("problem.place.identity", identity=", ".join(named)) if named
+                     else say("problem.place.result_row", row=problem.row - 1))
+            out.append(dataclasses.replace(problem, place=str(place), place_text=place))
     return out
 
 
@@ -478,20 +473,18 @@ def load_datasets(site: Path, config: dict[str, Any], cache: bool = False, kept:
         if path is not None and _linked_out(site, path):
             # data/ is the editors' folder: a link there must not publish a file from elsewhere on the machine.
             # A file outside the site is read only when site.toml names it, the owner's decision.
-            problems.append(Problem(options.get("file") or f"data/{path.name}", None, None,
-                                    f"is a link leading out of the site folder and is not read; to read that file, "
-                                    f"name it in site.toml ([data.{name}] file = \"…\")", fatal=True))
+            problems.append(explained(options.get("file") or f"data/{path.name}", None, None,
+                                      say("problem.data.linked_out", dataset=name), fatal=True))
             tables[name] = empty_frame(dataset)
             continue
         if path is None or not path.exists():
             if options.get("file"):
-                reason = "is a folder, not a data file" if (site / options["file"]).is_dir() else "not found"
-                problems.append(Problem(options["file"], None, None, f"{reason} (data.{name}.file in site.toml)",
-                                        fatal=True))
+                folder = (site / options["file"]).is_dir()
+                why = say("problem.data.file_is_folder" if folder else "problem.data.file_missing", dataset=name)
+                problems.append(explained(options["file"], None, None, why, fatal=True))
             elif dataset.required:
-                problems.append(Problem(f"data/{name}.csv", None, None,
-                                        f"not found: the {name} dataset is required (data/{name}.csv or .xlsx)",
-                                        fatal=True))
+                problems.append(explained(f"data/{name}.csv", None, None,
+                                          say("problem.data.required_file", dataset=name), fatal=True))
             else:
                 missing.append(name)
             tables[name] = empty_frame(dataset)
@@ -551,8 +544,8 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
             for unit in cycle:
                 if unit not in in_cycle:
                     loop = " → ".join([*cycle[cycle.index(unit):], *cycle[: cycle.index(unit)], unit])
-                    problems.append(Problem(file, int(row_of[unit]), _header(sources, "units", "parent"),
-                                            f'unit "{unit}" is in a cycle: {loop}'))
+                    problems.append(explained(file, int(row_of[unit]), _header(sources, "units", "parent"),
+                                              say("problem.data.cycle", unit=unit, loop=loop)))
             in_cycle.update(cycle)
     dropped: dict[str, dict[str, int]] = {name: {} for name in tables}
     hints = IdHints(tables)
@@ -641,10 +634,10 @@ def check_past_dates(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
                 continue
             found = []
             for day, row in zip(values[bad], frame.loc[bad, ROW]):
-                when = (f"is after today ({today.isoformat()}, + {AHEAD.days} days)" if day > pd.Timestamp(latest)
-                        else f"is before {EARLIEST.isoformat()}")
-                found.append(Problem(_file(sources, name), int(row), _header(sources, name, column.name),
-                                     f'"{day.date().isoformat()}" {when}: a typo? The row is skipped'))
+                when = (say("problem.data.future", day=day.date().isoformat(), today=today.isoformat(), days=AHEAD.days)
+                        if day > pd.Timestamp(latest)
+                        else say("problem.data.too_early", day=day.date().isoformat(), earliest=EARLIEST.isoformat()))
+                found.append(explained(_file(sources, name), int(row), _header(sources, name, column.name), when))
             problems.extend(place_in_table(found, sources.get(name), frame))
             tables[name] = frame[~bad].reset_index(drop=True)
             if name in sources:
@@ -652,7 +645,19 @@ def check_past_dates(tables: dict[str, pd.DataFrame], sources: dict[str, Source]
     return problems
 
 
-_NOUNS = {"units": "unit", "people": "person"}
+def alternatives(words: list[str] | tuple[str, ...], quoted: bool) -> Text:
+    """Words joined by "or" in the reader's language (quoted: as headers are written, "日期" or "date")."""
+    first, *rest = words
+    one, more = ("problem.word.quoted", "problem.word.or_quoted") if quoted else ("problem.word.plain",
+                                                                                 "problem.word.or_plain")
+    return say(one, *(say(more, word=word) for word in rest), word=first)
+
+
+def _noun(target: str) -> Text:
+    """What a reference names, in words: a unit, a person, else a row of the dataset `target`."""
+    if target in ("units", "people"):
+        return say("problem.noun.unit" if target == "units" else "problem.noun.person")
+    return say("problem.noun.other", dataset=target)
 
 
 class IdHints:
@@ -685,20 +690,21 @@ class IdHints:
             self.names[target] = found
         return self.names[target]
 
-    def __call__(self, value: str, target: str) -> str:
+    def __call__(self, value: str, target: str) -> Text | None:
         if self.given >= self.HINTS:
-            return ""
+            return None
         self.given += 1
         ids = sorted(self._by_name(target).get(value, []))
         if len(ids) == 1:
-            return f'; {value} is {ids[0]}: did you mean "{ids[0]}"?'
+            return say("problem.hint.name_is", name=value, id=ids[0])
         if ids:
-            return f"; {len(ids)} have the name {value}: " + ", ".join(ids[:5]) + ("…" if len(ids) > 5 else "")
+            return say("problem.hint.name_many", count=len(ids), name=value,
+                       ids=", ".join(ids[:5]) + ("…" if len(ids) > 5 else ""))
         frame, key_column = self.tables.get(target), self._key(target)
         if frame is None or key_column is None or frame.empty or len(frame) > self.CLOSE_IDS:
-            return ""
+            return None
         close = difflib.get_close_matches(value, frame[key_column].astype(str).tolist(), n=1, cutoff=0.75)
-        return f'; did you mean "{close[0]}"?' if close else ""
+        return say("problem.hint.similar", similar=close[0]) if close else None
 
 
 def _reference_problem(record: pd.Series, column: str, dataset: str, sources: dict[str, Source],
@@ -706,11 +712,11 @@ def _reference_problem(record: pd.Series, column: str, dataset: str, sources: di
                        severity: str = "error") -> Problem:
     value = parse_text(record[column])
     target_file = _file(sources, target)
-    noun = _NOUNS.get(target, target)
+    ignored = say("problem.data.value_ignored") if severity == "warning" else None
     if value in dropped.get(target, {}):
-        message = f'refers to {noun} "{value}", which was skipped ({target_file}:{dropped[target][value]})'
+        message = say("problem.data.ref_skipped", ignored, noun=_noun(target), value=value, file=target_file,
+                      row=dropped[target][value])
     else:
-        message = f'unknown {noun} "{value}" (not in {target_file})' + hints(value, target)
-    if severity == "warning":
-        message += "; the value is ignored"
-    return Problem(_file(sources, dataset), int(record[ROW]), _header(sources, dataset, column), message, severity)
+        message = say("problem.data.ref_unknown", hints(value, target), ignored, noun=_noun(target), value=value,
+                      file=target_file)
+    return explained(_file(sources, dataset), int(record[ROW]), _header(sources, dataset, column), message, severity)

@@ -11,22 +11,13 @@ import re
 
 import yaml
 
-from ..errors import Problem
-from ..i18n import catalogue
+from ..errors import Problem, explained, say
 
 # `field:value` — a field name, a colon, no space; a URL's "://" is not one.
 _NO_SPACE = re.compile(r"^[A-Za-z_][\w-]*:(?!//)[^\s]")
 # `field：value` — a full-width colon typed by a Chinese input method where YAML needs ":".
 _FULL_WIDTH = re.compile(r"^[A-Za-z_][\w-]*\s*：")
 _FIELD = re.compile(r"^[A-Za-z_][\w-]*\s*:(\s|$)")
-
-
-def explained(file: str, row: int | None, column: str | None, key: str, severity: str = "error",
-              **values: object) -> Problem:
-    """A problem whose text is the catalogue entry `key`: English here, the site's language when shown."""
-    pairs = tuple((name, str(value)) for name, value in values.items())
-    english = catalogue("en")[key].format(**dict(pairs))
-    return Problem(file, row, column, english, severity, key=key, values=pairs)
 
 
 def _typing_slip(front: str) -> tuple[int, str] | None:
@@ -51,20 +42,20 @@ def yaml_problem(file: str, front: str, exc: yaml.YAMLError | None) -> Problem:
     slip = _typing_slip(front)
     if slip is not None:
         line, key = slip
-        return explained(file, line, None, key, line=line)
+        return explained(file, line, None, say(key))
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 2 if mark is not None else 2
     problem = str(getattr(exc, "problem", "") or "")
     context = str(getattr(exc, "context", "") or "")
     if exc is None:
-        return explained(file, 2, None, "problem.front.not_fields", line=2)
+        return explained(file, 2, None, say("problem.front.not_fields"))
     if "quoted scalar" in context or "end of stream" in problem:
         start = getattr(exc, "context_mark", None)
         line = start.line + 2 if start is not None else line
-        return explained(file, line, None, "problem.front.unclosed_quote", line=line)
+        return explained(file, line, None, say("problem.front.unclosed_quote"))
     if "mapping values are not allowed" in problem:
-        return explained(file, line, None, "problem.front.colon_in_value", line=line)
+        return explained(file, line, None, say("problem.front.colon_in_value"))
     if "could not find expected ':'" in problem or "expected <block end>" in problem:
-        return explained(file, line, None, "problem.front.no_colon", line=line)
+        return explained(file, line, None, say("problem.front.no_colon"))
     reason = problem or str(exc).splitlines()[0]
-    return explained(file, line, None, "problem.front.yaml", line=line, reason=reason)
+    return explained(file, line, None, say("problem.front.yaml", reason=reason))

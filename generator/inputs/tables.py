@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import did_you_mean
+from ..errors import hint, say
 
 
 class FileError(Exception):
@@ -49,7 +49,7 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise FileError(f"cannot be read as {encoding} (line {line}); check `encoding` in site.toml") from None
+            raise FileError(say("problem.file.encoding", encoding=encoding, line=line)) from None
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
@@ -65,7 +65,7 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise FileError("is not a text file in a known encoding (UTF-8, GB18030…); set `encoding` in site.toml")
+        raise FileError(say("problem.file.unknown_encoding"))
     return str(best), best.encoding
 
 
@@ -86,17 +86,17 @@ def read_csv(path: Path, encoding: str | None = None) -> RawTable:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FileError(f"cannot be read: {exc.strerror}") from None
+        raise FileError(say("problem.file.unreadable", reason=exc.strerror)) from None
     return read_csv_bytes(data, encoding)
 
 
 def read_csv_bytes(data: bytes, encoding: str | None = None) -> RawTable:
     """Read the bytes of a CSV file (or of a query's result, see inputs/database.py), every cell as a string."""
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileError("is a binary file, not CSV text (an Excel file saved with a .csv name?)")
+        raise FileError(say("problem.file.binary"))
     text, used = decode(data, encoding)
     if not text.strip():
-        raise FileError("is empty: expected a header row")
+        raise FileError(say("problem.file.empty"))
     # Blank rows above the header (Excel writes them as ",,,,") are kept out of the table but counted,
     # so that row numbers still match the spreadsheet.
     lead = 0
@@ -118,7 +118,7 @@ def read_csv_bytes(data: bytes, encoding: str | None = None) -> RawTable:
         except pd.errors.ParserError:
             frame, ragged = _read_ragged(text, sep)
         except pd.errors.EmptyDataError:
-            raise FileError("is empty: expected a header row") from None
+            raise FileError(say("problem.file.empty")) from None
     strays = None
     if text.count("\n") > len(frame):  # fewer records than lines: some cell spans lines (cheap to rule out)
         found = _unclosed_quotes(text, sep)
@@ -227,29 +227,28 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own types for every kind of broken workbook
-        raise FileError(f"is not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
+        raise FileError(say("problem.file.bad_workbook", reason=f"{type(exc).__name__}: {exc}")) from None
     names = book.sheet_names
     if not names:
-        raise FileError("has no sheets")
+        raise FileError(say("problem.file.no_sheets"))
     if sheet is None:
         # A hidden sheet is where people keep what they do not mean to show: the first visible one is read.
         visible = _visible_sheets(book)
         if not visible:
-            raise FileError("has no visible sheet; name the sheet to read (`sheet` in site.toml)")
+            raise FileError(say("problem.file.no_visible_sheet"))
         sheet = visible[0]
     elif sheet not in names:
-        hint = did_you_mean(sheet, names) or " sheets: " + ", ".join(names)
-        raise FileError(f'has no sheet "{sheet}";{hint}')
+        raise FileError(say("problem.file.no_sheet", hint(sheet, names, "problem.hint.sheets"), sheet=sheet))
     _check_used_range(path, names.index(sheet), sheet)
     try:
         values = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except Exception as exc:
-        raise FileError(f'sheet "{sheet}" cannot be read ({exc})') from None
+        raise FileError(say("problem.file.bad_sheet", sheet=sheet, reason=exc)) from None
     # Leading empty rows are kept so that row numbers match what Excel shows; the header is the
     # first non-empty row.
     start = next((i for i, r in enumerate(values) if any(_filled(c) for c in r)), None)
     if start is None:
-        raise FileError(f'sheet "{sheet}" is empty: expected a header row')
+        raise FileError(say("problem.file.empty_sheet", sheet=sheet))
     frame = pd.DataFrame(values[start:], dtype=object)
     headers = [clean_header(v) for v in frame.iloc[0].tolist()]
     cells = frame.iloc[1:].reset_index(drop=True)
@@ -334,10 +333,9 @@ def _check_used_range(path: Path, index: int, sheet: str) -> None:
                     for row in _ROW_REF.findall(text):
                         rows = max(rows, int(row))
                     if columns > MAX_XLSX_COLUMNS or rows * max(columns, 1) > MAX_XLSX_CELLS:
-                        raise FileError(
-                            f'sheet "{sheet}" has a cell as far as {_column_letters(max(columns, 1))}{rows}: '
-                            f"more than the {MAX_XLSX_COLUMNS} columns and {MAX_XLSX_CELLS:,} cells read; delete the "
-                            "stray cells beyond the table (Ctrl+End shows the last one) and save again")
+                        raise FileError(say("problem.file.far_cell", sheet=sheet,
+                                            cell=f"{_column_letters(max(columns, 1))}{rows}",
+                                            columns=MAX_XLSX_COLUMNS, cells=f"{MAX_XLSX_CELLS:,}"))
                     tail = text[-256:]
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
         return  # not a workbook the scan understands: the reader reports it
@@ -367,5 +365,5 @@ def read_table(path: Path, encoding: str | None = None, sheet: str | None = None
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, sheet)
     if suffix == ".xls":
-        raise FileError("is an old .xls workbook; save it as .xlsx or CSV")
+        raise FileError(say("problem.file.xls"))
     return read_csv(path, encoding)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import Problem
+from ..errors import Problem, explained, say
 from .datasets import ROW, Source
 
 
@@ -18,8 +18,7 @@ def check_targets(targets: pd.DataFrame, source: Source | None) -> tuple[pd.Data
     bad = (person & (targets["metric"] == "manpower")).to_numpy()
     file = source.file if source else "data/targets.csv"
     header = source.headers.get("person", "person") if source else "person"
-    problems = [Problem(file, int(row), header, "a manpower target is a unit's headcount: give it a unit, not a "
-                        "person") for row in targets.loc[bad, ROW]]
+    problems = [explained(file, int(row), header, say("problem.data.manpower_person")) for row in targets.loc[bad, ROW]]
     return (targets[~bad].reset_index(drop=True) if bad.any() else targets), problems
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..charts import Chart
-from ..errors import TrackboardError
+from ..errors import TrackboardError, say
 from ..formats import Formatter
 from ..i18n import Translator
 from ..inputs.content import Document
@@ -163,8 +163,7 @@ def check_screens(screens: list[dict[str, Any]], tree: UnitTree, scoped: bool) -
         if unit and unit not in tree.parent:
             if scoped:
                 continue
-            raise TrackboardError(f'site.toml [[screens]] #{index + 1} ("{screen["name"]}") unit: "{unit}" is not a '
-                                  "unit id of the units table")
+            raise TrackboardError(say("cli.screen_unit", number=index + 1, name=screen["name"], unit=unit))
         kept.append(screen)
     return kept
 
