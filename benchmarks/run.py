@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                 # everything (generates the sites first when missing)
     python benchmarks/run.py --only large    # or: hugo, serve, postgres, huge
+    python benchmarks/run.py --baseline 912c53b   # the large site's cold build, that revision beside this tree
 
 Large site: a cold build (no cache, no output), an unchanged rebuild, a rebuild after one Markdown edit and one
 after a data change, each as a separate `trackboard build` process, with its peak memory (the build process's
@@ -10,6 +11,8 @@ built by Debian's hugo (installed with apt-get when missing) and by trackboard. 
 Markdown file the dev server publishes the rebuilt page. PostgreSQL: the large site built from CSV and, in the same
 run, from a throwaway PostgreSQL server holding the same tables (Debian's postgresql package), cold and unchanged.
 Huge (not run by default): the 50,000-person site, a cold build and an unchanged rebuild, with peak memory.
+Baseline (`--baseline REV`, alone): the large site's cold build by git revision REV and by this working tree,
+alternating in the same run, each stage side by side with the ratio.
 Results go to benchmarks/generated/results.json.
 These are measurements, not tests: the figures depend on the machine and on what else it runs.
 """
@@ -17,6 +20,7 @@ These are measurements, not tests: the figures depend on the machine and on what
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -24,6 +28,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -48,6 +54,7 @@ def run(command: list[str], cwd: Path | None = None) -> dict:
     if code != 0:
         print(f"$ {' '.join(command)}\n{out}{err}", file=sys.stderr)
     return {"seconds": round(seconds, 2), "peak_mib": round(usage.ru_maxrss / 1024), "exit": code,
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),  # its waited-for children's included
             "stages": [line for line in out.splitlines() if line[:8].strip() in
                        ("load", "compute", "charts", "render", "assets", "search", "write")]}
 
@@ -188,6 +195,86 @@ def bench_huge() -> dict:
     return results
 
 
+def baseline_tree(revision: str, folder: Path) -> str:
+    """Extract a git revision of this repository into `folder` (`git archive`: nothing to clean up in the repository
+    afterwards); return its commit."""
+    repo = str(HERE.parent)
+    commit = subprocess.run(["git", "-C", repo, "rev-parse", "--verify", f"{revision}^{{commit}}"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    archive = subprocess.run(["git", "-C", repo, "archive", "--format=tar", commit], capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    return commit
+
+
+def stage_seconds(result: dict) -> dict[str, float]:
+    """Each stage's seconds as the build printed them ("charts    36.30 s (6078 drawn in the background)")."""
+    return {line[:8].strip(): float(line[8:].split()[0]) for line in result["stages"]}
+
+
+# The figures compared side by side: the build's stages, its wall time, and its CPU time and peak memory.
+COMPARED = ("load", "compute", "render", "charts", "write", "total", "cpu", "peak MiB")
+
+
+def compared(result: dict) -> dict[str, float]:
+    stages = stage_seconds(result)
+    return {**{name: stages.get(name, 0.0) for name in COMPARED[:5]}, "total": result["seconds"],
+            "cpu": result["cpu_seconds"], "peak MiB": result["peak_mib"]}
+
+
+def bench_baseline(revision: str, rounds: int = 2) -> dict:
+    """The large site's cold build by git revision `revision` and by this working tree, alternating (baseline,
+    working tree, then working tree, baseline…: a drift in the machine's speed weighs on both alike) for `rounds`
+    each; the best of each side's rounds, stage by stage, and the ratio of this tree's to the baseline's.
+
+    The baseline runs from an extracted copy of the revision on PYTHONPATH, with this environment's packages (a
+    revision whose locked dependencies differ is noted)."""
+    if not LARGE.is_dir():
+        subprocess.run([sys.executable, str(HERE / "make_large_site.py"), "large"], check=True)
+    out = GENERATED / "large-output"
+    with tempfile.TemporaryDirectory(prefix="trackboard-baseline-") as folder:
+        tree = Path(folder)
+        commit = baseline_tree(revision, tree)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "generator")], check=True)
+        others = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(HERE.parent)]
+        python_path = os.pathsep.join([str(tree), *others])
+        same_locks = subprocess.run(["git", "-C", str(HERE.parent), "diff", "--quiet", commit, "--",
+                                     "requirements", "pyproject.toml"], check=False).returncode == 0
+        commands = {"baseline": ["env", f"PYTHONPATH={python_path}", *TRACKBOARD],
+                    "working": ["env", f"PYTHONPATH={os.environ.get('PYTHONPATH', '')}", *TRACKBOARD]}
+        # Each side runs in its own tree's folder (`python -m` looks in the current folder first), and which copy
+        # it imports is checked, not assumed (an installed trackboard must not shadow either).
+        folders = {"baseline": tree, "working": HERE.parent}
+        for side, root in folders.items():
+            found = subprocess.run([*commands[side][:2], sys.executable, "-c",
+                                    "import generator; print(generator.__file__)"],
+                                   cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+            if not Path(found).resolve().is_relative_to(root.resolve()):
+                raise SystemExit(f"the {side} build would import {found}, not the copy in {root}")
+        runs: dict[str, list[dict]] = {"baseline": [], "working": []}
+        for turn in range(rounds):
+            for side in ("baseline", "working") if turn % 2 == 0 else ("working", "baseline"):
+                clean(LARGE, out)
+                settle()
+                load_average = os.getloadavg()
+                result = run([*commands[side], "build", str(LARGE), "--out", str(out)], cwd=folders[side])
+                runs[side].append({**result, "load_average": [round(x, 2) for x in load_average]})
+                print(f"{side}, round {turn + 1}: {result['seconds']} s, load average {load_average[0]:.1f}",
+                      file=sys.stderr, flush=True)
+    best_runs = {side: min(r, key=lambda x: x["seconds"]) for side, r in runs.items()}
+    before, after = compared(best_runs["baseline"]), compared(best_runs["working"])
+    table = {name: {"baseline": before[name], "working": after[name],
+                    "ratio": round(after[name] / before[name], 2) if before[name] else None} for name in COMPARED}
+    label = commit[:7]
+    print(f"\n{'':<10}{label:>10}{'working':>10}{'ratio':>8}")
+    for name, row in table.items():
+        ratio = f"{row['ratio']:.2f}" if row["ratio"] is not None else "-"
+        print(f"{name:<10}{row['baseline']:>10.2f}{row['working']:>10.2f}{ratio:>8}")
+    print(f"(best of {rounds} cold builds each; totals of every round: {label} "
+          f"{[r['seconds'] for r in runs['baseline']]}, working {[r['seconds'] for r in runs['working']]})\n")
+    return {"revision": commit, "same_locked_dependencies": same_locks, "table": table, "runs": runs}
+
+
 def ensure_hugo() -> str | None:
     hugo = shutil.which("hugo")
     if hugo is None and shutil.which("apt-get"):
@@ -313,13 +400,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", choices=["large", "hugo", "serve", "postgres", "huge"],
                         help="run only these parts (repeatable)")
-    parser.add_argument("--rounds", type=int, default=2, help="cold builds of each kind for postgres (default 2)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="cold builds of each kind for postgres and --baseline (default 2)")
+    parser.add_argument("--baseline", metavar="REV", help="compare the large site's cold build with git revision REV")
     args = parser.parse_args(argv)
     # The checkout holding this script is what is measured, in this process and in the builds it starts, whatever
     # trackboard is installed (or not) and wherever the script is run from.
     sys.path.insert(0, str(HERE.parent))
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))
-    parts = args.only or ["large", "hugo", "serve", "postgres"]
+    parts = args.only or ([] if args.baseline else ["large", "hugo", "serve", "postgres"])
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                  "system": platform.platform()}}
     # Compiled first, as pip compiles an installed package: run from a checkout where PYTHONDONTWRITEBYTECODE is
@@ -338,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
         results["large_postgres"] = bench_postgres(args.rounds)
     if "huge" in parts:
         results["huge"] = bench_huge()
+    if args.baseline:
+        results["baseline"] = bench_baseline(args.baseline, args.rounds)
     GENERATED.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, ensure_ascii=False, indent=2))

@@ -22,7 +22,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import charts, fonts
+from . import charts, fonts, vega_node
 from .cache import write_atomically
 from .parallel import die_with_parent, workers
 
@@ -192,6 +192,7 @@ def work(spool: Path, cache_dir: Path) -> None:
     """A worker: draw the spool's chunks into the chart cache until it is marked done and empty."""
     fonts.register_fonts()
     charts.warm_up()
+    vega_node.renderer(str(fonts.measurement_folder(cache_dir)))  # Node.js starts now, beside the compute stage
     made: list[tuple[frozenset[str], str, str]] = []
     parent = os.getppid()
     while True:

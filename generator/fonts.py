@@ -293,8 +293,7 @@ def measurement_font(text: str, cache_dir: Path | None = None) -> tuple[Path, st
     # Letters only: a family-name word starting with a digit is not a valid CSS identifier, and
     # vl-convert then silently fails to match the font.
     family = f"{WEB_FAMILY} {digest.translate(str.maketrans('0123456789', 'ghijklmnop'))}"
-    base = cache_dir / "fonts" if cache_dir is not None else _temp_dir()
-    directory = base / digest
+    directory = measurement_folder(cache_dir) / digest
     # Bold too when the machine has it: titles are bold, and measured with the regular face
     # they would come out narrower than vl-convert lays them out with the full family.
     faces = [("Regular", font.path, font.index)] + ([("Bold", *font.bold)] if font.bold else [])
@@ -306,6 +305,11 @@ def measurement_font(text: str, cache_dir: Path | None = None) -> tuple[Path, st
     except OSError:  # a full disk: measured with the whole font, slower
         return None
     return directory, family
+
+
+def measurement_folder(cache_dir: Path | None) -> Path:
+    """The folder of the measurement fonts made for charts cached in `cache_dir` (a temporary one without a cache)."""
+    return cache_dir / "fonts" if cache_dir is not None else _temp_dir()
 
 
 _temp: list[Path] = []

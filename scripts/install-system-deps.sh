@@ -8,6 +8,8 @@
 #   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  what WeasyPrint prints the briefs' PDFs with
 #   poppler-utils   pdftotext, pdfinfo and pdftoppm: the tests read the PDFs back
 #   postgresql      a real PostgreSQL server for the tests of datasets read from a database (tests/test_database.py)
+#   nodejs          draws the charts' Vega (vl-convert's own bundle of it) about three times faster than vl-convert
+#                   (generator/vega_node.py); without it vl-convert draws them, the same SVGs, slower
 # Idempotent: installs only what is missing, and runs apt-get update only when it must.
 #   python3-venv    virtual environments (Debian ships venv and ensurepip apart from python3)
 # Usage: scripts/install-system-deps.sh [--fonts-only | --venv-only]   (as root, or with sudo available)
@@ -16,9 +18,10 @@
 set -euo pipefail
 
 PDF=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless "${PDF[@]}" poppler-utils postgresql)
+PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless "${PDF[@]}" poppler-utils postgresql
+          nodejs)
 case "${1:-}" in
-    --fonts-only) PACKAGES=(fonts-noto-cjk fontconfig "${PDF[@]}") ;;
+    --fonts-only) PACKAGES=(fonts-noto-cjk fontconfig "${PDF[@]}" nodejs) ;;
     --venv-only) PACKAGES=(python3-venv) ;;
 esac
 

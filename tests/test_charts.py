@@ -113,7 +113,8 @@ def test_leaders_keep_people_with_the_same_name_apart_and_rank_ties_alike() -> N
 def test_rendering_is_reproducible_whatever_the_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     rendered: list[str] = []
     real = charts._render_one
-    monkeypatch.setattr(charts, "_render_one", lambda spec: rendered.append(spec) or real(spec))
+    monkeypatch.setattr(charts, "_render_one",
+                        lambda spec, font_dir=None: rendered.append(spec) or real(spec, font_dir))
     many = [trend(f"图表{i}", 1 + i / 10) for i in range(8)] + ALL  # big enough to measure with a subset font
     first = render_svgs(many, "zh-CN", None, workers=1)
     assert all(f"'{fonts.WEB_FAMILY} " in spec for spec in rendered)  # the batch's own subset was used
@@ -128,9 +129,9 @@ def test_a_cache_hit_does_not_render(tmp_path: Path, monkeypatch: pytest.MonkeyP
     calls: list[str] = []
     real = charts._render_one
 
-    def counting(spec: str) -> str:
+    def counting(spec: str, font_dir: str | None = None) -> str:
         calls.append(spec)
-        return real(spec)
+        return real(spec, font_dir)
 
     monkeypatch.setattr(charts, "_render_one", counting)
     first = render_svgs(ALL, "zh-CN", tmp_path)
