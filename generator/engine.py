@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -33,9 +33,10 @@ PERSON_DAYS = "engine.person_days"  # the memo (metrics/memo.py) of a sales tabl
 _SOURCE = "trackboard_sales"  # the name the expression gives its input table where it is compiled to SQL
 
 
-def _defaults() -> dict[str, object]:
+def _defaults() -> dict[str, float]:
+    """The value of an empty premium, FYC or cases cell: the dataset's default for the column, else 0."""
     columns = {c.name: c for c in DATASETS["sales"].columns}
-    return {name: columns[name].default for name in COLUMNS}
+    return {name: float(cast(float, columns[name].default or 0)) for name in ("premium", "fyc", "cases")}
 
 
 def _cents(money: Any) -> Any:
@@ -57,9 +58,9 @@ def person_day_sums(sales: Any) -> Any:
     Columns: person, day, premium and fyc (int64 cents), cases and rows (int64)."""
     defaults = _defaults()
     dated = sales.filter(sales.person.notnull(), sales.date.notnull())
-    premium = _cents(dated.premium.fill_null(float(defaults["premium"] or 0.0)))
-    fyc = _cents(dated.fyc.fill_null(float(defaults["fyc"] or 0.0)))
-    cases = dated.cases.fill_null(int(defaults["cases"] or 0)).cast("int64")
+    premium = _cents(dated.premium.fill_null(defaults["premium"]))
+    fyc = _cents(dated.fyc.fill_null(defaults["fyc"]))
+    cases = dated.cases.fill_null(int(defaults["cases"])).cast("int64")
     return dated.group_by(person=dated.person, day=dated.date.cast("date")).aggregate(
         premium=premium.sum(), fyc=fyc.sum(), cases=cases.sum(), rows=dated.count())
 
@@ -124,3 +125,107 @@ def local_sums(sales: pd.DataFrame) -> PersonDays:
         return backend_sums(connection, sales_arrow(sales))
     finally:
         connection.disconnect()
+
+
+class EngineError(Exception):
+    """The database could not run the expression: `setting` is the dataset's setting the message is about."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+# How the server reads each column of the dataset's query before the expression sums it.
+_SERVER_TYPES = {"person": "text", "date": "date", "premium": "double precision", "fyc": "double precision",
+                 "cases": "bigint"}
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def server_sql(query: Query, headers: Mapping[str, str]) -> str:
+    """The expression compiled by Ibis for PostgreSQL, over the dataset's query with its columns (`headers`: each
+    column's header in the query's result, as the loader matched them) read as COLUMNS."""
+    import ibis
+
+    typed = ", ".join(f"CAST(source.{_quoted(headers[name])} AS {kind}) AS {name}" if name in headers
+                      else f"CAST(NULL AS {kind}) AS {name}" for name, kind in _SERVER_TYPES.items())
+    compiled = ibis.to_sql(person_day_sums(ibis.table(COLUMNS, name=_SOURCE)), dialect="postgres")
+    return (f"WITH {_SOURCE} AS (SELECT {typed} FROM ({query.statement()}) AS source) "
+            f"SELECT * FROM ({compiled}) AS sums")
+
+
+_RESULT = pa.schema([("person", pa.string()), ("day", pa.date32()), *((name, pa.int64()) for name in SUMS)])
+
+
+def server_sums(query: Query, headers: Mapping[str, str], environ: Mapping[str, str]) -> PersonDays:
+    """The expression run by the PostgreSQL server of a dataset read from it, over the dataset's query, in a
+    read-only transaction; only the sums come back (as CSV, the fastest way out). Raises EngineError naming the
+    setting at fault, its message free of the connection's secrets."""
+    import psycopg
+    from pyarrow import csv
+
+    secrets = query.secrets(environ)
+    try:
+        url = query.resolve(environ)
+    except ValueError as exc:
+        raise EngineError("connection", str(exc)) from None
+    copy_sql = f"COPY ({server_sql(query, headers)}) TO STDOUT WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
+    try:
+        connection = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, application_name="trackboard")
+    except (psycopg.Error, ValueError) as exc:
+        raise EngineError("connection", "cannot connect: " + hidden(_words(exc), secrets)) from None
+    buffer = bytearray()
+    try:
+        with connection:
+            connection.read_only = True
+            with connection.cursor() as cursor:
+                cursor.execute("SET DateStyle TO ISO, YMD")
+                with cursor.copy(copy_sql) as copy:
+                    for block in copy:
+                        buffer += block
+    except psycopg.Error as exc:
+        raise EngineError(query.setting, hidden(_words(exc), secrets)) from None
+    finally:
+        connection.close()
+    options = csv.ConvertOptions(column_types=_RESULT, strings_can_be_null=False)
+    return PersonDays.of(csv.read_csv(pa.py_buffer(bytes(buffer)), convert_options=options))
+
+
+def _words(exc: Exception) -> str:
+    """The server's own words, on one line."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    return primary or "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+
+
+def checked_server_sums(query: Query, headers: Mapping[str, str], environ: Mapping[str, str], sales: pd.DataFrame,
+                        rows_read: int) -> tuple[PersonDays | None, Problem | None]:
+    """The server's sums when they provably sum the very rows the build checked, else None (the build sums the
+    checked rows in-process, the same figures): the database sums the query's rows as they are, so every row
+    the checks skipped (a bad amount, an unknown seller, a date ahead) or a profile's scope left out would count
+    there. They count the same rows when none was left out and the server's count and totals of premium, FYC
+    and cases equal the checked table's. A server that fails or cannot read a column as the expression needs
+    gives a warning naming the dataset's setting, and the sums in-process."""
+    if rows_read != len(sales):
+        return None, None
+    try:
+        summed = server_sums(query, headers, environ)
+    except EngineError as exc:
+        message = (f"the database could not sum the sales per person and day ({exc}); they were summed "
+                   "in-process from the rows read, the same figures")
+        return None, Problem("site.toml", None, query.key(exc.setting), message, "warning")
+    return (summed, None) if summed.totals() == _totals(sales) else (None, None)
+
+
+def _totals(sales: pd.DataFrame) -> tuple[int, ...]:
+    """PersonDays.totals of the checked rows, worked out by numpy (a pass over four columns)."""
+    dated = (sales["person"].notna() & sales["date"].notna()).to_numpy()
+    defaults = _defaults()
+    out = []
+    for name in ("premium", "fyc"):
+        money = sales[name].to_numpy(dtype="float64", na_value=defaults[name])[dated]
+        out.append(int(np.rint(money * 100).astype(np.int64).sum()))
+    cases = sales["cases"].to_numpy(dtype="float64", na_value=defaults["cases"])[dated]
+    return (*out, int(cases.astype(np.int64).sum()), int(dated.sum()))
