@@ -42,11 +42,11 @@ def _defaults() -> dict[str, float]:
 def _cents(money: Any) -> Any:
     """An amount in whole cents, rounded half to even (numpy.rint), by floor and compare: every engine's own ROUND
     rounds halves its own way (DuckDB and Spark away from zero, PostgreSQL's numeric too)."""
+    import ibis  # here, not above: a command that sums nothing (check, serve, notify) does not load it
+
     scaled = money * 100
     floor = scaled.floor()
     fraction = scaled - floor
-    import ibis
-
     # An odd floor at exactly half goes up to the even number above; abs() as SQL's % keeps the dividend's sign.
     return ibis.cases((fraction > 0.5, floor + 1), (fraction < 0.5, floor),
                       else_=floor + (floor % 2).abs()).cast("int64")
