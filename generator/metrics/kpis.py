@@ -222,9 +222,11 @@ def prepared_sales(tables: dict[str, pd.DataFrame]) -> _Sales:
 
 def person_days(tables: dict[str, pd.DataFrame]) -> engine.PersonDays:
     """The sales summed per seller and day by the engine layer: those the sales' database summed when the model
-    put them beside the tables (engine.PERSON_DAYS), else DuckDB's over the checked rows; once per sales table."""
+    put them beside the tables (engine.PERSON_DAYS), else DuckDB's over the checked rows (not kept: _Sales holds
+    what is needed of them)."""
     sales = tables["sales"]
-    return derived_of(tables).memo(engine.PERSON_DAYS).get((sales,), lambda: engine.local_sums(sales))
+    summed = derived_of(tables).memo(engine.PERSON_DAYS).peek((sales,))
+    return summed if isinstance(summed, engine.PersonDays) else engine.local_sums(sales)
 
 
 def _prepare(summed: engine.PersonDays, people: pd.DataFrame) -> _Sales:
