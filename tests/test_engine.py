@@ -232,7 +232,7 @@ def test_spark_sums_equal_duckdbs(small_site: tuple[Path, pd.DataFrame]) -> None
                .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.shuffle.partitions", "2").getOrCreate())
     try:
-        summed = engine.backend_sums(ibis.pyspark.connect(session), engine.sales_arrow(sales))
+        summed = engine.backend_sums(ibis.pyspark.connect(session), *engine.sales_arrow(sales))
     finally:
         session.stop()
     local = engine.local_sums(sales)
