@@ -14,6 +14,7 @@ from typing import Any, cast
 
 import pandas as pd
 
+from . import engine
 from .cache import KnownFiles, Store, canonical, code_version, digest
 from .config import default_config, load_config
 from .errors import Problem, TrackboardError, explained, hint, say
@@ -437,6 +438,20 @@ def site_locale(root: Path) -> str:
     return str(config["site"]["locale"])
 
 
+def _summed_by_database(config: dict[str, Any], fetched: dict[str, Fetched], loaded: Loaded, derived: Derived
+                        ) -> list[Problem]:
+    """Have the database of sales read from one sum them per person and day (engine.py), where the data lives:
+    the KPIs then take the server's sums (see engine.checked_server_sums for when), else DuckDB's."""
+    result, source = fetched.get("sales"), loaded.sources.get("sales")
+    if result is None or result.problem is not None or source is None or source.failed:
+        return []
+    sales = loaded.tables["sales"]
+    summed, problem = engine.checked_server_sums(result.query, source.headers, os.environ, sales, source.rows_read)
+    if summed is not None:
+        derived.memo(engine.PERSON_DAYS).get((sales,), lambda: summed)
+    return [problem] if problem is not None else []
+
+
 def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None,
               cache: bool = False, state: BuildState | None = None) -> Site:
     """Read and check every input of the site at `root`.
@@ -502,6 +517,7 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         documents = mask_all_text(loaded.tables, documents)
     if data_key:
         _declared(loaded.tables, f"{data_key}:{bool(profile_settings.get('mask_phone'))}", state.derived)
+    problems += [p.localized(locale) for p in _summed_by_database(config, fetched, loaded, state.derived)]
     inputs, unfollowed = input_files(root, config)
     problems += [p.localized(locale) for p in unfollowed + override_problems(site_overrides(root, inputs))]
     return Site(

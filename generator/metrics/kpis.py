@@ -17,6 +17,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from .. import engine
 from ..inputs.schemas import SALES_FORCE
 from .memo import Derived, derived_of
 
@@ -176,7 +177,8 @@ _DENSE_MAX = 1_000_000
 
 @dataclass(frozen=True, eq=False)
 class _Sales:
-    """The sales as sorted arrays: day number, position of the seller in the sorted people ids, values.
+    """The sales summed per person and day (engine.py), as arrays sorted by day: day number, position of the seller
+    in the sorted people ids, values.
 
     The caches hold per-person sums in integer cents (int64 arrays over `people`): whole months, the running
     totals of recent months day by day, and the KPI periods of recent dates. Any window is then a few
@@ -215,22 +217,26 @@ def prepare(tables: dict[str, pd.DataFrame]) -> None:
 def prepared_sales(tables: dict[str, pd.DataFrame]) -> _Sales:
     """The sales as sorted arrays (see _Sales), once per sales and people tables."""
     sales, people = tables["sales"], tables["people"]
-    return derived_of(tables).memo(SALES).get((sales, people), lambda: _prepare(sales, people))
+    return derived_of(tables).memo(SALES).get((sales, people), lambda: _prepare(person_days(tables), people))
 
 
-def _prepare(sales: pd.DataFrame, people: pd.DataFrame) -> _Sales:
+def person_days(tables: dict[str, pd.DataFrame]) -> engine.PersonDays:
+    """The sales summed per seller and day by the engine layer: those the sales' database summed when the model
+    put them beside the tables (engine.PERSON_DAYS), else DuckDB's over the checked rows (not kept: _Sales holds
+    what is needed of them)."""
+    sales = tables["sales"]
+    summed = derived_of(tables).memo(engine.PERSON_DAYS).peek((sales,))
+    return summed if isinstance(summed, engine.PersonDays) else engine.local_sums(sales)
+
+
+def _prepare(summed: engine.PersonDays, people: pd.DataFrame) -> _Sales:
+    """The person-day sums of the people in `people` (an unknown seller's are left out), as _Sales holds them."""
     index = _person_index(people)
-    days = _days(sales["date"])
-    # Hash the million seller ids once, then look up only the distinct ones.
-    codes, distinct = pd.factorize(sales["person"].to_numpy(dtype=object), use_na_sentinel=True)
-    lookup = np.append(index.get_indexer(pd.Index(distinct, dtype=object)), -1)
-    person = lookup[codes]  # the sentinel -1 of an empty cell picks the appended -1
-    keep = ~np.isnat(days) & (person >= 0)
-    numbers = days[keep].astype(np.int64)
-    # Exports are usually in date order already; any order gives the same sums (whole cents).
-    order = np.arange(len(numbers)) if np.all(numbers[1:] >= numbers[:-1]) else np.argsort(numbers, kind="stable")
-    values = _metric_values(sales, np.flatnonzero(keep)[order])
-    return _Sales(index, numbers[order], person[keep][order].astype(np.int64), values)
+    person = index.get_indexer(pd.Index(summed.ids, dtype=object))[summed.seller]
+    keep = person >= 0
+    # Whole cents and cases as float64 weights for bincount: exact below 2**53.
+    values = {metric: getattr(summed, metric)[keep].astype("float64") for metric in METRICS}
+    return _Sales(index, summed.day[keep], person[keep].astype(np.int64), values)
 
 
 def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
