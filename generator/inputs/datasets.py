@@ -23,7 +23,7 @@ from ..cache import BackgroundSaves, KnownFiles, Store, code_version, digest
 from ..cache import canonical as canonical_json
 from ..config import did_you_mean
 from ..errors import Problem
-from .coerce import EMPTY, PARSERS, coerce_column, is_empty, parse_text, shown
+from .coerce import EMPTY, PARSERS, Coerced, coerce_column, is_empty, parse_text, shown
 from .database import Fetched, Query, fetch, from_database
 from .schemas import DATASETS, Column, Dataset
 from .tables import FileError, RawTable, read_csv_bytes, read_table
@@ -89,6 +89,13 @@ def empty_frame(dataset: Dataset) -> pd.DataFrame:
     frame = pd.DataFrame({c.name: _typed([], c) for c in dataset.columns})
     frame[ROW] = pd.Series([], dtype="int64")
     return frame
+
+
+def _spread(values: list[object], codes: np.ndarray, column: Column) -> pd.Series:
+    """The typed column whose cell i is values[codes[i]]: each distinct value typed once, then taken."""
+    distinct = _typed(values, column)
+    taken = distinct.to_numpy(copy=False) if isinstance(distinct.dtype, np.dtype) else distinct.array
+    return pd.Series(taken.take(codes), dtype=distinct.dtype)
 
 
 def _typed(values: list[object], column: Column) -> pd.Series:
@@ -217,30 +224,38 @@ class _DatasetLoader:
             if column.name not in positions:
                 # An optional column the file does not have (a required one stopped the load already): its default
                 # in every row, with nothing to check; not a loop over each of a large file's million rows.
-                columns[column.name] = _typed([column.default] * n, column)
+                columns[column.name] = _spread([column.default], np.zeros(n, dtype=np.int8), column)
                 continue
-            values, errors, warnings = coerce_column(raw.cells[positions[column.name]], PARSERS[column.type])
-            for position, message in warnings.items():
+            # Every check is made once per distinct value, then its problems placed on its cells in row order:
+            # a sales file has millions of cells and a few thousand distinct values.
+            coerced = coerce_column(raw.cells[positions[column.name]], PARSERS[column.type])
+            values = coerced.values
+            for position, message in self.placed(coerced, coerced.warnings):
                 self.problem(file, int(rows[position]), header, message, "warning")
-            for position, message in errors.items():
+            failed = coerced.cells(coerced.errors)
+            for position, message in self.placed(coerced, coerced.errors):
                 self.problem(file, int(rows[position]), header, message)
-                bad[position] = True
+            bad[failed] = True
             before = bad.copy()  # a value refused as a choice is reported once, not again as empty
+            checks = []
             if column.choices:
-                values = self.choose(values, column, rows, file, header, bad)
+                values, refused = self.choose(values, column)  # a value refused is EMPTY from here on
+                checks.append(refused)
             if column.minimum is not None or column.maximum is not None:
-                self.bounds(values, column, rows, file, header, bad)
-            # Empty cells counted first, in C (a sales file has millions of cells, nearly all filled); the marker
-            # equals nothing but itself, so the count is of the marker only.
-            empties = ([position for position, value in enumerate(values) if value is EMPTY]
-                       if values.count(EMPTY) else [])
-            final = list(values) if empties else values
-            for position in empties:
-                if column.required and position not in errors and not (bad[position] and not before[position]):
-                    self.problem(file, int(rows[position]), header, "is empty; a value is required")
-                    bad[position] = True
-                final[position] = column.default
-            columns[column.name] = _typed(final, column)
+                checks.append(self.bounds(values, column))
+            for refused in checks:
+                for position, message in self.placed(coerced, refused):
+                    self.problem(file, int(rows[position]), header, message)
+                bad[coerced.cells(refused)] = True
+            empty = [i for i, value in enumerate(values) if value is EMPTY]
+            if column.required and empty:
+                reported = set(failed.tolist())
+                for position in coerced.cells(empty).tolist():
+                    if position not in reported and not (bad[position] and not before[position]):
+                        self.problem(file, int(rows[position]), header, "is empty; a value is required")
+                        bad[position] = True
+            final = [column.default if value is EMPTY else value for value in values]
+            columns[column.name] = _spread(final, coerced.codes, column)
         frame = pd.DataFrame(columns)
         frame[ROW] = rows
         if self.dataset.one_of:
@@ -253,13 +268,22 @@ class _DatasetLoader:
         if key is not None:
             skipped = frame.loc[bad & frame[key.name].notna().to_numpy(), [key.name, ROW]]
             source.skipped_keys.update(zip(skipped[key.name], skipped[ROW].astype(int)))
-        frame = frame[~bad]
+        if bad.any():  # a mask copies every column, even when it keeps every row
+            frame = frame[~bad]
         if key is not None:
             frame = self.deduplicate(frame, key, file, source.headers.get(key.name, key.name))
         return frame.reset_index(drop=True)
 
-    def choose(self, values: list[object], column: Column, rows: np.ndarray, file: str, header: str,
-               bad: np.ndarray) -> list[object]:
+    @staticmethod
+    def placed(coerced: Coerced, messages: dict[int, str]) -> list[tuple[int, str]]:
+        """Each cell holding a distinct value with a message, in row order, with that message."""
+        if not messages:
+            return []
+        positions = coerced.cells(messages)
+        return [(position, messages[int(coerced.codes[position])]) for position in positions.tolist()]
+
+    def choose(self, values: list[object], column: Column) -> tuple[list[object], dict[int, str]]:
+        """The distinct values as their canonical choices, and the message of each that is no allowed choice."""
         assert column.choices is not None
         spelling = {}
         for choice, aliases in column.choices.items():
@@ -268,34 +292,34 @@ class _DatasetLoader:
         allowed = ", ".join(column.choices)
         examples = [aliases[0] for aliases in column.choices.values() if aliases]
         chinese = f" (or {', '.join(examples)})" if examples else ""
-        out = []
-        for position, value in enumerate(values):
+        out: list[object] = []
+        refused: dict[int, str] = {}
+        for i, value in enumerate(values):
             if value is EMPTY:
                 out.append(value)
                 continue
             canonical = spelling.get(_norm(str(value)))
             if canonical is None:
                 hint = did_you_mean(str(value), list(spelling))
-                self.problem(file, int(rows[position]), header,
-                             f"{shown(value)} is not an allowed {column.name}; expected one of {allowed}"
-                             f"{chinese}{';' + hint if hint else ''}")
-                bad[position] = True
+                refused[i] = (f"{shown(value)} is not an allowed {column.name}; expected one of {allowed}"
+                              f"{chinese}{';' + hint if hint else ''}")
                 out.append(EMPTY)
             else:
                 out.append(canonical)
-        return out
+        return out, refused
 
-    def bounds(self, values: list[object], column: Column, rows: np.ndarray, file: str, header: str,
-               bad: np.ndarray) -> None:
-        for position, value in enumerate(values):
+    @staticmethod
+    def bounds(values: list[object], column: Column) -> dict[int, str]:
+        """The message of each distinct value below the column's minimum or above its maximum."""
+        refused: dict[int, str] = {}
+        for i, value in enumerate(values):
             if value is EMPTY or not isinstance(value, (int, float)):
                 continue
             if column.minimum is not None and value < column.minimum:
-                self.problem(file, int(rows[position]), header, f"{value:g} is below the minimum {column.minimum:g}")
-                bad[position] = True
+                refused[i] = f"{value:g} is below the minimum {column.minimum:g}"
             elif column.maximum is not None and value > column.maximum:
-                self.problem(file, int(rows[position]), header, f"{value:g} is above the maximum {column.maximum:g}")
-                bad[position] = True
+                refused[i] = f"{value:g} is above the maximum {column.maximum:g}"
+        return refused
 
     def deduplicate(self, frame: pd.DataFrame, key: Column, file: str, header: str) -> pd.DataFrame:
         duplicated = frame[key.name].duplicated(keep="first")
