@@ -63,14 +63,14 @@ def _norm(header: str) -> str:
 
 
 def locate(site: Path, name: str, options: dict[str, Any]) -> Path | None:
-    """Return the file of a dataset: the configured one, else data/<name>.csv or .xlsx; None when it is read
-    from a database."""
+    """Return the file of a dataset: the configured one, else data/<name>.csv, .xlsx or .parquet; None when it is
+    read from a database."""
     if from_database(options):
         return None
     if options.get("file"):
         path = site / options["file"]
         return path if path.is_file() else None
-    for suffix in (".csv", ".xlsx"):
+    for suffix in (".csv", ".xlsx", ".parquet"):
         candidate = site / "data" / f"{name}{suffix}"
         if candidate.is_file():
             return candidate

@@ -427,11 +427,57 @@ def _drop_blank(table: RawTable) -> RawTable:
     return table
 
 
+def read_parquet(path: Path) -> RawTable:
+    """Read a Parquet file: a header per column (its name), each column as codes into its distinct values as the
+    file types them (texts, numbers, dates, times), which are parsed and checked as a CSV's cells are. Records are
+    numbered from 2, as the same table saved as CSV or opened in a spreadsheet shows them (the header is row 1)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise FileError(f"is not a readable Parquet file ({exc})") from None
+    columns = {}
+    for position, (name, column) in enumerate(zip(table.column_names, table.columns, strict=True)):
+        if pa.types.is_nested(column.type):
+            raise FileError(f'column "{name}" holds {column.type} values: a data column holds one value a row '
+                            "(text, a number, a date)")
+        columns[position] = _distinct_column(column)
+    cells = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+    cells.columns = pd.RangeIndex(cells.shape[1])
+    rows = pd.Series(range(2, table.num_rows + 2), dtype="int64")
+    return _drop_blank(RawTable([clean_header(name) for name in table.column_names], cells, rows))
+
+
+def _distinct_column(column: object) -> pd.Categorical:
+    """A Parquet column as a Categorical of its distinct values, as Python values (None, NaN: a missing cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    assert isinstance(column, pa.ChunkedArray)
+    encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+    chunks = pa.chunked_array(encoded.chunks or [pa.array([], encoded.type)], encoded.type).unify_dictionaries()
+    values = chunks.chunk(0).dictionary.to_pylist() if chunks.num_chunks else []
+    codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+                            for c in chunks.chunks]) if chunks.num_chunks else np.empty(0, dtype=np.int64)
+    # A float NaN is a value to Arrow and a gap to pandas (and to a reader): its cells are missing.
+    kept = [not (isinstance(v, float) and v != v) for v in values]
+    if not all(kept):
+        renumber = np.cumsum(kept) - 1
+        renumber = np.append(np.where(kept, renumber, -1), -1)  # code -1 picks the appended -1
+        codes = renumber[codes]
+        values = [v for v, keep in zip(values, kept, strict=True) if keep]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object))
+
+
 def read_table(path: Path, encoding: str | None = None, sheet: str | None = None) -> RawTable:
-    """Read a CSV or XLSX file by its extension."""
+    """Read a CSV, XLSX or Parquet file by its extension."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, sheet)
+    if suffix == ".parquet":
+        return read_parquet(path)
     if suffix == ".xls":
         raise FileError("is an old .xls workbook; save it as .xlsx or CSV")
     return read_csv(path, encoding)
