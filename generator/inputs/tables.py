@@ -263,7 +263,9 @@ def _read_even(text: str | bytes | memoryview, sep: str, first_line: str | None 
         return None
     if any(not pa.types.is_dictionary(t) for t in table.schema.types):
         return None
-    frame = table.to_pandas()
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)  # each column freed once converted
+    del table
+    pa.default_memory_pool().release_unused()  # what Arrow's allocator kept of the parse goes back now
     frame.columns = range(frame.shape[1])
     return frame
 

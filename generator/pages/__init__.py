@@ -115,7 +115,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
     notices = select_notices(site.documents["notices"], site.as_of)
     reports = battle_reports(site.documents["battle"], tables["sales"], tables["people"], tables["units"],
                              float(site.config["rules"]["big_order"]), site.as_of)
-    ctx = Context(site, t, fmt, tree, pd.DataFrame(), pd.DataFrame(), reports, notices.current)
+    ctx = Context(site, t, fmt, tree, pd.DataFrame(), pd.DataFrame(), reports, notices.current, keep=on_files)
 
     plan = SitePlan([], [], [])
     sections: list[Section] = []
