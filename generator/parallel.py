@@ -62,19 +62,21 @@ def _run(chunk: Sequence[Any]) -> list[Any]:
 
 
 def forked_map(function: Callable[[_T], _R], items: Sequence[_T], min_items: int = 16,
-               done: Callable[[int], None] | None = None) -> list[_R]:
+               done: Callable[[int], None] | None = None, keep: Callable[[_T, _R], _R] | None = None) -> list[_R]:
     """Return [function(item) for item in items], computed by forked workers when there are enough items.
 
     `function` may be a closure over anything (it is not pickled); the items (pass indices when they are
     large) and its results must pickle. Below `min_items`, or on one core, it runs here: starting workers
-    would cost more than it saves. `done(n)` is told as each n items are finished (a progress bar).
+    would cost more than it saves. `done(n)` is told as each n items are finished (a progress bar). `keep(item,
+    result)`, run here as each result arrives, gives what is kept of it (large results moved out of memory).
     """
     global _FUNCTION
     n = workers()
     if len(items) < min_items or n < 2:
         results = []
         for item in items:
-            results.append(function(item))
+            result = function(item)
+            results.append(result if keep is None else keep(item, result))
             if done is not None:
                 done(1)
         return results
@@ -84,8 +86,8 @@ def forked_map(function: Callable[[_T], _R], items: Sequence[_T], min_items: int
     try:
         with multiprocessing.get_context("fork").Pool(n, initializer=start_worker, initargs=(os.getpid(),)) as pool:
             results = []
-            for chunk in pool.imap(_run, chunks):
-                results.extend(chunk)
+            for items_done, chunk in zip(chunks, pool.imap(_run, chunks), strict=True):
+                results.extend(chunk if keep is None else [keep(i, r) for i, r in zip(items_done, chunk, strict=True)])
                 if done is not None:
                     done(len(chunk))
             return results

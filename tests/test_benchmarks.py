@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from generator.commands.build import build
+from generator.model import load_site
 
 pytestmark = pytest.mark.slow
 
@@ -66,3 +67,18 @@ def test_the_huge_site_generator_writes_a_month_at_a_time_what_builds_cleanly(tm
     result = build(first, out=tmp_path / "out", strict=True, clock=lambda: dt.datetime(2026, 11, 21, tzinfo=dt.UTC))
     assert result.site.errors == []
     assert len(list((tmp_path / "out" / "people").glob("*/index.html"))) == 120
+
+
+def test_the_parquet_copy_of_a_generated_site_loads_the_same_tables(tmp_path: Path) -> None:
+    bench = make_large_site()
+    size = {"people_count": 60, "days": 40, "notices": 2, "divisions": 2, "teams_per_division": 3}
+    site = bench.make_huge(tmp_path / "csv", **size)
+    parquet = bench.write_parquet(site, tmp_path / "parquet")
+    assert sorted(p.name for p in (parquet / "data").iterdir()) == [
+        "people.parquet", "sales.parquet", "targets.parquet", "units.parquet"]
+    as_csv = load_site(site, today=bench.AS_OF)
+    as_parquet = load_site(parquet, today=bench.AS_OF)
+    assert as_parquet.sources["sales"].file == "data/sales.parquet" and as_parquet.problems == as_csv.problems == []
+    for name, table in as_csv.tables.items():
+        pd.testing.assert_frame_equal(as_parquet.tables[name], table)
+    assert len(as_parquet.tables["sales"]) == 60 * 40

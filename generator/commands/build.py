@@ -28,7 +28,7 @@ from ..fonts import subset_woff2
 from ..incremental import OutputCache
 from ..metrics.freshness import next_change
 from ..model import Site, load_site, site_locale
-from ..output import Output
+from ..output import Output, Spool
 from ..pages import SitePlan, plan_site
 from ..pages.context import pacing_of
 from ..parallel import forked_map, settle, settled
@@ -140,8 +140,9 @@ PageResult = Output | Failed | Waiting
 
 # What a page worker sends back: the page's bytes, a template error's message (Jinja's exceptions do not always
 # survive pickling), or None when it rendered nothing (see make_pages). Built-in values only: they pickle
-# without a call into Python per page.
+# without a call into Python per page. Received, the bytes go to the build's spool (Kept: an Output).
 Sent = bytes | str | None
+Kept = Output | str | None
 
 
 def _render_one(renderer: Renderer, page: Page) -> Sent:
@@ -155,8 +156,10 @@ def _render_one(renderer: Renderer, page: Page) -> Sent:
         return template_problem(exc)
 
 
-def page_result(page: Page, sent: Sent) -> PageResult:
+def page_result(page: Page, sent: Sent | Kept) -> PageResult:
     """What a worker sent for a page (see _render_one), as the build handles it."""
+    if isinstance(sent, Output):
+        return sent
     if isinstance(sent, bytes):
         return Output(page.path, sent)
     return WAITING if sent is None else Failed(sent)
@@ -178,20 +181,25 @@ def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> l
     return [page_result(page, item) for page, item in zip(pages, sent, strict=True)]
 
 
-def make_pages(renderer: Renderer, pages: list[Page], base: str, previous: OutputCache, progress: Progress
-               ) -> tuple[list[str], dict[int, Output]]:
+def make_pages(renderer: Renderer, pages: list[Page], base: str, previous: OutputCache, progress: Progress,
+               spool: Spool) -> tuple[list[str], dict[int, Output]]:
     """Return each page's key, and the files of those made now or taken from the previous build (by index; a page
     that shows charts inline while they are drawn has none yet). A page's key is made where it is rendered, over
-    every core: pickling the pages' contexts is a large part of the work."""
+    every core: pickling the pages' contexts is a large part of the work. Each page's bytes go to `spool` as they
+    arrive."""
 
-    def make(index: int) -> tuple[str, Sent]:
+    def make(index: int) -> tuple[str, Sent | Kept]:
         page = pages[index]
         key = page_key(base, page)
         if previous.made_from(page.path, key):
             return key, None  # taken: its file is looked at below, once, where the answer is kept
         return key, _render_one(renderer, page)
 
-    sent = forked_map(make, range(len(pages)), min_items=POOL_MIN_PAGES, done=progress.advance)
+    def keep(index: int, made: tuple[str, Sent | Kept]) -> tuple[str, Sent | Kept]:
+        key, item = made
+        return key, spool.put(pages[index].path, item) if isinstance(item, bytes) else item
+
+    sent = forked_map(make, range(len(pages)), min_items=POOL_MIN_PAGES, done=progress.advance, keep=keep)
     done: dict[int, Output] = {}
     for i, (page, (key, item)) in enumerate(zip(pages, sent, strict=True)):
         result = page_result(page, item)
@@ -238,14 +246,16 @@ def sections_base(site: Site) -> str:
                   canonical(site.profile_name), canonical(site.profile))
 
 
-def plan_with_reuse(site: Site, previous: OutputCache, on_charts: Callable[[list[Chart]], None] | None = None
-                    ) -> tuple[SitePlan, list[Output]]:
+def plan_with_reuse(site: Site, previous: OutputCache, on_charts: Callable[[list[Chart]], None] | None = None,
+                    spool: Spool | None = None) -> tuple[SitePlan, list[Output]]:
     """Plan the site, taking unchanged sections from the previous build; return the plan and the files of
-    the sections taken (hard-linked from the previous output). `on_charts` is told each section's charts."""
+    the sections taken (hard-linked from the previous output). `on_charts` is told each section's charts; the
+    sections' files go to `spool` as each section is made."""
     base = sections_base(site)
     records = previous.sections() if previous.enabled else {}
+    on_files = spool.keep if spool is not None else None
     if records:
-        plan = plan_site(site, records, base, on_charts)
+        plan = plan_site(site, records, base, on_charts, on_files)
         reused: list[Output] = []
         for record in plan.reused:
             files = previous.section_files(record)
@@ -256,7 +266,7 @@ def plan_with_reuse(site: Site, previous: OutputCache, on_charts: Callable[[list
             # Every page shows the navigation: when a section appeared or went, nothing can be taken.
             if plan.nav == previous.nav:
                 return plan, reused
-    return plan_site(site, {}, base, on_charts), []
+    return plan_site(site, {}, base, on_charts, on_files), []
 
 
 def render_site(site: Site, previous: OutputCache | None = None, progress: Progress | None = None
@@ -268,6 +278,8 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     """
     progress = progress or Progress()
     previous = previous or OutputCache(site.root, None, enabled=False)
+    # The files made (pages, charts, downloads, posters) wait for the writer in a temporary file, not in memory.
+    spool = Spool()
     # Each section's charts are drawn in the background from when the section is made, on the core the
     # sections computed one after the other leave free, and the rest while the pages render.
     colour = branding.from_config(site.config["branding"]).chart
@@ -276,7 +288,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
         drawer.warm_up(expected_charts(site))
     try:
         with progress.stage("compute"):
-            plan, reused = plan_with_reuse(site, previous, drawer.submit)
+            plan, reused = plan_with_reuse(site, previous, drawer.submit, spool)
             settle()  # the plan lives until the pages are rendered
             if plan.reused:
                 names = ", ".join(sorted({r.name for r in plan.reused if r.name}))
@@ -289,12 +301,13 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
         # Pages that show a chart's SVG inline (the screens, so that Chinese labels use the site's own web font)
         # need the charts. With charts drawing in the background they wait, and every other page is rendered
         # meanwhile; with none (all cached, or a few drawn here) the charts come first.
-        svg_by_path: dict[str, str] | None = None  # None until the charts are drawn
+        svg_by_path: dict[str, Output] | None = None  # None until the charts are drawn
 
         def inline_svg(path: str) -> Markup:
             if svg_by_path is None:
                 raise ChartsNotReady(path)
-            return Markup(svg_by_path.get(path, ""))
+            svg = svg_by_path.get(path)
+            return Markup(svg.data.decode("utf-8") if svg is not None else "")
 
         renderer.env.globals["inline_svg"] = inline_svg
         done: dict[int, Output] = {}
@@ -309,7 +322,9 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
                 svgs = render_svgs([item.chart for item in plan.charts], site.locale, cache_dir=chart_cache(site),
                                    known=drawer.known, colour=colour)
                 progress.advance(len(svgs))
-                svg_by_path = {item.path: svg for item, svg in zip(plan.charts, svgs, strict=True)}
+                svg_by_path = {item.path: spool.put(item.path, svg.encode("utf-8"))
+                               for item, svg in zip(plan.charts, svgs, strict=True)}
+                del svgs[:]  # the drawings are in the spool now
                 if waiting:
                     notes.append(f"{len(waiting)} page{'s' if len(waiting) > 1 else ''} showing them inline "
                                  "rendered with them")
@@ -322,7 +337,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
         if not drawer.drawing:
             draw_charts([])
         with progress.stage("render", total=len(plan.pages)):
-            keys, made = make_pages(renderer, plan.pages, base, previous, progress)
+            keys, made = make_pages(renderer, plan.pages, base, previous, progress, spool)
             done.update(made)
             rendered = len(plan.pages) - sum(1 for o in made.values() if o.source is not None)
             progress.note("render", f"{rendered} of {len(plan.pages)} pages rendered, the rest unchanged")
@@ -334,7 +349,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     previous.keys.update({page.path: key for page, key in zip(plan.pages, keys, strict=True) if key})
     outputs.extend(plan.files)
     assert svg_by_path is not None  # drawn before the pages that wait for them, or after
-    outputs.extend(Output(path, svg.encode("utf-8")) for path, svg in svg_by_path.items())
+    outputs.extend(svg_by_path.values())
     outputs.extend(reused)
     outputs.sort(key=lambda o: o.path)  # the same order whichever sections were reused
     with progress.stage("assets"):

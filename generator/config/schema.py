@@ -71,8 +71,10 @@ SECTIONS = (
 
 DATA_OPTIONS = Section(
     {
-        "file": Opt("str", help="Path of the file, relative to the site. Default: data/<dataset>.csv, "
-                    "else data/<dataset>.xlsx."),
+        "file": Opt("str", help="Path of the file, relative to the site: CSV, XLSX or Parquet (.parquet: each "
+                    "column's name is its header; its values are parsed and checked as a CSV's cells, and a problem "
+                    "names the record as a spreadsheet row, the first record row 2). Default: data/<dataset>.csv, "
+                    "else data/<dataset>.xlsx, else data/<dataset>.parquet."),
         "sheet": Opt("str", help="XLSX only: the sheet to read. Default: the first sheet."),
         "encoding": Opt("str", help="CSV only: the encoding (utf-8, utf-8-sig, gb18030, gbk…). "
                         "Default: detected."),

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -248,13 +249,46 @@ def control_characters(text: str) -> str:
     return ", ".join(sorted({f"U+{ord(c):04X}" for c in CONTROL.findall(text)}))
 
 
-def coerce_column(raw: pd.Series, parser: Parser) -> tuple[list[object], dict[int, Text], dict[int, Text]]:
-    """Parse every cell of a column.
+@dataclass
+class Coerced:
+    """A column parsed value by distinct value: cell i holds values[codes[i]].
 
-    Returns the values (EMPTY for an empty cell) and, by position, the message for each cell that
-    does not parse and the warning for each cell whose control characters were dropped.
-    """
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    `errors` and `warnings` are by distinct value: the message for the cells that do not parse, and the warning
+    for those whose control characters were dropped."""
+
+    codes: np.ndarray
+    values: list[object]
+    errors: dict[int, Text]
+    warnings: dict[int, Text]
+
+    def cells(self, distinct: Iterable[int]) -> np.ndarray:
+        """The positions, in order, of the cells holding any of these distinct values."""
+        wanted = list(distinct)
+        if not wanted:
+            return np.empty(0, dtype=np.int64)
+        return np.flatnonzero(np.isin(self.codes, wanted))
+
+
+def distinct_values(raw: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Each cell's code into the column's distinct values, and those values (None for missing cells): a
+    Categorical's own (read by Arrow), else found by hashing."""
+    if isinstance(raw.dtype, pd.CategoricalDtype):
+        codes, uniques = raw.cat.codes.to_numpy(), list(raw.cat.categories)
+    else:
+        codes, found = pd.factorize(raw, use_na_sentinel=True)
+        uniques = list(found)
+    missing = codes < 0
+    if missing.any():
+        codes = codes.astype(np.int64)
+        codes[missing] = len(uniques)
+        uniques.append(None)
+    return codes, uniques
+
+
+def coerce_column(raw: pd.Series, parser: Parser) -> Coerced:
+    """Parse every distinct value of a column, noting each that does not fit and each whose control characters
+    were dropped; an empty value is EMPTY."""
+    codes, uniques = distinct_values(raw)
     parsed: list[object] = []
     failures: dict[int, Text] = {}
     cleaned: dict[int, Text] = {}
@@ -270,15 +304,4 @@ def coerce_column(raw: pd.Series, parser: Parser) -> tuple[list[object], dict[in
         except ValueError as exc:
             parsed.append(EMPTY)
             failures[i] = say("problem.value.refused", value=cell(value), reason=reason(exc))
-    lookup = np.empty(len(parsed) + 1, dtype=object)
-    lookup[: len(parsed)] = parsed
-    lookup[-1] = EMPTY  # code -1: a missing cell
-    values = lookup[codes].tolist()
-    errors, warnings = {}, {}
-    if failures:
-        for position in np.flatnonzero(np.isin(codes, list(failures))):
-            errors[int(position)] = failures[int(codes[position])]
-    if cleaned:
-        for position in np.flatnonzero(np.isin(codes, list(cleaned))):
-            warnings[int(position)] = cleaned[int(codes[position])]
-    return values, errors, warnings
+    return Coerced(codes, parsed, failures, cleaned)

@@ -22,7 +22,7 @@ import pandas as pd
 from ..cache import BackgroundSaves, KnownFiles, Store, code_version, digest
 from ..cache import canonical as canonical_json
 from ..errors import Problem, Text, explained, hint, reason, say
-from .coerce import EMPTY, PARSERS, cell, coerce_column, is_empty, parse_text
+from .coerce import EMPTY, PARSERS, Coerced, cell, coerce_column, is_empty, parse_text
 from .database import Fetched, Query, fetch, from_database
 from .schemas import DATASETS, Column, Dataset
 from .tables import FileError, RawTable, read_csv_bytes, read_table
@@ -62,14 +62,14 @@ def _norm(header: str) -> str:
 
 
 def locate(site: Path, name: str, options: dict[str, Any]) -> Path | None:
-    """Return the file of a dataset: the configured one, else data/<name>.csv or .xlsx; None when it is read
-    from a database."""
+    """Return the file of a dataset: the configured one, else data/<name>.csv, .xlsx or .parquet; None when it is
+    read from a database."""
     if from_database(options):
         return None
     if options.get("file"):
         path = site / options["file"]
         return path if path.is_file() else None
-    for suffix in (".csv", ".xlsx"):
+    for suffix in (".csv", ".xlsx", ".parquet"):
         candidate = site / "data" / f"{name}{suffix}"
         if candidate.is_file():
             return candidate
@@ -88,6 +88,13 @@ def empty_frame(dataset: Dataset) -> pd.DataFrame:
     frame = pd.DataFrame({c.name: _typed([], c) for c in dataset.columns})
     frame[ROW] = pd.Series([], dtype="int64")
     return frame
+
+
+def _spread(values: list[object], codes: np.ndarray, column: Column) -> pd.Series:
+    """The typed column whose cell i is values[codes[i]]: each distinct value typed once, then taken."""
+    distinct = _typed(values, column)
+    taken = distinct.to_numpy(copy=False) if isinstance(distinct.dtype, np.dtype) else distinct.array
+    return pd.Series(taken.take(codes), dtype=distinct.dtype)
 
 
 def _typed(values: list[object], column: Column) -> pd.Series:
@@ -210,31 +217,39 @@ class _DatasetLoader:
             if column.name not in positions:
                 # An optional column the file does not have (a required one stopped the load already): its default
                 # in every row, with nothing to check; not a loop over each of a large file's million rows.
-                columns[column.name] = _typed([column.default] * n, column)
+                columns[column.name] = _spread([column.default], np.zeros(n, dtype=np.int8), column)
                 continue
-            values, errors, warnings = coerce_column(raw.cells[positions[column.name]], PARSERS[column.type])
-            for position, message in warnings.items():
+            # Every check is made once per distinct value, then its problems placed on its cells in row order:
+            # a sales file has millions of cells and a few thousand distinct values.
+            coerced = coerce_column(raw.cells[positions[column.name]], PARSERS[column.type])
+            values = coerced.values
+            for position, message in self.placed(coerced, coerced.warnings):
                 self.problem(file, int(rows[position]), header, message, "warning")
-            for position, message in errors.items():
+            failed = coerced.cells(coerced.errors)
+            for position, message in self.placed(coerced, coerced.errors):
                 self.problem(file, int(rows[position]), header, message)
-                bad[position] = True
+            bad[failed] = True
             before = bad.copy()  # a value refused as a choice is reported once, not again as empty
+            checks = []
             if column.choices:
-                values = self.choose(values, column, rows, file, header, bad)
+                values, refused = self.choose(values, column)  # a value refused is EMPTY from here on
+                checks.append(refused)
             if column.minimum is not None or column.maximum is not None:
-                self.bounds(values, column, rows, file, header, bad)
-            # Empty cells counted first, in C (a sales file has millions of cells, nearly all filled); the marker
-            # equals nothing but itself, so the count is of the marker only.
-            empties = ([position for position, value in enumerate(values) if value is EMPTY]
-                       if values.count(EMPTY) else [])
-            final = list(values) if empties else values
-            for position in empties:
-                if column.required and position not in errors and not (bad[position] and not before[position]):
-                    self.problem(file, int(rows[position]), header, say("problem.data.empty"))
-                    bad[position] = True
-                final[position] = column.default
-            columns[column.name] = _typed(final, column)
-        frame = pd.DataFrame(columns)
+                checks.append(self.bounds(values, column))
+            for refused in checks:
+                for position, message in self.placed(coerced, refused):
+                    self.problem(file, int(rows[position]), header, message)
+                bad[coerced.cells(refused)] = True
+            empty = [i for i, value in enumerate(values) if value is EMPTY]
+            if column.required and empty:
+                reported = set(failed.tolist())
+                for position in coerced.cells(empty).tolist():
+                    if position not in reported and not (bad[position] and not before[position]):
+                        self.problem(file, int(rows[position]), header, say("problem.data.empty"))
+                        bad[position] = True
+            final = [column.default if value is EMPTY else value for value in values]
+            columns[column.name] = _spread(final, coerced.codes, column)
+        frame = pd.DataFrame(columns, copy=False)  # each column as made: not copied into blocks of one dtype
         frame[ROW] = rows
         if self.dataset.one_of:
             missing = frame[list(self.dataset.one_of)].isna().all(axis=1).to_numpy() & ~bad
@@ -246,13 +261,22 @@ class _DatasetLoader:
         if key is not None:
             skipped = frame.loc[bad & frame[key.name].notna().to_numpy(), [key.name, ROW]]
             source.skipped_keys.update(zip(skipped[key.name], skipped[ROW].astype(int)))
-        frame = frame[~bad]
+        if bad.any():  # a mask copies every column, even when it keeps every row
+            frame = frame[~bad]
         if key is not None:
             frame = self.deduplicate(frame, key, file, source.headers.get(key.name, key.name))
         return frame.reset_index(drop=True)
 
-    def choose(self, values: list[object], column: Column, rows: np.ndarray, file: str, header: str,
-               bad: np.ndarray) -> list[object]:
+    @staticmethod
+    def placed(coerced: Coerced, messages: dict[int, Text]) -> list[tuple[int, Text]]:
+        """Each cell holding a distinct value with a message, in row order, with that message."""
+        if not messages:
+            return []
+        positions = coerced.cells(messages)
+        return [(position, messages[int(coerced.codes[position])]) for position in positions.tolist()]
+
+    def choose(self, values: list[object], column: Column) -> tuple[list[object], dict[int, Text]]:
+        """The distinct values as their canonical choices, and the message of each that is no allowed choice."""
         assert column.choices is not None
         spelling = {}
         for choice, aliases in column.choices.items():
@@ -261,35 +285,33 @@ class _DatasetLoader:
         allowed = ", ".join(column.choices)
         examples = [aliases[0] for aliases in column.choices.values() if aliases]
         chinese = say("problem.data.choice_words", examples=", ".join(examples)) if examples else None
-        out = []
-        for position, value in enumerate(values):
+        out: list[object] = []
+        refused: dict[int, Text] = {}
+        for i, value in enumerate(values):
             if value is EMPTY:
                 out.append(value)
                 continue
             canonical = spelling.get(_norm(str(value)))
             if canonical is None:
-                self.problem(file, int(rows[position]), header,
-                             say("problem.data.choice", chinese, hint(str(value), list(spelling)), value=cell(value),
-                                 column=column.name, allowed=allowed))
-                bad[position] = True
+                refused[i] = say("problem.data.choice", chinese, hint(str(value), list(spelling)), value=cell(value),
+                                 column=column.name, allowed=allowed)
                 out.append(EMPTY)
             else:
                 out.append(canonical)
-        return out
+        return out, refused
 
-    def bounds(self, values: list[object], column: Column, rows: np.ndarray, file: str, header: str,
-               bad: np.ndarray) -> None:
-        for position, value in enumerate(values):
+    @staticmethod
+    def bounds(values: list[object], column: Column) -> dict[int, Text]:
+        """The message of each distinct value below the column's minimum or above its maximum."""
+        refused: dict[int, Text] = {}
+        for i, value in enumerate(values):
             if value is EMPTY or not isinstance(value, (int, float)):
                 continue
             if column.minimum is not None and value < column.minimum:
-                self.problem(file, int(rows[position]), header,
-                             say("problem.data.below", value=f"{value:g}", minimum=f"{column.minimum:g}"))
-                bad[position] = True
+                refused[i] = say("problem.data.below", value=f"{value:g}", minimum=f"{column.minimum:g}")
             elif column.maximum is not None and value > column.maximum:
-                self.problem(file, int(rows[position]), header,
-                             say("problem.data.above", value=f"{value:g}", maximum=f"{column.maximum:g}"))
-                bad[position] = True
+                refused[i] = say("problem.data.above", value=f"{value:g}", maximum=f"{column.maximum:g}")
+        return refused
 
     def deduplicate(self, frame: pd.DataFrame, key: Column, file: str, header: str) -> pd.DataFrame:
         duplicated = frame[key.name].duplicated(keep="first")

@@ -94,6 +94,9 @@ def read_csv_bytes(data: bytes, encoding: str | None = None) -> RawTable:
     """Read the bytes of a CSV file (or of a query's result, see inputs/database.py), every cell as a string."""
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FileError(say("problem.file.binary"))
+    fast = _read_utf8(data, encoding)
+    if fast is not None:
+        return fast
     text, used = decode(data, encoding)
     if not text.strip():
         raise FileError(say("problem.file.empty"))
@@ -102,7 +105,7 @@ def read_csv_bytes(data: bytes, encoding: str | None = None) -> RawTable:
     lead = 0
     while True:
         line, newline, rest = text.partition("\n")
-        if not newline or line.replace(",", "").replace("\t", "").replace(";", "").strip():
+        if not newline or not _blank_line(line):
             break
         text, lead = rest, lead + 1
     first_line = text[:text.find("\n")] if "\n" in text else text  # not split: that copies all the rest
@@ -124,7 +127,56 @@ def read_csv_bytes(data: bytes, encoding: str | None = None) -> RawTable:
         found = _unclosed_quotes(text, sep)
         if found is not None:
             frame, ragged, strays = found
-    frame = frame.fillna("")
+    if not all(isinstance(dtype, pd.CategoricalDtype) for dtype in frame.dtypes):  # Arrow's have no gaps
+        frame = frame.fillna("")
+    return _raw_table(frame, lead, used, ragged, strays)
+
+
+def _blank_line(line: str) -> bool:
+    """Whether a line above the header holds no cell (Excel writes blank rows as ",,,,")."""
+    return not line.replace(",", "").replace("\t", "").replace(";", "").strip()
+
+
+def _read_utf8(data: bytes, encoding: str | None) -> RawTable | None:
+    """read_csv_bytes for UTF-8 bytes read by Arrow as they are: no text of the whole file is made (a Chinese file
+    decoded is twice its bytes, and encoded again for Arrow three times), and each column comes back as codes into
+    its distinct texts (a pandas Categorical), not a string per cell. None for any other file (another encoding,
+    ragged rows, broken quoting, a file not valid UTF-8…), which the text path reads."""
+    if encoding is not None and encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return None
+    start, used = 0, encoding or "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        if encoding is not None:
+            return None  # a BOM under a given encoding stays in the first header, as the text path reads it
+        start, used = len(codecs.BOM_UTF8), "utf-8-sig"
+    lead = 0
+    while True:
+        end = data.find(b"\n", start)
+        try:
+            line = data[start:] if end < 0 else data[start:end]
+            if end >= 0 and _blank_line(line.decode("utf-8")):
+                start, lead = end + 1, lead + 1
+                continue
+            first_line = line.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        break
+    if not first_line.strip():
+        return None  # empty: the text path says so
+    sep = _delimiter(first_line)
+    frame = _read_even(memoryview(data)[start:], sep, first_line)
+    if frame is None:
+        return None
+    if data.count(b"\n", start) > len(frame):  # fewer records than lines: maybe a quote never closed
+        found = _unclosed_quotes(data[start:].decode("utf-8"), sep)
+        if found is not None:
+            return None  # the text path re-reads it and names each such quote
+    return _raw_table(frame, lead, used)
+
+
+def _raw_table(frame: pd.DataFrame, lead: int, encoding: str, ragged: list[tuple[int, int]] | None = None,
+               strays: list[tuple[int, int, int]] | None = None) -> RawTable:
+    """The RawTable of a CSV's cells read with `lead` blank lines above the header (row numbers count them)."""
     headers = [clean_header(v) for v in frame.iloc[0].tolist()]
     cells = frame.iloc[1:].reset_index(drop=True)
     cells.columns = pd.RangeIndex(cells.shape[1])
@@ -133,7 +185,7 @@ def read_csv_bytes(data: bytes, encoding: str | None = None) -> RawTable:
         ragged = [(row + lead, count) for row, count in ragged]
     if strays:
         strays = [(row + lead, position, lines) for row, position, lines in strays]
-    return _drop_blank(RawTable(headers, cells, rows, encoding=used, ragged=ragged, header_row=lead + 1,
+    return _drop_blank(RawTable(headers, cells, rows, encoding=encoding, ragged=ragged, header_row=lead + 1,
                                 strays=strays))
 
 
@@ -181,32 +233,39 @@ def _unclosed_quotes(text: str, sep: str) -> tuple[pd.DataFrame, list[tuple[int,
     return pd.DataFrame(fixed, dtype=object), ragged, strays
 
 
-def _read_even(text: str, sep: str, first_line: str | None = None) -> pd.DataFrame | None:
-    """The cells of a CSV whose every line has the header's number of cells, as strings, read by Arrow (on every
-    core, faster than pandas for a large sales file); None for any other file (blank
-    lines, ragged rows, broken quoting), which pandas reads as before. The same frame as pandas' (tested)."""
+def _read_even(text: str | bytes | memoryview, sep: str, first_line: str | None = None) -> pd.DataFrame | None:
+    """The cells of a CSV (its text, or its UTF-8 bytes) whose every line has the header's number of cells, read by
+    Arrow (on every core, faster than pandas for a large sales file), each column a Categorical of its texts: codes
+    and the distinct texts, not a string object per cell. None for any other file (blank lines, ragged rows,
+    broken quoting), which pandas reads as before. The same cells as pandas' frame (tested)."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
     try:
-        line = first_line if first_line is not None else text.partition("\n")[0]
-        header = next(csv.reader(io.StringIO(line, newline=""), delimiter=sep), [])
+        if first_line is None:
+            head = text if isinstance(text, str) else bytes(text[:65536]).decode("utf-8", "replace")
+            first_line = head.partition("\n")[0]
+        header = next(csv.reader(io.StringIO(first_line, newline=""), delimiter=sep), [])
     except csv.Error:
         return None
     names = [f"f{i}" for i in range(len(header))]
     if not names:
         return None
     try:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        texts = pa.dictionary(pa.int32(), pa.string())
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")), read_options=pa_csv.ReadOptions(column_names=names),
+            pa.BufferReader(data), read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, texts),
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowException, UnicodeEncodeError, ValueError):
         return None
-    if any(not pa.types.is_string(t) for t in table.schema.types):
+    if any(not pa.types.is_dictionary(t) for t in table.schema.types):
         return None
-    frame = table.to_pandas()
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)  # each column freed once converted
+    del table
+    pa.default_memory_pool().release_unused()  # what Arrow's allocator kept of the parse goes back now
     frame.columns = range(frame.shape[1])
     return frame
 
@@ -345,6 +404,10 @@ def _filled(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
+def _blank_cells(values: pd.Series) -> np.ndarray:
+    return values.where(values.notna(), "").astype(str).str.strip().eq("").to_numpy()
+
+
 def _drop_blank(table: RawTable) -> RawTable:
     """Drop rows where every cell is empty: a blank line is not a record."""
     blank = np.ones(len(table.cells), dtype=bool)
@@ -352,18 +415,68 @@ def _drop_blank(table: RawTable) -> RawTable:
         if not blank.any():
             return table  # the usual case, decided by the first column
         values = table.cells[column]
-        blank &= values.where(values.notna(), "").astype(str).str.strip().eq("").to_numpy()
+        if isinstance(values.dtype, pd.CategoricalDtype):  # each distinct text looked at once
+            codes = values.cat.codes.to_numpy()
+            empty = _blank_cells(pd.Series(values.cat.categories, dtype=object))
+            blank &= np.append(empty, True)[codes]  # code -1 (a missing cell) picks the appended True
+        else:
+            blank &= _blank_cells(values)
     if blank.any():
         table.cells = table.cells[~blank].reset_index(drop=True)
         table.rows = table.rows[~blank].reset_index(drop=True)
     return table
 
 
+def read_parquet(path: Path) -> RawTable:
+    """Read a Parquet file: a header per column (its name), each column as codes into its distinct values as the
+    file types them (texts, numbers, dates, times), which are parsed and checked as a CSV's cells are. Records are
+    numbered from 2, as the same table saved as CSV or opened in a spreadsheet shows them (the header is row 1)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise FileError(say("problem.file.bad_parquet", reason=exc)) from None
+    columns = {}
+    for position, (name, column) in enumerate(zip(table.column_names, table.columns, strict=True)):
+        if pa.types.is_nested(column.type):
+            raise FileError(say("problem.file.nested_column", column=name, kind=column.type))
+        columns[position] = _distinct_column(column)
+    cells = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+    cells.columns = pd.RangeIndex(cells.shape[1])
+    rows = pd.Series(range(2, table.num_rows + 2), dtype="int64")
+    return _drop_blank(RawTable([clean_header(name) for name in table.column_names], cells, rows))
+
+
+def _distinct_column(column: object) -> pd.Categorical:
+    """A Parquet column as a Categorical of its distinct values, as Python values (None, NaN: a missing cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    assert isinstance(column, pa.ChunkedArray)
+    encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+    chunks = pa.chunked_array(encoded.chunks or [pa.array([], encoded.type)], encoded.type).unify_dictionaries()
+    values = chunks.chunk(0).dictionary.to_pylist() if chunks.num_chunks else []
+    codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+                            for c in chunks.chunks]) if chunks.num_chunks else np.empty(0, dtype=np.int64)
+    # A float NaN is a value to Arrow and a gap to pandas (and to a reader): its cells are missing.
+    kept = [not (isinstance(v, float) and v != v) for v in values]
+    if not all(kept):
+        renumber = np.cumsum(kept) - 1
+        renumber = np.append(np.where(kept, renumber, -1), -1)  # code -1 picks the appended -1
+        codes = renumber[codes]
+        values = [v for v, keep in zip(values, kept, strict=True) if keep]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object))
+
+
 def read_table(path: Path, encoding: str | None = None, sheet: str | None = None) -> RawTable:
-    """Read a CSV or XLSX file by its extension."""
+    """Read a CSV, XLSX or Parquet file by its extension."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, sheet)
+    if suffix == ".parquet":
+        return read_parquet(path)
     if suffix == ".xls":
         raise FileError(say("problem.file.xls"))
     return read_csv(path, encoding)

@@ -97,12 +97,14 @@ def builder_name(build: Callable[..., Any]) -> str:
 
 
 def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base: str = "",
-              on_charts: Callable[[list[Chart]], None] | None = None) -> SitePlan:
+              on_charts: Callable[[list[Chart]], None] | None = None,
+              on_files: Callable[[list[Output]], list[Output]] | None = None) -> SitePlan:
     """Decide every page and file of the site (nothing is rendered or written here).
 
     `previous` holds the records of the last build's sections whose files are all intact; a section whose key
     (see incremental.section_key, with `base` for what all sections share) is unchanged is taken from it.
-    `on_charts` is given each section's charts as soon as the section is made (to start drawing them).
+    `on_charts` is given each section's charts as soon as the section is made (to start drawing them), and
+    `on_files` each section's files, returning what the plan keeps of them (their bytes moved to a spool).
     """
     previous = previous or {}
     t = translator(site.locale)
@@ -113,7 +115,7 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
     notices = select_notices(site.documents["notices"], site.as_of)
     reports = battle_reports(site.documents["battle"], tables["sales"], tables["people"], tables["units"],
                              float(site.config["rules"]["big_order"]), site.as_of)
-    ctx = Context(site, t, fmt, tree, pd.DataFrame(), pd.DataFrame(), reports, notices.current)
+    ctx = Context(site, t, fmt, tree, pd.DataFrame(), pd.DataFrame(), reports, notices.current, keep=on_files)
 
     plan = SitePlan([], [], [])
     sections: list[Section] = []
@@ -132,6 +134,8 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
                 if section.table_files:
                     section.files.extend(table_files(section.pages))
                 plan.pages.extend(section.pages)
+                if on_files is not None:
+                    section.files = on_files(section.files)
                 plan.files.extend(section.files)
                 plan.charts.extend(section.charts)
                 if on_charts is not None and section.charts:

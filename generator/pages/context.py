@@ -61,6 +61,11 @@ class Context:
     battle_reports: list[BattleReport]
     current_notices: list[Document]  # current notices, pinned first
     reads: set[str] = field(default_factory=set)  # the document collections looked at (see incremental.py)
+    keep: Callable[[list[Output]], list[Output]] | None = None  # moves files out of memory (the build's spool)
+
+    def kept(self, files: list[Output]) -> list[Output]:
+        """Files a section makes in bulk (thousands of posters), as the build keeps them: in its spool, if any."""
+        return files if self.keep is None else self.keep(files)
 
     @property
     def reports(self) -> list[BattleReport]:

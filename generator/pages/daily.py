@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -73,7 +74,8 @@ def _causes_table(causes: list[daily_metrics.Cause], caption: str, t: Translator
 
 
 def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.date, t: Translator, fmt: Formatter,
-                  show_people: bool, pacing: Pacing, briefs: int = 0, pdf: bool = False, poster_count: int = 0
+                  show_people: bool, pacing: Pacing, briefs: int = 0, pdf: bool = False, poster_count: int = 0,
+                  keep: Callable[[list[Output]], list[Output]] | None = None
                   ) -> tuple[list[Page], list[Output], pd.DataFrame, pd.DataFrame]:
     """Pages and CSV files of every daily report; also the KPIs as of the as-of date for other pages. The
     `poster_count` most recent reports link their top-ten poster (see pages/posters.py).
@@ -88,7 +90,9 @@ def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.dat
     prepare(tables)
     job = (tables, tree, as_of, t, fmt, show_people, dates, set(dates[-briefs:]) if briefs > 0 else set(), pdf,
            set(poster_days(dates, poster_count)), pacing)
-    days = forked_map(lambda position: _day(position, job), range(len(dates)))
+    # Each day's CSV files go to `keep` (the build's spool) as the day arrives: a year of a large site's is gigabytes.
+    days = forked_map(lambda position: _day(position, job), range(len(dates)),
+                      keep=(lambda _, made: (made[0], keep(made[1]), made[2])) if keep is not None else None)
     pages = [page for day_pages, _, _ in days for page in day_pages]
     files = [file for _, day_files, _ in days for file in day_files]
     latest = next((kpis for _, _, kpis in days if kpis is not None), None)
@@ -208,7 +212,8 @@ def build(ctx: Context) -> Section:
     days = briefs["days"] if ctx.wants("briefs") else 0
     posters = int(ctx.config["posters"]["days"]) if ctx.wants("posters") else 0
     pages, files, units, people = daily_outputs(site.tables, ctx.tree, site.as_of, ctx.t, ctx.fmt, ctx.show_people,
-                                                ctx.pacing, days, days > 0 and briefs["pdf_levels"] > 0, posters)
+                                                ctx.pacing, days, days > 0 and briefs["pdf_levels"] > 0, posters,
+                                                ctx.kept)
     section = (Section("daily", "daily/", pages, files, table_files=False) if not site.excluded("daily")
                else Section("daily", None))
     section.payload = (units, people)

@@ -89,5 +89,6 @@ def build(ctx: Context) -> Section | None:
                                  ("daily", ctx.wants("daily"), daily_values),
                                  ("stars", True, star_values)):
         if wanted:
-            files.extend(Output(path, maker.png(kind, {**common, **value})) for path, value in values(ctx))
+            for path, value in values(ctx):  # each PNG out of memory as soon as drawn: a large site has thousands
+                files.extend(ctx.kept([Output(path, maker.png(kind, {**common, **value}))]))
     return Section("posters", None, files=files, table_files=False)
