@@ -9,7 +9,10 @@ and the size, so an unchanged poster is never drawn again.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import struct
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +28,7 @@ from .errors import TrackboardError
 from .i18n import translator
 from .model import outside_site
 from .overrides import THEME_PACKAGE
+from .parallel import forked_map
 from .render import SITE_THEME, InsideLoader
 
 KINDS = ("battle", "daily", "stars")
@@ -35,6 +39,10 @@ VIEW_WIDTH = 1080
 # The colours a template is given as `primary` and `accent` (the site's branding, when it sets them).
 DEFAULT_COLOURS = {"primary": "#b3151b", "accent": "#ffd23f"}
 ELLIPSIS = "…"
+# Posters drawn with one font subset: enough that cutting the subset is a small part of drawing them, few enough
+# that the batches share the cores evenly.
+BATCH = 16
+POOL_MIN = 2  # batches: one is drawn here, as starting workers would cost more than it saves
 # Width of a character in ems, for fitting text into a box: CJK is full width; Latin letters and digits a little
 # over half an em in the bold sans faces (capitals more, spaces and thin marks less). A little on the wide side,
 # so that a fitted text never overflows its box.
@@ -172,30 +180,75 @@ class PosterMaker:
             raise TrackboardError(f"build failed: {place}: the poster template is broken: {type(exc).__name__}: "
                                   f"{exc.message or exc}; the previous output is unchanged") from None
 
+    def key(self, svg: str) -> str:
+        """What decides a poster's pixels: its SVG text, the size, the drawing library and the font."""
+        return digest("poster", engine_id(), f"{self.width}x{self.height}", svg)
+
     def png(self, kind: str, values: dict[str, Any]) -> bytes:
         """The poster drawn as PNG, from the cache when this SVG was drawn before at this size with this font."""
-        svg = self.svg(kind, values)
-        key = digest("poster", engine_id(), f"{self.width}x{self.height}", svg)
-        data = self.store.read(key, ".png")
-        if data is not None and png_size(data) == (self.width, self.height):
-            return data
+        return self.draw([(kind, values)])[0]
+
+    def draw(self, posters: list[tuple[str, dict[str, Any]]]) -> list[bytes]:
+        """Draw posters (kind, values) as PNGs, in order. Those drawn before at this size with this font come from
+        the cache; the rest are drawn over every core in batches, each with a subset of the CJK font holding only
+        its batch's characters (forked workers inherit the templates and the values; only PNGs travel back)."""
+        svgs = [self.svg(kind, values) for kind, values in posters]
+        keys = [self.key(svg) for svg in svgs]
+        found = [self.store.read(key, ".png") for key in keys]
+        missing = [i for i, data in enumerate(found) if not self._fits(data)]
+        if not missing:
+            return [data for data in found if data is not None]
         fonts.register_fonts()
+        batches = [missing[start:start + BATCH] for start in range(0, len(missing), BATCH)]
+        parent = os.getpid()
+        folder = Path(tempfile.mkdtemp(prefix="trackboard-posters-"))
+        try:
+            # Batches drawn here use the whole font: this process may live on (the dev server), and would keep
+            # subsets registered after their folder is gone.
+            drawn = forked_map(lambda b: self._draw_batch([(*posters[i], svgs[i]) for i in batches[b]],
+                                                          folder if os.getpid() != parent else None),
+                               range(len(batches)), min_items=POOL_MIN)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        for batch, results in zip(batches, drawn, strict=True):
+            for i, result in zip(batch, results, strict=True):
+                kind = posters[i][0]
+                if isinstance(result, str):
+                    raise TrackboardError(f"build failed: {self._name(kind)}: the poster template does not make a "
+                                          f"valid SVG ({result}); the previous output is unchanged")
+                size = png_size(result)
+                if size != (self.width, self.height):
+                    raise TrackboardError(
+                        f"build failed: {self._name(kind)}: the poster is {size[0]}×{size[1]} pixels, not the "
+                        f"{self.width}×{self.height} of [posters] width and height: its <svg> must be "
+                        'width="{{ width }}" height="{{ height }}"')
+                self.store.write(keys[i], result, ".png")
+                found[i] = result
+        return [data for data in found if data is not None]
+
+    def _fits(self, data: bytes | None) -> bool:
+        """Whether a cached entry is a PNG of the configured size (a damaged one is drawn again)."""
+        try:
+            return data is not None and png_size(data) == (self.width, self.height)
+        except ValueError:
+            return False
+
+    def _draw_batch(self, batch: list[tuple[str, dict[str, Any], str]], folder: Path | None) -> list[bytes | str]:
+        """Draw a batch of posters (kind, values, SVG): each PNG, or what resvg said of an SVG it cannot draw (an
+        exception would not always survive the way back from a worker). With `folder`, with a subset of the font
+        written there; the SVG keeps naming the machine's font after it, for any character the subset lacks."""
         import vl_convert
 
-        name = self._name(kind)
-        try:
-            data = vl_convert.svg_to_png(svg)
-        except Exception as exc:  # resvg reports a bad SVG as a RuntimeError with a Rust backtrace below
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise TrackboardError(f"build failed: {name}: the poster template does not make a valid SVG ({first}); "
-                                  "the previous output is unchanged") from None
-        size = png_size(data)
-        if size != (self.width, self.height):
-            raise TrackboardError(
-                f"build failed: {name}: the poster is {size[0]}×{size[1]} pixels, not the {self.width}×{self.height} "
-                "of [posters] width and height: its <svg> must be width=\"{{ width }}\" height=\"{{ height }}\"")
-        self.store.write(key, data, ".png")
-        return data
+        family = fonts.drawing_font("".join(svg for _, _, svg in batch), folder) if folder is not None else None
+        stack = f"{family}, {self.env.globals['font_family']}" if family else None
+        out: list[bytes | str] = []
+        for kind, values, svg in batch:
+            try:
+                out.append(vl_convert.svg_to_png(self.svg(kind, {**values, "font_family": stack}) if stack else svg))
+            except Exception as exc:  # resvg reports a bad SVG as a RuntimeError with a Rust backtrace below
+                text = str(exc).strip()
+                out.append(text.splitlines()[0] if text else type(exc).__name__)
+        return out
 
     def _name(self, kind: str) -> str:
         source = self.env.get_template(f"{kind}.svg").filename

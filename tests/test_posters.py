@@ -3,6 +3,7 @@ texts cut with "…", a site's own template used, a broken one named, the same b
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from collections.abc import Callable
@@ -14,8 +15,10 @@ from conftest import BASELINE, FIXED_NOW, html
 
 from generator.commands.build import build
 from generator.errors import TrackboardError
+from generator import fonts
 from generator.fonts import find_cjk_font
-from generator.posters import ELLIPSIS, PosterMaker, fit, png_size, text_width, wrap
+from generator.parallel import workers
+from generator.posters import BATCH, ELLIPSIS, PosterMaker, fit, png_size, text_width, wrap
 
 # Small posters: the test decodes them in Python.
 SIZE = """
@@ -125,6 +128,32 @@ def test_the_text_is_drawn_in_the_cjk_font_not_blank_nor_tofu(tmp_path: Path) ->
     assert np.abs(wang - blank).sum() > 0 and wang.std() > 10  # something is drawn, with contrast
     # Two different characters give different pictures: not the same empty box (tofu) for both.
     assert np.abs(wang - li).sum() > wang.size * 5
+
+
+@needs_cjk
+@pytest.mark.skipif(workers() < 2, reason="one core: every poster is drawn in the build's process")
+def test_posters_drawn_in_the_workers_with_font_subsets_are_the_ones_drawn_with_the_whole_font(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drawn in batches over the cores, each batch with a subset of the font: the same bytes as each poster drawn
+    alone in the build's process with the whole font, and in the same order."""
+    subsets = tmp_path / "subsets"
+    subsets.mkdir()
+    real = fonts.drawing_font
+
+    def spy(text: str, folder: Path) -> str | None:
+        (subsets / str(os.getpid())).write_text(text, encoding="utf-8")
+        return real(text, folder)
+
+    monkeypatch.setattr(fonts, "drawing_font", spy)  # forked workers inherit the spy
+    family = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    posters = [("battle", {"site_title": "测试分公司", "title": f"第{i}单 Order #{i}", "person": family[i] + "业务",
+                           "unit": f"营业{i % 3 + 1}部", "amount": f"{i}.5万", "label": "保费",
+                           "date": "2026年3月3日", "product": "金福年金"}) for i in range(2 * BATCH + 3)]
+    many = PosterMaker(tmp_path / "pool", "zh-CN", 300, 400).draw(posters)
+    assert len(list(subsets.iterdir())) >= 1  # drawn by workers, with subsets
+    alone = PosterMaker(tmp_path / "alone", "zh-CN", 300, 400)
+    assert many == [alone.png(kind, values) for kind, values in posters]
+    assert len(set(many)) == len(posters)
 
 
 @needs_cjk

@@ -84,10 +84,11 @@ def build(ctx: Context) -> Section | None:
     colours = {"primary": branding.primary} if branding.primary != DEFAULT_PRIMARY else None
     maker = PosterMaker(ctx.site.root, ctx.site.locale, int(settings["width"]), int(settings["height"]), colours)
     common = {"site_title": ctx.config["site"]["title"]}
-    files: list[Output] = []
-    for kind, wanted, values in (("battle", ctx.wants("battle"), battle_values),
-                                 ("daily", ctx.wants("daily"), daily_values),
-                                 ("stars", True, star_values)):
-        if wanted:
-            files.extend(Output(path, maker.png(kind, {**common, **value})) for path, value in values(ctx))
+    posters = [(path, kind, {**common, **value})
+               for kind, wanted, values in (("battle", ctx.wants("battle"), battle_values),
+                                            ("daily", ctx.wants("daily"), daily_values),
+                                            ("stars", True, star_values)) if wanted
+               for path, value in values(ctx)]
+    drawn = maker.draw([(kind, value) for _, kind, value in posters])
+    files = [Output(path, data) for (path, _, _), data in zip(posters, drawn, strict=True)]
     return Section("posters", None, files=files, table_files=False)
