@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import struct
 import tempfile
@@ -75,6 +76,8 @@ def text_width(text: str) -> float:
 def wrap(text: object, width: float, size: float, lines: int = 1) -> list[str]:
     """Break a text into at most `lines` lines that each fit `width` at font size `size` (view units); the last
     line ends with "…" when the text does not fit. A text never overflows its box."""
+    if not (width > 0 and size > 0):
+        raise ValueError(f"fit() and wrap() need a box width and a font size above 0, not {width} and {size}")
     words = " ".join(str(text).split())  # new lines and runs of spaces: one space
     room = width / size
     out: list[str] = []
@@ -124,7 +127,7 @@ def _template_file(site_root: Path, filename: str | None, kind: str) -> str:
         return "/".join(parts[parts.index("generator"):]) if "generator" in parts else filename
 
 
-def _error_line(exc: TemplateError, filename: str | None) -> int | None:
+def _error_line(exc: Exception, filename: str | None) -> int | None:
     """The template line a Jinja error is at: its own (syntax errors), else the deepest template frame's."""
     line = getattr(exc, "lineno", None)
     tb = exc.__traceback__
@@ -133,6 +136,10 @@ def _error_line(exc: TemplateError, filename: str | None) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+# A reference out of the SVG (an image's file or address): resvg would read any file of the machine it names.
+_OUTSIDE = re.compile(r"""\bhref\s*=\s*(["'])(?!\s*(?:#|data:))(.*?)\1""", re.IGNORECASE)
 
 
 class PosterMaker:
@@ -173,12 +180,13 @@ class PosterMaker:
             template = self.env.get_template(f"{kind}.svg")
             filename = template.filename
             return template.render(**values)
-        except TemplateError as exc:
+        except Exception as exc:  # Jinja's errors, and those of the template's own making: 1 // 0, "a" + 1
             filename = filename or getattr(exc, "filename", None)
             line = _error_line(exc, filename)
             place = _template_file(self.site_root, filename, kind) + (f":{line}" if line else "")
+            said = (exc.message if isinstance(exc, TemplateError) else None) or exc
             raise TrackboardError(f"build failed: {place}: the poster template is broken: {type(exc).__name__}: "
-                                  f"{exc.message or exc}; the previous output is unchanged") from None
+                                  f"{said}; the previous output is unchanged") from None
 
     def key(self, svg: str) -> str:
         """What decides a poster's pixels: its SVG text, the size, the drawing library and the font."""
@@ -193,6 +201,12 @@ class PosterMaker:
         the cache; the rest are drawn over every core in batches, each with a subset of the CJK font holding only
         its batch's characters (forked workers inherit the templates and the values; only PNGs travel back)."""
         svgs = [self.svg(kind, values) for kind, values in posters]
+        for (kind, _), svg in zip(posters, svgs, strict=True):
+            if outside := _OUTSIDE.search(svg):
+                raise TrackboardError(
+                    f"build failed: {self._name(kind)}: the poster refers to {outside.group(2).strip()!r}: a poster "
+                    "draws only what its template holds (references within it, #id, and data: URIs), never a file "
+                    "or an address; the previous output is unchanged")
         keys = [self.key(svg) for svg in svgs]
         found = [self.store.read(key, ".png") for key in keys]
         missing = [i for i, data in enumerate(found) if not self._fits(data)]

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from conftest import BASELINE, FIXED_NOW, html
 
+from generator import fonts
 from generator.commands.build import build
 from generator.errors import TrackboardError
-from generator import fonts
 from generator.fonts import find_cjk_font
 from generator.parallel import workers
 from generator.posters import BATCH, ELLIPSIS, PosterMaker, fit, png_size, text_width, wrap
@@ -157,6 +157,29 @@ def test_posters_drawn_in_the_workers_with_font_subsets_are_the_ones_drawn_with_
 
 
 @needs_cjk
+@pytest.mark.parametrize("person", ["W" * 40, "国" * 30, "Wang Yewu 王业务 MMMM " * 4, "8" * 60, "@%" * 30])
+def test_a_name_too_long_for_its_box_is_drawn_cut_inside_it(tmp_path: Path, person: str) -> None:
+    """The name's box on the 喜报 spans the view but 100 units either side (of 1080): the drawn name, however long
+    and in whichever script, changes no pixel outside it, and fills the box enough to show it was cut, not lost."""
+    maker = PosterMaker(tmp_path, "zh-CN", 540, 720)
+    values = {"site_title": "", "title": "", "unit": "", "amount": "", "label": "", "date": "", "product": ""}
+    blank = decode_png(maker.png("battle", {**values, "person": ""}))[:, :, :3]
+    named = decode_png(maker.png("battle", {**values, "person": person}))[:, :, :3]
+    changed = np.abs(named - blank).sum(axis=2) > 0
+    columns = np.flatnonzero(changed.any(axis=0))
+    margin = 100 * 540 / 1080
+    assert columns.min() >= margin and columns.max() < 540 - margin, (columns.min(), columns.max())
+    assert columns.max() - columns.min() > (540 - 2 * margin) * 0.7  # the box is filled: cut, not emptied
+
+
+def test_fit_and_wrap_refuse_a_box_without_room() -> None:
+    with pytest.raises(ValueError, match="above 0"):
+        fit("王业务", 0, 50)
+    with pytest.raises(ValueError, match="above 0"):
+        wrap("王业务", 300, -1, 2)
+
+
+@needs_cjk
 def test_a_long_title_is_cut_to_its_box(tmp_path: Path) -> None:
     maker = PosterMaker(tmp_path, "zh-CN", 300, 400)
     title = "这是一条非常非常长的战报标题" * 10
@@ -186,6 +209,21 @@ def test_a_site_template_replaces_the_package_one(tmp_path: Path, make_site: Cal
     ("<svg xmlns='http://www.w3.org/2000/svg'><rect</svg>", "theme/posters/battle.svg: the poster template does "
                                                             "not make a valid SVG"),
     ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>', "not the 300×400"),
+    # Errors of the template's own making, and fit()/wrap() asked for an impossible box: named, never a traceback.
+    ('<svg xmlns="http://www.w3.org/2000/svg">\n<text>{{ 1 // 0 }}</text>\n</svg>',
+     "theme/posters/battle.svg:2: the poster template is broken: ZeroDivisionError"),
+    ('<svg xmlns="http://www.w3.org/2000/svg">\n\n<text>{{ person + 1 }}</text>\n</svg>',
+     "theme/posters/battle.svg:3: the poster template is broken: TypeError"),
+    ('<svg xmlns="http://www.w3.org/2000/svg">\n<text>{{ fit(person, 0, 50) }}</text>\n</svg>',
+     "theme/posters/battle.svg:2: the poster template is broken: ValueError: fit() and wrap() need a box width and "
+     "a font size above 0"),
+    # A file of the machine, or an address: never drawn into a poster.
+    ('<svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}" height="{{ height }}">'
+     '<image href="/usr/share/pixmaps/logo.png" width="10" height="10"/></svg>',
+     "theme/posters/battle.svg: the poster refers to '/usr/share/pixmaps/logo.png'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{{ width }}" '
+     'height="{{ height }}"><image xlink:href=\'https://example.com/a.png\' width="10" height="10"/></svg>',
+     "the poster refers to 'https://example.com/a.png'"),
 ])
 def test_a_broken_template_is_an_error_naming_its_file(tmp_path: Path, make_site: Callable[..., Path],
                                                        template: str, expected: str) -> None:
