@@ -192,10 +192,6 @@ class PosterMaker:
         """What decides a poster's pixels: its SVG text, the size, the drawing library and the font."""
         return digest("poster", engine_id(), f"{self.width}x{self.height}", svg)
 
-    def png(self, kind: str, values: dict[str, Any]) -> bytes:
-        """The poster drawn as PNG, from the cache when this SVG was drawn before at this size with this font."""
-        return self.draw([(kind, values)])[0]
-
     def draw(self, posters: list[tuple[str, dict[str, Any]]]) -> list[bytes]:
         """Draw posters (kind, values) as PNGs, in order. Those drawn before at this size with this font come from
         the cache; the rest are drawn over every core in batches, each with a subset of the CJK font holding only

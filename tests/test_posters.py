@@ -121,7 +121,7 @@ def test_the_text_is_drawn_in_the_cjk_font_not_blank_nor_tofu(tmp_path: Path) ->
     values = {"site_title": "", "title": "", "unit": "", "amount": "", "label": "", "date": "", "product": ""}
 
     def name_box(person: str) -> np.ndarray:
-        pixels = decode_png(maker.png("battle", {**values, "person": person}))
+        pixels = decode_png(maker.draw([("battle", {**values, "person": person})])[0])
         return pixels[150:198, 40:260, :3]  # where the name is drawn: its baseline at 0.48 of the height
 
     blank, wang, li = name_box(""), name_box("王王"), name_box("李李")
@@ -152,7 +152,7 @@ def test_posters_drawn_in_the_workers_with_font_subsets_are_the_ones_drawn_with_
     many = PosterMaker(tmp_path / "pool", "zh-CN", 300, 400).draw(posters)
     assert len(list(subsets.iterdir())) >= 1  # drawn by workers, with subsets
     alone = PosterMaker(tmp_path / "alone", "zh-CN", 300, 400)
-    assert many == [alone.png(kind, values) for kind, values in posters]
+    assert many == [alone.draw([poster])[0] for poster in posters]
     assert len(set(many)) == len(posters)
 
 
@@ -163,8 +163,8 @@ def test_a_name_too_long_for_its_box_is_drawn_cut_inside_it(tmp_path: Path, pers
     and in whichever script, changes no pixel outside it, and fills the box enough to show it was cut, not lost."""
     maker = PosterMaker(tmp_path, "zh-CN", 540, 720)
     values = {"site_title": "", "title": "", "unit": "", "amount": "", "label": "", "date": "", "product": ""}
-    blank = decode_png(maker.png("battle", {**values, "person": ""}))[:, :, :3]
-    named = decode_png(maker.png("battle", {**values, "person": person}))[:, :, :3]
+    blank = decode_png(maker.draw([("battle", {**values, "person": ""})])[0])[:, :, :3]
+    named = decode_png(maker.draw([("battle", {**values, "person": person})])[0])[:, :, :3]
     changed = np.abs(named - blank).sum(axis=2) > 0
     columns = np.flatnonzero(changed.any(axis=0))
     margin = 100 * 540 / 1080
