@@ -58,7 +58,7 @@ def run(command: list[str], cwd: Path | None = None) -> dict:
     return {"seconds": round(seconds, 2), "peak_mib": round(usage.ru_maxrss / 1024), "exit": code,
             "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),  # its waited-for children's included
             "stages": [line for line in out.splitlines() if line[:8].strip() in
-                       ("load", "compute", "charts", "render", "assets", "search", "write")]}
+                       ("load", "compute", "charts", "render", "assets", "pdfs", "search", "write")]}
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
