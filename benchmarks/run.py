@@ -1,7 +1,7 @@
 """Time trackboard on the benchmark sites and print the figures for the README.
 
     python benchmarks/run.py                 # everything (generates the sites first when missing)
-    python benchmarks/run.py --only large    # or: hugo, serve, postgres, huge
+    python benchmarks/run.py --only large    # or: hugo, serve, postgres, huge, briefs
     python benchmarks/run.py --baseline 912c53b   # the large site's cold build, that revision beside this tree
 
 Large site: a cold build (no cache, no output), an unchanged rebuild, a rebuild after one Markdown edit and one
@@ -14,6 +14,8 @@ Huge (not run by default): the large site, then the 50,000-person one, in the sa
 unchanged rebuild with peak memory, against the targets (6 GiB, 10x the large site's cold build, 10 s unchanged).
 Baseline (`--baseline REV`, alone): the large site's cold build by git revision REV and by this working tree,
 alternating in the same run, each stage side by side with the ratio.
+Briefs (not run by default): the large site without briefs, PDFs and posters and with them (the defaults), each cold
+then warm, and the table of what they add (cold, warm, peak memory, files).
 Results go to benchmarks/generated/results.json.
 These are measurements, not tests: the figures depend on the machine and on what else it runs.
 """
@@ -58,7 +60,7 @@ def run(command: list[str], cwd: Path | None = None) -> dict:
     return {"seconds": round(seconds, 2), "peak_mib": round(usage.ru_maxrss / 1024), "exit": code,
             "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),  # its waited-for children's included
             "stages": [line for line in out.splitlines() if line[:8].strip() in
-                       ("load", "compute", "charts", "render", "assets", "search", "write")]}
+                       ("load", "compute", "charts", "render", "assets", "pdfs", "search", "write")]}
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
@@ -130,6 +132,88 @@ def bench_large() -> dict:
         for path, data in saved.items():
             path.write_bytes(data)
     return results
+
+
+# What turns off the morning briefs (and with them their PDFs and the daily report's), the top-ten posters and,
+# through a profile, every other poster: the large site as it was before them.
+WITHOUT_BRIEFS = """
+[briefs]
+days = 0
+
+[posters]
+days = 0
+
+[profiles.nobriefs]
+exclude = ["posters"]
+"""
+
+
+def without_briefs(site: Path, target: Path) -> Path:
+    """Copy a site (not its cache) to `target` with briefs, PDFs and posters turned off; build it with
+    `--profile nobriefs`."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(site, target, ignore=shutil.ignore_patterns(".trackboard-cache"))
+    config = target / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").rstrip("\n") + "\n" + WITHOUT_BRIEFS, encoding="utf-8")
+    return target
+
+
+def briefs_files(out: Path) -> dict[str, int]:
+    """How many files of an output are the briefs' pages, PDFs and posters."""
+    return {"briefs": sum(1 for _ in out.glob("daily/*/units/*/index.html")),
+            "pdfs": sum(1 for _ in out.rglob("*.pdf")), "posters": sum(1 for _ in out.glob("posters/*/*.png"))}
+
+
+def bench_briefs() -> dict:
+    """What briefs, their PDFs and posters add to the large site: built without them and with them (the defaults),
+    each cold (no cache, no output) then warm (nothing changed), in this one run."""
+    if not LARGE.is_dir():
+        subprocess.run([sys.executable, str(HERE / "make_large_site.py"), "large"], check=True)
+    variants = {"without": (without_briefs(LARGE, GENERATED / "large-nobriefs"), ["--profile", "nobriefs"]),
+                "with": (LARGE, [])}
+    results: dict = {"load_average_start": [round(v, 1) for v in os.getloadavg()]}
+    for name, (site, extra) in variants.items():
+        out = GENERATED / f"large-{name}-briefs-output"
+        clean(site, out)
+        settle()
+        build = [*TRACKBOARD, "build", str(site), "--out", str(out), *extra]
+        cold = run(build)
+        size, count = folder_size(out)
+        warm = run(build)
+        results[name] = {"cold": cold, "warm": warm, "files": count, "bytes": size, **briefs_files(out)}
+    results["load_average_end"] = [round(v, 1) for v in os.getloadavg()]
+    print(briefs_table(results))
+    return results
+
+
+def briefs_table(results: dict) -> str:
+    """The README's table of what briefs, PDFs and posters add (see bench_briefs)."""
+    without, with_ = results["without"], results["with"]
+
+    def seconds(name: str, part: str) -> float:
+        return float(results[name][part]["seconds"])
+
+    def added(part: str, digits: int) -> str:
+        more = seconds("with", part) - seconds("without", part)
+        return f"{more:+.{digits}f} s ({seconds('with', part) / seconds('without', part):.1f}×)"
+
+    def peak(name: str) -> str:
+        return f"{results[name]['cold']['peak_mib']:,} MiB"
+
+    shares = f"{with_['briefs']:,} briefs, {with_['pdfs']:,} PDFs, {with_['posters']:,} posters"
+    rows = [("cold", f"{seconds('without', 'cold'):.1f} s", f"{seconds('with', 'cold'):.1f} s", added("cold", 1)),
+            ("warm (nothing changed)", f"{seconds('without', 'warm'):.2f} s", f"{seconds('with', 'warm'):.2f} s",
+             added("warm", 2)),
+            ("peak memory (cold)", peak("without"), peak("with"),
+             f"{with_['cold']['peak_mib'] - without['cold']['peak_mib']:+,} MiB"),
+            ("files", f"{without['files']:,}", f"{with_['files']:,}: {shares}",
+             f"{with_['files'] - without['files']:+,}")]
+    lines = ["| build | without | with | added |", "|---|---|---|---|"]
+    lines += [f"| {' | '.join(row)} |" for row in rows]
+    start, end = results["load_average_start"], results["load_average_end"]
+    lines.append(f"\nLoad average (1, 5, 15 min): {', '.join(f'{v:.1f}' for v in start)} at the start, "
+                 f"{', '.join(f'{v:.1f}' for v in end)} at the end.")
+    return "\n".join(lines)
 
 
 def _bench_module(name: str) -> Any:
@@ -424,7 +508,7 @@ def bench_serve(site: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", action="append", choices=["large", "hugo", "serve", "postgres", "huge"],
+    parser.add_argument("--only", action="append", choices=["large", "hugo", "serve", "postgres", "huge", "briefs"],
                         help="run only these parts (repeatable)")
     parser.add_argument("--rounds", type=int, default=2,
                         help="cold builds of each kind for postgres and --baseline (default 2)")
@@ -455,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
         results["huge"] = bench_huge()
     if args.baseline:
         results["baseline"] = bench_baseline(args.baseline, args.rounds)
+    if "briefs" in parts:
+        results["briefs_large"] = bench_briefs()
     GENERATED.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, ensure_ascii=False, indent=2))

@@ -9,7 +9,11 @@ and the size, so an unchanged poster is never drawn again.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import shutil
 import struct
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +29,7 @@ from .errors import TrackboardError
 from .i18n import translator
 from .model import outside_site
 from .overrides import THEME_PACKAGE
+from .parallel import forked_map
 from .render import SITE_THEME, InsideLoader
 
 KINDS = ("battle", "daily", "stars")
@@ -35,6 +40,10 @@ VIEW_WIDTH = 1080
 # The colours a template is given as `primary` and `accent` (the site's branding, when it sets them).
 DEFAULT_COLOURS = {"primary": "#b3151b", "accent": "#ffd23f"}
 ELLIPSIS = "…"
+# Posters drawn with one font subset: enough that cutting the subset is a small part of drawing them, few enough
+# that the batches share the cores evenly.
+BATCH = 16
+POOL_MIN = 2  # batches: one is drawn here, as starting workers would cost more than it saves
 # Width of a character in ems, for fitting text into a box: CJK is full width; Latin letters and digits a little
 # over half an em in the bold sans faces (capitals more, spaces and thin marks less). A little on the wide side,
 # so that a fitted text never overflows its box.
@@ -67,6 +76,8 @@ def text_width(text: str) -> float:
 def wrap(text: object, width: float, size: float, lines: int = 1) -> list[str]:
     """Break a text into at most `lines` lines that each fit `width` at font size `size` (view units); the last
     line ends with "…" when the text does not fit. A text never overflows its box."""
+    if not (width > 0 and size > 0):
+        raise ValueError(f"fit() and wrap() need a box width and a font size above 0, not {width} and {size}")
     words = " ".join(str(text).split())  # new lines and runs of spaces: one space
     room = width / size
     out: list[str] = []
@@ -116,7 +127,7 @@ def _template_file(site_root: Path, filename: str | None, kind: str) -> str:
         return "/".join(parts[parts.index("generator"):]) if "generator" in parts else filename
 
 
-def _error_line(exc: TemplateError, filename: str | None) -> int | None:
+def _error_line(exc: Exception, filename: str | None) -> int | None:
     """The template line a Jinja error is at: its own (syntax errors), else the deepest template frame's."""
     line = getattr(exc, "lineno", None)
     tb = exc.__traceback__
@@ -125,6 +136,10 @@ def _error_line(exc: TemplateError, filename: str | None) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+# A reference out of the SVG (an image's file or address): resvg would read any file of the machine it names.
+_OUTSIDE = re.compile(r"""\bhref\s*=\s*(["'])(?!\s*(?:#|data:))(.*?)\1""", re.IGNORECASE)
 
 
 class PosterMaker:
@@ -165,37 +180,85 @@ class PosterMaker:
             template = self.env.get_template(f"{kind}.svg")
             filename = template.filename
             return template.render(**values)
-        except TemplateError as exc:
+        except Exception as exc:  # Jinja's errors, and those of the template's own making: 1 // 0, "a" + 1
             filename = filename or getattr(exc, "filename", None)
             line = _error_line(exc, filename)
             place = _template_file(self.site_root, filename, kind) + (f":{line}" if line else "")
+            said = (exc.message if isinstance(exc, TemplateError) else None) or exc
             raise TrackboardError(f"build failed: {place}: the poster template is broken: {type(exc).__name__}: "
-                                  f"{exc.message or exc}; the previous output is unchanged") from None
+                                  f"{said}; the previous output is unchanged") from None
 
-    def png(self, kind: str, values: dict[str, Any]) -> bytes:
-        """The poster drawn as PNG, from the cache when this SVG was drawn before at this size with this font."""
-        svg = self.svg(kind, values)
-        key = digest("poster", engine_id(), f"{self.width}x{self.height}", svg)
-        data = self.store.read(key, ".png")
-        if data is not None and png_size(data) == (self.width, self.height):
-            return data
+    def key(self, svg: str) -> str:
+        """What decides a poster's pixels: its SVG text, the size, the drawing library and the font."""
+        return digest("poster", engine_id(), f"{self.width}x{self.height}", svg)
+
+    def draw(self, posters: list[tuple[str, dict[str, Any]]]) -> list[bytes]:
+        """Draw posters (kind, values) as PNGs, in order. Those drawn before at this size with this font come from
+        the cache; the rest are drawn over every core in batches, each with a subset of the CJK font holding only
+        its batch's characters (forked workers inherit the templates and the values; only PNGs travel back)."""
+        svgs = [self.svg(kind, values) for kind, values in posters]
+        for (kind, _), svg in zip(posters, svgs, strict=True):
+            if outside := _OUTSIDE.search(svg):
+                raise TrackboardError(
+                    f"build failed: {self._name(kind)}: the poster refers to {outside.group(2).strip()!r}: a poster "
+                    "draws only what its template holds (references within it, #id, and data: URIs), never a file "
+                    "or an address; the previous output is unchanged")
+        keys = [self.key(svg) for svg in svgs]
+        found = [self.store.read(key, ".png") for key in keys]
+        missing = [i for i, data in enumerate(found) if not self._fits(data)]
+        if not missing:
+            return [data for data in found if data is not None]
         fonts.register_fonts()
+        batches = [missing[start:start + BATCH] for start in range(0, len(missing), BATCH)]
+        parent = os.getpid()
+        folder = Path(tempfile.mkdtemp(prefix="trackboard-posters-"))
+        try:
+            # Batches drawn here use the whole font: this process may live on (the dev server), and would keep
+            # subsets registered after their folder is gone.
+            drawn = forked_map(lambda b: self._draw_batch([(*posters[i], svgs[i]) for i in batches[b]],
+                                                          folder if os.getpid() != parent else None),
+                               range(len(batches)), min_items=POOL_MIN)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        for batch, results in zip(batches, drawn, strict=True):
+            for i, result in zip(batch, results, strict=True):
+                kind = posters[i][0]
+                if isinstance(result, str):
+                    raise TrackboardError(f"build failed: {self._name(kind)}: the poster template does not make a "
+                                          f"valid SVG ({result}); the previous output is unchanged")
+                size = png_size(result)
+                if size != (self.width, self.height):
+                    raise TrackboardError(
+                        f"build failed: {self._name(kind)}: the poster is {size[0]}×{size[1]} pixels, not the "
+                        f"{self.width}×{self.height} of [posters] width and height: its <svg> must be "
+                        'width="{{ width }}" height="{{ height }}"')
+                self.store.write(keys[i], result, ".png")
+                found[i] = result
+        return [data for data in found if data is not None]
+
+    def _fits(self, data: bytes | None) -> bool:
+        """Whether a cached entry is a PNG of the configured size (a damaged one is drawn again)."""
+        try:
+            return data is not None and png_size(data) == (self.width, self.height)
+        except ValueError:
+            return False
+
+    def _draw_batch(self, batch: list[tuple[str, dict[str, Any], str]], folder: Path | None) -> list[bytes | str]:
+        """Draw a batch of posters (kind, values, SVG): each PNG, or what resvg said of an SVG it cannot draw (an
+        exception would not always survive the way back from a worker). With `folder`, with a subset of the font
+        written there; the SVG keeps naming the machine's font after it, for any character the subset lacks."""
         import vl_convert
 
-        name = self._name(kind)
-        try:
-            data = vl_convert.svg_to_png(svg)
-        except Exception as exc:  # resvg reports a bad SVG as a RuntimeError with a Rust backtrace below
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise TrackboardError(f"build failed: {name}: the poster template does not make a valid SVG ({first}); "
-                                  "the previous output is unchanged") from None
-        size = png_size(data)
-        if size != (self.width, self.height):
-            raise TrackboardError(
-                f"build failed: {name}: the poster is {size[0]}×{size[1]} pixels, not the {self.width}×{self.height} "
-                "of [posters] width and height: its <svg> must be width=\"{{ width }}\" height=\"{{ height }}\"")
-        self.store.write(key, data, ".png")
-        return data
+        family = fonts.drawing_font("".join(svg for _, _, svg in batch), folder) if folder is not None else None
+        stack = f"{family}, {self.env.globals['font_family']}" if family else None
+        out: list[bytes | str] = []
+        for kind, values, svg in batch:
+            try:
+                out.append(vl_convert.svg_to_png(self.svg(kind, {**values, "font_family": stack}) if stack else svg))
+            except Exception as exc:  # resvg reports a bad SVG as a RuntimeError with a Rust backtrace below
+                text = str(exc).strip()
+                out.append(text.splitlines()[0] if text else type(exc).__name__)
+        return out
 
     def _name(self, kind: str) -> str:
         source = self.env.get_template(f"{kind}.svg").filename

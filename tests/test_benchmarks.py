@@ -18,11 +18,15 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def make_large_site():
-    spec = importlib.util.spec_from_file_location("make_large_site", ROOT / "benchmarks" / "make_large_site.py")
+def bench_module(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def make_large_site():
+    return bench_module("make_large_site")
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -82,3 +86,23 @@ def test_the_parquet_copy_of_a_generated_site_loads_the_same_tables(tmp_path: Pa
     for name, table in as_csv.tables.items():
         pd.testing.assert_frame_equal(as_parquet.tables[name], table)
     assert len(as_parquet.tables["sales"]) == 60 * 40
+
+
+def test_the_briefs_comparison_builds_the_site_without_briefs_pdfs_and_posters(tmp_path: Path) -> None:
+    """`run.py --only briefs` compares the large site with its briefs, PDFs and posters (the defaults) against the
+    same site without any of them."""
+    run = bench_module("run")
+    size = {"people_count": 60, "days": 20, "notices": 3, "divisions": 2, "teams_per_division": 2}
+    site = make_large_site().make_large(tmp_path / "large", **size)
+    bare = run.without_briefs(site, tmp_path / "bare")
+    clock = lambda: dt.datetime(2026, 11, 21, tzinfo=dt.UTC)  # noqa: E731
+    with_ = build(site, out=tmp_path / "with", strict=True, clock=clock)
+    without = build(bare, out=tmp_path / "without", profile="nobriefs", strict=True, clock=clock)
+    assert with_.site.errors == [] and without.site.errors == []
+    made = run.briefs_files(tmp_path / "with")
+    units = 1 + size["divisions"] * (1 + size["teams_per_division"])
+    assert made["briefs"] == 7 * units  # every unit, the last 7 report days
+    assert made["pdfs"] == 1 + 1 + size["divisions"] and made["posters"] > 1  # branch, divisions, daily report
+    assert run.briefs_files(tmp_path / "without") == {"briefs": 0, "pdfs": 0, "posters": 0}
+    assert not (tmp_path / "without" / "posters").exists()
+    assert (tmp_path / "without" / "daily").is_dir()  # the rest of the site is there

@@ -244,6 +244,24 @@ def test_the_brief_pdf_holds_the_pages_text_on_one_a4_sheet(zh_site: tuple[Path,
 
 
 @pytest.mark.slow
+def test_an_english_brief_pdf_holds_the_pages_text_on_one_a4_sheet(tmp_path: Path) -> None:
+    """The same in the English locale: its heading, and the figures as English prints them."""
+    root = _site(tmp_path / "site", "en", 3)
+    out = root / "output"
+    build(root, as_of=AS_OF)
+    page = html(out / "daily/2026-03-10/units/T1/index.html")
+    heading = page.css_first("h1").text(strip=True)
+    premium_day = page.css("table.figures tbody tr")[0].css("td")[0].text()
+    assert premium_day == _money(20000, "en")  # 6,000 + 10,000 + 4,000 on the as-of day
+    text = _poppler("pdftotext", str(out / "daily/2026-03-10/units/T1.pdf"), "-")
+    flat = " ".join(text.split())
+    assert " ".join(heading.split()) in flat and "郑九" in text and premium_day in text, text
+    info = _poppler("pdfinfo", str(out / "daily/2026-03-10/units/T1.pdf"))
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
+    assert re.search(r"^Page size:\s+595\.\d+ x 841\.\d+ pts", info, re.M), info
+
+
+@pytest.mark.slow
 def test_pdfs_are_byte_identical_across_builds_and_reused_from_the_cache(zh_site: tuple[Path, Path],
                                                                         tmp_path: Path) -> None:
     root, out = zh_site

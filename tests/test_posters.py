@@ -3,6 +3,7 @@ texts cut with "…", a site's own template used, a broken one named, the same b
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from collections.abc import Callable
@@ -12,10 +13,12 @@ import numpy as np
 import pytest
 from conftest import BASELINE, FIXED_NOW, html
 
+from generator import fonts
 from generator.commands.build import build
 from generator.errors import TrackboardError
 from generator.fonts import find_cjk_font
-from generator.posters import ELLIPSIS, PosterMaker, fit, png_size, text_width, wrap
+from generator.parallel import workers
+from generator.posters import BATCH, ELLIPSIS, PosterMaker, fit, png_size, text_width, wrap
 
 # Small posters: the test decodes them in Python.
 SIZE = """
@@ -118,13 +121,62 @@ def test_the_text_is_drawn_in_the_cjk_font_not_blank_nor_tofu(tmp_path: Path) ->
     values = {"site_title": "", "title": "", "unit": "", "amount": "", "label": "", "date": "", "product": ""}
 
     def name_box(person: str) -> np.ndarray:
-        pixels = decode_png(maker.png("battle", {**values, "person": person}))
+        pixels = decode_png(maker.draw([("battle", {**values, "person": person})])[0])
         return pixels[150:198, 40:260, :3]  # where the name is drawn: its baseline at 0.48 of the height
 
     blank, wang, li = name_box(""), name_box("王王"), name_box("李李")
     assert np.abs(wang - blank).sum() > 0 and wang.std() > 10  # something is drawn, with contrast
     # Two different characters give different pictures: not the same empty box (tofu) for both.
     assert np.abs(wang - li).sum() > wang.size * 5
+
+
+@needs_cjk
+@pytest.mark.skipif(workers() < 2, reason="one core: every poster is drawn in the build's process")
+def test_posters_drawn_in_the_workers_with_font_subsets_are_the_ones_drawn_with_the_whole_font(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drawn in batches over the cores, each batch with a subset of the font: the same bytes as each poster drawn
+    alone in the build's process with the whole font, and in the same order."""
+    subsets = tmp_path / "subsets"
+    subsets.mkdir()
+    real = fonts.drawing_font
+
+    def spy(text: str, folder: Path) -> str | None:
+        (subsets / str(os.getpid())).write_text(text, encoding="utf-8")
+        return real(text, folder)
+
+    monkeypatch.setattr(fonts, "drawing_font", spy)  # forked workers inherit the spy
+    family = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    posters = [("battle", {"site_title": "测试分公司", "title": f"第{i}单 Order #{i}", "person": family[i] + "业务",
+                           "unit": f"营业{i % 3 + 1}部", "amount": f"{i}.5万", "label": "保费",
+                           "date": "2026年3月3日", "product": "金福年金"}) for i in range(2 * BATCH + 3)]
+    many = PosterMaker(tmp_path / "pool", "zh-CN", 300, 400).draw(posters)
+    assert len(list(subsets.iterdir())) >= 1  # drawn by workers, with subsets
+    alone = PosterMaker(tmp_path / "alone", "zh-CN", 300, 400)
+    assert many == [alone.draw([poster])[0] for poster in posters]
+    assert len(set(many)) == len(posters)
+
+
+@needs_cjk
+@pytest.mark.parametrize("person", ["W" * 40, "国" * 30, "Wang Yewu 王业务 MMMM " * 4, "8" * 60, "@%" * 30])
+def test_a_name_too_long_for_its_box_is_drawn_cut_inside_it(tmp_path: Path, person: str) -> None:
+    """The name's box on the 喜报 spans the view but 100 units either side (of 1080): the drawn name, however long
+    and in whichever script, changes no pixel outside it, and fills the box enough to show it was cut, not lost."""
+    maker = PosterMaker(tmp_path, "zh-CN", 540, 720)
+    values = {"site_title": "", "title": "", "unit": "", "amount": "", "label": "", "date": "", "product": ""}
+    blank = decode_png(maker.draw([("battle", {**values, "person": ""})])[0])[:, :, :3]
+    named = decode_png(maker.draw([("battle", {**values, "person": person})])[0])[:, :, :3]
+    changed = np.abs(named - blank).sum(axis=2) > 0
+    columns = np.flatnonzero(changed.any(axis=0))
+    margin = 100 * 540 / 1080
+    assert columns.min() >= margin and columns.max() < 540 - margin, (columns.min(), columns.max())
+    assert columns.max() - columns.min() > (540 - 2 * margin) * 0.7  # the box is filled: cut, not emptied
+
+
+def test_fit_and_wrap_refuse_a_box_without_room() -> None:
+    with pytest.raises(ValueError, match="above 0"):
+        fit("王业务", 0, 50)
+    with pytest.raises(ValueError, match="above 0"):
+        wrap("王业务", 300, -1, 2)
 
 
 @needs_cjk
@@ -157,6 +209,21 @@ def test_a_site_template_replaces_the_package_one(tmp_path: Path, make_site: Cal
     ("<svg xmlns='http://www.w3.org/2000/svg'><rect</svg>", "theme/posters/battle.svg: the poster template does "
                                                             "not make a valid SVG"),
     ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>', "not the 300×400"),
+    # Errors of the template's own making, and fit()/wrap() asked for an impossible box: named, never a traceback.
+    ('<svg xmlns="http://www.w3.org/2000/svg">\n<text>{{ 1 // 0 }}</text>\n</svg>',
+     "theme/posters/battle.svg:2: the poster template is broken: ZeroDivisionError"),
+    ('<svg xmlns="http://www.w3.org/2000/svg">\n\n<text>{{ person + 1 }}</text>\n</svg>',
+     "theme/posters/battle.svg:3: the poster template is broken: TypeError"),
+    ('<svg xmlns="http://www.w3.org/2000/svg">\n<text>{{ fit(person, 0, 50) }}</text>\n</svg>',
+     "theme/posters/battle.svg:2: the poster template is broken: ValueError: fit() and wrap() need a box width and "
+     "a font size above 0"),
+    # A file of the machine, or an address: never drawn into a poster.
+    ('<svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}" height="{{ height }}">'
+     '<image href="/usr/share/pixmaps/logo.png" width="10" height="10"/></svg>',
+     "theme/posters/battle.svg: the poster refers to '/usr/share/pixmaps/logo.png'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{{ width }}" '
+     'height="{{ height }}"><image xlink:href=\'https://example.com/a.png\' width="10" height="10"/></svg>',
+     "the poster refers to 'https://example.com/a.png'"),
 ])
 def test_a_broken_template_is_an_error_naming_its_file(tmp_path: Path, make_site: Callable[..., Path],
                                                        template: str, expected: str) -> None:

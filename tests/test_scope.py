@@ -3,6 +3,11 @@ and no unit outside them anywhere in its output, and notices and battle reports 
 
 from __future__ import annotations
 
+import datetime as dt
+import html as html_lib
+import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +21,7 @@ from generator.inputs.content import Document
 from generator.metrics.kpis import unit_tree
 from generator.metrics.scope import REDACTED, meant_for
 from generator.model import load_site
+from generator.posters import PosterMaker
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PROFILE = "yingye1"  # site.toml: [profiles.yingye1] units = ["HD01"]
@@ -134,6 +140,69 @@ def test_the_example_site_scoped_to_a_division_names_no_one_outside_it(
     board = files["index.html"]
     assert any(n in board for n in names_in)  # not empty: the division's own names are there
     assert any(path.startswith("posters/battle/") for path in files)
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF as poppler's pdftotext reads it (scripts/install-system-deps.sh installs poppler-utils)."""
+    assert shutil.which("pdftotext"), "pdftotext is missing: bash scripts/install-system-deps.sh installs it"
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def svg_text(svg: str) -> str:
+    """The text an SVG draws: its <text> elements' content, unescaped."""
+    return "\n".join(html_lib.unescape(re.sub(r"<[^>]*>", "", m)) for m in re.findall(r"<text\b.*?</text>", svg, re.S))
+
+
+@pytest.mark.slow
+def test_an_unseen_site_scoped_to_a_division_names_no_one_outside_it_in_any_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site this repository does not ship (the benchmark's generator, made small, its names random), scoped to one
+    division, with PDFs down to its teams: no unit or person outside the division is named in any file of the
+    output — the pages, CSVs, search index and build.json as text, the PDFs as pdftotext reads them, the posters
+    by the text each is drawn from."""
+    from test_benchmarks import make_large_site
+
+    site = make_large_site().make_large(tmp_path / "site", people_count=80, days=20, notices=3, divisions=3,
+                                        teams_per_division=2)
+    config = site / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[briefs]\npdf_levels = 3\n\n[profiles.d3]\n'
+                      'units = ["D03"]\n', encoding="utf-8")
+    drawn: list[str] = []
+    real_svg = PosterMaker.svg
+
+    def recorded(self: PosterMaker, kind: str, values: dict[str, object]) -> str:
+        svg = real_svg(self, kind, values)
+        drawn.append(svg)
+        return svg
+
+    monkeypatch.setattr(PosterMaker, "svg", recorded)
+    out = tmp_path / "out"
+    result = build(site, out=out, profile="d3", strict=True, clock=lambda: dt.datetime(2026, 11, 21, tzinfo=dt.UTC))
+    assert result.site.errors == []
+    whole = load_site(site, today=dt.date(2026, 11, 21))
+    units, people = whole.tables["units"], whole.tables["people"]
+    tree = unit_tree(units)
+    inside, above = set(tree.descendants("D03")), set(tree.ancestors("D03"))
+    names_in = {str(n) for u, n in zip(units["id"], units["name"], strict=True) if u in inside | above}
+    names_in |= {str(n) for n, u in zip(people["name"], people["unit"], strict=True) if u in inside}
+    outside = {str(n) for u, n in zip(units["id"], units["name"], strict=True) if u not in inside | above}
+    # People's random names of three characters (some of two are common words), none also worn or contained inside.
+    outside |= {str(n) for n, u in zip(people["name"], people["unit"], strict=True)
+                if u not in inside and len(str(n)) >= 3}
+    outside = {n for n in outside if not any(n in kept for kept in names_in)}
+    assert len(outside) >= 25
+
+    files = text_files(out)
+    pdfs = {path: pdf_text(out / path) for path in files if path.endswith(".pdf")}
+    posters = {f"poster {i}": svg_text(svg) for i, svg in enumerate(drawn)}
+    found = {(path, name) for corpus in (files, pdfs, posters) for path, text in corpus.items()
+             for name in outside if name in text}
+    assert not found, sorted(found)[:20]
+    # The search would have found them: the PDFs and posters hold the division's own names.
+    assert "daily/2026-11-20/units/D03T01.pdf" in pdfs and "营业3部1组" in pdfs["daily/2026-11-20/units/D03T01.pdf"]
+    assert any(name in text for text in pdfs.values() for name in names_in - {"华东分公司"})
+    assert drawn and any(name in text for text in posters.values() for name in names_in)
+    assert sum(1 for path in files if path.startswith("posters/")) == len(drawn)
 
 
 def test_the_totals_above_a_scope_are_kept_without_naming_anyone_outside(tmp_path: Path,

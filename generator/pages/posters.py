@@ -25,6 +25,8 @@ from .talks import award_items
 
 TOP = 10  # people on the day's poster
 
+_CHUNK = 512  # posters drawn per call: enough batches for every core, few PNGs held at once
+
 
 def battle_values(ctx: Context) -> list[tuple[str, dict[str, Any]]]:
     """The 喜报 of every battle report: its path and what its template shows."""
@@ -84,11 +86,15 @@ def build(ctx: Context) -> Section | None:
     colours = {"primary": branding.primary} if branding.primary != DEFAULT_PRIMARY else None
     maker = PosterMaker(ctx.site.root, ctx.site.locale, int(settings["width"]), int(settings["height"]), colours)
     common = {"site_title": ctx.config["site"]["title"]}
+    posters = [(path, kind, {**common, **value})
+               for kind, wanted, values in (("battle", ctx.wants("battle"), battle_values),
+                                            ("daily", ctx.wants("daily"), daily_values),
+                                            ("stars", True, star_values)) if wanted
+               for path, value in values(ctx)]
     files: list[Output] = []
-    for kind, wanted, values in (("battle", ctx.wants("battle"), battle_values),
-                                 ("daily", ctx.wants("daily"), daily_values),
-                                 ("stars", True, star_values)):
-        if wanted:
-            for path, value in values(ctx):  # each PNG out of memory as soon as drawn: a large site has thousands
-                files.extend(ctx.kept([Output(path, maker.png(kind, {**common, **value}))]))
+    # A few hundred at a time, each PNG into the build's spool once drawn: a large site has thousands of posters.
+    for start in range(0, len(posters), _CHUNK):
+        chunk = posters[start:start + _CHUNK]
+        drawn = maker.draw([(kind, value) for _, kind, value in chunk])
+        files.extend(ctx.kept([Output(path, data) for (path, _, _), data in zip(chunk, drawn, strict=True)]))
     return Section("posters", None, files=files, table_files=False)
