@@ -555,8 +555,14 @@ class _Org:
     def member_positions(self, unit: str | None) -> np.ndarray:
         """Positions in `index` of the people in `unit` and below (everyone in the tree when None)."""
         if unit not in self.members:
-            scope = set(self.tree.order) if unit is None else set(self.tree.descendants(unit))
-            self.members[unit] = np.flatnonzero([u in scope for u in self.unit_text]).astype(np.int64)
+            if unit is None or unit in self.position:  # by the people's own units' places in the tree
+                inside = np.zeros(len(self.order) + 1, dtype=bool)  # the last one: the -1 of no unit
+                inside[:-1] = unit is None
+                if unit is not None:
+                    inside[[self.position[u] for u in self.tree.descendants(unit)]] = True
+                self.members[unit] = np.flatnonzero(inside[self.own]).astype(np.int64)
+            else:
+                self.members[unit] = np.flatnonzero([u == unit for u in self.unit_text]).astype(np.int64)
         return self.members[unit]
 
     def unit_totals(self, prepared: _Sales, as_of: dt.date) -> dict[str, np.ndarray]:

@@ -81,13 +81,13 @@ class Addressed(Generic[_D]):
             else:
                 self.everyone[position] = True
 
-    def meant_for(self, unit: str) -> list[_D]:
-        """The documents meant for `unit`'s scope, in their order: meant_for(document, [unit], tree) of each."""
+    def meant_for(self, unit: str) -> np.ndarray:
+        """The positions of the documents meant for `unit`'s scope (meant_for(document, [unit], tree)), in order."""
         chosen = self.everyone.copy()
         for target in reached_by(self.tree, [unit]):
             if target in self.naming:
                 chosen[self.naming[target]] = True
-        return [self.documents[i] for i in np.flatnonzero(chosen).tolist()]
+        return np.flatnonzero(chosen)
 
 
 @dataclass(frozen=True)

@@ -213,12 +213,18 @@ def zero_this_month(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataF
 
 
 def _with_last_sale(out: pd.DataFrame, tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
-    last = last_sales(tables["sales"], as_of, derived_of(tables)).to_dict()
-    out["last_sale"] = pd.Series([last.get(p, pd.NaT) for p in out["person"]], index=out.index,
-                                 dtype="datetime64[ns]")
-    out["days_since"] = [(as_of - d.date()).days if pd.notna(d) else None for d in out["last_sale"]]
-    out["days_since"] = out["days_since"].astype("Int64")
+    last = last_sales(tables["sales"], as_of, derived_of(tables))
+    stamps = last.reindex(out["person"].to_numpy(dtype=object)).to_numpy(dtype="datetime64[ns]")
+    out["last_sale"] = pd.Series(stamps, index=out.index, dtype="datetime64[ns]")
+    out["days_since"] = _days_before(as_of, stamps)
     return out
+
+
+def _days_before(as_of: dt.date, stamps: np.ndarray) -> pd.arrays.IntegerArray:
+    """The days from each date (datetime64, NaT for none) to as_of, as Int64 (NA for none)."""
+    missing = np.isnat(stamps)
+    days = (np.datetime64(as_of, "D") - stamps.astype("datetime64[D]")).astype(np.int64)
+    return pd.arrays.IntegerArray(np.where(missing, 0, days), missing)
 
 
 def inactive(tables: dict[str, pd.DataFrame], as_of: dt.date, days: int) -> pd.DataFrame:
@@ -231,12 +237,10 @@ def inactive(tables: dict[str, pd.DataFrame], as_of: dt.date, days: int) -> pd.D
     """
     people = tables["people"]
     out = _with_last_sale(_base(people, tables["units"], _force_employed(people, as_of)), tables, as_of)
-    since = ["sale" if pd.notna(s) else ("join" if pd.notna(j) else None)
-             for s, j in zip(out["last_sale"], out["join_date"], strict=True)]
-    count = [d if pd.notna(d) else ((as_of - j.date()).days if pd.notna(j) else None)
-             for d, j in zip(out["days_since"], out["join_date"], strict=True)]
-    out["days_since"] = pd.array(count, dtype="Int64")
-    out["since"] = since
+    sold = out["last_sale"].notna().to_numpy()
+    joined = out["join_date"].to_numpy(dtype="datetime64[ns]")
+    out["since"] = np.where(sold, "sale", np.where(np.isnat(joined), None, "join")).astype(object).tolist()
+    out["days_since"] = out["days_since"].where(sold, _days_before(as_of, joined))
     listed = out["days_since"].isna() | (out["days_since"] >= days)
     out = out[listed.to_numpy(dtype=bool, na_value=True)]
     key = out["days_since"].astype("float64").fillna(np.inf)

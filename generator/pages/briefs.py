@@ -175,7 +175,7 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool, warned_people: _People
                   "item": f.item, "days_overdue": f.days_overdue} for f in overdue[:SHEET_ITEMS]]
     # The day's battle reports and the current notices meant for this unit (front matter `units`), as its screen.
     reports = [r for r in day.reports if r.date == day.day and report_for(r, unit, tree)]
-    notices = day.notices.meant_for(unit)
+    notices = day.notices.meant_for(unit)  # positions: a brief shows the first few and counts the rest
     stamp = day.day.isoformat()
     context = {
         "day": day.day,
@@ -188,7 +188,7 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool, warned_people: _People
         "people": _people_table(ctx, own) if own is not None else None,
         "faq": day.faq,
         "notices": [{"title": d.title, "slug": d.slug, "date": d.meta["date"], "pinned": bool(d.meta.get("pinned"))}
-                    for d in notices[:SHEET_NOTICES]],
+                    for d in (day.notices.documents[i] for i in notices[:SHEET_NOTICES].tolist())],
         "notices_more": _more(t, SHEET_NOTICES, len(notices)),
         "reports": reports[:SHEET_REPORTS],
         "reports_more": _more(t, SHEET_REPORTS, len(reports)),
