@@ -239,7 +239,10 @@ def inactive(tables: dict[str, pd.DataFrame], as_of: dt.date, days: int) -> pd.D
     out = _with_last_sale(_base(people, tables["units"], _force_employed(people, as_of)), tables, as_of)
     sold = out["last_sale"].notna().to_numpy()
     joined = out["join_date"].to_numpy(dtype="datetime64[ns]")
-    out["since"] = np.where(sold, "sale", np.where(np.isnat(joined), None, "join")).astype(object).tolist()
+    since = np.full(len(out), None, dtype=object)
+    since[~np.isnat(joined)] = "join"
+    since[sold] = "sale"
+    out["since"] = since.tolist()
     out["days_since"] = out["days_since"].where(sold, _days_before(as_of, joined))
     listed = out["days_since"].isna() | (out["days_since"] >= days)
     out = out[listed.to_numpy(dtype=bool, na_value=True)]
