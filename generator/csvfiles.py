@@ -163,20 +163,6 @@ def _pandas_csv(frame: pd.DataFrame) -> bytes:
     return ("\ufeff" + body).encode("utf-8")
 
 
-def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A whole DataFrame as a CSV file, without its index: the file `_pandas_csv` makes (pandas' to_csv, once
-    whole floats are made integers, booleans 1 and 0, and formula text prefixed), column by column."""
-    if frame.columns.empty or not all(type(c) is str for c in frame.columns):
-        return _pandas_csv(frame)
-    columns = []
-    for position in range(frame.shape[1]):
-        cells = _frame_cells(frame.iloc[:, position])
-        if cells is None:
-            return _pandas_csv(frame)
-        columns.append(cells)
-    return _encode(list(frame.columns), columns)
-
-
 class SharedLead:
     """The first columns of many CSV files that share them row for row (a year of daily reports lists the same
     people, with the same names and units, each day): their cells are encoded once, and each file adds its own
@@ -246,8 +232,9 @@ def _number_texts(values: pd.Series) -> Any:
 
 
 def series_csv_bytes(columns: dict[str, pd.Series]) -> bytes:
-    """frame_csv_bytes of the frame whose columns these are (Series of one length, their indexes not read), without
-    making the frame: a year of daily reports puts together two frames a day from another's columns."""
+    """The columns of a frame (Series of one length, their indexes not read) as a CSV file: the file `_pandas_csv`
+    makes of the frame (pandas' to_csv, once whole floats are made integers, booleans 1 and 0, and formula text
+    prefixed), column by column, without making the frame."""
     cells = [_frame_cells(values) for values in columns.values()]
     if not columns or any(column is None for column in cells):
         return _pandas_csv(pd.DataFrame({name: values.array for name, values in columns.items()}))

@@ -648,12 +648,6 @@ def unit_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
     return pd.DataFrame(columns, index=org.order, copy=False)
 
 
-def members(tables: dict[str, pd.DataFrame], unit: str | None) -> pd.Index:
-    """Return the ids of the people in `unit` and below (everyone in the tree when None), sorted."""
-    org = org_of(tables)
-    return org.index[org.member_positions(unit)]
-
-
 # The first span this short asked of tables not prepared yet (an edit build remakes only the screens' 30-day
 # trend) is summed from its own rows, which costs far less than preparing every row. The next one prepares
 # them: every unit page asks for one.

@@ -148,7 +148,7 @@ class _Day:
 
 class _People:
     """Who of a list of people is in a unit or below it, for every unit in turn: the people's places among
-    every person id (see kpis.members), found once."""
+    every person id (see kpis._Org.member_positions), found once."""
 
     def __init__(self, tables: dict[str, pd.DataFrame], ids: list[object]) -> None:
         self.org = org_of(tables)
