@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
-from typing import cast
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -163,15 +163,79 @@ def _pandas_csv(frame: pd.DataFrame) -> bytes:
     return ("\ufeff" + body).encode("utf-8")
 
 
-def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A whole DataFrame as a CSV file, without its index: the file `_pandas_csv` makes (pandas' to_csv, once
-    whole floats are made integers, booleans 1 and 0, and formula text prefixed), column by column."""
-    if frame.columns.empty or not all(type(c) is str for c in frame.columns):
-        return _pandas_csv(frame)
-    columns = []
-    for position in range(frame.shape[1]):
-        cells = _frame_cells(frame.iloc[:, position])
-        if cells is None:
-            return _pandas_csv(frame)
-        columns.append(cells)
-    return _encode(list(frame.columns), columns)
+class SharedLead:
+    """The first columns of many CSV files that share them row for row (a year of daily reports lists the same
+    people, with the same names and units, each day): their cells are encoded once, and each file adds its own
+    columns of numbers to them, joined in C by Arrow (millions of numbers a year, too many to turn into text one
+    by one). `columns` are the shared columns (Series of one length, their indexes not read)."""
+
+    def __init__(self, columns: dict[str, pd.Series]) -> None:
+        import pyarrow as pa
+
+        self.header = list(columns)
+        self.columns = columns
+        cells = [_frame_cells(values) for values in columns.values()]
+        self.rows: pa.Array | None = None  # None: a kind of column the files' own writer must handle
+        # A row of one empty cell is written "" alone, not beside others: one column is left to the writer.
+        if len(columns) > 1 and all(column is not None for column in cells):
+            rows: list[str] = []
+            # The csv module writes each row with one call, quoted as in _encode (the line end's characters quoted
+            # too); kept without its line end.
+            writer = csv.writer(_Lines(lambda line: rows.append(line[:-2])), lineterminator="\r\n")
+            writer.writerows(zip(*cast("list[Sequence[Cell]]", cells), strict=True))
+            self.rows = pa.array(rows, type=pa.string())
+
+    def csv_bytes(self, columns: dict[str, pd.Series]) -> bytes:
+        """series_csv_bytes of the shared columns followed by `columns` (of the same length)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        texts = [_number_texts(values) for values in columns.values()]
+        if self.rows is None or any(column is None or len(column) != len(self.rows) for column in texts):
+            return series_csv_bytes({**self.columns, **columns})
+        header = io.StringIO()
+        csv.writer(header, lineterminator="\r\n").writerow([*self.header, *columns])
+        head = ("\ufeff" + header.getvalue()).encode("utf-8")
+        if not len(self.rows):
+            return head
+        # Numbers, and the text of floats, need no quoting: the cells are joined as they are, a blank for a null.
+        lines = pc.binary_join_element_wise(self.rows, *texts, ",", null_handling="replace", null_replacement="")
+        body = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(lines)], type=pa.int32()), lines), "\r\n")
+        return head + body[0].as_buffer().to_pybytes() + b"\r\n"
+
+
+class _Lines:
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self.write = write
+
+
+def _number_texts(values: pd.Series) -> Any:
+    """A column of numbers (bool, integer or float64) as an Arrow array of the text the csv module writes for
+    _frame_cells' cells, null where the cell is empty; None for any other column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dtype = values.dtype
+    if not isinstance(dtype, np.dtype) or dtype.kind not in "bif":
+        return None
+    numbers = values.to_numpy()
+    if dtype.kind in "bi":
+        return pc.cast(pa.array(numbers.astype(np.int64)), pa.string())
+    if dtype != np.float64:
+        return None
+    missing = np.isnan(numbers)
+    finite = numbers[~missing]
+    if np.all(finite == np.round(finite)) and np.all(np.abs(finite) < _EXACT_INTEGERS):
+        whole = pa.array(np.where(missing, 0, numbers).astype(np.int64), mask=missing)
+        return pc.cast(whole, pa.string())
+    return pa.array(np.round(numbers, 10).astype(str), mask=missing, type=pa.string())
+
+
+def series_csv_bytes(columns: dict[str, pd.Series]) -> bytes:
+    """The columns of a frame (Series of one length, their indexes not read) as a CSV file: the file `_pandas_csv`
+    makes of the frame (pandas' to_csv, once whole floats are made integers, booleans 1 and 0, and formula text
+    prefixed), column by column, without making the frame."""
+    cells = [_frame_cells(values) for values in columns.values()]
+    if not columns or any(column is None for column in cells):
+        return _pandas_csv(pd.DataFrame({name: values.array for name, values in columns.items()}))
+    return _encode(list(columns), cast("list[Sequence[Cell]]", cells))

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.csvfiles import _pandas_csv, csv_bytes, csv_cell, frame_csv_bytes
+from generator.csvfiles import SharedLead, _pandas_csv, csv_bytes, csv_cell, series_csv_bytes
 
 TEXTS = ["", "张三", "a,b", 'say "hi"', "line\nbreak", "cr\rhere", "=1+2", "+86 138", "-5", "@SUM(A1)", "\tx",
          " lead", "trail ", "'quoted", "营业1部1组", "中文,逗号"]
@@ -37,25 +37,50 @@ def random_frame(rng: random.Random, rows: int) -> pd.DataFrame:
     })
 
 
+def frame_file(frame: pd.DataFrame) -> bytes:
+    return series_csv_bytes({name: frame[name] for name in frame.columns})
+
+
 @pytest.mark.parametrize("seed", range(25))
 def test_a_frame_written_column_by_column_is_the_file_pandas_writes(seed: int) -> None:
     rng = random.Random(seed)
     frame = random_frame(rng, rng.choice([0, 1, 7, 200]))
     columns = rng.sample(list(frame.columns), rng.randint(1, len(frame.columns)))
-    assert frame_csv_bytes(frame[columns]) == _pandas_csv(frame[columns])
+    assert frame_file(frame[columns]) == _pandas_csv(frame[columns])
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_files_sharing_their_first_columns_are_the_files_written_whole(seed: int) -> None:
+    rng = random.Random(seed)
+    frame = random_frame(rng, rng.choice([0, 1, 7, 200]))
+    names = list(frame.columns)
+    lead_names = rng.sample(names, rng.randint(1, 4))
+    lead = SharedLead({name: frame[name] for name in lead_names})
+    for _ in range(3):  # each file its own columns, as each day's report
+        other = random_frame(rng, len(frame))
+        own = {f"own_{name}": other[name] for name in rng.sample(names, rng.randint(0, 5))}
+        whole = {**{name: frame[name] for name in lead_names}, **own}
+        assert lead.csv_bytes(own) == series_csv_bytes(whole) == _pandas_csv(pd.DataFrame(whole))
+
+
+def test_a_shared_lead_of_a_files_people_reads_back() -> None:
+    lead = SharedLead({"person": pd.Series(["P1", "=P2"], dtype=object), "name": pd.Series(["张三", "李,四"])})
+    data = lead.csv_bytes({"premium": pd.Series([12000.0, np.nan]), "rank": pd.Series([1, 2])})
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [
+        ["person", "name", "premium", "rank"], ["P1", "张三", "12000", "1"], ["'=P2", "李,四", "", "2"]]
 
 
 def test_columns_left_to_pandas_give_its_file() -> None:
     frame = pd.DataFrame({"when": pd.to_datetime(["2026-03-01", None]), "mixed": [1, "=x"], "n": [1.5, 2.0]})
-    assert frame_csv_bytes(frame) == _pandas_csv(frame)
-    assert frame_csv_bytes(frame).decode("utf-8-sig").splitlines() == ["when,mixed,n", "2026-03-01,1,1.5",
+    assert frame_file(frame) == _pandas_csv(frame)
+    assert frame_file(frame).decode("utf-8-sig").splitlines() == ["when,mixed,n", "2026-03-01,1,1.5",
                                                                         ",'=x,2.0"]
 
 
 def test_daily_kinds_of_cells_read_back_as_written() -> None:
     frame = pd.DataFrame({"person": ["P1", "=HYPERLINK()", None], "premium": [12000.0, 0.0, np.nan],
                           "rate": [0.6416636083, 1.0, np.nan], "rank": pd.array([1, None, 3], dtype="Int64")})
-    rows = list(csv.reader(io.StringIO(frame_csv_bytes(frame).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(frame_file(frame).decode("utf-8-sig"))))
     assert rows == [["person", "premium", "rate", "rank"], ["P1", "12000", "0.6416636083", "1"],
                     ["'=HYPERLINK()", "0", "1.0", ""], ["", "", "", "3"]]
 

@@ -284,6 +284,19 @@ def test_leaderboard_ties_share_a_rank_and_the_next_is_skipped(tables: dict[str,
     assert list(whole.index) == ["P03", "P05", "P06"] and whole["rank"].tolist() == [1.0, 2.0, 2.0]
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_a_leaderboards_top_is_the_head_of_the_whole_board(seed: int) -> None:
+    # The top is ranked among the rows that can be in it: the same rows and ranks as the whole board's head.
+    rng = np.random.default_rng(seed)
+    count = int(rng.integers(0, 40))
+    values = rng.choice([np.nan, 0.0, 1.5, 2.0, 2.0, 7.25, -3.0], size=count)
+    frame = pd.DataFrame({"value": values, "other": np.arange(count)},
+                         index=pd.Index([f"P{i:02d}" for i in rng.permutation(count)], dtype=object))
+    whole = kpis.leaderboard(frame, "value")
+    for top in (0, 1, 3, 10, 50):
+        pd.testing.assert_frame_equal(kpis.leaderboard(frame, "value", top=top), whole.head(top))
+
+
 def test_leaderboard_puts_missing_values_last_unranked(tables: dict[str, pd.DataFrame]) -> None:
     people = kpis.person_kpis(tables, AS_OF)
     board = kpis.leaderboard(people, "achievement_mtd")

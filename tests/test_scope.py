@@ -19,7 +19,7 @@ from generator.commands.build import build
 from generator.errors import TrackboardError
 from generator.inputs.content import Document
 from generator.metrics.kpis import unit_tree
-from generator.metrics.scope import REDACTED, meant_for
+from generator.metrics.scope import REDACTED, Addressed, meant_for
 from generator.model import load_site
 from generator.posters import PosterMaker
 
@@ -64,6 +64,18 @@ def test_meant_for_reaches_the_units_named_their_subtrees_and_above() -> None:
     assert meant_for(doc(["HQ"]), ["T2"], tree)
     assert not meant_for(doc(["T2"]), ["T1", "D1"], tree)
     assert meant_for(doc(["T2", "T1"]), ["T1"], tree)
+
+
+def test_the_notices_a_brief_picks_are_those_meant_for_its_unit_in_their_order() -> None:
+    import pandas as pd
+
+    tree = unit_tree(pd.DataFrame({"id": ["HQ", "D1", "T1", "D2", "T2", "T3"],
+                                   "parent": [None, "HQ", "D1", "HQ", "D2", "D2"], "name": list("ABCDEF")}))
+    docs = [doc(units) for units in (None, ["D2"], ["T1"], ["HQ"], ["T3", "T1"], ["NOWHERE"], ["T2", "T2"], None)]
+    addressed = Addressed(docs, tree)
+    for unit in [*tree.order, "NOWHERE", "GONE"]:
+        assert addressed.meant_for(unit).tolist() == [i for i, d in enumerate(docs) if meant_for(d, [unit], tree)]
+    assert addressed.meant_for("T1").tolist() == [0, 2, 3, 4, 7]
 
 
 def test_a_unit_screen_shows_only_its_people_and_the_notices_meant_for_it(tmp_path: Path,

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .daily import Forecast, forecasts
 from .kpis import days_in_month, month_targets
-from .memo import derived_of
+from .memo import Derived, derived_of
 from .pace import time_progress
 
 _T = TypeVar("_T")
@@ -44,11 +44,23 @@ def of_the_day(items: Sequence[_T], day: dt.date) -> _T | None:
 
 def year_target(tables: dict[str, pd.DataFrame], day: dt.date, unit: str) -> float:
     """The premium target of `unit` for `day`'s year: its months' targets added up; NaN when no month has one."""
+    targets = tables["targets"]
     derived = derived_of(tables)
-    found = [month_targets(tables["targets"], f"{day.year:04d}-{month:02d}", "unit", derived).get(unit)
-             for month in range(1, 13)]
-    given = [float(v) for v in found if v is not None and not pd.isna(v)]
-    return sum(given) if given else math.nan
+    years = derived.memo("briefs.year_targets").get((targets,), dict)
+    if day.year not in years:
+        years[day.year] = _year_targets(targets, day.year, derived)
+    return years[day.year].get(unit, math.nan)
+
+
+def _year_targets(targets: pd.DataFrame, year: int, derived: Derived) -> dict[str, float]:
+    """Every unit's year target (see year_target) that is not NaN, added up month by month: once per year, for the
+    briefs of every unit and day."""
+    given: dict[str, list[float]] = {}
+    for month in range(1, 13):
+        for unit, value in month_targets(targets, f"{year:04d}-{month:02d}", "unit", derived).items():
+            if value is not None and not pd.isna(value):
+                given.setdefault(str(unit), []).append(float(value))
+    return {unit: sum(values) for unit, values in given.items()}
 
 
 def ratio(value: float, whole: float) -> float:

@@ -170,6 +170,7 @@ class _Lru(OrderedDict):
 
 # The memos of what is derived from the tables (see memo.Derived), by name.
 SALES, ORGS, TARGETS, SUMMED_ONCE = "kpis.sales", "kpis.orgs", "kpis.targets", "kpis.summed_once"
+UNIT_DAYS = "kpis.unit_days"
 
 # A month's per-person per-day running totals are kept only while they stay small (days × people cells).
 _DENSE_MAX = 1_000_000
@@ -212,6 +213,7 @@ def prepare(tables: dict[str, pd.DataFrame]) -> None:
     preparing the same rows again."""
     prepared_sales(tables)
     org_of(tables)
+    unit_days(tables)
 
 
 def prepared_sales(tables: dict[str, pd.DataFrame]) -> _Sales:
@@ -524,6 +526,7 @@ class _Org:
                        for level in range(int(depth.max(initial=0)), 0, -1)]
         # People grouped by their own unit, for the per-unit sums before rolling them up.
         own = np.array([position.get(u, -1) if u is not None else -1 for u in self.unit_text], dtype=np.int64)
+        self.own = own  # each person's own unit, a position in `order`; -1 when none
         placed = np.flatnonzero(own >= 0)
         sort = np.argsort(own[placed], kind="stable")
         self.placed = placed[sort]
@@ -547,6 +550,10 @@ class _Org:
         out = np.zeros((len(self.order), values.shape[1]), dtype=np.int64)
         if len(self.placed):
             out[self.own_units] = np.add.reduceat(values[self.placed], self.own_starts, axis=0)
+        return self.roll_up(out)
+
+    def roll_up(self, out: np.ndarray) -> np.ndarray:
+        """Add each unit's int64 row (units × k: its own members' sums) into every unit above it, in place."""
         for children, parents in self.levels:  # deepest first: a unit is complete before it is added up
             np.add.at(out, parents, out[children])
         return out
@@ -554,8 +561,14 @@ class _Org:
     def member_positions(self, unit: str | None) -> np.ndarray:
         """Positions in `index` of the people in `unit` and below (everyone in the tree when None)."""
         if unit not in self.members:
-            scope = set(self.tree.order) if unit is None else set(self.tree.descendants(unit))
-            self.members[unit] = np.flatnonzero([u in scope for u in self.unit_text]).astype(np.int64)
+            if unit is None or unit in self.position:  # by the people's own units' places in the tree
+                inside = np.zeros(len(self.order) + 1, dtype=bool)  # the last one: the -1 of no unit
+                inside[:-1] = unit is None
+                if unit is not None:
+                    inside[[self.position[u] for u in self.tree.descendants(unit)]] = True
+                self.members[unit] = np.flatnonzero(inside[self.own]).astype(np.int64)
+            else:
+                self.members[unit] = np.flatnonzero([u == unit for u in self.unit_text]).astype(np.int64)
         return self.members[unit]
 
     def unit_totals(self, prepared: _Sales, as_of: dt.date) -> dict[str, np.ndarray]:
@@ -641,12 +654,6 @@ def unit_kpis(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
     return pd.DataFrame(columns, index=org.order, copy=False)
 
 
-def members(tables: dict[str, pd.DataFrame], unit: str | None) -> pd.Index:
-    """Return the ids of the people in `unit` and below (everyone in the tree when None), sorted."""
-    org = org_of(tables)
-    return org.index[org.member_positions(unit)]
-
-
 # The first span this short asked of tables not prepared yet (an edit build remakes only the screens' 30-day
 # trend) is summed from its own rows, which costs far less than preparing every row. The next one prepares
 # them: every unit page asks for one.
@@ -664,6 +671,8 @@ def _daily_sums(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.dat
         summed_once.get(frames, lambda: True)
         return _daily_sums_of_rows(tables, unit, first, last)
     prepared, org = prepared_sales(tables), org_of(tables)
+    if unit is None or unit in org.position:
+        return _unit_span(unit_days(tables), len(org.order) if unit is None else org.position[unit], first, last)
     in_scope = np.zeros(len(org.index), dtype=bool)
     in_scope[org.member_positions(unit)] = True
     if not org.index.equals(prepared.people):
@@ -678,6 +687,60 @@ def _daily_sums(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.dat
         total = np.bincount(offsets, weights=prepared.values[metric][rows][known], minlength=span)
         sums[metric] = np.rint(total).astype(np.int64)
     return dates, sums
+
+
+@dataclass(frozen=True)
+class _UnitDays:
+    """Each unit's sums per day (its own and everything below it; money in cents), from the first day of the sales
+    to the last: one row per unit of the tree, depth-first, and a last row for everyone in the tree."""
+
+    first: int  # the day number of the first column
+    sums: dict[str, np.ndarray]  # by metric: int64, (units + 1) × days
+
+
+def unit_days(tables: dict[str, pd.DataFrame]) -> _UnitDays:
+    """Each unit's sums per day (see _UnitDays), once per tables: every daily report, unit page and screen shows
+    a 30-day trend, which is then a slice, not a pass over the rows."""
+    frames = (tables["sales"], tables["people"], tables["units"])
+    return derived_of(tables).memo(UNIT_DAYS).get(frames, lambda: _unit_days(prepared_sales(tables),
+                                                                             org_of(tables)))
+
+
+def _unit_days(prepared: _Sales, org: _Org) -> _UnitDays:
+    units = len(org.order)
+    first = int(prepared.days[0]) if len(prepared.days) else 0
+    span = int(prepared.days[-1]) - first + 1 if len(prepared.days) else 0
+    # Each row's seller's own unit (-1: in none), the sellers being placed among org.index when it differs.
+    at = (np.arange(len(prepared.people)) if org.index.equals(prepared.people)
+          else org.index.get_indexer(prepared.people))
+    own = np.append(org.own, -1)[at][prepared.person]
+    placed = own >= 0
+    cells = own[placed] * span + (prepared.days[placed] - first)
+    sums = {}
+    for metric in METRICS:
+        grid = np.zeros((units + 1, span), dtype=np.int64)
+        own_sums = np.bincount(cells, weights=prepared.values[metric][placed], minlength=units * span)
+        grid[:units] = np.rint(own_sums).astype(np.int64).reshape(units, span)
+        org.roll_up(grid[:units])
+        grid[units] = grid[[org.position[u] for u in org.tree.roots]].sum(axis=0)
+        sums[metric] = grid
+    return _UnitDays(first, sums)
+
+
+def _unit_span(found: _UnitDays, row: int, first: dt.date, last: dt.date
+               ) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
+    """_daily_sums of the unit at `row` of `found` (see _UnitDays): days outside the sales are zeros."""
+    span = max((last - first).days + 1, 0)
+    dates = pd.DatetimeIndex(pd.date_range(first, periods=span, freq="D").astype("datetime64[ns]"))
+    start = _day_number(first) - found.first
+    days = next(iter(found.sums.values())).shape[1]
+    lo, hi = min(max(start, 0), days), min(max(start + span, 0), days)  # the columns within the span
+    out = {}
+    for metric, grid in found.sums.items():
+        values = np.zeros(span, dtype=np.int64)
+        values[lo - start:hi - start] = grid[row, lo:hi]
+        out[metric] = values
+    return dates, out
 
 
 def _daily_sums_of_rows(tables: dict[str, pd.DataFrame], unit: str | None, first: dt.date, last: dt.date
@@ -765,9 +828,26 @@ def leaderboard(kpis: pd.DataFrame, column: str, top: int | None = None) -> pd.D
 
     Rows without a value come last and have no rank.
     """
+    if top is not None:
+        kpis = kpis.iloc[_contenders(kpis[column], top)]
     ids = kpis.index.to_series().astype(str)
     keyed = kpis.assign(_id=ids.to_numpy(), _missing=kpis[column].isna().to_numpy())
     ordered = keyed.sort_values(["_missing", column, "_id"], ascending=[True, False, True], kind="mergesort")
     ordered = ordered.drop(columns=["_id", "_missing"])
     ordered["rank"] = ordered[column].rank(method="min", ascending=False).astype("float64")
     return ordered if top is None else ordered.head(top)
+
+
+def _contenders(values: pd.Series, top: int) -> np.ndarray:
+    """The positions, in order, of the rows that can be in the `top` of a leaderboard by `values` (highest first):
+    those at or above the top-th highest value, when more rows than that have a value (every row else). The
+    competition rank of each is then the same among them as among all (only higher values count)."""
+    try:
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+    except (TypeError, ValueError):
+        return np.arange(len(values))
+    present = ~np.isnan(numbers)
+    if top < 1 or int(present.sum()) <= top:
+        return np.arange(len(values))
+    threshold = np.partition(numbers[present], -top)[-top]
+    return np.flatnonzero(present & (numbers >= threshold))

@@ -12,8 +12,9 @@ import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from ..inputs.content import Document
@@ -23,6 +24,8 @@ from .kpis import UnitTree, text_or_none
 
 # What a name outside the scope becomes in a text of a scoped build.
 REDACTED = "＊＊"
+
+_D = TypeVar("_D", bound="HasMeta")
 
 
 class HasMeta(Protocol):
@@ -47,15 +50,44 @@ def reaches(targets: Sequence[str], unit_ids: Sequence[str] | None, tree: UnitTr
     lying under a target (a notice for a division reaches each of its teams' screens)."""
     if not targets or not unit_ids:
         return True
-    scope = subtree(tree, unit_ids)
-    return any(target in scope or any(target in tree.ancestors(unit) for unit in unit_ids if unit in tree.parent)
-               for target in targets)
+    return not reached_by(tree, unit_ids).isdisjoint(targets)
+
+
+def reached_by(tree: UnitTree, unit_ids: Sequence[str]) -> set[str]:
+    """The targets that reach the scope `unit_ids` (see `reaches`): the units in it and the units above it."""
+    return subtree(tree, unit_ids) | {a for unit in unit_ids if unit in tree.parent for a in tree.ancestors(unit)}
 
 
 def meant_for(document: HasMeta, unit_ids: Sequence[str] | None, tree: UnitTree) -> bool:
     """Whether a notice or battle report belongs to the scope `unit_ids` (see `reaches`): one that names no unit
     is for everyone."""
     return reaches(units_of(document), unit_ids, tree)
+
+
+class Addressed(Generic[_D]):
+    """Which of some documents are meant for each unit (`meant_for`), for many units in turn: each document's
+    targets are read once, and a unit looks up the documents naming a unit that reaches it, not every document."""
+
+    def __init__(self, documents: Sequence[_D], tree: UnitTree) -> None:
+        self.documents = documents
+        self.tree = tree
+        self.everyone = np.zeros(len(documents), dtype=bool)
+        self.naming: dict[str, list[int]] = {}  # a target unit: the positions of the documents naming it
+        for position, document in enumerate(documents):
+            targets = units_of(document)
+            if targets:
+                for target in dict.fromkeys(targets):
+                    self.naming.setdefault(target, []).append(position)
+            else:
+                self.everyone[position] = True
+
+    def meant_for(self, unit: str) -> np.ndarray:
+        """The positions of the documents meant for `unit`'s scope (meant_for(document, [unit], tree)), in order."""
+        chosen = self.everyone.copy()
+        for target in reached_by(self.tree, [unit]):
+            if target in self.naming:
+                chosen[self.naming[target]] = True
+        return np.flatnonzero(chosen)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..inputs.schemas import SALES_FORCE
 from .kpis import month_targets, text_or_none, texts_or_none, unit_tree, window_sums
-from .memo import derived_of
+from .memo import Derived, derived_of
 
 MAINTENANCE_MONTHS = 3  # supervisors are assessed on the premium of their last three months
 PRO_RATA_DAYS = 30  # a newcomer's monthly standard is spread over 30-day months
@@ -66,12 +66,47 @@ def _sums(tables: dict[str, pd.DataFrame], persons: pd.Series, first: dt.date, l
     return sums.reindex(persons.to_numpy()).rename(columns={"premium_w": "cents", "cases_w": "cases"})
 
 
-def last_sales(sales: pd.DataFrame, as_of: dt.date) -> pd.Series:
-    """The date (Timestamp) of each person's latest sale on or before `as_of`, indexed by person id."""
+def _sums_since(tables: dict[str, pd.DataFrame], persons: pd.Series, firsts: list[dt.date], last: dt.date
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """premium (cents) and cases of each person of `persons` from their own first day (`firsts`) to `last`, as
+    int64 arrays in their order: one window per distinct first day, all summed at once."""
+    starts = sorted(set(firsts))
+    index = pd.Index(sorted(set(persons)), dtype=object)
+    sums = window_sums(tables, index, {f"w{k}": (first, last) for k, first in enumerate(starts)})
+    rows = index.get_indexer(persons.to_numpy())
+    window = np.searchsorted(np.array(starts, dtype="datetime64[D]"), np.array(firsts, dtype="datetime64[D]"))
+    names = [f"w{k}" for k in range(len(starts))]
+    cents, cases = (sums[[f"{metric}_{name}" for name in names]].to_numpy(dtype=np.int64)[rows, window]
+                    for metric in ("premium", "cases"))
+    return cents, cases
+
+
+def last_sales(sales: pd.DataFrame, as_of: dt.date, derived: Derived | None = None) -> pd.Series:
+    """The date (Timestamp) of each person's latest sale on or before `as_of`, indexed by person id.
+    `derived`: the memos of the tables (see derived_of), where each person's sale dates are sorted once."""
+    people, starts, dates, values = (derived or Derived()).memo("warnings.sale_dates").get(
+        (sales,), lambda: _sale_dates(sales))
+    if not len(people):
+        return pd.Series(values[:0], index=pd.Index(people, dtype=object), name="date")
+    # Each person's dates ascending: the count on or before as_of points at the latest of them.
+    counts = np.add.reduceat((dates <= pd.Timestamp(as_of).as_unit("ns").value).astype(np.int64), starts)
+    sold = counts > 0
+    return pd.Series(values[(starts + counts - 1)[sold]], index=pd.Index(people[sold], dtype=object), name="date")
+
+
+def _sale_dates(sales: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The sellers (ids, sorted), where each one's rows start, and the dated sales (rows with a case) sorted by
+    seller then date: as nanoseconds and as the column's own values."""
     cases = pd.to_numeric(sales["cases"], errors="coerce").fillna(0)
-    rows = sales[(cases > 0).to_numpy() & sales["date"].notna().to_numpy()
-                 & (sales["date"] <= pd.Timestamp(as_of)).to_numpy()]
-    return rows.groupby(texts_or_none(rows["person"]))["date"].max()
+    rows = sales[(cases > 0).to_numpy() & sales["date"].notna().to_numpy()]
+    person = texts_or_none(rows["person"])
+    known = person.notna().to_numpy()
+    codes, people = pd.factorize(person[known], sort=True)
+    values = rows["date"].to_numpy()[known]
+    dates = rows["date"].to_numpy(dtype="datetime64[ns]")[known].view(np.int64)
+    order = np.lexsort((dates, codes))
+    starts = np.flatnonzero(np.diff(codes[order], prepend=-1) != 0)
+    return np.asarray(people, dtype=object), starts, dates[order], values[order]
 
 
 def newcomers_at_risk(tables: dict[str, pd.DataFrame], as_of: dt.date, months: int, premium: float,
@@ -91,11 +126,9 @@ def newcomers_at_risk(tables: dict[str, pd.DataFrame], as_of: dt.date, months: i
     if out.empty:
         return _empty(out, ["days", "premium", "cases", "premium_needed", "premium_short", "cases_needed",
                             "short_premium", "short_cases"])
-    sums = [_sums(tables, pd.Series([p]), j.date(), as_of).iloc[0] for p, j in zip(out["person"], out["join_date"],
-                                                                                  strict=True)]
-    days = np.array([(as_of - j.date()).days + 1 for j in out["join_date"]], dtype=np.int64)
-    cents = np.array([int(s["cents"]) for s in sums], dtype=np.int64)
-    done = np.array([int(s["cases"]) for s in sums], dtype=np.int64)
+    joined = [j.date() for j in out["join_date"]]
+    cents, done = _sums_since(tables, out["person"], joined, as_of)
+    days = np.array([(as_of - j).days + 1 for j in joined], dtype=np.int64)
     # Compared as cents × 30 against standard × days, so there is no rounding at the threshold.
     standard_cents = round(premium * 100)
     out["days"] = days
@@ -176,16 +209,22 @@ def zero_this_month(tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataF
     sums = _sums(tables, out["person"], first, as_of) if not out.empty else pd.DataFrame(columns=["cents", "cases"])
     out = out[(sums["cases"].to_numpy() <= 0)].reset_index(drop=True)
     out["premium_mtd"] = sums["cents"].to_numpy()[sums["cases"].to_numpy() <= 0] / 100
-    return _with_last_sale(out, tables["sales"], as_of)
+    return _with_last_sale(out, tables, as_of)
 
 
-def _with_last_sale(out: pd.DataFrame, sales: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    last = last_sales(sales, as_of).to_dict()
-    out["last_sale"] = pd.Series([last.get(p, pd.NaT) for p in out["person"]], index=out.index,
-                                 dtype="datetime64[ns]")
-    out["days_since"] = [(as_of - d.date()).days if pd.notna(d) else None for d in out["last_sale"]]
-    out["days_since"] = out["days_since"].astype("Int64")
+def _with_last_sale(out: pd.DataFrame, tables: dict[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:
+    last = last_sales(tables["sales"], as_of, derived_of(tables))
+    stamps = last.reindex(out["person"].to_numpy(dtype=object)).to_numpy(dtype="datetime64[ns]")
+    out["last_sale"] = pd.Series(stamps, index=out.index, dtype="datetime64[ns]")
+    out["days_since"] = _days_before(as_of, stamps)
     return out
+
+
+def _days_before(as_of: dt.date, stamps: np.ndarray) -> pd.arrays.IntegerArray:
+    """The days from each date (datetime64, NaT for none) to as_of, as Int64 (NA for none)."""
+    missing = np.isnat(stamps)
+    days = (np.datetime64(as_of, "D") - stamps.astype("datetime64[D]")).astype(np.int64)
+    return pd.arrays.IntegerArray(np.where(missing, 0, days), missing)
 
 
 def inactive(tables: dict[str, pd.DataFrame], as_of: dt.date, days: int) -> pd.DataFrame:
@@ -197,13 +236,14 @@ def inactive(tables: dict[str, pd.DataFrame], as_of: dt.date, days: int) -> pd.D
     "join" or None). Longest inactive first, then by id.
     """
     people = tables["people"]
-    out = _with_last_sale(_base(people, tables["units"], _force_employed(people, as_of)), tables["sales"], as_of)
-    since = ["sale" if pd.notna(s) else ("join" if pd.notna(j) else None)
-             for s, j in zip(out["last_sale"], out["join_date"], strict=True)]
-    count = [d if pd.notna(d) else ((as_of - j.date()).days if pd.notna(j) else None)
-             for d, j in zip(out["days_since"], out["join_date"], strict=True)]
-    out["days_since"] = pd.array(count, dtype="Int64")
-    out["since"] = since
+    out = _with_last_sale(_base(people, tables["units"], _force_employed(people, as_of)), tables, as_of)
+    sold = out["last_sale"].notna().to_numpy()
+    joined = out["join_date"].to_numpy(dtype="datetime64[ns]")
+    since = np.full(len(out), None, dtype=object)
+    since[~np.isnat(joined)] = "join"
+    since[sold] = "sale"
+    out["since"] = since.tolist()
+    out["days_since"] = out["days_since"].where(sold, _days_before(as_of, joined))
     listed = out["days_since"].isna() | (out["days_since"] >= days)
     out = out[listed.to_numpy(dtype=bool, na_value=True)]
     key = out["days_since"].astype("float64").fillna(np.inf)

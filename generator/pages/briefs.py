@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..inputs.content import Document
@@ -15,9 +16,9 @@ from ..metrics import registers as reg
 from ..metrics import warnings as warning_metrics
 from ..metrics.battle import BattleReport
 from ..metrics.daily import Forecast
-from ..metrics.kpis import UnitTree, members, person_kpis, prepare, unit_kpis
+from ..metrics.kpis import UnitTree, org_of, person_kpis, prepare, unit_kpis
 from ..metrics.registers import REGISTER
-from ..metrics.scope import meant_for
+from ..metrics.scope import Addressed
 from ..parallel import forked_map
 from ..render import Page
 from .context import Context, Section
@@ -139,7 +140,7 @@ class _Day:
     heads: dict[str, str]  # each unit's head (a person id), by unit id
     warnings: list[dict[str, Any]]  # see _warnings
     followups: list[reg.FollowUp]
-    notices: list[Document]
+    notices: Addressed[Document]
     reports: list[BattleReport]
     faq: dict[str, Any] | None
     expected: dict[str, Forecast]  # each unit's forecast of the day, made the day before
@@ -147,17 +148,31 @@ class _Day:
     summons: dict[str, Any] | None = None  # the units summoned this week (pages/summons.py), for the top units
 
 
-def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
+class _People:
+    """Who of a list of people is in a unit or below it, for every unit in turn: the people's places among
+    every person id (see kpis._Org.member_positions), found once."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], ids: list[object]) -> None:
+        self.org = org_of(tables)
+        self.at = self.org.index.get_indexer(pd.Index(ids, dtype=object))  # -1: not a person
+
+    def within(self, unit: str) -> np.ndarray:
+        """The positions in the list of those in `unit` or below it, in the list's order."""
+        member = np.zeros(len(self.org.index) + 1, dtype=bool)  # the last one: the -1 of an unknown id
+        member[self.org.member_positions(unit)] = True
+        return np.flatnonzero(member[self.at])
+
+
+def _brief(ctx: Context, day: _Day, unit: str, pdf: bool, warned_people: _People, owners: _People) -> Page:
     t, tree, tables = ctx.t, ctx.tree, ctx.tables
     row = day.units[unit]
-    scope = set(members(tables, unit).astype(str))
     children = [c for c in tree.children.get(unit, []) if c in day.units]
     own = day.members.get(unit)
     people_names, heads = day.names, day.heads
-    warned = [r for r in day.warnings if r["person"] in scope]
+    warned = [day.warnings[i] for i in warned_people.within(unit).tolist()]
     warnings = [{"name": r["name"], "unit": r["unit_name"], "kind": t(r["kind"]), "detail": r["detail"],
                  "owner": people_names.get(heads.get(r["unit"], ""))} for r in warned[:SHEET_ITEMS]]
-    overdue = [f for f in day.followups if f.owner in scope]
+    overdue = [day.followups[i] for i in owners.within(unit).tolist()]
     # with a follow-up log, an item overdue past the grace days without a remedy plan says so (倒逼)
     pushed = ({(f.register, f.id) for f in reg.remedy_missing(overdue, int(ctx.config["rules"]["remedy_grace_days"]))}
               if ctx.site.has("followup_log") else set())
@@ -166,7 +181,7 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
                  for f in overdue[:SHEET_ITEMS]]
     # The day's battle reports and the current notices meant for this unit (front matter `units`), as its screen.
     reports = [r for r in day.reports if r.date == day.day and report_for(r, unit, tree)]
-    notices = [d for d in day.notices if meant_for(d, [unit], tree)]
+    notices = day.notices.meant_for(unit)  # positions: a brief shows the first few and counts the rest
     stamp = day.day.isoformat()
     context = {
         "day": day.day,
@@ -179,7 +194,7 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool) -> Page:
         "people": _people_table(ctx, own) if own is not None else None,
         "faq": day.faq,
         "notices": [{"title": d.title, "slug": d.slug, "date": d.meta["date"], "pinned": bool(d.meta.get("pinned"))}
-                    for d in notices[:SHEET_NOTICES]],
+                    for d in (day.notices.documents[i] for i in notices[:SHEET_NOTICES].tolist())],
         "notices_more": _more(t, SHEET_NOTICES, len(notices)),
         "reports": reports[:SHEET_REPORTS],
         "reports_more": _more(t, SHEET_REPORTS, len(reports)),
@@ -232,10 +247,12 @@ def build(ctx: Context) -> Section | None:
             members_of.setdefault(str(record.pop("unit")), []).append((person, record))
         names = dict(zip(people.index.astype(str), people["name"], strict=True))
         found = _Day(day, units, members_of, names, heads, _warnings(ctx, day), _followups(ctx, day),
-                     select_notices(notices, day).current, reports, faq_item(entries, day, ctx.wants("faq")),
-                     metrics.day_forecasts(tables, day, order),
+                     Addressed(select_notices(notices, day).current, ctx.tree), reports,
+                     faq_item(entries, day, ctx.wants("faq")), metrics.day_forecasts(tables, day, order),
                      metrics.day_forecasts(tables, day + dt.timedelta(days=1), order), summons_on(ctx, kpis, day))
-        return [_brief(ctx, found, unit, day == ctx.as_of and unit in with_pdf) for unit in order]
+        warned = _People(tables, [r["person"] for r in found.warnings])
+        owners = _People(tables, [f.owner for f in found.followups])
+        return [_brief(ctx, found, unit, day == ctx.as_of and unit in with_pdf, warned, owners) for unit in order]
 
     pages = [page for day_pages in forked_map(one, range(len(days)), min_items=2) for page in day_pages]
     return Section("briefs", None, pages, table_files=False)

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..charts import Chart
@@ -38,11 +39,17 @@ def trend_chart(fmt: Formatter, path: str, data: list[dict[str, Any]], title: st
     return ChartFile(path, Chart("trend", title, data, summary), table)
 
 
+def iso_dates(dates: pd.Series) -> list[str]:
+    """Each date of a datetime column as YYYY-MM-DD (its day, as Timestamp.date().isoformat() gives it)."""
+    return np.datetime_as_string(dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"), unit="D").tolist()
+
+
 def cumulative_chart(fmt: Formatter, path: str, mtd: pd.DataFrame, title: str, t: Translator) -> ChartFile:
-    data = []
-    for row in mtd.to_dict("records"):
-        data.append({"date": row["date"].date().isoformat(), "cumulative": clean(row.get("cumulative")),
-                     "target": clean(row.get("target"))})
+    missing = [None] * len(mtd)
+    data = [{"date": day, "cumulative": clean(cumulative), "target": clean(target)}
+            for day, cumulative, target in zip(iso_dates(mtd["date"]), *(
+                mtd[column].tolist() if column in mtd.columns else missing for column in ("cumulative", "target")),
+                strict=True)]
     last = next((r for r in reversed(data) if r["cumulative"] is not None), None)
     target = next((r["target"] for r in reversed(data) if r["target"] is not None), None)
     summary = t("chart.cumulative_summary", date=fmt.date(dt.date.fromisoformat(last["date"])) if last else "—",

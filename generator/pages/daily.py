@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from ..csvfiles import frame_csv_bytes
+from ..csvfiles import SharedLead, series_csv_bytes
 from ..formats import Formatter
 from ..i18n import Translator
 from ..metrics import daily as daily_metrics
@@ -40,22 +41,49 @@ def report_dates(sales: pd.DataFrame, as_of: dt.date) -> list[dt.date]:
     return sorted(dates)
 
 
-def _frame_csv(frame: pd.DataFrame, columns: list[str]) -> bytes:
-    """A KPI frame as CSV: the index as the first column, then the named columns, raw values."""
-    table = frame.reset_index()
-    table.columns = [columns[0], *table.columns[1:]]
-    for column in columns:
-        if column not in table.columns:
-            table[column] = None
-    return frame_csv_bytes(table[columns])
+# The leading columns of the daily CSV files that are the same every day: the ids and what the tree and the
+# people file say of them (see kpis.unit_kpis and person_kpis), encoded once for a year of reports.
+UNITS_LEAD, PEOPLE_LEAD = 4, 3
 
 
-def units_csv(units: pd.DataFrame) -> bytes:
-    return _frame_csv(units, UNITS_CSV)
+def _frame_columns(frame: pd.DataFrame, columns: list[str], more: pd.DataFrame | None = None) -> dict[str, pd.Series]:
+    """The index of a KPI frame as the first column, then the named columns (of the frame, else of `more`, columns
+    on the same index, else empty)."""
+    if more is not None and not more.index.equals(frame.index):
+        more = more.reindex(frame.index)
+    empty = pd.Series([None] * len(frame), dtype=object)
+    return {columns[0]: frame.index.to_series(), **{
+        column: frame[column] if column in frame.columns else
+        more[column] if more is not None and column in more.columns else empty for column in columns[1:]}}
 
 
-def people_csv(people: pd.DataFrame) -> bytes:
-    return _frame_csv(people, PEOPLE_CSV)
+@dataclass(frozen=True)
+class Lead:
+    """The leading columns of a daily CSV file (see UNITS_LEAD), encoded once, for frames on `index`."""
+
+    index: pd.Index
+    shared: SharedLead
+
+
+def lead(frame: pd.DataFrame, columns: list[str], count: int) -> Lead:
+    return Lead(frame.index, SharedLead(_frame_columns(frame, columns[:count])))
+
+
+def _frame_csv(frame: pd.DataFrame, columns: list[str], more: pd.DataFrame | None, first: Lead | None,
+               count: int) -> bytes:
+    """A KPI frame as CSV: the index as the first column, then the named columns (see _frame_columns), raw
+    values; its first `count` columns taken from `first` when made for the same index."""
+    if first is None or not frame.index.equals(first.index):
+        return series_csv_bytes(_frame_columns(frame, columns, more))
+    return first.shared.csv_bytes(dict(list(_frame_columns(frame, columns, more).items())[count:]))
+
+
+def units_csv(units: pd.DataFrame, flows: pd.DataFrame | None = None, first: Lead | None = None) -> bytes:
+    return _frame_csv(units, UNITS_CSV, flows, first, UNITS_LEAD)
+
+
+def people_csv(people: pd.DataFrame, flows: pd.DataFrame | None = None, first: Lead | None = None) -> bytes:
+    return _frame_csv(people, PEOPLE_CSV, flows, first, PEOPLE_LEAD)
 
 
 def _causes_table(causes: list[daily_metrics.Cause], caption: str, t: Translator, show_people: bool) -> Table:
@@ -88,8 +116,10 @@ def daily_outputs(tables: dict[str, pd.DataFrame], tree: UnitTree, as_of: dt.dat
     """
     dates = report_dates(tables["sales"], as_of)
     prepare(tables)
+    leads = (lead(unit_kpis(tables, as_of), UNITS_CSV, UNITS_LEAD), lead(person_kpis(tables, as_of), PEOPLE_CSV,
+                                                                        PEOPLE_LEAD))
     job = (tables, tree, as_of, t, fmt, show_people, dates, set(dates[-briefs:]) if briefs > 0 else set(), pdf,
-           set(poster_days(dates, poster_count)), pacing)
+           set(poster_days(dates, poster_count)), pacing, leads)
     # Each day's CSV files go to `keep` (the build's spool) as the day arrives: a year of a large site's is gigabytes.
     days = forked_map(lambda position: _day(position, job), range(len(dates)),
                       keep=(lambda _, made: (made[0], keep(made[1]), made[2])) if keep is not None else None)
@@ -105,7 +135,8 @@ _DayOutputs = tuple[list[Page], list[Output], tuple[pd.DataFrame, pd.DataFrame] 
 
 def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
     """The page(s) and CSV files of one day's report, and its KPIs when it is the as-of date."""
-    tables, tree, as_of, t, fmt, show_people, dates, brief_days, pdf, poster_dates, pacing = job
+    tables, tree, as_of, t, fmt, show_people, dates, brief_days, pdf, poster_dates, pacing, leads = job
+    unit_lead, person_lead = leads
     day = dates[position]
     paced = pacing.on(day)  # a past report reads against its own day's time progress
     pages: list[Page] = []
@@ -116,9 +147,9 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
     people = person_kpis(tables, day)
     stamp = day.isoformat()
     people_flows, unit_flows = day_flows(tables, day)
-    files.append(Output(f"daily/{stamp}/units.csv", units_csv(units.join(unit_flows))))
+    files.append(Output(f"daily/{stamp}/units.csv", units_csv(units, unit_flows, unit_lead)))
     if show_people:  # a profile without people (the wall screens) gets no per-person download
-        files.append(Output(f"daily/{stamp}/people.csv", people_csv(people.join(people_flows))))
+        files.append(Output(f"daily/{stamp}/people.csv", people_csv(people, people_flows, person_lead)))
     focus = [u for u in tree.order if tree.depth[u] <= 1]
     forecasts = daily_metrics.forecasts(tables, day, focus)
     names = units["name"].to_dict()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..formats import Formatter
@@ -54,14 +55,10 @@ def records(frame: pd.DataFrame, href: Any = None, columns: list[Col] | None = N
 
     With `columns`, only those (and `extra`) are converted: a KPI frame has dozens of columns.
     """
-    if columns is not None:
-        keep = list(dict.fromkeys([c.key for c in columns if c.key in frame.columns] +
-                                  [k for k in extra if k in frame.columns]))
-        frame = frame[keep]
-    names = list(frame.columns)
-    # Column by column (a year of daily reports makes millions of cells): a float column is NaN or a number.
-    values = [[None if v != v else v for v in frame[name].tolist()] if frame[name].dtype == "float64"
-              else [clean(v) for v in frame[name].astype(object).tolist()] for name in names]
+    names = list(frame.columns) if columns is None else list(dict.fromkeys(
+        [c.key for c in columns if c.key in frame.columns] + [k for k in extra if k in frame.columns]))
+    # Column by column (a year of daily reports makes millions of cells), each without a frame of them all.
+    values = [_plain(frame[name]) for name in names]
     out = []
     for key, row in zip(frame.index, zip(*values) if names else ((),) * len(frame), strict=True):
         item = dict(zip(names, row))
@@ -70,3 +67,17 @@ def records(frame: pd.DataFrame, href: Any = None, columns: list[Col] | None = N
             item["_href"] = href(key)
         out.append(item)
     return out
+
+
+def _plain(column: pd.Series) -> list[Any]:
+    """A column's values as plain Python (see tables.clean): a float column's NaN None, numbers and booleans as
+    they are, anything else cleaned value by value."""
+    dtype = column.dtype
+    if dtype == np.float64:
+        numbers = column.to_numpy()
+        values = numbers.astype(object)
+        values[np.isnan(numbers)] = None
+        return values.tolist()
+    if isinstance(dtype, np.dtype) and dtype.kind in "biu":
+        return column.to_numpy().tolist()
+    return [clean(v) for v in column.astype(object).tolist()]

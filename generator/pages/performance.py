@@ -14,7 +14,7 @@ from ..metrics.kpis import UnitTree, leaderboard, prepare, text_or_none, trend_a
 from ..metrics.pace import daily_needed, days_left, still_needed
 from ..parallel import forked_map
 from ..render import Page
-from .chartfiles import ChartFile, compare_chart, cumulative_chart, trend_chart
+from .chartfiles import ChartFile, compare_chart, cumulative_chart, iso_dates, trend_chart
 from .clearance import person_clearance, unit_clearance
 from .context import Context, Section
 from .kpi_tables import achievement_column, person_columns, records, unit_columns
@@ -64,6 +64,7 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
     unit_values = units.to_dict("index")
     forecast_tables = unit_forecast_tables(tables, as_of, t)
     forecast_rule = rule_text(t, fmt, as_of)
+    holders = role_holders(tables["units"])
 
     def one(position: int) -> tuple[Page, list[ChartFile]]:
         unit_id = units.index[position]
@@ -73,8 +74,8 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
         members = members_of.get(unit_id, [])
         page_charts: list[ChartFile] = []
         totals, mtd = trend_and_month(tables, as_of, unit=unit_id, days=30)
-        trend = [{"date": d.date().isoformat(), "premium": round(float(v), 2)}
-                 for d, v in zip(totals["date"], totals["premium"], strict=True)]
+        trend = [{"date": d, "premium": round(v, 2)}
+                 for d, v in zip(iso_dates(totals["date"]), totals["premium"].astype("float64").tolist(), strict=True)]
         page_charts.append(trend_chart(fmt, f"{base}trend.svg", trend, f"{unit['name']} · {t('chart.trend')}", t))
         title = f"{unit['name']} · {t('chart.cumulative')}"
         page_charts.append(cumulative_chart(fmt, f"{base}cumulative.svg", mtd, title, t))
@@ -85,7 +86,7 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
             "unit": {**{k: clean(v) for k, v in unit.items()}, "id": unit_id},
             "ancestors": [(a, unit_values[a]["name"]) for a in tree.ancestors(unit_id) if a in unit_values],
             "charts": page_charts,
-            "roles": unit_roles(unit_id, tables["units"], people, person_link),
+            "roles": unit_roles(unit_id, holders, people, person_link),
             "any_left": any(not row.get("employed") for row in members),
             "children": Table("children", t("units.children"), columns,
                               [dict(unit_rows[c]) for c in child_ids]) if child_ids else None,
@@ -107,15 +108,26 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
     return pages, charts
 
 
-def unit_roles(unit_id: str, units: pd.DataFrame, people: pd.DataFrame, person_link: Any
+def role_holders(units: pd.DataFrame) -> dict[str, dict[str, object]]:
+    """The head and tracker cells of each unit of units.csv (of the first row of an id), by unit id: found once,
+    not by a pass over the units for each unit page."""
+    columns = [c for c in ("head", "tracker") if c in units.columns]
+    out: dict[str, dict[str, object]] = {}
+    for unit_id, *cells in zip(units["id"].astype(str), *(units[c].tolist() for c in columns), strict=True):
+        out.setdefault(unit_id, dict(zip(columns, cells, strict=True)))
+    return out
+
+
+def unit_roles(unit_id: str, holders: dict[str, dict[str, object]], people: pd.DataFrame, person_link: Any
                ) -> list[dict[str, Any]]:
-    """The unit's head and tracker by name (linked to their pages), as units.csv names them by id."""
-    row = units[units["id"].astype(str) == unit_id]
+    """The unit's head and tracker by name (linked to their pages), as units.csv names them by id (`holders`: see
+    role_holders)."""
+    row = holders.get(unit_id)
     out = []
     for column in ("head", "tracker"):
-        if column not in units.columns or row.empty:
+        if row is None or column not in row:
             continue
-        person = text_or_none(row[column].iloc[0])
+        person = text_or_none(row[column])
         if person is None:
             continue
         name = people.at[person, "name"] if person in people.index else person

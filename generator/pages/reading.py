@@ -7,11 +7,11 @@ import calendar
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..formats import Formatter
 from ..i18n import Translator
-from ..metrics.kpis import leaderboard
 from .context import BoardItem, Pacing
 from .links import person_href
 from .tables import clean, index_dicts
@@ -71,12 +71,22 @@ def month_calendar(day: dt.date, report_days: set[dt.date]) -> list[list[dict[st
 
 def day_top(people: pd.DataFrame, top: int, show_people: bool) -> list[dict[str, Any]]:
     """The day's best sellers: premium of the day, highest first, those who sold nothing left out."""
-    sold = people[people["premium_day"].fillna(0) > 0]
-    ranked = leaderboard(sold, "premium_day", top=top)
-    return [{"rank": int(r["rank"]), "name": clean(r["name"]), "unit_name": clean(r["unit_name"]),
-             "premium_day": float(r["premium_day"]), "cases_day": int(r["cases_day"]),
-             "_href": person_href(str(pid)) if show_people else None}
-            for pid, r in ranked.iterrows()]
+    premium = people["premium_day"].to_numpy(dtype="float64", na_value=np.nan)
+    # The leaderboard of those who sold (see kpis.leaderboard): by premium, highest first, ties by id, with a
+    # competition rank; worked out on the few who can be in the top, not on a frame of everyone.
+    sold = np.flatnonzero(premium > 0)
+    if len(sold) > top:
+        sold = sold[premium[sold] >= np.partition(premium[sold], -top)[-top]] if top > 0 else sold[:0]
+    ids = [str(pid) for pid in people.index[sold]]
+    order = sorted(range(len(sold)), key=lambda i: (-premium[sold[i]], ids[i]))[:top]
+    names, units, cases = (people[column].to_numpy(dtype=object) for column in ("name", "unit_name", "cases_day"))
+    rows = []
+    for i in order:
+        at, value = sold[i], premium[sold[i]]
+        rows.append({"rank": 1 + int(np.count_nonzero(premium[sold] > value)), "name": clean(names[at]),
+                     "unit_name": clean(units[at]), "premium_day": float(value), "cases_day": int(cases[at]),
+                     "_href": person_href(ids[i]) if show_people else None})
+    return rows
 
 
 def board_groups(items: list[BoardItem]) -> tuple[list[BoardItem], list[BoardItem]]:
