@@ -84,10 +84,11 @@ class MariaDBServer:
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + START_TIMEOUT
         while True:
-            try:
-                self.connect(database=None).close()
+            try:  # a socket of our own: PyMySQL leaves its socket open when the connection fails
+                with socket.socket(socket.AF_UNIX) as probe:
+                    probe.connect(str(self.socket))
                 break
-            except Exception:
+            except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     words = log.read_text(errors="replace")[-2000:] if log.exists() else ""
                     raise RuntimeError(f"mariadbd did not start: {words}") from None

@@ -161,6 +161,10 @@ def fetch(query: Query, environ: Mapping[str, str]) -> Fetched:
         return _failure(query, "connection", reason(exc))
     if kind(url) is None:
         return _unsupported(query)
+    options = urllib.parse.urlsplit(url).query
+    if kind(url) == "mysql" and options:  # named, not shown: a value may be a secret
+        names = ", ".join(sorted({name for name, _ in urllib.parse.parse_qsl(options, keep_blank_values=True)}))
+        return _failure(query, "connection", say("problem.db.mysql_options", options=names))
     buffer = io.BytesIO()
     try:
         read_csv(url, query.statement(), buffer.write)
@@ -213,7 +217,9 @@ def _mysql_connect(url: str) -> Any:
         password=unquote(parts.password or ""), database=unquote(parts.path.lstrip("/")) or None,
         charset="utf8mb4", conv=encoders, cursorclass=pymysql.cursors.SSCursor, connect_timeout=CONNECT_TIMEOUT,
         read_timeout=CONNECT_TIMEOUT, write_timeout=CONNECT_TIMEOUT, program_name="trackboard")
-    connection._read_timeout = connection._write_timeout = None  # noqa: SLF001 (no public setter)
+    # PyMySQL has no public setter for these: no timeout on the queries, which may take long on a big table.
+    connection._read_timeout = None
+    connection._write_timeout = None
     return connection
 
 
@@ -257,10 +263,11 @@ def _csv_cell(value: str | bytes | None) -> str:
     if value is None:
         return ""
     if isinstance(value, bytes):
+        raw = value
         try:
-            value = value.decode()
+            value = raw.decode()
         except UnicodeDecodeError:
-            value = "\\x" + value.hex()
+            return "\\x" + raw.hex()
     if not value or _SPECIAL.search(value) or value == "\\.":
         return '"' + value.replace('"', '""') + '"'
     return value
