@@ -369,6 +369,9 @@ def load_data(root: Path, config: dict[str, Any], cache: bool, state: BuildState
     the results of the datasets read from a database (fetch_queries)."""
     state = state if state is not None else BuildState()
     fetched = fetched or {}
+    # A query that failed keys nothing (its result has no fingerprint): its problem is this build's, not the one
+    # a build that failed otherwise (a wrong password, then a server down) kept under the same key.
+    cache = cache and all(result.problem is None for result in fetched.values())
     kept = state.tables
     keep = cache and kept.keep
     key = _data_key(root, config, state.files, fetched) if cache else ""

@@ -85,7 +85,8 @@ DATA_OPTIONS = Section(
                    "Rows come in the order the database returns them: add ORDER BY for a stable order."),
         "table": Opt("str", help="Read a whole database table instead of a file (name or schema.name; needs "
                      "connection); the same as sql = \"SELECT * FROM <table>\"."),
-        "connection": Opt("str", help="The database URL for sql or table: postgresql://user@host:port/database. "
+        "connection": Opt("str", help="The database URL for sql or table: postgresql://user@host:port/database, "
+                          "or mysql://… (also mariadb://…) for MySQL and MariaDB; Trino and Spark are not read yet. "
                           "${NAME} is read from the environment when the build runs and never written anywhere "
                           "(keep the password there: postgresql://report:${TRACKBOARD_DB_PASSWORD}@dw/sales)."),
     },
