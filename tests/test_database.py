@@ -226,6 +226,30 @@ def test_a_query_that_fails_names_the_dataset_and_setting_and_keeps_the_output(
     assert expected in build_fails(site, out)
 
 
+def test_a_password_with_url_characters_works_from_the_environment(make_site: Callable[..., Path], tmp_path: Path,
+                                                                    database: Any, monkeypatch: pytest.MonkeyPatch
+                                                                    ) -> None:
+    """${NAME} before the @ is the password as it is: its @, #, / and : do not split the URL (before, the host was
+    taken from its tail and the message showed that part of the password)."""
+    password = "Rpt@2026#x/y:z%41"
+    quoted = password.replace("'", "''")
+    database.execute("DROP ROLE IF EXISTS reader")
+    database.execute(f"CREATE ROLE reader LOGIN PASSWORD '{quoted}'")
+    database.execute("GRANT SELECT ON sales TO reader")
+    monkeypatch.setenv("TB_TEST_PASSWORD", password)
+    connection = f"postgresql://reader:${{TB_TEST_PASSWORD}}@127.0.0.1:{database.port}/trackboard"
+    site = make_site(tmp_path / "site", {"site.toml": site_toml(SALES_FROM_SQL.replace('"${TB_TEST_DW}"',
+                                                                                        f'"{connection}"')),
+                                         "data/sales.csv": None})
+    result = build(site, out=tmp_path / "out", clock=clock)
+    assert result.site.sources["sales"].rows_kept == 3
+    monkeypatch.setenv("TB_TEST_PASSWORD", password + "@x")  # a wrong one: refused, and not a fragment of it shown
+    with pytest.raises(TrackboardError) as failure:
+        build(site, out=tmp_path / "out", clock=clock)
+    text = english(failure.value)
+    assert "password authentication failed" in text and "2026" not in text
+
+
 def test_a_connection_that_fails_is_named_without_its_password(make_site: Callable[..., Path], tmp_path: Path,
                                                                database: Any, monkeypatch: pytest.MonkeyPatch
                                                                ) -> None:

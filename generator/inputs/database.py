@@ -70,7 +70,15 @@ class Query:
         missing = [name for name in _VARIABLE.findall(self.connection) if not environ.get(name)]
         if missing:
             raise Explained(say("problem.db.no_variable", name=missing[0]))
-        return _VARIABLE.sub(lambda m: environ[m.group(1)], self.connection)
+        # A variable in the user info holds the password (or user) as it is: percent-encoded, so that a password
+        # with @, #, / or : still makes one URL instead of a wrong host named after its tail.
+        start, end = _userinfo(self.connection)
+
+        def value(match: re.Match[str]) -> str:
+            text = environ[match.group(1)]
+            return urllib.parse.quote(text, safe="") if start <= match.start() < end else text
+
+        return _VARIABLE.sub(value, self.connection)
 
     def secrets(self, environ: Mapping[str, str]) -> list[str]:
         """What must never be shown: the values of the URL's variables, and its user info and password."""
@@ -85,6 +93,17 @@ class Query:
             found += [userinfo, password, urllib.parse.unquote(password)]
         found += urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get("password", [])
         return sorted({s for s in found if s}, key=len, reverse=True)
+
+
+def _userinfo(connection: str) -> tuple[int, int]:
+    """Where the user info of a connection URL as written lies (from after :// to its last @ before the host);
+    an empty span if it has none."""
+    scheme = connection.find("://")
+    if scheme < 0:
+        return 0, 0
+    start = scheme + 3
+    ends = [i for i in (connection.find(c, start) for c in "/?") if i >= 0]
+    return start, max(connection.rfind("@", start, min(ends, default=len(connection))), 0)
 
 
 @dataclass
