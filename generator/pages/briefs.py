@@ -252,7 +252,10 @@ def build(ctx: Context) -> Section | None:
                      metrics.day_forecasts(tables, day + dt.timedelta(days=1), order), summons_on(ctx, kpis, day))
         warned = _People(tables, [r["person"] for r in found.warnings])
         owners = _People(tables, [f.owner for f in found.followups])
-        return [_brief(ctx, found, unit, day == ctx.as_of and unit in with_pdf, warned, owners) for unit in order]
+        pages = [_brief(ctx, found, unit, day == ctx.as_of and unit in with_pdf, warned, owners) for unit in order]
+        for page in pages:
+            page.pack()  # sent back from the worker, and held until rendered, as its pickle
+        return pages
 
     pages = [page for day_pages in forked_map(one, range(len(days)), min_items=2) for page in day_pages]
     return Section("briefs", None, pages, table_files=False)
