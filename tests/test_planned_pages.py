@@ -11,7 +11,7 @@ from conftest import AS_OF, BASELINE, write_files
 from generator.commands.build import page_key, render_base, template_globals
 from generator.model import load_site
 from generator.pages import plan_site
-from generator.render import Page, Renderer
+from generator.render import Page, Renderer, Shared
 
 
 def test_planned_pages_hold_their_context_pickled_and_render_as_before(tmp_path) -> None:
@@ -60,3 +60,16 @@ def test_the_key_tells_pages_apart_by_their_place_and_context() -> None:
     before = page_key("base", one)
     one.pack()
     assert page_key("base", one) == before and page_key("other", one) != before
+
+
+def test_values_shared_by_pages_are_shown_under_their_own_and_keyed() -> None:
+    shared = Shared({"units": ["一组", "二组"], "current": None})
+    page = Page("a/index.html", "battle.html", "A", "battle", {"current": "一组"}, shared=shared)
+    page.pack()
+    assert dict(page.context) == {"units": ["一组", "二组"], "current": "一组"}
+    other = Page("a/index.html", "battle.html", "A", "battle", {"current": "一组"},
+                 shared=Shared({"units": ["一组"], "current": None}))
+    alone = Page("a/index.html", "battle.html", "A", "battle", {"current": "一组", "units": ["一组", "二组"]})
+    assert len({page_key("base", p) for p in (page, other, alone)}) == 3
+    assert page_key("base", Page("a/index.html", "battle.html", "A", "battle", {},
+                                 shared=Shared({"lock": threading.Lock()}))) == ""

@@ -215,14 +215,16 @@ def render_base(site: Site, globals_: dict[str, Any]) -> str:
 
 
 def page_key(base: str, page: Page) -> str:
-    """Return the key of a page's bytes: a digest of its pickled context (held by a planned page, see Page.pack),
-    or '' when the context cannot be pickled (the page is then always rendered)."""
+    """Return the key of a page's bytes: a digest of its pickled context (held by a planned page, see Page.pack)
+    and of the values it shares with other pages, or '' when they cannot be pickled (the page is then always
+    rendered)."""
     context = page.packed
-    if context is None:
+    shared = page.shared.digest() if page.shared is not None else "-"
+    if context is None or not shared:
         return ""
     head = pickled((page.path, page.template, page.title, page.section))
     assert head is not None  # texts
-    return digest(base, head, context)
+    return digest(base, head, shared, context)
 
 
 def template_globals(site: Site, plan: SitePlan) -> dict[str, Any]:
