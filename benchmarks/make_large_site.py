@@ -22,6 +22,7 @@ Generated files go to benchmarks/generated/ (gitignored): they are rebuilt from 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import shutil
 import sys
@@ -266,12 +267,33 @@ def load_into_postgres(site: Path, connect: Callable[[], Any]) -> dict[str, int]
     return counts
 
 
-def read_from_postgres(site: Path, connection: str) -> None:
+def load_into_mysql(site: Path, connect: Callable[[], Any]) -> dict[str, int]:
+    """load_into_postgres for MySQL or MariaDB: `connect` opens a PyMySQL connection (autocommit). An empty cell
+    is loaded as NULL, as PostgreSQL's COPY … (FORMAT csv) loads it."""
+    counts = {}
+    with connect() as connection, connection.cursor() as cursor:
+        for path in sorted((site / "data").glob("*.csv")):
+            name, header = path.stem, _headers(path)
+            types = SALES_TYPES if name == "sales" else {}
+            columns = ", ".join(f"`{h}` {types.get(h, 'text')}" for h in header)
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.execute(f"CREATE TABLE {name} ({columns}, {LINE} bigint AUTO_INCREMENT PRIMARY KEY)")
+            with path.open(encoding="utf-8", newline="") as source:
+                rows = [[cell or None for cell in row] for row in list(csv.reader(source))[1:]]
+            listed = ", ".join(f"`{h}`" for h in header)
+            places = ", ".join(["%s"] * len(header))
+            cursor.executemany(f"INSERT INTO {name} ({listed}) VALUES ({places})", rows)
+            cursor.execute(f"SELECT count(*) FROM {name}")
+            counts[name] = int(cursor.fetchone()[0])
+    return counts
+
+
+def read_from_postgres(site: Path, connection: str, quote: str = '"') -> None:
     """Point the site's datasets at the tables load_into_postgres made, each read by a query of its columns in
-    file order, and delete their CSV files."""
+    file order, and delete their CSV files. MySQL quotes a name with `quote` = "`"."""
     settings = []
     for path in sorted((site / "data").glob("*.csv")):
-        name, listed = path.stem, ", ".join(f'"{h}"' for h in _headers(path))
+        name, listed = path.stem, ", ".join(f"{quote}{h}{quote}" for h in _headers(path))
         setting = f"sql = 'SELECT {listed} FROM {name} ORDER BY {LINE}'"  # a TOML literal string: "…" as written
         settings.append(DATABASE_TOML.format(name=name, setting=setting, connection=connection))
         path.unlink()

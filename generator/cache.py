@@ -323,8 +323,8 @@ class KnownFiles:
         known = self.digests.get(str(path))
         if known is not None and known[0] == stat:
             return known[1]
-        with open(path, "rb") as file:
-            sha = hashlib.sha256(file.read()).hexdigest()
+        with open(path, "rb") as file:  # in blocks: a data file may be hundreds of megabytes
+            sha = hashlib.file_digest(file, "sha256").hexdigest()
         self.digests[str(path)] = (stat, sha)
         return sha
 

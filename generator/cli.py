@@ -68,9 +68,9 @@ def build(site: Path, out: Path | None, as_of: str | None, profile: str | None, 
         result = run_build(site, out=out, as_of=day, profile=profile, strict=strict, progress=progress)
     finally:
         progress.close()
-    s = result.site
+    s = result.summary
     _echo_problems(s.problems, s.locale, SHOWN_PROBLEMS)
-    skipped = sum(len(rows) for rows in s.skipped_rows().values())
+    skipped = s.skipped
     profile_name = say("cli.built_profile", profile=s.profile_name) if s.profile_name else ""
     click.echo(_say(s.locale, "cli.built", pages=result.pages, files=result.files, out=result.out,
                     as_of=s.as_of.isoformat(), profile=profile_name))

@@ -153,7 +153,8 @@ def limits_reference() -> list[str]:
 def dataset_reference(dataset: Dataset) -> list[str]:
     status = "Required." if dataset.required else "Optional: its pages are left out when the file is absent."
     lines = [f"### `{dataset.name}`", "", f"{cell(dataset.help)} {status} File: `data/{dataset.name}.csv` or "
-             f"`data/{dataset.name}.xlsx`, unless `file` under `[data.{dataset.name}]` says otherwise.", ""]
+             f"`data/{dataset.name}.xlsx`, unless `file` under `[data.{dataset.name}]` says otherwise, or `sql` or "
+             f"`table` reads it from a database ([how](operations.md#reading-from-a-database)).", ""]
     if dataset.key is not None:
         lines += [f"Key: `{dataset.key.name}` (unique; a duplicate row is reported and skipped).", ""]
     if dataset.one_of:

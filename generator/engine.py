@@ -5,7 +5,8 @@ is a sum of these person-day sums (metrics/kpis.py): one row per seller and day 
 cents, the cases and the rows summed. The expression (`person_day_sums`) is written once; it runs
 
 - in-process on DuckDB over the checked sales table (`local_sums`), the default for files, Parquet and the cache;
-- on the PostgreSQL server of a sales dataset read from a database (`server_sums`), over the dataset's own query;
+- on the PostgreSQL, MySQL or MariaDB server of a sales dataset read from a database (`server_sums`), over the
+  dataset's own query;
 - on any other Ibis backend given a table of the same columns (`backend_sums`; the tests run it on Spark).
 
 Only the sums come back to Python. Money is rounded to whole cents row by row, half to even as numpy.rint does,
@@ -23,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .errors import Problem, explained, say
-from .inputs.database import CONNECT_TIMEOUT, Query, hidden
+from .inputs.database import Query, Unreadable, hidden, kind, read_csv
 from .inputs.schemas import DATASETS
 
 # The columns the expression reads, with their Ibis types (a seller may be given by a position instead, see
@@ -142,23 +143,31 @@ class EngineError(Exception):
         self.setting = setting
 
 
-# How the server reads each column of the dataset's query before the expression sums it.
-_SERVER_TYPES = {"person": "text", "date": "date", "premium": "double precision", "fyc": "double precision",
-                 "cases": "bigint"}
+# How the server reads each column of the dataset's query before the expression sums it, by kind of database:
+# Ibis's SQL dialect, how it quotes a name, and each column's type in a CAST. MySQL groups the sellers' ids as
+# bytes, as PostgreSQL's text compares: its usual collations would take P001 and p001 (or "P1 ") for one seller.
+_SERVER = {
+    "postgresql": ("postgres", '"', {"person": "text", "date": "date", "premium": "double precision",
+                                     "fyc": "double precision", "cases": "bigint"}),
+    "mysql": ("mysql", "`", {"person": "binary", "date": "date", "premium": "double", "fyc": "double",
+                             "cases": "signed"}),
+}
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def server_sql(query: Query, headers: Mapping[str, str]) -> str:
-    """The expression compiled by Ibis for PostgreSQL, over the dataset's query with its columns (`headers`: each
-    column's header in the query's result, as the loader matched them) read as COLUMNS."""
+def server_sql(query: Query, headers: Mapping[str, str], database: str = "postgresql") -> str:
+    """The expression compiled by Ibis for the `database` kind (see inputs.database.kind), over the dataset's query
+    with its columns (`headers`: each column's header in the query's result, as the loader matched them) read as
+    COLUMNS."""
     import ibis
 
-    typed = ", ".join(f"CAST(source.{_quoted(headers[name])} AS {kind}) AS {name}" if name in headers
-                      else f"CAST(NULL AS {kind}) AS {name}" for name, kind in _SERVER_TYPES.items())
-    compiled = ibis.to_sql(person_day_sums(ibis.table(COLUMNS, name=_SOURCE)), dialect="postgres")
+    dialect, quote, types = _SERVER[database]
+
+    def quoted(name: str) -> str:
+        return quote + name.replace(quote, quote * 2) + quote
+
+    typed = ", ".join(f"CAST(source.{quoted(headers[name])} AS {cast}) AS {name}" if name in headers
+                      else f"CAST(NULL AS {cast}) AS {name}" for name, cast in types.items())
+    compiled = ibis.to_sql(person_day_sums(ibis.table(COLUMNS, name=_SOURCE)), dialect=dialect)
     return (f"WITH {_SOURCE} AS (SELECT {typed} FROM ({query.statement()}) AS source) "
             f"SELECT * FROM ({compiled}) AS sums")
 
@@ -167,10 +176,9 @@ _RESULT = pa.schema([("person", pa.string()), ("day", pa.date32()), *((name, pa.
 
 
 def server_sums(query: Query, headers: Mapping[str, str], environ: Mapping[str, str]) -> PersonDays:
-    """The expression run by the PostgreSQL server of a dataset read from it, over the dataset's query, in a
-    read-only transaction; only the sums come back (as CSV, the fastest way out). Raises EngineError naming the
-    setting at fault, its message free of the connection's secrets."""
-    import psycopg
+    """The expression run by the database server of a dataset read from it, over the dataset's query, in a
+    read-only transaction; only the sums come back (as CSV, see inputs.database.read_csv). Raises EngineError
+    naming the setting at fault, its message free of the connection's secrets."""
     from pyarrow import csv
 
     secrets = query.secrets(environ)
@@ -178,33 +186,18 @@ def server_sums(query: Query, headers: Mapping[str, str], environ: Mapping[str, 
         url = query.resolve(environ)
     except ValueError as exc:
         raise EngineError("connection", str(exc)) from None
-    copy_sql = f"COPY ({server_sql(query, headers)}) TO STDOUT WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
-    try:
-        connection = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, application_name="trackboard")
-    except (psycopg.Error, ValueError) as exc:
-        raise EngineError("connection", "cannot connect: " + hidden(_words(exc), secrets)) from None
+    database = kind(url)
+    if database is None:
+        raise EngineError("connection", "not a database URL")
     buffer = bytearray()
     try:
-        with connection:
-            connection.read_only = True
-            with connection.cursor() as cursor:
-                cursor.execute("SET DateStyle TO ISO, YMD")
-                with cursor.copy(copy_sql) as copy:
-                    for block in copy:
-                        buffer += block
-    except psycopg.Error as exc:
-        raise EngineError(query.setting, hidden(_words(exc), secrets)) from None
-    finally:
-        connection.close()
+        read_csv(url, server_sql(query, headers, database), buffer.extend, strict=True)
+    except Unreadable as exc:
+        if exc.connecting:
+            raise EngineError("connection", "cannot connect: " + hidden(str(exc), secrets)) from None
+        raise EngineError(query.setting, hidden(str(exc), secrets)) from None
     options = csv.ConvertOptions(column_types=_RESULT, strings_can_be_null=False)
     return PersonDays.of(csv.read_csv(pa.py_buffer(bytes(buffer)), convert_options=options))
-
-
-def _words(exc: Exception) -> str:
-    """The server's own words, on one line."""
-    diag = getattr(exc, "diag", None)
-    primary = getattr(diag, "message_primary", None)
-    return primary or "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
 
 
 def checked_server_sums(query: Query, headers: Mapping[str, str], environ: Mapping[str, str], sales: pd.DataFrame,

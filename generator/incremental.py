@@ -12,6 +12,7 @@ person pages, which read no Markdown.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
@@ -133,10 +134,13 @@ class Manifest:
     nav: list[tuple[str, str]] = field(default_factory=list)
     sections: list[Any] = field(default_factory=list)  # incremental.SectionRecord of every section builder
     indexed: set[str] = field(default_factory=set)  # the pages with parts for the search index
+    # What an unchanged rebuild needs to publish this build again without reading its inputs (build.Shortcut),
+    # or None.
+    shortcut: Any = None
 
 
 # Bump when Manifest changes shape: a manifest of another shape is then not found, rather than misread.
-MANIFEST_VERSION = "4"
+MANIFEST_VERSION = "5"
 
 
 class OutputCache:
@@ -164,6 +168,7 @@ class OutputCache:
         self.search_files: list[tuple[str, str, Signature | None]] = []
         self.indexed: set[str] = self.manifest.indexed if self.manifest else set()
         self.checked: set[str] = set()  # paths found intact in this build (not checked twice)
+        self.shortcut: Any = None  # this build's build.Shortcut, saved with its record
 
     def _intact(self, path: str, sig: Signature | None) -> str | None:
         """The previous output's file at `path` if it is still as it was written."""
@@ -317,6 +322,21 @@ class OutputCache:
         self.search_key = key
         self.search_files = [(path, hashlib.sha256((folder / path).read_bytes()).hexdigest(), None) for path in paths]
 
+    def previous_shortcut(self, probe: str) -> Any:
+        """The previous build's build.Shortcut when it was recorded under this probe key, else None."""
+        shortcut = self.manifest.shortcut if self.manifest is not None else None
+        return shortcut if probe and getattr(shortcut, "probe", None) == probe else None
+
+    def save_rewritten(self, output: Any) -> None:
+        """Record that `output` (build.json) was written again into the output folder, the rest of the previous
+        build standing as recorded (what an unchanged build publishes)."""
+        if not self.enabled or self.manifest is None:
+            return
+        sha = hashlib.sha256(output.data).hexdigest()
+        files = [(path, sha, "", signature(self.prefix + path)) if path == output.path else (path, old, key, sig)
+                 for path, old, key, sig in self.manifest.files]
+        self.store.save(self.name, dataclasses.replace(self.manifest, files=files))
+
     def _written(self, output: Any, sha: str) -> Signature | None:
         """The signature of a file just published: that of the previous file it was linked from (a hard link
         keeps inode, size and time) when that was intact, else read from the disk."""
@@ -334,4 +354,4 @@ class OutputCache:
         files = [(o.path, shas[o.path], self.keys.get(o.path, ""), self._written(o, shas[o.path])) for o in outputs]
         search = [(path, sha, signature(self.out / path)) for path, sha, _ in self.search_files]
         self.store.save(self.name, Manifest(build_key, files, self.search_key, search, self.new_nav, self.new_sections,
-                                                  self.indexed))
+                                            self.indexed, self.shortcut))

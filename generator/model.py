@@ -57,6 +57,9 @@ class Site:
     # Inputs in `fingerprints` (so that an edit still rebuilds) that build.json must not name: notices not
     # yet published, whose very file name may be news.
     unlisted: frozenset[str] = frozenset()
+    # The last day a row may be dated (cutoff_day) when rows dated later were dropped: their problems name the
+    # day, so the output depends on it; None when no row was.
+    cutoff: dt.date | None = None
 
     @property
     def locale(self) -> str:
@@ -183,6 +186,14 @@ def fingerprint(root: Path, files: list[Path], known: KnownFiles | None = None) 
     return out
 
 
+def input_fingerprints(root: Path, inputs: list[Path], fetched: dict[str, Fetched], known: KnownFiles | None = None
+                       ) -> dict[str, str]:
+    """What a build's inputs hold: the SHA-256 of each input file and of each query's result (a failed query has
+    none: it stops the build)."""
+    return {**fingerprint(root, inputs, known),
+            **{r.query.label: r.sha256 for r in fetched.values() if r.problem is None}}
+
+
 def resolve_profile(config: dict[str, Any], name: str | None) -> dict[str, Any]:
     """Return the settings of a profile by name (site.toml first, then the built-in ones)."""
     if name is None:
@@ -199,6 +210,11 @@ def default_as_of(tables: dict[str, pd.DataFrame], today: dt.date) -> dt.date:
     dates = tables["sales"]["date"].dropna()
     dates = dates[dates <= pd.Timestamp(today)]
     return dates.max().date() if not dates.empty else today
+
+
+def cutoff_day(today: dt.date, as_of: dt.date | None) -> dt.date:
+    """The last day a row may be dated: today, or the as-of date asked for when later (a report built ahead)."""
+    return max(today, as_of) if as_of is not None else today
 
 
 # The dates a site may be built for (--as-of): from FIRST_AS_OF to a year after today.
@@ -369,6 +385,9 @@ def load_data(root: Path, config: dict[str, Any], cache: bool, state: BuildState
     the results of the datasets read from a database (fetch_queries)."""
     state = state if state is not None else BuildState()
     fetched = fetched or {}
+    # A query that failed keys nothing (its result has no fingerprint): its problem is this build's, not the one
+    # a build that failed otherwise (a wrong password, then a server down) kept under the same key.
+    cache = cache and all(result.problem is None for result in fetched.values())
     kept = state.tables
     keep = cache and kept.keep
     key = _data_key(root, config, state.files, fetched) if cache else ""
@@ -453,13 +472,16 @@ def _summed_by_database(config: dict[str, Any], fetched: dict[str, Fetched], loa
 
 
 def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile: str | None = None,
-              cache: bool = False, state: BuildState | None = None) -> Site:
+              cache: bool = False, state: BuildState | None = None, fetched: dict[str, Fetched] | None = None
+              ) -> Site:
     """Read and check every input of the site at `root`.
 
     `today` comes from the caller (the clock is read at the edge), and is used only when neither
     `as_of` nor any sales data gives the date the site is built for. With `cache`, parsed data files and
     Markdown documents are kept in the site's .trackboard-cache/ and reused while their bytes are unchanged.
     `state` holds what earlier builds of this process kept (see BuildState); a fresh one when not given.
+    `fetched`: the results of the databases' queries when the caller ran them already (the build's probe), so
+    that each query runs once a build.
     """
     state = state if state is not None else BuildState()
     if not root.is_dir():  # no site.toml to read its language from: the default one's
@@ -476,7 +498,8 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
     try:
         # The databases' queries (the network, at the edge) while the workers parse: the data key and the
         # fingerprints take their results' digests.
-        fetched = fetch_queries(config, problems, os.environ)
+        if fetched is None:
+            fetched = fetch_queries(config, problems, os.environ)
         loaded, data_limits, data_key = load_data(root, config, cache, state, fetched)
         parser.collect()
     finally:
@@ -493,7 +516,8 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         loaded.tables["targets"] = roll_up_targets(loaded.tables["targets"], loaded.tables["units"])
     problems += data_limits + limit_document_text(documents)
     # Rows dated after today are errors; a report built for a later day (--as-of) takes rows up to that day.
-    dated = check_past_dates(loaded.tables, loaded.sources, max(today, as_of) if as_of is not None else today)
+    cutoff = cutoff_day(today, as_of)
+    dated = check_past_dates(loaded.tables, loaded.sources, cutoff)
     problems += dated
     if dated and data_key:
         data_key += f":{today.isoformat()}"  # which rows are left depends on the day too
@@ -529,9 +553,9 @@ def load_site(root: Path, today: dt.date, as_of: dt.date | None = None, profile:
         problems=problems,
         missing=loaded.missing,
         as_of=as_of,
-        fingerprints={**fingerprint(root, inputs, state.files),
-                      **{r.query.label: r.sha256 for r in fetched.values() if r.problem is None}},
+        fingerprints=input_fingerprints(root, inputs, fetched, state.files),
         profile_name=profile,
         profile=profile_settings,
         unlisted=unpublished(documents, as_of) | hidden,
+        cutoff=cutoff if dated else None,
     )

@@ -25,7 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from . import fonts, formats
 from .cache import Store, digest
 from .charts import engine_id
-from .errors import TrackboardError
+from .errors import TrackboardError, say
 from .i18n import translator
 from .model import outside_site
 from .overrides import THEME_PACKAGE
@@ -185,8 +185,7 @@ class PosterMaker:
             line = _error_line(exc, filename)
             place = _template_file(self.site_root, filename, kind) + (f":{line}" if line else "")
             said = (exc.message if isinstance(exc, TemplateError) else None) or exc
-            raise TrackboardError(f"build failed: {place}: the poster template is broken: {type(exc).__name__}: "
-                                  f"{said}; the previous output is unchanged") from None
+            raise TrackboardError(say("poster.broken", place=place, reason=f"{type(exc).__name__}: {said}")) from None
 
     def key(self, svg: str) -> str:
         """What decides a poster's pixels: its SVG text, the size, the drawing library and the font."""
@@ -199,10 +198,8 @@ class PosterMaker:
         svgs = [self.svg(kind, values) for kind, values in posters]
         for (kind, _), svg in zip(posters, svgs, strict=True):
             if outside := _OUTSIDE.search(svg):
-                raise TrackboardError(
-                    f"build failed: {self._name(kind)}: the poster refers to {outside.group(2).strip()!r}: a poster "
-                    "draws only what its template holds (references within it, #id, and data: URIs), never a file "
-                    "or an address; the previous output is unchanged")
+                raise TrackboardError(say("poster.outside", place=self._name(kind),
+                                          target=repr(outside.group(2).strip())))
         keys = [self.key(svg) for svg in svgs]
         found = [self.store.read(key, ".png") for key in keys]
         missing = [i for i, data in enumerate(found) if not self._fits(data)]
@@ -224,14 +221,11 @@ class PosterMaker:
             for i, result in zip(batch, results, strict=True):
                 kind = posters[i][0]
                 if isinstance(result, str):
-                    raise TrackboardError(f"build failed: {self._name(kind)}: the poster template does not make a "
-                                          f"valid SVG ({result}); the previous output is unchanged")
+                    raise TrackboardError(say("poster.invalid_svg", place=self._name(kind), reason=result))
                 size = png_size(result)
                 if size != (self.width, self.height):
-                    raise TrackboardError(
-                        f"build failed: {self._name(kind)}: the poster is {size[0]}×{size[1]} pixels, not the "
-                        f"{self.width}×{self.height} of [posters] width and height: its <svg> must be "
-                        'width="{{ width }}" height="{{ height }}"')
+                    raise TrackboardError(say("poster.wrong_size", place=self._name(kind), size=f"{size[0]}×{size[1]}",
+                                              wanted=f"{self.width}×{self.height}"))
                 self.store.write(keys[i], result, ".png")
                 found[i] = result
         return [data for data in found if data is not None]

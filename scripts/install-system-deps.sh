@@ -9,6 +9,8 @@
 #   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  what WeasyPrint prints the briefs' PDFs with
 #   poppler-utils   pdftotext, pdfinfo and pdftoppm: the tests read the PDFs back
 #   postgresql      a real PostgreSQL server for the tests of datasets read from a database (tests/test_database.py)
+#   mariadb-server  a real MariaDB server for the tests of datasets read from MySQL/MariaDB (tests/test_mysql.py;
+#                   benchmarks/mariadbserver.py starts a throwaway one, the package's own service is not used)
 #   nodejs          draws the charts' Vega (vl-convert's own bundle of it) about three times faster than vl-convert
 #                   (generator/vega_node.py); without it vl-convert draws them, the same SVGs, slower
 # Idempotent: installs only what is missing, and runs apt-get update only when it must.
@@ -20,7 +22,7 @@ set -euo pipefail
 
 PDF=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 PACKAGES=(chromium fonts-noto-cjk fontconfig ca-certificates default-jre-headless "${PDF[@]}" poppler-utils postgresql
-          nodejs)
+          mariadb-server nodejs)
 case "${1:-}" in
     --fonts-only) PACKAGES=(fonts-noto-cjk fontconfig "${PDF[@]}" nodejs) ;;
     --venv-only) PACKAGES=(python3-venv) ;;

@@ -149,10 +149,11 @@ def test_an_unchanged_table_rebuilds_nothing_and_a_changed_one_rebuilds(db_site:
     rendered.clear()
     second = build(db_site, clock=clock)
     assert rendered == [], "the same query result renders no page again"
+    assert second.site is None, "the same query result: the previous build is published again, no table read"
     assert second.build_id == first.build_id and files(db_site / "output").keys() == before.keys()
     database.execute("UPDATE sales SET 保费 = 15000 WHERE 保单号 = 'A1'")
     third = build(db_site, clock=clock)
-    assert rendered and "units/T1/index.html" in rendered
+    assert third.site is not None and rendered and "units/T1/index.html" in rendered
     assert third.build_id != first.build_id
     assert third.site.fingerprints["data.sales (sql)"] != first.site.fingerprints["data.sales (sql)"]
     assert float(third.site.tables["sales"]["premium"].sum()) == 15000 + 94000 + 3000
@@ -225,6 +226,30 @@ def test_a_query_that_fails_names_the_dataset_and_setting_and_keeps_the_output(
     assert expected in build_fails(site, out)
 
 
+def test_a_password_with_url_characters_works_from_the_environment(make_site: Callable[..., Path], tmp_path: Path,
+                                                                    database: Any, monkeypatch: pytest.MonkeyPatch
+                                                                    ) -> None:
+    """${NAME} before the @ is the password as it is: its @, #, / and : do not split the URL (before, the host was
+    taken from its tail and the message showed that part of the password)."""
+    password = "Rpt@2026#x/y:z%41"
+    quoted = password.replace("'", "''")
+    database.execute("DROP ROLE IF EXISTS reader")
+    database.execute(f"CREATE ROLE reader LOGIN PASSWORD '{quoted}'")
+    database.execute("GRANT SELECT ON sales TO reader")
+    monkeypatch.setenv("TB_TEST_PASSWORD", password)
+    connection = f"postgresql://reader:${{TB_TEST_PASSWORD}}@127.0.0.1:{database.port}/trackboard"
+    site = make_site(tmp_path / "site", {"site.toml": site_toml(SALES_FROM_SQL.replace('"${TB_TEST_DW}"',
+                                                                                        f'"{connection}"')),
+                                         "data/sales.csv": None})
+    result = build(site, out=tmp_path / "out", clock=clock)
+    assert result.site.sources["sales"].rows_kept == 3
+    monkeypatch.setenv("TB_TEST_PASSWORD", password + "@x")  # a wrong one: refused, and not a fragment of it shown
+    with pytest.raises(TrackboardError) as failure:
+        build(site, out=tmp_path / "out", clock=clock)
+    text = english(failure.value)
+    assert "password authentication failed" in text and "2026" not in text
+
+
 def test_a_connection_that_fails_is_named_without_its_password(make_site: Callable[..., Path], tmp_path: Path,
                                                                database: Any, monkeypatch: pytest.MonkeyPatch
                                                                ) -> None:
@@ -236,7 +261,8 @@ def test_a_connection_that_fails_is_named_without_its_password(make_site: Callab
     assert "site.toml:[data.sales] connection: cannot connect:" in text and "password authentication failed" in text
     assert PASSWORD + "x" not in text
     monkeypatch.setenv("TB_TEST_DW", database.url().replace(f":{database.port}/", ":1/"))  # nothing listens
-    assert "site.toml:[data.sales] connection: cannot connect:" in build_fails(site, out)
+    text = build_fails(site, out)  # not the wrong password's problem again
+    assert "site.toml:[data.sales] connection: cannot connect:" in text and "Connection refused" in text
 
 
 @pytest.mark.parametrize(("data", "expected"), [
@@ -246,7 +272,8 @@ def test_a_connection_that_fails_is_named_without_its_password(make_site: Callab
     ('[data.sales]\nconnection = "postgresql://x@h/d"', "data.sales.connection: is used with sql"),
     ('[data.sales]\ntable = "sales; DROP TABLE x"\nconnection = "postgresql://x@h/d"',
      '[data.sales] table: "sales; DROP TABLE x" is not a table name'),
-    ('[data.sales]\ntable = "sales"\nconnection = "mysql://x@h/d"', "[data.sales] connection: is not a PostgreSQL URL"),
+    ('[data.sales]\ntable = "sales"\nconnection = "trino://x@h/d"',
+     "[data.sales] connection: is not a URL of a database Trackboard reads"),
 ])
 def test_database_settings_are_checked_before_connecting(make_site: Callable[..., Path], tmp_path: Path, data: str,
                                                          expected: str) -> None:

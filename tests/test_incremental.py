@@ -449,7 +449,7 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(site: Path) -> None
     assert gc.get_threshold() == before
     sales = next((site / "data").glob("sales.*"))
     sales.write_text("x,y\n1,2\n", encoding="utf-8")  # no usable columns: the build fails after loading
-    with pytest.raises(TrackboardError, match="输入文件无法使用"):  # the site is in Chinese
+    with pytest.raises(TrackboardError, match="输入（文件或数据库查询）无法使用"):  # the site is in Chinese
         build(site, clock=clock)
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
 

@@ -230,7 +230,9 @@ def test_a_broken_template_is_an_error_naming_its_file(tmp_path: Path, make_site
     site = poster_site(make_site, tmp_path / "site", files={"theme/posters/battle.svg": template})
     with pytest.raises(TrackboardError) as caught:
         build(site, out=tmp_path / "out", clock=lambda: FIXED_NOW)
-    assert expected in caught.value.message
+    assert expected in str(caught.value.text)  # in English; the editor reads it in the site's language:
+    assert caught.value.message.startswith("生成失败：theme/posters/battle.svg")
+    assert "已发布的网站保持不变" in caught.value.message
     assert not (tmp_path / "out" / "index.html").exists()
 
 

@@ -95,8 +95,8 @@ def test_check_explains_every_problem_in_the_sites_language(tmp_path: Path, make
 
 
 BUILD_FAILS = {
-    "zh-CN": "错误：生成失败：有 2 个输入文件无法使用，请按上面的提示改正；已发布的网站保持不变",
-    "en": "Error: build failed: 2 input file(s) cannot be used as they are; the previous output is unchanged",
+    "zh-CN": "错误：生成失败：有 2 项输入（文件或数据库查询）无法使用，请按上面的提示改正；已发布的网站保持不变",
+    "en": "Error: build failed: 2 input(s) (files or database queries) cannot be used as they are; the previous output is unchanged",
 }
 
 

@@ -62,3 +62,6 @@ _.agenda
 _.material
 # psycopg reads it: the connection's transactions are read-only (inputs/database.py: a dataset's query reads).
 _.read_only
+# PyMySQL reads them before each socket read and write (inputs/database.py: no timeout once connected).
+_._read_timeout
+_._write_timeout

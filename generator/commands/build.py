@@ -20,12 +20,23 @@ from markupsafe import Markup
 from .. import branding
 from ..cache import cache_root, canonical, code_version, digest
 from ..charts import Chart, engine_id, render_svgs
+from ..config import load_config
 from ..drawing import ChartDrawer
-from ..errors import TrackboardError, say
+from ..errors import Problem, TrackboardError, say
 from ..fonts import subset_woff2
 from ..incremental import OutputCache
+from ..inputs.database import Fetched
 from ..metrics.freshness import next_change
-from ..model import Site, load_site, site_locale
+from ..model import (
+    Site,
+    check_as_of,
+    cutoff_day,
+    fetch_queries,
+    input_files,
+    input_fingerprints,
+    load_site,
+    site_locale,
+)
 from ..output import Output, Spool
 from ..pages import SitePlan, plan_site
 from ..pages.context import pacing_of
@@ -53,13 +64,41 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build tells its user besides its files: the problems found (printed, and judged by --strict), the
+    date and profile built for, the datasets not given and the data rows skipped."""
+
+    locale: str
+    problems: list[Problem]
+    as_of: dt.date
+    profile_name: str | None
+    missing: list[str]
+    skipped: int
+
+    @classmethod
+    def of(cls, site: Site) -> BuildSummary:
+        return cls(site.locale, site.problems, site.as_of, site.profile_name, site.missing,
+                   sum(len(rows) for rows in site.skipped_rows().values()))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
 @dataclass
 class BuildResult:
-    site: Site
+    # The site as loaded; None when the build was unchanged and published again without reading its inputs.
+    site: Site | None
     out: Path
     pages: int
     files: int
     build_id: str
+    summary: BuildSummary
     # With in_place: what is left to do once the pages show (the search index, the record of what was
     # published), or None.
     finish: Callable[[], None] | None = None
@@ -72,15 +111,15 @@ def generator_version() -> str:
         return "0+unknown"
 
 
-def fatal_check(site: Site, strict: bool) -> None:
+def fatal_check(summary: BuildSummary, strict: bool) -> None:
     """Stop before anything is written when the inputs cannot make a trustworthy site."""
-    fatal = [p for p in site.problems if p.fatal]
+    fatal = [p for p in summary.problems if p.fatal]
     if fatal:
         files = len({p.file for p in fatal})
-        raise TrackboardError(say("cli.build_fatal", files=files), problems=fatal, locale=site.locale)
-    if strict and site.errors:
-        raise TrackboardError(say("cli.build_strict", errors=len(site.errors)), problems=site.errors,
-                              locale=site.locale)
+        raise TrackboardError(say("cli.build_fatal", files=files), problems=fatal, locale=summary.locale)
+    if strict and summary.errors:
+        raise TrackboardError(say("cli.build_strict", errors=len(summary.errors)), problems=summary.errors,
+                              locale=summary.locale)
 
 
 def chart_hint(site: Site) -> str:
@@ -236,9 +275,9 @@ def template_globals(site: Site, plan: SitePlan) -> dict[str, Any]:
 
 def sections_base(site: Site) -> str:
     """What every section depends on besides the data and the documents it reads: the program, the
-    configuration, the as-of date and the profile."""
+    configuration, the as-of date, the profile and the day rows were cut at (when that dropped some)."""
     return digest("sections", code_version(), canonical(site.config), site.as_of.isoformat(),
-                  canonical(site.profile_name), canonical(site.profile))
+                  canonical(site.profile_name), canonical(site.profile), canonical(site.cutoff))
 
 
 def plan_with_reuse(site: Site, previous: OutputCache, on_charts: Callable[[list[Chart]], None] | None = None,
@@ -393,20 +432,24 @@ def template_problem(exc: TemplateError) -> str:
     return f"{place}: {type(exc).__name__}: {exc.message or exc}"
 
 
-def build_info(site: Site, outputs: list[Output], built_at: dt.datetime, shas: dict[str, str] | None = None
-               ) -> Output:
-    """Return build.json: the build id (a digest of every file), the as-of date, the build time and the
-    fingerprint of every input. Only the build time changes between identical builds."""
+def info_file(facts: dict[str, Any], built_at: dt.datetime, timezone: str) -> Output:
+    """build.json: a build's facts (build_facts) and its build time in the site's time zone."""
+    info = {**facts, "built_at": built_at.astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds")}
+    return Output("build.json", (json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
+
+
+def build_facts(site: Site, outputs: list[Output], shas: dict[str, str] | None = None) -> dict[str, Any]:
+    """What build.json says but the build time: the build id (a digest of every file), the as-of date, the
+    fingerprint of every input, the counts of pages and problems. The same for every build of the same inputs."""
     shas = shas or {o.path: hashlib.sha256(o.data).hexdigest() for o in outputs}
     digest_ = hashlib.sha256()
     for item in sorted(outputs, key=lambda o: o.path):
         digest_.update(item.path.encode() + b"\0" + bytes.fromhex(shas[item.path]))
     skipped = sum(len(rows) for rows in site.skipped_rows().values())
     change = next_change(site.documents, site.as_of)
-    info = {
+    return {
         "build_id": digest_.hexdigest()[:16],
         "as_of": site.as_of.isoformat(),
-        "built_at": built_at.astimezone(ZoneInfo(site.config["site"]["timezone"])).isoformat(timespec="seconds"),
         "profile": site.profile_name,
         "generator": {"name": "trackboard", "version": generator_version()},
         "inputs": {k: v for k, v in site.fingerprints.items() if k not in site.unlisted},
@@ -416,14 +459,64 @@ def build_info(site: Site, outputs: list[Output], built_at: dt.datetime, shas: d
         # the next date a page would change with no new input (a notice published or expiring…), for schedulers
         "next_change": change.date.isoformat() if change else None,
     }
-    return Output("build.json", (json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
+
+
+def key_parts(fingerprints: dict[str, str], profile_name: str | None) -> tuple[str, ...]:
+    """What decides every byte of the output but the as-of date and the build time: the program (the chart
+    engine and font included), the inputs (files and query results) and the profile. A new part goes here, so
+    that both build_key and probe_key take it."""
+    return code_version(), engine_id(), canonical(fingerprints), canonical(profile_name)
 
 
 def build_key(site: Site) -> str:
-    """What decides every byte of the output but the build time: the inputs, as-of date, profile and program
-    (the chart engine and font included)."""
-    return digest("build", code_version(), engine_id(), canonical(site.fingerprints), site.as_of.isoformat(),
-                  canonical(site.profile_name))
+    """What decides every byte of the output but the build time: key_parts, the as-of date and the day rows
+    were cut at (when that dropped some: their problems name it)."""
+    return digest("build", *key_parts(site.fingerprints, site.profile_name), site.as_of.isoformat(),
+                  canonical(site.cutoff))
+
+
+def probe_key(fingerprints: dict[str, str], profile_name: str | None, as_of: dt.date | None, today: dt.date
+              ) -> str:
+    """What decides build_key and the problems found, known before any table is read: key_parts, the as-of date
+    asked for (not given, the sales data up to today decide it) and the last day a row may be dated (cutoff_day:
+    later rows are errors, dropped; Site.cutoff). So equal probes give equal build keys and problems."""
+    return digest("probe", *key_parts(fingerprints, profile_name), as_of.isoformat() if as_of else "",
+                  cutoff_day(today, as_of).isoformat())
+
+
+@dataclass
+class Probe:
+    """A build's probe key, with what finding it read: the configuration and the databases' query results (for
+    the rest of the build, so that each query runs once)."""
+
+    key: str
+    config: dict[str, Any]
+    fetched: dict[str, Fetched]
+
+
+def take_probe(site_dir: Path, as_of: dt.date | None, profile: str | None, today: dt.date, state: BuildState
+               ) -> Probe:
+    """Read what probe_key needs: site.toml, every input file's digest (kept in `state` for the loading) and
+    the queries' results; no table."""
+    config, problems = load_config(site_dir)
+    if as_of is not None:
+        check_as_of(as_of, today, str(config["site"]["locale"]))  # refused as load_site refuses it
+    fetched = fetch_queries(config, problems, os.environ)
+    inputs, _ = input_files(site_dir, config)
+    fingerprints = input_fingerprints(site_dir, inputs, fetched, state.files)
+    return Probe(probe_key(fingerprints, profile, as_of, today), config, fetched)
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """What publishing a build again needs besides its files, kept with the record of the output folder: the
+    probe key it was built under, build.json but the build time, what the command printed, and whether it has
+    a search index."""
+
+    probe: str
+    facts: dict[str, Any]
+    summary: BuildSummary
+    searched: bool
 
 
 def is_marked(output: Output, sha: str, previous: OutputCache) -> bool:
@@ -524,11 +617,25 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
     now = clock()
     out = output_folder(out or site_dir / "output")
     check_target(out, site_dir)  # before anything is written, the cache included
-    with progress.stage("load"):
-        site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache, state=state)
-    settle()
-    fatal_check(site, strict)
     previous = OutputCache(site_dir, out, enabled=cache)
+    with progress.stage("load"):
+        # An unchanged build is published again without reading a table when its probe matches the previous
+        # build's. Not in place (the dev server), whose record is saved only once the search index is made.
+        probe = take_probe(site_dir, as_of, profile, now.date(), state) if previous.enabled and not in_place else None
+        shortcut = previous.previous_shortcut(probe.key) if probe is not None else None
+        if shortcut is not None and stands(shortcut, previous):
+            progress.note("load", "inputs unchanged: no table read")
+        else:
+            if shortcut is not None:
+                previous = OutputCache(site_dir, out, enabled=cache)  # afresh: the checks noted files as taken
+            shortcut = None
+            site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache, state=state,
+                             fetched=probe.fetched if probe is not None else None)
+    if shortcut is not None and probe is not None:
+        return republish(shortcut, probe, out, previous, strict, now, progress)
+    settle()
+    summary = BuildSummary.of(site)
+    fatal_check(summary, strict)
     key = build_key(site) if cache else ""
     outputs, unchanged = previous.same_build(key)
     if outputs is None:
@@ -537,22 +644,50 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
         progress.note("write", "inputs unchanged: the published pages stay, build.json is written again")
     else:
         progress.note("write", "inputs unchanged: the previous pages are published again")
-    return write_site(site, out, outputs, previous, key, now, progress, previous.writes_in_place(in_place, unchanged),
-                      unchanged)
+    return write_site(site, summary, out, outputs, previous, key, now, progress,
+                      previous.writes_in_place(in_place, unchanged), unchanged, probe.key if probe is not None else "")
 
 
-def write_site(site: Site, out: Path, outputs: list[Output], previous: OutputCache, key: str, built_at: dt.datetime,
-               progress: Progress, in_place: bool, unchanged: bool) -> BuildResult:
+def stands(shortcut: Shortcut, previous: OutputCache) -> bool:
+    """Whether the output folder holds exactly the previous build's files, intact, with its search index: what
+    publishing that build again leaves as it is (see same_build)."""
+    assert previous.manifest is not None
+    outputs, unchanged = previous.same_build(previous.manifest.build_key)
+    return (outputs is not None and unchanged and previous.writes_in_place(False, unchanged)
+            and (not shortcut.searched or previous.search_index(previous.manifest.search_key) is not None))
+
+
+def republish(shortcut: Shortcut, probe: Probe, out: Path, previous: OutputCache, strict: bool, now: dt.datetime,
+              progress: Progress) -> BuildResult:
+    """Publish the previous build again, its probe matching this build's (`shortcut`) and its files standing:
+    write build.json again in place with the new build time, and say what the previous build said (its
+    problems, judged by --strict as they were)."""
+    fatal_check(shortcut.summary, strict)
+    with progress.stage("write", total=1):
+        info = info_file(shortcut.facts, now, probe.config["site"]["timezone"])
+        publish_in_place(out, [info], ())
+        previous.save_rewritten(info)
+        progress.note("write", "inputs unchanged: the published pages stay, build.json is written again")
+        progress.advance()
+    return BuildResult(None, out, shortcut.facts["pages"], shortcut.facts["files"], shortcut.facts["build_id"],
+                       shortcut.summary)
+
+
+def write_site(site: Site, summary: BuildSummary, out: Path, outputs: list[Output], previous: OutputCache, key: str,
+               built_at: dt.datetime, progress: Progress, in_place: bool, unchanged: bool, probe: str) -> BuildResult:
     """Publish the files, build.json and the search index into `out`: staged and swapped in at once, or
     (`in_place`) written straight into the previous build there, the search index and the record of what was
-    published then left to `BuildResult.finish` unless nothing but build.json changed (`unchanged`)."""
+    published then left to `BuildResult.finish` unless nothing but build.json changed (`unchanged`). With a
+    `probe` key, the record keeps what publishing this build again needs (Shortcut)."""
     with progress.stage("write", total=len(outputs) + 1):
         outputs = [o for o in outputs if o.path != OUTPUT_MARKER]  # a previous build's, reused: made anew below
         shas = {o.path: o.sha256() for o in outputs}
         # A file with the same bytes as the previous output's is linked to it, not written again.
         outputs = [previous.linked(o, shas[o.path]) for o in outputs]
-        info = build_info(site, outputs, built_at, shas)
+        facts = build_facts(site, outputs, shas)
+        info = info_file(facts, built_at, site.config["site"]["timezone"])
         search = None if site.excluded("search") else search_index(progress, outputs, shas, previous, in_place)
+        previous.shortcut = Shortcut(probe, facts, summary, search is not None) if probe else None
         finish = search.finish if search is not None else None
         mark = marker()
         shas[info.path] = hashlib.sha256(info.data).hexdigest()
@@ -591,4 +726,4 @@ def write_site(site: Site, out: Path, outputs: list[Output], previous: OutputCac
                 later = save_then_index  # recording every file's signature: after the edit shows
         progress.advance(len(outputs) + 1)
     return BuildResult(site, out, sum(1 for o in outputs if o.path.endswith(".html")), len(outputs) + 1,
-                       json.loads(info.data)["build_id"], later)
+                       facts["build_id"], summary, later)

@@ -115,7 +115,7 @@ class DevServer:
                 detail = "".join(traceback.format_exception(exc))
                 self._fail(f"build failed: {type(exc).__name__}: {exc}", [], detail)
             else:
-                errors = {str(p) for p in result.site.errors}
+                errors = {str(p) for p in result.summary.errors}
                 if self.state.baseline is None:
                     self.state.baseline = errors
                 new = sorted(errors - self.state.baseline)
@@ -124,7 +124,7 @@ class DevServer:
                 else:
                     self.state.error = None
                     self.log(f"built {result.pages} pages in {time.perf_counter() - started:.2f} s "
-                             f"(as of {result.site.as_of.isoformat()})")
+                             f"(as of {result.summary.as_of.isoformat()})")
             self.state.version += 1
             if result is not None and result.finish is not None:
                 # the build's record and the search index, after the pages show: the open tabs reload meanwhile

@@ -84,10 +84,14 @@ DATA_OPTIONS = Section(
                    "connection). Its result's column names are the headers (map them with columns or AS 日期). "
                    "Rows come in the order the database returns them: add ORDER BY for a stable order."),
         "table": Opt("str", help="Read a whole database table instead of a file (name or schema.name; needs "
-                     "connection); the same as sql = \"SELECT * FROM <table>\"."),
-        "connection": Opt("str", help="The database URL for sql or table: postgresql://user@host:port/database. "
+                     "connection); the same as sql = \"SELECT * FROM <table>\", rows in the order the database "
+                     "returns them (use sql with ORDER BY for a stable order)."),
+        "connection": Opt("str", help="The database URL for sql or table: postgresql://user@host:port/database, "
+                          "or mysql://… (also mariadb://…) for MySQL and MariaDB; Trino and Spark are not read yet. "
                           "${NAME} is read from the environment when the build runs and never written anywhere "
-                          "(keep the password there: postgresql://report:${TRACKBOARD_DB_PASSWORD}@dw/sales)."),
+                          "(keep the password there: postgresql://report:${TRACKBOARD_DB_PASSWORD}@dw/sales); a "
+                          "variable before the @ holds the user or password as it is, @ # / : included. A password "
+                          "written in the URL itself must be percent-encoded (@ as %40)."),
     },
     help="Where a dataset's file (or database table) is and how its headers map to canonical column names.",
 )

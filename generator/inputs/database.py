@@ -1,8 +1,10 @@
 """Read a dataset from a database: a query's result, as CSV bytes, goes through the same reader as a file.
 
-A dataset with `connection` and `sql` (or `table`) in site.toml is read from PostgreSQL with psycopg: the result
-is copied out as CSV (`COPY … TO STDOUT`, the fastest way out of PostgreSQL), so column mapping, types, references
-and the quality page treat it exactly as a CSV file, and its SHA-256 fingerprints the data like a file's bytes.
+A dataset with `connection` and `sql` (or `table`) in site.toml is read from PostgreSQL (psycopg), MySQL or
+MariaDB (PyMySQL). PostgreSQL copies the result out as CSV (`COPY … TO STDOUT`, the fastest way out of it); MySQL's
+rows come through a server-side cursor, a batch at a time, as the server's own text and are written as the same
+CSV (see _csv_cell). Column mapping, types, references and the quality page then treat the result exactly as a CSV
+file, and its SHA-256 fingerprints the data like a file's bytes.
 
 The connection URL may hold `${NAME}`: the value is read from the environment when the query runs and is never
 written out (not in build.json, the cache keys, errors nor logs), and neither is a password in the URL.
@@ -14,7 +16,7 @@ import hashlib
 import io
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +26,10 @@ _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # A table name as `table = "…"` takes it: identifiers (any letters, so 销售 too), dotted for a schema; anything
 # else is a query, for `sql = "…"`.
 _TABLE = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*){0,2}$")
-_SCHEMES = ("postgresql", "postgres")
+# The URL schemes read, and the kind of database each names (MariaDB speaks MySQL's protocol and SQL).
+_SCHEMES = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
 CONNECT_TIMEOUT = 15  # seconds: a database that does not answer fails the build instead of hanging the cron job
+_BATCH = 10_000  # rows fetched from MySQL at a time: the result never has to fit in memory as Python tuples
 
 
 def from_database(options: Mapping[str, Any]) -> bool:
@@ -66,7 +70,15 @@ class Query:
         missing = [name for name in _VARIABLE.findall(self.connection) if not environ.get(name)]
         if missing:
             raise Explained(say("problem.db.no_variable", name=missing[0]))
-        return _VARIABLE.sub(lambda m: environ[m.group(1)], self.connection)
+        # A variable in the user info holds the password (or user) as it is: percent-encoded, so that a password
+        # with @, #, / or : still makes one URL instead of a wrong host named after its tail.
+        start, end = _userinfo(self.connection)
+
+        def value(match: re.Match[str]) -> str:
+            text = environ[match.group(1)]
+            return urllib.parse.quote(text, safe="") if start <= match.start() < end else text
+
+        return _VARIABLE.sub(value, self.connection)
 
     def secrets(self, environ: Mapping[str, str]) -> list[str]:
         """What must never be shown: the values of the URL's variables, and its user info and password."""
@@ -81,6 +93,17 @@ class Query:
             found += [userinfo, password, urllib.parse.unquote(password)]
         found += urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get("password", [])
         return sorted({s for s in found if s}, key=len, reverse=True)
+
+
+def _userinfo(connection: str) -> tuple[int, int]:
+    """Where the user info of a connection URL as written lies (from after :// to its last @ before the host);
+    an empty span if it has none."""
+    scheme = connection.find("://")
+    if scheme < 0:
+        return 0, 0
+    start = scheme + 3
+    ends = [i for i in (connection.find(c, start) for c in "/?") if i >= 0]
+    return start, max(connection.rfind("@", start, min(ends, default=len(connection))), 0)
 
 
 @dataclass
@@ -100,12 +123,13 @@ def hidden(text: str, secrets: list[str]) -> str:
     return text
 
 
-def _postgres(url: str) -> bool:
-    return "://" in url and url.split("://", 1)[0].lower() in _SCHEMES
+def kind(url: str) -> str | None:
+    """The kind of database a URL names: "postgresql" or "mysql" (MySQL and MariaDB), else None."""
+    return _SCHEMES.get(url.split("://", 1)[0].lower()) if "://" in url else None
 
 
-def _not_postgres(query: Query) -> Fetched:
-    return _failure(query, "connection", say("problem.db.not_postgres"))
+def _unsupported(query: Query) -> Fetched:
+    return _failure(query, "connection", say("problem.db.unsupported"))
 
 
 def _failure(query: Query, setting: str, message: Text) -> Fetched:
@@ -117,11 +141,31 @@ def check(query: Query) -> Fetched | None:
     if not query.connection:
         return _failure(query, "connection", say("problem.db.no_connection", setting=query.setting))
     head = query.connection.split("://", 1)[0] if "://" in query.connection else query.connection
-    if "${" not in head and not _postgres(query.connection):
-        return _not_postgres(query)
+    if "${" not in head and kind(query.connection) is None:
+        return _unsupported(query)
     if query.setting == "table" and not _TABLE.match(query.text):
         return _failure(query, "table", say("problem.db.not_table", table=query.text))
     return None
+
+
+class Unreadable(Exception):
+    """The database could not be reached (`connecting`), or it refused the statement: its own words, on one line
+    (secrets still in them: the caller hides them)."""
+
+    def __init__(self, connecting: bool, words: str) -> None:
+        super().__init__(words)
+        self.connecting = connecting
+
+
+def read_csv(url: str, sql: str, write: Callable[[bytes], object], strict: bool = False) -> None:
+    """Run `sql` in a read-only transaction on the database of `url` (a resolved URL of a kind read) and hand its
+    result to `write` as UTF-8 CSV with a header row, a block at a time: NULL as an empty cell, an empty string
+    as "", dates as YYYY-MM-DD. Raises Unreadable; with `strict`, also when MySQL warned of a value it could
+    not read (its CAST gives 0 or NULL and a warning where PostgreSQL's fails)."""
+    if kind(url) == "mysql":
+        _mysql_csv(url, sql, write, strict)
+    else:
+        _postgres_csv(url, sql, write)
 
 
 def fetch(query: Query, environ: Mapping[str, str]) -> Fetched:
@@ -134,18 +178,32 @@ def fetch(query: Query, environ: Mapping[str, str]) -> Fetched:
         url = query.resolve(environ)
     except ValueError as exc:
         return _failure(query, "connection", reason(exc))
-    if not _postgres(url):
-        return _not_postgres(query)
+    if kind(url) is None:
+        return _unsupported(query)
+    options = urllib.parse.urlsplit(url).query
+    if kind(url) == "mysql" and options:  # named, not shown: a value may be a secret
+        names = ", ".join(sorted({name for name, _ in urllib.parse.parse_qsl(options, keep_blank_values=True)}))
+        return _failure(query, "connection", say("problem.db.mysql_options", options=names))
+    buffer = io.BytesIO()
+    try:
+        read_csv(url, query.statement(), buffer.write)
+    except Unreadable as exc:
+        if exc.connecting:
+            return _failure(query, "connection", say("problem.db.cannot_connect", reason=hidden(str(exc), secrets)))
+        return _failure(query, query.setting, say("problem.db.refused", reason=hidden(str(exc), secrets)))
+    data = buffer.getvalue()
+    return Fetched(query, data, hashlib.sha256(data).hexdigest())
+
+
+def _postgres_csv(url: str, sql: str, write: Callable[[bytes], object]) -> None:
     import psycopg
 
     # Dates as YYYY-MM-DD whatever the server's DateStyle; a transaction that cannot write: a dataset's query reads.
-    copy_sql = f"COPY ({query.statement()}) TO STDOUT WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
+    copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
     try:
         connection = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, application_name="trackboard")
     except (psycopg.Error, ValueError) as exc:
-        return _failure(query, "connection",
-                        say("problem.db.cannot_connect", reason=hidden(_one_line(str(exc)), secrets)))
-    buffer = io.BytesIO()
+        raise Unreadable(True, _one_line(str(exc))) from None
     try:
         with connection:
             connection.read_only = True
@@ -153,13 +211,92 @@ def fetch(query: Query, environ: Mapping[str, str]) -> Fetched:
                 cursor.execute("SET DateStyle TO ISO, YMD")
                 with cursor.copy(copy_sql) as copy:
                     for block in copy:
-                        buffer.write(block)
+                        write(bytes(block))
     except psycopg.Error as exc:
-        return _failure(query, query.setting, say("problem.db.refused", reason=hidden(_refusal(exc), secrets)))
+        raise Unreadable(False, _refusal(exc)) from None
     finally:
         connection.close()
-    data = buffer.getvalue()
-    return Fetched(query, data, hashlib.sha256(data).hexdigest())
+
+
+def _mysql_connect(url: str) -> Any:
+    """A PyMySQL connection to the database of a mysql:// or mariadb:// URL, every value returned as the server's
+    text (no conversion to Python objects: the CSV holds what the server printed, as PostgreSQL's COPY does)."""
+    import pymysql
+    import pymysql.converters
+    import pymysql.cursors
+
+    # PyMySQL's encoders (by Python type) without its decoders (by MySQL field type): values come back as text.
+    encoders = {key: value for key, value in pymysql.converters.conversions.items() if not isinstance(key, int)}
+    parts = urllib.parse.urlsplit(url)
+    unquote = urllib.parse.unquote
+    # The timeout covers the server's greeting and the login too (PyMySQL's connect_timeout only the TCP
+    # connection): a server that accepts but never answers fails the build. Queries then take what they take.
+    connection = pymysql.connect(
+        host=parts.hostname or "localhost", port=parts.port or 3306, user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""), database=unquote(parts.path.lstrip("/")) or None,
+        charset="utf8mb4", conv=encoders, cursorclass=pymysql.cursors.SSCursor, connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=CONNECT_TIMEOUT, write_timeout=CONNECT_TIMEOUT, program_name="trackboard")
+    # PyMySQL has no public setter for these: no timeout on the queries, which may take long on a big table.
+    connection._read_timeout = None
+    connection._write_timeout = None
+    return connection
+
+
+def _mysql_csv(url: str, sql: str, write: Callable[[bytes], object], strict: bool) -> None:
+    import pymysql
+
+    try:
+        connection = _mysql_connect(url)
+    except (pymysql.MySQLError, ValueError, OSError) as exc:
+        raise Unreadable(True, _mysql_words(exc)) from None
+    try:
+        # A transaction that cannot write: a dataset's query reads.
+        connection.query("START TRANSACTION READ ONLY")
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            write(_csv_line(tuple(column[0] for column in cursor.description or ())).encode())
+            while rows := cursor.fetchmany(_BATCH):
+                write("".join(map(_csv_line, rows)).encode())
+        warned = [str(row[2]) for row in connection.show_warnings() if str(row[0]) in ("Warning", "Error")]
+        connection.rollback()
+    except pymysql.MySQLError as exc:
+        raise Unreadable(False, _mysql_words(exc)) from None
+    finally:
+        if connection.open:
+            connection.close()
+    if strict and warned:
+        raise Unreadable(False, _one_line(warned[0]))
+
+
+def _csv_line(row: tuple[str | bytes | None, ...]) -> str:
+    return ",".join(map(_csv_cell, row)) + "\n"
+
+
+_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def _csv_cell(value: str | bytes | None) -> str:
+    """A value as PostgreSQL's COPY … (FORMAT csv) writes it: NULL as nothing, an empty string and a value with a
+    comma, quote or line break in quotes (quotes doubled). A binary value is read as UTF-8 where it is (MySQL
+    gives some text, such as CAST(… AS BINARY), as bytes), else as PostgreSQL writes bytea: \\x and hex."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        raw = value
+        try:
+            value = raw.decode()
+        except UnicodeDecodeError:
+            return "\\x" + raw.hex()
+    if not value or _SPECIAL.search(value) or value == "\\.":
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _mysql_words(exc: BaseException) -> str:
+    """A PyMySQL error's message without its number: `Unknown column 'x' in 'field list'`."""
+    args = exc.args
+    words = str(args[1]) if len(args) >= 2 and isinstance(args[0], int) else str(exc) or type(exc).__name__
+    return _one_line(words)
 
 
 def _one_line(text: str) -> str:

@@ -1,0 +1,332 @@
+"""Datasets read from a real MariaDB server (MySQL's protocol and SQL), and the sales summed there: the same site as
+from CSV, the same CSV bytes as PostgreSQL's, the same sums as DuckDB's, secrets never written, clear errors.
+
+The server is Debian's MariaDB (scripts/install-system-deps.sh installs it), a throwaway one made for this module
+in a temporary folder and removed after it (benchmarks/mariadbserver.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from test_database import (  # noqa: F401  (server is a fixture: PostgreSQL's, for the CSV bytes compared)
+    PASSWORD,
+    SALES_FROM_SQL,
+    _module,
+    build_fails,
+    clock,
+    differing,
+    english,
+    everything_written,
+    files,
+    server,
+    site_toml,
+)
+from test_engine import (  # noqa: F401  (small_site is a fixture)
+    as_rows,
+    bench,
+    counting_local_sums,
+    small_site,
+    unit_pages,
+)
+
+from generator import engine
+from generator.commands.build import build
+from generator.errors import TrackboardError
+from generator.inputs import database as db
+from generator.inputs.database import Query, fetch
+
+mariadbserver = _module("mariadbserver")
+
+
+@pytest.fixture(scope="module")
+def mariadb() -> Iterator[Any]:
+    if mariadbserver.server_programs() is None:
+        pytest.skip("MariaDB's server programs are not installed: run bash scripts/install-system-deps.sh")
+    with mariadbserver.MariaDBServer(PASSWORD) as running:
+        yield running
+
+
+@pytest.fixture
+def my_database(mariadb: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """test_database's sales table in MariaDB (dates as DATE, premiums as DECIMAL), and the connection URL in the
+    environment as TB_TEST_DW (its password in it): test_database's site.toml then reads from MariaDB."""
+    mariadb.execute("DROP TABLE IF EXISTS sales")
+    mariadb.execute("CREATE TABLE sales (日期 date, 工号 text, 保费 decimal(14, 2), 件数 integer, 险种 text, "
+                    "保单号 text)")
+    mariadb.execute("INSERT INTO sales VALUES ('2026-03-02', 'P003', 12000, 1, '金福年金', 'A1'), "
+                    "('2026-03-03', 'P004', 94000, 1, '康宁终身', 'A2'), "
+                    "('2026-03-05', 'P002', 3000, 1, '意外险', 'A3')")
+    monkeypatch.setenv("TB_TEST_DW", mariadb.url())
+    return mariadb
+
+
+@pytest.mark.parametrize("scheme", ["mysql", "mariadb"])
+def test_sales_read_from_mariadb_build_the_same_pages_as_from_csv(make_site: Callable[..., Path], site: Path,
+                                                                  tmp_path: Path, my_database: Any, scheme: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TB_TEST_DW", my_database.url(scheme=scheme))
+    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
+    build(site, out=tmp_path / "csv", clock=clock)
+    result = build(db_site, out=tmp_path / "db", clock=clock)
+    from_csv, from_db = files(tmp_path / "csv"), files(tmp_path / "db")
+    # Only what names the source differs: build.json's inputs and the quality page's list of sources.
+    assert differing(from_csv, from_db) <= {"build.json", "quality/index.html"} | {
+        p for p in from_db if p.startswith("search/")}
+    assert from_csv.keys() == from_db.keys()
+    assert b"data.sales (sql)" in from_db["quality/index.html"]
+    inputs = json.loads(from_db["build.json"])["inputs"]
+    assert "data/sales.csv" not in inputs and len(inputs["data.sales (sql)"]) == 64
+    assert result.site.sources["sales"].rows_kept == 3 and result.site.errors == []
+
+
+def test_the_same_table_in_postgresql_and_mariadb_gives_the_same_csv_bytes(server: Any, mariadb: Any) -> None:  # noqa: F811
+    """NULL, an empty string, quotes, commas, line breaks, Chinese, decimals, doubles, dates and times: MariaDB's
+    rows are written as PostgreSQL's COPY writes them, so the dataset's fingerprint does not depend on the server."""
+    columns = "行 integer, 日期 date, 工号 varchar(20), 保费 decimal(14, 2), 件数 integer, 比率 double precision, " \
+              "{time} , 备注 text"
+    rows = ("(1, '2026-03-02', 'P001', 12000, 1, 1.5, '2026-03-02 09:30:00', '首单'), "
+            "(2, NULL, '', 0.5, NULL, 12000, NULL, 'a,\"b\"\nc'), "
+            "(3, '2026-03-04', 'P 002', -3.25, -1, 0.1, '2026-03-04 23:59:59', NULL), "
+            "(4, '2026-03-05', 'P003', 0, 0, -2.5, '2026-03-05 00:00:00', '')")
+    server.execute("DROP TABLE IF EXISTS parity")
+    server.execute(f"CREATE TABLE parity ({columns.format(time='时间 timestamp')})")
+    server.execute(f"INSERT INTO parity VALUES {rows}")
+    mariadb.execute("DROP TABLE IF EXISTS parity")
+    mariadb.execute(f"CREATE TABLE parity ({columns.format(time='时间 datetime')})")
+    mariadb.execute(f"INSERT INTO parity VALUES {rows}")
+    environ = {"TB_PG": server.url(), "TB_MY": mariadb.url()}
+    sql = "SELECT * FROM parity ORDER BY 行"
+    from_pg = fetch(Query("parity", "sql", sql, "${TB_PG}"), environ)
+    from_my = fetch(Query("parity", "sql", sql, "${TB_MY}"), environ)
+    assert from_pg.problem is None and from_my.problem is None
+    assert from_my.data.decode() == from_pg.data.decode()
+    assert from_my.sha256 == from_pg.sha256
+    assert ',"a,""b""\nc"\n' in from_my.data.decode() and ',""\n' in from_my.data.decode()
+    # Bytes: text where they are UTF-8 (MySQL gives CAST(… AS BINARY) as bytes), else hex as PostgreSQL's bytea.
+    binary_pg = fetch(Query("b", "sql", "SELECT '\\xff00'::bytea AS b, '工号' AS p", "${TB_PG}"), environ)
+    binary_my = fetch(Query("b", "sql", "SELECT X'FF00' AS b, CAST('工号' AS BINARY) AS p", "${TB_MY}"), environ)
+    assert binary_my.data == binary_pg.data == "b,p\n\\xff00,工号\n".encode()
+
+
+def test_mariadbs_rows_are_fetched_a_batch_at_a_time(mariadb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server-side cursor, a batch at a time: each batch is written as it comes, the whole result never held."""
+    mariadb.execute("DROP TABLE IF EXISTS numbers")
+    mariadb.execute("CREATE TABLE numbers (n integer)")
+    mariadb.execute("INSERT INTO numbers VALUES " + ", ".join(f"({n})" for n in range(7)))
+    monkeypatch.setattr(db, "_BATCH", 3)
+    blocks: list[bytes] = []
+    db.read_csv(mariadb.url(), "SELECT n FROM numbers ORDER BY n", blocks.append)
+    assert blocks == [b"n\n", b"0\n1\n2\n", b"3\n4\n5\n", b"6\n"]
+
+
+def test_the_password_is_written_nowhere(make_site: Callable[..., Path], tmp_path: Path, my_database: Any) -> None:
+    """The URL's ${TB_TEST_DW} holds the password: not in the output, the cache, nor what the command prints."""
+    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "generator", "build", str(db_site), "--out", str(out), "--as-of",
+                           "2026-03-05"], capture_output=True, text=True, env=os.environ.copy(), check=False)
+    assert done.returncode == 0, done.stderr
+    assert PASSWORD not in done.stdout + done.stderr
+    assert PASSWORD.encode() not in everything_written(out)
+    assert PASSWORD.encode() not in everything_written(db_site)  # the cache and site.toml
+    assert b"data.sales (sql)" in (out / "build.json").read_bytes()
+
+
+@pytest.mark.parametrize(("sales", "expected"), [
+    (SALES_FROM_SQL.replace("FROM sales ORDER", "FORM sales ORDER"),
+     "site.toml:[data.sales] sql: the database refused it: You have an error in your SQL syntax"),
+    (SALES_FROM_SQL.replace("SELECT 日期,", "SELECT 签单日,"),
+     "site.toml:[data.sales] sql: the database refused it: Unknown column '签单日'"),
+    (SALES_FROM_SQL.replace("SELECT 日期,", "SELECT"),
+     "data.sales (sql):日期: column not found (site.toml maps date to it)"),
+    (SALES_FROM_SQL.replace('sql = "SELECT 日期, 工号, 保费, 件数, 险种, 保单号 FROM sales ORDER BY 保单号"',
+                            'table = "no_such_table"'),
+     "site.toml:[data.sales] table: the database refused it: Table 'trackboard.no_such_table' doesn't exist"),
+    (SALES_FROM_SQL.replace("SELECT 日期, 工号, 保费", "SELECT 日期, 工号, 日期 AS 保费"),
+     None),  # a wrong type: every row's premium is a date, not an amount (checked below)
+    (SALES_FROM_SQL.replace("${TB_TEST_DW}", "${TB_NOT_SET}"),
+     "site.toml:[data.sales] connection: the environment variable TB_NOT_SET is not set"),
+])
+def test_a_query_that_fails_names_the_dataset_and_setting_and_keeps_the_output(
+        make_site: Callable[..., Path], tmp_path: Path, my_database: Any, sales: str, expected: str | None) -> None:
+    site = make_site(tmp_path / "site", {"site.toml": site_toml(), "data/sales.csv": None})
+    out = tmp_path / "out"
+    build(site, out=out, clock=clock)
+    (site / "site.toml").write_text(site_toml(sales), encoding="utf-8")
+    if expected is None:
+        with pytest.raises(TrackboardError) as failure:
+            build(site, out=out, clock=clock, strict=True)
+        assert 'data.sales (sql): row with 保单号=A2, 日期=2026-03-03, 工号=P004: 保费: "2026-03-03" is not an amount' \
+               in english(failure.value)
+        return
+    assert expected in build_fails(site, out)
+
+
+def test_a_connection_that_fails_is_named_without_its_password(make_site: Callable[..., Path], tmp_path: Path,
+                                                               my_database: Any, monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    site = make_site(tmp_path / "site", {"site.toml": site_toml(), "data/sales.csv": None})
+    out = tmp_path / "out"
+    build(site, out=out, clock=clock)
+    monkeypatch.setenv("TB_TEST_DW", my_database.url(password=PASSWORD + "x"))  # a wrong password
+    text = build_fails(site, out)
+    assert "site.toml:[data.sales] connection: cannot connect: Access denied for user 'trackboard'" in text
+    assert PASSWORD + "x" not in text
+    monkeypatch.setenv("TB_TEST_DW", my_database.url().replace(f":{my_database.port}/", ":1/"))  # nothing listens
+    assert "site.toml:[data.sales] connection: cannot connect: Can't connect to MySQL server" in build_fails(site, out)
+
+
+def test_a_server_that_never_answers_fails_after_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A port that takes the connection but never greets: the build fails after CONNECT_TIMEOUT, not never."""
+    monkeypatch.setattr(db, "CONNECT_TIMEOUT", 1)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"mysql://trackboard:{PASSWORD}@127.0.0.1:{silent.getsockname()[1]}/trackboard"
+        result = fetch(Query("sales", "table", "sales", "${TB_SILENT}"), {"TB_SILENT": url})
+    assert result.problem is not None
+    text = str(result.problem.localized("en"))
+    assert "site.toml:[data.sales] connection: cannot connect:" in text and "timed out" in text
+    assert PASSWORD not in text
+
+
+def test_a_mariadb_url_passes_the_settings_check(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """mysql:// and mariadb:// are database URLs: the build gets as far as connecting (nothing listens on port 1)."""
+    for scheme in ("mysql", "mariadb"):
+        data = f'[data.sales]\ntable = "sales"\nconnection = "{scheme}://x@127.0.0.1:1/d"'
+        site = make_site(tmp_path / scheme, {"site.toml": site_toml(data), "data/sales.csv": None})
+        with pytest.raises(TrackboardError) as failure:
+            build(site, out=tmp_path / scheme / "out", clock=clock)
+        assert "[data.sales] connection: cannot connect: Can't connect to MySQL server" in english(failure.value)
+
+
+def test_options_of_a_mysql_url_are_refused_by_name(make_site: Callable[..., Path], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """No option is read yet (TLS among them): refused, not ignored; named, their values (a secret?) not shown."""
+    monkeypatch.setenv("TB_TEST_DW", f"mysql://x:{PASSWORD}@127.0.0.1:1/d?ssl_ca=/etc/ca.pem&password=Zz-9x")
+    site = make_site(tmp_path / "site", {"site.toml": site_toml(), "data/sales.csv": None})
+    with pytest.raises(TrackboardError) as failure:
+        build(site, out=tmp_path / "out", clock=clock)
+    text = english(failure.value)
+    assert "[data.sales] connection: a MySQL or MariaDB URL takes no options after ? yet (found: password, ssl_ca)" \
+        in text
+    assert "Zz-9x" not in text and PASSWORD not in text and "/etc/ca.pem" not in text
+
+
+def test_mariadb_sums_equal_duckdbs(mariadb: Any, small_site: tuple[Path, pd.DataFrame]) -> None:  # noqa: F811
+    """The same expression compiled for MySQL over the dataset's query: typed columns, and every column as text
+    (the server casts them as the loader parses them)."""
+    root, sales = small_site
+    counts = bench.load_into_mysql(root, mariadb.connect)
+    assert counts["sales"] == len(sales)
+    mariadb.execute("DROP TABLE IF EXISTS sales_text")
+    mariadb.execute("CREATE TABLE sales_text AS SELECT CAST(日期 AS CHAR) AS d, 工号 AS p, CAST(保费 AS CHAR) AS m, "
+                    "CAST(件数 AS CHAR) AS n FROM sales")
+    local = engine.local_sums(sales)
+    assert local.totals()[3] == len(sales) and len(local.day) > 100
+    headers = {"date": "日期", "person": "工号", "premium": "保费", "fyc": "FYC", "cases": "件数"}
+    environ = {"TB_TEST_DW": mariadb.url()}
+    typed = Query("sales", "table", "sales", "${TB_TEST_DW}")
+    as_text = Query("sales", "sql", "SELECT d, p, m, n FROM sales_text", "${TB_TEST_DW}")
+    from_text = engine.server_sums(as_text, {"date": "d", "person": "p", "premium": "m", "cases": "n"}, environ)
+    assert as_rows(engine.server_sums(typed, headers, environ)) == as_rows(local)
+    # Without an FYC column the server's FYC is the default, 0.
+    assert as_rows(from_text) == [(*row[:3], 0, *row[4:]) for row in as_rows(local)]
+
+
+def test_mariadb_sums_sellers_whose_ids_differ_only_in_case_apart(mariadb: Any) -> None:
+    """MySQL's usual collations compare P1 and p1 alike: the sums group the ids as bytes, as DuckDB does."""
+    mariadb.execute("DROP TABLE IF EXISTS sales_case")
+    mariadb.execute("CREATE TABLE sales_case (日期 date, 工号 varchar(10), 保费 decimal(14, 2)) "
+                    "COLLATE utf8mb4_unicode_ci")
+    mariadb.execute("INSERT INTO sales_case VALUES ('2026-03-02', 'P1', 100.10), ('2026-03-02', 'p1', 0.20), "
+                    "('2026-03-02', 'P1', 1.00)")
+    summed = engine.server_sums(Query("sales", "table", "sales_case", "${TB_TEST_DW}"),
+                                {"date": "日期", "person": "工号", "premium": "保费"}, {"TB_TEST_DW": mariadb.url()})
+    assert [(row[0], row[2], row[5]) for row in as_rows(summed)] == [("P1", 10110, 2), ("p1", 20, 1)]
+
+
+def test_server_sums_name_the_setting_at_fault(mariadb: Any) -> None:
+    environ = {"TB_TEST_DW": mariadb.url(), "TB_WRONG": mariadb.url(password=PASSWORD + "x")}
+    headers = {"date": "日期", "person": "工号", "premium": "保费"}
+    mariadb.execute("DROP TABLE IF EXISTS sales_words")
+    mariadb.execute("CREATE TABLE sales_words AS SELECT DATE '2026-03-02' AS 日期, 'P1' AS 工号, '¥1,200' AS 保费")
+    cases = [
+        (Query("sales", "table", "sales_words", "${TB_WRONG}"), "connection", "Access denied for user"),
+        (Query("sales", "sql", "SELECT * FORM sales_words", "${TB_TEST_DW}"), "sql",
+         "You have an error in your SQL syntax"),
+        (Query("sales", "table", "no_such_table", "${TB_TEST_DW}"), "table", "no_such_table' doesn't exist"),
+        # MySQL's CAST reads '¥1,200' as 0 with a warning, where PostgreSQL's fails: the warning fails the sums.
+        (Query("sales", "table", "sales_words", "${TB_TEST_DW}"), "table", "Truncated incorrect DOUBLE value"),
+        (Query("sales", "table", "sales_words", "${TB_NOT_SET}"), "connection", "TB_NOT_SET is not set"),
+    ]
+    for query, setting, words in cases:
+        with pytest.raises(engine.EngineError) as failure:
+            engine.server_sums(query, headers, environ)
+        assert failure.value.setting == setting and words in str(failure.value)
+        assert PASSWORD not in str(failure.value)
+    with pytest.raises(engine.EngineError, match=r"Unknown column 'source\.no_such_column'") as failure:
+        engine.server_sums(Query("sales", "table", "sales_words", "${TB_TEST_DW}"),
+                           {**headers, "premium": "no_such_column"}, environ)
+    assert failure.value.setting == "table"
+
+
+def test_a_site_whose_sales_come_from_mariadb_takes_the_servers_sums(
+        make_site: Callable[..., Path], site: Path, tmp_path: Path, my_database: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    build(site, out=tmp_path / "csv", clock=clock)
+    calls = counting_local_sums(monkeypatch)
+    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
+    result = build(db_site, out=tmp_path / "db", clock=clock)
+    assert calls == [] and result.site.warnings == []  # the server summed them
+    assert unit_pages(tmp_path / "db") == unit_pages(tmp_path / "csv")
+
+
+def test_a_column_mariadb_cannot_sum_is_summed_in_process_with_a_warning(
+        make_site: Callable[..., Path], site: Path, tmp_path: Path, my_database: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Amounts written as text with a currency sign: the loader reads them; MariaDB's CAST would read them as 0
+    with a warning. The figures stay those of the rows read, and the quality page names the dataset's setting."""
+    worded = SALES_FROM_SQL.replace("SELECT 日期, 工号, 保费,", "SELECT 日期, 工号, CONCAT('¥', 保费) AS 保费,")
+    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(worded), "data/sales.csv": None})
+    build(site, out=tmp_path / "csv", clock=clock)
+    calls = counting_local_sums(monkeypatch)
+    result = build(db_site, out=tmp_path / "db", clock=clock)
+    assert calls == [3]
+    assert [w.column for w in result.site.warnings] == ["[data.sales] sql"]
+    assert "Truncated incorrect DOUBLE value" in result.site.warnings[0].localized("en").message
+    assert unit_pages(tmp_path / "db") == unit_pages(tmp_path / "csv")
+    quality = (tmp_path / "db" / "quality" / "index.html").read_text(encoding="utf-8")
+    assert "[data.sales] sql" in quality and "数据库未能按人按日汇总销售" in quality  # in the site's language
+
+
+@pytest.mark.slow
+def test_a_generated_site_from_mariadb_equals_the_same_site_from_csv(mariadb: Any, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The benchmark's site shape, made small: every dataset read from MariaDB, sales as typed columns, summed
+    by the server."""
+    size = {"people_count": 120, "days": 45, "notices": 6, "divisions": 2, "teams_per_division": 4}
+    csv_site = bench.make_large(tmp_path / "csv", **size)
+    db_site = bench.make_large(tmp_path / "db", **size)
+    bench.load_into_mysql(db_site, mariadb.connect)
+    bench.read_from_postgres(db_site, "${TB_TEST_DW}", quote="`")
+    monkeypatch.setenv("TB_TEST_DW", mariadb.url())
+    assert not list((db_site / "data").glob("*.csv"))
+    build(csv_site, out=tmp_path / "out-csv", as_of=bench.AS_OF, clock=clock)
+    calls = counting_local_sums(monkeypatch)
+    result = build(db_site, out=tmp_path / "out-db", as_of=bench.AS_OF, clock=clock)
+    assert result.site.errors == [] and result.site.warnings == [] and calls == []
+    from_csv, from_db = files(tmp_path / "out-csv"), files(tmp_path / "out-db")
+    assert from_csv.keys() == from_db.keys()
+    assert differing(from_csv, from_db) <= {"build.json", "quality/index.html"} | {
+        p for p in from_db if p.startswith("search/")}
