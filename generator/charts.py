@@ -576,16 +576,18 @@ def svg_path(cache_dir: Path, key: str) -> Path:
 
 
 def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, workers: int = 2,
-                known: dict[int, tuple[Chart, str, str]] | None = None, colour: str = SERIES_COLOUR) -> list[str]:
+                known: dict[int, tuple[Chart, str]] | None = None, colour: str = SERIES_COLOUR) -> list[str]:
     """Render each chart to SVG text, in order, the main series in `colour`; reuse cached SVGs from ``cache_dir``
     when given.
-    ``known`` holds charts whose spec and cache key are made already, by id (see drawing.ChartDrawer)."""
-    specs, keys = [], []
+    ``known`` holds charts whose cache key is made already, by id (see drawing.ChartDrawer): their specs are made
+    again only if they are not in the cache."""
+    specs: list[str | None] = []
+    keys: list[str] = []
     known = known or {}
     for chart in charts:
         found = known.get(id(chart))
         if found is not None and found[0] is chart:
-            spec, key = found[1], found[2]
+            spec, key = None, found[1]
         else:
             spec = chart.spec_json(locale, colour)
             key = cache_key(spec, locale)
@@ -598,9 +600,9 @@ def render_svgs(charts: list[Chart], locale: str, cache_dir: Path | None, worker
             if path.is_file():
                 raw[key] = path.read_text(encoding="utf-8")
     todo: dict[str, str] = {}  # identical charts are rendered once
-    for key, spec in zip(keys, specs, strict=True):
-        if key not in raw:
-            todo.setdefault(key, spec)
+    for key, spec, chart in zip(keys, specs, charts, strict=True):
+        if key not in raw and key not in todo:
+            todo[key] = spec if spec is not None else chart.spec_json(locale, colour)
     if todo:
         todo_keys = list(todo)
         files = [str(svg_path(cache_dir, key)) if cache_dir is not None else None for key in todo_keys]

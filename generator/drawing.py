@@ -55,7 +55,9 @@ class ChartDrawer:
         self.workers: list[subprocess.Popen[bytes]] = []
         self.pending: list[tuple[str, str]] = []  # spec, SVG file: waiting for enough to start the workers
         self.seen: set[str] = set()
-        self.known: dict[int, tuple[charts.Chart, str, str]] = {}  # id of a chart: it, its spec and cache key
+        # id of a chart: it and its cache key (not its spec, which only a chart missing from the cache needs again:
+        # tens of thousands of specs' text would stay in memory until the pages are rendered)
+        self.known: dict[int, tuple[charts.Chart, str]] = {}
         self.chunks = 0
         self.submitted = 0
         self.failed = False  # a worker ended in error: what it did not draw, render_svgs draws
@@ -67,7 +69,7 @@ class ChartDrawer:
         for chart in items:
             spec = chart.spec_json(self.locale, self.colour)
             key = charts.cache_key(spec, self.locale)
-            self.known[id(chart)] = (chart, spec, key)  # the chart kept: its id is not reused meanwhile
+            self.known[id(chart)] = (chart, key)  # the chart kept: its id is not reused meanwhile
             if key in self.seen:
                 continue
             self.seen.add(key)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import json
+import pickle
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from jinja2 import (
@@ -36,16 +40,90 @@ from .search import search_terms
 SITE_THEME = "theme"
 
 
-@dataclass
-class Page:
-    """An HTML page to render: where it goes, with which template and what it shows."""
+def pickled(value: object) -> bytes | None:
+    """The pickle of a value with no memo, so that equal values give equal bytes whether or not they are one shared
+    object (a table read from the cache shares fewer strings than one parsed from CSV, and must give the same page
+    key); None when it cannot be pickled (or refers to itself)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    try:
+        pickler.dump(value)
+    except Exception:
+        return None
+    return buffer.getvalue()
 
-    path: str  # e.g. "notices/index.html"
-    template: str
-    title: str
-    section: str  # the navigation entry it belongs to
-    context: dict[str, Any] = field(default_factory=dict)
-    pdf: str | None = None  # where the page is also published as a PDF (its print stylesheet on A4), if anywhere
+
+class Shared:
+    """Values that many pages show alike (a list's filters, on every page of every list): held once for them all,
+    and pickled once for their keys, where each page's own pickle would repeat them (pages × filters)."""
+
+    __slots__ = ("_digest", "values")
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self._digest: str | None = None
+
+    def digest(self) -> str:
+        """A digest of the values' pickle (see `pickled`), made once; '' when they cannot be pickled."""
+        if self._digest is None:
+            packed = pickled(self.values)
+            self._digest = "" if packed is None else hashlib.sha256(packed).hexdigest()
+        return self._digest
+
+
+class Page:
+    """An HTML page to render: where it goes, with which template and what it shows.
+
+    Once planned, a page holds its context as its pickle (`pack`): a large site's planned pages, held as Python
+    objects until rendered, took gigabytes, and the page's key is a digest of that pickle anyway. Reading
+    `context` then gives a new copy, read-only. Values shown alike by many pages are `shared` (not packed): the
+    page's own context is shown over them."""
+
+    __slots__ = ("_context", "_packed", "path", "pdf", "section", "shared", "template", "title")
+
+    def __init__(self, path: str, template: str, title: str, section: str, context: dict[str, Any] | None = None,
+                 pdf: str | None = None, shared: Shared | None = None) -> None:
+        self.path = path  # e.g. "notices/index.html"
+        self.template = template
+        self.title = title
+        self.section = section  # the navigation entry it belongs to
+        self.pdf = pdf  # where the page is also published as a PDF (its print stylesheet on A4), if anywhere
+        self.shared = shared
+        self._context: dict[str, Any] | None = {} if context is None else context
+        self._packed: bytes | None = None
+
+    @property
+    def context(self) -> Mapping[str, Any]:
+        own: Mapping[str, Any]
+        if self._packed is not None:
+            own = MappingProxyType(pickle.loads(self._packed))
+        else:
+            assert self._context is not None
+            own = self._context
+        return own if self.shared is None else MappingProxyType({**self.shared.values, **own})
+
+    def pack(self) -> None:
+        """Hold the context as its pickle from now on; a context that cannot be pickled is kept as it is."""
+        if self._packed is None:
+            self._packed = pickled(self._context)
+            if self._packed is not None:
+                self._context = None
+
+    @property
+    def packed(self) -> bytes | None:
+        """The pickle of the page's own context (see `pickled`), or None when it cannot be pickled."""
+        return self._packed if self._packed is not None else pickled(self._context)
+
+    def __repr__(self) -> str:
+        return f"Page({self.path!r}, {self.template!r}, {self.title!r}, {self.section!r}, pdf={self.pdf!r})"
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in Page.__slots__)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(Page.__slots__, state, strict=True):
+            setattr(self, name, value)
 
 
 class InsideLoader(FileSystemLoader):

@@ -699,6 +699,30 @@ def test_window_sums_over_any_span_match_the_rows(dense: bool, monkeypatch: pyte
                 assert sums.at[person, f"{metric}_{name}"] == int(total * scale), (name, metric, person)
 
 
+@pytest.mark.parametrize("chunk", [1 << 21, 7])
+def test_own_window_sums_match_a_window_sum_per_person(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each person's own window, one pass over the rows (in chunks of any size), as window_sums gives it; a person
+    without sales or not a seller sums to zero, an empty window too."""
+    monkeypatch.setattr(kpis, "_CHUNK_ROWS", chunk)
+    rows = random.Random(11)
+    start = D(2025, 11, 20)
+    sales = [((start + dt.timedelta(days=rows.randint(0, 200))).isoformat(), rows.choice(PEOPLE)[0],
+              rows.randint(0, 10**7) / 100, rows.randint(0, 10**5) / 100, rows.randint(0, 3)) for _ in range(400)]
+    tables = site(UNITS, PEOPLE, sales, TARGETS)
+    index = pd.Index([*sorted(p[0] for p in PEOPLE), "P99"], dtype=object)
+    for _ in range(20):
+        windows = []
+        for _person in index:
+            first = start + dt.timedelta(days=rows.randint(-10, 210))
+            windows.append((first, first + dt.timedelta(days=rows.choice([-1, 0, 1, 6, 30, 45, 90, 150]))))
+        sums = kpis.own_window_sums(tables, index, windows)
+        expected = kpis.window_sums(tables, index, {str(i): w for i, w in enumerate(windows)})
+        for metric in kpis.METRICS:
+            assert sums[metric].dtype == np.int64
+            assert sums[metric].tolist() == [int(expected.at[p, f"{metric}_{i}"]) for i, p in enumerate(index)]
+    assert all(not column.any() for column in kpis.own_window_sums(tables, index[:0], []).values())
+
+
 # --- the property: every unit's total is the sum over the members of the units below it ------------------------
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
-import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,7 +43,7 @@ from ..pages.context import pacing_of
 from ..parallel import forked_map, settle, settled
 from ..pdfs import PdfJob, make_pdfs
 from ..progress import Progress
-from ..render import Page, Renderer
+from ..render import Page, Renderer, pickled
 from ..search import INDEX_DIR, MARKER, NEXT_INDEX_DIR, IndexJob, glob_matcher, index_site, search_glob
 from ..state import BuildState
 from ..writer import (
@@ -223,9 +221,8 @@ def render_pages(renderer: Renderer, pages: list[Page], progress: Progress) -> l
 def make_pages(renderer: Renderer, pages: list[Page], base: str, previous: OutputCache, progress: Progress,
                spool: Spool) -> tuple[list[str], dict[int, Output]]:
     """Return each page's key, and the files of those made now or taken from the previous build (by index; a page
-    that shows charts inline while they are drawn has none yet). A page's key is made where it is rendered, over
-    every core: pickling the pages' contexts is a large part of the work. Each page's bytes go to `spool` as they
-    arrive."""
+    that shows charts inline while they are drawn has none yet). A page's key (a digest of its pickled context) is
+    made where it is rendered, over every core. Each page's bytes go to `spool` as they arrive."""
 
     def make(index: int) -> tuple[str, Sent | Kept]:
         page = pages[index]
@@ -257,18 +254,16 @@ def render_base(site: Site, globals_: dict[str, Any]) -> str:
 
 
 def page_key(base: str, page: Page) -> str:
-    """Return the key of a page's bytes: a digest of its pickled context (cheap next to rendering), or '' when
-    the context cannot be pickled (the page is then always rendered)."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    # No memo: equal values give equal bytes whether or not they are one shared object (a table read from the
-    # cache shares fewer strings than one parsed from CSV, and must still give the same key).
-    pickler.fast = True
-    try:
-        pickler.dump((page.path, page.template, page.title, page.section, page.context))
-    except Exception:  # not picklable, or self-referencing: always rendered
+    """Return the key of a page's bytes: a digest of its pickled context (held by a planned page, see Page.pack)
+    and of the values it shares with other pages, or '' when they cannot be pickled (the page is then always
+    rendered)."""
+    context = page.packed
+    shared = page.shared.digest() if page.shared is not None else "-"
+    if context is None or not shared:
         return ""
-    return digest(base, buffer.getvalue())
+    head = pickled((page.path, page.template, page.title, page.section))
+    assert head is not None  # texts
+    return digest(base, head, shared, context)
 
 
 def template_globals(site: Site, plan: SitePlan) -> dict[str, Any]:

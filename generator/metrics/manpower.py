@@ -25,7 +25,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .kpis import days_in_month, month_start, org_of, period_sums, prepared_sales, window_sums
+from .kpis import days_in_month, month_start, org_of, own_window_sums, period_sums, prepared_sales
 from .warnings import PRO_RATA_DAYS, months_before
 
 FLOW_COLUMNS = ("joiners_day", "leavers_day", "joiners_mtd", "leavers_mtd")
@@ -180,11 +180,11 @@ def _converted(tables: dict[str, pd.DataFrame], ids: pd.Index, joins: list[dt.da
     if not windows:
         return 0
     index = pd.Index(sorted(windows), dtype=object)
-    sums = window_sums(tables, index, {str(i): window for i, window in enumerate(windows[p] for p in index)})
+    sums = own_window_sums(tables, index, [windows[p] for p in index])
     standard_cents = round(premium * 100)
     count = 0
     for i, person in enumerate(index):
-        cents, done = int(sums[f"premium_{i}"].iloc[i]), int(sums[f"cases_{i}"].iloc[i])
+        cents, done = int(sums["premium"][i]), int(sums["cases"][i])
         joined, end = windows[person]
         gone = gone_on[person]
         if not np.isnat(gone) and gone <= np.datetime64(end, "D"):

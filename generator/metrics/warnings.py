@@ -177,14 +177,19 @@ def supervisors_at_risk(tables: dict[str, pd.DataFrame], as_of: dt.date, per_mon
     for unit, head in zip(unit_ids.tolist(), heads.tolist(), strict=True):
         if isinstance(head, str) and unit in tree.parent:
             headed_by.setdefault(head, []).append(unit)
+    # Each unit's own people's premium, once: a team is then the sum over its units, not a pass over every
+    # person for each supervisor (supervisors × people).
+    own_cents: dict[str, int] = {}
+    for unit, value in zip(person_unit.tolist(), cents.reindex(ids.to_numpy()).fillna(0).tolist(), strict=True):
+        if isinstance(unit, str):
+            own_cents[unit] = own_cents.get(unit, 0) + int(value)
     needed_cents = round(per_month * 100) * MAINTENANCE_MONTHS
     rows: list[tuple[str, str | None, int]] = []  # basis, the team's units, premium in cents
     for person in out["person"]:
         headed = headed_by.get(person, [])
         if headed:
             scope = {d for u in headed for d in tree.descendants(u)}
-            members = ids[person_unit.isin(scope).to_numpy()]
-            team_cents = int(cents.reindex(members.to_numpy()).fillna(0).sum())
+            team_cents = sum(own_cents.get(unit, 0) for unit in scope)
             rows.append(("team", separator.join(str(names[u]) for u in headed), team_cents))
         else:
             rows.append(("own", None, int(cents.get(person, 0))))

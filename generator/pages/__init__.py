@@ -133,6 +133,8 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
             if section is not None:
                 if section.table_files:
                     section.files.extend(table_files(section.pages))
+                for page in section.pages:
+                    page.pack()  # held as its pickle until rendered
                 plan.pages.extend(section.pages)
                 if on_files is not None:
                     section.files = on_files(section.files)
@@ -179,8 +181,9 @@ def plan_site(site: Site, previous: dict[str, SectionRecord] | None = None, base
         "remedy_owners": remedy_owners(ctx),
         "summons": summon_items(ctx),
     })
-    plan.pages.insert(0, home)
     plan.files.extend(table_files([home]))
+    home.pack()
+    plan.pages.insert(0, home)
     plan.nav = [("board", ""), *((s.name, s.target) for s in sections if s.target is not None)]
     return plan
 

@@ -12,7 +12,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..formats import Formatter
@@ -20,7 +19,7 @@ from ..i18n import Translator
 from ..metrics.battle import BattleReport
 from ..metrics.kpis import UnitTree
 from ..output import Output
-from ..render import Page
+from ..render import Page, Shared
 from .context import Context, Section
 from .links import id_segment
 
@@ -78,14 +77,15 @@ def page_href(folder: str, number: int) -> str:
     return folder if number == 1 else f"{folder}{PAGE_FOLDER}/{number}/"
 
 
-def list_pages(reports: list[BattleReport], folder: str, title: str, context: dict[str, Any]) -> list[Page]:
+def list_pages(reports: list[BattleReport], folder: str, title: str, shared: Shared, current: Filter | None
+               ) -> list[Page]:
     """A list of reports as pages of PAGE_SIZE: the first at `folder`, the next at `folder`page/2/ …, each with
-    the links to every page of the list."""
+    the links to every page of the list, and the filters every list shows (`shared`), `current` among them."""
     chunks = [reports[i: i + PAGE_SIZE] for i in range(0, len(reports), PAGE_SIZE)] or [[]]
     links = [page_href(folder, n) for n in range(1, len(chunks) + 1)]
     return [Page(f"{links[n - 1]}index.html", "battle.html", title, "battle", {
-        **context, "reports": chunk, "links": report_links(chunk), "total": len(reports),
-        "pager": {"number": n, "links": links}})
+        "current": current, "reports": chunk, "links": report_links(chunk), "total": len(reports),
+        "pager": {"number": n, "links": links}}, shared=shared)
         for n, chunk in enumerate(chunks, 1)]
 
 
@@ -96,10 +96,12 @@ def battle_pages(reports: list[BattleReport], tree: UnitTree, unit_names: dict[s
     title = t("battle.title")
     months = month_filters(reports, fmt)
     units = unit_filters(reports, tree, unit_names)
-    shared = {"months": [f for f, _ in months], "units": [f for f, _ in units], "current": None, "posters": posters}
-    pages = list_pages(reports, "battle/", title, shared)
+    # Every list page shows every month's and unit's filter: held once for them all (a large site has thousands
+    # of units, and a list page for each).
+    shared = Shared({"months": [f for f, _ in months], "units": [f for f, _ in units], "posters": posters})
+    pages = list_pages(reports, "battle/", title, shared, None)
     for choice, listed in [*months, *units]:
-        pages.extend(list_pages(listed, choice.href, f"{choice.label} · {title}", {**shared, "current": choice}))
+        pages.extend(list_pages(listed, choice.href, f"{choice.label} · {title}", shared, choice))
     month_of = {r.key: f for f, listed in months for r in listed}
     for i, report in enumerate(reports):
         newer, older = reports[i - 1] if i > 0 else None, reports[i + 1] if i + 1 < len(reports) else None

@@ -141,7 +141,7 @@ class _Day:
     warnings: list[dict[str, Any]]  # see _warnings
     followups: list[reg.FollowUp]
     notices: Addressed[Document]
-    reports: list[BattleReport]
+    reports: list[BattleReport]  # the battle reports of the day (a unit picks those meant for it)
     faq: dict[str, Any] | None
     expected: dict[str, Forecast]  # each unit's forecast of the day, made the day before
     tomorrow: dict[str, Forecast]  # each unit's forecast of the next day
@@ -180,7 +180,7 @@ def _brief(ctx: Context, day: _Day, unit: str, pdf: bool, warned_people: _People
                   "item": f.item, "days_overdue": f.days_overdue, "no_plan": (f.register, f.id) in pushed}
                  for f in overdue[:SHEET_ITEMS]]
     # The day's battle reports and the current notices meant for this unit (front matter `units`), as its screen.
-    reports = [r for r in day.reports if r.date == day.day and report_for(r, unit, tree)]
+    reports = [r for r in day.reports if report_for(r, unit, tree)]
     notices = day.notices.meant_for(unit)  # positions: a brief shows the first few and counts the rest
     stamp = day.day.isoformat()
     context = {
@@ -247,12 +247,15 @@ def build(ctx: Context) -> Section | None:
             members_of.setdefault(str(record.pop("unit")), []).append((person, record))
         names = dict(zip(people.index.astype(str), people["name"], strict=True))
         found = _Day(day, units, members_of, names, heads, _warnings(ctx, day), _followups(ctx, day),
-                     Addressed(select_notices(notices, day).current, ctx.tree), reports,
+                     Addressed(select_notices(notices, day).current, ctx.tree), [r for r in reports if r.date == day],
                      faq_item(entries, day, ctx.wants("faq")), metrics.day_forecasts(tables, day, order),
                      metrics.day_forecasts(tables, day + dt.timedelta(days=1), order), summons_on(ctx, kpis, day))
         warned = _People(tables, [r["person"] for r in found.warnings])
         owners = _People(tables, [f.owner for f in found.followups])
-        return [_brief(ctx, found, unit, day == ctx.as_of and unit in with_pdf, warned, owners) for unit in order]
+        pages = [_brief(ctx, found, unit, day == ctx.as_of and unit in with_pdf, warned, owners) for unit in order]
+        for page in pages:
+            page.pack()  # sent back from the worker, and held until rendered, as its pickle
+        return pages
 
     pages = [page for day_pages in forked_map(one, range(len(days)), min_items=2) for page in day_pages]
     return Section("briefs", None, pages, table_files=False)

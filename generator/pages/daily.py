@@ -232,6 +232,8 @@ def _day(position: int, job: tuple[Any, ...]) -> _DayOutputs:
         pages.append(Page("daily/index.html", "daily.html", title, "daily", {**context, "csv_base": f"{stamp}/"}))
         latest = (units, people)
     files.extend(table_files(pages))  # here, in the worker: a year of result tables is millions of cells
+    for page in pages:
+        page.pack()  # a year of reports' contexts would be gigabytes of Python objects
     return pages, files, latest
 
 

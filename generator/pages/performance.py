@@ -98,7 +98,9 @@ def unit_pages(units: pd.DataFrame, people: pd.DataFrame, tree: UnitTree, tables
             "forecast_accuracy": forecast_tables.get(unit_id), "forecast_rule": forecast_rule,
             "clearance": (clearance or {}).get(unit_id),
         }
-        return Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context), page_charts
+        page = Page(f"{base}index.html", "unit.html", str(unit["name"]), "units", context)
+        page.pack()  # sent back from the worker, and held until rendered, as its pickle
+        return page, page_charts
 
     prepare(tables)
     # Each unit on its own: a branch's 500 units spread over every core (forked workers inherit the tables).
@@ -180,7 +182,7 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
         unit_id = person["unit"]
         target, mtd = clean(person["target_month"]), clean(person["premium_mtd"]) or 0.0
         rank = clean(branch_ranks.get(person_id))
-        pages.append(Page(f"{base}index.html", "person.html", str(person["name"]), "units", {
+        page = Page(f"{base}index.html", "person.html", str(person["name"]), "units", {
             "person": {**{k: clean(v) for k, v in person.items()}, "id": person_id},
             "still_needed": still_needed(target, mtd), "daily_needed": daily_needed(target, mtd, as_of),
             "days_left": days_left(as_of), "rank_in_branch": rank, "ranked": len(branch_ranks),
@@ -189,7 +191,9 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
             "charts": [chart], "orders": Table("orders", t("people.orders"), order_columns, orders.get(person_id, [])),
             "awards": awards.get(person_id, []), "targets": (targets or {}).get(("person", person_id)),
             "clearance": (clearance or {}).get(str(person_id)),
-        }))
+        })
+        page.pack()  # held as its pickle until rendered: tens of thousands of people's contexts
+        pages.append(page)
     return pages, charts
 
 
