@@ -10,7 +10,7 @@ from generator.formats import Formatter
 from generator.i18n import translator
 from generator.metrics.battle import BattleReport
 from generator.metrics.kpis import unit_tree
-from generator.pages.battle import PAGE_SIZE, battle_pages
+from generator.pages.battle import PAGE_SIZE, UNITS_SHOWN, battle_pages
 from generator.render import Page
 
 UNITS = pd.DataFrame({"id": ["HQ", "D1", "T1", "T2"], "name": ["分公司", "一部", "一组", "二组"],
@@ -80,3 +80,43 @@ def test_every_report_has_its_own_page_linked_to_the_next_and_previous() -> None
     assert middle.context["links"] == {"order-0": "battle/order-0/", "order-2": "battle/order-2/"}
     assert middle.title == "人1签单金福年金1万"
     assert middle.context["month"].href == "battle/month/2026-11/"
+
+
+def wide_tree(teams: int) -> tuple[pd.DataFrame, dict[str, str]]:
+    """A branch of two divisions with `teams` teams each."""
+    rows = [("HQ", "分公司", None, "branch")] + [(f"D{d}", f"{d}部", "HQ", "division") for d in (1, 2)]
+    rows += [(f"T{d}-{n}", f"{d}部{n}组", f"D{d}", "team") for d in (1, 2) for n in range(teams)]
+    units = pd.DataFrame(rows, columns=["id", "name", "parent", "level"])
+    return units, dict(zip(units["id"], units["name"], strict=True))
+
+
+def wide_pages(teams: int) -> tuple[dict[str, Page], pd.DataFrame]:
+    """The battle pages of wide_tree(teams), one report in each team."""
+    units, names = wide_tree(teams)
+    listed = [BattleReport(f"o-{d}-{n}", dt.date(2026, 11, 20), "", "人", names[f"T{d}-{n}"], 10000.0, "", "金福",
+                           True, f"T{d}-{n}") for d in (1, 2) for n in range(teams)]
+    pages = battle_pages(listed, unit_tree(units), names, translator("zh-CN"), Formatter("zh-CN"))
+    return {p.path: p for p in pages}, units
+
+
+def test_a_list_offers_the_units_near_it_and_one_page_lists_every_unit() -> None:
+    teams = UNITS_SHOWN + 5
+    pages, units = wide_pages(teams)
+    top = pages["battle/index.html"].context
+    assert [u.label for u in top["units"]] == ["分公司", "1部", "2部"] and top["more_units"] == 0
+    division = pages["battle/unit/D1/index.html"].context
+    assert [u.label for u in division["units"][:2]] == ["分公司", "1部"]
+    assert [u.label for u in division["units"][2:]] == [f"1部{n}组" for n in range(UNITS_SHOWN)]
+    assert division["more_units"] == 5
+    team = pages["battle/unit/T2-3/index.html"].context
+    assert [(u.label, u.count) for u in team["units"]] == [("分公司", 2 * teams), ("2部", teams), ("2部3组", 1)]
+    every = pages["battle/unit/index.html"]
+    assert every.template == "battle_units.html"
+    assert [u.href for u in every.context["units"]] == [f"battle/unit/{u}/" for u in unit_tree(units).order]
+
+
+def test_the_units_the_lists_offer_grow_with_the_units_not_their_square() -> None:
+    def offered(teams: int) -> int:
+        return sum(len(p.context["units"]) for p in wide_pages(teams)[0].values() if p.template == "battle.html")
+
+    assert offered(6 * UNITS_SHOWN) < 2.5 * offered(3 * UNITS_SHOWN)  # every unit offered on every list: 4×

@@ -1,8 +1,9 @@
 """Battle reports: the list, paged and filtered by month and by unit; a page per report; the Atom feed.
 
 battle/ lists every report, newest first, PAGE_SIZE a page (battle/page/2/ …); battle/month/YYYY-MM/ and
-battle/unit/<unit>/ list one month's or one unit's (with the units below it), paged alike; each report has its
-own page at battle/<key>/. Static pages, not a script: the lists work from a file share and with scripts off.
+battle/unit/<unit>/ list one month's or one unit's (with the units below it), paged alike; battle/unit/ lists every
+unit that has reports; each report has its own page at battle/<key>/. Static pages, not a script: the lists work
+from a file share and with scripts off.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..formats import Formatter
@@ -28,6 +30,9 @@ FEED_SIZE = 50
 PAGE_SIZE = 30  # reports a list page shows: a year of big orders would otherwise be one page of megabytes
 # Folders under battle/ of the list's pages and filters: reserved among the reports' slugs (inputs/schemas.py).
 PAGE_FOLDER, MONTH_FOLDER, UNIT_FOLDER = "page", "month", "unit"
+# Units a list page offers as filters besides the way up to its own: more are on the page of every unit. A list page
+# offering every unit made the lists grow with the square of the units (4,714 units × 6,500 pages: 3.7 GB of HTML).
+UNITS_SHOWN = 40
 
 
 def report_href(report: BattleReport) -> str:
@@ -55,16 +60,17 @@ def month_filters(reports: list[BattleReport], fmt: Formatter) -> list[tuple[Fil
 
 
 def unit_filters(reports: list[BattleReport], tree: UnitTree, names: dict[str, str]
-                 ) -> list[tuple[Filter, list[BattleReport]]]:
-    """The units that have reports, in the tree's order, each with its own reports and those of the units below."""
+                 ) -> dict[str, tuple[Filter, list[BattleReport]]]:
+    """The units that have reports, by id in the tree's order, each with its own reports and those of the units
+    below."""
     by_unit: dict[str, list[BattleReport]] = {}
     for report in reports:
         if report.unit_id is not None and report.unit_id in tree.depth:
             for unit in tree.ancestors(report.unit_id):
                 by_unit.setdefault(unit, []).append(report)
-    return [(Filter(f"battle/{UNIT_FOLDER}/{id_segment(unit)}/", names.get(unit, unit), len(by_unit[unit]),
-                    tree.depth[unit]), by_unit[unit])
-            for unit in tree.order if unit in by_unit]
+    return {unit: (Filter(f"battle/{UNIT_FOLDER}/{id_segment(unit)}/", names.get(unit, unit), len(by_unit[unit]),
+                          tree.depth[unit]), by_unit[unit])
+            for unit in tree.order if unit in by_unit}
 
 
 def report_links(reports: list[BattleReport]) -> dict[str, str]:
@@ -77,31 +83,57 @@ def page_href(folder: str, number: int) -> str:
     return folder if number == 1 else f"{folder}{PAGE_FOLDER}/{number}/"
 
 
-def list_pages(reports: list[BattleReport], folder: str, title: str, shared: Shared, current: Filter | None
-               ) -> list[Page]:
+def list_pages(reports: list[BattleReport], folder: str, title: str, shared: Shared, current: Filter | None,
+               filters: dict[str, Any]) -> list[Page]:
     """A list of reports as pages of PAGE_SIZE: the first at `folder`, the next at `folder`page/2/ …, each with
-    the links to every page of the list, and the filters every list shows (`shared`), `current` among them."""
+    the links to every page of the list, the filters every list shows (`shared`) and this list's (`filters`),
+    `current` among them."""
     chunks = [reports[i: i + PAGE_SIZE] for i in range(0, len(reports), PAGE_SIZE)] or [[]]
     links = [page_href(folder, n) for n in range(1, len(chunks) + 1)]
     return [Page(f"{links[n - 1]}index.html", "battle.html", title, "battle", {
-        "current": current, "reports": chunk, "links": report_links(chunk), "total": len(reports),
+        **filters, "current": current, "reports": chunk, "links": report_links(chunk), "total": len(reports),
         "pager": {"number": n, "links": links}}, shared=shared)
         for n, chunk in enumerate(chunks, 1)]
 
 
+def nearby_units(units: dict[str, Filter], tree: UnitTree, unit: str | None) -> tuple[list[Filter], int]:
+    """The units a list page offers, in the tree's order, and how many more there are: on a unit's list (`unit`)
+    the way down to it and the units right below it, elsewhere the top two levels; at most UNITS_SHOWN besides the
+    way down."""
+    if unit is not None:
+        way, below = tree.ancestors(unit), tree.children.get(unit, [])
+    else:
+        way, below = [], [u for u in tree.order if tree.depth[u] <= 1]
+    offered = [units[u] for u in below if u in units]
+    return [units[u] for u in way if u in units] + offered[:UNITS_SHOWN], max(0, len(offered) - UNITS_SHOWN)
+
+
 def battle_pages(reports: list[BattleReport], tree: UnitTree, unit_names: dict[str, str], t: Translator,
                  fmt: Formatter, posters: bool = False) -> list[Page]:
-    """Every list page (all, by month, by unit) and a page per report; with `posters`, each report links its 喜报
-    (posters/battle/<key>.png)."""
+    """Every list page (all, by month, by unit), the page of every unit with reports, and a page per report; with
+    `posters`, each report links its 喜报 (posters/battle/<key>.png)."""
     title = t("battle.title")
     months = month_filters(reports, fmt)
     units = unit_filters(reports, tree, unit_names)
-    # Every list page shows every month's and unit's filter: held once for them all (a large site has thousands
-    # of units, and a list page for each).
-    shared = Shared({"months": [f for f, _ in months], "units": [f for f, _ in units], "posters": posters})
-    pages = list_pages(reports, "battle/", title, shared, None)
-    for choice, listed in [*months, *units]:
-        pages.extend(list_pages(listed, choice.href, f"{choice.label} · {title}", shared, choice))
+    every_unit = f"battle/{UNIT_FOLDER}/"
+    # Every list page shows every month's filter and the link to every unit: held once for them all.
+    shared = Shared({"months": [f for f, _ in months], "every_unit": every_unit if units else None,
+                     "posters": posters})
+    filters = {unit: choice for unit, (choice, _) in units.items()}
+
+    def listing(listed: list[BattleReport], folder: str, heading: str, current: Filter | None, unit: str | None
+                ) -> list[Page]:
+        nearby, more = nearby_units(filters, tree, unit)
+        return list_pages(listed, folder, heading, shared, current, {"units": nearby, "more_units": more})
+
+    pages = listing(reports, "battle/", title, None, None)
+    for choice, listed in months:
+        pages.extend(listing(listed, choice.href, f"{choice.label} · {title}", choice, None))
+    for unit, (choice, listed) in units.items():
+        pages.extend(listing(listed, choice.href, f"{choice.label} · {title}", choice, unit))
+    if units:
+        pages.append(Page(f"{every_unit}index.html", "battle_units.html", t("battle.units_title"),
+                          "battle", {"units": list(filters.values()), "total": len(reports)}, shared=shared))
     month_of = {r.key: f for f, listed in months for r in listed}
     for i, report in enumerate(reports):
         newer, older = reports[i - 1] if i > 0 else None, reports[i + 1] if i + 1 < len(reports) else None
