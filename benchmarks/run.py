@@ -5,8 +5,9 @@
     python benchmarks/run.py --baseline 912c53b   # the large site's cold build, that revision beside this tree
 
 Large site: a cold build (no cache, no output), an unchanged rebuild, a rebuild after one Markdown edit and one
-after a data change, each as a separate `trackboard build` process, with its peak memory (the build process's
-maximum resident set, from wait4), the output size and the heaviest page. Hugo: the same 10,000 Markdown notices
+after a data change, each as a separate `trackboard build` process, with its peak memory (the largest resident
+set of its processes, from wait4, and the sampled peak of their PSS summed: what they hold at once), the output
+size and the heaviest page. Hugo: the same 10,000 Markdown notices
 built by Debian's hugo (installed with apt-get when missing) and by trackboard. Serve: how long after saving a
 Markdown file the dev server publishes the rebuilt page. PostgreSQL: the large site built from CSV and, in the same
 run, from a throwaway PostgreSQL server holding the same tables (Debian's postgresql package), cold and unchanged.
@@ -23,6 +24,7 @@ These are measurements, not tests: the figures depend on the machine and on what
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -47,17 +50,59 @@ HUGE_PARQUET = GENERATED / "huge-parquet"  # the same site, its datasets as Parq
 TRACKBOARD = [sys.executable, "-m", "generator"]
 
 
+def tree(pid: int) -> list[int]:
+    """The process `pid` and every process below it (Linux: /proc/<pid>/task/<tid>/children)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{current}/task"):
+                todo.extend(int(c) for c in Path(f"/proc/{current}/task/{task}/children").read_text().split())
+    return found
+
+
+def pss_kib(pid: int) -> int:
+    """The proportional set size of a process (pages shared with others counted in part): 0 once it is gone."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
+# How often the memory of a build's processes is summed. A forked worker's resident set counts every page it
+# shares with the build (ru_maxrss counts them twice); the sum of the processes' PSS counts them once: the memory
+# the build holds at once. Sampled, so a peak shorter than this may be missed.
+SAMPLE_SECONDS = 0.5
+
+
 def run(command: list[str], cwd: Path | None = None) -> dict:
-    """Run a command; return its wall time, peak memory of the process and exit code."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    out, err = process.stdout.read(), process.stderr.read()  # type: ignore[union-attr]
+    """Run a command; return its wall time, peak memory (the largest process's resident set, from wait4, and the
+    sampled peak of its processes' PSS summed) and exit code."""
+    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out_file, stderr=err_file, text=True)
+        peak, stop = [0], threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(SAMPLE_SECONDS):
+                peak[0] = max(peak[0], sum(pss_kib(pid) for pid in tree(process.pid)))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        stop.set()
+        sampler.join()
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         print(f"$ {' '.join(command)}\n{out}{err}", file=sys.stderr)
     return {"seconds": round(seconds, 2), "peak_mib": round(usage.ru_maxrss / 1024), "exit": code,
+            "peak_pss_mib": round(peak[0] / 1024),
             "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),  # its waited-for children's included
             "stages": [line for line in out.splitlines() if line[:8].strip() in
                        ("load", "compute", "charts", "render", "assets", "pdfs", "search", "write")]}
@@ -260,7 +305,8 @@ def bench_postgres(rounds: int = 2) -> dict:
     return results
 
 
-# Targets of the 50,000-person site (issue 26): its peak memory, its cold build against the 5,000-person site's in the
+# Targets of the 50,000-person site (issue 26): its peak memory (the PSS of its processes summed: a forked worker's
+# resident set counts the pages it shares with the build), its cold build against the 5,000-person site's in the
 # same run (cost growing no faster than the people), and its unchanged rebuild.
 HUGE_PEAK_MIB = 6 * 1024
 HUGE_COLD_RATIO = 10
@@ -297,7 +343,7 @@ def bench_huge() -> dict:
         ratio = huge["cold"]["seconds"] / large["cold"]["seconds"]
         results["ratio_cold"] = round(ratio, 2)
         results["targets"] = {
-            f"peak within {HUGE_PEAK_MIB} MiB": huge["cold"]["peak_mib"] <= HUGE_PEAK_MIB,
+            f"peak within {HUGE_PEAK_MIB} MiB": huge["cold"]["peak_pss_mib"] <= HUGE_PEAK_MIB,
             f"cold within {HUGE_COLD_RATIO}x the large site's": ratio <= HUGE_COLD_RATIO,
             f"unchanged under {HUGE_UNCHANGED_SECONDS} s": huge["unchanged"]["seconds"] < HUGE_UNCHANGED_SECONDS,
         }
