@@ -15,15 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from test_database import (  # noqa: F401  (server and database are fixtures)
-    PASSWORD,
-    SALES_FROM_SQL,
-    clock,
-    database,
-    files,
-    server,
-    site_toml,
-)
+from sqlsite import PASSWORD, SALES_FROM_SQL, clock, files, site_toml
+from test_database import database, server  # noqa: F401  (fixtures)
 
 from generator import engine
 from generator.commands.build import build
