@@ -39,24 +39,31 @@ def clock() -> dt.datetime:
     return NOW
 
 
-def running(module: Any, server: Callable[[str], Any], what: str) -> Iterator[Any]:
-    """A module fixture's throwaway server (PASSWORD its password), skipped where its programs are missing."""
-    if module.server_programs() is None:
-        pytest.skip(f"{what}'s server programs are not installed: run bash scripts/install-system-deps.sh")
-    with server(PASSWORD) as started:
-        yield started
+def server_fixtures(module: str, server_class: str, what: str, amount: str, names: tuple[str, str]) -> tuple[Any, Any]:
+    """The two fixtures of a throwaway server, named `names`: the server itself (benchmarks/<module>.py's
+    `server_class`, PASSWORD its password, one a test module, skipped where `what`'s programs are not installed),
+    and the baseline site's sales in a typed table in it (dates as DATE, premiums as `amount`) with the connection
+    URL in the environment as TB_TEST_DW (its password in it)."""
+    servers = bench_module(module)
 
+    def running() -> Iterator[Any]:
+        if servers.server_programs() is None:
+            pytest.skip(f"{what}'s server programs are not installed: run bash scripts/install-system-deps.sh")
+        with getattr(servers, server_class)(PASSWORD) as server:
+            yield server
 
-def with_sales(server: Any, amount: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The baseline site's sales in a typed table (dates as DATE, premiums as `amount`), and the connection URL
-    in the environment as TB_TEST_DW (its password in it)."""
-    server.execute("DROP TABLE IF EXISTS sales")
-    server.execute(f"CREATE TABLE sales (日期 date, 工号 text, 保费 {amount}, 件数 integer, 险种 text, 保单号 text)")
-    server.execute("INSERT INTO sales VALUES ('2026-03-02', 'P003', 12000, 1, '金福年金', 'A1'), "
-                   "('2026-03-03', 'P004', 94000, 1, '康宁终身', 'A2'), "
-                   "('2026-03-05', 'P002', 3000, 1, '意外险', 'A3')")
-    monkeypatch.setenv("TB_TEST_DW", server.url())
-    return server
+    def with_sales(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+        server = request.getfixturevalue(names[0])
+        server.execute("DROP TABLE IF EXISTS sales")
+        server.execute(f"CREATE TABLE sales (日期 date, 工号 text, 保费 {amount}, 件数 integer, 险种 text, "
+                       "保单号 text)")
+        server.execute("INSERT INTO sales VALUES ('2026-03-02', 'P003', 12000, 1, '金福年金', 'A1'), "
+                       "('2026-03-03', 'P004', 94000, 1, '康宁终身', 'A2'), "
+                       "('2026-03-05', 'P002', 3000, 1, '意外险', 'A3')")
+        monkeypatch.setenv("TB_TEST_DW", server.url())
+        return server
+
+    return pytest.fixture(scope="module", name=names[0])(running), pytest.fixture(name=names[1])(with_sales)
 
 
 SALES_FROM_SQL = """

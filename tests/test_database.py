@@ -6,45 +6,20 @@ module in a temporary folder and removed after it (benchmarks/pgserver.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlsite import (
-    SALES_FROM_SQL,
-    bench_module,
-    check_a_query_that_fails,
-    check_the_password_is_written_nowhere,
-    check_the_same_output,
-    check_the_same_pages_as_from_csv,
-    clock,
-    english,
-    failed_connections,
-    files,
-    generated_sites,
-    query_failures,
-    running,
-    site_toml,
-    with_sales,
-)
+import sqlsite
+from sqlsite import SALES_FROM_SQL, bench_module, clock, english, files, site_toml
 
 from generator.commands.build import build
 from generator.errors import TrackboardError
 
-pgserver = bench_module("pgserver")
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Any]:
-    yield from running(pgserver, pgserver.PostgresServer, "PostgreSQL")
-
-
-@pytest.fixture
-def database(server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The baseline site's sales in a typed table (dates as DATE, premiums as NUMERIC), and the connection URL
-    in the environment as TB_TEST_DW (its password in it)."""
-    return with_sales(server, "numeric(14, 2)", monkeypatch)
+# server: the throwaway PostgreSQL cluster; database: the baseline site's sales in it (premiums as NUMERIC).
+server, database = sqlsite.server_fixtures("pgserver", "PostgresServer", "PostgreSQL", "numeric(14, 2)",
+                                   ("server", "database"))
 
 
 @pytest.fixture
@@ -55,11 +30,11 @@ def db_site(tmp_path: Path, make_site: Callable[..., Path], database: Any) -> Pa
 
 def test_sales_read_from_postgresql_build_the_same_pages_as_from_csv(db_site: Path, site: Path, tmp_path: Path
                                                                       ) -> None:
-    check_the_same_pages_as_from_csv(site, db_site, tmp_path)
+    sqlsite.check_the_same_pages_as_from_csv(site, db_site, tmp_path)
 
 
 def test_the_password_is_written_nowhere(db_site: Path, tmp_path: Path) -> None:
-    check_the_password_is_written_nowhere(db_site, tmp_path)
+    sqlsite.check_the_password_is_written_nowhere(db_site, tmp_path)
 
 
 def test_an_unchanged_table_rebuilds_nothing_and_a_changed_one_rebuilds(db_site: Path, database: Any,
@@ -112,11 +87,11 @@ def test_a_bad_row_is_named_by_its_identity_not_a_row_number(make_site: Callable
     assert "保单号=B7, 日期=soon, 工号=P004 的那一行" in quality
 
 
-@pytest.mark.parametrize(("sales", "expected"), query_failures(
+@pytest.mark.parametrize(("sales", "expected"), sqlsite.query_failures(
     'syntax error at or near', 'column "签单日" does not exist', 'relation "no_such_table" does not exist'))
 def test_a_query_that_fails_names_the_dataset_and_setting_and_keeps_the_output(
         make_site: Callable[..., Path], tmp_path: Path, database: Any, sales: str, expected: str | None) -> None:
-    check_a_query_that_fails(make_site, tmp_path, sales, expected)
+    sqlsite.check_a_query_that_fails(make_site, tmp_path, sales, expected)
 
 
 def test_a_password_with_url_characters_works_from_the_environment(make_site: Callable[..., Path], tmp_path: Path,
@@ -146,7 +121,7 @@ def test_a_password_with_url_characters_works_from_the_environment(make_site: Ca
 def test_a_connection_that_fails_is_named_without_its_password(make_site: Callable[..., Path], tmp_path: Path,
                                                                database: Any, monkeypatch: pytest.MonkeyPatch
                                                                ) -> None:
-    wrong_password, refused = failed_connections(make_site, tmp_path, database, monkeypatch)
+    wrong_password, refused = sqlsite.failed_connections(make_site, tmp_path, database, monkeypatch)
     assert "site.toml:[data.sales] connection: cannot connect:" in wrong_password
     assert "password authentication failed" in wrong_password
     # not the wrong password's problem again
@@ -177,7 +152,7 @@ def test_a_generated_site_from_postgresql_equals_the_same_site_from_csv(server: 
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The benchmark's site shape, made small: every dataset read from PostgreSQL, sales as typed columns."""
     bench = bench_module("make_large_site")
-    csv_site, db_site = generated_sites(bench, tmp_path)
+    csv_site, db_site = sqlsite.generated_sites(bench, tmp_path)
     bench.load_into_postgres(db_site, server.connect)
     bench.read_from_postgres(db_site, "${TB_TEST_DW}")
     monkeypatch.setenv("TB_TEST_DW", server.url())
@@ -186,7 +161,7 @@ def test_a_generated_site_from_postgresql_equals_the_same_site_from_csv(server: 
     build(csv_site, out=tmp_path / "out-csv", as_of=as_of, clock=clock)
     result = build(db_site, out=tmp_path / "out-db", as_of=as_of, clock=clock)
     assert result.site.errors == []
-    check_the_same_output(tmp_path)
+    sqlsite.check_the_same_output(tmp_path)
 
 
 def test_notify_reads_the_phone_numbers_of_people_from_the_database(make_site: Callable[..., Path], tmp_path: Path,

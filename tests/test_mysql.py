@@ -8,29 +8,14 @@ in a temporary folder and removed after it (benchmarks/mariadbserver.py).
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-from sqlsite import (
-    PASSWORD,
-    SALES_FROM_SQL,
-    bench_module,
-    check_a_query_that_fails,
-    check_the_password_is_written_nowhere,
-    check_the_same_output,
-    check_the_same_pages_as_from_csv,
-    clock,
-    english,
-    failed_connections,
-    generated_sites,
-    query_failures,
-    running,
-    site_toml,
-    with_sales,
-)
+import sqlsite
+from sqlsite import PASSWORD, SALES_FROM_SQL, clock, english, site_toml
 from test_database import server  # noqa: F401  (a fixture: PostgreSQL's, for the CSV bytes compared)
 from test_engine import (  # noqa: F401  (small_site is a fixture)
     as_rows,
@@ -46,19 +31,10 @@ from generator.errors import TrackboardError
 from generator.inputs import database as db
 from generator.inputs.database import Query, fetch
 
-mariadbserver = bench_module("mariadbserver")
-
-
-@pytest.fixture(scope="module")
-def mariadb() -> Iterator[Any]:
-    yield from running(mariadbserver, mariadbserver.MariaDBServer, "MariaDB")
-
-
-@pytest.fixture
-def my_database(mariadb: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """test_database's sales table in MariaDB (dates as DATE, premiums as DECIMAL), and the connection URL in the
-    environment as TB_TEST_DW (its password in it): test_database's site.toml then reads from MariaDB."""
-    return with_sales(mariadb, "decimal(14, 2)", monkeypatch)
+# mariadb: the throwaway MariaDB server; my_database: test_database's sales table in it (premiums as DECIMAL),
+# which test_database's site.toml then reads.
+mariadb, my_database = sqlsite.server_fixtures("mariadbserver", "MariaDBServer", "MariaDB", "decimal(14, 2)",
+                                       ("mariadb", "my_database"))
 
 
 @pytest.mark.parametrize("scheme", ["mysql", "mariadb"])
@@ -67,7 +43,7 @@ def test_sales_read_from_mariadb_build_the_same_pages_as_from_csv(make_site: Cal
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TB_TEST_DW", my_database.url(scheme=scheme))
     db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
-    result = check_the_same_pages_as_from_csv(site, db_site, tmp_path)
+    result = sqlsite.check_the_same_pages_as_from_csv(site, db_site, tmp_path)
     assert result.site.errors == []
 
 
@@ -113,21 +89,21 @@ def test_mariadbs_rows_are_fetched_a_batch_at_a_time(mariadb: Any, monkeypatch: 
 
 def test_the_password_is_written_nowhere(make_site: Callable[..., Path], tmp_path: Path, my_database: Any) -> None:
     db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
-    check_the_password_is_written_nowhere(db_site, tmp_path)
+    sqlsite.check_the_password_is_written_nowhere(db_site, tmp_path)
 
 
-@pytest.mark.parametrize(("sales", "expected"), query_failures(
+@pytest.mark.parametrize(("sales", "expected"), sqlsite.query_failures(
     "You have an error in your SQL syntax", "Unknown column '签单日'",
     "Table 'trackboard.no_such_table' doesn't exist"))
 def test_a_query_that_fails_names_the_dataset_and_setting_and_keeps_the_output(
         make_site: Callable[..., Path], tmp_path: Path, my_database: Any, sales: str, expected: str | None) -> None:
-    check_a_query_that_fails(make_site, tmp_path, sales, expected)
+    sqlsite.check_a_query_that_fails(make_site, tmp_path, sales, expected)
 
 
 def test_a_connection_that_fails_is_named_without_its_password(make_site: Callable[..., Path], tmp_path: Path,
                                                                my_database: Any, monkeypatch: pytest.MonkeyPatch
                                                                ) -> None:
-    wrong_password, refused = failed_connections(make_site, tmp_path, my_database, monkeypatch)
+    wrong_password, refused = sqlsite.failed_connections(make_site, tmp_path, my_database, monkeypatch)
     assert "site.toml:[data.sales] connection: cannot connect: Access denied for user 'trackboard'" in wrong_password
     assert "site.toml:[data.sales] connection: cannot connect: Can't connect to MySQL server" in refused
 
@@ -261,7 +237,7 @@ def test_a_generated_site_from_mariadb_equals_the_same_site_from_csv(mariadb: An
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The benchmark's site shape, made small: every dataset read from MariaDB, sales as typed columns, summed
     by the server."""
-    csv_site, db_site = generated_sites(bench, tmp_path)
+    csv_site, db_site = sqlsite.generated_sites(bench, tmp_path)
     bench.load_into_mysql(db_site, mariadb.connect)
     bench.read_from_postgres(db_site, "${TB_TEST_DW}", quote="`")
     monkeypatch.setenv("TB_TEST_DW", mariadb.url())
@@ -270,4 +246,4 @@ def test_a_generated_site_from_mariadb_equals_the_same_site_from_csv(mariadb: An
     calls = counting_local_sums(monkeypatch)
     result = build(db_site, out=tmp_path / "out-db", as_of=bench.AS_OF, clock=clock)
     assert result.site.errors == [] and result.site.warnings == [] and calls == []
-    check_the_same_output(tmp_path)
+    sqlsite.check_the_same_output(tmp_path)
