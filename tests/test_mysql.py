@@ -15,14 +15,17 @@ from typing import Any
 import pandas as pd
 import pytest
 import sqlsite
-from sqlsite import PASSWORD, SALES_FROM_SQL, clock, english, site_toml
+from sqlsite import PASSWORD, clock, english, site_toml
 from test_database import server  # noqa: F401  (a fixture: PostgreSQL's, for the CSV bytes compared)
 from test_engine import (  # noqa: F401  (small_site is a fixture)
     as_rows,
     bench,
+    check_server_sums_equal_duckdbs,
+    check_server_sums_name_the_setting_at_fault,
+    check_summed_in_process_with_a_warning,
+    check_the_servers_sums_are_taken,
     counting_local_sums,
     small_site,
-    unit_pages,
 )
 
 from generator import engine
@@ -151,19 +154,8 @@ def test_mariadb_sums_equal_duckdbs(mariadb: Any, small_site: tuple[Path, pd.Dat
     root, sales = small_site
     counts = bench.load_into_mysql(root, mariadb.connect)
     assert counts["sales"] == len(sales)
-    mariadb.execute("DROP TABLE IF EXISTS sales_text")
-    mariadb.execute("CREATE TABLE sales_text AS SELECT CAST(日期 AS CHAR) AS d, 工号 AS p, CAST(保费 AS CHAR) AS m, "
-                    "CAST(件数 AS CHAR) AS n FROM sales")
-    local = engine.local_sums(sales)
-    assert local.totals()[3] == len(sales) and len(local.day) > 100
-    headers = {"date": "日期", "person": "工号", "premium": "保费", "fyc": "FYC", "cases": "件数"}
-    environ = {"TB_TEST_DW": mariadb.url()}
-    typed = Query("sales", "table", "sales", "${TB_TEST_DW}")
-    as_text = Query("sales", "sql", "SELECT d, p, m, n FROM sales_text", "${TB_TEST_DW}")
-    from_text = engine.server_sums(as_text, {"date": "d", "person": "p", "premium": "m", "cases": "n"}, environ)
-    assert as_rows(engine.server_sums(typed, headers, environ)) == as_rows(local)
-    # Without an FYC column the server's FYC is the default, 0.
-    assert as_rows(from_text) == [(*row[:3], 0, *row[4:]) for row in as_rows(local)]
+    check_server_sums_equal_duckdbs(mariadb, sales, "CREATE TABLE sales_text AS SELECT CAST(日期 AS CHAR) AS d, "
+                                    "工号 AS p, CAST(保费 AS CHAR) AS m, CAST(件数 AS CHAR) AS n FROM sales")
 
 
 def test_mariadb_sums_sellers_whose_ids_differ_only_in_case_apart(mariadb: Any) -> None:
@@ -179,39 +171,17 @@ def test_mariadb_sums_sellers_whose_ids_differ_only_in_case_apart(mariadb: Any) 
 
 
 def test_server_sums_name_the_setting_at_fault(mariadb: Any) -> None:
-    environ = {"TB_TEST_DW": mariadb.url(), "TB_WRONG": mariadb.url(password=PASSWORD + "x")}
-    headers = {"date": "日期", "person": "工号", "premium": "保费"}
-    mariadb.execute("DROP TABLE IF EXISTS sales_words")
-    mariadb.execute("CREATE TABLE sales_words AS SELECT DATE '2026-03-02' AS 日期, 'P1' AS 工号, '¥1,200' AS 保费")
-    cases = [
-        (Query("sales", "table", "sales_words", "${TB_WRONG}"), "connection", "Access denied for user"),
-        (Query("sales", "sql", "SELECT * FORM sales_words", "${TB_TEST_DW}"), "sql",
-         "You have an error in your SQL syntax"),
-        (Query("sales", "table", "no_such_table", "${TB_TEST_DW}"), "table", "no_such_table' doesn't exist"),
-        # MySQL's CAST reads '¥1,200' as 0 with a warning, where PostgreSQL's fails: the warning fails the sums.
-        (Query("sales", "table", "sales_words", "${TB_TEST_DW}"), "table", "Truncated incorrect DOUBLE value"),
-        (Query("sales", "table", "sales_words", "${TB_NOT_SET}"), "connection", "TB_NOT_SET is not set"),
-    ]
-    for query, setting, words in cases:
-        with pytest.raises(engine.EngineError) as failure:
-            engine.server_sums(query, headers, environ)
-        assert failure.value.setting == setting and words in str(failure.value)
-        assert PASSWORD not in str(failure.value)
-    with pytest.raises(engine.EngineError, match=r"Unknown column 'source\.no_such_column'") as failure:
-        engine.server_sums(Query("sales", "table", "sales_words", "${TB_TEST_DW}"),
-                           {**headers, "premium": "no_such_column"}, environ)
-    assert failure.value.setting == "table"
+    # MySQL's CAST reads '¥1,200' as 0 with a warning, where PostgreSQL's fails: the warning fails the sums.
+    check_server_sums_name_the_setting_at_fault(
+        mariadb, "CREATE TABLE sales_words AS SELECT DATE '2026-03-02' AS 日期, 'P1' AS 工号, '¥1,200' AS 保费",
+        ("Access denied for user", "You have an error in your SQL syntax", "no_such_table' doesn't exist",
+         "Truncated incorrect DOUBLE value"), r"Unknown column 'source\.no_such_column'", PASSWORD)
 
 
 def test_a_site_whose_sales_come_from_mariadb_takes_the_servers_sums(
         make_site: Callable[..., Path], site: Path, tmp_path: Path, my_database: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    build(site, out=tmp_path / "csv", clock=clock)
-    calls = counting_local_sums(monkeypatch)
-    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
-    result = build(db_site, out=tmp_path / "db", clock=clock)
-    assert calls == [] and result.site.warnings == []  # the server summed them
-    assert unit_pages(tmp_path / "db") == unit_pages(tmp_path / "csv")
+    check_the_servers_sums_are_taken(make_site, site, tmp_path, monkeypatch)
 
 
 def test_a_column_mariadb_cannot_sum_is_summed_in_process_with_a_warning(
@@ -219,17 +189,9 @@ def test_a_column_mariadb_cannot_sum_is_summed_in_process_with_a_warning(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Amounts written as text with a currency sign: the loader reads them; MariaDB's CAST would read them as 0
     with a warning. The figures stay those of the rows read, and the quality page names the dataset's setting."""
-    worded = SALES_FROM_SQL.replace("SELECT 日期, 工号, 保费,", "SELECT 日期, 工号, CONCAT('¥', 保费) AS 保费,")
-    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(worded), "data/sales.csv": None})
-    build(site, out=tmp_path / "csv", clock=clock)
-    calls = counting_local_sums(monkeypatch)
-    result = build(db_site, out=tmp_path / "db", clock=clock)
+    calls = check_summed_in_process_with_a_warning(make_site, site, tmp_path, monkeypatch, "CONCAT('¥', 保费)",
+                                                   "Truncated incorrect DOUBLE value")
     assert calls == [3]
-    assert [w.column for w in result.site.warnings] == ["[data.sales] sql"]
-    assert "Truncated incorrect DOUBLE value" in result.site.warnings[0].localized("en").message
-    assert unit_pages(tmp_path / "db") == unit_pages(tmp_path / "csv")
-    quality = (tmp_path / "db" / "quality" / "index.html").read_text(encoding="utf-8")
-    assert "[data.sales] sql" in quality and "数据库未能按人按日汇总销售" in quality  # in the site's language
 
 
 @pytest.mark.slow
