@@ -13,17 +13,16 @@ file (--no-defaults): the machine's own MariaDB, if any, is neither used nor tou
 from __future__ import annotations
 
 import os
+import runpy
 import shutil
 import socket
 import subprocess
-import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-USER = "trackboard"
-DATABASE = "trackboard"
+_SHARED = runpy.run_path(str(Path(__file__).with_name("throwaway.py")))  # no package: loaded by path
+USER, DATABASE, ThrowawayServer = _SHARED["USER"], _SHARED["DATABASE"], _SHARED["ThrowawayServer"]
 START_TIMEOUT = 60  # seconds for the server to take connections before the fixture gives up
 # Durability the tests do not need, and a small memory: a throwaway server on a shared machine.
 _OPTIONS = ("--skip-name-resolve", "--innodb-flush-method=nosync", "--innodb-doublewrite=0",
@@ -46,25 +45,18 @@ def server_programs() -> tuple[str, str] | None:
     return (server, install) if server and install else None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class MariaDBServer:
+class MariaDBServer(ThrowawayServer):
     """A MariaDB server of its own: `start()` (or `with`) makes and starts it, `stop()` stops and removes it."""
+
+    SCHEME = "mysql"
 
     def __init__(self, password: str = "s3cret-Passw0rd") -> None:
         programs = server_programs()
         if programs is None:
             raise RuntimeError("MariaDB's server programs are not installed (mariadbd, mariadb-install-db); install "
                                "Debian's mariadb-server package (bash scripts/install-system-deps.sh)")
+        super().__init__(password, "trackboard-mariadb-")
         self.server, self.install = programs
-        self.password = password
-        self.port = _free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="trackboard-mariadb-"))
-        self.data = self.folder / "data"
         self.socket = self.folder / "mysqld.sock"
         self.process: subprocess.Popen[bytes] | None = None
         self.as_root = ["--user=root"] if os.geteuid() == 0 else []
@@ -99,7 +91,7 @@ class MariaDBServer:
         self.execute(f"GRANT ALL ON {DATABASE}.* TO '{USER}'@'127.0.0.1'", database=None)
         return self
 
-    def stop(self) -> None:
+    def halt(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -107,22 +99,6 @@ class MariaDBServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def __enter__(self) -> MariaDBServer:
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self.stop()
-
-    def url(self, password: str | None = None, database: str = DATABASE, scheme: str = "mysql") -> str:
-        """The URL a site's connection gives: over TCP with the password (or `${NAME}` standing for it)."""
-        return f"{scheme}://{USER}:{password or self.password}@127.0.0.1:{self.port}/{database}"
 
     def connect(self, database: str | None = DATABASE) -> Any:
         """A PyMySQL connection as root over the unix socket (no password), autocommit."""

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import os
 import pwd
-import shutil
-import socket
+import runpy
 import subprocess
-import tempfile
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-USER = "trackboard"
-DATABASE = "trackboard"
+_SHARED = runpy.run_path(str(Path(__file__).with_name("throwaway.py")))  # no package: loaded by path
+USER, DATABASE, ThrowawayServer = _SHARED["USER"], _SHARED["DATABASE"], _SHARED["ThrowawayServer"]
 
 
 def server_programs() -> Path | None:
@@ -32,25 +29,18 @@ def server_programs() -> Path | None:
     return found[-1].parent if found else None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class PostgresServer:
+class PostgresServer(ThrowawayServer):
     """A PostgreSQL cluster of its own: `start()` (or `with`) makes and starts it, `stop()` stops and removes it."""
+
+    SCHEME = "postgresql"
 
     def __init__(self, password: str = "s3cret-Passw0rd") -> None:
         programs = server_programs()
         if programs is None:
             raise RuntimeError("PostgreSQL's server programs are not installed (/usr/lib/postgresql/*/bin/initdb); "
                                "install Debian's postgresql package (bash scripts/install-system-deps.sh)")
+        super().__init__(password, "trackboard-pg-")
         self.programs = programs
-        self.password = password
-        self.port = _free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="trackboard-pg-"))
-        self.data = self.folder / "data"
         self.sockets = self.folder / "sockets"
         self.owner = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
 
@@ -80,25 +70,9 @@ class PostgresServer:
         self.execute(f"CREATE DATABASE {DATABASE}", database="postgres")
         return self
 
-    def stop(self) -> None:
+    def halt(self) -> None:
         if (self.data / "postmaster.pid").exists():
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def __enter__(self) -> PostgresServer:
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self.stop()
-
-    def url(self, password: str | None = None, database: str = DATABASE) -> str:
-        """The URL a site's connection gives: over TCP with the password (or `${NAME}` standing for it)."""
-        return f"postgresql://{USER}:{password or self.password}@127.0.0.1:{self.port}/{database}"
 
     def connect(self, database: str = DATABASE) -> Any:
         """A connection over the unix socket (no password), autocommit."""

@@ -104,6 +104,21 @@ class Problem:
                        place=self.place_text.render(messages) if self.place_text is not None else self.place)
 
 
+class SortsProblems:
+    """`errors` and `warnings` of a class holding `problems` (a loaded Site, a BuildSummary): one definition, so
+    that what counts as an error is the same wherever a build's problems are judged."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
 def explained(file: str, row: int | None, column: str | None, message: Text, severity: str = "error",
               fatal: bool = False) -> Problem:
     """A problem whose message is made from the catalogue: English here, the site's language when localized."""

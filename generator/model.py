@@ -17,7 +17,7 @@ import pandas as pd
 from . import engine
 from .cache import KnownFiles, Store, canonical, code_version, digest
 from .config import default_config, load_config
-from .errors import Problem, TrackboardError, explained, hint, say
+from .errors import Problem, SortsProblems, TrackboardError, explained, hint, say
 from .i18n import translator
 from .inputs.campaigns import check_campaigns
 from .inputs.content import Document, check_collections, load_collections
@@ -40,7 +40,7 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
 
 
 @dataclass
-class Site:
+class Site(SortsProblems):
     """A site's inputs, checked: configuration, tables, documents and every problem found."""
 
     root: Path
@@ -64,14 +64,6 @@ class Site:
     @property
     def locale(self) -> str:
         return str(self.config["site"]["locale"])
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     def has(self, dataset: str) -> bool:
         """Whether the dataset was given (its pages are built)."""

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import http.server
+import json
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -171,6 +172,15 @@ def texts(tree: HTMLParser, selector: str) -> list[str]:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder: relative path -> bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def built_files(out: Path) -> dict[str, bytes]:
+    """Every file of a build; build.json without its build time (the only part allowed to differ)."""
+    found = snapshot(out)
+    info = json.loads(found["build.json"])
+    info.pop("built_at")
+    found["build.json"] = json.dumps(info, sort_keys=True).encode()
+    return found
 
 
 def copy_example_site(base: Path) -> Path:

@@ -6,82 +6,20 @@ module in a temporary folder and removed after it (benchmarks/pgserver.py).
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib.util
-import json
-import os
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlsite
+from sqlsite import SALES_FROM_SQL, bench_module, clock, english, files, site_toml
 
 from generator.commands.build import build
 from generator.errors import TrackboardError
 
-ROOT = Path(__file__).resolve().parents[1]
-PASSWORD = "Pg-s3cret-Zq7"  # a value that must appear nowhere a build writes
-NOW = dt.datetime(2026, 3, 6, 1, 0, tzinfo=dt.UTC)
-
-
-def _module(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pgserver = _module("pgserver")
-
-
-def clock() -> dt.datetime:
-    return NOW
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Any]:
-    if pgserver.server_programs() is None:
-        pytest.skip("PostgreSQL's server programs are not installed: run bash scripts/install-system-deps.sh")
-    with pgserver.PostgresServer(PASSWORD) as running:
-        yield running
-
-
-@pytest.fixture
-def database(server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The baseline site's sales in a typed table (dates as DATE, premiums as NUMERIC), and the connection URL
-    in the environment as TB_TEST_DW (its password in it)."""
-    server.execute("DROP TABLE IF EXISTS sales")
-    server.execute("CREATE TABLE sales (日期 date, 工号 text, 保费 numeric(14, 2), 件数 integer, 险种 text, "
-                   "保单号 text)")
-    server.execute("INSERT INTO sales VALUES ('2026-03-02', 'P003', 12000, 1, '金福年金', 'A1'), "
-                   "('2026-03-03', 'P004', 94000, 1, '康宁终身', 'A2'), "
-                   "('2026-03-05', 'P002', 3000, 1, '意外险', 'A3')")
-    monkeypatch.setenv("TB_TEST_DW", server.url())
-    return server
-
-
-SALES_FROM_SQL = """
-[data.sales]
-sql = "SELECT 日期, 工号, 保费, 件数, 险种, 保单号 FROM sales ORDER BY 保单号"
-connection = "${TB_TEST_DW}"
-[data.sales.columns]
-date = "日期"
-person = "工号"
-premium = "保费"
-cases = "件数"
-product = "险种"
-order = "保单号"
-"""
-
-
-def site_toml(sales: str = SALES_FROM_SQL) -> str:
-    from conftest import BASELINE
-
-    head, _, rest = BASELINE["site.toml"].partition("[data.sales]")
-    return head + sales.strip() + "\n\n[rules]" + rest.partition("[rules]")[2]
+# server: the throwaway PostgreSQL cluster; database: the baseline site's sales in it (premiums as NUMERIC).
+server, database = sqlsite.server_fixtures("pgserver", "PostgresServer", "PostgreSQL", "numeric(14, 2)",
+                                   ("server", "database"))
 
 
 @pytest.fixture
@@ -90,43 +28,13 @@ def db_site(tmp_path: Path, make_site: Callable[..., Path], database: Any) -> Pa
     return make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
 
 
-def files(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
-def everything_written(folder: Path) -> bytes:
-    return b"\n".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
-
-
-def differing(a: dict[str, bytes], b: dict[str, bytes]) -> set[str]:
-    return {path for path in a.keys() | b.keys() if a.get(path) != b.get(path)}
-
-
 def test_sales_read_from_postgresql_build_the_same_pages_as_from_csv(db_site: Path, site: Path, tmp_path: Path
                                                                       ) -> None:
-    build(site, out=tmp_path / "csv", clock=clock)
-    result = build(db_site, out=tmp_path / "db", clock=clock)
-    from_csv, from_db = files(tmp_path / "csv"), files(tmp_path / "db")
-    # Only what names the source differs: build.json's inputs and the quality page's list of sources.
-    assert differing(from_csv, from_db) <= {"build.json", "quality/index.html", "search/index.html"} | {
-        p for p in from_db if p.startswith("search/")}
-    assert from_csv.keys() == from_db.keys()
-    assert b"data.sales (sql)" in from_db["quality/index.html"]
-    inputs = json.loads(from_db["build.json"])["inputs"]
-    assert "data/sales.csv" not in inputs and len(inputs["data.sales (sql)"]) == 64
-    assert result.site.sources["sales"].rows_kept == 3
+    sqlsite.check_the_same_pages_as_from_csv(site, db_site, tmp_path)
 
 
 def test_the_password_is_written_nowhere(db_site: Path, tmp_path: Path) -> None:
-    """The URL's ${TB_TEST_DW} holds the password: not in the output, the cache, nor what the command prints."""
-    out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "generator", "build", str(db_site), "--out", str(out), "--as-of",
-                           "2026-03-05"], capture_output=True, text=True, env=os.environ.copy(), check=False)
-    assert done.returncode == 0, done.stderr
-    assert PASSWORD not in done.stdout + done.stderr
-    assert PASSWORD.encode() not in everything_written(out)
-    assert PASSWORD.encode() not in everything_written(db_site)  # the cache and site.toml
-    assert b"data.sales (sql)" in (out / "build.json").read_bytes()
+    sqlsite.check_the_password_is_written_nowhere(db_site, tmp_path)
 
 
 def test_an_unchanged_table_rebuilds_nothing_and_a_changed_one_rebuilds(db_site: Path, database: Any,
@@ -179,51 +87,11 @@ def test_a_bad_row_is_named_by_its_identity_not_a_row_number(make_site: Callable
     assert "保单号=B7, 日期=soon, 工号=P004 的那一行" in quality
 
 
-def english(failure: TrackboardError) -> str:
-    """The problems of a failed build as an English site shows them (the baseline site is Chinese)."""
-    return "\n".join(str(p.localized("en")) for p in failure.problems)
-
-
-def build_fails(site: Path, out: Path) -> str:
-    """Build into `out` (which holds an earlier build) expecting failure; the error as the user sees it, in English."""
-    before = files(out)
-    with pytest.raises(TrackboardError) as failure:
-        build(site, out=out, clock=clock)
-    assert files(out) == before, "the previous output must stay untouched"
-    text = english(failure.value)
-    assert PASSWORD not in text and PASSWORD not in failure.value.format_message()
-    return text
-
-
-@pytest.mark.parametrize(("sales", "expected"), [
-    (SALES_FROM_SQL.replace("FROM sales ORDER", "FORM sales ORDER"),
-     "site.toml:[data.sales] sql: the database refused it: syntax error at or near"),
-    (SALES_FROM_SQL.replace("SELECT 日期,", "SELECT 签单日,"),
-     'site.toml:[data.sales] sql: the database refused it: column "签单日" does not exist'),
-    (SALES_FROM_SQL.replace("SELECT 日期,", "SELECT"),
-     "data.sales (sql):日期: column not found (site.toml maps date to it)"),
-    (SALES_FROM_SQL.replace('sql = "SELECT 日期, 工号, 保费, 件数, 险种, 保单号 FROM sales ORDER BY 保单号"',
-                            'table = "no_such_table"'),
-     'site.toml:[data.sales] table: the database refused it: relation "no_such_table" does not exist'),
-    (SALES_FROM_SQL.replace("SELECT 日期, 工号, 保费", "SELECT 日期, 工号, 日期 AS 保费"),
-     None),  # a wrong type: every row's premium is a date, not an amount (checked below)
-    (SALES_FROM_SQL.replace("${TB_TEST_DW}", "${TB_NOT_SET}"),
-     "site.toml:[data.sales] connection: the environment variable TB_NOT_SET is not set"),
-])
+@pytest.mark.parametrize(("sales", "expected"), sqlsite.query_failures(
+    'syntax error at or near', 'column "签单日" does not exist', 'relation "no_such_table" does not exist'))
 def test_a_query_that_fails_names_the_dataset_and_setting_and_keeps_the_output(
         make_site: Callable[..., Path], tmp_path: Path, database: Any, sales: str, expected: str | None) -> None:
-    site = make_site(tmp_path / "site", {"site.toml": site_toml(), "data/sales.csv": None})
-    out = tmp_path / "out"
-    build(site, out=out, clock=clock)
-    (site / "site.toml").write_text(site_toml(sales), encoding="utf-8")
-    if expected is None:
-        with pytest.raises(TrackboardError) as failure:
-            build(site, out=out, clock=clock, strict=True)
-        text = english(failure.value)
-        assert 'data.sales (sql): row with 保单号=A2, 日期=2026-03-03, 工号=P004: 保费: "2026-03-03" is not an amount' \
-               in text
-        return
-    assert expected in build_fails(site, out)
+    sqlsite.check_a_query_that_fails(make_site, tmp_path, sales, expected)
 
 
 def test_a_password_with_url_characters_works_from_the_environment(make_site: Callable[..., Path], tmp_path: Path,
@@ -253,16 +121,11 @@ def test_a_password_with_url_characters_works_from_the_environment(make_site: Ca
 def test_a_connection_that_fails_is_named_without_its_password(make_site: Callable[..., Path], tmp_path: Path,
                                                                database: Any, monkeypatch: pytest.MonkeyPatch
                                                                ) -> None:
-    site = make_site(tmp_path / "site", {"site.toml": site_toml(), "data/sales.csv": None})
-    out = tmp_path / "out"
-    build(site, out=out, clock=clock)
-    monkeypatch.setenv("TB_TEST_DW", database.url(password=PASSWORD + "x"))  # a wrong password
-    text = build_fails(site, out)
-    assert "site.toml:[data.sales] connection: cannot connect:" in text and "password authentication failed" in text
-    assert PASSWORD + "x" not in text
-    monkeypatch.setenv("TB_TEST_DW", database.url().replace(f":{database.port}/", ":1/"))  # nothing listens
-    text = build_fails(site, out)  # not the wrong password's problem again
-    assert "site.toml:[data.sales] connection: cannot connect:" in text and "Connection refused" in text
+    wrong_password, refused = sqlsite.failed_connections(make_site, tmp_path, database, monkeypatch)
+    assert "site.toml:[data.sales] connection: cannot connect:" in wrong_password
+    assert "password authentication failed" in wrong_password
+    # not the wrong password's problem again
+    assert "site.toml:[data.sales] connection: cannot connect:" in refused and "Connection refused" in refused
 
 
 @pytest.mark.parametrize(("data", "expected"), [
@@ -288,10 +151,8 @@ def test_database_settings_are_checked_before_connecting(make_site: Callable[...
 def test_a_generated_site_from_postgresql_equals_the_same_site_from_csv(server: Any, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The benchmark's site shape, made small: every dataset read from PostgreSQL, sales as typed columns."""
-    bench = _module("make_large_site")
-    size = {"people_count": 120, "days": 45, "notices": 6, "divisions": 2, "teams_per_division": 4}
-    csv_site = bench.make_large(tmp_path / "csv", **size)
-    db_site = bench.make_large(tmp_path / "db", **size)
+    bench = bench_module("make_large_site")
+    csv_site, db_site = sqlsite.generated_sites(bench, tmp_path)
     bench.load_into_postgres(db_site, server.connect)
     bench.read_from_postgres(db_site, "${TB_TEST_DW}")
     monkeypatch.setenv("TB_TEST_DW", server.url())
@@ -300,10 +161,7 @@ def test_a_generated_site_from_postgresql_equals_the_same_site_from_csv(server: 
     build(csv_site, out=tmp_path / "out-csv", as_of=as_of, clock=clock)
     result = build(db_site, out=tmp_path / "out-db", as_of=as_of, clock=clock)
     assert result.site.errors == []
-    from_csv, from_db = files(tmp_path / "out-csv"), files(tmp_path / "out-db")
-    assert from_csv.keys() == from_db.keys()
-    assert differing(from_csv, from_db) <= {"build.json", "quality/index.html"} | {
-        p for p in from_db if p.startswith("search/")}
+    sqlsite.check_the_same_output(tmp_path)
 
 
 def test_notify_reads_the_phone_numbers_of_people_from_the_database(make_site: Callable[..., Path], tmp_path: Path,

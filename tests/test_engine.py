@@ -15,15 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from test_database import (  # noqa: F401  (server and database are fixtures)
-    PASSWORD,
-    SALES_FROM_SQL,
-    clock,
-    database,
-    files,
-    server,
-    site_toml,
-)
+from sqlsite import PASSWORD, SALES_FROM_SQL, clock, files, site_toml
+from test_database import database, server  # noqa: F401  (fixtures)
 
 from generator import engine
 from generator.commands.build import build
@@ -123,41 +116,57 @@ def test_postgresql_sums_equal_duckdbs(server: Any, small_site: tuple[Path, pd.D
     text (the server casts them as the loader parses them)."""
     root, sales = small_site
     bench.load_into_postgres(root, server.connect)
-    server.execute("DROP TABLE IF EXISTS sales_text")
-    server.execute("CREATE TABLE sales_text AS SELECT 日期::text AS d, 工号::text AS p, 保费::text AS m, "
-                   "件数::text AS n FROM sales")
+    check_server_sums_equal_duckdbs(server, sales, "CREATE TABLE sales_text AS SELECT 日期::text AS d, "
+                                    "工号::text AS p, 保费::text AS m, 件数::text AS n FROM sales")
+
+
+def check_server_sums_equal_duckdbs(running: Any, sales: pd.DataFrame, as_text: str) -> None:
+    """The server's sums of the loaded sales table equal DuckDB's: typed, and as text from the table sales_text
+    that `as_text` makes (columns d, p, m, n), where FYC is the default, 0."""
+    running.execute("DROP TABLE IF EXISTS sales_text")
+    running.execute(as_text)
     local = engine.local_sums(sales)
     assert local.totals()[3] == len(sales) and len(local.day) > 100
     headers = {"date": "日期", "person": "工号", "premium": "保费", "fyc": "FYC", "cases": "件数"}
-    environ = {"TB_TEST_DW": server.url()}
+    environ = {"TB_TEST_DW": running.url()}
     typed = Query("sales", "table", "sales", "${TB_TEST_DW}")
-    as_text = Query("sales", "sql", "SELECT d, p, m, n FROM sales_text", "${TB_TEST_DW}")
-    text_headers = {"date": "d", "person": "p", "premium": "m", "cases": "n"}
-    from_text = engine.server_sums(as_text, text_headers, environ)
+    text_query = Query("sales", "sql", "SELECT d, p, m, n FROM sales_text", "${TB_TEST_DW}")
+    from_text = engine.server_sums(text_query, {"date": "d", "person": "p", "premium": "m", "cases": "n"}, environ)
     assert as_rows(engine.server_sums(typed, headers, environ)) == as_rows(local)
     # Without an FYC column the server's FYC is the default, 0.
     assert as_rows(from_text) == [(*row[:3], 0, *row[4:]) for row in as_rows(local)]
 
 
 def test_server_sums_name_the_setting_at_fault(server: Any) -> None:  # noqa: F811
-    environ = {"TB_TEST_DW": server.url(), "TB_WRONG": server.url(password=PASSWORD + "x")}
+    check_server_sums_name_the_setting_at_fault(
+        server, "CREATE TABLE sales_words AS SELECT '2026-03-02'::date AS 日期, 'P1' AS 工号, '¥1,200' AS 保费",
+        ("password authentication failed", 'syntax error at or near "FORM"', '"no_such_table" does not exist',
+         "invalid input syntax for type double"), r"column source\.no_such_column does not exist", PASSWORD + "x")
+
+
+def check_server_sums_name_the_setting_at_fault(running: Any, words_table: str, refusals: tuple[str, str, str, str],
+                                                no_column: str, hidden: str) -> None:
+    """Each failure of the sums names the setting at fault (and shows not `hidden`), given the table
+    sales_words `words_table` makes (one row, its premium '¥1,200') and what the server says to a wrong password,
+    a syntax error, a missing table, that premium, and (a pattern) a missing column."""
+    environ = {"TB_TEST_DW": running.url(), "TB_WRONG": running.url(password=PASSWORD + "x")}
     headers = {"date": "日期", "person": "工号", "premium": "保费"}
-    server.execute("DROP TABLE IF EXISTS sales_words")
-    server.execute("CREATE TABLE sales_words AS SELECT '2026-03-02'::date AS 日期, 'P1' AS 工号, '¥1,200' AS 保费")
+    running.execute("DROP TABLE IF EXISTS sales_words")
+    running.execute(words_table)
+    wrong_password, syntax, no_table, bad_amount = refusals
     cases = [
-        (Query("sales", "table", "sales_words", "${TB_WRONG}"), "connection", "password authentication failed"),
-        (Query("sales", "sql", "SELECT * FORM sales_words", "${TB_TEST_DW}"), "sql",
-         'syntax error at or near "FORM"'),
-        (Query("sales", "table", "no_such_table", "${TB_TEST_DW}"), "table", '"no_such_table" does not exist'),
-        (Query("sales", "table", "sales_words", "${TB_TEST_DW}"), "table", "invalid input syntax for type double"),
+        (Query("sales", "table", "sales_words", "${TB_WRONG}"), "connection", wrong_password),
+        (Query("sales", "sql", "SELECT * FORM sales_words", "${TB_TEST_DW}"), "sql", syntax),
+        (Query("sales", "table", "no_such_table", "${TB_TEST_DW}"), "table", no_table),
+        (Query("sales", "table", "sales_words", "${TB_TEST_DW}"), "table", bad_amount),
         (Query("sales", "table", "sales_words", "${TB_NOT_SET}"), "connection", "TB_NOT_SET is not set"),
     ]
     for query, setting, words in cases:
         with pytest.raises(engine.EngineError) as failure:
             engine.server_sums(query, headers, environ)
         assert failure.value.setting == setting and words in str(failure.value)
-        assert PASSWORD + "x" not in str(failure.value)
-    with pytest.raises(engine.EngineError, match=r"column source\.no_such_column does not exist") as failure:
+        assert hidden not in str(failure.value)
+    with pytest.raises(engine.EngineError, match=no_column) as failure:
         engine.server_sums(Query("sales", "table", "sales_words", "${TB_TEST_DW}"),
                            {**headers, "premium": "no_such_column"}, environ)
     assert failure.value.setting == "table"
@@ -183,6 +192,12 @@ def unit_pages(out: Path) -> dict[str, bytes]:
 def test_a_site_whose_sales_come_from_postgresql_takes_the_servers_sums(
         make_site: Callable[..., Path], site: Path, tmp_path: Path, database: Any,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:
+    check_the_servers_sums_are_taken(make_site, site, tmp_path, monkeypatch)
+
+
+def check_the_servers_sums_are_taken(make_site: Callable[..., Path], site: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site reading its sales from the server (TB_TEST_DW) sums none in-process: the same pages as from CSV."""
     build(site, out=tmp_path / "csv", clock=clock)
     calls = counting_local_sums(monkeypatch)
     db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
@@ -204,18 +219,30 @@ def test_rows_the_checks_skip_are_not_summed_by_the_server(make_site: Callable[.
 
 
 def test_a_column_the_server_cannot_sum_is_summed_in_process_with_a_warning(
-        make_site: Callable[..., Path], site: Path, tmp_path: Path, database: Any) -> None:  # noqa: F811
-    """Amounts written as text with a currency sign: the loader reads them, the server cannot add them up. The
-    figures stay those of the rows read, and the quality page names the dataset's setting."""
-    worded = SALES_FROM_SQL.replace("SELECT 日期, 工号, 保费,", "SELECT 日期, 工号, '¥' || 保费 AS 保费,")
+        make_site: Callable[..., Path], site: Path, tmp_path: Path, database: Any,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Amounts written as text with a currency sign: the loader reads them, the server cannot add them up."""
+    check_summed_in_process_with_a_warning(make_site, site, tmp_path, monkeypatch, "'¥' || 保费",
+                                           "could not sum the sales per person and day")
+
+
+def check_summed_in_process_with_a_warning(make_site: Callable[..., Path], site: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch, worded_premium: str, says: str
+                                           ) -> list[int]:
+    """Premiums selected as `worded_premium` (a currency sign before them) the server cannot sum: the figures
+    stay those of the rows read, and the quality page names the dataset's setting. The sales tables summed
+    in-process for the database's build."""
+    worded = SALES_FROM_SQL.replace("SELECT 日期, 工号, 保费,", f"SELECT 日期, 工号, {worded_premium} AS 保费,")
     db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(worded), "data/sales.csv": None})
     build(site, out=tmp_path / "csv", clock=clock)
+    calls = counting_local_sums(monkeypatch)
     result = build(db_site, out=tmp_path / "db", clock=clock)
     assert [w.column for w in result.site.warnings] == ["[data.sales] sql"]
-    assert "could not sum the sales per person and day" in result.site.warnings[0].localized("en").message
+    assert says in result.site.warnings[0].localized("en").message
     assert unit_pages(tmp_path / "db") == unit_pages(tmp_path / "csv")
     quality = (tmp_path / "db" / "quality" / "index.html").read_text(encoding="utf-8")
     assert "[data.sales] sql" in quality and "数据库未能按人按日汇总销售" in quality  # in the site's language
+    return calls
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import BASELINE, write_files
+from conftest import built_files as files
 
 from generator import cli
 from generator.cache import CACHE_DIR
@@ -46,15 +47,6 @@ def site(tmp_path: Path) -> Path:
 
 def clock_at(moment: dt.datetime) -> Callable[[], dt.datetime]:
     return lambda: moment
-
-
-def files(out: Path) -> dict[str, bytes]:
-    """Every file of a build; build.json without its build time (the only part allowed to differ)."""
-    found = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    info = json.loads(found["build.json"])
-    info.pop("built_at")
-    found["build.json"] = json.dumps(info, sort_keys=True).encode()
-    return found
 
 
 def built_at(out: Path) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BASELINE
+from conftest import built_files as files
 
 from generator import render
 from generator.cache import CACHE_DIR
@@ -24,15 +25,6 @@ NOW = dt.datetime(2026, 3, 6, 1, 0, tzinfo=dt.UTC)
 
 def clock() -> dt.datetime:
     return NOW
-
-
-def files(out: Path) -> dict[str, bytes]:
-    """Every file of a build; build.json without its build time (the only part allowed to differ)."""
-    found = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    info = json.loads(found["build.json"])
-    info.pop("built_at")
-    found["build.json"] = json.dumps(info, sort_keys=True).encode()
-    return found
 
 
 @pytest.fixture

@@ -7,36 +7,25 @@ in a temporary folder and removed after it (benchmarks/mariadbserver.py).
 
 from __future__ import annotations
 
-import json
-import os
 import socket
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-from test_database import (  # noqa: F401  (server is a fixture: PostgreSQL's, for the CSV bytes compared)
-    PASSWORD,
-    SALES_FROM_SQL,
-    _module,
-    build_fails,
-    clock,
-    differing,
-    english,
-    everything_written,
-    files,
-    server,
-    site_toml,
-)
+import sqlsite
+from sqlsite import PASSWORD, clock, english, site_toml
+from test_database import server  # noqa: F401  (a fixture: PostgreSQL's, for the CSV bytes compared)
 from test_engine import (  # noqa: F401  (small_site is a fixture)
     as_rows,
     bench,
+    check_server_sums_equal_duckdbs,
+    check_server_sums_name_the_setting_at_fault,
+    check_summed_in_process_with_a_warning,
+    check_the_servers_sums_are_taken,
     counting_local_sums,
     small_site,
-    unit_pages,
 )
 
 from generator import engine
@@ -45,29 +34,10 @@ from generator.errors import TrackboardError
 from generator.inputs import database as db
 from generator.inputs.database import Query, fetch
 
-mariadbserver = _module("mariadbserver")
-
-
-@pytest.fixture(scope="module")
-def mariadb() -> Iterator[Any]:
-    if mariadbserver.server_programs() is None:
-        pytest.skip("MariaDB's server programs are not installed: run bash scripts/install-system-deps.sh")
-    with mariadbserver.MariaDBServer(PASSWORD) as running:
-        yield running
-
-
-@pytest.fixture
-def my_database(mariadb: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """test_database's sales table in MariaDB (dates as DATE, premiums as DECIMAL), and the connection URL in the
-    environment as TB_TEST_DW (its password in it): test_database's site.toml then reads from MariaDB."""
-    mariadb.execute("DROP TABLE IF EXISTS sales")
-    mariadb.execute("CREATE TABLE sales (日期 date, 工号 text, 保费 decimal(14, 2), 件数 integer, 险种 text, "
-                    "保单号 text)")
-    mariadb.execute("INSERT INTO sales VALUES ('2026-03-02', 'P003', 12000, 1, '金福年金', 'A1'), "
-                    "('2026-03-03', 'P004', 94000, 1, '康宁终身', 'A2'), "
-                    "('2026-03-05', 'P002', 3000, 1, '意外险', 'A3')")
-    monkeypatch.setenv("TB_TEST_DW", mariadb.url())
-    return mariadb
+# mariadb: the throwaway MariaDB server; my_database: test_database's sales table in it (premiums as DECIMAL),
+# which test_database's site.toml then reads.
+mariadb, my_database = sqlsite.server_fixtures("mariadbserver", "MariaDBServer", "MariaDB", "decimal(14, 2)",
+                                       ("mariadb", "my_database"))
 
 
 @pytest.mark.parametrize("scheme", ["mysql", "mariadb"])
@@ -76,17 +46,8 @@ def test_sales_read_from_mariadb_build_the_same_pages_as_from_csv(make_site: Cal
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TB_TEST_DW", my_database.url(scheme=scheme))
     db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
-    build(site, out=tmp_path / "csv", clock=clock)
-    result = build(db_site, out=tmp_path / "db", clock=clock)
-    from_csv, from_db = files(tmp_path / "csv"), files(tmp_path / "db")
-    # Only what names the source differs: build.json's inputs and the quality page's list of sources.
-    assert differing(from_csv, from_db) <= {"build.json", "quality/index.html"} | {
-        p for p in from_db if p.startswith("search/")}
-    assert from_csv.keys() == from_db.keys()
-    assert b"data.sales (sql)" in from_db["quality/index.html"]
-    inputs = json.loads(from_db["build.json"])["inputs"]
-    assert "data/sales.csv" not in inputs and len(inputs["data.sales (sql)"]) == 64
-    assert result.site.sources["sales"].rows_kept == 3 and result.site.errors == []
+    result = sqlsite.check_the_same_pages_as_from_csv(site, db_site, tmp_path)
+    assert result.site.errors == []
 
 
 def test_the_same_table_in_postgresql_and_mariadb_gives_the_same_csv_bytes(server: Any, mariadb: Any) -> None:  # noqa: F811
@@ -130,60 +91,24 @@ def test_mariadbs_rows_are_fetched_a_batch_at_a_time(mariadb: Any, monkeypatch: 
 
 
 def test_the_password_is_written_nowhere(make_site: Callable[..., Path], tmp_path: Path, my_database: Any) -> None:
-    """The URL's ${TB_TEST_DW} holds the password: not in the output, the cache, nor what the command prints."""
     db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
-    out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "generator", "build", str(db_site), "--out", str(out), "--as-of",
-                           "2026-03-05"], capture_output=True, text=True, env=os.environ.copy(), check=False)
-    assert done.returncode == 0, done.stderr
-    assert PASSWORD not in done.stdout + done.stderr
-    assert PASSWORD.encode() not in everything_written(out)
-    assert PASSWORD.encode() not in everything_written(db_site)  # the cache and site.toml
-    assert b"data.sales (sql)" in (out / "build.json").read_bytes()
+    sqlsite.check_the_password_is_written_nowhere(db_site, tmp_path)
 
 
-@pytest.mark.parametrize(("sales", "expected"), [
-    (SALES_FROM_SQL.replace("FROM sales ORDER", "FORM sales ORDER"),
-     "site.toml:[data.sales] sql: the database refused it: You have an error in your SQL syntax"),
-    (SALES_FROM_SQL.replace("SELECT 日期,", "SELECT 签单日,"),
-     "site.toml:[data.sales] sql: the database refused it: Unknown column '签单日'"),
-    (SALES_FROM_SQL.replace("SELECT 日期,", "SELECT"),
-     "data.sales (sql):日期: column not found (site.toml maps date to it)"),
-    (SALES_FROM_SQL.replace('sql = "SELECT 日期, 工号, 保费, 件数, 险种, 保单号 FROM sales ORDER BY 保单号"',
-                            'table = "no_such_table"'),
-     "site.toml:[data.sales] table: the database refused it: Table 'trackboard.no_such_table' doesn't exist"),
-    (SALES_FROM_SQL.replace("SELECT 日期, 工号, 保费", "SELECT 日期, 工号, 日期 AS 保费"),
-     None),  # a wrong type: every row's premium is a date, not an amount (checked below)
-    (SALES_FROM_SQL.replace("${TB_TEST_DW}", "${TB_NOT_SET}"),
-     "site.toml:[data.sales] connection: the environment variable TB_NOT_SET is not set"),
-])
+@pytest.mark.parametrize(("sales", "expected"), sqlsite.query_failures(
+    "You have an error in your SQL syntax", "Unknown column '签单日'",
+    "Table 'trackboard.no_such_table' doesn't exist"))
 def test_a_query_that_fails_names_the_dataset_and_setting_and_keeps_the_output(
         make_site: Callable[..., Path], tmp_path: Path, my_database: Any, sales: str, expected: str | None) -> None:
-    site = make_site(tmp_path / "site", {"site.toml": site_toml(), "data/sales.csv": None})
-    out = tmp_path / "out"
-    build(site, out=out, clock=clock)
-    (site / "site.toml").write_text(site_toml(sales), encoding="utf-8")
-    if expected is None:
-        with pytest.raises(TrackboardError) as failure:
-            build(site, out=out, clock=clock, strict=True)
-        assert 'data.sales (sql): row with 保单号=A2, 日期=2026-03-03, 工号=P004: 保费: "2026-03-03" is not an amount' \
-               in english(failure.value)
-        return
-    assert expected in build_fails(site, out)
+    sqlsite.check_a_query_that_fails(make_site, tmp_path, sales, expected)
 
 
 def test_a_connection_that_fails_is_named_without_its_password(make_site: Callable[..., Path], tmp_path: Path,
                                                                my_database: Any, monkeypatch: pytest.MonkeyPatch
                                                                ) -> None:
-    site = make_site(tmp_path / "site", {"site.toml": site_toml(), "data/sales.csv": None})
-    out = tmp_path / "out"
-    build(site, out=out, clock=clock)
-    monkeypatch.setenv("TB_TEST_DW", my_database.url(password=PASSWORD + "x"))  # a wrong password
-    text = build_fails(site, out)
-    assert "site.toml:[data.sales] connection: cannot connect: Access denied for user 'trackboard'" in text
-    assert PASSWORD + "x" not in text
-    monkeypatch.setenv("TB_TEST_DW", my_database.url().replace(f":{my_database.port}/", ":1/"))  # nothing listens
-    assert "site.toml:[data.sales] connection: cannot connect: Can't connect to MySQL server" in build_fails(site, out)
+    wrong_password, refused = sqlsite.failed_connections(make_site, tmp_path, my_database, monkeypatch)
+    assert "site.toml:[data.sales] connection: cannot connect: Access denied for user 'trackboard'" in wrong_password
+    assert "site.toml:[data.sales] connection: cannot connect: Can't connect to MySQL server" in refused
 
 
 def test_a_server_that_never_answers_fails_after_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -229,19 +154,8 @@ def test_mariadb_sums_equal_duckdbs(mariadb: Any, small_site: tuple[Path, pd.Dat
     root, sales = small_site
     counts = bench.load_into_mysql(root, mariadb.connect)
     assert counts["sales"] == len(sales)
-    mariadb.execute("DROP TABLE IF EXISTS sales_text")
-    mariadb.execute("CREATE TABLE sales_text AS SELECT CAST(日期 AS CHAR) AS d, 工号 AS p, CAST(保费 AS CHAR) AS m, "
-                    "CAST(件数 AS CHAR) AS n FROM sales")
-    local = engine.local_sums(sales)
-    assert local.totals()[3] == len(sales) and len(local.day) > 100
-    headers = {"date": "日期", "person": "工号", "premium": "保费", "fyc": "FYC", "cases": "件数"}
-    environ = {"TB_TEST_DW": mariadb.url()}
-    typed = Query("sales", "table", "sales", "${TB_TEST_DW}")
-    as_text = Query("sales", "sql", "SELECT d, p, m, n FROM sales_text", "${TB_TEST_DW}")
-    from_text = engine.server_sums(as_text, {"date": "d", "person": "p", "premium": "m", "cases": "n"}, environ)
-    assert as_rows(engine.server_sums(typed, headers, environ)) == as_rows(local)
-    # Without an FYC column the server's FYC is the default, 0.
-    assert as_rows(from_text) == [(*row[:3], 0, *row[4:]) for row in as_rows(local)]
+    check_server_sums_equal_duckdbs(mariadb, sales, "CREATE TABLE sales_text AS SELECT CAST(日期 AS CHAR) AS d, "
+                                    "工号 AS p, CAST(保费 AS CHAR) AS m, CAST(件数 AS CHAR) AS n FROM sales")
 
 
 def test_mariadb_sums_sellers_whose_ids_differ_only_in_case_apart(mariadb: Any) -> None:
@@ -257,39 +171,17 @@ def test_mariadb_sums_sellers_whose_ids_differ_only_in_case_apart(mariadb: Any) 
 
 
 def test_server_sums_name_the_setting_at_fault(mariadb: Any) -> None:
-    environ = {"TB_TEST_DW": mariadb.url(), "TB_WRONG": mariadb.url(password=PASSWORD + "x")}
-    headers = {"date": "日期", "person": "工号", "premium": "保费"}
-    mariadb.execute("DROP TABLE IF EXISTS sales_words")
-    mariadb.execute("CREATE TABLE sales_words AS SELECT DATE '2026-03-02' AS 日期, 'P1' AS 工号, '¥1,200' AS 保费")
-    cases = [
-        (Query("sales", "table", "sales_words", "${TB_WRONG}"), "connection", "Access denied for user"),
-        (Query("sales", "sql", "SELECT * FORM sales_words", "${TB_TEST_DW}"), "sql",
-         "You have an error in your SQL syntax"),
-        (Query("sales", "table", "no_such_table", "${TB_TEST_DW}"), "table", "no_such_table' doesn't exist"),
-        # MySQL's CAST reads '¥1,200' as 0 with a warning, where PostgreSQL's fails: the warning fails the sums.
-        (Query("sales", "table", "sales_words", "${TB_TEST_DW}"), "table", "Truncated incorrect DOUBLE value"),
-        (Query("sales", "table", "sales_words", "${TB_NOT_SET}"), "connection", "TB_NOT_SET is not set"),
-    ]
-    for query, setting, words in cases:
-        with pytest.raises(engine.EngineError) as failure:
-            engine.server_sums(query, headers, environ)
-        assert failure.value.setting == setting and words in str(failure.value)
-        assert PASSWORD not in str(failure.value)
-    with pytest.raises(engine.EngineError, match=r"Unknown column 'source\.no_such_column'") as failure:
-        engine.server_sums(Query("sales", "table", "sales_words", "${TB_TEST_DW}"),
-                           {**headers, "premium": "no_such_column"}, environ)
-    assert failure.value.setting == "table"
+    # MySQL's CAST reads '¥1,200' as 0 with a warning, where PostgreSQL's fails: the warning fails the sums.
+    check_server_sums_name_the_setting_at_fault(
+        mariadb, "CREATE TABLE sales_words AS SELECT DATE '2026-03-02' AS 日期, 'P1' AS 工号, '¥1,200' AS 保费",
+        ("Access denied for user", "You have an error in your SQL syntax", "no_such_table' doesn't exist",
+         "Truncated incorrect DOUBLE value"), r"Unknown column 'source\.no_such_column'", PASSWORD)
 
 
 def test_a_site_whose_sales_come_from_mariadb_takes_the_servers_sums(
         make_site: Callable[..., Path], site: Path, tmp_path: Path, my_database: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    build(site, out=tmp_path / "csv", clock=clock)
-    calls = counting_local_sums(monkeypatch)
-    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
-    result = build(db_site, out=tmp_path / "db", clock=clock)
-    assert calls == [] and result.site.warnings == []  # the server summed them
-    assert unit_pages(tmp_path / "db") == unit_pages(tmp_path / "csv")
+    check_the_servers_sums_are_taken(make_site, site, tmp_path, monkeypatch)
 
 
 def test_a_column_mariadb_cannot_sum_is_summed_in_process_with_a_warning(
@@ -297,17 +189,9 @@ def test_a_column_mariadb_cannot_sum_is_summed_in_process_with_a_warning(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Amounts written as text with a currency sign: the loader reads them; MariaDB's CAST would read them as 0
     with a warning. The figures stay those of the rows read, and the quality page names the dataset's setting."""
-    worded = SALES_FROM_SQL.replace("SELECT 日期, 工号, 保费,", "SELECT 日期, 工号, CONCAT('¥', 保费) AS 保费,")
-    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(worded), "data/sales.csv": None})
-    build(site, out=tmp_path / "csv", clock=clock)
-    calls = counting_local_sums(monkeypatch)
-    result = build(db_site, out=tmp_path / "db", clock=clock)
+    calls = check_summed_in_process_with_a_warning(make_site, site, tmp_path, monkeypatch, "CONCAT('¥', 保费)",
+                                                   "Truncated incorrect DOUBLE value")
     assert calls == [3]
-    assert [w.column for w in result.site.warnings] == ["[data.sales] sql"]
-    assert "Truncated incorrect DOUBLE value" in result.site.warnings[0].localized("en").message
-    assert unit_pages(tmp_path / "db") == unit_pages(tmp_path / "csv")
-    quality = (tmp_path / "db" / "quality" / "index.html").read_text(encoding="utf-8")
-    assert "[data.sales] sql" in quality and "数据库未能按人按日汇总销售" in quality  # in the site's language
 
 
 @pytest.mark.slow
@@ -315,9 +199,7 @@ def test_a_generated_site_from_mariadb_equals_the_same_site_from_csv(mariadb: An
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The benchmark's site shape, made small: every dataset read from MariaDB, sales as typed columns, summed
     by the server."""
-    size = {"people_count": 120, "days": 45, "notices": 6, "divisions": 2, "teams_per_division": 4}
-    csv_site = bench.make_large(tmp_path / "csv", **size)
-    db_site = bench.make_large(tmp_path / "db", **size)
+    csv_site, db_site = sqlsite.generated_sites(bench, tmp_path)
     bench.load_into_mysql(db_site, mariadb.connect)
     bench.read_from_postgres(db_site, "${TB_TEST_DW}", quote="`")
     monkeypatch.setenv("TB_TEST_DW", mariadb.url())
@@ -326,7 +208,4 @@ def test_a_generated_site_from_mariadb_equals_the_same_site_from_csv(mariadb: An
     calls = counting_local_sums(monkeypatch)
     result = build(db_site, out=tmp_path / "out-db", as_of=bench.AS_OF, clock=clock)
     assert result.site.errors == [] and result.site.warnings == [] and calls == []
-    from_csv, from_db = files(tmp_path / "out-csv"), files(tmp_path / "out-db")
-    assert from_csv.keys() == from_db.keys()
-    assert differing(from_csv, from_db) <= {"build.json", "quality/index.html"} | {
-        p for p in from_db if p.startswith("search/")}
+    sqlsite.check_the_same_output(tmp_path)

@@ -22,7 +22,7 @@ from ..cache import cache_root, canonical, code_version, digest
 from ..charts import Chart, engine_id, render_svgs
 from ..config import load_config
 from ..drawing import ChartDrawer
-from ..errors import Problem, TrackboardError, say
+from ..errors import Problem, SortsProblems, TrackboardError, say
 from ..fonts import subset_woff2
 from ..incremental import OutputCache
 from ..inputs.database import Fetched
@@ -65,7 +65,7 @@ def utc_now() -> dt.datetime:
 
 
 @dataclass(frozen=True)
-class BuildSummary:
+class BuildSummary(SortsProblems):
     """What a build tells its user besides its files: the problems found (printed, and judged by --strict), the
     date and profile built for, the datasets not given and the data rows skipped."""
 
@@ -80,14 +80,6 @@ class BuildSummary:
     def of(cls, site: Site) -> BuildSummary:
         return cls(site.locale, site.problems, site.as_of, site.profile_name, site.missing,
                    sum(len(rows) for rows in site.skipped_rows().values()))
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
 
 @dataclass
