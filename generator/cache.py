@@ -226,6 +226,18 @@ class Store:
             folder, self.folder = self.folder, None  # nothing more is tried in this folder
             _unwritable(folder.parent if folder is not None else path.parent, exc.strerror or str(exc))
 
+    def delete(self, key: str, suffix: str = "") -> None:
+        """Delete an entry, if there is one. One that cannot be deleted is as an entry that cannot be written: nothing
+        more is written in the folder (so what is there stays as it was together)."""
+        path = self.path(key, suffix)
+        if path is None:
+            return
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            folder, self.folder = self.folder, None
+            _unwritable(folder.parent if folder is not None else path.parent, exc.strerror or str(exc))
+
     def load(self, key: str, suffix: str = ".pickle") -> Any:
         """Return the unpickled entry, or None when it is missing or unreadable."""
         data = self.read(key, suffix)

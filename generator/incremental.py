@@ -12,11 +12,14 @@ person pages, which read no Markdown.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
+import operator
 import os
+import stat
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, compress
 from pathlib import Path
 from typing import Any
 
@@ -139,8 +142,107 @@ class Manifest:
     shortcut: Any = None
 
 
-# Bump when Manifest changes shape: a manifest of another shape is then not found, rather than misread.
-MANIFEST_VERSION = "5"
+# Bump when Manifest or Standing changes shape: a record of another shape is then not found, rather than misread.
+MANIFEST_VERSION = "6"
+INFO = "build.json"  # written again by every build, a republished one too: its signature is not recorded
+STANDING = ".standing"  # the suffix of a Standing, kept beside its Manifest (".pickle")
+
+
+def record_name(out: Path) -> str:
+    """The name of the record (Manifest and Standing) of the builds into the output folder `out`."""
+    return digest(MANIFEST_VERSION, str(out.resolve()))[:24]
+
+
+_NAME = operator.attrgetter("name")
+_IS_FOLDER = operator.methodcaller("is_dir")  # a link to a folder too, listed but not entered (as os.walk does)
+_INODE = operator.attrgetter("st_ino")
+_SIZE = operator.attrgetter("st_size")
+_TIME = operator.attrgetter("st_mtime_ns")
+
+
+def _packed(inodes: Iterable[int], sizes: Iterable[int], times: Iterable[int]) -> tuple[bytes, bytes]:
+    """Signatures packed: the inodes (unsigned), then the sizes and the times (both signed), 8 bytes each."""
+    return array("Q", inodes).tobytes(), array("q", chain(sizes, times)).tobytes()
+
+
+@dataclass
+class Standing:
+    """What an unchanged rebuild needs of the last build into an output folder, kept beside its Manifest and read
+    without it: the build's build.Shortcut, and by folder ('' the top, else "a/b") the names of the files it left
+    there, sorted, with their signatures packed (see _packed). build.json is not among them.
+
+    `stands` checks the output folder against it, a folder at a time: one listing gives the names and the files'
+    signatures, compared whole, so that the check does no more per file than a stat call. The Manifest holds
+    hundreds of thousands of tuples with two digests each, which take longer to read than the files take to be
+    checked."""
+
+    shortcut: Any
+    folders: dict[str, tuple[list[str], bytes, bytes]]
+
+    @classmethod
+    def of(cls, shortcut: Any, files: Iterable[tuple[str, Signature | None]]) -> Standing | None:
+        """The Standing of a build's files (path, signature), or None when one of them has no signature: it is
+        then not published again without being made."""
+        by_folder: dict[str, list[tuple[str, Signature]]] = {}
+        for path, sig in files:
+            if path == INFO:
+                continue
+            if sig is None:
+                return None
+            folder, _, name = path.rpartition("/")
+            by_folder.setdefault(folder, []).append((name, sig))
+        folders = {}
+        for folder, entries in sorted(by_folder.items()):
+            entries.sort()
+            try:
+                folders[folder] = ([name for name, _ in entries], *_packed(*zip(*(sig for _, sig in entries))))
+            except OverflowError:  # a signature that does not fit 8 bytes: never standing, checked in full
+                return None
+        return cls(shortcut, folders)
+
+    def stands(self, out: Path) -> bool:
+        """Whether the output folder holds these files, each with its signature, and build.json, and no other file
+        (folders aside, as holds_only_its_files): publishing the build again then leaves it as it is but for
+        build.json."""
+        top = str(out)
+        seen = 0  # the recorded folders found
+        pending = [("", top)]
+        try:
+            while pending:
+                relative, folder = pending.pop()
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=_NAME)
+                kinds = list(map(_IS_FOLDER, entries))
+                files = list(compress(entries, [not kind for kind in kinds]))
+                base = relative + "/" if relative else ""
+                pending.extend((base + entry.name, entry.path) for entry in compress(entries, kinds)
+                               if not entry.is_symlink())
+                names = list(map(_NAME, files))
+                if not relative:  # build.json: there, a file (what it holds is not looked at)
+                    if INFO not in names or not stat.S_ISREG(os.stat(os.path.join(top, INFO)).st_mode):
+                        return False
+                    del files[names.index(INFO)]
+                    names.remove(INFO)
+                recorded = self.folders.get(relative)
+                if recorded is None:
+                    if files:
+                        return False
+                    continue
+                if names != recorded[0]:
+                    return False
+                stats = [entry.stat() for entry in files]  # links followed, as `signature` does
+                if _packed(map(_INODE, stats), map(_SIZE, stats), map(_TIME, stats)) != recorded[1:]:
+                    return False
+                seen += 1
+        except (OSError, OverflowError):  # a file gone meanwhile, or the folder unreadable: not as it was
+            return False
+        return seen == len(self.folders)
+
+
+def last_standing(site_root: Path, out: Path) -> Standing | None:
+    """The Standing of the last build into `out`, when there is one (the cache enabled)."""
+    loaded = Store(site_root, "outputs").load(record_name(out), STANDING)
+    return loaded if isinstance(loaded, Standing) else None
 
 
 class OutputCache:
@@ -156,7 +258,7 @@ class OutputCache:
         self.out = out
         self.prefix = f"{out}/"  # a string: joined with every path at every build
         self.store = Store(site_root if self.enabled else None, "outputs")
-        self.name = digest(MANIFEST_VERSION, str(out.resolve()))[:24] if out is not None else ""
+        self.name = record_name(out) if out is not None else ""
         loaded = self.store.load(self.name) if self.enabled else None
         self.manifest: Manifest | None = loaded if isinstance(loaded, Manifest) else None
         self.index = {path: (sha, key, sig) for path, sha, key, sig in self.manifest.files} if self.manifest else {}
@@ -322,21 +424,6 @@ class OutputCache:
         self.search_key = key
         self.search_files = [(path, hashlib.sha256((folder / path).read_bytes()).hexdigest(), None) for path in paths]
 
-    def previous_shortcut(self, probe: str) -> Any:
-        """The previous build's build.Shortcut when it was recorded under this probe key, else None."""
-        shortcut = self.manifest.shortcut if self.manifest is not None else None
-        return shortcut if probe and getattr(shortcut, "probe", None) == probe else None
-
-    def save_rewritten(self, output: Any) -> None:
-        """Record that `output` (build.json) was written again into the output folder, the rest of the previous
-        build standing as recorded (what an unchanged build publishes)."""
-        if not self.enabled or self.manifest is None:
-            return
-        sha = hashlib.sha256(output.data).hexdigest()
-        files = [(path, sha, "", signature(self.prefix + path)) if path == output.path else (path, old, key, sig)
-                 for path, old, key, sig in self.manifest.files]
-        self.store.save(self.name, dataclasses.replace(self.manifest, files=files))
-
     def _written(self, output: Any, sha: str) -> Signature | None:
         """The signature of a file just published: that of the previous file it was linked from (a hard link
         keeps inode, size and time) when that was intact, else read from the disk."""
@@ -351,7 +438,15 @@ class OutputCache:
         if not self.enabled:
             return
         assert self.out is not None
-        files = [(o.path, shas[o.path], self.keys.get(o.path, ""), self._written(o, shas[o.path])) for o in outputs]
+        files = [(o.path, shas[o.path], self.keys.get(o.path, ""),
+                  None if o.path == INFO else self._written(o, shas[o.path])) for o in outputs]
         search = [(path, sha, signature(self.out / path)) for path, sha, _ in self.search_files]
+        # The Standing goes first and comes back last, so that one found was saved with the Manifest beside it.
+        self.store.delete(self.name, STANDING)
         self.store.save(self.name, Manifest(build_key, files, self.search_key, search, self.new_nav, self.new_sections,
                                             self.indexed, self.shortcut))
+        if self.shortcut is not None and (self.search_files or not self.shortcut.searched):
+            standing = Standing.of(self.shortcut, chain(((path, sig) for path, _, _, sig in files),
+                                                        ((path, sig) for path, _, sig in search)))
+            if standing is not None:
+                self.store.save(self.name, standing, STANDING)

@@ -144,6 +144,20 @@ def damage_record(site: Path) -> None:
         record.write_bytes(b"not a record")
 
 
+def replace_keeping_bytes(path: Path) -> None:
+    """Put a copy of a file in its place: the same bytes and time, another inode."""
+    copy = path.with_name(path.name + ".copy")
+    shutil.copy2(path, copy)
+    copy.replace(path)
+
+
+def edit_search_index(site: Path) -> None:
+    index = sorted(p for p in (site / "output" / "search" / "pagefind").rglob("*") if p.is_file())
+    assert index
+    with index[0].open("ab") as file:
+        file.write(b"\0")
+
+
 ONE_DAY = dt.timedelta(days=1)
 
 # Each change: the first build's options, what is changed, and the next build's options.
@@ -164,6 +178,10 @@ CHANGES: dict[str, tuple[dict[str, Any], Callable[[Path], None], dict[str, Any]]
                                                          "<p>mine</p></body>"), {}),
     "a file added to the output": ({}, lambda site: write_files(site, {"output/extra.html": "<p>x</p>"}), {}),
     "the record unreadable": ({}, damage_record, {}),
+    "an output file replaced by a copy": ({}, lambda site: replace_keeping_bytes(site / "output" / "index.html"), {}),
+    "a file added in a new output folder": ({}, lambda site: write_files(site, {"output/new/extra.html": "x"}), {}),
+    "the search index edited": ({}, edit_search_index, {}),
+    "the search index removed": ({}, lambda site: shutil.rmtree(site / "output" / "search" / "pagefind"), {}),
 }
 
 

@@ -24,7 +24,7 @@ from ..config import load_config
 from ..drawing import ChartDrawer
 from ..errors import Problem, SortsProblems, TrackboardError, say
 from ..fonts import subset_woff2
-from ..incremental import OutputCache
+from ..incremental import OutputCache, last_standing
 from ..inputs.database import Fetched
 from ..metrics.freshness import next_change
 from ..model import (
@@ -609,22 +609,23 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
     now = clock()
     out = output_folder(out or site_dir / "output")
     check_target(out, site_dir)  # before anything is written, the cache included
-    previous = OutputCache(site_dir, out, enabled=cache)
     with progress.stage("load"):
         # An unchanged build is published again without reading a table when its probe matches the previous
-        # build's. Not in place (the dev server), whose record is saved only once the search index is made.
-        probe = take_probe(site_dir, as_of, profile, now.date(), state) if previous.enabled and not in_place else None
-        shortcut = previous.previous_shortcut(probe.key) if probe is not None else None
-        if shortcut is not None and stands(shortcut, previous):
+        # build's and the output folder stands as that build left it (read from its Standing alone, not its whole
+        # record). Not in place (the dev server), whose record is saved only once the search index is made.
+        probe = take_probe(site_dir, as_of, profile, now.date(), state) if cache and not in_place else None
+        standing = last_standing(site_dir, out) if probe is not None else None
+        shortcut = (standing.shortcut if probe is not None and standing is not None
+                    and getattr(standing.shortcut, "probe", None) == probe.key else None)
+        if shortcut is not None and standing is not None and standing.stands(out):
             progress.note("load", "inputs unchanged: no table read")
         else:
-            if shortcut is not None:
-                previous = OutputCache(site_dir, out, enabled=cache)  # afresh: the checks noted files as taken
             shortcut = None
+            previous = OutputCache(site_dir, out, enabled=cache)
             site = load_site(site_dir, today=now.date(), as_of=as_of, profile=profile, cache=cache, state=state,
                              fetched=probe.fetched if probe is not None else None)
     if shortcut is not None and probe is not None:
-        return republish(shortcut, probe, out, previous, strict, now, progress)
+        return republish(shortcut, probe, out, strict, now, progress)
     settle()
     summary = BuildSummary.of(site)
     fatal_check(summary, strict)
@@ -640,25 +641,15 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
                       previous.writes_in_place(in_place, unchanged), unchanged, probe.key if probe is not None else "")
 
 
-def stands(shortcut: Shortcut, previous: OutputCache) -> bool:
-    """Whether the output folder holds exactly the previous build's files, intact, with its search index: what
-    publishing that build again leaves as it is (see same_build)."""
-    assert previous.manifest is not None
-    outputs, unchanged = previous.same_build(previous.manifest.build_key)
-    return (outputs is not None and unchanged and previous.writes_in_place(False, unchanged)
-            and (not shortcut.searched or previous.search_index(previous.manifest.search_key) is not None))
-
-
-def republish(shortcut: Shortcut, probe: Probe, out: Path, previous: OutputCache, strict: bool, now: dt.datetime,
-              progress: Progress) -> BuildResult:
+def republish(shortcut: Shortcut, probe: Probe, out: Path, strict: bool, now: dt.datetime, progress: Progress
+              ) -> BuildResult:
     """Publish the previous build again, its probe matching this build's (`shortcut`) and its files standing:
-    write build.json again in place with the new build time, and say what the previous build said (its
-    problems, judged by --strict as they were)."""
+    write build.json again in place with the new build time (its record needs no change: build.json's signature
+    is not kept), and say what the previous build said (its problems, judged by --strict as they were)."""
     fatal_check(shortcut.summary, strict)
     with progress.stage("write", total=1):
         info = info_file(shortcut.facts, now, probe.config["site"]["timezone"])
         publish_in_place(out, [info], ())
-        previous.save_rewritten(info)
         progress.note("write", "inputs unchanged: the published pages stay, build.json is written again")
         progress.advance()
     return BuildResult(None, out, shortcut.facts["pages"], shortcut.facts["files"], shortcut.facts["build_id"],
