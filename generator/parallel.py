@@ -102,6 +102,17 @@ def settle() -> None:
     gc.freeze()
 
 
+def give_back_freed_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc's malloc_trim): what compute and render freed stays
+    in the process otherwise, and the search and write stages would carry it. Nothing where libc has no
+    malloc_trim (musl, macOS)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
 # Allocations between young collections within `settled` (Python's default is 700): a build makes millions of
 # short-lived objects (table cells, page rows), and at the default the collector runs, with its full
 # collections over the tables, far more often than it finds anything.

@@ -219,6 +219,34 @@ def test_unused_headers_are_listed(tmp_path: Path, make_site) -> None:
     assert loaded.sources["sales"].ignored == ["备注"]
 
 
+def test_absent_optional_sales_texts_are_an_empty_categorical(tmp_path: Path, make_site) -> None:
+    rows = "".join(f"2026-03-0{1 + i % 5},P00{2 + i % 3},{1000 + i},1\n" for i in range(1000))
+    people = "".join(line.rsplit(",", 1)[0] + "\n" for line in BASELINE["data/people.csv"].splitlines())  # no 手机
+    toml = BASELINE["site.toml"].replace('product = "险种"\n', "")
+    loaded = load(make_site(tmp_path, {"data/sales.csv": "日期,工号,保费,件数\n" + rows, "data/people.csv": people,
+                                       "site.toml": toml}))
+    assert problems(loaded) == []
+    sales = loaded.tables["sales"]
+    for name in ("product", "order", "customer"):  # none in the file: a byte a row, not a None pointer a row
+        assert isinstance(sales[name].dtype, pd.CategoricalDtype), name
+        assert sales[name].isna().all()
+        assert sales[name].memory_usage(deep=True, index=False) < 2 * len(sales)
+    assert sales["fyc"].tolist() == [0.0] * 1000  # other absent columns keep their default
+    phone = loaded.tables["people"]["phone"]  # not a bulk dataset: an absent text column stays None in each row
+    assert phone.dtype == object and phone.tolist() == [None] * 5
+
+
+def test_battle_report_of_sales_without_products_has_no_product(tmp_path: Path, make_site) -> None:
+    from generator.metrics.battle import battle_reports
+
+    toml = BASELINE["site.toml"].replace('product = "险种"\n', "")
+    loaded = load(make_site(tmp_path, {"data/sales.csv": "日期,工号,保费,件数\n2026-03-03,P004,94000,2\n",
+                                       "site.toml": toml}))
+    reports = battle_reports([], loaded.tables["sales"], loaded.tables["people"], loaded.tables["units"], 50000,
+                             dt.date(2026, 3, 5))
+    assert [(r.amount, r.product) for r in reports] == [(94000.0, None)]
+
+
 def test_mapped_header_not_in_the_file_suggests_the_closest(tmp_path: Path, make_site) -> None:
     toml = BASELINE["site.toml"].replace('premium = "保费"', 'premium = "标准保费"')
     site = make_site(tmp_path, {"site.toml": toml})

@@ -40,7 +40,7 @@ from ..model import (
 from ..output import Output, Spool
 from ..pages import SitePlan, plan_site
 from ..pages.context import pacing_of
-from ..parallel import forked_map, settle, settled
+from ..parallel import forked_map, give_back_freed_memory, settle, settled
 from ..pdfs import PdfJob, make_pdfs
 from ..progress import Progress
 from ..render import Page, Renderer, pickled
@@ -633,6 +633,7 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
     outputs, unchanged = previous.same_build(key)
     if outputs is None:
         outputs = render_site(site, previous, progress)  # compute, plan the pages, render them
+        give_back_freed_memory()  # the plan and the rendered pages are gone: not carried through search and write
     elif unchanged:
         progress.note("write", "inputs unchanged: the published pages stay, build.json is written again")
     else:

@@ -97,6 +97,17 @@ def _spread(values: list[object], codes: np.ndarray, column: Column) -> pd.Serie
     return pd.Series(taken.take(codes), dtype=distinct.dtype)
 
 
+def _absent(column: Column, n: int, bulk: bool) -> pd.Series:
+    """The column of an optional column the file does not have: its default in each of the n rows. In a bulk
+    dataset an empty text column is an empty Categorical (a byte a row) rather than n Python None pointers."""
+    if bulk and column.type == "text" and column.default is None:
+        return pd.Series(pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=_NO_TEXT))
+    return _spread([column.default], np.zeros(n, dtype=np.int8), column)
+
+
+_NO_TEXT = pd.CategoricalDtype(pd.Index([], dtype=object))  # a text column with no value in any row
+
+
 def _typed(values: list[object], column: Column) -> pd.Series:
     if column.type in ("date", "datetime"):
         # Text, dates or None (NaT): pandas takes each, pandas-stubs admits no None in the list.
@@ -217,7 +228,7 @@ class _DatasetLoader:
             if column.name not in positions:
                 # An optional column the file does not have (a required one stopped the load already): its default
                 # in every row, with nothing to check; not a loop over each of a large file's million rows.
-                columns[column.name] = _spread([column.default], np.zeros(n, dtype=np.int8), column)
+                columns[column.name] = _absent(column, n, self.dataset.bulk)
                 continue
             # Every check is made once per distinct value, then its problems placed on its cells in row order:
             # a sales file has millions of cells and a few thousand distinct values.

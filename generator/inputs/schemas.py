@@ -41,6 +41,9 @@ class Dataset:
     one_of: tuple[str, ...] = ()
     # the columns that name a row read from a database in problems (default: the key, else the required columns)
     identity: tuple[str, ...] = ()
+    # a row per order or person-day, millions of rows: an optional text column the file does not have is held as
+    # an empty Categorical (a byte a row, its cells NaN), not a None a row; its readers take NaN as empty
+    bulk: bool = False
 
     @property
     def key(self) -> Column | None:
@@ -122,6 +125,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("customer", "text", "Customer.", "客户", "投保人"),
             ),
             identity=("order", "date", "person"),
+            bulk=True,
         ),
         Dataset(
             "targets",

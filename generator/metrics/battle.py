@@ -63,7 +63,8 @@ def battle_reports(documents: list[Document], sales: pd.DataFrame, people: pd.Da
             reports.append(BattleReport(
                 key=f"order-{record['_row']}", date=date, title="", person=person_names.get(person_id, person_id),
                 unit=unit_names.get(person_units.get(person_id)), amount=float(record["premium"]), html="",
-                product=record["product"], generated=True,
+                # text or None; NaN when the file has no product column (schemas.Dataset.bulk)
+                product=record["product"] if isinstance(record["product"], str) else None, generated=True,
                 unit_id=person_units.get(person_id) if person_units.get(person_id) in unit_names else None,
             ))
     reports.sort(key=lambda r: (r.date, r.amount or 0, r.key), reverse=True)

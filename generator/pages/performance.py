@@ -158,8 +158,10 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
     ordered = recent.sort_values(["date", "_row"], ascending=[False, True], kind="stable")
     for person_id, day, product, premium, cases in zip(ordered["person"], ordered["date"], ordered["product"],
                                                        ordered["premium"], ordered["cases"], strict=True):
-        orders.setdefault(person_id, []).append({"date": day.date(), "product": product, "premium": clean(premium),
-                                                 "cases": clean(cases)})
+        # A product is text or None; NaN when the file has no product column (schemas.Dataset.bulk).
+        orders.setdefault(person_id, []).append({"date": day.date(),
+                                                 "product": product if isinstance(product, str) else None,
+                                                 "premium": clean(premium), "cases": clean(cases)})
     awards: dict[str, list[dict[str, str]]] = {}
     for award in row_dicts(awards_up_to(tables["awards"], as_of)):
         month = t("awards.month", year=int(award["month"][:4]), month=int(award["month"][5:7]))
