@@ -316,6 +316,7 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
         with progress.stage("compute"):
             plan, reused = plan_with_reuse(site, previous, drawer.submit, spool)
             settle()  # the plan lives until the pages are rendered
+            give_back_freed_memory()  # what computing freed: not carried, nor shared, by the render workers
             if plan.reused:
                 names = ", ".join(sorted({r.name for r in plan.reused if r.name}))
                 progress.note("compute", f"unchanged, taken from the previous build: {names}")
@@ -386,15 +387,21 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
             font = subset_woff2(visible_text(screen_text), cache_dir=cache_root(site.root) / "fonts")
             if font is not None:
                 outputs.append(Output("static/fonts/cjk.woff2", font))
-    outputs.extend(print_pdfs(site, plan.pages, done, outputs, progress, previous.enabled))
+    jobs = [PdfJob(page.pdf, page.path, done[i].data) for i, page in enumerate(plan.pages) if page.pdf]
+    # The planned pages and charts are done with: freed and given back before the PDF workers fork, which
+    # would otherwise carry them while each holds a document of its own.
+    plan.pages.clear()
+    plan.charts.clear()
+    done.clear()
+    give_back_freed_memory()
+    outputs.extend(print_pdfs(site, jobs, outputs, progress, previous.enabled))
     return outputs
 
 
-def print_pdfs(site: Site, pages: list[Page], done: dict[int, Output], outputs: list[Output], progress: Progress,
-               cache: bool) -> list[Output]:
-    """The PDFs the pages ask for (Page.pdf), printed from their rendered HTML with the theme's stylesheets in
-    `outputs`; with `cache`, unchanged ones are taken from the site's cache."""
-    jobs = [PdfJob(page.pdf, page.path, done[i].data) for i, page in enumerate(pages) if page.pdf]
+def print_pdfs(site: Site, jobs: list[PdfJob], outputs: list[Output], progress: Progress, cache: bool
+               ) -> list[Output]:
+    """The PDFs the pages ask for (`jobs`, from Page.pdf), printed from their rendered HTML with the theme's
+    stylesheets in `outputs`; with `cache`, unchanged ones are taken from the site's cache."""
     if not jobs:
         return []
     static = {o.path.removeprefix("static/"): o.data for o in outputs if o.path.startswith("static/")}
@@ -633,7 +640,6 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
     outputs, unchanged = previous.same_build(key)
     if outputs is None:
         outputs = render_site(site, previous, progress)  # compute, plan the pages, render them
-        give_back_freed_memory()  # the plan and the rendered pages are gone: not carried through search and write
     elif unchanged:
         progress.note("write", "inputs unchanged: the published pages stay, build.json is written again")
     else:
