@@ -223,8 +223,7 @@ class Store:
         try:
             write_atomically(path, data)
         except OSError as exc:  # a full disk, a quota, a read-only share: the build goes on, only slower
-            folder, self.folder = self.folder, None  # nothing more is tried in this folder
-            _unwritable(folder.parent if folder is not None else path.parent, exc.strerror or str(exc))
+            self._give_up(path, exc)
 
     def delete(self, key: str, suffix: str = "") -> None:
         """Delete an entry, if there is one. One that cannot be deleted is as an entry that cannot be written: nothing
@@ -235,8 +234,13 @@ class Store:
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:
-            folder, self.folder = self.folder, None
-            _unwritable(folder.parent if folder is not None else path.parent, exc.strerror or str(exc))
+            self._give_up(path, exc)
+
+    def _give_up(self, path: Path, exc: OSError) -> None:
+        """After a write or delete at `path` failed: nothing more is tried in this folder (what is there stays as it
+        was together), and the failure is said once."""
+        folder, self.folder = self.folder, None
+        _unwritable(folder.parent if folder is not None else path.parent, exc.strerror or str(exc))
 
     def load(self, key: str, suffix: str = ".pickle") -> Any:
         """Return the unpickled entry, or None when it is missing or unreadable."""
