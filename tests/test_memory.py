@@ -1,13 +1,21 @@
-"""The build hands memory it freed back to the system before its search and write stages."""
+"""The build lets go of what it no longer needs, and hands memory it freed back to the system."""
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import sys
+import weakref
+from pathlib import Path
 
+import pandas as pd
 import pytest
+from conftest import FIXED_NOW, built_files
 
+from generator.commands.build import build
+from generator.metrics.memo import Tables
 from generator.parallel import give_back_freed_memory
+from generator.state import BuildState
 
 
 def _rss_kib() -> int:
@@ -27,3 +35,25 @@ def test_freed_heap_is_given_back() -> None:
     give_back_freed_memory()
     assert before - _rss_kib() > 100 * 1024
     assert len(top) == 4096
+
+
+def test_a_build_frees_its_tables_once_computed_and_the_dev_server_keeps_them(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering reads the planned pages only: a build lets go of its tables once the sections are computed, and
+    nothing else holds them (freed, not merely dropped from the site); the dev server's build, whose tables wait
+    for the next, keeps them. The pages are the same either way."""
+    dropped: list[weakref.ref[pd.DataFrame]] = []
+    let_go = Tables.let_go
+
+    def noting(tables: Tables) -> None:
+        dropped.extend(weakref.ref(frame) for frame in tables.values())
+        let_go(tables)
+
+    monkeypatch.setattr(Tables, "let_go", noting)
+    cli = build(site, out=tmp_path / "cli", clock=lambda: FIXED_NOW)
+    assert cli.site is not None and not cli.site.tables
+    gc.collect()
+    assert len(dropped) >= 3 and all(ref() is None for ref in dropped)  # sales, people, units at least
+    served = build(site, out=tmp_path / "served", clock=lambda: FIXED_NOW, state=BuildState.between_builds())
+    assert served.site is not None and {"sales", "people", "units"} <= set(served.site.tables)
+    assert built_files(tmp_path / "cli") == built_files(tmp_path / "served")

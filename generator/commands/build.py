@@ -27,6 +27,7 @@ from ..fonts import subset_woff2
 from ..incremental import OutputCache, last_standing
 from ..inputs.database import Fetched
 from ..metrics.freshness import next_change
+from ..metrics.memo import Tables
 from ..model import (
     Site,
     check_as_of,
@@ -295,12 +296,24 @@ def plan_with_reuse(site: Site, previous: OutputCache, on_charts: Callable[[list
     return plan_site(site, {}, base, on_charts, on_files), []
 
 
-def render_site(site: Site, previous: OutputCache | None = None, progress: Progress | None = None
-                ) -> list[Output]:
+def let_go_of_tables(site: Site) -> None:
+    """Drop the site's tables and what the metrics derived from them, the sections computed: rendering, PDFs,
+    search and writing read the planned pages only. On a 50,000-person site the tables are gigabytes, which the
+    render and PDF workers forked later would otherwise hold with the build. (Tables hold no reference cycles:
+    they are freed here, though settle froze them out of the collector's sight.)"""
+    if isinstance(site.tables, Tables):
+        site.tables.let_go()
+    else:
+        site.tables.clear()
+
+
+def render_site(site: Site, previous: OutputCache | None = None, progress: Progress | None = None,
+                keep_tables: bool = True) -> list[Output]:
     """Return every file of the site but build.json, in a stable order.
 
     Sections whose inputs are unchanged, and pages whose key matches, are taken from the previous build into the
-    same output folder, not made again.
+    same output folder, not made again. Without `keep_tables`, the site's tables are dropped once the sections
+    are computed (see let_go_of_tables).
     """
     progress = progress or Progress()
     previous = previous or OutputCache(site.root, None, enabled=False)
@@ -315,6 +328,8 @@ def render_site(site: Site, previous: OutputCache | None = None, progress: Progr
     try:
         with progress.stage("compute"):
             plan, reused = plan_with_reuse(site, previous, drawer.submit, spool)
+            if not keep_tables:
+                let_go_of_tables(site)
             settle()  # the plan lives until the pages are rendered
             give_back_freed_memory()  # what computing freed: not carried, nor shared, by the render workers
             if plan.reused:
@@ -639,7 +654,9 @@ def _build(site_dir: Path, out: Path | None, as_of: dt.date | None, profile: str
     key = build_key(site) if cache else ""
     outputs, unchanged = previous.same_build(key)
     if outputs is None:
-        outputs = render_site(site, previous, progress)  # compute, plan the pages, render them
+        # Compute, plan the pages, render them; a build whose tables no process keeps for the next lets go of them
+        # once computed.
+        outputs = render_site(site, previous, progress, keep_tables=state.tables.keep)
     elif unchanged:
         progress.note("write", "inputs unchanged: the published pages stay, build.json is written again")
     else:

@@ -87,6 +87,13 @@ class Tables(dict[str, pd.DataFrame]):
     def __reduce__(self) -> Any:
         return (dict, (dict(self),))  # pickled as the tables alone: the memos hold weak references
 
+    def let_go(self) -> None:
+        """Drop the tables and everything derived from them (the build's memos): what the sections computed
+        from them no longer needs them."""
+        self.clear()
+        self.derived.memos.clear()
+        self.derived.content.clear()
+
 
 def derived_of(tables: Mapping[str, pd.DataFrame]) -> Derived:
     """The memos that go with `tables`: the build's for its Tables; for a plain mapping, fresh ones (nothing is
