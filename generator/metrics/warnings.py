@@ -304,7 +304,8 @@ def laggards(tables: dict[str, pd.DataFrame], as_of: dt.date, percent: float, mo
                if pd.notna(v)}
         by_unit = {k: float(v) for k, v in month_targets(targets, month, "unit", derived_of(tables)).items()
                    if pd.notna(v)}
-        working = person_units[(force & employed_on(people, end)).to_numpy()]
+        # The sales force employed at the month's end, by unit: a unit's headcount sums its subtree's.
+        working = person_units[(force & employed_on(people, end)).to_numpy()].value_counts().to_dict()
         headcounts: dict[str, int] = {}
         target: list[float] = []
         basis: list[str | None] = []
@@ -314,7 +315,7 @@ def laggards(tables: dict[str, pd.DataFrame], as_of: dt.date, percent: float, mo
                 basis.append("person")
             elif unit in by_unit and unit in tree.parent:
                 if unit not in headcounts:
-                    headcounts[unit] = int(working.isin(set(tree.descendants(unit))).sum())
+                    headcounts[unit] = sum(int(working.get(u, 0)) for u in tree.descendants(unit))
                 headcount = headcounts[unit]
                 target.append(by_unit[unit] / headcount if headcount else np.nan)
                 basis.append("unit" if headcount else None)

@@ -12,6 +12,7 @@ from ..i18n import Translator
 from ..metrics.development import awards_up_to
 from ..metrics.kpis import UnitTree, leaderboard, prepare, text_or_none, trend_and_month
 from ..metrics.pace import daily_needed, days_left, still_needed
+from ..output import Output
 from ..parallel import forked_map
 from ..render import Page
 from .chartfiles import ChartFile, compare_chart, cumulative_chart, iso_dates, trend_chart
@@ -20,7 +21,7 @@ from .context import Context, Section
 from .kpi_tables import achievement_column, person_columns, records, unit_columns
 from .links import brief_href, person_href, unit_href
 from .manpower import summaries as manpower_summaries
-from .tables import Col, Table, clean, index_dicts, row_dicts
+from .tables import Col, Table, clean, index_dicts, row_dicts, table_files
 from .targets import target_tables
 from .tracker_accounts import rule_text, unit_forecast_tables
 
@@ -140,14 +141,17 @@ def unit_roles(unit_id: str, holders: dict[str, dict[str, object]], people: pd.D
 
 def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd.DataFrame], as_of: dt.date,
                  t: Translator, fmt: Formatter, targets: dict[tuple[str, str], Table] | None = None,
-                 clearance: dict[str, dict[str, Any]] | None = None) -> tuple[list[Page], list[ChartFile]]:
-    """One page per person (with their 通关 progress when `clearance` is given).
+                 clearance: dict[str, dict[str, Any]] | None = None
+                 ) -> tuple[list[Page], list[ChartFile], list[Output]]:
+    """One page per person (with their 通关 progress when `clearance` is given), its charts, and the CSV of every
+    table the pages show (made before each page is packed: reading a packed page's tables back costs an unpickle).
 
     A branch has thousands of people: their 30-day trends and orders are computed for everyone at once (one
     group-by, one sort), not person by person.
     """
     pages: list[Page] = []
     charts: list[ChartFile] = []
+    files: list[Output] = []
     sales = tables["sales"]
     days = pd.date_range(end=pd.Timestamp(as_of), periods=30, freq="D")
     recent = sales[(sales["date"] >= days[0]) & (sales["date"] <= days[-1])]
@@ -194,9 +198,10 @@ def person_pages(people: pd.DataFrame, units: pd.DataFrame, tables: dict[str, pd
             "awards": awards.get(person_id, []), "targets": (targets or {}).get(("person", person_id)),
             "clearance": (clearance or {}).get(str(person_id)),
         })
+        files.extend(table_files([page]))
         page.pack()  # held as its pickle until rendered: tens of thousands of people's contexts
         pages.append(page)
-    return pages, charts
+    return pages, charts, files
 
 
 def leaderboard_page(people: pd.DataFrame, units: pd.DataFrame, tree: UnitTree, t: Translator,
@@ -267,9 +272,9 @@ def build_people(ctx: Context) -> Section | None:
         return None
     clearance = (person_clearance(ctx.tables, ctx.as_of, int(ctx.config["rules"]["newcomer_months"]))
                  if ctx.site.has("clearance") else None)
-    pages, charts = person_pages(ctx.people, ctx.tables["units"].set_index("id"), ctx.tables, ctx.as_of, ctx.t,
-                                 ctx.fmt, target_tables(ctx), clearance)
-    return Section("people", None, pages, charts=charts)
+    pages, charts, files = person_pages(ctx.people, ctx.tables["units"].set_index("id"), ctx.tables, ctx.as_of,
+                                        ctx.t, ctx.fmt, target_tables(ctx), clearance)
+    return Section("people", None, pages, files, charts=charts, table_files=False)
 
 
 def build_leaderboard(ctx: Context) -> Section | None:
