@@ -15,6 +15,7 @@ from conftest import BASELINE, FIXED_NOW
 from generator.cli import main
 from generator.commands.build import BuildResult, build
 from generator.errors import TrackboardError
+from generator.model import load_site
 
 
 def _build(site: Path, as_of: dt.date | None = None) -> BuildResult:
@@ -50,8 +51,9 @@ def test_stray_quote_does_not_swallow_the_rows_after_it(tmp_path: Path, make_sit
     output = _check(site)
     assert "data/sales.csv 第 6 行「险种」：这一格的引号只有开头没有结尾" in output
     result = _build(site)
-    assert len(result.site.tables["sales"]) == 1000  # the rows after the stray quote are read, not lost
-    assert sum(result.site.tables["sales"]["premium"]) == sum(100 + i for i in range(1000))
+    assert result.site.sources["sales"].rows_kept == 1000  # the rows after the stray quote are read, not lost
+    loaded = load_site(site, today=FIXED_NOW.date())
+    assert sum(loaded.tables["sales"]["premium"]) == sum(100 + i for i in range(1000))
     assert "引号只有开头没有结尾" in _quality(site)
 
 
@@ -63,7 +65,7 @@ def test_control_characters_in_text_are_reported_and_dropped(tmp_path: Path, mak
     assert "data/people.csv 第 4 行「姓名」：" in _check(site)
     result = _build(site)
     assert any(m.startswith("data/people.csv:4:姓名: ") and "control character" in m for m in _messages(result))
-    names = result.site.tables["people"].set_index("id")["name"]
+    names = load_site(site, today=FIXED_NOW.date()).tables["people"].set_index("id")["name"]
     assert names["P003"] == "王业务"
     assert "控制字符" in _quality(site)
 
@@ -86,7 +88,7 @@ def test_numbers_out_of_range_are_errors_for_their_cell(tmp_path: Path, make_sit
     assert f"data/sales.csv 第 3 行「{column}」：" in _check(site)
     result = _build(site)
     assert any(m.startswith(f"data/sales.csv:3:{column}: ") for m in _messages(result))
-    assert len(result.site.tables["sales"]) == 1
+    assert result.site.sources["sales"].rows_kept == 1
     assert f"{column}" in _quality(site)
 
 
@@ -123,7 +125,7 @@ def test_sales_dates_beyond_today_or_before_2000_are_errors(tmp_path: Path, make
     result = _build(site)
     assert result.site.as_of == dt.date(2026, 3, 5)  # the latest real sale, not the typo
     assert any(m.startswith("data/sales.csv:5:日期: ") for m in _messages(result))
-    assert len(result.site.tables["sales"]) == 3
+    assert result.site.sources["sales"].rows_kept == 3
     assert "data/sales.csv 第 5 行「日期」：" in _check(site) or day == "2026-03-20"  # check's clock is today's
 
 
@@ -161,7 +163,7 @@ def test_xlsx_with_a_far_but_sane_cell_is_read(tmp_path: Path, make_site: Callab
     site = make_site(tmp_path / "site", {
         "site.toml": BASELINE["site.toml"].replace('file = "data/sales.csv"', 'file = "data/sales.xlsx"'),
         "data/sales.csv": None, "data/sales.xlsx": _xlsx_with_far_cell(200, 30)})
-    assert len(_build(site).site.tables["sales"]) == 3
+    assert _build(site).site.sources["sales"].rows_kept == 3
 
 
 def test_control_characters_in_front_matter_are_reported_and_dropped(tmp_path: Path,
