@@ -14,6 +14,7 @@ import importlib.util
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -222,3 +223,20 @@ def check_the_same_output(tmp_path: Path) -> None:
     assert from_csv.keys() == from_db.keys()
     assert differing(from_csv, from_db) <= {"build.json", "quality/index.html"} | {
         p for p in from_db if p.startswith("search/")}
+
+
+def check_a_silent_server_times_out(monkeypatch: pytest.MonkeyPatch, url: Callable[[int], str]) -> None:
+    """A port that takes the connection but never answers (`url` of its port): fetching fails after
+    CONNECT_TIMEOUT (1 s here), naming the connection, the password written nowhere in what it says."""
+    from generator.inputs import database as db
+
+    monkeypatch.setattr(db, "CONNECT_TIMEOUT", 1)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        result = db.fetch(db.Query("sales", "table", "sales", "${TB_SILENT}"),
+                          {"TB_SILENT": url(silent.getsockname()[1])})
+    assert result.problem is not None
+    text = str(result.problem.localized("en"))
+    assert "site.toml:[data.sales] connection: cannot connect:" in text and "timed out" in text
+    assert PASSWORD not in text

@@ -7,7 +7,6 @@ in a temporary folder and removed after it (benchmarks/mariadbserver.py).
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -113,16 +112,8 @@ def test_a_connection_that_fails_is_named_without_its_password(make_site: Callab
 
 def test_a_server_that_never_answers_fails_after_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     """A port that takes the connection but never greets: the build fails after CONNECT_TIMEOUT, not never."""
-    monkeypatch.setattr(db, "CONNECT_TIMEOUT", 1)
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen()
-        url = f"mysql://trackboard:{PASSWORD}@127.0.0.1:{silent.getsockname()[1]}/trackboard"
-        result = fetch(Query("sales", "table", "sales", "${TB_SILENT}"), {"TB_SILENT": url})
-    assert result.problem is not None
-    text = str(result.problem.localized("en"))
-    assert "site.toml:[data.sales] connection: cannot connect:" in text and "timed out" in text
-    assert PASSWORD not in text
+    sqlsite.check_a_silent_server_times_out(
+        monkeypatch, lambda port: f"mysql://trackboard:{PASSWORD}@127.0.0.1:{port}/trackboard")
 
 
 def test_a_mariadb_url_passes_the_settings_check(make_site: Callable[..., Path], tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ once for this module (about 20 s) and removed after it. Spark SQL takes the Chin
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -167,16 +166,7 @@ def test_a_token_to_a_server_without_tls_fails_in_one_line(make_site: Callable[.
 def test_a_server_that_never_answers_fails_after_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     """A port that takes the connection but never answers: the build fails after CONNECT_TIMEOUT, not after the
     ten minutes Spark's client would retry."""
-    monkeypatch.setattr(db, "CONNECT_TIMEOUT", 1)
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen()
-        url = f"sc://localhost:{silent.getsockname()[1]}/;token={PASSWORD}"
-        result = fetch(Query("sales", "table", "sales", "${TB_SILENT}"), {"TB_SILENT": url})
-    assert result.problem is not None
-    text = str(result.problem.localized("en"))
-    assert "site.toml:[data.sales] connection: cannot connect:" in text and "timed out" in text
-    assert PASSWORD not in text
+    sqlsite.check_a_silent_server_times_out(monkeypatch, lambda port: f"sc://localhost:{port}/;token={PASSWORD}")
 
 
 @pytest.mark.parametrize(("connection", "expected"), [
