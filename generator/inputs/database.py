@@ -104,8 +104,9 @@ class Query:
             password = userinfo.partition(":")[2]
             found += [userinfo, password, urllib.parse.unquote(password)]
         found += urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get("password", [])
-        if _spark_parameters(url) >= 0:  # sc://host:port/;user_id=…;token=…: the token
-            for parameter in url[_spark_parameters(url):].split(";"):
+        parameters = _spark_parameters(url)
+        if parameters >= 0:  # sc://host:port/;user_id=…;token=…: the token
+            for parameter in url[parameters:].split(";"):
                 name, _, text = parameter.partition("=")
                 if name.strip().lower() == "token":
                     found += [text, urllib.parse.unquote(text)]
