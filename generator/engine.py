@@ -16,6 +16,7 @@ then added as integers: the sums are exact, so every engine gives the same figur
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -32,6 +33,10 @@ from .inputs.schemas import DATASETS
 # sales_arrow); an absent or empty cell takes the dataset's default.
 COLUMNS = {"person": "string", "date": "date", "premium": "float64", "fyc": "float64", "cases": "int64"}
 SUMS = ("premium", "fyc", "cases", "rows")
+# DuckDB sums in-process on one thread within 1 GB, spilling to a temporary folder of its own (its default is the
+# working directory): a big branch's year is millions of person-days, each thread's hash table holding them beside
+# the build's tables, while the build's workers keep the other core busy anyway.
+_DUCKDB: dict[str, str | int] = {"threads": 1, "memory_limit": "1GB"}
 PERSON_DAYS = "engine.person_days"  # the memo (metrics/memo.py) of a sales table's PersonDays
 _SOURCE = "trackboard_sales"  # the name the expression gives its input table where it is compiled to SQL
 
@@ -81,27 +86,36 @@ class PersonDays:
     rows: np.ndarray  # int64: the sales rows summed
 
     @classmethod
-    def of(cls, result: pa.Table, names: np.ndarray | None = None) -> PersonDays:
-        """From what an engine returned, in any order: sorted here, so every engine gives the same arrays. With
-        `names`, the sellers were summed by their positions in it (see sales_arrow), else by their ids."""
+    def of(cls, columns: dict[str, Any], names: np.ndarray | None = None) -> PersonDays:
+        """From the columns an engine returned (see columns_of), in any order: sorted here, so every engine gives the
+        same arrays. Each column is taken out of `columns` once converted, so the engine's copy of every person-day
+        is let go column by column, not held whole beside the arrays made of it. With `names`, the sellers were
+        summed by their positions in it (see sales_arrow), else by their ids."""
+        person = columns.pop("person")
         if names is None:  # the sellers as positions in their few distinct ids, not a million strings
-            encoded = result.column("person").cast(pa.string()).combine_chunks().dictionary_encode()
-            names, codes = np.array(encoded.dictionary.to_pylist(), dtype=object), encoded.indices
-        else:
-            codes = result.column("person")
+            encoded = person.cast(pa.string()).combine_chunks().dictionary_encode()
+            names, person = np.array(encoded.dictionary.to_pylist(), dtype=object), encoded.indices
         rank = np.argsort(names.astype(str), kind="stable")
         where = np.empty(len(rank), dtype=np.int64)
         where[rank] = np.arange(len(rank))
-        seller = where[np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.int64)]
-        day = np.asarray(result.column("day").cast(pa.date32()).cast(pa.int32()).to_numpy(), dtype=np.int64)
-        order = np.lexsort((seller, day))
-        sums = {name: np.asarray(result.column(name).fill_null(0).to_numpy(), dtype=np.int64)[order]
-                for name in SUMS}
-        return cls(names[rank], seller[order], day[order], **sums)
+        seller = where[np.asarray(person.to_numpy(zero_copy_only=False), dtype=np.int64)]
+        del person
+        day = np.asarray(columns.pop("day").cast(pa.date32()).cast(pa.int32()).to_numpy(), dtype=np.int64)
+        # By day, then seller: one key per person-day, unique, so any sort gives the same order (and a quicksort of
+        # one key takes a fraction of a two-key lexsort's time on an engine's unordered groups).
+        order = np.argsort(day * len(names) + seller)
+        seller, day = seller[order], day[order]
+        sums = {name: np.asarray(columns.pop(name).fill_null(0).to_numpy(), dtype=np.int64)[order] for name in SUMS}
+        return cls(names[rank], seller, day, **sums)
 
     def totals(self) -> tuple[int, ...]:
         """The premium and FYC cents, cases and rows of every seller and day together."""
         return tuple(int(getattr(self, name).sum()) for name in SUMS)
+
+
+def columns_of(result: pa.Table) -> dict[str, Any]:
+    """An engine's result as its columns by name, for PersonDays.of; the table itself is not kept."""
+    return dict(zip(result.column_names, result.columns, strict=True))
 
 
 def sales_arrow(sales: pd.DataFrame) -> tuple[pa.Table, np.ndarray]:
@@ -122,18 +136,25 @@ def backend_sums(connection: Any, sales: pa.Table, names: np.ndarray) -> PersonD
     """The expression run on an Ibis backend `connection` over `sales` and `names`, as sales_arrow makes them."""
     import ibis
 
-    return PersonDays.of(connection.to_pyarrow(person_day_sums(ibis.memtable(sales))), names)
+    return PersonDays.of(columns_of(connection.to_pyarrow(person_day_sums(ibis.memtable(sales)))), names)
 
 
 def local_sums(sales: pd.DataFrame) -> PersonDays:
-    """The checked sales table summed in-process by DuckDB, which reads the Arrow columns where they lie."""
+    """The checked sales table summed in-process by DuckDB, which reads the Arrow columns where they lie: the
+    expression compiled to DuckDB's SQL, its result fetched as numpy arrays, which Python's allocator gives back once
+    converted (an Arrow result's memory stayed with DuckDB's allocator, a gigabyte on a 50,000-person site)."""
+    import duckdb
     import ibis
 
-    connection = ibis.duckdb.connect()
-    try:
-        return backend_sums(connection, *sales_arrow(sales))
-    finally:
-        connection.disconnect()
+    table, names = sales_arrow(sales)
+    compiled = ibis.to_sql(person_day_sums(ibis.table({**COLUMNS, "person": "int32"}, name=_SOURCE)), dialect="duckdb")
+    whole = ", ".join(f"CAST({name} AS BIGINT) AS {name}" for name in SUMS)  # not HUGEINT, which numpy takes as float
+    with tempfile.TemporaryDirectory(prefix="trackboard-duckdb-") as spill, \
+            duckdb.connect(config={**_DUCKDB, "temp_directory": spill}) as connection:
+        connection.register(_SOURCE, table)
+        arrays = connection.sql(f"SELECT person, day, {whole} FROM ({compiled}) AS sums").fetchnumpy()
+    del table
+    return PersonDays.of({name: pa.array(arrays.pop(name)) for name in list(arrays)}, names)
 
 
 class EngineError(Exception):
@@ -202,7 +223,7 @@ def server_sums(query: Query, headers: Mapping[str, str], environ: Mapping[str, 
             raise EngineError("connection", "cannot connect: " + hidden(str(exc), secrets)) from None
         raise EngineError(query.setting, hidden(str(exc), secrets)) from None
     options = csv.ConvertOptions(column_types=_RESULT, strings_can_be_null=False)
-    return PersonDays.of(csv.read_csv(pa.py_buffer(bytes(buffer)), convert_options=options))
+    return PersonDays.of(columns_of(csv.read_csv(pa.py_buffer(bytes(buffer)), convert_options=options)))
 
 
 def checked_server_sums(query: Query, headers: Mapping[str, str], environ: Mapping[str, str], sales: pd.DataFrame,

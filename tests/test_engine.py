@@ -90,6 +90,30 @@ def test_an_empty_sales_table_sums_to_nothing() -> None:
     assert len(summed.day) == 0 and summed.totals() == (0, 0, 0, 0)
 
 
+def test_duckdb_spills_what_its_memory_cannot_hold_to_a_folder_of_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its memory limit DuckDB writes its hash table to a temporary folder, never the working directory (its
+    own default, which may be a cron job's / or a read-only share), and the sums are the rows' sums all the same."""
+    rng = np.random.default_rng(7)
+    n = 400_000
+    days = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
+    sales = sales_frame(list(zip(days.strftime("%Y-%m-%d"), [f"P{i}" for i in rng.integers(0, 5_000, n)],
+                                 rng.integers(1, 10**6, n) / 100, rng.integers(0, 10**4, n) / 100,
+                                 rng.integers(-1, 3, n).tolist(), strict=True)))
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setitem(engine._DUCKDB, "memory_limit", "32MB")  # too little: with nowhere to spill, it fails
+    summed = engine.local_sums(sales)
+    cents = sales.assign(premium=np.rint(sales["premium"] * 100).astype(np.int64),
+                         fyc=np.rint(sales["fyc"] * 100).astype(np.int64), cases=sales["cases"].astype(np.int64))
+    by_hand = cents.groupby(["date", "person"]).agg(premium=("premium", "sum"), fyc=("fyc", "sum"),
+                                                    cases=("cases", "sum"), rows=("cases", "size"))
+    assert sorted(as_rows(summed)) == sorted(
+        (person, day.date(), *map(int, row)) for (day, person), row in zip(by_hand.index, by_hand.to_numpy()))
+    assert list(work.iterdir()) == []
+
+
 def _make_large_site() -> Any:
     """benchmarks/make_large_site.py, which is no package module."""
     path = Path(__file__).resolve().parents[1] / "benchmarks" / "make_large_site.py"
