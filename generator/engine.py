@@ -7,8 +7,8 @@ cents, the cases and the rows summed. The expression (`person_day_sums`) is writ
 - in-process on DuckDB over the checked sales table (`local_sums`), the default for files, Parquet and the cache;
 - on the PostgreSQL, MySQL, MariaDB or Spark (Spark Connect) server of a sales dataset read from a database
   (`server_sums`), over the dataset's own query;
-- on any other Ibis backend given a table of the same columns (`backend_sums`; the tests run it on Spark in local
-  mode).
+- on any other Ibis backend given a table of the same columns, as sales_arrow makes them (the tests run it on
+  Spark in local mode).
 
 Only the sums come back to Python. Money is rounded to whole cents row by row, half to even as numpy.rint does,
 then added as integers: the sums are exact, so every engine gives the same figures to the cent.
@@ -130,13 +130,6 @@ def sales_arrow(sales: pd.DataFrame) -> tuple[pa.Table, np.ndarray]:
         "fyc": pa.array(sales["fyc"].to_numpy(dtype="float64"), from_pandas=True),
         "cases": pa.array(sales["cases"], type=pa.int64(), from_pandas=True),
     }), np.asarray(names, dtype=object)
-
-
-def backend_sums(connection: Any, sales: pa.Table, names: np.ndarray) -> PersonDays:
-    """The expression run on an Ibis backend `connection` over `sales` and `names`, as sales_arrow makes them."""
-    import ibis
-
-    return PersonDays.of(columns_of(connection.to_pyarrow(person_day_sums(ibis.memtable(sales)))), names)
 
 
 def local_sums(sales: pd.DataFrame) -> PersonDays:

@@ -283,7 +283,9 @@ def test_spark_sums_equal_duckdbs(small_site: tuple[Path, pd.DataFrame]) -> None
                .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.shuffle.partitions", "2").getOrCreate())
     try:
-        summed = engine.backend_sums(ibis.pyspark.connect(session), *engine.sales_arrow(sales))
+        table, names = engine.sales_arrow(sales)
+        result = ibis.pyspark.connect(session).to_pyarrow(engine.person_day_sums(ibis.memtable(table)))
+        summed = engine.PersonDays.of(engine.columns_of(result), names)
     finally:
         session.stop()
     local = engine.local_sums(sales)
