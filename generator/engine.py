@@ -134,16 +134,16 @@ def sales_arrow(sales: pd.DataFrame) -> tuple[pa.Table, np.ndarray]:
 
 def local_sums(sales: pd.DataFrame) -> PersonDays:
     """The checked sales table summed in-process by DuckDB, which reads the Arrow columns where they lie: the
-    expression compiled to DuckDB's SQL, its result fetched as numpy arrays, which Python's allocator gives back once
-    converted (an Arrow result's memory stayed with DuckDB's allocator, a gigabyte on a 50,000-person site)."""
+    expression compiled to DuckDB's SQL, its result fetched as numpy arrays: their memory goes back to the system once
+    converted, where an Arrow result's stayed with DuckDB's allocator for the rest of the build."""
     import duckdb
     import ibis
 
     table, names = sales_arrow(sales)
     compiled = ibis.to_sql(person_day_sums(ibis.table({**COLUMNS, "person": "int32"}, name=_SOURCE)), dialect="duckdb")
     whole = ", ".join(f"CAST({name} AS BIGINT) AS {name}" for name in SUMS)  # not HUGEINT, which numpy takes as float
-    with tempfile.TemporaryDirectory(prefix="trackboard-duckdb-") as spill, \
-            duckdb.connect(config={**_DUCKDB, "temp_directory": spill}) as connection:
+    with (tempfile.TemporaryDirectory(prefix="trackboard-duckdb-") as spill,
+          duckdb.connect(config={**_DUCKDB, "temp_directory": spill}) as connection):
         connection.register(_SOURCE, table)
         arrays = connection.sql(f"SELECT person, day, {whole} FROM ({compiled}) AS sums").fetchnumpy()
     del table
