@@ -132,15 +132,21 @@ def sales_arrow(sales: pd.DataFrame) -> tuple[pa.Table, np.ndarray]:
     }), np.asarray(names, dtype=object)
 
 
+def _compiled(dialect: str, columns: Mapping[str, str]) -> str:
+    """The expression in Ibis's SQL `dialect`, over a table named _SOURCE of `columns` (name: Ibis type)."""
+    import ibis
+
+    return str(ibis.to_sql(person_day_sums(ibis.table(dict(columns), name=_SOURCE)), dialect=dialect))
+
+
 def local_sums(sales: pd.DataFrame) -> PersonDays:
     """The checked sales table summed in-process by DuckDB, which reads the Arrow columns where they lie: the
     expression compiled to DuckDB's SQL, its result fetched as numpy arrays: their memory goes back to the system once
     converted, where an Arrow result's stayed with DuckDB's allocator for the rest of the build."""
     import duckdb
-    import ibis
 
     table, names = sales_arrow(sales)
-    compiled = ibis.to_sql(person_day_sums(ibis.table({**COLUMNS, "person": "int32"}, name=_SOURCE)), dialect="duckdb")
+    compiled = _compiled("duckdb", {**COLUMNS, "person": "int32"})
     whole = ", ".join(f"CAST({name} AS BIGINT) AS {name}" for name in SUMS)  # not HUGEINT, which numpy takes as float
     with (tempfile.TemporaryDirectory(prefix="trackboard-duckdb-") as spill,
           duckdb.connect(config={**_DUCKDB, "temp_directory": spill}) as connection):
@@ -186,7 +192,7 @@ def server_sql(query: Query, headers: Mapping[str, str], database: str = "postgr
 
     typed = ", ".join(f"CAST(source.{quoted(headers[name])} AS {cast}) AS {name}" if name in headers
                       else f"CAST(NULL AS {cast}) AS {name}" for name, cast in types.items())
-    compiled = ibis.to_sql(person_day_sums(ibis.table(COLUMNS, name=_SOURCE)), dialect=dialect)
+    compiled = _compiled(dialect, COLUMNS)
     return (f"WITH {_SOURCE} AS (SELECT {typed} FROM ({query.statement()}) AS source) "
             f"SELECT * FROM ({compiled}) AS sums")
 
