@@ -164,8 +164,8 @@ class ChartDrawer:
 
 def _claim(spool: Path) -> Path | None:
     """Take the first chunk no other worker has taken, or None when there is none now."""
-    # Names compared as strings, not as Paths: a huge site queues thousands of chunks, and each claim reads the
-    # whole folder (sorting them as Paths was a minute of a 50,000-person build).
+    # Names compared as strings, not as Paths: on a large site thousands of chunks wait, and every claim reads
+    # them all (as Paths, quadratic in the charts).
     try:
         names = os.listdir(spool)
     except FileNotFoundError:  # the build is done with us (see work)

@@ -236,7 +236,7 @@ def build(ctx: Context) -> Section | None:
     heads = {str(u): str(h) for u, h in zip(tables["units"]["id"], tables["units"]["head"], strict=True) if clean(h)}
     prepare(tables)
     # Each person's sale dates, sorted once here for every day's warnings: the forked workers inherit them, where
-    # each would otherwise sort the whole sales table again (seconds a worker on a 50,000-person site).
+    # each would otherwise sort the whole sales table again.
     warning_metrics.last_sales(tables["sales"], days[-1], derived_of(tables))
 
     def one(position: int) -> list[Page]:
