@@ -328,12 +328,17 @@ def bench_huge() -> dict:
     results["huge_sales_parquet_bytes"] = (HUGE_PARQUET / "data" / "sales.parquet").stat().st_size
     for kind, site in (("csv", HUGE), ("parquet", HUGE_PARQUET)):
         results[f"huge_check_{kind}"] = run([*TRACKBOARD, "check", str(site)])
-    for name, site in (("large", LARGE), ("huge", HUGE)):
+
+    def cold(name: str, site: Path) -> tuple[dict, list[str], Path]:
+        """A cold build of `site` into the site's benchmark output, a minute after clearing it; the command."""
         out = GENERATED / f"{name}-output"
         clean(site, out)
         settle()
         build = [*TRACKBOARD, "build", str(site), "--out", str(out)]
-        results[name] = {"load_average_before": os.getloadavg(), "cold": run(build)}
+        return {"load_average_before": os.getloadavg(), "cold": run(build)}, build, out
+
+    for name, site in (("large", LARGE), ("huge", HUGE)):
+        results[name], build, out = cold(name, site)
         if results[name]["cold"]["exit"] != 0:
             break
         size, count = folder_size(out)
@@ -343,11 +348,8 @@ def bench_huge() -> dict:
     if "unchanged" in huge:
         # The large site's cold build again after the huge one's: two minutes against half an hour, one sample of
         # it meets the shared machine in its mood of the moment; the mean of the two brackets the long build.
-        out = GENERATED / "large-output"
-        clean(LARGE, out)
-        settle()
-        results["large_after"] = {"load_average_before": os.getloadavg()}
-        again = results["large_after"]["cold"] = run([*TRACKBOARD, "build", str(LARGE), "--out", str(out)])
+        results["large_after"] = cold("large", LARGE)[0]
+        again = results["large_after"]["cold"]
         samples = [large["cold"]["seconds"]] + ([again["seconds"]] if again["exit"] == 0 else [])
         ratio = huge["cold"]["seconds"] / (sum(samples) / len(samples))
         results["ratio_cold_each"] = [round(huge["cold"]["seconds"] / sample, 2) for sample in samples]

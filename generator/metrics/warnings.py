@@ -84,14 +84,19 @@ def _sums_since(tables: dict[str, pd.DataFrame], persons: pd.Series, firsts: lis
 def last_sales(sales: pd.DataFrame, as_of: dt.date, derived: Derived | None = None) -> pd.Series:
     """The date (Timestamp) of each person's latest sale on or before `as_of`, indexed by person id.
     `derived`: the memos of the tables (see derived_of), where each person's sale dates are sorted once."""
-    people, starts, dates, values = (derived or Derived()).memo("warnings.sale_dates").get(
-        (sales,), lambda: _sale_dates(sales))
+    people, starts, dates, values = sorted_sale_dates(sales, derived or Derived())
     if not len(people):
         return pd.Series(values[:0], index=pd.Index(people, dtype=object), name="date")
     # Each person's dates ascending: the count on or before as_of points at the latest of them.
     counts = np.add.reduceat((dates <= pd.Timestamp(as_of).as_unit("ns").value).astype(np.int64), starts)
     sold = counts > 0
     return pd.Series(values[(starts + counts - 1)[sold]], index=pd.Index(people[sold], dtype=object), name="date")
+
+
+def sorted_sale_dates(sales: pd.DataFrame, derived: Derived) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each person's sale dates sorted (see _sale_dates), once for these tables' memos (`derived`): call it before
+    forking workers that ask for last_sales, and they inherit them instead of each sorting the sales again."""
+    return derived.memo("warnings.sale_dates").get((sales,), lambda: _sale_dates(sales))
 
 
 def _sale_dates(sales: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

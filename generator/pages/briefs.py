@@ -235,9 +235,7 @@ def build(ctx: Context) -> Section | None:
     tables = ctx.tables
     heads = {str(u): str(h) for u, h in zip(tables["units"]["id"], tables["units"]["head"], strict=True) if clean(h)}
     prepare(tables)
-    # Each person's sale dates, sorted once here for every day's warnings: the forked workers inherit them, where
-    # each would otherwise sort the whole sales table again.
-    warning_metrics.last_sales(tables["sales"], days[-1], derived_of(tables))
+    warning_metrics.sorted_sale_dates(tables["sales"], derived_of(tables))  # every day's warnings need them
 
     def one(position: int) -> list[Page]:
         day = days[position]
